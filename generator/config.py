@@ -1,0 +1,295 @@
+"""`site.yaml` → a typed, validated `Config`.
+
+The schema is declared once (`_SCHEMA`); every key is checked on load, so a typo such as
+`topcis:` is an error naming the key, its line and the closest valid key, never silently ignored.
+Built-in boilerplate rules and topics live in `generator/defaults/*.yaml`; a site's own rules are
+added to them, and a site's topic of the same name replaces the built-in one.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from generator.errors import UserError
+from generator.yamlio import KeyPath, load_yaml
+
+CONFIG_NAME = "site.yaml"
+
+
+@dataclass(frozen=True)
+class LineRule:
+    """Remove a line when `pattern` matches in it; `name` is what the report shows."""
+
+    name: str
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class BlockRule:
+    """Remove every line from one matching `start` to the next matching `end` (inclusive).
+
+    With no `end`, the block runs to the end of the file (e.g. a "相关报道" footer)."""
+
+    name: str
+    start: re.Pattern[str]
+    end: re.Pattern[str] | None
+
+
+@dataclass(frozen=True)
+class Boilerplate:
+    lines: tuple[LineRule, ...]
+    blocks: tuple[BlockRule, ...]
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    slug: str
+    description: str
+    terms: dict[str, float]
+    threshold: float
+    min_count: int
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    title: str
+    description: str
+    language: str
+    raw_dir: Path
+    speeches_dir: Path
+    boilerplate: Boilerplate
+    topics: tuple[Topic, ...]
+    slug_max_length: int
+    source: Path | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# key → (expected python type(s), default). Nested dicts are sub-schemas.
+_Schema = dict[str, Any]
+_SCHEMA: _Schema = {
+    "title": (str, "讲话稿档案"),
+    "description": (str, "讲话稿的整理、检索与归档"),
+    "language": (str, "zh-CN"),
+    "paths": {
+        "raw": (str, "content/raw"),
+        "speeches": (str, "content/speeches"),
+    },
+    "ingest": {
+        "default_rules": (bool, True),
+        "slug_max_length": (int, 60),
+        "boilerplate": {
+            "lines": (list, []),
+            "blocks": (list, []),
+        },
+    },
+    "topics": (dict, {}),
+}
+_TOPIC_KEYS = {"slug", "description", "terms", "threshold", "min_count"}
+_BLOCK_KEYS = {"name", "start", "end"}
+_LINE_KEYS = {"name", "pattern"}
+
+
+def load_config(root: Path) -> Config:
+    """Read `root/site.yaml` (optional: without it every setting takes its default)."""
+    path = root / CONFIG_NAME
+    if path.exists():
+        text = _read_text(path)
+        data, lines = load_yaml(text, path)
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            raise UserError("site.yaml must be a mapping of settings", path, 1)
+        return _build(root, data, lines, path)
+    return _build(root, {}, {}, None)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UserError(
+            f"not valid UTF-8 at byte {exc.start}", path, hint="save site.yaml as UTF-8"
+        ) from None
+
+
+def _build(root: Path, data: dict[str, Any], lines: dict[KeyPath, int], path: Path | None) -> Config:
+    checker = _Checker(lines, path)
+    values = checker.check(data, _SCHEMA, ())
+    ingest = values["ingest"]
+    boilerplate = _boilerplate(checker, ingest)
+    topics = _topics(checker, values["topics"])
+    return Config(
+        root=root,
+        title=values["title"],
+        description=values["description"],
+        language=values["language"],
+        raw_dir=root / values["paths"]["raw"],
+        speeches_dir=root / values["paths"]["speeches"],
+        boilerplate=boilerplate,
+        topics=topics,
+        slug_max_length=ingest["slug_max_length"],
+        source=path,
+    )
+
+
+class _Checker:
+    """Validates values against the schema, raising errors that name key, line and fix."""
+
+    def __init__(self, lines: dict[KeyPath, int], path: Path | None) -> None:
+        self.lines = lines
+        self.path = path
+
+    def fail(self, keys: KeyPath, message: str, hint: str | None = None) -> UserError:
+        line = None
+        for cut in range(len(keys), -1, -1):
+            if keys[:cut] in self.lines:
+                line = self.lines[keys[:cut]]
+                break
+        name = ".".join(str(k) for k in keys) or "site.yaml"
+        return UserError(f"{name}: {message}", self.path or CONFIG_NAME, line, hint)
+
+    def check(self, data: Any, schema: _Schema, keys: KeyPath) -> dict[str, Any]:
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            raise self.fail(keys, "expected a mapping of settings")
+        for key in data:
+            if key not in schema:
+                raise self.fail((*keys, str(key)), "unknown setting", _suggest(str(key), schema))
+        out: dict[str, Any] = {}
+        for key, spec in schema.items():
+            value = data.get(key)
+            if isinstance(spec, dict):
+                out[key] = self.check(value, spec, (*keys, key))
+                continue
+            kind, default = spec
+            if value is None:
+                out[key] = default
+            elif kind is int and isinstance(value, bool) or not isinstance(value, kind):
+                raise self.fail((*keys, key), f"expected {_type_name(kind)}, got {value!r}")
+            else:
+                out[key] = value
+        return out
+
+    def regex(self, keys: KeyPath, pattern: Any) -> re.Pattern[str]:
+        if not isinstance(pattern, str):
+            raise self.fail(keys, f"expected a regular expression string, got {pattern!r}")
+        try:
+            return re.compile(pattern)
+        except re.error as exc:
+            raise self.fail(keys, f"invalid regular expression {pattern!r}: {exc}") from None
+
+
+def _suggest(key: str, options: dict[str, Any] | set[str]) -> str:
+    close = difflib.get_close_matches(key, list(options), n=1, cutoff=0.5)
+    valid = ", ".join(sorted(options))
+    return f"did you mean '{close[0]}'?" if close else f"valid keys: {valid}"
+
+
+def _type_name(kind: type) -> str:
+    return {str: "text", int: "a whole number", bool: "true or false", list: "a list"}.get(
+        kind, "a mapping"
+    )
+
+
+def _default_yaml(name: str) -> dict[str, Any]:
+    text = resources.files("generator.defaults").joinpath(name).read_text(encoding="utf-8")
+    data, _ = load_yaml(text, f"generator/defaults/{name}")
+    assert isinstance(data, dict)
+    return data
+
+
+def _boilerplate(checker: _Checker, ingest: dict[str, Any]) -> Boilerplate:
+    lines: list[LineRule] = []
+    blocks: list[BlockRule] = []
+    sources: list[tuple[dict[str, Any], _Checker, KeyPath, str]] = []
+    if ingest["default_rules"]:
+        defaults = _default_yaml("boilerplate.yaml")
+        default_checker = _Checker({}, Path("generator/defaults/boilerplate.yaml"))
+        sources.append((defaults, default_checker, (), "built-in"))
+    sources.append((ingest["boilerplate"], checker, ("ingest", "boilerplate"), "site.yaml"))
+    for data, check, keys, origin in sources:
+        for index, rule in enumerate(data.get("lines") or []):
+            lines.append(_line_rule(check, (*keys, "lines", index), rule, f"{origin} line rule {index + 1}"))
+        for index, block in enumerate(data.get("blocks") or []):
+            where = (*keys, "blocks", index)
+            blocks.append(_block_rule(check, where, block, f"{origin} block rule {index + 1}"))
+    return Boilerplate(tuple(lines), tuple(blocks))
+
+
+def _line_rule(check: _Checker, where: KeyPath, rule: Any, default_name: str) -> LineRule:
+    """A line rule is a pattern string, or a mapping {name, pattern}."""
+    if isinstance(rule, str):
+        return LineRule(default_name, check.regex(where, rule))
+    if not isinstance(rule, dict) or "pattern" not in rule:
+        raise check.fail(where, "a line rule is a regular expression or {name, pattern}")
+    _check_keys(check, where, rule, _LINE_KEYS)
+    return LineRule(str(rule.get("name") or default_name), check.regex((*where, "pattern"), rule["pattern"]))
+
+
+def _block_rule(check: _Checker, where: KeyPath, block: Any, default_name: str) -> BlockRule:
+    if not isinstance(block, dict) or "start" not in block:
+        raise check.fail(where, "a block rule needs 'start' (and optionally 'end' and 'name')")
+    _check_keys(check, where, block, _BLOCK_KEYS)
+    end = block.get("end")
+    return BlockRule(
+        name=str(block.get("name") or default_name),
+        start=check.regex((*where, "start"), block["start"]),
+        end=check.regex((*where, "end"), end) if end is not None else None,
+    )
+
+
+def _check_keys(check: _Checker, where: KeyPath, mapping: dict[str, Any], valid: set[str]) -> None:
+    for key in mapping:
+        if key not in valid:
+            raise check.fail((*where, str(key)), "unknown setting", _suggest(str(key), valid))
+
+
+def _topics(checker: _Checker, site_topics: dict[str, Any]) -> tuple[Topic, ...]:
+    merged: dict[str, tuple[Any, _Checker]] = {}
+    defaults = _default_yaml("topics.yaml")
+    default_checker = _Checker({}, Path("generator/defaults/topics.yaml"))
+    for name, spec in defaults.items():
+        merged[str(name)] = (spec, default_checker)
+    for name, spec in site_topics.items():
+        merged[str(name)] = (spec, checker)
+    return tuple(_topic(check, str(name), spec) for name, (spec, check) in merged.items())
+
+
+def _topic(checker: _Checker, name: str, spec: Any) -> Topic:
+    keys: KeyPath = ("topics", name)
+    if not isinstance(spec, dict):
+        raise checker.fail(keys, "a topic needs a mapping with 'terms'")
+    _check_keys(checker, keys, spec, _TOPIC_KEYS)
+    terms = spec.get("terms")
+    if not isinstance(terms, dict) or not terms:
+        raise checker.fail((*keys, "terms"), "expected a mapping of term: weight", "e.g. 作风整顿: 3")
+    weights: dict[str, float] = {}
+    for term, weight in terms.items():
+        if isinstance(weight, bool) or not isinstance(weight, int | float) or weight <= 0:
+            raise checker.fail((*keys, "terms", str(term)), f"weight must be a positive number, got {weight!r}")
+        weights[str(term)] = float(weight)
+    threshold = spec.get("threshold", 10.0)
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float) or threshold < 0:
+        raise checker.fail((*keys, "threshold"), f"expected a number ≥ 0, got {threshold!r}")
+    min_count = spec.get("min_count", 2)
+    if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 1:
+        raise checker.fail((*keys, "min_count"), f"expected a whole number ≥ 1, got {min_count!r}")
+    slug = spec.get("slug")
+    if slug is None:
+        from generator.ingest.slug import slugify  # local: slugs need pypinyin, config does not
+
+        slug = slugify(name, 40)
+    if not isinstance(slug, str) or not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug):
+        raise checker.fail((*keys, "slug"), f"slug must be lowercase letters, digits and '-', got {slug!r}")
+    description = spec.get("description", "")
+    if not isinstance(description, str):
+        raise checker.fail((*keys, "description"), "expected text")
+    return Topic(name, slug, description, weights, float(threshold), min_count)

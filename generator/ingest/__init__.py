@@ -1,0 +1,1 @@
+"""Ingest: raw speech files → cleaned `Speech` values → Markdown files in content/speeches/."""

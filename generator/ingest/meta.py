@@ -1,0 +1,334 @@
+"""Metadata from the top of a speech: title, subtitle, speaker, occasion, level, date, part.
+
+A raw file has three zones: a preamble before the title (an advertiser's banner, a site's
+breadcrumbs), a header between the title and the first line of speech (subtitle, byline, the
+page's source and time lines, toolbar words) and the body. The header lines that carry metadata
+become front matter; the other short lines there are page chrome and are removed, each recorded
+so the report can show it. Long prose is never treated as chrome.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.errors import UserError
+from generator.ingest.clean import Line, Removed
+from generator.ingest.outline import match_enumerator
+from generator.numerals import parse_cn
+from generator.text import HAN, count_han
+
+_CN_DIGIT = "〇零一二三四五六七八九"
+_CN_NUM = "一二三四五六七八九十"
+_YEAR = rf"(?P<y>\d{{4}}|[{_CN_DIGIT}]{{4}})"
+_MONTH = rf"(?P<m>\d{{1,2}}|[{_CN_NUM}]{{1,3}})"
+_DAY = rf"(?P<d>\d{{1,2}}|[{_CN_NUM}]{{1,3}})"
+DATE_RE = re.compile(rf"{_YEAR}\s*年\s*{_MONTH}\s*月(?:\s*{_DAY}\s*日)?")
+_DATE_LINE_RE = re.compile(rf"^[（(]?{DATE_RE.pattern}[)）]?$")
+
+PAGE_MARK_RE = re.compile(r"[（(]\s*第\s*(?P<n>\d+)\s*[/／]\s*(?P<m>\d+)\s*页\s*[)）]")
+_PAGE_LINE_RE = re.compile(r"^[（(]?\s*第\s*(?P<n>\d+)\s*页\s*[/／，,]?\s*共\s*(?P<m>\d+)\s*页\s*[)）]?$")
+
+_TITLE_WORDS = (
+    "讲话|报告|致辞|发言|讲稿|演讲|演讲稿|讲话稿|讲话提纲|总结|主持词|贺词|祝词|开幕词|闭幕词|"
+    "党课|述职报告|汇报|讲评|动员|部署|意见|决议|公报"
+)
+_TITLE_END_RE = re.compile(rf"(?:{_TITLE_WORDS})(?:[（(][^）)]*[)）])?$")
+_SALUTATION_RE = re.compile(
+    r"^(?:各位代表|同志们|各位委员|各位领导|各位来宾|各位同志|各位同仁|同事们|朋友们|女士们|先生们|"
+    r"尊敬的[^。！？]{1,40}|亲爱的[^。！？]{1,20}|各位[^。！？，,]{1,12})[：:！!，,]"
+)
+# A subtitle gives the date and/or the meeting: ——2026年1月25日在…会议上 or （2020年5月8日）.
+# It needs a dash, a bracket or a date in front: a bare 在…上的讲话 is a title.
+_SUBTITLE_RE = re.compile(
+    rf"^(?:[—\-－–~～]+\s*[（(]?|[（(])?\s*(?:(?P<date>{DATE_RE.pattern})\s*)?在(?P<occ>[^。！？]+?)上"
+    r"(?:的(?:讲话|报告|发言|致辞|工作报告|总结讲话|动员讲话))?\s*[)）]?$"
+)
+_SUBTITLE_START_RE = re.compile(rf"^(?:[—\-－–~～]+|[（(]|\s*{DATE_RE.pattern})")
+_DASH_RE = re.compile(r"^[—\-－–~～]{1,4}")
+_ROLE = (
+    r"(?:代理)?(?:代|副)?(?:省长|市长|县长|区长|旗长|州长|盟长|乡长|镇长|主席|总理|书记|主任|部长|"
+    r"厅长|局长|委员长|秘书长|院长|检察长|理事长|会长|董事长|总经理|校长|行长)"
+)
+_BYLINE_RE = re.compile(rf"^(?P<role>[^。！？：:，,]{{0,24}}?{_ROLE})\s*(?P<name>[{HAN}·]{{2,10}})$")
+_TITLE_SPEAKER_RE = re.compile(
+    r"^(?P<who>[^在]{0,24}?)(?:同志)?在(?P<occ>.+)上的(?:总结|动员|主持|即席|专题|重要)?"
+    r"(?:讲话|发言|致辞|报告|讲稿|讲话稿|讲话提纲|主持词|汇报)"
+)
+_ROLE_ONLY_RE = re.compile(rf"^[{HAN}]{{0,12}}{_ROLE}$")
+# Administrative units → level. In a name such as 呼伦贝尔市海拉尔区人民代表大会 the last unit is
+# the one meeting, so the last match wins; province-level municipalities are 省.
+_NATIONAL_RE = re.compile(r"国务院|全国人民代表大会|全国代表大会|全国政协|中共中央|党中央|全国人大")
+_MUNICIPALITY_RE = re.compile(r"(?:北京|上海|天津|重庆)市")
+_UNIT_RE = re.compile(
+    r"(?P<省>自治区|省)|(?P<市>市|自治州|州|盟|地区)|(?P<县>县|旗|区)|(?P<乡镇>乡|镇|街道|苏木)"
+)
+_TEXT_LEVEL_RE = re.compile(r"全(省|区|市|县|镇|乡|旗|州)")
+_TEXT_LEVEL = {"省": "省", "区": "县", "市": "市", "县": "县", "镇": "乡镇", "乡": "乡镇", "旗": "县",
+               "州": "市"}
+_HEADER_LIMIT = 16  # lines between title and text beyond which we stop calling lines chrome
+
+
+@dataclass
+class Meta:
+    title: str
+    title_line: int
+    subtitle: str | None = None
+    speaker: str | None = None
+    speaker_role: str | None = None
+    occasion: str | None = None
+    level: str | None = None
+    date: str | None = None
+    salutation: str | None = None
+    part: tuple[int, int] | None = None
+    title_from_filename: bool = False
+    body: list[Line] = field(default_factory=list)
+    removed: list[Removed] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def read_meta(paragraphs: list[Line], path: Path) -> Meta:
+    """Split paragraphs into preamble, title, header and body, and read the metadata."""
+    title_index = _find_title(paragraphs)
+    if title_index is None:
+        meta = _meta_from_filename(path, paragraphs)
+        body_start = 0
+    else:
+        meta = _title_meta(paragraphs[title_index])
+        _drop_preamble(paragraphs[:title_index], meta)
+        body_start = _read_header(paragraphs, title_index + 1, meta)
+    meta.body = _read_body(paragraphs[body_start:], meta)
+    _infer(meta)
+    return meta
+
+
+def is_prose(text: str) -> bool:
+    """A sentence of running text, as opposed to a title, a label or a toolbar word."""
+    return len(text) >= 25 and any(mark in text for mark in "。！？；")
+
+
+def _is_title_candidate(text: str) -> bool:
+    bare = PAGE_MARK_RE.sub("", text).strip()
+    return 2 <= len(bare) <= 80 and not is_prose(bare) and not _SALUTATION_RE.match(bare)
+
+
+def _find_title(paragraphs: list[Line]) -> int | None:
+    """The first title-like line that ends like a title (讲话, 报告…), else the first short line
+    before the speech starts."""
+    fallback: int | None = None
+    for index, paragraph in enumerate(paragraphs[:40]):
+        text = paragraph.text
+        if _starts_body(text, paragraph):
+            break
+        if not _is_title_candidate(text) or _is_subtitle(text):
+            continue
+        bare = PAGE_MARK_RE.sub("", text).strip()
+        if _TITLE_END_RE.search(bare) and count_han(bare) >= 4:
+            return index
+        if fallback is None and count_han(bare) >= 4 and not _BYLINE_RE.match(bare):
+            fallback = index
+    return fallback
+
+
+def _starts_body(text: str, paragraph: Line) -> bool:
+    if _SALUTATION_RE.match(text) or is_prose(text):
+        return True
+    return match_enumerator(text, paragraph.heading_level) is not None and len(text) > 4
+
+
+def _title_meta(paragraph: Line) -> Meta:
+    text = paragraph.text
+    meta = Meta(title=text, title_line=paragraph.line)
+    mark = PAGE_MARK_RE.search(text)
+    if mark:
+        meta.part = (int(mark.group("n")), int(mark.group("m")))
+        meta.title = (text[: mark.start()] + text[mark.end() :]).strip()
+    return meta
+
+
+_FILENAME_PREFIX_RE = re.compile(r"^[A-Za-z0-9]+[-_]+")
+
+
+def _meta_from_filename(path: Path, paragraphs: list[Line]) -> Meta:
+    stem = _FILENAME_PREFIX_RE.sub("", path.stem).replace("_", " ").strip()
+    if count_han(stem) < 2:
+        raise UserError(
+            "no recognisable title",
+            path,
+            paragraphs[0].line if paragraphs else None,
+            "put the speech's title on the first line, or name the file after the title",
+        )
+    meta = Meta(title=stem, title_line=0, title_from_filename=True)
+    meta.notes.append("title taken from the file name")
+    return meta
+
+
+def _drop_preamble(preamble: list[Line], meta: Meta) -> None:
+    """Lines before the title are a site's or an advertiser's, unless they are prose."""
+    for paragraph in preamble:
+        if is_prose(paragraph.text) and len(paragraph.text) >= 40:
+            meta.notes.append(f"line {paragraph.line} before the title kept as text")
+            meta.body.append(paragraph)
+        else:
+            meta.removed.append(Removed(paragraph.line, paragraph.text, "before the title"))
+
+
+def _read_header(paragraphs: list[Line], start: int, meta: Meta) -> int:
+    """Read subtitle, byline, date and page marks; return the index where the speech starts."""
+    index = start
+    while index < len(paragraphs) and index - start < _HEADER_LIMIT:
+        paragraph = paragraphs[index]
+        text = paragraph.text
+        if _starts_body(text, paragraph):
+            return index
+        if _DASH_RE.match(text) or _is_subtitle(text):
+            index = _read_subtitle(paragraphs, index, meta)
+            continue
+        if not _read_header_line(text, meta):
+            meta.removed.append(Removed(paragraph.line, text, "page chrome between title and text"))
+        index += 1
+    if index - start >= _HEADER_LIMIT:
+        return start  # no recognisable start of speech: keep everything after the title
+    return index
+
+
+def _is_subtitle(text: str) -> bool:
+    return bool(_SUBTITLE_RE.match(text) and _SUBTITLE_START_RE.match(text))
+
+
+def _read_subtitle(paragraphs: list[Line], index: int, meta: Meta) -> int:
+    text = paragraphs[index].text
+    following = paragraphs[index + 1].text if index + 1 < len(paragraphs) else ""
+    if not _SUBTITLE_RE.match(text) and following and _SUBTITLE_RE.match(text + following):
+        text += following  # a subtitle wrapped onto two lines
+        index += 1
+    meta.subtitle = text
+    found = _SUBTITLE_RE.match(text)
+    if found:
+        meta.occasion = meta.occasion or found.group("occ").strip()
+        if found.group("date"):
+            meta.date = meta.date or parse_date(found.group("date"))
+    return index + 1
+
+
+def _read_header_line(text: str, meta: Meta) -> bool:
+    """Take metadata from one header line; False when the line carries none (chrome)."""
+    byline = _BYLINE_RE.match(text)
+    if byline and meta.speaker is None:
+        meta.speaker = byline.group("name")
+        meta.speaker_role = byline.group("role").strip()
+        return True
+    if _DATE_LINE_RE.match(text):
+        meta.date = meta.date or parse_date(text)
+        return True
+    page = _PAGE_LINE_RE.match(text)
+    if page:
+        meta.part = meta.part or (int(page.group("n")), int(page.group("m")))
+        return True
+    return False
+
+
+def _read_body(paragraphs: list[Line], meta: Meta) -> list[Line]:
+    body = list(meta.body)
+    for paragraph in paragraphs:
+        text = paragraph.text
+        page = PAGE_MARK_RE.fullmatch(text) or _PAGE_LINE_RE.match(text)
+        if page:
+            meta.removed.append(Removed(paragraph.line, text, "page marker"))
+            continue
+        if meta.salutation is None and not body:
+            found = _SALUTATION_RE.match(text)
+            if found:
+                meta.salutation = found.group(0)[:-1]
+        body.append(paragraph)
+    return body
+
+
+def parse_date(text: str) -> str | None:
+    """ISO date (or year-month) from 2026年1月25日 / 二〇二六年一月二十五日."""
+    found = DATE_RE.search(text)
+    if not found:
+        return None
+    year = _to_int(found.group("y"))
+    month = _to_int(found.group("m"))
+    day = _to_int(found.group("d")) if found.group("d") else None
+    if year is None or month is None or not 1 <= month <= 12:
+        return None
+    if day is None:
+        return f"{year:04d}-{month:02d}"
+    if not 1 <= day <= 31:
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _to_int(text: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    if len(text) == 4 and all(c in _CN_DIGIT for c in text):
+        return int("".join(str(_CN_DIGIT.index(c) % 10 if c != "零" else 0) for c in text))
+    return parse_cn(text)
+
+
+def _infer(meta: Meta) -> None:
+    """Fill speaker, occasion, date and level from the title and text where the header had none."""
+    found = _TITLE_SPEAKER_RE.match(meta.title)
+    if found:
+        meta.occasion = meta.occasion or found.group("occ").strip()
+        who = found.group("who").strip()
+        if who and meta.speaker is None:
+            byline = _BYLINE_RE.match(who)
+            if byline:
+                meta.speaker, meta.speaker_role = byline.group("name"), byline.group("role")
+            else:
+                meta.speaker = who
+                if _ROLE_ONLY_RE.match(who):
+                    meta.speaker_role = who
+    if meta.date is None:
+        meta.date = _date_from_title(meta.title) or _date_from_ending(meta.body)
+    meta.level = _level(meta)
+
+
+def _date_from_title(title: str) -> str | None:
+    full = parse_date(title)
+    if full:
+        return full
+    year = re.match(r"^(\d{4})年", title)
+    return year.group(1) if year else None
+
+
+def _date_from_ending(body: list[Line]) -> str | None:
+    """A date alone on one of the last lines (a signature date) is the speech's date."""
+    for paragraph in body[-2:]:
+        if _DATE_LINE_RE.match(paragraph.text):
+            return parse_date(paragraph.text)
+    return None
+
+
+def _level(meta: Meta) -> str | None:
+    for text in (meta.occasion, meta.speaker_role, meta.title):
+        level = unit_level(text) if text else None
+        if level:
+            return level
+    counts: dict[str, int] = {}
+    for paragraph in meta.body:
+        for found in _TEXT_LEVEL_RE.finditer(paragraph.text):
+            level = _TEXT_LEVEL[found.group(1)]
+            counts[level] = counts.get(level, 0) + 1
+    if counts:
+        level, hits = max(counts.items(), key=lambda item: item[1])
+        if hits >= 3:
+            return level
+    return None
+
+
+def unit_level(text: str) -> str | None:
+    """The level (国家/省/市/县/乡镇) of the administrative unit a text names last."""
+    if _NATIONAL_RE.search(text):
+        return "国家"
+    if _MUNICIPALITY_RE.search(text):
+        return "省"
+    matches = list(_UNIT_RE.finditer(text))
+    if not matches:
+        return None
+    return matches[-1].lastgroup

@@ -1,0 +1,258 @@
+"""Outline detection: enumerator rules plus one nesting stack.
+
+Each enumerator family is one small rule (a compiled pattern and a rank) that recognises a
+paragraph-initial label such as 一、 （一） 1. （1） 第一，/首先， 一要 一是. Ranks follow the
+official order of GB/T 9704 (一、 > （一） > 1. > （1） > 第一 > 一要/一是): a family nests under any
+family of lower rank that is open on the stack, never under a higher-ranked one, so the first
+style a speech uses becomes its top level. Word heading styles outrank every enumerator.
+Enumerators are recognised only at the start of a paragraph: a mid-paragraph 一是…二是… list is
+body text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from generator.ingest.clean import Line
+from generator.numerals import CN_NUMERAL_CHARS, parse_number
+
+_CN = f"[{CN_NUMERAL_CHARS}]{{1,4}}"
+_SEQUENCE_WORDS = {"首先": 1, "其次": 2, "再次": 3, "然后": None, "最后": None}
+
+
+@dataclass(frozen=True)
+class Rule:
+    family: str
+    rank: float
+    pattern: re.Pattern[str]
+
+
+# The label is group "label"; the number is group "n" (or a sequence word in group "word").
+RULES: tuple[Rule, ...] = (
+    Rule("一、", 1, re.compile(rf"^(?P<label>(?P<n>{_CN})、)")),
+    Rule("（一）", 2, re.compile(rf"^(?P<label>[（(](?P<n>{_CN})[）)]、?)")),
+    Rule("1.", 3, re.compile(r"^(?P<label>(?P<n>\d{1,2}|[０-９]{1,2})(?:[.．、](?![\d０-９])))")),
+    Rule("（1）", 4, re.compile(r"^(?P<label>[（(](?P<n>\d{1,2}|[０-９]{1,2})[）)]、?)")),
+    Rule(
+        "第一",
+        5,
+        re.compile(rf"^(?P<label>第(?P<n>{_CN})|(?P<word>首先|其次|再次|然后|最后))(?P<sep>[，,、：:])"),
+    ),
+    Rule("一要", 6, re.compile(rf"^(?P<label>(?P<n>{_CN})要)(?!求|素|点|件|闻|害|紧|务|领)")),
+    Rule("一是", 6, re.compile(rf"^(?P<label>(?P<n>{_CN})是)(?![的否])")),
+)
+
+
+@dataclass
+class OutlineItem:
+    id: str
+    label: str
+    title: str
+    children: list[OutlineItem] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "label": self.label,
+            "title": self.title,
+            "children": [c.to_dict() for c in self.children],
+        }
+
+
+@dataclass(frozen=True)
+class Heading:
+    depth: int
+    id: str
+    text: str  # label and lead sentence exactly as written
+    line: int
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    line: int
+
+
+Block = Heading | Paragraph
+
+
+@dataclass(frozen=True)
+class OutlineWarning:
+    kind: str  # "gap", "restart", "start", "declared"
+    line: int
+    message: str
+
+
+@dataclass
+class Outline:
+    items: list[OutlineItem]
+    blocks: list[Block]
+    warnings: list[OutlineWarning]
+
+    def top_level_count(self) -> int:
+        return len(self.items)
+
+
+@dataclass(frozen=True)
+class Match:
+    family: str
+    rank: float
+    number: int | None  # None: "最后"/"然后", which continue whatever came before
+    label: str  # as written, without the separator after 第一/首先
+    lead_end: int  # index in the text where the heading's lead (label + sentence) ends
+    title: str
+
+
+def match_enumerator(text: str, heading_level: int | None = None) -> Match | None:
+    """Recognise a paragraph-initial enumerator, or a Word heading style."""
+    for rule in RULES:
+        found = rule.pattern.match(text)
+        if found is None:
+            continue
+        number = _number(found)
+        if number == 0:
+            continue
+        label = found.group("label")
+        body_start = found.end()
+        lead_end, title = _lead(text, body_start)
+        if not title:
+            continue  # a bare label with nothing after it is not a heading
+        return Match(rule.family, rule.rank, number, label, lead_end, title)
+    if heading_level is not None:
+        lead_end, title = len(text), text
+        return Match(f"heading-{heading_level}", heading_level / 10, None, "", lead_end, title)
+    return None
+
+
+def _number(found: re.Match[str]) -> int | None:
+    word = found.groupdict().get("word")
+    if word:
+        return _SEQUENCE_WORDS[word]
+    return parse_number(found.group("n"))
+
+
+_OPEN = "“‘《（(「『【〔"
+_CLOSE = "”’》）)」』】〕"
+
+
+def _lead(text: str, start: int) -> tuple[int, str]:
+    """End of the lead sentence (after its 。！？) and the title without label and end mark.
+
+    End marks inside quotes or brackets do not end the lead."""
+    depth = 0
+    for index in range(start, len(text)):
+        char = text[index]
+        if char in _OPEN:
+            depth += 1
+        elif char in _CLOSE:
+            depth = max(0, depth - 1)
+        elif char in "。！？" and depth == 0:
+            if index == len(text) - 1:
+                break
+            return index + 1, text[start:index].strip()
+    return len(text), text[start:].rstrip("。！？").strip()
+
+
+@dataclass
+class _Open:
+    family: str
+    rank: float
+    number: int
+    item: OutlineItem
+    line: int
+
+
+def build_outline(paragraphs: list[Line]) -> Outline:
+    """Detect enumerators at paragraph starts and nest them with a stack."""
+    roots: list[OutlineItem] = []
+    stack: list[_Open] = []
+    blocks: list[Block] = []
+    warnings: list[OutlineWarning] = []
+    for paragraph in paragraphs:
+        match = match_enumerator(paragraph.text, paragraph.heading_level)
+        if match is not None and match.number is None and not _in_stack(stack, match.family):
+            match = None  # 最后/然后 only continue an ordinal sequence already open
+        if match is None:
+            blocks.append(Paragraph(paragraph.text, paragraph.line))
+            continue
+        item = _place(match, paragraph.line, stack, roots, warnings)
+        blocks.append(Heading(len(stack), item.id, paragraph.text[: match.lead_end], paragraph.line))
+        rest = paragraph.text[match.lead_end :]
+        if rest:
+            blocks.append(Paragraph(rest, paragraph.line))
+    return Outline(roots, blocks, warnings)
+
+
+def _in_stack(stack: list[_Open], family: str) -> bool:
+    return any(entry.family == family for entry in stack)
+
+
+def _place(
+    match: Match, line: int, stack: list[_Open], roots: list[OutlineItem], warnings: list[OutlineWarning]
+) -> OutlineItem:
+    if _in_stack(stack, match.family):
+        while stack[-1].family != match.family:
+            stack.pop()
+        previous = stack.pop()
+        number = match.number if match.number is not None else previous.number + 1
+        _check_sequence(previous.number, number, match, line, warnings)
+    else:
+        while stack and stack[-1].rank >= match.rank:
+            stack.pop()
+        number = match.number if match.number is not None else 1
+        if number != 1:
+            warnings.append(
+                OutlineWarning("start", line, f"{match.label} starts its level at {number}, not 1")
+            )
+    siblings = stack[-1].item.children if stack else roots
+    parent_id = stack[-1].item.id if stack else "s"
+    item_id = f"{parent_id}-{len(siblings) + 1}" if stack else f"s{len(siblings) + 1}"
+    item = OutlineItem(item_id, match.label, match.title)
+    siblings.append(item)
+    stack.append(_Open(match.family, match.rank, number, item, line))
+    return item
+
+
+def _check_sequence(
+    previous: int, number: int, match: Match, line: int, warnings: list[OutlineWarning]
+) -> None:
+    if number == previous + 1:
+        return
+    if number <= previous:
+        warnings.append(
+            OutlineWarning("restart", line, f"{match.label} restarts numbering after {previous}")
+        )
+    else:
+        warnings.append(
+            OutlineWarning("gap", line, f"{match.label} follows {previous}: numbers skipped")
+        )
+
+
+_DECLARED_RE = re.compile(
+    rf"(?:讲|谈|强调|提|说|提出|讲讲|谈谈)(?:以下)?(?P<n>{_CN})(?:点|个方面)(?:意见|要求|看法|想法|体会|建议)?"
+)
+
+
+def find_declared_points(paragraphs: list[Line]) -> int | None:
+    """The number of points a speaker announces (讲三点意见) before the first outline heading."""
+    for paragraph in paragraphs:
+        if match_enumerator(paragraph.text, paragraph.heading_level) is not None:
+            return None
+        found = _DECLARED_RE.search(paragraph.text)
+        if found:
+            return parse_number(found.group("n"))
+    return None
+
+
+def check_declared(declared: int | None, outline: Outline, line: int) -> list[OutlineWarning]:
+    if declared is None or declared == outline.top_level_count():
+        return []
+    return [
+        OutlineWarning(
+            "declared",
+            line,
+            f"speaker announces {declared} points but the outline has "
+            f"{outline.top_level_count()} top-level items",
+        )
+    ]

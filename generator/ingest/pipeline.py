@@ -1,0 +1,279 @@
+"""Ingest orchestration: files → `Speech` values → Markdown files, one result per input.
+
+Pure with respect to output: nothing here prints. The CLI renders the `IngestReport`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.config import Config
+from generator.errors import UserError
+from generator.ingest.clean import Line, Removed, clean_lines
+from generator.ingest.decode import SourceText, read_source
+from generator.ingest.meta import Meta, read_meta
+from generator.ingest.outline import (
+    OutlineWarning,
+    build_outline,
+    check_declared,
+    find_declared_points,
+)
+from generator.ingest.slug import slugify
+from generator.ingest.topics import score_topics
+from generator.ingest.write import MANIFEST_NAME, Manifest, Outcome, write_speech
+from generator.speech import Speech
+
+SUPPORTED = (".txt", ".docx")
+
+
+@dataclass
+class Prepared:
+    """One source file read, cleaned and split into metadata and body."""
+
+    path: Path
+    rel: str
+    source: SourceText
+    meta: Meta
+    removed: list[Removed]
+
+
+@dataclass
+class FileResult:
+    paths: list[str]
+    encoding: str = ""
+    title: str = ""
+    slug: str = ""
+    outline_items: int = 0
+    warnings: list[str] = field(default_factory=list)
+    removed: list[Removed] = field(default_factory=list)
+    outcome: Outcome | None = None
+    error: str | None = None
+    incomplete: bool = False
+
+
+@dataclass
+class IngestReport:
+    results: list[FileResult] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [r for r in self.results if r.error]
+
+
+def collect_files(paths: Iterable[Path]) -> list[Path]:
+    """Expand folders (recursively, skipping hidden entries) into supported files, sorted."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in SUPPORTED
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        else:
+            found.append(path)
+    return sorted(set(found), key=lambda p: str(p))
+
+
+def ingest(
+    paths: list[Path],
+    config: Config,
+    force: bool = False,
+    on_file: Callable[[Path], None] | None = None,
+) -> IngestReport:
+    report = IngestReport()
+    prepared: list[Prepared] = []
+    for path in collect_files(paths):
+        if on_file is not None:
+            on_file(path)
+        try:
+            prepared.append(prepare(path, config))
+        except UserError as err:
+            report.results.append(FileResult([_rel(path, config.root)], error=str(err)))
+    manifest = Manifest(config.speeches_dir.parent / MANIFEST_NAME)
+    taken: set[str] = set()
+    for group in group_parts(prepared):
+        report.results.append(_finish(group, config, manifest, taken, force))
+    manifest.save()
+    return report
+
+
+def prepare(path: Path, config: Config) -> Prepared:
+    if not path.exists():
+        raise UserError("no such file", path)
+    if path.suffix.lower() not in SUPPORTED:
+        raise UserError(
+            f"unsupported file type '{path.suffix}'", path, hint="speechsite reads .txt and .docx"
+        )
+    source = read_source(path)
+    cleaned = clean_lines(source.lines, config.boilerplate)
+    if not cleaned.paragraphs:
+        raise UserError("no text left after removing boilerplate", path, hint="is this a speech?")
+    meta = read_meta(cleaned.paragraphs, path)
+    if not meta.body:
+        raise UserError("no speech text after the title", path, meta.title_line or None)
+    return Prepared(path, _rel(path, config.root), source, meta, cleaned.removed + meta.removed)
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def group_parts(prepared: list[Prepared]) -> list[list[Prepared]]:
+    """Parts of one speech (same title and folder, marked 第n/m页) ingested together → one group."""
+    groups: dict[tuple[str, str, int], list[Prepared]] = {}
+    order: list[tuple[str, str, int]] = []
+    for index, item in enumerate(prepared):
+        part = item.meta.part
+        key = (str(item.path.parent), item.meta.title, part[1]) if part else ("", "", index)
+        if key not in groups:
+            groups[key] = []
+            order.append(key)
+        groups[key].append(item)
+    result = []
+    for key in order:
+        group = groups[key]
+        group.sort(key=lambda p: p.meta.part[0] if p.meta.part else 0)
+        result.append(group)
+    return result
+
+
+def _finish(
+    group: list[Prepared], config: Config, manifest: Manifest, taken: set[str], force: bool
+) -> FileResult:
+    first = group[0]
+    result = FileResult([p.rel for p in group], encoding=", ".join(sorted({p.source.encoding for p in group})))
+    body: list[Line] = [line for p in group for line in p.meta.body]
+    meta = first.meta
+    result.removed = [r for p in group for r in p.removed]
+    result.warnings = [f"{first.rel}: {note}" for p in group for note in p.meta.notes]
+    part = _part(group, result)
+    outline = build_outline(body)
+    declared = find_declared_points(body)
+    warnings: list[OutlineWarning] = outline.warnings + check_declared(
+        declared, outline, body[0].line if body else 0
+    )
+    result.warnings += [f"{first.rel}:{w.line}: {w.kind}: {w.message}" for w in warnings]
+    text = "".join(b.text for b in outline.blocks)
+    scores = score_topics(text, config.topics)
+    speech = Speech(
+        title=meta.title,
+        slug="",
+        blocks=outline.blocks,
+        outline=outline.items,
+        source=_source(group),
+        speaker=meta.speaker,
+        speaker_role=meta.speaker_role,
+        occasion=meta.occasion,
+        level=meta.level,
+        date=meta.date,
+        subtitle=meta.subtitle,
+        salutation=meta.salutation,
+        topics=[s.topic for s in scores if s.assigned],
+        topic_evidence={s.topic: s.evidence() for s in scores if s.score > 0},
+        part=list(part) if part else None,
+        declared_points=declared,
+    )
+    speech.slug = choose_slug(speech, config, manifest, taken)
+    taken.add(speech.slug)
+    written = write_speech(speech, config.speeches_dir, manifest, force)
+    result.title, result.slug, result.outcome = speech.title, speech.slug, written.outcome
+    result.outline_items = _count(outline.items)
+    if written.outcome is Outcome.SKIPPED_EDIT:
+        result.warnings.append(
+            f"{written.path}: edited by hand since the last ingest; not overwritten "
+            "(use --force to overwrite, a backup is kept)"
+        )
+    if written.backup is not None:
+        result.warnings.append(f"{written.path}: hand edits backed up to {written.backup}")
+    return result
+
+
+def _part(group: list[Prepared], result: FileResult) -> tuple[int, int] | None:
+    """None when the parts make a whole speech; else the (first part, of m) that we have."""
+    parts = [p.meta.part for p in group if p.meta.part]
+    if not parts:
+        return None
+    total = parts[0][1]
+    have = sorted({n for n, _ in parts})
+    if have == list(range(1, total + 1)):
+        return None
+    result.incomplete = True
+    missing = sorted(set(range(1, total + 1)) - set(have))
+    result.warnings.append(
+        f"{group[0].rel}: incomplete: has part {', '.join(map(str, have))} of {total}; "
+        f"missing {', '.join(map(str, missing))}"
+    )
+    return (have[0], total)
+
+
+def _source(group: list[Prepared]) -> dict[str, object]:
+    first = group[0]
+    source: dict[str, object] = {
+        "path": first.rel,
+        "sha256": first.source.sha256,
+        "encoding": first.source.encoding,
+    }
+    if len(group) > 1:
+        source["parts"] = [
+            {"path": p.rel, "sha256": p.source.sha256, "part": list(p.meta.part or ())} for p in group
+        ]
+    return source
+
+
+def _count(items: list) -> int:  # type: ignore[type-arg]
+    return sum(1 + _count(item.children) for item in items)
+
+
+def choose_slug(speech: Speech, config: Config, manifest: Manifest, taken: set[str]) -> str:
+    """A stable slug: the one this source had before, else the title's pinyin, made unique.
+
+    A collision takes the first free of: -<year>, -<date>, -<hash of the source path>, -2, -3…
+    so it never depends on which other files happen to be ingested in the same run."""
+    source = str(speech.source["path"])
+    previous = manifest.slug_for_source(source)
+    if previous and previous not in taken:
+        return previous
+    base = slugify(slug_text(speech.title), config.slug_max_length)
+    candidates = [base]
+    if speech.date:
+        candidates.append(f"{base}-{speech.date[:4]}")
+        candidates.append(f"{base}-{speech.date.replace('-', '')}")
+    from generator.ingest.write import sha256_bytes
+
+    candidates.append(f"{base}-{sha256_bytes(source.encode('utf-8'))[:6]}")
+    candidates += [f"{base}-{n}" for n in range(2, 1000)]
+    for slug in candidates:
+        if _free(slug, source, config, manifest, taken):
+            return slug
+    raise UserError("could not find a free slug", source)
+
+
+_FRAME_RE = re.compile(
+    r"^(?P<who>.*?)在(?P<occ>.+?)上的(?:总结|动员|主持|即席|专题|重要)?(?:讲话|发言|致辞|报告|讲稿|讲话稿)"
+)
+
+
+def slug_text(title: str) -> str:
+    """The part of a title worth a URL: 在…上的讲话 says nothing, the meeting and speaker do."""
+    found = _FRAME_RE.match(title)
+    if found is None:
+        return title
+    return f"{found.group('who')} {found.group('occ')}".strip()
+
+
+def _free(slug: str, source: str, config: Config, manifest: Manifest, taken: set[str]) -> bool:
+    if slug in taken:
+        return False
+    entry = manifest.entries.get(slug)
+    if entry is not None:
+        return entry.source == source
+    return not (config.speeches_dir / f"{slug}.md").exists()

@@ -1,0 +1,89 @@
+"""Half-width punctuation in Chinese context → full-width.
+
+`,;:?!()` and straight quotes become `，；：？！（）“”` when they sit in Chinese text. Numbers
+(`1,000`, `09:45`, `3.5`), Latin phrases (`Hello, world`), URLs and e-mail addresses are left
+exactly as they are. Quotes and brackets are paired first, then converted as pairs, so an opening
+mark is never converted without its closing one.
+"""
+
+from __future__ import annotations
+
+import re
+
+from generator.text import is_cjk
+
+_SIMPLE = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
+_PROTECTED_RE = re.compile(r"(?:https?|ftp)://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.-]+", re.ASCII)
+
+
+def to_fullwidth(text: str) -> str:
+    """Convert half-width punctuation that sits in Chinese context to its full-width form."""
+    chars = list(text)
+    protected = _protected_positions(text)
+    _convert_brackets(chars, protected)
+    _convert_quotes(chars, protected, '"', "“", "”")
+    _convert_quotes(chars, protected, "'", "‘", "’")
+    for index, char in enumerate(chars):
+        if char in _SIMPLE and index not in protected and _in_chinese_context(chars, index):
+            chars[index] = _SIMPLE[char]
+    return "".join(chars)
+
+
+def _protected_positions(text: str) -> set[int]:
+    positions: set[int] = set()
+    for match in _PROTECTED_RE.finditer(text):
+        positions.update(range(match.start(), match.end()))
+    return positions
+
+
+def _neighbour(chars: list[str], index: int, step: int) -> str:
+    """The character right before (step -1) or after (step 1) `index`, or ''.
+
+    Spaces count: the cleaner has already removed spaces next to Chinese text, so a space here
+    means Latin context ("world! 见" keeps its "!")."""
+    index += step
+    return chars[index] if 0 <= index < len(chars) else ""
+
+
+def _in_chinese_context(chars: list[str], index: int) -> bool:
+    before, after = _neighbour(chars, index, -1), _neighbour(chars, index, 1)
+    if before.isdigit() and after.isdigit() and chars[index] in ",:":
+        return False  # 1,000 and 09:45
+    return bool(before and is_cjk(before)) or bool(after and is_cjk(after))
+
+
+def _convert_brackets(chars: list[str], protected: set[int]) -> None:
+    stack: list[int] = []
+    for index, char in enumerate(chars):
+        if index in protected:
+            continue
+        if char == "(":
+            stack.append(index)
+        elif char == ")" and stack:
+            start = stack.pop()
+            if _pair_is_chinese(chars, start, index):
+                chars[start], chars[index] = "（", "）"
+
+
+def _pair_is_chinese(chars: list[str], start: int, end: int) -> bool:
+    inside = chars[start + 1 : end]
+    if any(is_cjk(c) for c in inside):
+        return True
+    before, after = _neighbour(chars, start, -1), _neighbour(chars, end, 1)
+    return bool(before and is_cjk(before)) or bool(after and is_cjk(after))
+
+
+def _convert_quotes(chars: list[str], protected: set[int], mark: str, left: str, right: str) -> None:
+    positions = [i for i, c in enumerate(chars) if c == mark and i not in protected]
+    if mark == "'":
+        # An apostrophe between two Latin letters (don't, Xi'an) is not a quote.
+        positions = [i for i in positions if not _is_apostrophe(chars, i)]
+    for start, end in zip(positions[::2], positions[1::2], strict=False):
+        if _pair_is_chinese(chars, start, end):
+            chars[start], chars[end] = left, right
+
+
+def _is_apostrophe(chars: list[str], index: int) -> bool:
+    before = chars[index - 1] if index > 0 else ""
+    after = chars[index + 1] if index + 1 < len(chars) else ""
+    return before.isascii() and before.isalpha() and after.isascii() and after.isalpha()

@@ -1,0 +1,32 @@
+"""Readable, URL-safe slugs from Chinese titles, via pypinyin.
+
+A slug is the toneless pinyin of each character joined by hyphens (`全县作风整顿` →
+`quan-xian-zuo-feng-zheng-dun`); Latin letters and digits are kept, everything else becomes a
+separator, so a slug can never contain `/`, `.` or `..` and never escapes its folder.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from pypinyin import Style, lazy_pinyin
+
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def slugify(text: str, max_length: int = 60) -> str:
+    """Pinyin slug of `text`, cut at a hyphen so it is at most `max_length` characters."""
+    text = unicodedata.normalize("NFKC", text)
+    syllables = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: [chars], v_to_u=False)
+    joined = "-".join(_NON_SLUG.sub("-", s.lower()).strip("-") for s in syllables)
+    slug = _NON_SLUG.sub("-", joined).strip("-")
+    if len(slug) > max_length:
+        cut = slug[: max_length + 1]
+        slug = cut.rsplit("-", 1)[0] if "-" in cut else cut[:max_length]
+    return slug.strip("-") or "speech"
+
+
+def is_valid_slug(slug: str) -> bool:
+    return bool(SLUG_RE.fullmatch(slug))

@@ -1,0 +1,159 @@
+"""Writing speeches without ever destroying a hand edit.
+
+`content/.ingest-manifest.json` records, per slug, the source it came from and the sha256 of the
+Markdown that ingest wrote. A file whose bytes no longer match was edited by hand: it is left
+alone (reported as skipped) unless `--force`, which first copies it to `content/.backups/`.
+Topics an editor changed are carried over even then. Unchanged output is not rewritten, so
+re-running ingest on unchanged sources changes no byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+from generator.errors import UserError
+from generator.fsutil import atomic_write_bytes, atomic_write_text
+from generator.speech import Speech, read_front_matter
+
+MANIFEST_NAME = ".ingest-manifest.json"
+BACKUP_DIR = ".backups"
+
+
+class Outcome(Enum):
+    WRITTEN = "written"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    KEPT_EDIT = "kept hand edit"
+    SKIPPED_EDIT = "skipped: edited by hand"
+    FORCED = "overwritten (backup kept)"
+
+
+@dataclass
+class ManifestEntry:
+    source: str
+    output_sha256: str
+    topics: list[str]
+    source_sha256: str = ""
+    parts: list[str] = field(default_factory=list)
+
+
+class Manifest:
+    """What ingest wrote last time; lives beside content/speeches/."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.entries: dict[str, ManifestEntry] = {}
+        self._loaded_text = ""
+        if path.exists():
+            self._load()
+
+    def _load(self) -> None:
+        self._loaded_text = self.path.read_text(encoding="utf-8")
+        try:
+            data = json.loads(self._loaded_text)
+            for slug, entry in data.get("speeches", {}).items():
+                self.entries[slug] = ManifestEntry(**entry)
+        except (ValueError, TypeError, AttributeError) as exc:
+            raise UserError(
+                f"ingest manifest is damaged: {exc}",
+                self.path,
+                hint="delete it to start afresh; hand-edited speeches will then be treated as edited",
+            ) from None
+
+    def slug_for_source(self, source: str) -> str | None:
+        for slug, entry in self.entries.items():
+            if entry.source == source:
+                return slug
+        return None
+
+    def save(self) -> None:
+        data = {
+            "version": 1,
+            "speeches": {slug: vars(self.entries[slug]) for slug in sorted(self.entries)},
+        }
+        text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        if text != self._loaded_text:
+            atomic_write_text(self.path, text)
+            self._loaded_text = text
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class WriteResult:
+    outcome: Outcome
+    path: Path
+    backup: Path | None = None
+    kept_topics: bool = False
+
+
+def write_speech(speech: Speech, directory: Path, manifest: Manifest, force: bool) -> WriteResult:
+    """Write one speech's Markdown, honouring hand edits (see module docstring)."""
+    path = directory / f"{speech.slug}.md"
+    entry = manifest.entries.get(speech.slug)
+    existing = path.read_bytes() if path.exists() else None
+    edited = existing is not None and (entry is None or sha256_bytes(existing) != entry.output_sha256)
+    computed_topics = list(speech.topics)
+    kept_topics = _carry_editor_topics(speech, path, entry) if existing is not None else False
+    data = speech.to_markdown().encode("utf-8")
+    record = ManifestEntry(
+        source=str(speech.source["path"]),
+        output_sha256=sha256_bytes(data),
+        topics=computed_topics,
+        source_sha256=str(speech.source["sha256"]),
+        parts=[str(p["path"]) for p in speech.source.get("parts", [])],
+    )
+    if existing == data:
+        manifest.entries[speech.slug] = record
+        return WriteResult(Outcome.UNCHANGED, path, kept_topics=kept_topics)
+    if edited and not force:
+        unchanged_source = entry is not None and entry.source_sha256 == record.source_sha256
+        outcome = Outcome.KEPT_EDIT if unchanged_source else Outcome.SKIPPED_EDIT
+        return WriteResult(outcome, path)
+    backup = _backup(path, existing) if edited and existing is not None else None
+    atomic_write_bytes(path, data)
+    manifest.entries[speech.slug] = record
+    if backup is not None:
+        return WriteResult(Outcome.FORCED, path, backup, kept_topics)
+    outcome = Outcome.WRITTEN if existing is None else Outcome.UPDATED
+    return WriteResult(outcome, path, kept_topics=kept_topics)
+
+
+def _carry_editor_topics(speech: Speech, path: Path, entry: ManifestEntry | None) -> bool:
+    """Keep a topics list an editor wrote: one that differs from what ingest last computed."""
+    try:
+        front = read_front_matter(path)
+    except UserError:
+        return False
+    topics = front.get("topics")
+    if not isinstance(topics, list) or not all(isinstance(t, str) for t in topics):
+        return False
+    if entry is not None and topics == entry.topics:
+        return False
+    if entry is None and topics == speech.topics:
+        return False
+    speech.topics = list(topics)
+    return True
+
+
+def _backup(path: Path, data: bytes) -> Path:
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    backup_dir = path.parent.parent / BACKUP_DIR
+    target = backup_dir / f"{path.stem}.{stamp}.md"
+    counter = 1
+    while target.exists():
+        counter += 1
+        target = backup_dir / f"{path.stem}.{stamp}-{counter}.md"
+    atomic_write_bytes(target, data)
+    return target
+
+
+def existing_slugs(directory: Path) -> set[str]:
+    return {p.stem for p in directory.glob("*.md")} if directory.exists() else set()

@@ -1,0 +1,83 @@
+"""Terminal output: progress while working, one summary table at the end (rich)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from generator.ingest.pipeline import IngestReport
+
+PROGRESS_MIN_FILES = 20
+
+
+def progress_bar(console: Console, total: int, quiet: bool) -> Progress | None:
+    """A progress bar for long runs on a terminal; None for short runs, pipes and CI logs."""
+    if quiet or total < PROGRESS_MIN_FILES or not console.is_terminal:
+        return None
+    return Progress(
+        TextColumn("[bold]ingest"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=console,
+        transient=True,
+    )
+
+
+def running(progress: Progress | None) -> AbstractContextManager[object]:
+    return progress if progress is not None else nullcontext()
+
+
+def print_ingest_report(console: Console, report: IngestReport, verbose: bool) -> None:
+    for result in report.results:
+        if result.error:
+            console.print(f"[red]error:[/red] {result.error}", highlight=False, soft_wrap=True)
+    table = Table(title="speechsite ingest", show_lines=False)
+    for column in ("file", "encoding", "slug", "outline", "warnings", "result"):
+        table.add_column(column, overflow="fold")
+    for result in report.results:
+        name = "\n".join(Path(p).name for p in result.paths)
+        status = "[red]failed" if result.error else (result.outcome.value if result.outcome else "")
+        if result.incomplete:
+            status += " (incomplete)"
+        table.add_row(
+            name,
+            result.encoding,
+            result.slug,
+            str(result.outline_items) if not result.error else "",
+            str(len(result.warnings)) if result.warnings else "",
+            status,
+        )
+    console.print(table)
+    for result in report.results:
+        for warning in result.warnings:
+            console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False, soft_wrap=True)
+        if verbose:
+            for removed in result.removed:
+                console.print(
+                    f"  removed {result.paths[0]}:{removed.line} ({removed.reason}): {removed.text}",
+                    highlight=False,
+                    markup=False,
+                    soft_wrap=True,
+                )
+    _print_totals(console, report)
+
+
+def _print_totals(console: Console, report: IngestReport) -> None:
+    outcomes = Counter(r.outcome.value for r in report.results if r.outcome)
+    encodings = Counter(r.encoding for r in report.results if r.encoding)
+    parts = [f"{len(report.results)} speeches"]
+    parts += [f"{n} {name}" for name, n in sorted(outcomes.items())]
+    if report.failed:
+        parts.append(f"{len(report.failed)} failed")
+    warnings = sum(len(r.warnings) for r in report.results)
+    parts.append(f"{warnings} warnings")
+    console.print(", ".join(parts) + "; encodings: " + ", ".join(
+        f"{name} ×{n}" for name, n in sorted(encodings.items())
+    ), highlight=False)

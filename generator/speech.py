@@ -1,0 +1,160 @@
+"""The `Speech` value and its file format: YAML front matter, then a Markdown body.
+
+Front matter schema (every key is always written, `null` when unknown):
+
+    title           the speech's title, page markers removed
+    slug            URL name, unique in the archive
+    speaker         the speaker's name, or their role when only that is known (县长)
+    speaker_role    the office (北京市市长), or null
+    occasion        the meeting the speech was given at (…会议), or null
+    level           国家 / 省 / 市 / 县 / 乡镇, or null
+    date            YYYY-MM-DD, YYYY-MM or YYYY as the text states it; never invented
+    subtitle        the subtitle line as written (——2026年1月25日在…会议上), or null
+    salutation      the opening address (各位代表, 同志们), or null
+    topics          list of topic names; an editor's list is never recomputed
+    topic_evidence  per topic: score, per_10k and the matched terms with counts
+    source          {path, sha256, encoding}; merged parts add `parts: [{path, sha256, part}]`
+    part            [n, m] for an incomplete speech that is part n of m, else null
+    declared_points the number of points the speaker announces (讲三点意见), or null
+    stats           {chars, paragraphs} of the body text
+    outline         list of {id, label, title, children}
+
+In the body each outline item is a Markdown heading (## depth 1, ### depth 2, #### depth 3…)
+preceded by its id as a block attribute line `{#s1-2}` (mdit-py-plugins' attrs_block syntax).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.errors import UserError
+from generator.ingest.outline import Block, Heading, OutlineItem
+from generator.yamlio import dump_yaml, load_yaml
+
+FRONT_MATTER_KEYS = (
+    "title",
+    "slug",
+    "speaker",
+    "speaker_role",
+    "occasion",
+    "level",
+    "date",
+    "subtitle",
+    "salutation",
+    "topics",
+    "topic_evidence",
+    "source",
+    "part",
+    "declared_points",
+    "stats",
+    "outline",
+)
+
+
+@dataclass
+class Speech:
+    title: str
+    slug: str
+    blocks: list[Block]
+    outline: list[OutlineItem]
+    source: dict[str, Any]
+    speaker: str | None = None
+    speaker_role: str | None = None
+    occasion: str | None = None
+    level: str | None = None
+    date: str | None = None
+    subtitle: str | None = None
+    salutation: str | None = None
+    topics: list[str] = field(default_factory=list)
+    topic_evidence: dict[str, Any] = field(default_factory=dict)
+    part: list[int] | None = None
+    declared_points: int | None = None
+
+    def stats(self) -> dict[str, int]:
+        chars = sum(len(re.sub(r"\s", "", b.text)) for b in self.blocks)
+        return {"chars": chars, "paragraphs": len(self.blocks)}
+
+    def front_matter(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "slug": self.slug,
+            "speaker": self.speaker,
+            "speaker_role": self.speaker_role,
+            "occasion": self.occasion,
+            "level": self.level,
+            "date": self.date,
+            "subtitle": self.subtitle,
+            "salutation": self.salutation,
+            "topics": list(self.topics),
+            "topic_evidence": self.topic_evidence,
+            "source": self.source,
+            "part": self.part,
+            "declared_points": self.declared_points,
+            "stats": self.stats(),
+            "outline": [item.to_dict() for item in self.outline],
+        }
+
+    def to_markdown(self) -> str:
+        return f"---\n{dump_yaml(self.front_matter())}---\n\n{render_body(self.blocks)}"
+
+
+def render_body(blocks: list[Block]) -> str:
+    parts: list[str] = []
+    for block in blocks:
+        if isinstance(block, Heading):
+            hashes = "#" * min(block.depth + 1, 6)
+            parts.append(f"{{#{block.id}}}\n{hashes} {escape_markdown(block.text)}\n")
+        else:
+            parts.append(f"{escape_markdown(block.text)}\n")
+    return "\n".join(parts)
+
+
+_INLINE_SPECIAL_RE = re.compile(r"([\\`*_\[\]<>&{}|~#])")
+_LINE_START_RE = re.compile(r"^([#>+=-]|\d+[.)](?=\s|$))")
+
+
+def escape_markdown(text: str) -> str:
+    """Backslash-escape what Markdown would read as markup, so the text renders as written.
+
+    `<` and `&` are escaped too: speech text never becomes HTML."""
+    text = _INLINE_SPECIAL_RE.sub(r"\\\1", text)
+    found = _LINE_START_RE.match(text)
+    if found:
+        marker = found.group(1)
+        text = marker[:-1] + "\\" + marker[-1] + text[len(marker) :]
+    return text
+
+
+_FRONT_RE = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
+
+
+def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]:
+    """Front matter mapping, body text, and the line number where the body starts."""
+    text = text.replace("\r\n", "\n")
+    found = _FRONT_RE.match(text)
+    if found is None:
+        raise UserError(
+            "no front matter", path, 1, "a speech file starts with a '---' line, YAML, then '---'"
+        )
+    try:
+        data, _ = load_yaml(found.group(1), path)
+    except UserError as err:
+        if err.line is not None:
+            err.line += 1  # the YAML starts on line 2 of the file
+        raise
+    if not isinstance(data, dict):
+        raise UserError("front matter must be a mapping of keys", path, 2)
+    body_line = found.group(0).count("\n") + 1
+    return data, text[found.end() :], body_line
+
+
+def read_front_matter(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"not valid UTF-8 at byte {exc.start}", path) from None
+    data, _, _ = split_front_matter(text, path)
+    return data

@@ -1,0 +1,32 @@
+"""Character classes shared by the cleaner, the metadata reader and the outline detector."""
+
+from __future__ import annotations
+
+import re
+
+# Han ideographs (BMP blocks, extension A, compatibility) plus the placeholder ×/〇.
+HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007"
+# Full-width punctuation that belongs to Chinese running text.
+CJK_PUNCT = r"\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2018\u2019\u201c\u201d\u2026\u2014\u00b7"
+HAN_RE = re.compile(f"[{HAN}]")
+CJK_RE = re.compile(f"[{HAN}{CJK_PUNCT}]")
+# Punctuation that ends a sentence or a paragraph.
+TERMINAL = "。！？!?…；;：:”’」』)）"
+SENTENCE_END = "。！？"
+# Characters removed everywhere: zero-width spaces and joiners, BOMs, soft hyphens.
+INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Spaces other than the ideographic space, folded to an ASCII space.
+ODD_SPACE_RE = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\t\u000b\u000c]")
+INDENT_CHARS = " \u3000"
+
+
+def is_cjk(char: str) -> bool:
+    return bool(CJK_RE.match(char))
+
+
+def is_han(char: str) -> bool:
+    return bool(HAN_RE.match(char))
+
+
+def count_han(text: str) -> int:
+    return len(HAN_RE.findall(text))

@@ -1,0 +1,74 @@
+"""YAML reading that reports errors with file and line, and writing that is stable byte for byte."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.errors import UserError
+
+KeyPath = tuple[str | int, ...]
+
+
+def load_yaml(text: str, path: Path | str) -> tuple[Any, dict[KeyPath, int]]:
+    """Parse YAML and also return the 1-based line of every key, for error messages."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise UserError(
+            f"malformed YAML: {problem}",
+            path,
+            line,
+            "check indentation, colons and quotes on that line",
+        ) from None
+    except yaml.YAMLError as exc:
+        raise UserError(f"malformed YAML: {exc}", path) from None
+    lines: dict[KeyPath, int] = {}
+    if node is not None:
+        _collect_lines(node, (), lines)
+    return data, lines
+
+
+def _collect_lines(node: yaml.Node, prefix: KeyPath, out: dict[KeyPath, int]) -> None:
+    out.setdefault(prefix, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            out[(*prefix, key)] = key_node.start_mark.line + 1
+            _collect_lines(value_node, (*prefix, key), out)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _collect_lines(item, (*prefix, index), out)
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style, no aliases, Unicode kept readable."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str_representer)
+
+
+def dump_yaml(data: Any) -> str:
+    """Serialise front matter deterministically: key order kept, CJK unescaped, wide lines."""
+    return yaml.dump(
+        data,
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=10_000,
+    )
