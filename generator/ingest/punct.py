@@ -16,8 +16,13 @@ _SIMPLE = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
 _PROTECTED_RE = re.compile(r"(?:https?|ftp)://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.-]+", re.ASCII)
 
 
+_CANDIDATES_RE = re.compile(r"[,;:?!()\"']")
+
+
 def to_fullwidth(text: str) -> str:
     """Convert half-width punctuation that sits in Chinese context to its full-width form."""
+    if not _CANDIDATES_RE.search(text):
+        return text  # the common case: a paragraph already in full-width punctuation
     chars = list(text)
     protected = _protected_positions(text)
     _convert_brackets(chars, protected)

@@ -48,6 +48,7 @@ class Manifest:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.entries: dict[str, ManifestEntry] = {}
+        self._by_source: dict[str, str] | None = None  # built on first use: O(1) slug lookups
         self._loaded_text = ""
         if path.exists():
             self._load()
@@ -66,10 +67,9 @@ class Manifest:
             ) from None
 
     def slug_for_source(self, source: str) -> str | None:
-        for slug, entry in self.entries.items():
-            if entry.source == source:
-                return slug
-        return None
+        if self._by_source is None:
+            self._by_source = {entry.source: slug for slug, entry in sorted(self.entries.items())}
+        return self._by_source.get(source)
 
     def save(self) -> None:
         data = {

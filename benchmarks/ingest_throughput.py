@@ -1,0 +1,86 @@
+"""Ingest throughput on one core: speeches per second and characters per second.
+
+Runs the whole ingest (decode, clean, metadata, outline, topics, Markdown, atomic writes) in one
+process, which is one core, on
+  1. the shared corpus (../shared/corpus: long government reports, GBK and UTF-8), and
+  2. N seed-sized speeches generated deterministically from the bundled seeds.
+Target from the issue: at least 500 speeches a second on one core.
+
+    python benchmarks/ingest_throughput.py [--generated N] [--repeat R]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from generator.config import load_config
+from generator.ingest.pipeline import collect_files, ingest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus"
+SEEDS = ROOT / "content" / "raw"
+
+
+def make_project(files: list[Path], generated: int) -> Path:
+    project = Path(tempfile.mkdtemp(prefix="speechsite-bench-"))
+    raw = project / "content" / "raw"
+    raw.mkdir(parents=True)
+    shutil.copy(ROOT / "site.yaml", project / "site.yaml")
+    for path in files:
+        # Keep set folder and file name: a file without a title line is named after its title.
+        target = raw / path.parent.name / path.name
+        target.parent.mkdir(exist_ok=True)
+        shutil.copy(path, target)
+    seeds = sorted(SEEDS.glob("*.txt"))
+    for index in range(generated):
+        seed = seeds[index % len(seeds)].read_text(encoding="utf-8")
+        # Vary the title so every generated speech gets its own slug, as real archives do.
+        title_line = f"在全县第{index}次工作会议上的讲话"
+        (raw / f"gen{index:05d}.txt").write_text(f"{title_line}\n{seed}", encoding="utf-8")
+    return project
+
+
+def run(files: list[Path], generated: int, repeat: int) -> tuple[float, int, int, int]:
+    timings = []
+    speeches = chars = failed = 0
+    for _ in range(repeat):
+        project = make_project(files, generated)
+        config = load_config(project)
+        inputs = collect_files([config.raw_dir])
+        chars = sum(len(p.read_bytes()) for p in inputs)
+        start = time.perf_counter()
+        report = ingest([config.raw_dir], config)
+        timings.append(time.perf_counter() - start)
+        speeches, failed = len(report.results), len(report.failed)
+        shutil.rmtree(project)
+    return statistics.median(timings), speeches, chars, failed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--generated", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    corpus = sorted(CORPUS.rglob("*.txt"))
+    if corpus:
+        seconds, count, size, failed = run(corpus, 0, args.repeat)
+        print(
+            f"corpus:    {count} speeches ({failed} failed), {size / 1e6:.2f} MB in {seconds:.2f} s "
+            f"-> {count / seconds:.0f} speeches/s, {size / 1e6 / seconds:.2f} MB/s (one core)"
+        )
+    else:
+        print(f"corpus:    not found at {CORPUS}, skipped")
+    seconds, count, size, failed = run([], args.generated, args.repeat)
+    print(
+        f"generated: {count} seed-sized speeches ({failed} failed), {size / 1e6:.2f} MB in {seconds:.2f} s "
+        f"-> {count / seconds:.0f} speeches/s, {size / 1e6 / seconds:.2f} MB/s (one core)"
+    )
+
+
+if __name__ == "__main__":
+    main()
