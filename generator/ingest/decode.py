@@ -1,0 +1,402 @@
+"""Raw speech files → numbered lines of text, whatever encoding or format they arrived in.
+
+Speeches reach us as `.txt` files saved by many different editors over two decades (UTF-8, UTF-16
+from Notepad, GB2312/GBK/GB18030 from older Chinese Windows, the odd Big5 file from Taiwan or Hong
+Kong) and as Word `.docx` files. The encoding is inferred from the bytes alone, because file names
+and system locales say nothing reliable about it. Every line keeps the number it has in the
+original file so later stages can point the user at the exact place of a problem.
+
+Nothing is cleaned here (the cleaner owns that); this layer only decodes and splits.
+"""
+
+from __future__ import annotations
+
+import codecs
+import functools
+import hashlib
+import itertools
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from charset_normalizer.md import mess_ratio
+
+from generator.errors import UserError
+from generator.ingest.docx import read_docx_paragraphs
+
+_TEXT_SUFFIXES = frozenset({".txt"})
+_DOCX_SUFFIX = ".docx"
+_SUPPORTED_HINT = "supported: .txt (plain text) and .docx (Word)"
+_SAVE_AS_HINT = "save the file as UTF-8 or GB18030"
+
+# Line breaks: CRLF first so it counts as one break; U+2028/U+2029 appear in text pasted from web
+# pages and Word exports and are breaks to every reader.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029")
+
+# UTF-32 before UTF-16: the UTF-32-LE BOM begins with the UTF-16-LE one.
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+# Formats people drop into the speeches folder by mistake; naming them beats "undecodable byte".
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (a .docx saved under another extension?)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old-style Word .doc (OLE) file"),
+    (b"{\\rtf", "an RTF document"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+)
+
+# Narrowest first, so the report names the encoding the file was most likely saved in.
+_GB_FAMILY = ("gb2312", "gbk", "gb18030")
+
+# Controls that legitimately occur in text files (tab, form feed from page breaks, DOS Ctrl-Z).
+_TEXT_CONTROLS = frozenset("\t\n\r\f\v\x1a")
+
+# Punctuation of running Chinese text in both scripts; counted as "common" when scoring.
+_COMMON_PUNCTUATION = frozenset("，。、；：？！「」『』“”‘’（）《》〈〉【】—…·　")
+
+
+@dataclass(frozen=True)
+class SourceLine:
+    """One physical line of a text file, or one paragraph of a Word file."""
+
+    text: str
+    line: int
+    heading_level: int | None = None
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A decoded source file, with what the report needs to say how it was read."""
+
+    lines: tuple[SourceLine, ...]
+    encoding: str
+    sha256: str
+
+
+def read_source(path: Path) -> SourceText:
+    """Read a `.txt` or `.docx` speech; every problem surfaces as a `UserError`."""
+    suffix = path.suffix.lower()
+    if suffix != _DOCX_SUFFIX and suffix not in _TEXT_SUFFIXES:
+        raise _unsupported_suffix(path, suffix)
+    raw = _read_bytes(path)
+    digest = hashlib.sha256(raw).hexdigest()
+    if not raw:
+        raise UserError("file is empty", path, hint="nothing to import")
+    if suffix == _DOCX_SUFFIX:
+        return SourceText(_docx_lines(raw, path), "docx", digest)
+    text, encoding = _decode_text(raw, path)
+    return SourceText(_split_lines(text), encoding, digest)
+
+
+def _decode_text(raw: bytes, path: Path) -> tuple[str, str]:
+    """Decode a text file's bytes, returning the text (leading BOM dropped) and the encoding."""
+    if not raw:
+        raise UserError("file is empty", path, hint="nothing to import")
+    _reject_known_binary(raw, path)
+    text, encoding = _decode(raw, path)
+    text = text.removeprefix("\ufeff")
+    if _control_share(text) > 0.01:
+        raise UserError("file looks binary (control characters), not plain text", path)
+    if not text.replace("\ufeff", "").strip():
+        raise UserError("file contains only whitespace", path, hint="nothing to import")
+    return text, encoding
+
+
+def _split_lines(text: str) -> tuple[SourceLine, ...]:
+    """Split on every kind of line break, numbering lines from 1 as an editor would."""
+    parts = _LINE_BREAK.split(text)
+    if len(parts) > 1 and parts[-1] == "":
+        parts.pop()  # a final line break ends the last line; it does not start a new one
+    return tuple(SourceLine(part, number) for number, part in enumerate(parts, start=1))
+
+
+def _docx_lines(raw: bytes, path: Path) -> tuple[SourceLine, ...]:
+    paragraphs = read_docx_paragraphs(raw, path)
+    if not any(p.text.strip() for p in paragraphs):
+        raise UserError("Word document contains no text", path, hint="nothing to import")
+    return tuple(
+        SourceLine(p.text, number, p.heading_level) for number, p in enumerate(paragraphs, start=1)
+    )
+
+
+def _unsupported_suffix(path: Path, suffix: str) -> UserError:
+    if suffix == ".doc":
+        hint = "open it in Word or WPS and save it as .docx"
+        return UserError("old Word .doc files are not supported", path, hint=hint)
+    what = f"unsupported file type '{suffix}'" if suffix else "file has no extension"
+    return UserError(what, path, hint=_SUPPORTED_HINT)
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise UserError("file not found", path) from None
+    except IsADirectoryError:
+        raise UserError("is a directory, not a file", path) from None
+    except OSError as exc:
+        raise UserError(f"cannot read file: {exc.strerror or exc}", path) from None
+
+
+def _reject_known_binary(raw: bytes, path: Path) -> None:
+    for signature, what in _SIGNATURES:
+        if raw.startswith(signature):
+            hint = "Word documents must have the .docx extension; other text must be plain .txt"
+            raise UserError(f"file is {what}, not plain text", path, hint=hint)
+
+
+def _decode(raw: bytes, path: Path) -> tuple[str, str]:
+    """Try the encodings in order of how unambiguous their evidence is."""
+    bom = _decode_with_bom(raw, path)
+    if bom is not None:
+        return bom
+    utf16 = _decode_utf16_without_bom(raw)
+    if utf16 is not None:
+        return utf16
+    if b"\x00" in raw:
+        raise UserError("file looks binary (contains NUL bytes), not plain text", path)
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    legacy = _decode_legacy_chinese(raw)
+    if legacy is not None:
+        return legacy
+    utf16 = _decode_chinese_utf16_without_bom(raw)  # CJK-only UTF-16 may hold no NUL at all
+    if utf16 is not None:
+        return utf16
+    raise _undecodable(raw, path)
+
+
+def _decode_with_bom(raw: bytes, path: Path) -> tuple[str, str] | None:
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            body_codec = "utf-8" if encoding == "utf-8-sig" else encoding
+            try:
+                return raw[len(bom) :].decode(body_codec), encoding
+            except UnicodeDecodeError as exc:
+                raise _decode_error(raw[len(bom) :], exc, body_codec, path, len(bom)) from None
+    return None
+
+
+def _decode_utf16_without_bom(raw: bytes) -> tuple[str, str] | None:
+    """Recognise BOM-less UTF-16 by its NUL bytes, which ASCII characters leave in every pair."""
+    if b"\x00" not in raw or len(raw) < 4 or len(raw) % 2:
+        return None
+    encoding = _utf16_order_from_nuls(raw[:4096])
+    if encoding is not None:
+        text = _strict(raw, encoding)
+        if text is not None and _looks_like_text(text) and _mostly_han_or_ascii(text):
+            return text, encoding
+    # U+3000 and 一 (U+4E00) leave NULs too, on the other side of the pair from ASCII's.
+    return _decode_chinese_utf16_without_bom(raw)
+
+
+def _utf16_order_from_nuls(sample: bytes) -> str | None:
+    pairs = len(sample) // 2
+    even_nuls, odd_nuls = sample[0::2].count(0), sample[1::2].count(0)
+    if odd_nuls >= 0.3 * pairs and even_nuls < 0.1 * pairs:
+        return "utf-16-le"
+    if even_nuls >= 0.3 * pairs and odd_nuls < 0.1 * pairs:
+        return "utf-16-be"
+    return None
+
+
+def _decode_chinese_utf16_without_bom(raw: bytes) -> tuple[str, str] | None:
+    """BOM-less UTF-16 of mostly Chinese text leaves no NUL pattern; everyday hanzi give it away.
+
+    Arbitrary bytes read as UTF-16 land all over the code space, so demanding that the text be
+    made of everyday characters keeps binary data and other encodings out.
+    """
+    if len(raw) < 4 or len(raw) % 2:
+        return None
+    for encoding in ("utf-16-le", "utf-16-be"):
+        text = _strict(raw, encoding)
+        if (
+            text is not None
+            and _looks_like_text(text)
+            and _mostly_han_or_ascii(text)
+            and _common_share(text) >= 0.8
+        ):
+            return text, encoding
+    return None
+
+
+def _decode_legacy_chinese(raw: bytes) -> tuple[str, str] | None:
+    """GB family or Big5, whichever reads as real Chinese; GB wins ties (mainland sources)."""
+    gb = _decode_gb(raw)
+    big5_text = _strict(raw, "big5")
+    big5 = (big5_text, "big5") if big5_text is not None and _looks_like_text(big5_text) else None
+    if gb is None or big5 is None:
+        return gb or big5
+    return big5 if _prefer_big5(gb[0], big5[0]) else gb
+
+
+def _decode_gb(raw: bytes) -> tuple[str, str] | None:
+    """The narrowest GB codec that decodes; GB18030 only when the result reads as text."""
+    for encoding in _GB_FAMILY:
+        text = _strict(raw, encoding)
+        if text is None:
+            continue
+        if encoding == "gb2312":
+            # Same bytes, but Python's gb2312 maps A1A4/A1AA to U+30FB/U+2015 where every Chinese
+            # editor shows · and — (U+00B7/U+2014); GBK's mapping is the one people typed.
+            text = raw.decode("gbk")
+        # The codecs are supersets, so a wider one would produce the very same characters.
+        plausible = _looks_like_text(text) and (encoding != "gb18030" or _mostly_han_or_ascii(text))
+        return (text, encoding) if plausible else None
+    return None
+
+
+def _prefer_big5(gb_text: str, big5_text: str) -> bool:
+    """Decide between two strict decodings; mis-decoded text is full of rare characters."""
+    gb_share, big5_share = _common_share(gb_text), _common_share(big5_text)
+    if gb_share != big5_share:
+        return big5_share > gb_share
+    return mess_ratio(big5_text, maximum_threshold=1.0) < mess_ratio(gb_text, maximum_threshold=1.0)
+
+
+def _strict(raw: bytes, encoding: str) -> str | None:
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+def _looks_like_text(text: str) -> bool:
+    """No unassigned code points, few stray controls, at most a trace of private-use characters.
+
+    Private-use code points are where GB18030 puts byte pairs no standard assigns, so more than a
+    trace (a self-made character for a rare name, say) means the guess of encoding is wrong.
+    """
+    counts = Counter(unicodedata.category(ch) for ch in text)
+    if counts["Cn"] or counts["Cs"]:
+        return False
+    return counts["Co"] <= max(1, len(text) // 1000) and _control_share(text) <= 0.01
+
+
+def _mostly_han_or_ascii(text: str) -> bool:
+    """GB18030 maps almost any byte string to *some* characters; real text is mainly Han/ASCII."""
+    visible = [ch for ch in text if not ch.isspace()]
+    if not visible:
+        return True
+    usual = sum(1 for ch in visible if _is_usual_chinese_text_char(ch))
+    return usual >= 0.8 * len(visible)
+
+
+def _is_usual_chinese_text_char(ch: str) -> bool:
+    code = ord(ch)
+    return (
+        code < 0x80
+        or ch in _COMMON_PUNCTUATION
+        or 0x2000 <= code <= 0x206F  # general punctuation
+        or 0x3000 <= code <= 0x303F  # CJK symbols and punctuation
+        or 0x3400 <= code <= 0x9FFF  # CJK extension A and unified ideographs
+        or 0xF900 <= code <= 0xFAFF  # compatibility ideographs
+        or 0xFF00 <= code <= 0xFFEF  # full-width forms
+        or 0x20000 <= code <= 0x3FFFF  # CJK extensions B and later
+    )
+
+
+# Unicode category Cc (C0 controls, DEL, C1 controls) minus the controls plain text uses.
+_STRAY_CONTROL = re.compile("[\x00-\x08\x0e-\x19\x1b-\x1f\x7f-\x9f]")
+
+
+def _control_share(text: str) -> float:
+    """Share of control characters that plain text never holds (a regex: this runs per file)."""
+    if not text:
+        return 0.0
+    return len(_STRAY_CONTROL.findall(text)) / len(text)
+
+
+def _common_share(text: str) -> float:
+    """Share of non-ASCII characters that are everyday Chinese characters or punctuation."""
+    common = _common_characters()
+    chars = [ch for ch in text if ord(ch) > 0x7F and not ch.isspace()]
+    if not chars:
+        return 0.0
+    return sum(1 for ch in chars if ch in common) / len(chars)
+
+
+@functools.cache
+def _common_characters() -> frozenset[str]:
+    """GB2312 level 1 and Big5 常用字 (the standards' lists of everyday hanzi), plus punctuation.
+
+    Taken from the codecs rather than a data file; decoding text with the wrong one of the two
+    yields mostly rare characters, kana, bopomofo and symbols, none of which are in this set.
+    """
+    gb2312_level1 = _decode_pairs("gb2312", range(0xB0, 0xD8), range(0xA1, 0xFF))
+    big5_trails = itertools.chain(range(0x40, 0x7F), range(0xA1, 0xFF))
+    big5_common = _decode_pairs("big5", range(0xA4, 0xC7), list(big5_trails))
+    hanzi = {ch for ch in gb2312_level1 | big5_common if 0x4E00 <= ord(ch) <= 0x9FFF}
+    full_width = {chr(code) for code in range(0xFF01, 0xFF5F)}  # １９５６年, ％, ．
+    return frozenset(hanzi | full_width | _COMMON_PUNCTUATION)
+
+
+def _decode_pairs(encoding: str, leads: Iterable[int], trails: Iterable[int]) -> set[str]:
+    chars: set[str] = set()
+    trail_list = list(trails)
+    for lead in leads:
+        for trail in trail_list:
+            decoded = _strict(bytes((lead, trail)), encoding)
+            if decoded is not None:
+                chars.add(decoded)
+    return chars
+
+
+def _undecodable(raw: bytes, path: Path) -> UserError:
+    """Point at the first bad byte as read by the encoding the file most plausibly uses.
+
+    Usually that is UTF-8; but a GB file with one damaged byte fails UTF-8 at its first hanzi, so
+    when GB18030 reads sensibly further into the file, its view of the bad byte is the useful one.
+    """
+    utf8_error = _first_error(raw, "utf-8")
+    gb_error = _first_error(raw, "gb18030")
+    if utf8_error is None:  # cannot happen: UTF-8 was tried first; keep the error well-formed
+        return UserError("cannot decode file", path, hint=_SAVE_AS_HINT)
+    if gb_error is not None and gb_error.start > utf8_error.start:
+        prefix = raw[: gb_error.start].decode("gb18030")
+        if _looks_like_text(prefix) and _mostly_han_or_ascii(prefix):
+            return _decode_error(raw, gb_error, "gb18030", path, 0)
+    return _decode_error(raw, utf8_error, "utf-8", path, 0)
+
+
+def _first_error(raw: bytes, encoding: str) -> UnicodeDecodeError | None:
+    try:
+        raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        return exc
+    return None
+
+
+def _decode_error(
+    body: bytes, exc: UnicodeDecodeError, encoding: str, path: Path, base: int
+) -> UserError:
+    """Name the bad byte's line (1-based, as editors count) and offset (0-based, as hex editors)."""
+    prefix = body[: exc.start].decode(encoding, errors="replace")
+    line = len(_LINE_BREAK.split(prefix))
+    offset = base + exc.start
+    bad = body[exc.start]
+    if encoding.startswith(("utf-16", "utf-32")):
+        reason = (
+            f"the file starts with a {encoding.upper()} byte-order mark but is not valid {encoding}"
+        )
+    else:
+        reason = "the file is not valid UTF-8, GBK/GB18030 or Big5"
+    message = f"cannot decode byte 0x{bad:02x} at byte offset {offset}: {reason}"
+    return UserError(message, path, line, _SAVE_AS_HINT)

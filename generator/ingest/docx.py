@@ -1,0 +1,654 @@
+"""Word `.docx` → paragraphs of text as the reader sees them on the page.
+
+python-docx gives us the package and its XML, but its `Paragraph.text` leaves out what Chinese
+speeches rely on most: automatic outline numbers (`一、`, `（一）`) live in numbering.xml and are
+drawn by Word, not stored in the text. We render them here, keep tables in their place in the
+body, honour tracked changes as accepted, and read heading levels from styles so the outline can
+be rebuilt without guessing.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import docx
+from docx.document import Document as DocxDocument
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.opc.part import XmlPart
+from docx.oxml.ns import qn
+
+from generator.errors import UserError
+
+
+class XmlElement(Protocol):
+    """The slice of lxml's element API we use (lxml ships no type stubs)."""
+
+    @property
+    def tag(self) -> object: ...  # str for elements; comments and PIs carry a callable
+
+    @property
+    def text(self) -> str | None: ...
+
+    def get(self, key: str, default: str | None = None) -> str | None: ...
+
+    def find(self, path: str) -> XmlElement | None: ...
+
+    def __iter__(self) -> Iterator[XmlElement]: ...
+
+
+@dataclass(frozen=True)
+class DocxParagraph:
+    """One paragraph: its visible text (with its list label) and its outline level, if any."""
+
+    text: str
+    heading_level: int | None
+
+
+W_P, W_R, W_T, W_PPR = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:pPr")
+W_VAL = qn("w:val")
+
+# Block-level wrappers whose paragraphs belong to the body flow, in document order.
+_BLOCK_CONTAINERS = frozenset(
+    qn(t) for t in ("w:tbl", "w:tr", "w:tc", "w:sdt", "w:sdtContent", "w:customXml")
+)
+# Inline wrappers whose runs are visible text; w:del and w:moveFrom (deleted text) are left out.
+_INLINE_CONTAINERS = frozenset(
+    qn(t)
+    for t in (
+        "w:hyperlink",
+        "w:ins",
+        "w:moveTo",
+        "w:smartTag",
+        "w:customXml",
+        "w:sdt",
+        "w:sdtContent",
+        "w:fldSimple",
+        "w:dir",
+        "w:bdo",
+    )
+)
+_SPACE_TAGS = frozenset(qn(t) for t in ("w:tab", "w:ptab"))
+_BREAK_TAGS = frozenset(qn(t) for t in ("w:br", "w:cr"))
+
+# Localised names of the built-in "heading N" styles (Word stores the English name, WPS and
+# converted documents often the local one).
+_HEADING_NAME = re.compile(
+    r"^(?:heading|标题|標題|見出し|제목|überschrift|titre|título|titolo|kop|nagłówek|заголовок)"
+    r"\s*([1-9])$",
+    re.IGNORECASE,
+)
+_HEADING_ID = re.compile(r"^(?:heading)?([1-9])$", re.IGNORECASE)
+
+
+def read_docx_paragraphs(raw: bytes, path: Path) -> list[DocxParagraph]:
+    """All body paragraphs, table cells included, in reading order."""
+    document = _open_document(raw, path)
+    try:
+        styles = _Styles(document.styles.element)
+        numbering = _Numbering(_numbering_element(document), styles)
+        return [
+            DocxParagraph(numbering.label_for(p) + paragraph_text(p), styles.heading_level(p))
+            for p in iter_paragraphs(_body(document))
+        ]
+    except (ValueError, KeyError, AttributeError, TypeError, RecursionError) as exc:
+        # Structures python-docx accepted but that make no sense (missing body, absurd nesting).
+        reason = f"{type(exc).__name__}: {exc}"
+        raise UserError(f"corrupt .docx file ({reason})", path, hint=_RESAVE_HINT) from None
+
+
+_RESAVE_HINT = "open it in Word or WPS and save it again as .docx"
+
+
+def _open_document(raw: bytes, path: Path) -> DocxDocument:
+    try:
+        return docx.Document(io.BytesIO(raw))
+    except Exception as exc:  # python-docx raises zip, XML, Key and Value errors for bad files
+        reason = "not a ZIP-based Word file" if not raw.startswith(b"PK") else type(exc).__name__
+        if raw.startswith(b"\xd0\xcf\x11\xe0"):
+            reason = "an old-style .doc file renamed to .docx"
+        raise UserError(
+            f"corrupt or invalid .docx file ({reason})", path, hint=_RESAVE_HINT
+        ) from None
+
+
+def _body(document: DocxDocument) -> XmlElement:
+    body: XmlElement | None = document.element.body
+    if body is None:
+        raise ValueError("word/document.xml has no body")
+    return body
+
+
+def _numbering_element(document: DocxDocument) -> XmlElement | None:
+    try:
+        part = document.part.part_related_by(RELATIONSHIP_TYPE.NUMBERING)
+    except KeyError:
+        return None
+    if not isinstance(part, XmlPart):  # a numbering part python-docx could not parse as XML
+        return None
+    element: XmlElement = part.element
+    return element
+
+
+def iter_paragraphs(container: XmlElement) -> Iterator[XmlElement]:
+    """Paragraphs of the body in order, descending into tables row by row, cell by cell."""
+    for child in container:
+        if child.tag == W_P:
+            yield child
+        elif child.tag in _BLOCK_CONTAINERS:
+            yield from iter_paragraphs(child)
+
+
+def paragraph_text(paragraph: XmlElement) -> str:
+    """The paragraph's visible text; soft line breaks joined the way the reader would read them."""
+    pieces: list[str | None] = []  # None marks a line break
+    _collect_inline(paragraph, pieces)
+    return _join_breaks(pieces)
+
+
+def _collect_inline(element: XmlElement, pieces: list[str | None]) -> None:
+    for child in element:
+        if child.tag == W_R:
+            _collect_run(child, pieces)
+        elif child.tag in _INLINE_CONTAINERS:
+            _collect_inline(child, pieces)
+
+
+def _collect_run(run: XmlElement, pieces: list[str | None]) -> None:
+    for child in run:
+        tag = child.tag
+        if tag == W_T:
+            pieces.append(child.text or "")
+        elif tag in _SPACE_TAGS:
+            pieces.append(" ")
+        elif tag in _BREAK_TAGS:
+            pieces.append(None)
+        elif tag == qn("w:noBreakHyphen"):
+            pieces.append("-")
+
+
+def _join_breaks(pieces: list[str | None]) -> str:
+    """Drop a soft break between Chinese characters (it is layout), else turn it into a space."""
+    out: list[str] = []
+    pending_break = False
+    for piece in pieces:
+        if piece is None:
+            pending_break = True
+            continue
+        if not piece:
+            continue
+        if pending_break and out and not _joins_without_space(out[-1][-1], piece[0]):
+            out.append(" ")
+        pending_break = False
+        out.append(piece)
+    return "".join(out)
+
+
+def _joins_without_space(left: str, right: str) -> bool:
+    kinds = (_cjk_kind(left), _cjk_kind(right))
+    return "latin" not in kinds and "cjk" in kinds
+
+
+def _cjk_kind(ch: str) -> str:
+    """'cjk' for Han/kana/CJK punctuation, 'neutral' for quotes and dashes shared by both."""
+    code = ord(ch)
+    if ch in "“”‘’—…·":
+        return "neutral"
+    if (
+        0x2E80 <= code <= 0x9FFF
+        or 0xAC00 <= code <= 0xD7AF
+        or 0xF900 <= code <= 0xFAFF
+        or 0xFE30 <= code <= 0xFE4F
+        or 0xFF00 <= code <= 0xFFEF
+        or 0x20000 <= code <= 0x3FFFF
+    ):
+        return "cjk"
+    return "latin"
+
+
+def _int_attr(element: XmlElement | None, default: int | None = None) -> int | None:
+    """`w:val` as an int; damaged files carry junk here, which counts as absent."""
+    if element is None:
+        return default
+    value = element.get(W_VAL)
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
+
+
+def _str_attr(element: XmlElement | None) -> str | None:
+    return None if element is None else element.get(W_VAL)
+
+
+def _find(element: XmlElement | None, *tags: str) -> XmlElement | None:
+    """Follow a path of child tags; None as soon as one is missing."""
+    for tag in tags:
+        if element is None:
+            return None
+        element = element.find(qn(tag))
+    return element
+
+
+class _Styles:
+    """Paragraph style lookups along the `basedOn` chain, as Word inherits properties."""
+
+    def __init__(self, styles: XmlElement | None) -> None:
+        self._by_id: dict[str, XmlElement] = {}
+        self._list_styles: dict[str, XmlElement] = {}
+        self._default_id: str | None = None
+        for style in styles if styles is not None else ():
+            style_id = style.get(qn("w:styleId"))
+            if style.tag != qn("w:style") or style_id is None:
+                continue
+            kind = style.get(qn("w:type"))
+            if kind == "numbering":
+                self._list_styles[style_id] = style
+            elif kind == "paragraph":
+                self._by_id[style_id] = style
+                if style.get(qn("w:default")) in ("1", "true", "on"):
+                    self._default_id = style_id
+
+    def list_style_num_id(self, style_id: str) -> str | None:
+        """The w:num a list (numbering) style points at."""
+        return _str_attr(_find(self._list_styles.get(style_id), "w:pPr", "w:numPr", "w:numId"))
+
+    def style_id(self, paragraph: XmlElement) -> str | None:
+        return _str_attr(_find(paragraph, "w:pPr", "w:pStyle")) or self._default_id
+
+    def chain(self, style_id: str | None) -> Iterator[XmlElement]:
+        seen: set[str] = set()
+        while style_id is not None and style_id not in seen and style_id in self._by_id:
+            seen.add(style_id)
+            style = self._by_id[style_id]
+            yield style
+            style_id = _str_attr(_find(style, "w:basedOn"))
+
+    def heading_level(self, paragraph: XmlElement) -> int | None:
+        """Outline level 1–9; direct formatting beats the style, as in Word's navigation pane."""
+        direct = _find(paragraph, "w:pPr", "w:outlineLvl")
+        if direct is not None:
+            return _outline_to_level(_int_attr(direct))
+        for style in self.chain(self.style_id(paragraph)):
+            level = _heading_level_of_style(style)
+            if level is not None:
+                return level
+            outline = _find(style, "w:pPr", "w:outlineLvl")
+            if outline is not None:
+                return _outline_to_level(_int_attr(outline))
+        return None
+
+    def num_pr(self, paragraph: XmlElement) -> tuple[str | None, int | None]:
+        """(numId, ilvl) from the paragraph, each falling back to the style chain."""
+        direct = _find(paragraph, "w:pPr", "w:numPr")
+        num_id = _str_attr(_find(direct, "w:numId"))
+        ilvl = _int_attr(_find(direct, "w:ilvl"))
+        for style in self.chain(self.style_id(paragraph)):
+            inherited = _find(style, "w:pPr", "w:numPr")
+            if inherited is None:
+                continue
+            num_id = num_id if num_id is not None else _str_attr(_find(inherited, "w:numId"))
+            ilvl = ilvl if ilvl is not None else _int_attr(_find(inherited, "w:ilvl"))
+        return num_id, ilvl
+
+
+def _outline_to_level(outline: int | None) -> int | None:
+    """w:outlineLvl counts from 0 and uses 9 for body text."""
+    return outline + 1 if outline is not None and 0 <= outline <= 8 else None
+
+
+def _heading_level_of_style(style: XmlElement) -> int | None:
+    """By name; by id ("Heading1", or "1" as Chinese Word writes it) only for nameless styles.
+
+    Ids are arbitrary labels, and some editors number unrelated styles "1", "2"…, so an id
+    cannot overrule a name that says the style is something else.
+    """
+    name = _str_attr(_find(style, "w:name"))
+    if name is not None:
+        match = _HEADING_NAME.match(name.strip())
+    else:
+        match = _HEADING_ID.match(style.get(qn("w:styleId")) or "")
+    return int(match.group(1)) if match else None
+
+
+@dataclass(frozen=True)
+class _Level:
+    """One level of a list definition (w:lvl)."""
+
+    fmt: str
+    text: str | None
+    start: int
+    restart_after: int | None  # w:lvlRestart; None means "after any shallower level"
+    legal: bool
+    style_id: str | None
+
+
+@dataclass
+class _NumInstance:
+    """A w:num: which list definition it uses and the levels it overrides."""
+
+    abstract_id: str
+    start_overrides: dict[int, int] = field(default_factory=dict)
+    levels: dict[int, _Level] = field(default_factory=dict)
+
+
+class _Numbering:
+    """Renders list labels the way Word counts them.
+
+    Counters belong to the list definition (abstractNum), so separate w:num instances of one
+    definition continue a single sequence unless a w:startOverride restarts it.
+    """
+
+    def __init__(self, numbering: XmlElement | None, styles: _Styles) -> None:
+        self._styles = styles
+        self._abstracts: dict[str, dict[int, _Level]] = {}
+        self._abstract_style_links: dict[str, str] = {}
+        self._nums: dict[str, _NumInstance] = {}
+        self._counters: dict[str, dict[int, int]] = {}
+        self._overrides_applied: set[tuple[str, int]] = set()
+        for child in numbering if numbering is not None else ():
+            if child.tag == qn("w:abstractNum"):
+                self._add_abstract(child)
+            elif child.tag == qn("w:num"):
+                self._add_num(child)
+
+    def _add_abstract(self, element: XmlElement) -> None:
+        abstract_id = element.get(qn("w:abstractNumId"))
+        if abstract_id is None:
+            return
+        self._abstracts[abstract_id] = _levels(element)
+        link = _str_attr(_find(element, "w:numStyleLink"))
+        if link is not None:
+            self._abstract_style_links[abstract_id] = link
+
+    def _add_num(self, element: XmlElement) -> None:
+        num_id = element.get(qn("w:numId"))
+        abstract_id = _str_attr(_find(element, "w:abstractNumId"))
+        if num_id is None or abstract_id is None:
+            return
+        instance = _NumInstance(abstract_id)
+        for override in element:
+            if override.tag != qn("w:lvlOverride"):
+                continue
+            ilvl = _int_attr_named(override, "w:ilvl")
+            if ilvl is None:
+                continue
+            start = _int_attr(_find(override, "w:startOverride"))
+            if start is not None:
+                instance.start_overrides[ilvl] = start
+            level = _find(override, "w:lvl")
+            if level is not None:
+                instance.levels[ilvl] = _parse_level(level)
+        self._nums[num_id] = instance
+
+    def label_for(self, paragraph: XmlElement) -> str:
+        """The list label Word would draw before this paragraph, advancing the counters."""
+        num_id, ilvl = self._styles.num_pr(paragraph)
+        instance = self._nums.get(num_id) if num_id is not None else None
+        if num_id is None or instance is None:  # numId 0 means "numbering removed": not in _nums
+            return ""
+        abstract_id = self._resolve_abstract(instance.abstract_id)
+        levels = {**self._abstracts.get(abstract_id, {}), **instance.levels}
+        if ilvl is None:
+            ilvl = self._level_for_style(levels, self._styles.style_id(paragraph))
+        level = levels.get(ilvl)
+        if level is None:
+            return ""
+        counters = self._counters.setdefault(abstract_id, {})
+        self._advance(counters, levels, ilvl, instance.start_overrides.get(ilvl), num_id)
+        if level.fmt == "bullet" or level.text is None:
+            return ""
+        return _render(level, levels, counters)
+
+    def _resolve_abstract(self, abstract_id: str) -> str:
+        """Follow a list style link (w:numStyleLink) to the definition that holds the levels."""
+        for _ in range(5):
+            link = self._abstract_style_links.get(abstract_id)
+            if link is None:
+                return abstract_id
+            target = self._linked_abstract(link)
+            if target is None or target == abstract_id:
+                return abstract_id
+            abstract_id = target
+        return abstract_id
+
+    def _linked_abstract(self, style_id: str) -> str | None:
+        num_id = self._styles.list_style_num_id(style_id)
+        instance = self._nums.get(num_id) if num_id is not None else None
+        return instance.abstract_id if instance is not None else None
+
+    @staticmethod
+    def _level_for_style(levels: dict[int, _Level], style_id: str | None) -> int:
+        for ilvl, level in levels.items():
+            if style_id is not None and level.style_id == style_id:
+                return ilvl
+        return 0
+
+    def _advance(
+        self,
+        counters: dict[int, int],
+        levels: dict[int, _Level],
+        ilvl: int,
+        start_override: int | None,
+        num_id: str,
+    ) -> None:
+        key = (num_id, ilvl)
+        if start_override is not None and key not in self._overrides_applied:
+            self._overrides_applied.add(key)
+            counters[ilvl] = start_override
+        elif ilvl in counters:
+            counters[ilvl] += 1
+        else:
+            counters[ilvl] = levels[ilvl].start
+        for deeper in [d for d in counters if d > ilvl]:
+            if _restarts(levels.get(deeper), deeper, ilvl):
+                del counters[deeper]
+
+
+def _int_attr_named(element: XmlElement, name: str) -> int | None:
+    value = element.get(qn(name))
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _levels(abstract: XmlElement) -> dict[int, _Level]:
+    levels: dict[int, _Level] = {}
+    for child in abstract:
+        if child.tag == qn("w:lvl"):
+            ilvl = _int_attr_named(child, "w:ilvl")
+            if ilvl is not None:
+                levels[ilvl] = _parse_level(child)
+    return levels
+
+
+def _parse_level(element: XmlElement) -> _Level:
+    legal = _find(element, "w:isLgl")
+    return _Level(
+        fmt=_str_attr(_find(element, "w:numFmt")) or "decimal",
+        text=_str_attr(_find(element, "w:lvlText")),
+        start=_int_attr(_find(element, "w:start"), 0) or 0,
+        restart_after=_int_attr(_find(element, "w:lvlRestart")),
+        legal=legal is not None and _str_attr(legal) not in ("0", "false", "off"),
+        style_id=_str_attr(_find(element, "w:pStyle")),
+    )
+
+
+def _restarts(level: _Level | None, deeper: int, used: int) -> bool:
+    """Whether using level `used` resets the counter of level `deeper` (w:lvlRestart)."""
+    restart_after = deeper if level is None or level.restart_after is None else level.restart_after
+    return used < restart_after
+
+
+_PLACEHOLDER = re.compile(r"%([1-9])")
+
+
+def _render(level: _Level, levels: dict[int, _Level], counters: dict[int, int]) -> str:
+    """Fill `%1`…`%9` in w:lvlText with each level's counter in that level's number format."""
+
+    def substitute(match: re.Match[str]) -> str:
+        ilvl = int(match.group(1)) - 1
+        ref = levels.get(ilvl)
+        value = counters.get(ilvl, ref.start if ref is not None else 1)
+        fmt = "decimal" if level.legal or ref is None else ref.fmt
+        return format_number(value, fmt)
+
+    return _PLACEHOLDER.sub(substitute, level.text or "")
+
+
+# --- number formats (ECMA-376 ST_NumberFormat) -------------------------------------------------
+
+_MAX_COUNTER = 32767
+_CN_DIGITS = "〇一二三四五六七八九"
+_CN_ZERO = "零"
+_CN_UNITS = ("", "十", "百", "千")
+_LEGAL_SIMPLIFIED = ("零壹贰叁肆伍陆柒捌玖", ("", "拾", "佰", "仟"))
+_LEGAL_TRADITIONAL = ("零壹貳參肆伍陸柒捌玖", ("", "拾", "佰", "仟"))
+_HEAVENLY_STEMS = "甲乙丙丁戊己庚辛壬癸"
+_EARTHLY_BRANCHES = "子丑寅卯辰巳午未申酉戌亥"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_PARENTHESISED = "⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽⑾⑿⒀⒁⒂⒃⒄⒅⒆⒇"
+_FULL_STOP = "⒈⒉⒊⒋⒌⒍⒎⒏⒐⒑⒒⒓⒔⒕⒖⒗⒘⒙⒚⒛"
+_ROMAN = (
+    (1000, "M"),
+    (900, "CM"),
+    (500, "D"),
+    (400, "CD"),
+    (100, "C"),
+    (90, "XC"),
+    (50, "L"),
+    (40, "XL"),
+    (10, "X"),
+    (9, "IX"),
+    (5, "V"),
+    (4, "IV"),
+    (1, "I"),
+)
+
+
+def format_number(value: int, fmt: str) -> str:
+    """Render a list counter in a Word number format; unknown formats fall back to decimal."""
+    if fmt in ("none", "bullet"):
+        return ""
+    if not 0 < value <= _MAX_COUNTER and fmt not in ("decimal", "decimalZero"):
+        return str(value)  # Word's own limit; also keeps junk like start=10**11 from exploding
+    simple = _SIMPLE_FORMATS.get(fmt)
+    return simple(value) if simple is not None else str(value)
+
+
+def _chinese_counting(value: int) -> str:
+    """一…九十九 like chineseCountingThousand; from 100 on Word spells the digits (一〇一)."""
+    if value >= 100:
+        return _digitwise(value)
+    return _positional(value, _CN_DIGITS, _CN_UNITS, omit_leading_one=True)
+
+
+def _digitwise(value: int) -> str:
+    return "".join(_CN_DIGITS[int(d)] for d in str(value))
+
+
+def _positional(
+    value: int,
+    digits: str,
+    units: tuple[str, str, str, str],
+    *,
+    omit_leading_one: bool,
+    zero: str = _CN_ZERO,
+) -> str:
+    """Chinese place-value numerals below 10,000 (一百零一, 十二); larger values as digits."""
+    if value >= 10_000:
+        return _digitwise(value)
+    out: list[str] = []
+    zero_pending = False
+    for power in (3, 2, 1, 0):
+        digit = value // 10**power % 10
+        if digit == 0:
+            zero_pending = bool(out)
+            continue
+        if zero_pending:
+            out.append(zero)
+            zero_pending = False
+        out.append(digits[digit] + units[power])
+    text = "".join(out)
+    if omit_leading_one and 10 <= value < 20:
+        text = text[1:]
+    return text
+
+
+def _japanese_counting(value: int) -> str:
+    """Japanese omits 一 before 十/百/千 and never writes a zero: 百一, 千十."""
+    if value >= 10_000:
+        return _digitwise(value)
+    out: list[str] = []
+    for power in (3, 2, 1, 0):
+        digit = value // 10**power % 10
+        if digit:
+            numeral = "" if digit == 1 and power > 0 else _CN_DIGITS[digit]
+            out.append(numeral + _CN_UNITS[power])
+    return "".join(out)
+
+
+def _letters(value: int, alphabet: str) -> str:
+    """Word's A…Z, AA…ZZ, AAA…: the letter repeats rather than counting in base 26."""
+    return alphabet[(value - 1) % 26] * ((value - 1) // 26 + 1)
+
+
+def _roman(value: int) -> str:
+    out: list[str] = []
+    for amount, numeral in _ROMAN:
+        count, value = divmod(value, amount)
+        out.append(numeral * count)
+    return "".join(out)
+
+
+def _from_table(table: str, value: int) -> str:
+    return table[value - 1] if value <= len(table) else str(value)
+
+
+def _cycle(table: str, value: int) -> str:
+    return table[(value - 1) % len(table)]
+
+
+def _full_width(value: int) -> str:
+    return "".join(chr(ord(d) - ord("0") + ord("０")) for d in str(value))
+
+
+_SIMPLE_FORMATS: dict[str, Callable[[int], str]] = {
+    "decimal": str,
+    "decimalZero": lambda v: f"{v:02d}",
+    "decimalFullWidth": _full_width,
+    "decimalFullWidth2": _full_width,
+    "decimalEnclosedCircle": lambda v: _from_table(_CIRCLED, v),
+    "decimalEnclosedCircleChinese": lambda v: _from_table(_CIRCLED, v),
+    "decimalEnclosedParen": lambda v: _from_table(_PARENTHESISED, v),
+    "decimalEnclosedFullstop": lambda v: _from_table(_FULL_STOP, v),
+    "upperLetter": lambda v: _letters(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"),
+    "lowerLetter": lambda v: _letters(v, "abcdefghijklmnopqrstuvwxyz"),
+    "upperRoman": _roman,
+    "lowerRoman": lambda v: _roman(v).lower(),
+    "chineseCounting": _chinese_counting,
+    "taiwaneseCounting": _chinese_counting,
+    "chineseCountingThousand": lambda v: _positional(
+        v, _CN_DIGITS, _CN_UNITS, omit_leading_one=True
+    ),
+    "taiwaneseCountingThousand": lambda v: _positional(
+        v, _CN_DIGITS, _CN_UNITS, omit_leading_one=True
+    ),
+    "japaneseCounting": _japanese_counting,
+    "ideographDigital": _digitwise,
+    "taiwaneseDigital": _digitwise,
+    "japaneseDigitalTenThousand": _digitwise,
+    "chineseLegalSimplified": lambda v: _positional(
+        v, _LEGAL_SIMPLIFIED[0], _LEGAL_SIMPLIFIED[1], omit_leading_one=False
+    ),
+    "ideographLegalTraditional": lambda v: _positional(
+        v, _LEGAL_TRADITIONAL[0], _LEGAL_TRADITIONAL[1], omit_leading_one=False
+    ),
+    "ideographTraditional": lambda v: _cycle(_HEAVENLY_STEMS, v),
+    "ideographZodiac": lambda v: _cycle(_EARTHLY_BRANCHES, v),
+}

@@ -1,0 +1,273 @@
+"""Decoding `.txt` speeches: encoding detected from bytes, line numbers kept, failures explained."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from generator.errors import UserError
+from generator.ingest.decode import SourceLine, SourceText, read_source
+
+HAILAR = Path("/work/shared/corpus/hailar-reports")
+
+SIMPLIFIED = "各位代表：\n现在，我代表区政府向大会作工作报告，请予审议。\n"
+TRADITIONAL = (
+    "各位代表：\n現在，我代表市政府向大會報告工作，請予審議。過去一年，經濟發展取得新成績。\n"
+)
+
+
+def write(tmp_path: Path, data: bytes, name: str = "speech.txt") -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def texts(source: SourceText) -> list[str]:
+    return [line.text for line in source.lines]
+
+
+def read_error(path: Path) -> UserError:
+    with pytest.raises(UserError) as info:
+        read_source(path)
+    assert str(path) in str(info.value)
+    return info.value
+
+
+# --- encodings --------------------------------------------------------------------------------
+
+
+def test_utf8_without_bom(tmp_path: Path) -> None:
+    source = read_source(write(tmp_path, SIMPLIFIED.encode("utf-8")))
+    assert source.encoding == "utf-8"
+    assert texts(source) == ["各位代表：", "现在，我代表区政府向大会作工作报告，请予审议。"]
+
+
+def test_ascii_counts_as_utf8(tmp_path: Path) -> None:
+    assert read_source(write(tmp_path, b"Hello\nworld\n")).encoding == "utf-8"
+
+
+def test_utf8_bom_is_reported_and_dropped(tmp_path: Path) -> None:
+    source = read_source(write(tmp_path, codecs.BOM_UTF8 + SIMPLIFIED.encode("utf-8")))
+    assert source.encoding == "utf-8-sig"
+    assert source.lines[0].text == "各位代表："
+
+
+@pytest.mark.parametrize(
+    ("bom", "codec", "expected"),
+    [
+        (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16-be"),
+        (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32-le"),
+        (codecs.BOM_UTF32_BE, "utf-32-be", "utf-32-be"),
+    ],
+)
+def test_utf16_and_utf32_with_bom(tmp_path: Path, bom: bytes, codec: str, expected: str) -> None:
+    source = read_source(write(tmp_path, bom + SIMPLIFIED.replace("\n", "\r\n").encode(codec)))
+    assert source.encoding == expected
+    assert texts(source) == SIMPLIFIED.splitlines()
+    assert not source.lines[0].text.startswith("\ufeff")
+
+
+def test_utf16_without_bom_is_recognised_by_nul_pattern(tmp_path: Path) -> None:
+    text = "Speech by the mayor\r\n讲话稿 2019\r\nThank you.\r\n"
+    source = read_source(write(tmp_path, text.encode("utf-16-le")))
+    assert source.encoding == "utf-16-le"
+    assert texts(source) == ["Speech by the mayor", "讲话稿 2019", "Thank you."]
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_chinese_utf16_without_bom(tmp_path: Path, codec: str) -> None:
+    text = "\u3000\u3000一、过去一年工作回顾\r\n各位代表：现在，我代表区政府作报告。"
+    source = read_source(write(tmp_path, text.encode(codec)))
+    assert source.encoding == codec
+    assert texts(source) == text.split("\r\n")
+
+
+def test_gb2312(tmp_path: Path) -> None:
+    source = read_source(write(tmp_path, SIMPLIFIED.encode("gb2312")))
+    assert source.encoding == "gb2312"
+    assert texts(source) == SIMPLIFIED.splitlines()
+
+
+def test_gb2312_dash_and_middle_dot_read_as_chinese_editors_show_them(tmp_path: Path) -> None:
+    # Python's gb2312 codec would give U+2015 and U+30FB for these two byte pairs.
+    source = read_source(write(tmp_path, "——2016年2月 阿拉坦·巴根".encode("gbk")))
+    assert source.encoding == "gb2312"
+    assert source.lines[0].text == "——2016年2月 阿拉坦·巴根"
+
+
+def test_gbk_only_characters(tmp_path: Path) -> None:
+    text = "朱镕基同志和陶喆先生出席会议。\n"
+    data = text.encode("gbk")
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("gb2312")
+    source = read_source(write(tmp_path, data))
+    assert source.encoding == "gbk"
+    assert texts(source) == [text.strip()]
+
+
+def test_gb18030_four_byte_characters(tmp_path: Path) -> None:
+    text = "各位代表：这个字是𠀀，请大家注意。\n"
+    data = text.encode("gb18030")
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("gbk")
+    source = read_source(write(tmp_path, data))
+    assert source.encoding == "gb18030"
+    assert texts(source) == [text.strip()]
+
+
+def test_big5_traditional(tmp_path: Path) -> None:
+    source = read_source(write(tmp_path, TRADITIONAL.encode("big5")))
+    assert source.encoding == "big5"
+    assert texts(source) == TRADITIONAL.splitlines()
+
+
+def test_big5_chosen_over_gbk_when_both_decode(tmp_path: Path) -> None:
+    text = "中華民國總統就職演說"
+    data = text.encode("big5")
+    assert data.decode("gbk") != text  # both decode strictly: the scorer has to choose
+    source = read_source(write(tmp_path, data))
+    assert source.encoding == "big5"
+    assert source.lines[0].text == text
+
+
+def test_gb_chosen_over_big5_when_both_decode(tmp_path: Path) -> None:
+    text = "政府工作报告"
+    data = text.encode("gb2312")
+    assert data.decode("big5") != text  # both decode strictly: the scorer has to choose
+    source = read_source(write(tmp_path, data))
+    assert source.encoding == "gb2312"
+    assert source.lines[0].text == text
+
+
+def test_encoding_comes_from_bytes_not_name(tmp_path: Path) -> None:
+    source = read_source(write(tmp_path, SIMPLIFIED.encode("gbk"), name="utf8-version.TXT"))
+    assert source.encoding == "gb2312"
+
+
+def test_sha256_is_of_raw_bytes(tmp_path: Path) -> None:
+    data = SIMPLIFIED.encode("gbk")
+    assert read_source(write(tmp_path, data)).sha256 == hashlib.sha256(data).hexdigest()
+
+
+# --- lines ------------------------------------------------------------------------------------
+
+
+def test_crlf_cr_lf_and_unicode_separators_all_break_lines(tmp_path: Path) -> None:
+    data = "一\r\n二\r三\n\n五\u2028六\u2029七".encode()
+    source = read_source(write(tmp_path, data))
+    assert source.lines == (
+        SourceLine("一", 1),
+        SourceLine("二", 2),
+        SourceLine("三", 3),
+        SourceLine("", 4),
+        SourceLine("五", 5),
+        SourceLine("六", 6),
+        SourceLine("七", 7),
+    )
+
+
+def test_final_line_break_does_not_add_a_line(tmp_path: Path) -> None:
+    source = read_source(write(tmp_path, "一\r\n二\r\n\r\n".encode("gbk")))
+    assert [(line.line, line.text) for line in source.lines] == [(1, "一"), (2, "二"), (3, "")]
+
+
+def test_text_is_not_cleaned(tmp_path: Path) -> None:
+    line = "\u3000\u3000各位代表:  \t"
+    source = read_source(write(tmp_path, (line + "\n \n").encode("utf-8")))
+    assert texts(source) == [line, " "]
+    assert all(ln.heading_level is None for ln in source.lines)
+
+
+@pytest.mark.skipif(not HAILAR.is_dir(), reason="shared corpus not available")
+def test_real_gbk_report_with_crlf() -> None:
+    path = HAILAR / "2012.txt"
+    raw = path.read_bytes()
+    source = read_source(path)
+    assert source.encoding in ("gbk", "gb2312")
+    assert source.lines[0] == SourceLine("政 府 工 作 报 告", 1)
+    assert len(source.lines) == len(raw.decode("gbk").splitlines())
+    assert any(line.text.endswith("各位代表：") for line in source.lines)
+    assert not any("\r" in line.text for line in source.lines)
+    assert "海拉尔区人民政府区长" in "".join(texts(source))
+
+
+# --- failures ---------------------------------------------------------------------------------
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    err = read_error(write(tmp_path, b""))
+    assert "empty" in err.message
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b" \r\n\t\r\n", "\u3000\u3000\n".encode(), codecs.BOM_UTF8, codecs.BOM_UTF8 + b"\n  \n"],
+    ids=["spaces", "ideographic-spaces", "bom-only", "bom-and-blank-lines"],
+)
+def test_whitespace_only_file(tmp_path: Path, data: bytes) -> None:
+    err = read_error(write(tmp_path, data))
+    assert "whitespace" in err.message
+
+
+@pytest.mark.parametrize(
+    ("data", "word"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "PNG"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "PDF"),
+        (b"PK\x03\x04\x14\x00\x06\x00", "ZIP"),
+        ("讲话稿".encode() + b"\x00\x00\x01\x02 more", "NUL"),
+        (b"\x01\x02\x03\x04\x05\x06\x07\x08abc", "binary"),
+    ],
+    ids=["png", "pdf", "zip", "nul", "controls"],
+)
+def test_binary_files_are_refused(tmp_path: Path, data: bytes, word: str) -> None:
+    err = read_error(write(tmp_path, data))
+    assert word in err.message
+
+
+def test_undecodable_bytes_name_line_and_offset(tmp_path: Path) -> None:
+    prefix = "第一行\n第二行\r\n第三行开头".encode()
+    data = prefix + b"\xff\xfe\xfd" + "结尾\n第四行\n".encode()
+    for codec in ("gb18030", "big5"):
+        with pytest.raises(UnicodeDecodeError):
+            data.decode(codec)
+    err = read_error(write(tmp_path, data))
+    assert err.line == 3
+    assert f"byte offset {len(prefix)}" in err.message
+    assert "0xff" in err.message
+    assert err.hint is not None and "UTF-8" in err.hint and "GB18030" in err.hint
+    assert ":3:" in str(err)
+
+
+def test_damaged_gb_file_points_at_the_damage_not_the_first_hanzi(tmp_path: Path) -> None:
+    prefix = "各位代表：\r\n现在，我代表区政府".encode("gbk")
+    data = prefix + b"\xff" + "向大会作报告。\r\n".encode("gbk")
+    err = read_error(write(tmp_path, data))
+    assert err.line == 2
+    assert f"byte offset {len(prefix)}" in err.message
+
+
+def test_bad_utf16_after_bom(tmp_path: Path) -> None:
+    data = codecs.BOM_UTF16_LE + "一\n二\n".encode("utf-16-le") + b"\x00\xdc"  # lone surrogate
+    err = read_error(write(tmp_path, data))
+    assert err.line == 3
+
+
+@pytest.mark.parametrize("name", ["speech.md", "speech.text", "speech.pdf", "speech"])
+def test_unsupported_extension(tmp_path: Path, name: str) -> None:
+    err = read_error(write(tmp_path, SIMPLIFIED.encode(), name=name))
+    assert err.hint is not None and ".txt" in err.hint and ".docx" in err.hint
+
+
+def test_old_doc_extension_gets_a_resave_hint(tmp_path: Path) -> None:
+    err = read_error(write(tmp_path, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", name="speech.doc"))
+    assert err.hint is not None and ".docx" in err.hint
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    err = read_error(tmp_path / "nope.txt")
+    assert "not found" in err.message

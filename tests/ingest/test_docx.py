@@ -1,0 +1,313 @@
+"""Reading Word speeches: body order, headings, rendered list numbers, tracked changes."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from docx.document import Document as DocxDocument
+from docx.enum.style import WD_STYLE_TYPE
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.text.paragraph import Paragraph
+
+from generator.errors import UserError
+from generator.ingest.decode import SourceText, read_source
+from generator.ingest.docx import format_number
+
+W = nsdecls("w")
+
+
+def save(document: DocxDocument, tmp_path: Path, name: str = "speech.docx") -> Path:
+    path = tmp_path / name
+    document.save(str(path))
+    return path
+
+
+def texts(source: SourceText) -> list[str]:
+    return [line.text for line in source.lines]
+
+
+def add_list(document: DocxDocument, abstract_id: int, levels: list[tuple[str, str, int]]) -> int:
+    """Add a list definition (numFmt, lvlText, start per level) and a w:num using it."""
+    numbering = document.part.numbering_part.element
+    lvls = "".join(
+        f'<w:lvl w:ilvl="{i}"><w:start w:val="{start}"/><w:numFmt w:val="{fmt}"/>'
+        f'<w:lvlText w:val="{text}"/></w:lvl>'
+        for i, (fmt, text, start) in enumerate(levels)
+    )
+    abstract = parse_xml(
+        f'<w:abstractNum {W} w:abstractNumId="{abstract_id}">{lvls}</w:abstractNum>'
+    )
+    first_num = numbering.find(qn("w:num"))
+    if first_num is not None:
+        first_num.addprevious(abstract)  # schema order: all abstractNums before any num
+    else:
+        numbering.append(abstract)
+    num_id = 100 + abstract_id
+    numbering.append(
+        parse_xml(f'<w:num {W} w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/></w:num>')
+    )
+    return num_id
+
+
+def numbered(document: DocxDocument, text: str, num_id: int, ilvl: int = 0) -> Paragraph:
+    paragraph = document.add_paragraph(text)
+    paragraph._p.get_or_add_pPr().append(
+        parse_xml(f'<w:numPr {W}><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num_id}"/></w:numPr>')
+    )
+    return paragraph
+
+
+def paragraph_from_xml(document: DocxDocument, inner: str) -> None:
+    document.add_paragraph()._p.append(parse_xml(f"<w:r {W}>{inner}</w:r>"))
+
+
+# --- order and metadata -----------------------------------------------------------------------
+
+
+def test_table_paragraphs_stay_where_the_table_is(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("前言")
+    table = document.add_table(rows=2, cols=2)
+    for (row, col), text in {(0, 0): "甲", (0, 1): "乙", (1, 0): "丙", (1, 1): "丁"}.items():
+        table.cell(row, col).text = text
+    document.add_paragraph("")
+    document.add_paragraph("结尾")
+    path = save(document, tmp_path)
+    source = read_source(path)
+    assert texts(source) == ["前言", "甲", "乙", "丙", "丁", "", "结尾"]
+    assert [line.line for line in source.lines] == list(range(1, 8))
+    assert source.encoding == "docx"
+    assert source.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_heading_levels_from_styles_and_outline_level(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_heading("讲话标题", level=0)  # Title style: not an outline heading
+    document.add_heading("一级标题", level=1)
+    document.add_heading("二级标题", level=2)
+    document.add_paragraph("正文")
+    document.styles.add_style("标题 3", WD_STYLE_TYPE.PARAGRAPH)
+    document.add_paragraph("中文样式名", style="标题 3")
+    by_id = document.styles.add_style("Custom Head", WD_STYLE_TYPE.PARAGRAPH)
+    by_id.element.set(qn("w:styleId"), "2")  # the id Chinese Word gives heading 2
+    by_id.element.remove(by_id.element.find(qn("w:name")))  # ids count only for nameless styles
+    not_heading = document.styles.add_style("正文缩进", WD_STYLE_TYPE.PARAGRAPH)
+    not_heading.element.set(qn("w:styleId"), "1")
+    document.add_paragraph("编号样式", style=not_heading)
+    document.add_paragraph("样式编号", style=by_id)
+    direct = document.add_paragraph("大纲级别")
+    direct._p.get_or_add_pPr().append(parse_xml(f'<w:outlineLvl {W} w:val="3"/>'))
+    body_text = document.add_paragraph("大纲正文", style="Heading 1")
+    body_text._p.get_or_add_pPr().append(parse_xml(f'<w:outlineLvl {W} w:val="9"/>'))
+    inherited = document.styles.add_style("My Section", WD_STYLE_TYPE.PARAGRAPH)
+    inherited.base_style = document.styles["Heading 2"]
+    document.add_paragraph("继承样式", style="My Section")
+
+    levels = [
+        (line.text, line.heading_level) for line in read_source(save(document, tmp_path)).lines
+    ]
+    assert levels == [
+        ("讲话标题", None),
+        ("一级标题", 1),
+        ("二级标题", 2),
+        ("正文", None),
+        ("中文样式名", 3),
+        ("编号样式", None),
+        ("样式编号", 2),
+        ("大纲级别", 4),
+        ("大纲正文", None),
+        ("继承样式", 2),
+    ]
+
+
+# --- numbering --------------------------------------------------------------------------------
+
+
+def test_chinese_outline_numbering_with_nested_restart(tmp_path: Path) -> None:
+    document = docx.Document()
+    # %2 is the second level's own counter; "%1" in a level-2 label would repeat the parent's.
+    num = add_list(document, 50, [("chineseCounting", "%1、", 1), ("decimal", "（%2）", 1)])
+    numbered(document, "工作回顾", num)
+    numbered(document, "经济发展", num, 1)
+    numbered(document, "民生改善", num, 1)
+    document.add_paragraph("过去一年成绩显著。")
+    numbered(document, "工作安排", num)
+    numbered(document, "稳增长", num, 1)
+    numbered(document, "政府建设", num)
+    assert texts(read_source(save(document, tmp_path))) == [
+        "一、工作回顾",
+        "（1）经济发展",
+        "（2）民生改善",
+        "过去一年成绩显著。",
+        "二、工作安排",
+        "（1）稳增长",
+        "三、政府建设",
+    ]
+
+
+def test_multi_level_text_start_and_bullets(tmp_path: Path) -> None:
+    document = docx.Document()
+    outline = add_list(document, 51, [("decimal", "%1.", 9), ("lowerLetter", "%1.%2", 1)])
+    bullets = add_list(document, 52, [("bullet", "\uf0b7", 1)])
+    numbered(document, "九", outline)
+    numbered(document, "九点一", outline, 1)
+    numbered(document, "十", outline)
+    numbered(document, "要点", bullets)
+    assert texts(read_source(save(document, tmp_path))) == ["9.九", "9.a九点一", "10.十", "要点"]
+
+
+def test_counting_continues_past_ten(tmp_path: Path) -> None:
+    document = docx.Document()
+    num = add_list(document, 53, [("chineseCounting", "第%1，", 9)])
+    for text in ("甲", "乙", "丙", "丁"):
+        numbered(document, text, num)
+    assert texts(read_source(save(document, tmp_path))) == [
+        "第九，甲",
+        "第十，乙",
+        "第十一，丙",
+        "第十二，丁",
+    ]
+
+
+def test_numbering_inherited_from_list_style(tmp_path: Path) -> None:
+    document = docx.Document()
+    for text in ("第一条", "第二条"):
+        document.add_paragraph(text, style="List Number")  # template style → numId 5 → "%1."
+    assert texts(read_source(save(document, tmp_path))) == ["1.第一条", "2.第二条"]
+
+
+def test_start_override_restarts_a_shared_list(tmp_path: Path) -> None:
+    document = docx.Document()
+    first = add_list(document, 54, [("decimal", "%1)", 1)])
+    restarted = 200
+    document.part.numbering_part.element.append(
+        parse_xml(
+            f'<w:num {W} w:numId="{restarted}"><w:abstractNumId w:val="54"/>'
+            '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'
+        )
+    )
+    numbered(document, "a", first)
+    numbered(document, "b", first)
+    numbered(document, "c", restarted)
+    numbered(document, "d", restarted)
+    assert texts(read_source(save(document, tmp_path))) == ["1)a", "2)b", "1)c", "2)d"]
+
+
+@pytest.mark.parametrize(
+    ("value", "fmt", "expected"),
+    [
+        (1, "chineseCounting", "一"),
+        (10, "chineseCounting", "十"),
+        (11, "chineseCounting", "十一"),
+        (20, "chineseCounting", "二十"),
+        (21, "chineseCounting", "二十一"),
+        (99, "chineseCounting", "九十九"),
+        (101, "chineseCountingThousand", "一百零一"),
+        (110, "chineseCountingThousand", "一百一十"),
+        (3, "ideographTraditional", "丙"),
+        (12, "japaneseCounting", "十二"),
+        (3, "decimalEnclosedCircle", "③"),
+        (12, "decimalFullWidth", "１２"),
+        (27, "upperLetter", "AA"),
+        (2, "lowerLetter", "b"),
+        (14, "upperRoman", "XIV"),
+        (4, "lowerRoman", "iv"),
+        (5, "bullet", ""),
+        (7, "someFutureFormat", "7"),
+    ],
+)
+def test_number_formats(value: int, fmt: str, expected: str) -> None:
+    assert format_number(value, fmt) == expected
+
+
+# --- text inside paragraphs -------------------------------------------------------------------
+
+
+def test_runs_breaks_tabs_links_and_tracked_changes(tmp_path: Path) -> None:
+    document = docx.Document()
+    paragraph_from_xml(document, "<w:t>各位代表</w:t><w:br/><w:t>现在</w:t>")
+    paragraph_from_xml(document, "<w:t>Dear</w:t><w:br/><w:t>friends</w:t>")
+    paragraph_from_xml(document, "<w:t>姓名</w:t><w:tab/><w:t>职务</w:t>")
+    rich = document.add_paragraph("我们")
+    rich._p.append(parse_xml(f"<w:hyperlink {W}><w:r><w:t>坚持</w:t></w:r></w:hyperlink>"))
+    rich._p.append(
+        parse_xml(f'<w:ins {W} w:id="1" w:author="a"><w:r><w:t>稳中</w:t></w:r></w:ins>')
+    )
+    rich._p.append(
+        parse_xml(
+            f'<w:del {W} w:id="2" w:author="a"><w:r><w:delText>删掉</w:delText></w:r></w:del>'
+        )
+    )
+    rich._p.append(parse_xml(f"<w:r {W}><w:t>求进</w:t></w:r>"))
+    assert texts(read_source(save(document, tmp_path))) == [
+        "各位代表现在",
+        "Dear friends",
+        "姓名 职务",
+        "我们坚持稳中求进",
+    ]
+
+
+# --- failures ---------------------------------------------------------------------------------
+
+
+def read_error(path: Path) -> UserError:
+    with pytest.raises(UserError) as info:
+        read_source(path)
+    assert str(path) in str(info.value)
+    return info.value
+
+
+def zip_bytes(files: dict[str, str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        os.urandom(2048),
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512),
+        zip_bytes({"hello.txt": "not a word file"}),
+        "各位代表：".encode(),
+    ],
+    ids=["random-bytes", "old-doc", "zip-without-document", "text-file"],
+)
+def test_corrupt_docx(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "speech.docx"
+    path.write_bytes(data)
+    err = read_error(path)
+    assert ".docx" in err.message
+    assert err.hint is not None
+
+
+def test_truncated_docx(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("各位代表：")
+    good = save(document, tmp_path, "good.docx").read_bytes()
+    path = tmp_path / "speech.docx"
+    path.write_bytes(good[: len(good) // 2])
+    read_error(path)
+
+
+def test_docx_without_text(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("")
+    document.add_paragraph("   ")
+    err = read_error(save(document, tmp_path))
+    assert "no text" in err.message
+
+
+def test_empty_docx_file(tmp_path: Path) -> None:
+    path = tmp_path / "speech.docx"
+    path.write_bytes(b"")
+    assert "empty" in read_error(path).message
