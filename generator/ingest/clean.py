@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from generator.config import Boilerplate
 from generator.ingest.decode import SourceLine
@@ -25,6 +26,7 @@ class Line:
     text: str
     line: int
     heading_level: int | None = None
+    joined: bool = False  # assembled from more than one source line
 
 
 @dataclass
@@ -42,14 +44,30 @@ class Cleaned:
 
 def clean_lines(source: Iterable[SourceLine], rules: Boilerplate) -> Cleaned:
     """Normalise characters, drop boilerplate, and re-join broken lines into paragraphs."""
-    lines = [Line(normalise_chars(s.text), s.line, s.heading_level) for s in source]
+    lines = [
+        Line(normalise_chars(s.text), s.line, s.heading_level)
+        for s in source
+        if not _only_invisible(s.text)
+    ]
     removed: list[Removed] = []
+    lines = fold_split_marks(lines)
     lines = remove_blocks(lines, rules, removed)
     lines = remove_lines(lines, rules, removed)
+    lines = remove_reference_marks(lines, removed)
     paragraphs = join_broken_lines(lines)
     for paragraph in paragraphs:
-        paragraph.text = to_fullwidth(tidy_spaces(paragraph.text))
-    return Cleaned([p for p in paragraphs if p.text], removed)
+        text = strip_reference_marks(paragraph, removed)
+        # Spaces are tidied again after the conversion: "：" is Chinese where ":" was not.
+        paragraph.text = tidy_spaces(to_fullwidth(tidy_spaces(text)))
+    # Short tails are judged on finished text, so a second cleaning sees what the first saw.
+    paragraphs = join_short_tails([p for p in paragraphs if p.text])
+    # Joining can assemble a boilerplate line from pieces ("来源" + "：新华社"), so the line rules
+    # look again at every paragraph that joining made; that also keeps the cleaner idempotent.
+    joined = [p for p in paragraphs if p.joined]
+    if joined:
+        kept = {id(p) for p in remove_lines(joined, rules, removed)}
+        paragraphs = [p for p in paragraphs if not p.joined or id(p) in kept]
+    return Cleaned(paragraphs, removed)
 
 
 def normalise_chars(text: str) -> str:
@@ -57,6 +75,12 @@ def normalise_chars(text: str) -> str:
     text = INVISIBLE_RE.sub("", text)
     text = ODD_SPACE_RE.sub(" ", text)
     return text.strip(INDENT_CHARS + "\r\n")
+
+
+def _only_invisible(text: str) -> bool:
+    """A line holding nothing but zero-width characters is an empty inline element a scraper
+    put on a line of its own: it is neither text nor a paragraph break, so it is skipped."""
+    return bool(INVISIBLE_RE.search(text)) and not INVISIBLE_RE.sub("", text).strip()
 
 
 def remove_blocks(lines: list[Line], rules: Boilerplate, removed: list[Removed]) -> list[Line]:
@@ -99,49 +123,140 @@ def remove_lines(lines: list[Line], rules: Boilerplate, removed: list[Removed]) 
 # --- re-joining lines that a scraper or a hard wrap broke mid-sentence ------------------------
 
 # A line starting with one of these continues the previous line ("…所作的\n报告\n。会议").
-_CONTINUES = set("，。、；：！？）》」』】〕〉’”,.;:!?)]…")
+_CONTINUES = frozenset("，。、；：！？）》」』】〕〉’”,.;:!?)]…")
 # A line ending with one of these is continued by the next line.
-_OPENS = set("（(《「『【〔〈‘“[，、")
+_OPENS = frozenset("（(《「『【〔〈‘“[，、,")
+_CN_ORDINAL = "一二三四五六七八九十百"
+# An enumerator alone on its line ("三、", "第一，", "一是") labels the line after it.
 _LABEL_ONLY_RE = re.compile(
-    r"^(?:[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十百]+[）)]|\d+[.．、]|[（(]\d+[）)]"
-    r"|第[一二三四五六七八九十百]+[，、,]?)$"
+    rf"^(?:[{_CN_ORDINAL}]+、|[（(][{_CN_ORDINAL}]+[）)]|\d+[.．、]|[（(]\d+[）)]"
+    rf"|第[{_CN_ORDINAL}]+[，、,]?|[{_CN_ORDINAL}]+[是要])$"
 )
+# A paragraph is finished when it ends with a sentence or clause mark, possibly inside quotes.
+_FINISHED_RE = re.compile(r"[。！？!?…；;：:][”’」』)）》\]]*$")
+# A numbered heading ("一、…", "（二）…") ends without punctuation and is followed by its text.
+_HEADING_RE = re.compile(rf"^(?:[{_CN_ORDINAL}]+、|[（(][{_CN_ORDINAL}]+[）)]).{{2,38}}$")
+# An enumerator that starts a heading or a list item (一、 （一） 1. （1） 第一，).
+_ENUMERATOR_RE = re.compile(
+    rf"^(?:[{_CN_ORDINAL}]+、|[（(][{_CN_ORDINAL}\d]+[）)]|\d+[.．、](?!\d)|第[{_CN_ORDINAL}]+[，、,：:])"
+)
+# A short line ending in a colon or an exclamation mark is an address (各位代表：) or a label.
+_ADDRESS_RE = re.compile(r"^[^。！？!?]{1,15}[：:！!]$")
+# Longest line that counts as a link fragment cut out of a sentence ("政府工作报告").
+_FRAGMENT_MAX = 24
 
 
 def join_broken_lines(lines: list[Line]) -> list[Line]:
-    """Join lines into paragraphs; a blank line or a complete line ends a paragraph."""
+    """Join lines into paragraphs; a blank line or a complete line ends a paragraph.
+
+    Two layouts are told apart: one paragraph per line (web pages, Word exports), and paragraphs
+    separated by blank lines (wiki and e-book scrapes). In the second, a single line break inside
+    a paragraph is where a link, a footnote or a subscript was cut out, so the pieces belong
+    together unless the first one is finished."""
     width = hard_wrap_width(lines)
+    soft = blank_separated(lines)
     out: list[Line] = []
-    pending_break = True  # True when the next line must start a new paragraph
+    after_blank: list[bool] = []  # per paragraph in `out`: did it start after a blank line?
     previous_blank = True
     for line in lines:
         if not line.text:
             previous_blank = True
-            pending_break = True
             continue
         last = out[-1] if out else None
-        if last is not None and _joins(last, line, width, previous_blank, pending_break):
+        if last is not None and _joins(last, line, width, previous_blank, soft):
+            if _rejoins_fragment(out, after_blank, line):
+                _merge_last_two(out, after_blank)
+                last = out[-1]
             last.text = _glue(last.text, line.text)
+            last.joined = True
         else:
             out.append(Line(line.text, line.line, line.heading_level))
-        pending_break = False
+            after_blank.append(previous_blank)
         previous_blank = False
-    return _join_short_tails(out)
+    return out
 
 
-def _joins(last: Line, line: Line, width: int | None, after_blank: bool, new_para: bool) -> bool:
+def blank_separated(lines: Sequence[Line]) -> bool:
+    """True when this file separates paragraphs with blank lines.
+
+    Counted over lines that end a sentence: in a blank-separated file most are followed by a
+    blank line; in a one-paragraph-per-line file almost none are (the corpus splits 0.0–0.1
+    against 0.6–1.0, so the middle is a safe cut)."""
+    blank = tight = 0
+    for this, after in pairwise(lines):
+        if not this.text or this.text[-1] not in "。！？":
+            continue
+        if not after.text:
+            blank += 1
+        elif after.text[0] not in _CONTINUES:
+            tight += 1
+    return blank >= 2 and blank >= tight
+
+
+def _joins(last: Line, line: Line, width: int | None, after_blank: bool, soft: bool) -> bool:
     if last.heading_level is not None or line.heading_level is not None:
         return False
     if line.text[0] in _CONTINUES:
         return True
     if last.text[-1] in _OPENS or _LABEL_ONLY_RE.match(last.text):
         return True
-    if after_blank or new_para:
+    if after_blank:
         return False
-    return width is not None and len(last.text) >= width - 2 and last.text[-1] not in TERMINAL
+    if width is not None:
+        return len(last.text) >= width - 2 and last.text[-1] not in TERMINAL
+    if _starts_own_paragraph(line.text):
+        return False
+    if soft:
+        return _unfinished(last.text)
+    return _cut_mid_sentence(last) and not _ENUMERATOR_RE.match(line.text)
 
 
-def _join_short_tails(paragraphs: list[Line]) -> list[Line]:
+def _cut_mid_sentence(paragraph: Line) -> bool:
+    """In a one-paragraph-per-line file, a paragraph that visibly stops inside a sentence: a
+    bold or subscript span cut out onto its own line ("…发展的" / "主要目标" / "是：…", "…PM" /
+    "2.5" / "年平均浓度…"). A heading or a short label without punctuation is not such a cut."""
+    text = paragraph.text
+    if text[-1] in TERMINAL or _ENUMERATOR_RE.match(text):
+        return False
+    if text.endswith("的") or paragraph.joined:
+        return True
+    return len(text) >= 20 and any(mark in text for mark in "，。；")
+
+
+def _unfinished(text: str) -> bool:
+    """A paragraph that stops mid-sentence: no closing mark, and not a heading."""
+    return not _FINISHED_RE.search(text) and not _HEADING_RE.match(text)
+
+
+def _starts_own_paragraph(text: str) -> bool:
+    """A subtitle dash or an address line starts a paragraph even without a blank line."""
+    return text.startswith(("——", "--", "—")) or bool(_ADDRESS_RE.match(text))
+
+
+def _rejoins_fragment(out: list[Line], after_blank: list[bool], line: Line) -> bool:
+    """A line continuing the paragraph before it shows that paragraph to be a fragment cut from
+    the middle of a sentence ("…所作的" / "政府工作报告" / "。会议…"): it belongs to the one
+    before as well, when that one is unfinished and nothing separated them."""
+    if line.text[0] not in _CONTINUES or len(out) < 2 or after_blank[-1]:
+        return False
+    before, fragment = out[-2], out[-1]
+    return (
+        len(fragment.text) <= _FRAGMENT_MAX
+        and fragment.heading_level is None
+        and before.heading_level is None
+        and before.text[-1] not in TERMINAL
+        and _unfinished(before.text)
+    )
+
+
+def _merge_last_two(out: list[Line], after_blank: list[bool]) -> None:
+    fragment = out.pop()
+    after_blank.pop()
+    out[-1].text = _glue(out[-1].text, fragment.text)
+    out[-1].joined = True
+
+
+def join_short_tails(paragraphs: list[Line]) -> list[Line]:
     """Re-attach a fragment of one or two characters cut off a line ("政府工作报\\n告")."""
     out: list[Line] = []
     for paragraph in paragraphs:
@@ -155,14 +270,21 @@ def _join_short_tails(paragraphs: list[Line]) -> list[Line]:
             and prev.heading_level is None
         ):
             prev.text += paragraph.text
+            prev.joined = True
         else:
             out.append(paragraph)
     return out
 
 
 def _glue(left: str, right: str) -> str:
-    """Join two pieces, keeping one space only between two Latin words."""
-    if left[-1:].isascii() and left[-1:].isalnum() and right[:1].isascii() and right[:1].isalnum():
+    """Join two pieces, keeping one space only between two Latin words.
+
+    A letter next to a digit is glued without a space: the break was a cut-out subscript or
+    link (M\\n2 → M2, PM\\n2.5 → PM2.5), not a space between words."""
+    a, b = left[-1:], right[:1]
+    if a.isascii() and a.isalpha() and b.isascii() and b.isalpha():
+        return f"{left} {right}"
+    if a.isascii() and a.isdigit() and b.isascii() and b.isdigit():
         return f"{left} {right}"
     return left + right
 
@@ -183,6 +305,71 @@ def hard_wrap_width(lines: Sequence[Line]) -> int | None:
     if hits >= 5 and hits / len(lengths) >= 0.4 and unfinished >= hits / 2:
         return best
     return None
+
+
+# --- editors' reference marks ------------------------------------------------------------------
+
+# A wiki's or an editor's note reference: [1], [12], [注1], [CPC 2]. ASCII brackets only: a
+# document's own full-width ［1］ notes are part of the published text. Inside running text a mark
+# follows a character; alone on a line it is a mark too, but "[1] 文字" at a line start is a label.
+_MARK_LABEL_RE = re.compile(r"(?:注|[A-Za-z]{1,10})?\s?\d{1,3}")
+_MARK_LINE_RE = re.compile(rf"\[{_MARK_LABEL_RE.pattern}\]")
+_REFERENCE_RE = re.compile(rf"(?<=[^\s\[]){_MARK_LINE_RE.pattern}")
+
+
+def fold_split_marks(lines: list[Line]) -> list[Line]:
+    """Put a reference mark cut onto three lines ("[" / "1" / "]") back on one line.
+
+    Done before the boilerplate rules, which would otherwise take the lone brackets for toolbar
+    debris and leave the number behind in the sentence."""
+    if not any(line.text == "[" for line in lines):
+        return lines
+    out: list[Line] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if (
+            line.text == "["
+            and index + 2 < len(lines)
+            and lines[index + 2].text == "]"
+            and _MARK_LABEL_RE.fullmatch(lines[index + 1].text)
+        ):
+            out.append(Line(f"[{lines[index + 1].text}]", line.line, line.heading_level))
+            index += 3
+        else:
+            out.append(line)
+            index += 1
+    return out
+
+
+def remove_reference_marks(lines: list[Line], removed: list[Removed]) -> list[Line]:
+    """Remove reference marks from every line before lines are joined; a line that is only a
+    mark goes altogether (it is no paragraph break either), so joining never sees a mark."""
+    kept: list[Line] = []
+    for line in lines:
+        if "[" not in line.text:
+            kept.append(line)
+        elif _MARK_LINE_RE.fullmatch(line.text):
+            removed.append(Removed(line.line, line.text, "reference mark"))
+        else:
+            line.text = strip_reference_marks(line, removed)
+            kept.append(line)
+    return kept
+
+
+def strip_reference_marks(paragraph: Line, removed: list[Removed]) -> str:
+    """Remove note reference marks from inside a paragraph, recording each one.
+
+    The notes they point to are an editor's, not the speaker's, and a mark left behind reads as
+    part of the sentence. Repeated until stable so that cleaning twice removes nothing more."""
+    text = paragraph.text
+    while "[" in text:
+        marks = _REFERENCE_RE.findall(text)
+        if not marks:
+            break
+        removed.extend(Removed(paragraph.line, mark, "reference mark") for mark in marks)
+        text = _REFERENCE_RE.sub("", text)
+    return text
 
 
 # --- spaces inside a paragraph -----------------------------------------------------------------

@@ -10,6 +10,7 @@ so the report can show it. Long prose is never treated as chrome.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +29,9 @@ DATE_RE = re.compile(rf"{_YEAR}\s*年\s*{_MONTH}\s*月(?:\s*{_DAY}\s*日)?")
 _DATE_LINE_RE = re.compile(rf"^[（(]?{DATE_RE.pattern}[)）]?$")
 
 PAGE_MARK_RE = re.compile(r"[（(]\s*第\s*(?P<n>\d+)\s*[/／]\s*(?P<m>\d+)\s*页\s*[)）]")
-_PAGE_LINE_RE = re.compile(r"^[（(]?\s*第\s*(?P<n>\d+)\s*页\s*[/／，,]?\s*共\s*(?P<m>\d+)\s*页\s*[)）]?$")
+_PAGE_LINE_RE = re.compile(
+    r"^[（(]?\s*第\s*(?P<n>\d+)\s*页\s*[/／，,]?\s*共\s*(?P<m>\d+)\s*页\s*[)）]?$"
+)
 
 _TITLE_WORDS = (
     "讲话|报告|致辞|发言|讲稿|演讲|演讲稿|讲话稿|讲话提纲|总结|主持词|贺词|祝词|开幕词|闭幕词|"
@@ -39,34 +42,74 @@ _SALUTATION_RE = re.compile(
     r"^(?:各位代表|同志们|各位委员|各位领导|各位来宾|各位同志|各位同仁|同事们|朋友们|女士们|先生们|"
     r"尊敬的[^。！？]{1,40}|亲爱的[^。！？]{1,20}|各位[^。！？，,]{1,12})[：:！!，,]"
 )
-# A subtitle gives the date and/or the meeting: ——2026年1月25日在…会议上 or （2020年5月8日）.
-# It needs a dash, a bracket or a date in front: a bare 在…上的讲话 is a title.
-_SUBTITLE_RE = re.compile(
-    rf"^(?:[—\-－–~～]+\s*[（(]?|[（(])?\s*(?:(?P<date>{DATE_RE.pattern})\s*)?在(?P<occ>[^。！？]+?)上"
-    r"(?:的(?:讲话|报告|发言|致辞|工作报告|总结讲话|动员讲话))?\s*[)）]?$"
-)
-_SUBTITLE_START_RE = re.compile(rf"^(?:[—\-－–~～]+|[（(]|\s*{DATE_RE.pattern})")
-_DASH_RE = re.compile(r"^[—\-－–~～]{1,4}")
 _ROLE = (
     r"(?:代理)?(?:代|副)?(?:省长|市长|县长|区长|旗长|州长|盟长|乡长|镇长|主席|总理|书记|主任|部长|"
     r"厅长|局长|委员长|秘书长|院长|检察长|理事长|会长|董事长|总经理|校长|行长)"
 )
-_BYLINE_RE = re.compile(rf"^(?P<role>[^。！？：:，,]{{0,24}}?{_ROLE})\s*(?P<name>[{HAN}·]{{2,10}})$")
+# A personal name: two to four Han characters, or a transcribed name joined by a middle dot
+# (艾尔肯·吐尼亚孜). The cap keeps a caption such as 省长赵刚作政府工作报告 from passing as a name.
+_DOT = "·•・"
+_NAME = rf"(?:[{HAN}]{{2,4}}|[{HAN}]{{1,8}}(?:[{_DOT}][{HAN}]{{1,8}})+)"
+_BYLINE_BODY = rf"(?P<role>[^。！？：:，,]{{0,24}}?{_ROLE})\s*(?P<name>{_NAME})"
+_BYLINE_RE = re.compile(rf"^{_BYLINE_BODY}$")
+_NAME_LINE_RE = re.compile(rf"^{_NAME}$")
+# A subtitle gives the date and/or the meeting: ——2026年1月25日在…会议上 or （2020年5月8日）.
+# It needs a dash, a bracket or a date in front: a bare 在…上的讲话 is a title. Some pages put
+# the byline on the same line (…会议上 陕西省省长 赵刚).
+_DASHES = "—\\-－–~～"
+_SUBTITLE_RE = re.compile(
+    rf"^(?:[{_DASHES}]+\s*[（(]?|[（(])?\s*(?:(?P<date>{DATE_RE.pattern})\s*)?在(?P<occ>[^。！？]+?)上"
+    r"(?:的(?:讲话|报告|发言|致辞|工作报告|总结讲话|动员讲话))?\s*[)）]?"
+    rf"(?:\s*{_BYLINE_BODY})?$"
+)
+# An adopted text (决议, 决定) states when and where it was adopted: （2020年5月28日…会议通过）.
+_ADOPTED_RE = re.compile(
+    rf"^[（(]\s*(?P<date>{DATE_RE.pattern})\s*(?P<occ>[^。！？（）()]{{4,60}}?)"
+    r"(?:审议通过|通过|批准)\s*[)）]$"
+)
+_SUBTITLE_START_RE = re.compile(rf"^(?:[{_DASHES}]+|[（(]|\s*{DATE_RE.pattern})")
+_DASH_RE = re.compile(rf"^[{_DASHES}]{{1,4}}")
 _TITLE_SPEAKER_RE = re.compile(
     r"^(?P<who>[^在]{0,24}?)(?:同志)?在(?P<occ>.+)上的(?:总结|动员|主持|即席|专题|重要)?"
     r"(?:讲话|发言|致辞|报告|讲稿|讲话稿|讲话提纲|主持词|汇报)"
 )
+# A decision's title names the meeting that made it: 第十届…第五次会议关于政府工作报告的决议.
+_ADOPTED_TITLE_RE = re.compile(
+    r"^(?P<occ>[^，。！？\s]{4,40}?(?:会议|大会|全会))关于\S+的(?:决议|决定)$"
+)
 _ROLE_ONLY_RE = re.compile(rf"^[{HAN}]{{0,12}}{_ROLE}$")
+# The opening sentence of a work report says whose report it is: 我代表…人民政府，向大会报告工作.
+_REPORT_OPENING_RE = re.compile(
+    r"我(?:代表|受)(?P<who>[^，,。！？]{2,30}?)(?:的委托)?[，,]?\s*向(?:本次)?(?:大会|会议)"
+    r"(?:报告|作)(?P<what>[^，,。！？]{0,10})"
+)
 # Administrative units → level. In a name such as 呼伦贝尔市海拉尔区人民代表大会 the last unit is
 # the one meeting, so the last match wins; province-level municipalities are 省.
 _NATIONAL_RE = re.compile(r"国务院|全国人民代表大会|全国代表大会|全国政协|中共中央|党中央|全国人大")
 _MUNICIPALITY_RE = re.compile(r"(?:北京|上海|天津|重庆)市")
+# The unit characters also start common words (市场, 旗帜, 区域, 乡村, 镇静): those are no unit.
 _UNIT_RE = re.compile(
-    r"(?P<省>自治区|省)|(?P<市>市|自治州|州|盟|地区)|(?P<县>县|旗|区)|(?P<乡镇>乡|镇|街道|苏木)"
+    r"(?P<省>自治区|省)|(?P<市>市(?![场民值容面])|自治州|州|盟(?![友约员])|地区)"
+    r"|(?P<县>县|旗(?![帜舰号手])|区(?![域别间块分位]))"
+    r"|(?P<乡镇>乡(?![村亲愁土情贤音])|镇(?![静定压守])|街道|苏木)"
 )
-_TEXT_LEVEL_RE = re.compile(r"全(省|区|市|县|镇|乡|旗|州)")
-_TEXT_LEVEL = {"省": "省", "区": "县", "市": "市", "县": "县", "镇": "乡镇", "乡": "乡镇", "旗": "县",
-               "州": "市"}
+# 全省/全县… as the speaker's own jurisdiction. Not inside a word (健全市场, 安全区) and not
+# 全市场/全区域, which name no jurisdiction.
+_TEXT_LEVEL_RE = re.compile(
+    r"(?<![健完安齐保周成两十顾])全(国|省|区|市|县|镇|乡|旗|州)(?![场域级内外])"
+)
+_TEXT_LEVEL = {
+    "国": "国家",
+    "省": "省",
+    "区": "县",
+    "市": "市",
+    "县": "县",
+    "镇": "乡镇",
+    "乡": "乡镇",
+    "旗": "县",
+    "州": "市",
+}
+_OPENING_PARAGRAPHS = 3  # how far into the body the opening sentence is looked for
 _HEADER_LIMIT = 16  # lines between title and text beyond which we stop calling lines chrome
 
 
@@ -92,13 +135,17 @@ def read_meta(paragraphs: list[Line], path: Path) -> Meta:
     """Split paragraphs into preamble, title, header and body, and read the metadata."""
     title_index = _find_title(paragraphs)
     if title_index is None:
-        meta = _meta_from_filename(path, paragraphs)
+        meta = Meta(title="", title_line=0)
         body_start = 0
+        if paragraphs and _is_header_line(paragraphs[0].text):
+            body_start = _read_header(paragraphs, 0, meta)  # no title, but a subtitle or byline
     else:
         meta = _title_meta(paragraphs[title_index])
         _drop_preamble(paragraphs[:title_index], meta)
         body_start = _read_header(paragraphs, title_index + 1, meta)
     meta.body = _read_body(paragraphs[body_start:], meta)
+    if title_index is None:
+        _untitled(meta, path, paragraphs)
     _infer(meta)
     return meta
 
@@ -150,18 +197,41 @@ def _title_meta(paragraph: Line) -> Meta:
 _FILENAME_PREFIX_RE = re.compile(r"^[A-Za-z0-9]+[-_]+")
 
 
-def _meta_from_filename(path: Path, paragraphs: list[Line]) -> Meta:
+def _untitled(meta: Meta, path: Path, paragraphs: list[Line]) -> None:
+    """A title for a file without a title line: its name, else what its opening says it is.
+
+    The file name is the editor's own label for the text, so it comes first; a name without
+    Chinese (2017.txt) says nothing, and then the kind of speech is read from the text."""
     stem = _FILENAME_PREFIX_RE.sub("", path.stem).replace("_", " ").strip()
-    if count_han(stem) < 2:
+    if count_han(stem) >= 2:
+        meta.title, meta.title_from_filename = stem, True
+        meta.notes.append("title taken from the file name")
+        return
+    derived = _title_from_opening(meta)
+    if derived is None:
         raise UserError(
             "no recognisable title",
             path,
             paragraphs[0].line if paragraphs else None,
             "put the speech's title on the first line, or name the file after the title",
         )
-    meta = Meta(title=stem, title_line=0, title_from_filename=True)
-    meta.notes.append("title taken from the file name")
-    return meta
+    meta.title = derived
+    meta.notes.append(f"no title line: title '{derived}' inferred from the opening")
+
+
+def _title_from_opening(meta: Meta) -> str | None:
+    """政府工作报告 / 工作报告 when the opening delivers a report, else 在{occasion}上的讲话."""
+    for paragraph in meta.body[:_OPENING_PARAGRAPHS]:
+        found = _REPORT_OPENING_RE.search(paragraph.text)
+        if found is None:
+            continue
+        who, what = found.group("who"), found.group("what")
+        if "政府" in who or "政府" in what:
+            return "政府工作报告"
+        return "工作报告" if "工作" in what else "报告"
+    if meta.occasion:
+        return f"在{meta.occasion}上的讲话"
+    return None
 
 
 def _drop_preamble(preamble: list[Line], meta: Meta) -> None:
@@ -177,6 +247,7 @@ def _drop_preamble(preamble: list[Line], meta: Meta) -> None:
 def _read_header(paragraphs: list[Line], start: int, meta: Meta) -> int:
     """Read subtitle, byline, date and page marks; return the index where the speech starts."""
     index = start
+    previous = "title" if start > 0 else ""  # what the last header line was
     while index < len(paragraphs) and index - start < _HEADER_LIMIT:
         paragraph = paragraphs[index]
         text = paragraph.text
@@ -184,49 +255,102 @@ def _read_header(paragraphs: list[Line], start: int, meta: Meta) -> int:
             return index
         if _DASH_RE.match(text) or _is_subtitle(text):
             index = _read_subtitle(paragraphs, index, meta)
+            previous = "subtitle"
             continue
-        if not _read_header_line(text, meta):
-            meta.removed.append(Removed(paragraph.line, text, "page chrome between title and text"))
+        following = paragraphs[index + 1].text if index + 1 < len(paragraphs) else ""
+        if previous == "title" and _continues_title(meta.title, text, following):
+            meta.title = f"{meta.title} {text}"
+        else:
+            previous = _read_header_line(paragraph, meta, previous)
         index += 1
     if index - start >= _HEADER_LIMIT:
         return start  # no recognisable start of speech: keep everything after the title
     return index
 
 
+def _is_header_line(text: str) -> bool:
+    """A line that belongs to a header: a subtitle, a byline or a date line."""
+    return _is_subtitle(text) or bool(_BYLINE_RE.match(text) or _DATE_LINE_RE.match(text))
+
+
+def _continues_title(title: str, text: str, following: str) -> bool:
+    """The second line of a title set on two lines (高举…旗帜 / 为…而团结奋斗).
+
+    Only when the first line does not end like a title, the line is title-like itself (enough
+    Han characters, no sentence, no byline or date) and the subtitle, date or byline comes right
+    after it: a site's name or a section label between title and subtitle does not qualify."""
+    return (
+        bool(_DASH_RE.match(following) or _is_header_line(following))
+        and not _TITLE_END_RE.search(title)
+        and count_han(text) >= 6
+        and _is_title_candidate(text)
+        and not any(mark in text for mark in "。！？；：:")
+        and not _BYLINE_RE.match(text)
+        and not _DATE_LINE_RE.match(text)
+    )
+
+
 def _is_subtitle(text: str) -> bool:
+    if _ADOPTED_RE.match(text):
+        return True
     return bool(_SUBTITLE_RE.match(text) and _SUBTITLE_START_RE.match(text))
 
 
 def _read_subtitle(paragraphs: list[Line], index: int, meta: Meta) -> int:
-    text = paragraphs[index].text
+    paragraph = paragraphs[index]
+    text = paragraph.text
     following = paragraphs[index + 1].text if index + 1 < len(paragraphs) else ""
-    if not _SUBTITLE_RE.match(text) and following and _SUBTITLE_RE.match(text + following):
+    if not _subtitle_match(text) and following and _subtitle_match(text + following):
         text += following  # a subtitle wrapped onto two lines
         index += 1
+    if meta.subtitle is not None:
+        meta.removed.append(Removed(paragraph.line, text, "repeated subtitle"))
+        return index + 1
+    found = _subtitle_match(text)
     meta.subtitle = text
-    found = _SUBTITLE_RE.match(text)
-    if found:
-        meta.occasion = meta.occasion or found.group("occ").strip()
-        if found.group("date"):
-            meta.date = meta.date or parse_date(found.group("date"))
+    if found is None:
+        return index + 1
+    meta.occasion = meta.occasion or found.group("occ").strip()
+    if found.group("date"):
+        meta.date = meta.date or parse_date(found.group("date"))
+    if "name" in found.groupdict() and found.group("name"):
+        meta.subtitle = text[: found.start("role")].strip()
+        _set_speaker(meta, found.group("role"), found.group("name"))
     return index + 1
 
 
-def _read_header_line(text: str, meta: Meta) -> bool:
-    """Take metadata from one header line; False when the line carries none (chrome)."""
+def _subtitle_match(text: str) -> re.Match[str] | None:
+    return _SUBTITLE_RE.match(text) or _ADOPTED_RE.match(text)
+
+
+def _set_speaker(meta: Meta, role: str, name: str) -> None:
+    if meta.speaker is None:
+        meta.speaker = name
+        meta.speaker_role = role.strip()
+
+
+def _read_header_line(paragraph: Line, meta: Meta, previous: str) -> str:
+    """Take metadata from one header line and say what it was; chrome is recorded as removed."""
+    text = paragraph.text
     byline = _BYLINE_RE.match(text)
     if byline and meta.speaker is None:
-        meta.speaker = byline.group("name")
-        meta.speaker_role = byline.group("role").strip()
-        return True
+        _set_speaker(meta, byline.group("role"), byline.group("name"))
+        return "byline"
     if _DATE_LINE_RE.match(text):
         meta.date = meta.date or parse_date(text)
-        return True
+        meta.removed.append(Removed(paragraph.line, text, "date line, read as the date"))
+        return "date"
     page = _PAGE_LINE_RE.match(text)
     if page:
         meta.part = meta.part or (int(page.group("n")), int(page.group("m")))
-        return True
-    return False
+        meta.removed.append(Removed(paragraph.line, text, "page line, read as the part"))
+        return "page"
+    if previous in ("subtitle", "date") and meta.speaker is None and _NAME_LINE_RE.match(text):
+        # A name alone under the subtitle or the date is the speaker's (习　近　平).
+        meta.speaker = text
+        return "byline"
+    meta.removed.append(Removed(paragraph.line, text, "page chrome between title and text"))
+    return "chrome"
 
 
 def _read_body(paragraphs: list[Line], meta: Meta) -> list[Line]:
@@ -284,6 +408,9 @@ def _infer(meta: Meta) -> None:
                 meta.speaker = who
                 if _ROLE_ONLY_RE.match(who):
                     meta.speaker_role = who
+    adopted = _ADOPTED_TITLE_RE.match(meta.title)
+    if adopted:
+        meta.occasion = meta.occasion or adopted.group("occ")
     if meta.date is None:
         meta.date = _date_from_title(meta.title) or _date_from_ending(meta.body)
     meta.level = _level(meta)
@@ -306,17 +433,16 @@ def _date_from_ending(body: list[Line]) -> str | None:
 
 
 def _level(meta: Meta) -> str | None:
+    """From the meeting, the office or the title; else from how the speech names its area."""
     for text in (meta.occasion, meta.speaker_role, meta.title):
         level = unit_level(text) if text else None
         if level:
             return level
-    counts: dict[str, int] = {}
-    for paragraph in meta.body:
-        for found in _TEXT_LEVEL_RE.finditer(paragraph.text):
-            level = _TEXT_LEVEL[found.group(1)]
-            counts[level] = counts.get(level, 0) + 1
+    counts = Counter(
+        _TEXT_LEVEL[found.group(1)] for p in meta.body for found in _TEXT_LEVEL_RE.finditer(p.text)
+    )
     if counts:
-        level, hits = max(counts.items(), key=lambda item: item[1])
+        level, hits = counts.most_common(1)[0]
         if hits >= 3:
             return level
     return None
