@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 
 from generator import __version__
 from generator.config import load_config
@@ -17,6 +18,7 @@ speechsite turns a folder of raw Chinese speeches (讲话稿) into a clean, sear
 
   speechsite ingest                 clean content/raw/ into content/speeches/*.md
   speechsite ingest FILE_OR_DIR...  ingest particular files or folders
+  speechsite build                  build the website into site/
 
 Settings live in site.yaml at the project root (see README.md)."""
 
@@ -63,7 +65,36 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument(
         "-v", "--verbose", action="store_true", help="also list every line removed as boilerplate"
     )
+    _add_build(commands)
     return parser
+
+
+def _add_build(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    build = commands.add_parser(
+        "build",
+        help="build the static site from content/speeches/ and the theme",
+        description=(
+            "Render every speech, topic index, archive listing, feed, the sitemap and the search "
+            "index into the output folder (site/ by default). Only pages whose input changed are "
+            "rendered again; the output is replaced only when the whole build succeeded."
+        ),
+    )
+    build.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="the URL the site will be served from, e.g. https://example.org/archive/",
+    )
+    build.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        metavar="DIR",
+        help="output folder (default: 'output' in site.yaml, site/)",
+    )
+    build.add_argument(
+        "--jobs", "-j", type=int, metavar="N", help="worker processes (default: all cores)"
+    )
+    build.add_argument("-q", "--quiet", action="store_true", help="print only errors")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -73,9 +104,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "ingest":
             return _ingest(args, console)
+        if args.command == "build":
+            return _build(args, console)
     except UserError as err:
-        errors.print(f"[red]error:[/red] {err}", soft_wrap=True)
+        errors.print(f"[red]error:[/red] {escape(str(err))}", soft_wrap=True)
         return 2
+    except OSError as err:  # the output folder is not writable, the disk is full, …
+        where = f"{err.filename}: " if err.filename else ""
+        message = escape(where + (err.strerror or str(err)))
+        errors.print(f"[red]error:[/red] {message}", soft_wrap=True)
+        return 1
     except KeyboardInterrupt:
         errors.print("interrupted")
         return 130
@@ -88,10 +126,13 @@ def _ingest(args: argparse.Namespace, console: Console) -> int:
 
     root: Path = args.root
     config = load_config(root)
-    paths = [p if p.is_absolute() else Path.cwd() / p for p in args.paths] or [config.raw_dir]
+    # Like git -C and make -C: relative paths are read from the project folder.
+    paths = [p if p.is_absolute() else root / p for p in args.paths] or [config.raw_dir]
     for path in paths:
         if not path.exists():
-            raise UserError("no such file or folder", path, hint="give a .txt/.docx file or a folder")
+            raise UserError(
+                "no such file or folder", path, hint="give a .txt/.docx file or a folder"
+            )
     total = len(collect_files(paths))
     if total == 0:
         raise UserError("no .txt or .docx files found", paths[0], hint="put raw speeches there")
@@ -106,8 +147,29 @@ def _ingest(args: argparse.Namespace, console: Console) -> int:
         report = ingest(paths, config, force=args.force, on_file=advance)
     if args.quiet:
         for result in report.results:
-            for line in [result.error] if result.error else result.warnings:
-                print(line, file=sys.stderr)
+            if result.error:
+                print(f"error: {result.error}", file=sys.stderr)
+            for warning in result.warnings:
+                print(f"warning: {warning}", file=sys.stderr)
     else:
         print_ingest_report(console, report, args.verbose)
     return 1 if report.failed else 0
+
+
+def _build(args: argparse.Namespace, console: Console) -> int:
+    from generator.build import build_site
+    from generator.report import build_progress, print_build_result
+
+    config = load_config(args.root)
+    output = (
+        args.output if args.output is None or args.output.is_absolute() else args.root / args.output
+    )
+    if args.jobs is not None and args.jobs < 1:
+        raise UserError("--jobs must be at least 1")
+    with build_progress(console, args.quiet) as progress:
+        result = build_site(
+            config, output=output, base_url=args.base_url, jobs=args.jobs, progress=progress
+        )
+    if not args.quiet:
+        print_build_result(console, result)
+    return 0

@@ -19,6 +19,7 @@ from generator.errors import UserError
 from generator.yamlio import KeyPath, load_yaml
 
 CONFIG_NAME = "site.yaml"
+MIN_SLUG_LENGTH = 16
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,12 @@ class Config:
     boilerplate: Boilerplate
     topics: tuple[Topic, ...]
     slug_max_length: int
+    base_url: str = "/"
+    output: Path = Path("site")
+    theme: str = "default"
+    per_page: int = 20
+    latest: int = 10
+    related: int = 5
     source: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -90,6 +97,14 @@ _SCHEMA: _Schema = {
         },
     },
     "topics": (dict, {}),
+    "base_url": (str, "/"),
+    "output": (str, "site"),
+    "theme": (str, "default"),
+    "build": {
+        "per_page": (int, 20),
+        "latest": (int, 10),
+        "related": (int, 5),
+    },
 }
 _TOPIC_KEYS = {"slug", "description", "terms", "threshold", "min_count"}
 _BLOCK_KEYS = {"name", "start", "end"}
@@ -119,10 +134,18 @@ def _read_text(path: Path) -> str:
         ) from None
 
 
-def _build(root: Path, data: dict[str, Any], lines: dict[KeyPath, int], path: Path | None) -> Config:
+def _build(
+    root: Path, data: dict[str, Any], lines: dict[KeyPath, int], path: Path | None
+) -> Config:
     checker = _Checker(lines, path)
     values = checker.check(data, _SCHEMA, ())
     ingest = values["ingest"]
+    if ingest["slug_max_length"] < MIN_SLUG_LENGTH:
+        raise checker.fail(
+            ("ingest", "slug_max_length"),
+            f"expected a whole number ≥ {MIN_SLUG_LENGTH}, got {ingest['slug_max_length']!r}",
+            "a slug needs room for a few syllables and a -YYYYMMDD suffix",
+        )
     boilerplate = _boilerplate(checker, ingest)
     topics = _topics(checker, values["topics"])
     return Config(
@@ -135,8 +158,36 @@ def _build(root: Path, data: dict[str, Any], lines: dict[KeyPath, int], path: Pa
         boilerplate=boilerplate,
         topics=topics,
         slug_max_length=ingest["slug_max_length"],
+        base_url=_base_url(checker, values["base_url"]),
+        output=root / values["output"],
+        theme=values["theme"],
+        per_page=_positive(checker, ("build", "per_page"), values["build"]["per_page"]),
+        latest=_positive(checker, ("build", "latest"), values["build"]["latest"]),
+        related=_positive(checker, ("build", "related"), values["build"]["related"]),
         source=path,
     )
+
+
+def _base_url(checker: _Checker, value: str) -> str:
+    """`https://example.org/archive/` or a bare path like `/archive/`; always ends with '/'."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value)
+    if parts.scheme not in ("", "http", "https") or (parts.scheme and not parts.netloc):
+        raise checker.fail(
+            ("base_url",),
+            f"expected an http(s) URL or a path, got {value!r}",
+            "e.g. https://example.org/archive/ or /archive/",
+        )
+    if not parts.path.startswith("/"):
+        value = value.rstrip("/") + "/" if parts.scheme else "/" + value
+    return value if value.endswith("/") else value + "/"
+
+
+def _positive(checker: _Checker, keys: KeyPath, value: int) -> int:
+    if value < 1:
+        raise checker.fail(keys, f"expected a whole number ≥ 1, got {value}")
+    return value
 
 
 class _Checker:
@@ -172,7 +223,7 @@ class _Checker:
             kind, default = spec
             if value is None:
                 out[key] = default
-            elif kind is int and isinstance(value, bool) or not isinstance(value, kind):
+            elif (kind is int and isinstance(value, bool)) or not isinstance(value, kind):
                 raise self.fail((*keys, key), f"expected {_type_name(kind)}, got {value!r}")
             else:
                 out[key] = value
@@ -217,7 +268,9 @@ def _boilerplate(checker: _Checker, ingest: dict[str, Any]) -> Boilerplate:
     sources.append((ingest["boilerplate"], checker, ("ingest", "boilerplate"), "site.yaml"))
     for data, check, keys, origin in sources:
         for index, rule in enumerate(data.get("lines") or []):
-            lines.append(_line_rule(check, (*keys, "lines", index), rule, f"{origin} line rule {index + 1}"))
+            lines.append(
+                _line_rule(check, (*keys, "lines", index), rule, f"{origin} line rule {index + 1}")
+            )
         for index, block in enumerate(data.get("blocks") or []):
             where = (*keys, "blocks", index)
             blocks.append(_block_rule(check, where, block, f"{origin} block rule {index + 1}"))
@@ -228,16 +281,20 @@ def _line_rule(check: _Checker, where: KeyPath, rule: Any, default_name: str) ->
     """A line rule is a pattern string, or a mapping {name, pattern}."""
     if isinstance(rule, str):
         return LineRule(default_name, check.regex(where, rule))
+    if isinstance(rule, dict):
+        _check_keys(check, where, rule, _LINE_KEYS)  # first, so a typo gets its suggestion
     if not isinstance(rule, dict) or "pattern" not in rule:
         raise check.fail(where, "a line rule is a regular expression or {name, pattern}")
-    _check_keys(check, where, rule, _LINE_KEYS)
-    return LineRule(str(rule.get("name") or default_name), check.regex((*where, "pattern"), rule["pattern"]))
+    return LineRule(
+        str(rule.get("name") or default_name), check.regex((*where, "pattern"), rule["pattern"])
+    )
 
 
 def _block_rule(check: _Checker, where: KeyPath, block: Any, default_name: str) -> BlockRule:
+    if isinstance(block, dict):
+        _check_keys(check, where, block, _BLOCK_KEYS)  # first, so a typo gets its suggestion
     if not isinstance(block, dict) or "start" not in block:
         raise check.fail(where, "a block rule needs 'start' (and optionally 'end' and 'name')")
-    _check_keys(check, where, block, _BLOCK_KEYS)
     end = block.get("end")
     return BlockRule(
         name=str(block.get("name") or default_name),
@@ -270,11 +327,17 @@ def _topic(checker: _Checker, name: str, spec: Any) -> Topic:
     _check_keys(checker, keys, spec, _TOPIC_KEYS)
     terms = spec.get("terms")
     if not isinstance(terms, dict) or not terms:
-        raise checker.fail((*keys, "terms"), "expected a mapping of term: weight", "e.g. 作风整顿: 3")
+        raise checker.fail(
+            (*keys, "terms"), "expected a mapping of term: weight", "e.g. 作风整顿: 3"
+        )
     weights: dict[str, float] = {}
     for term, weight in terms.items():
+        if term is None or str(term) == "":
+            raise checker.fail((*keys, "terms"), "a term must not be empty")
         if isinstance(weight, bool) or not isinstance(weight, int | float) or weight <= 0:
-            raise checker.fail((*keys, "terms", str(term)), f"weight must be a positive number, got {weight!r}")
+            raise checker.fail(
+                (*keys, "terms", str(term)), f"weight must be a positive number, got {weight!r}"
+            )
         weights[str(term)] = float(weight)
     threshold = spec.get("threshold", 10.0)
     if isinstance(threshold, bool) or not isinstance(threshold, int | float) or threshold < 0:
@@ -288,7 +351,9 @@ def _topic(checker: _Checker, name: str, spec: Any) -> Topic:
 
         slug = slugify(name, 40)
     if not isinstance(slug, str) or not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug):
-        raise checker.fail((*keys, "slug"), f"slug must be lowercase letters, digits and '-', got {slug!r}")
+        raise checker.fail(
+            (*keys, "slug"), f"slug must be lowercase letters, digits and '-', got {slug!r}"
+        )
     description = spec.get("description", "")
     if not isinstance(description, str):
         raise checker.fail((*keys, "description"), "expected text")

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from collections import Counter
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
+from generator.build import BuildResult
 from generator.ingest.pipeline import IngestReport
 
 PROGRESS_MIN_FILES = 20
@@ -37,18 +47,20 @@ def running(progress: Progress | None) -> AbstractContextManager[object]:
 def print_ingest_report(console: Console, report: IngestReport, verbose: bool) -> None:
     for result in report.results:
         if result.error:
-            console.print(f"[red]error:[/red] {result.error}", highlight=False, soft_wrap=True)
+            console.print(
+                f"[red]error:[/red] {escape(result.error)}", highlight=False, soft_wrap=True
+            )
     table = Table(title="speechsite ingest", show_lines=False)
     for column in ("file", "encoding", "slug", "outline", "warnings", "result"):
         table.add_column(column, overflow="fold")
     for result in report.results:
-        name = "\n".join(Path(p).name for p in result.paths)
+        name = escape("\n".join(Path(p).name for p in result.paths))
         status = "[red]failed" if result.error else (result.outcome.value if result.outcome else "")
         if result.incomplete:
             status += " (incomplete)"
         table.add_row(
             name,
-            result.encoding,
+            escape(result.encoding),
             result.slug,
             str(result.outline_items) if not result.error else "",
             str(len(result.warnings)) if result.warnings else "",
@@ -57,7 +69,9 @@ def print_ingest_report(console: Console, report: IngestReport, verbose: bool) -
     console.print(table)
     for result in report.results:
         for warning in result.warnings:
-            console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False, soft_wrap=True)
+            console.print(
+                f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False, soft_wrap=True
+            )
         if verbose:
             for removed in result.removed:
                 console.print(
@@ -78,6 +92,49 @@ def _print_totals(console: Console, report: IngestReport) -> None:
         parts.append(f"{len(report.failed)} failed")
     warnings = sum(len(r.warnings) for r in report.results)
     parts.append(f"{warnings} warnings")
-    console.print(", ".join(parts) + "; encodings: " + ", ".join(
-        f"{name} ×{n}" for name, n in sorted(encodings.items())
-    ), highlight=False)
+    console.print(
+        ", ".join(parts)
+        + "; encodings: "
+        + ", ".join(f"{name} ×{n}" for name, n in sorted(encodings.items())),
+        highlight=False,
+    )
+
+
+@contextmanager
+def build_progress(
+    console: Console, quiet: bool
+) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A progress bar for long builds on a terminal; yields the callback the build calls."""
+    if quiet or not console.is_terminal:
+        yield None
+        return
+    progress = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+    tasks: dict[str, TaskID] = {}
+
+    def update(stage: str, done: int, total: int) -> None:
+        if total < 500:
+            return
+        if stage not in tasks:
+            tasks[stage] = progress.add_task(stage, total=total)
+        progress.update(tasks[stage], completed=done)
+
+    with progress:
+        yield update
+
+
+def print_build_result(console: Console, result: BuildResult) -> None:
+    stages = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in result.timings.items())
+    console.print(
+        f"built {result.pages} pages into {result.output} in {result.seconds:.2f}s: "
+        f"{result.rendered} rendered, {result.written} files written, {result.unchanged} unchanged, "
+        f"{result.removed} removed ({stages})",
+        highlight=False,
+        soft_wrap=True,
+    )

@@ -114,18 +114,20 @@ def render_body(blocks: list[Block]) -> str:
 
 _INLINE_SPECIAL_RE = re.compile(r"([\\`*_\[\]<>&{}|~#])")
 _LINE_START_RE = re.compile(r"^([#>+=-]|\d+[.)](?=\s|$))")
+_EDGE_SPACE_RE = re.compile(r"^\s+|\s+$")
 
 
 def escape_markdown(text: str) -> str:
     """Backslash-escape what Markdown would read as markup, so the text renders as written.
 
-    `<` and `&` are escaped too: speech text never becomes HTML."""
+    `<` and `&` are escaped too: speech text never becomes HTML. Whitespace at the start or end,
+    which Markdown would drop (or read as a code block), is written as character references."""
     text = _INLINE_SPECIAL_RE.sub(r"\\\1", text)
     found = _LINE_START_RE.match(text)
     if found:
         marker = found.group(1)
         text = marker[:-1] + "\\" + marker[-1] + text[len(marker) :]
-    return text
+    return _EDGE_SPACE_RE.sub(lambda edge: "".join(f"&#{ord(c)};" for c in edge.group(0)), text)
 
 
 _FRONT_RE = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)

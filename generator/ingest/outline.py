@@ -12,7 +12,7 @@ body text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from generator.ingest.clean import Line
 from generator.numerals import CN_NUMERAL_CHARS, parse_number
@@ -37,7 +37,9 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "第一",
         5,
-        re.compile(rf"^(?P<label>第(?P<n>{_CN})|(?P<word>首先|其次|再次|然后|最后))(?P<sep>[，,、：:])"),
+        re.compile(
+            rf"^(?P<label>第(?P<n>{_CN})|(?P<word>首先|其次|再次|然后|最后))(?P<sep>[，,、：:])"
+        ),
     ),
     Rule("一要", 6, re.compile(rf"^(?P<label>(?P<n>{_CN})要)(?!求|素|点|件|闻|害|紧|务|领)")),
     Rule("一是", 6, re.compile(rf"^(?P<label>(?P<n>{_CN})是)(?![的否])")),
@@ -82,6 +84,7 @@ class OutlineWarning:
     kind: str  # "gap", "restart", "start", "declared"
     line: int
     message: str
+    index: int = 0  # the paragraph's position in the input (which file, for merged parts)
 
 
 @dataclass
@@ -148,9 +151,12 @@ def _lead(text: str, start: int) -> tuple[int, str]:
         elif char in _CLOSE:
             depth = max(0, depth - 1)
         elif char in "。！？" and depth == 0:
-            if index == len(text) - 1:
+            end = index + 1
+            while end < len(text) and text[end] in "。！？":
+                end += 1  # 为什么？！ ends once, after its last mark
+            if end == len(text):
                 break
-            return index + 1, text[start:index].strip()
+            return end, text[start:index].strip()
     return len(text), text[start:].rstrip("。！？").strip()
 
 
@@ -169,15 +175,24 @@ def build_outline(paragraphs: list[Line]) -> Outline:
     stack: list[_Open] = []
     blocks: list[Block] = []
     warnings: list[OutlineWarning] = []
-    for paragraph in paragraphs:
+    for index, paragraph in enumerate(paragraphs):
         match = match_enumerator(paragraph.text, paragraph.heading_level)
-        if match is not None and match.number is None and not _in_stack(stack, match.family):
+        if (
+            match is not None
+            and match.number is None
+            and not match.family.startswith("heading-")
+            and not _in_stack(stack, match.family)
+        ):
             match = None  # 最后/然后 only continue an ordinal sequence already open
         if match is None:
             blocks.append(Paragraph(paragraph.text, paragraph.line))
             continue
+        found = len(warnings)
         item = _place(match, paragraph.line, stack, roots, warnings)
-        blocks.append(Heading(len(stack), item.id, paragraph.text[: match.lead_end], paragraph.line))
+        warnings[found:] = [replace(w, index=index) for w in warnings[found:]]
+        blocks.append(
+            Heading(len(stack), item.id, paragraph.text[: match.lead_end], paragraph.line)
+        )
         rest = paragraph.text[match.lead_end :]
         if rest:
             blocks.append(Paragraph(rest, paragraph.line))
@@ -189,7 +204,11 @@ def _in_stack(stack: list[_Open], family: str) -> bool:
 
 
 def _place(
-    match: Match, line: int, stack: list[_Open], roots: list[OutlineItem], warnings: list[OutlineWarning]
+    match: Match,
+    line: int,
+    stack: list[_Open],
+    roots: list[OutlineItem],
+    warnings: list[OutlineWarning],
 ) -> OutlineItem:
     if _in_stack(stack, match.family):
         while stack[-1].family != match.family:

@@ -21,7 +21,7 @@ from generator.ingest.outline import (
     check_declared,
     find_declared_points,
 )
-from generator.ingest.slug import slugify
+from generator.ingest.slug import slugify, truncate
 from generator.ingest.topics import score_topics
 from generator.ingest.write import MANIFEST_NAME, Manifest, Outcome, write_speech
 from generator.speech import Speech
@@ -97,9 +97,13 @@ def ingest(
             report.results.append(FileResult([_rel(path, config.root)], error=str(err)))
     manifest = Manifest(config.speeches_dir.parent / MANIFEST_NAME)
     taken: set[str] = set()
-    for group in group_parts(prepared):
-        report.results.append(_finish(group, config, manifest, taken, force))
-    manifest.save()
+    try:
+        for group in group_parts(prepared):
+            report.results.append(_finish(group, config, manifest, taken, force))
+    finally:
+        # Record what was written even when a later write fails: a file missing from the
+        # manifest would look like a hand edit next time and be skipped, its slug taken.
+        manifest.save()
     return report
 
 
@@ -138,11 +142,17 @@ def group_parts(prepared: list[Prepared]) -> list[list[Prepared]]:
             groups[key] = []
             order.append(key)
         groups[key].append(item)
-    result = []
+    result: list[list[Prepared]] = []
     for key in order:
         group = groups[key]
         group.sort(key=lambda p: p.meta.part[0] if p.meta.part else 0)
-        result.append(group)
+        numbers = [p.meta.part[0] for p in group if p.meta.part]
+        if len(set(numbers)) < len(numbers):
+            # The same part twice: a duplicate file, or two speeches of the same title. Merging
+            # would repeat or mix their text, so each file stays a speech of its own.
+            result.extend([item] for item in sorted(group, key=lambda p: str(p.path)))
+        else:
+            result.append(group)
     return result
 
 
@@ -150,18 +160,24 @@ def _finish(
     group: list[Prepared], config: Config, manifest: Manifest, taken: set[str], force: bool
 ) -> FileResult:
     first = group[0]
-    result = FileResult([p.rel for p in group], encoding=", ".join(sorted({p.source.encoding for p in group})))
+    result = FileResult(
+        [p.rel for p in group], encoding=", ".join(sorted({p.source.encoding for p in group}))
+    )
     body: list[Line] = [line for p in group for line in p.meta.body]
+    origin = [p.rel for p in group for _ in p.meta.body]  # the file each body paragraph is from
     meta = first.meta
     result.removed = [r for p in group for r in p.removed]
-    result.warnings = [f"{first.rel}: {note}" for p in group for note in p.meta.notes]
+    result.warnings = [f"{p.rel}: {note}" for p in group for note in p.meta.notes]
     part = _part(group, result)
     outline = build_outline(body)
     declared = find_declared_points(body)
     warnings: list[OutlineWarning] = outline.warnings + check_declared(
         declared, outline, body[0].line if body else 0
     )
-    result.warnings += [f"{first.rel}:{w.line}: {w.kind}: {w.message}" for w in warnings]
+    result.warnings += [
+        f"{origin[w.index] if origin else first.rel}:{w.line}: {w.kind}: {w.message}"
+        for w in warnings
+    ]
     text = "".join(b.text for b in outline.blocks)
     scores = score_topics(text, config.topics)
     speech = Speech(
@@ -224,7 +240,8 @@ def _source(group: list[Prepared]) -> dict[str, object]:
     }
     if len(group) > 1:
         source["parts"] = [
-            {"path": p.rel, "sha256": p.source.sha256, "part": list(p.meta.part or ())} for p in group
+            {"path": p.rel, "sha256": p.source.sha256, "part": list(p.meta.part or ())}
+            for p in group
         ]
     return source
 
@@ -239,22 +256,31 @@ def choose_slug(speech: Speech, config: Config, manifest: Manifest, taken: set[s
     A collision takes the first free of: -<year>, -<date>, -<hash of the source path>, -2, -3…
     so it never depends on which other files happen to be ingested in the same run."""
     source = str(speech.source["path"])
-    previous = manifest.slug_for_source(source)
-    if previous and previous not in taken:
-        return previous
+    # A merged speech keeps the slug any of its parts had (a lone part ingested earlier).
+    sources = [source, *(str(p["path"]) for p in speech.source.get("parts", []))]
+    for path in sources:
+        previous = manifest.slug_for_source(path)
+        if previous and previous not in taken:
+            return previous
     base = slugify(slug_text(speech.title), config.slug_max_length)
-    candidates = [base]
+    suffixes: list[str] = []
     if speech.date:
-        candidates.append(f"{base}-{speech.date[:4]}")
-        candidates.append(f"{base}-{speech.date.replace('-', '')}")
+        suffixes += [speech.date[:4], speech.date.replace("-", "")]
     from generator.ingest.write import sha256_bytes
 
-    candidates.append(f"{base}-{sha256_bytes(source.encode('utf-8'))[:6]}")
-    candidates += [f"{base}-{n}" for n in range(2, 1000)]
+    suffixes.append(sha256_bytes(source.encode("utf-8"))[:6])
+    suffixes += [str(n) for n in range(2, 1000)]
+    candidates = [base] + [_suffixed(base, s, config.slug_max_length) for s in suffixes]
     for slug in candidates:
-        if _free(slug, source, config, manifest, taken):
+        if _free(slug, sources, config, manifest, taken):
             return slug
     raise UserError("could not find a free slug", source)
+
+
+def _suffixed(base: str, suffix: str, max_length: int) -> str:
+    """`base-suffix`, the base cut at a hyphen so the whole stays within `max_length`."""
+    head = truncate(base, max_length - len(suffix) - 1)
+    return f"{head or base}-{suffix}"
 
 
 _FRAME_RE = re.compile(
@@ -270,10 +296,12 @@ def slug_text(title: str) -> str:
     return f"{found.group('who')} {found.group('occ')}".strip()
 
 
-def _free(slug: str, source: str, config: Config, manifest: Manifest, taken: set[str]) -> bool:
+def _free(
+    slug: str, sources: list[str], config: Config, manifest: Manifest, taken: set[str]
+) -> bool:
     if slug in taken:
         return False
     entry = manifest.entries.get(slug)
     if entry is not None:
-        return entry.source == source
+        return entry.source in sources
     return not (config.speeches_dir / f"{slug}.md").exists()

@@ -13,7 +13,14 @@ import re
 from generator.text import is_cjk
 
 _SIMPLE = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
-_PROTECTED_RE = re.compile(r"(?:https?|ftp)://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.-]+", re.ASCII)
+# A URL runs over the characters RFC 3986 allows (so it stops at Chinese text or a space); an
+# e-mail address over ASCII word characters.
+_URL_CHARS = r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]"
+_PROTECTED_RE = re.compile(
+    rf"(?:(?:https?|ftp)://|www\.){_URL_CHARS}+|[\w.+-]+@[\w-]+\.[\w.-]+", re.ASCII
+)
+# Punctuation at the end of a URL belongs to the sentence around it ("见www.gov.cn,请…").
+_URL_TRAILING = ".,;:!?'*"
 
 
 _CANDIDATES_RE = re.compile(r"[,;:?!()\"']")
@@ -37,7 +44,16 @@ def to_fullwidth(text: str) -> str:
 def _protected_positions(text: str) -> set[int]:
     positions: set[int] = set()
     for match in _PROTECTED_RE.finditer(text):
-        positions.update(range(match.start(), match.end()))
+        end = match.end()
+        while end > match.start() + 1:
+            last = text[end - 1]
+            unbalanced = last == ")" and text.count("(", match.start(), end) < text.count(
+                ")", match.start(), end
+            )
+            if last not in _URL_TRAILING and not unbalanced:
+                break
+            end -= 1
+        positions.update(range(match.start(), end))
     return positions
 
 
@@ -78,7 +94,9 @@ def _pair_is_chinese(chars: list[str], start: int, end: int) -> bool:
     return bool(before and is_cjk(before)) or bool(after and is_cjk(after))
 
 
-def _convert_quotes(chars: list[str], protected: set[int], mark: str, left: str, right: str) -> None:
+def _convert_quotes(
+    chars: list[str], protected: set[int], mark: str, left: str, right: str
+) -> None:
     positions = [i for i, c in enumerate(chars) if c == mark and i not in protected]
     if mark == "'":
         # An apostrophe between two Latin letters (don't, Xi'an) is not a quote.

@@ -19,13 +19,27 @@ SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 def slugify(text: str, max_length: int = 60) -> str:
     """Pinyin slug of `text`, cut at a hyphen so it is at most `max_length` characters."""
     text = unicodedata.normalize("NFKC", text)
-    syllables = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: [chars], v_to_u=False)
-    joined = "-".join(_NON_SLUG.sub("-", s.lower()).strip("-") for s in syllables)
+    syllables = lazy_pinyin(text, style=Style.NORMAL, errors="default", v_to_u=False)
+    joined = "-".join(_NON_SLUG.sub("-", _fold_accents(s).lower()).strip("-") for s in syllables)
     slug = _NON_SLUG.sub("-", joined).strip("-")
-    if len(slug) > max_length:
-        cut = slug[: max_length + 1]
-        slug = cut.rsplit("-", 1)[0] if "-" in cut else cut[:max_length]
-    return slug.strip("-") or "speech"
+    return truncate(slug, max_length) or "speech"
+
+
+def truncate(slug: str, max_length: int) -> str:
+    """`slug` cut at a hyphen to at most `max_length` characters (mid-word only if it must be)."""
+    if len(slug) <= max_length:
+        return slug
+    if max_length <= 0:
+        return ""
+    cut = slug[: max_length + 1]
+    slug = cut.rsplit("-", 1)[0] if "-" in cut else cut[:max_length]
+    return slug.strip("-")
+
+
+def _fold_accents(text: str) -> str:
+    """Latin letters without their accents (café → cafe), so they are kept rather than dropped."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def is_valid_slug(slug: str) -> bool:

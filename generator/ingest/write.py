@@ -67,8 +67,11 @@ class Manifest:
             ) from None
 
     def slug_for_source(self, source: str) -> str | None:
+        """The slug a source file was written to: as the speech's source, or one of its parts."""
         if self._by_source is None:
-            self._by_source = {entry.source: slug for slug, entry in sorted(self.entries.items())}
+            entries = sorted(self.entries.items())
+            self._by_source = {part: slug for slug, entry in entries for part in entry.parts}
+            self._by_source.update((entry.source, slug) for slug, entry in entries)
         return self._by_source.get(source)
 
     def save(self) -> None:
@@ -99,7 +102,9 @@ def write_speech(speech: Speech, directory: Path, manifest: Manifest, force: boo
     path = directory / f"{speech.slug}.md"
     entry = manifest.entries.get(speech.slug)
     existing = path.read_bytes() if path.exists() else None
-    edited = existing is not None and (entry is None or sha256_bytes(existing) != entry.output_sha256)
+    edited = existing is not None and (
+        entry is None or sha256_bytes(existing) != entry.output_sha256
+    )
     computed_topics = list(speech.topics)
     kept_topics = _carry_editor_topics(speech, path, entry) if existing is not None else False
     data = speech.to_markdown().encode("utf-8")

@@ -1,0 +1,271 @@
+"""content/speeches/*.md → validated `Entry` values, collected into an `Archive`.
+
+Loading one file is a pure function of its bytes (`load_entry`), so the build can run it in
+worker processes and cache its result by content hash. Everything a user can get wrong in a
+file — malformed YAML, a missing field, a bad slug or date, an unknown topic — is a `UserError`
+with the file and line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.config import Topic
+from generator.errors import UserError
+from generator.ingest.slug import is_valid_slug
+from generator.speech import split_front_matter
+
+REQUIRED = ("title", "slug")
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+@dataclass
+class OutlineEntry:
+    id: str
+    label: str
+    title: str
+    children: list[OutlineEntry] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"#{self.id}"
+
+
+@dataclass
+class Entry:
+    """One speech as the build sees it."""
+
+    path: Path
+    digest: str
+    slug: str
+    title: str
+    body: str
+    body_line: int
+    speaker: str | None = None
+    speaker_role: str | None = None
+    occasion: str | None = None
+    level: str | None = None
+    date: str | None = None
+    subtitle: str | None = None
+    salutation: str | None = None
+    topics: list[str] = field(default_factory=list)
+    topic_terms: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    part: list[int] | None = None
+    outline: list[OutlineEntry] = field(default_factory=list)
+    source_path: str | None = None
+
+    @property
+    def year(self) -> int | None:
+        return int(self.date[:4]) if self.date else None
+
+    def sort_key(self) -> tuple[str, str, str]:
+        """Archive order: dated speeches first by date, then the rest, ties by title and slug."""
+        return (self.date or "9999", self.title, self.slug)
+
+
+def load_entry(path: Path, data: bytes | None = None) -> Entry:
+    raw = path.read_bytes() if data is None else data
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise UserError(
+            f"not valid UTF-8 at byte {exc.start}", path, line, "save as UTF-8"
+        ) from None
+    front, body, body_line = split_front_matter(text, path)
+    lines = _key_lines(text)
+    check = _FieldCheck(path, lines)
+    for key in REQUIRED:
+        check.required(front, key)
+    slug = check.text(front, "slug")
+    if not slug or not is_valid_slug(slug):
+        raise check.fail(
+            "slug",
+            f"invalid slug {slug!r}",
+            "use lowercase letters, digits and '-' (e.g. my-speech)",
+        )
+    return Entry(
+        path=path,
+        digest=hashlib.sha256(raw).hexdigest(),
+        slug=slug,
+        title=check.text(front, "title") or "",
+        body=body,
+        body_line=body_line,
+        speaker=check.text(front, "speaker"),
+        speaker_role=check.text(front, "speaker_role"),
+        occasion=check.text(front, "occasion"),
+        level=check.text(front, "level"),
+        date=check.date(front),
+        subtitle=check.text(front, "subtitle"),
+        salutation=check.text(front, "salutation"),
+        topics=check.string_list(front, "topics"),
+        topic_terms=_topic_terms(front.get("topic_evidence")),
+        part=check.part(front),
+        outline=check.outline(front),
+        source_path=_source_path(front.get("source")),
+    )
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """Line of each top-level front-matter key, for error messages."""
+    lines: dict[str, int] = {}
+    for number, line in enumerate(text.split("\n")[1:], start=2):
+        if line == "---":
+            break
+        found = re.match(r"^([A-Za-z_]+):", line)
+        if found:
+            lines.setdefault(found.group(1), number)
+    return lines
+
+
+class _FieldCheck:
+    def __init__(self, path: Path, lines: dict[str, int]) -> None:
+        self.path = path
+        self.lines = lines
+
+    def fail(self, key: str, message: str, hint: str | None = None) -> UserError:
+        return UserError(f"{key}: {message}", self.path, self.lines.get(key, 1), hint)
+
+    def required(self, front: dict[str, Any], key: str) -> None:
+        if front.get(key) in (None, ""):
+            raise UserError(
+                f"missing required field '{key}'",
+                self.path,
+                2,
+                f"add '{key}: …' to the front matter",
+            )
+
+    def text(self, front: dict[str, Any], key: str) -> str | None:
+        value = front.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise self.fail(key, f"expected text, got {type(value).__name__}")
+        return str(value).strip() or None
+
+    def string_list(self, front: dict[str, Any], key: str) -> list[str]:
+        value = front.get(key)
+        if value is None:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(key, "expected a list of names", f"e.g. {key}: [作风整顿, 落实]")
+        return [v.strip() for v in value if v.strip()]
+
+    def date(self, front: dict[str, Any]) -> str | None:
+        value = front.get("date")
+        if value is None or value == "":
+            return None
+        if isinstance(value, dt.date):
+            return value.isoformat()[:10]
+        if isinstance(value, int) and 1000 <= value <= 9999:
+            return str(value)
+        found = _DATE_RE.match(str(value).strip())
+        if found is None:
+            raise self.fail("date", f"invalid date {value!r}", "write YYYY-MM-DD, YYYY-MM or YYYY")
+        try:
+            dt.date(int(found.group(1)), int(found.group(2) or 1), int(found.group(3) or 1))
+        except ValueError:
+            raise self.fail("date", f"no such date {value!r}") from None
+        return found.group(0)
+
+    def part(self, front: dict[str, Any]) -> list[int] | None:
+        value = front.get("part")
+        if value is None:
+            return None
+        if (
+            isinstance(value, list)
+            and len(value) == 2
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+            and 1 <= value[0] <= value[1]
+        ):
+            return [int(value[0]), int(value[1])]
+        raise self.fail("part", f"expected [n, m] with 1 ≤ n ≤ m, got {value!r}")
+
+    def outline(self, front: dict[str, Any]) -> list[OutlineEntry]:
+        value = front.get("outline") or []
+        if not isinstance(value, list):
+            raise self.fail("outline", "expected a list of {id, label, title, children}")
+        return [self._item(item) for item in value]
+
+    def _item(self, item: Any) -> OutlineEntry:
+        if not isinstance(item, dict) or not item.get("id") or "title" not in item:
+            raise self.fail("outline", f"each item needs id and title, got {item!r}")
+        ident = str(item["id"])
+        if not re.fullmatch(r"[A-Za-z0-9_-]+", ident):
+            raise self.fail("outline", f"invalid id {ident!r}", "use letters, digits, '-' and '_'")
+        children = item.get("children") or []
+        if not isinstance(children, list):
+            raise self.fail("outline", f"children of {ident} must be a list")
+        return OutlineEntry(
+            ident,
+            str(item.get("label") or ""),
+            str(item["title"]),
+            [self._item(c) for c in children],
+        )
+
+
+def _topic_terms(evidence: Any) -> dict[str, list[tuple[str, int]]]:
+    out: dict[str, list[tuple[str, int]]] = {}
+    if not isinstance(evidence, dict):
+        return out
+    for topic, info in evidence.items():
+        terms = info.get("terms") if isinstance(info, dict) else None
+        if isinstance(terms, dict):
+            out[str(topic)] = [(str(t), int(n)) for t, n in terms.items() if isinstance(n, int)]
+    return out
+
+
+def _source_path(source: Any) -> str | None:
+    if isinstance(source, dict) and source.get("path"):
+        return str(source["path"])
+    return None
+
+
+@dataclass
+class Archive:
+    """All speeches in archive order, with the site's topics."""
+
+    entries: list[Entry]
+    topics: tuple[Topic, ...]
+
+    def by_slug(self) -> dict[str, Entry]:
+        return {e.slug: e for e in self.entries}
+
+
+def speech_files(directory: Path) -> list[Path]:
+    if not directory.exists():
+        return []
+    return sorted(p for p in directory.glob("*.md") if not p.name.startswith("."))
+
+
+def assemble(entries: Iterable[Entry], topics: tuple[Topic, ...]) -> Archive:
+    """Check what no single file can: unique slugs and known topics; sort into archive order."""
+    known = {t.name for t in topics}
+    seen: dict[str, Entry] = {}
+    for entry in entries:
+        other = seen.get(entry.slug)
+        if other is not None:
+            raise UserError(
+                f"slug '{entry.slug}' is also used by {other.path}",
+                entry.path,
+                2,
+                "give one of them another slug in its front matter",
+            )
+        seen[entry.slug] = entry
+        for topic in entry.topics:
+            if topic not in known:
+                raise UserError(
+                    f"unknown topic '{topic}'",
+                    entry.path,
+                    _key_lines(entry.path.read_text(encoding="utf-8")).get("topics", 2),
+                    f"known topics: {', '.join(sorted(known))}; or add it under 'topics:' in site.yaml",
+                )
+    return Archive(sorted(seen.values(), key=Entry.sort_key), topics)

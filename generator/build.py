@@ -1,0 +1,557 @@
+"""`speechsite build`: content/ + theme → a complete static site, incrementally and safely.
+
+The pipeline: load speeches (parallel, cached by file stat and content hash) → assemble the
+archive (unique slugs, known topics) → page specifications with keys → render only the pages
+whose key changed (parallel) into a staging folder beside the output → apply: move changed
+files into the output, delete files the previous build made that are gone. A failed build
+stops before the apply step, so the last good site stays as it was. Unchanged files are never
+rewritten (same bytes, same mtime), so rsync-style deploys and browser caches see no change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import pickle
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+
+from generator import __version__
+from generator.archive import Archive, Entry, assemble, load_entry, speech_files
+from generator.config import Config
+from generator.errors import UserError
+from generator.fsutil import atomic_write_bytes
+from generator.render import related as related_mod
+from generator.render.feeds import atom_feed, robots, sitemap
+from generator.render.markdown import RenderedBody, render_body
+from generator.render.pages import Page, PageBuilder, SpeechSummary, digest
+from generator.render.theme import Theme
+
+MARKER = ".speechsite-build.json"
+CACHE_DIR = ".speechsite-cache"
+CACHE_VERSION = f"{__version__}-1"
+PARALLEL_MIN = 400  # below this many items a process pool costs more than it saves
+
+
+@dataclass
+class BuildResult:
+    output: Path
+    pages: int = 0
+    rendered: int = 0
+    written: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class Urls:
+    base_url: str
+
+    def __post_init__(self) -> None:
+        parts = urlsplit(self.base_url)
+        self.base_path = parts.path if parts.path.endswith("/") else parts.path + "/"
+        self.origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme else ""
+
+    def url(self, path: str) -> str:
+        return self.base_path + path
+
+    def absolute(self, url: str) -> str:
+        """Absolute URL for feeds and sitemaps (a path when no host is configured)."""
+        return self.origin + url
+
+
+Progress = Callable[[str, int, int], None]
+
+
+def build_site(
+    config: Config,
+    *,
+    output: Path | None = None,
+    base_url: str | None = None,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+) -> BuildResult:
+    started = time.perf_counter()
+    target = (output or config.output).resolve()
+    urls = Urls(base_url or config.base_url)
+    result = BuildResult(target)
+    guard_output(target, config.root.resolve())
+    theme = Theme(config.root / "themes", config.theme, config.language)
+    jobs = jobs or os.cpu_count() or 1
+    cache = BuildCache.load(config.root / CACHE_DIR)
+    clock = _Clock(result)
+
+    entries, bodies = load_speeches(config, theme, cache, jobs)
+    archive = assemble(entries, config.topics)
+    clock("load")
+    related = compute_related(archive, bodies, config.related)
+    clock("related")
+    builder = PageBuilder(
+        archive, bodies, urls.url, theme.strings, config.per_page, config.latest, related
+    )
+    pages = builder.pages()
+    settings = settings_digest(config, urls, theme)
+    for page in pages:
+        page.key = digest([settings, page.template, page.key_data])
+    clock("plan")
+
+    previous = read_marker(target)
+    staging = _staging_dir(target)
+    try:
+        files, result.rendered = render_pages(
+            pages, theme, config, urls, previous, cache.pages, target, staging, jobs, progress
+        )
+        files.update(write_extras(pages, builder, config, urls, theme, previous, staging))
+        clock("render")
+        apply(staging, target, previous, files, result)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    cache.pages = {page.output: page.key for page in pages}
+    cache.save()
+    clock("write")
+    result.pages = len(pages)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+class _Clock:
+    def __init__(self, result: BuildResult) -> None:
+        self.result = result
+        self.last = time.perf_counter()
+
+    def __call__(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.result.timings[stage] = now - self.last
+        self.last = now
+
+
+# --- output safety --------------------------------------------------------------------------
+
+
+def guard_output(target: Path, root: Path) -> None:
+    """Refuse to build into a folder speechsite did not create, or over the project itself."""
+    if target == root or root.is_relative_to(target):
+        raise UserError(
+            "the output folder would contain the project itself",
+            target,
+            hint="choose an output such as site/",
+        )
+    if target.exists() and not target.is_dir():
+        raise UserError("the output path is a file, not a folder", target)
+    if target.is_dir() and any(target.iterdir()) and not (target / MARKER).exists():
+        raise UserError(
+            "refusing to replace a folder speechsite did not create",
+            target,
+            hint="empty it, or choose another --output",
+        )
+
+
+def read_marker(target: Path) -> dict[str, str]:
+    """The previous build's files and their hashes."""
+    marker = target / MARKER
+    if not marker.exists():
+        return {}
+    try:
+        data = json.loads(marker.read_text(encoding="utf-8"))
+        files = data.get("files", {})
+        return {str(k): str(v) for k, v in files.items()}
+    except (ValueError, AttributeError):
+        return {}
+
+
+def _staging_dir(target: Path) -> Path:
+    staging = target.parent / f".{target.name}.staging-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    return staging
+
+
+def apply(
+    staging: Path,
+    target: Path,
+    previous: dict[str, str],
+    files: dict[str, str],
+    result: BuildResult,
+) -> None:
+    """Move staged files into the output; delete files of the previous build that are gone."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in sorted(files):
+        staged = staging / name
+        if staged.exists():
+            destination = target / name
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged, destination)
+            result.written += 1
+        else:
+            result.unchanged += 1
+    for name in sorted(set(previous) - set(files)):
+        stale = (target / name).resolve()
+        if stale.is_relative_to(target) and stale.is_file():
+            stale.unlink()
+            result.removed += 1
+            _prune_empty_dirs(stale.parent, target)
+    marker = {"generator": f"speechsite {__version__}", "files": dict(sorted(files.items()))}
+    atomic_write_bytes(
+        target / MARKER, (json.dumps(marker, ensure_ascii=False, indent=0) + "\n").encode()
+    )
+
+
+def _prune_empty_dirs(directory: Path, root: Path) -> None:
+    while directory != root and directory.is_relative_to(root) and not any(directory.iterdir()):
+        directory.rmdir()
+        directory = directory.parent
+
+
+# --- loading ------------------------------------------------------------------------------
+
+
+@dataclass
+class BuildCache:
+    """What the last build computed, kept in .speechsite-cache/ at the project root."""
+
+    folder: Path
+    entries: dict[str, tuple[int, int, str, Entry, RenderedBody]] = field(default_factory=dict)
+    pages: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, folder: Path) -> BuildCache:
+        cache = cls(folder)
+        path = folder / "build.pickle"
+        if path.exists():
+            try:
+                with path.open("rb") as handle:
+                    data = pickle.load(handle)
+                if data.get("version") == CACHE_VERSION:
+                    cache.entries = data["entries"]
+                    cache.pages = data["pages"]
+            except Exception:  # a damaged or foreign cache is only a slower build
+                cache.entries, cache.pages = {}, {}
+        return cache
+
+    def save(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        data = {"version": CACHE_VERSION, "entries": self.entries, "pages": self.pages}
+        atomic_write_bytes(self.folder / "build.pickle", pickle.dumps(data, protocol=5))
+
+
+def _load_one(args: tuple[Path, str]) -> tuple[Entry, RenderedBody] | UserError:
+    path, anchor_label = args
+    try:
+        entry = load_entry(path)
+        return entry, render_body(entry.body, anchor_label)
+    except UserError as err:
+        return err
+
+
+def load_speeches(
+    config: Config, theme: Theme, cache: BuildCache, jobs: int
+) -> tuple[list[Entry], dict[str, RenderedBody]]:
+    """Parse every speech file, reusing cached results for files whose stat and hash match."""
+    label = theme.strings.get("anchor_label", "链接到本节")
+    fresh: dict[str, tuple[int, int, str, Entry, RenderedBody]] = {}
+    todo: list[Path] = []
+    for path in speech_files(config.speeches_dir):
+        stat = path.stat()
+        cached = cache.entries.get(str(path))
+        if (
+            cached
+            and cached[0] == stat.st_mtime_ns
+            and cached[1] == stat.st_size
+            and cached[2] == label
+        ):
+            fresh[str(path)] = cached
+        else:
+            todo.append(path)
+    results = _map(_load_one, [(p, label) for p in todo], jobs)
+    errors = [r for r in results if isinstance(r, UserError)]
+    if errors:
+        raise errors[0]
+    for path, loaded in zip(todo, results, strict=True):
+        assert not isinstance(loaded, UserError)
+        stat = path.stat()
+        fresh[str(path)] = (stat.st_mtime_ns, stat.st_size, label, loaded[0], loaded[1])
+    cache.entries = fresh
+    entries = [value[3] for value in fresh.values()]
+    bodies = {value[3].slug: value[4] for value in fresh.values()}
+    return entries, bodies
+
+
+def _map(function: Callable[[Any], Any], items: list[Any], jobs: int) -> list[Any]:
+    if jobs <= 1 or len(items) < PARALLEL_MIN:
+        return [function(item) for item in items]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        return list(pool.map(function, items, chunksize=max(1, len(items) // (jobs * 8))))
+
+
+def compute_related(
+    archive: Archive, bodies: dict[str, RenderedBody], limit: int
+) -> dict[str, list[tuple[str, float]]]:
+    entries = archive.entries
+    vectors = related_mod.text_vectors([bodies[e.slug].text for e in entries])
+    ranked = related_mod.related_indices([e.topics for e in entries], vectors, limit)
+    return {
+        entry.slug: [(entries[i].slug, round(score, 3)) for i, score in ranked[index]]
+        for index, entry in enumerate(entries)
+    }
+
+
+def settings_digest(config: Config, urls: Urls, theme: Theme) -> str:
+    """What every page depends on besides its own data."""
+    return digest(
+        [
+            __version__,
+            theme.digest,
+            urls.base_url,
+            config.title,
+            config.description,
+            config.language,
+        ]
+    )
+
+
+# --- rendering ----------------------------------------------------------------------------
+
+_STATE: dict[str, Any] = {}
+
+
+def render_pages(
+    pages: list[Page],
+    theme: Theme,
+    config: Config,
+    urls: Urls,
+    previous: dict[str, str],
+    keys: dict[str, str],
+    target: Path,
+    staging: Path,
+    jobs: int,
+    progress: Progress | None,
+) -> tuple[dict[str, str], int]:
+    """Render pages whose key changed (or whose file went missing) into `staging`; return
+    every page's output hash and how many pages were rendered."""
+    files: dict[str, str] = {}
+    todo: list[int] = []
+    for index, page in enumerate(pages):
+        known = previous.get(page.output)
+        if known and keys.get(page.output) == page.key and (target / page.output).exists():
+            files[page.output] = known
+        else:
+            todo.append(index)
+    _STATE.update(
+        pages=pages, theme=theme, config=config, urls=urls, previous=previous, staging=staging
+    )
+    try:
+        for done, (output, file_hash) in enumerate(_render_all(todo, jobs), start=1):
+            files[output] = file_hash
+            if progress is not None and (done % 100 == 0 or done == len(todo)):
+                progress("render", done, len(todo))
+    finally:
+        _STATE.clear()
+    return files, len(todo)
+
+
+def _render_all(todo: list[int], jobs: int) -> Iterator[tuple[str, str]]:
+    """Rendered (output, hash) pairs, chunk by chunk, so progress can be shown as they come."""
+    size = max(50, len(todo) // (jobs * 8))
+    chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
+    if jobs <= 1 or len(todo) < PARALLEL_MIN:
+        for chunk in chunks:
+            yield from _render_chunk(chunk)
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        for results in pool.map(_render_chunk, chunks):
+            yield from results
+
+
+def _render_chunk(indices: list[int]) -> list[tuple[str, str]]:
+    pages: list[Page] = _STATE["pages"]
+    if "env" not in _STATE:  # once per process: compiling templates is the slow part
+        _STATE["env"] = _environment(_STATE["theme"], _STATE["config"], _STATE["urls"])
+    env = _STATE["env"]
+    out = []
+    for index in indices:
+        page = pages[index]
+        data = _render(env, page)
+        out.append((page.output, _store(page.output, data)))
+    return out
+
+
+def _store(name: str, data: bytes) -> str:
+    """Stage `data` unless the output already holds exactly these bytes; return its hash."""
+    file_hash = hashlib.sha256(data).hexdigest()
+    if _STATE["previous"].get(name) != file_hash:
+        path = _STATE["staging"] / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return file_hash
+
+
+def _environment(theme: Theme, config: Config, urls: Urls) -> jinja2.Environment:
+    env = theme.environment()
+
+    def asset(name: str) -> str:
+        found = theme.assets.get(name)
+        if found is None:
+            raise UserError(
+                f"template asks for a static file that does not exist: {name}",
+                theme.dirs[0] / "static",
+            )
+        return urls.url(found.path)
+
+    env.globals.update(
+        site={
+            "title": config.title,
+            "description": config.description,
+            "language": config.language,
+            "base_url": urls.base_url,
+            "base_path": urls.base_path,
+        },
+        t=theme.strings,
+        url=urls.url,
+        asset=asset,
+        generator=f"speechsite {__version__}",
+    )
+    return env
+
+
+def _nav(page: Page, urls: Urls, strings: dict[str, str]) -> list[dict[str, Any]]:
+    items = [
+        ("home", "", "home"),
+        ("topics", "topics/", "topics"),
+        ("archive", "archive/", "archive"),
+        ("search", "search/", "search"),
+    ]
+    return [
+        {
+            "title": strings.get(key, key),
+            "url": urls.url(path),
+            "active": page.kind.startswith(kind) or (kind == "topics" and page.kind == "topic"),
+        }
+        for key, path, kind in items
+    ]
+
+
+def _render(env: jinja2.Environment, page: Page) -> bytes:
+    urls: Urls = _STATE["urls"]
+    strings = _STATE["theme"].strings
+    context = {
+        **page.context,
+        "page": {
+            "kind": page.kind,
+            "title": page.title,
+            "description": page.description or _STATE["config"].description,
+            "path": page.path,
+            "canonical": urls.absolute(urls.url(page.path)) if page.kind != "404" else "",
+            "feed_url": page.feed_url,
+        },
+        "nav": _nav(page, urls, strings),
+    }
+    try:
+        template = env.get_template(page.template)
+        return template.render(context).encode("utf-8")
+    except jinja2.TemplateSyntaxError as exc:
+        raise UserError(
+            f"template error: {exc.message}",
+            exc.filename or exc.name,
+            exc.lineno,
+            "fix the template syntax",
+        ) from None
+    except jinja2.TemplateNotFound as exc:
+        raise UserError(
+            f"template not found: {exc.name}",
+            _STATE["theme"].dirs[0] / "templates",
+            hint="a theme needs every page template or must inherit it from default",
+        ) from None
+    except jinja2.UndefinedError as exc:
+        path, line = _template_frame(exc)
+        raise UserError(
+            f"template error: {exc.message}",
+            path,
+            line,
+            "see docs/theme-context.md for the variables a template can use",
+        ) from None
+
+
+def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
+    """The template file and line where a render error happened, from the traceback."""
+    tb = exc.__traceback__
+    found: tuple[str | None, int | None] = (None, None)
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml")):
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+# --- feeds, sitemap, assets ---------------------------------------------------------------
+
+
+def write_extras(
+    pages: list[Page],
+    builder: PageBuilder,
+    config: Config,
+    urls: Urls,
+    theme: Theme,
+    previous: dict[str, str],
+    staging: Path,
+) -> dict[str, str]:
+    _STATE.update(previous=previous, staging=staging)
+    files: dict[str, str] = {}
+    try:
+        for asset in theme.assets.values():
+            files[asset.path] = _store(asset.path, asset.source.read_bytes())
+        for name, data in _feeds(builder, config, urls).items():
+            files[name] = _store(name, data)
+        locations = [urls.absolute(urls.url(p.path)) for p in pages if p.in_sitemap]
+        files["sitemap.xml"] = _store("sitemap.xml", sitemap(locations))
+        files["robots.txt"] = _store("robots.txt", robots(urls.absolute(urls.url("sitemap.xml"))))
+    finally:
+        _STATE.clear()
+    return files
+
+
+def _feeds(builder: PageBuilder, config: Config, urls: Urls) -> dict[str, bytes]:
+    def absolute(items: list[SpeechSummary]) -> list[SpeechSummary]:
+        from dataclasses import replace
+
+        return [replace(s, url=urls.absolute(s.url)) for s in items]
+
+    dated = sorted(builder.summaries.values(), key=lambda s: (s.date or "", s.slug), reverse=True)
+    feeds = {
+        "feed.xml": atom_feed(
+            title=config.title,
+            feed_url=urls.absolute(urls.url("feed.xml")),
+            site_url=urls.absolute(urls.url("")),
+            subtitle=config.description,
+            language=config.language,
+            items=absolute(dated),
+            generator=f"speechsite {__version__}",
+        )
+    }
+    for topic in config.topics:
+        items = [s for s in dated if any(t.name == topic.name for t in s.topics)]
+        name = f"topics/{topic.slug}/feed.xml"
+        feeds[name] = atom_feed(
+            title=f"{config.title} · {topic.name}",
+            feed_url=urls.absolute(urls.url(name)),
+            site_url=urls.absolute(urls.url(f"topics/{topic.slug}/")),
+            subtitle=topic.description,
+            language=config.language,
+            items=absolute(items),
+            generator=f"speechsite {__version__}",
+        )
+    return feeds

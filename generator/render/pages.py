@@ -1,0 +1,451 @@
+"""Archive → page specifications: for every output file, its template, context and a key.
+
+A page's `key` is a digest of everything it shows (apart from theme and settings, which the
+build adds), so the build can tell which pages a change touched without rendering them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from markupsafe import Markup
+
+from generator.archive import Archive, Entry, OutlineEntry
+from generator.config import Topic
+from generator.render.chart import bar_chart, column_chart
+from generator.render.markdown import RenderedBody
+
+READING_CHARS_PER_MINUTE = 400
+EXCERPT_CHARS = 120
+LEVEL_ORDER = ["国家", "省", "市", "县", "乡镇"]
+
+
+@dataclass(frozen=True)
+class TopicRef:
+    name: str
+    slug: str
+    url: str
+
+
+@dataclass(frozen=True)
+class SpeechSummary:
+    slug: str
+    title: str
+    url: str
+    date: str | None
+    date_display: str
+    year: int | None
+    speaker: str | None
+    speaker_role: str | None
+    occasion: str | None
+    level: str | None
+    topics: list[TopicRef]
+    chars: int
+    reading_minutes: int
+    excerpt: str
+    placeholder_count: int
+
+
+@dataclass
+class Page:
+    output: str  # file path relative to the site root
+    path: str  # URL path relative to the base ("" for home)
+    template: str
+    kind: str
+    title: str
+    description: str
+    context: dict[str, Any]
+    key_data: Any
+    feed_url: str | None = None
+    in_sitemap: bool = True
+    key: str = field(default="")
+
+
+def digest(data: Any) -> str:
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, default=_jsonable)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _jsonable(value: Any) -> Any:
+    if hasattr(value, "__dataclass_fields__"):
+        return asdict(value)
+    return str(value)
+
+
+def date_display(date: str | None) -> str:
+    if not date:
+        return ""
+    parts = [int(p) for p in date.split("-")]
+    return "".join(f"{n}{unit}" for n, unit in zip(parts, ("年", "月", "日"), strict=False))
+
+
+def excerpt(text: str, salutation: str | None, limit: int = EXCERPT_CHARS) -> str:
+    lines = [line for line in text.split("\n") if line.strip()]
+    if (
+        lines
+        and salutation
+        and lines[0].startswith(salutation)
+        and len(lines[0]) <= len(salutation) + 2
+    ):
+        lines = lines[1:]
+    return _clip(lines[0] if lines else "", limit)
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass
+class PageBuilder:
+    """Builds all pages of the site from the archive and each speech's rendered body."""
+
+    archive: Archive
+    bodies: dict[str, RenderedBody]
+    url: Callable[[str], str]
+    strings: dict[str, str]
+    per_page: int = 20
+    latest_count: int = 10
+    related: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.topic_refs = {
+            t.name: TopicRef(t.name, t.slug, self.url(f"topics/{t.slug}/"))
+            for t in self.archive.topics
+        }
+        self.summaries = {e.slug: self._summary(e) for e in self.archive.entries}
+
+    def _summary(self, entry: Entry) -> SpeechSummary:
+        body = self.bodies[entry.slug]
+        chars = sum(1 for c in body.text if not c.isspace())
+        return SpeechSummary(
+            slug=entry.slug,
+            title=entry.title,
+            url=self.url(f"speeches/{entry.slug}/"),
+            date=entry.date,
+            date_display=date_display(entry.date),
+            year=entry.year,
+            speaker=entry.speaker,
+            speaker_role=entry.speaker_role,
+            occasion=entry.occasion,
+            level=entry.level,
+            topics=[self.topic_refs[t] for t in entry.topics if t in self.topic_refs],
+            chars=chars,
+            reading_minutes=max(1, math.ceil(chars / READING_CHARS_PER_MINUTE)),
+            excerpt=excerpt(body.text, entry.salutation),
+            placeholder_count=body.placeholders,
+        )
+
+    def pages(self) -> list[Page]:
+        pages = [self.home(), self.topics_index(), self.search(), self.not_found()]
+        pages += self.speech_pages()
+        for topic in self.archive.topics:
+            pages += self.topic_pages(topic)
+        pages += self.archive_pages()
+        return pages
+
+    # --- speeches ---------------------------------------------------------------------------
+
+    def speech_pages(self) -> list[Page]:
+        entries = self.archive.entries
+        pages = []
+        for index, entry in enumerate(entries):
+            prev = self.summaries[entries[index - 1].slug] if index > 0 else None
+            nxt = self.summaries[entries[index + 1].slug] if index + 1 < len(entries) else None
+            pages.append(self._speech_page(entry, prev, nxt))
+        return pages
+
+    def _speech_page(
+        self, entry: Entry, prev: SpeechSummary | None, nxt: SpeechSummary | None
+    ) -> Page:
+        summary = self.summaries[entry.slug]
+        body = self.bodies[entry.slug]
+        related = [
+            {
+                "summary": self.summaries[slug],
+                "shared_topics": [r for r in summary.topics if r in self.summaries[slug].topics],
+                "score": score,
+            }
+            for slug, score in self.related.get(entry.slug, [])
+        ]
+        path = f"speeches/{entry.slug}/"
+        speech = {
+            **asdict(summary),
+            "topics": summary.topics,
+            "subtitle": entry.subtitle,
+            "salutation": entry.salutation,
+            "paragraphs": body.paragraphs,
+            "part": entry.part,
+            "outline": entry.outline,
+            "body_html": Markup(body.html),
+            "citation": self._citation(summary, path),
+            "source_path": entry.source_path,
+        }
+        key = [entry.digest, prev, nxt, [(r["summary"], r["score"]) for r in related]]
+        return Page(
+            output=f"{path}index.html",
+            path=path,
+            template="speech.html",
+            kind="speech",
+            title=entry.title,
+            description=summary.excerpt,
+            context={"speech": speech, "prev": prev, "next": nxt, "related": related},
+            key_data=key,
+        )
+
+    def _citation(self, summary: SpeechSummary, path: str) -> str:
+        author = "".join(
+            p for p in (summary.speaker_role, summary.speaker) if p
+        ) or self.strings.get("unknown_speaker", "佚名")
+        where = "，".join(p for p in (summary.occasion, summary.date_display) if p)
+        canonical = self.url(path)
+        return f"{author}：《{summary.title}》" + (f"，{where}" if where else "") + f"。{canonical}"
+
+    # --- index pages -------------------------------------------------------------------------
+
+    def topic_infos(self) -> list[dict[str, Any]]:
+        counts: dict[str, int] = defaultdict(int)
+        for entry in self.archive.entries:
+            for name in entry.topics:
+                counts[name] += 1
+        return [
+            {
+                "name": t.name,
+                "slug": t.slug,
+                "url": self.url(f"topics/{t.slug}/"),
+                "description": t.description,
+                "count": counts[t.name],
+                "feed_url": self.url(f"topics/{t.slug}/feed.xml"),
+            }
+            for t in self.archive.topics
+        ]
+
+    def latest(self) -> list[SpeechSummary]:
+        dated = [e for e in self.archive.entries if e.date]
+        undated = [e for e in self.archive.entries if not e.date]
+        ordered = sorted(dated, key=lambda e: (e.date or "", e.slug), reverse=True) + undated
+        return [self.summaries[e.slug] for e in ordered[: self.latest_count]]
+
+    def home(self) -> Page:
+        topics = self.topic_infos()
+        years: dict[int, int] = defaultdict(int)
+        levels: dict[str, int] = defaultdict(int)
+        for entry in self.archive.entries:
+            if entry.year:
+                years[entry.year] += 1
+            if entry.level:
+                levels[entry.level] += 1
+        s = self.strings
+        chart_topics = bar_chart(
+            [(t["name"], t["count"]) for t in topics],
+            title=s.get("chart_topics", "各主题讲话数"),
+            label=s.get("speeches_unit", "篇"),
+        )
+        chart_years = column_chart(
+            [(str(y), n) for y, n in sorted(years.items())],
+            title=s.get("chart_years", "各年份讲话数"),
+            label=s.get("speeches_unit", "篇"),
+        )
+        level_list = [
+            {
+                "name": name,
+                "count": levels[name],
+                "url": self.url(f"archive/level/#{_anchor(name)}"),
+            }
+            for name in sorted(levels, key=_level_rank)
+        ]
+        latest = self.latest()
+        context = {
+            "total": len(self.archive.entries),
+            "topics": topics,
+            "latest": latest,
+            "chart_topics": Markup(chart_topics),
+            "chart_years": Markup(chart_years),
+            "levels": level_list,
+        }
+        key = [topics, latest, sorted(years.items()), level_list]
+        return Page(
+            "index.html", "", "home.html", "home", "", "", context, key, self.url("feed.xml")
+        )
+
+    def topics_index(self) -> Page:
+        topics = self.topic_infos()
+        return Page(
+            "topics/index.html",
+            "topics/",
+            "topics.html",
+            "topics",
+            self.strings.get("topics", "主题"),
+            self.strings.get("topics_description", ""),
+            {"topics": topics},
+            topics,
+        )
+
+    def topic_pages(self, topic: Topic) -> list[Page]:
+        entries = [e for e in self.archive.entries if topic.name in e.topics]
+        entries.sort(key=lambda e: (e.date or "", e.slug), reverse=True)
+        info = next(t for t in self.topic_infos() if t["name"] == topic.name)
+        chunks = [
+            entries[i : i + self.per_page] for i in range(0, len(entries), self.per_page)
+        ] or [[]]
+        base = f"topics/{topic.slug}/"
+        paths = [base if n == 1 else f"{base}page/{n}/" for n in range(1, len(chunks) + 1)]
+        pages = []
+        for number, chunk in enumerate(chunks, start=1):
+            items = [self._topic_item(e, topic) for e in chunk]
+            pagination = {
+                "page": number,
+                "pages": len(chunks),
+                "prev_url": self.url(paths[number - 2]) if number > 1 else None,
+                "next_url": self.url(paths[number]) if number < len(chunks) else None,
+                "pages_urls": [(n, self.url(p)) for n, p in enumerate(paths, start=1)],
+            }
+            title = topic.name if number == 1 else f"{topic.name}（{number}/{len(chunks)}）"
+            pages.append(
+                Page(
+                    f"{paths[number - 1]}index.html",
+                    paths[number - 1],
+                    "topic.html",
+                    "topic",
+                    title,
+                    topic.description,
+                    {"topic": info, "items": items, "pagination": pagination},
+                    [info, items, pagination],
+                    self.url(f"{base}feed.xml"),
+                )
+            )
+        return pages
+
+    def _topic_item(self, entry: Entry, topic: Topic) -> dict[str, Any]:
+        terms = entry.topic_terms.get(topic.name, [])
+        body = self.bodies[entry.slug]
+        return {
+            "summary": self.summaries[entry.slug],
+            "excerpt": _sentence_with(body.text, [t for t, _ in terms])
+            or self.summaries[entry.slug].excerpt,
+            "terms": terms[:8],
+        }
+
+    def archive_pages(self) -> list[Page]:
+        s = self.strings
+        modes = [
+            ("year", s.get("archive_by_year", "按年份"), "archive/"),
+            ("level", s.get("archive_by_level", "按级别"), "archive/level/"),
+            ("speaker", s.get("archive_by_speaker", "按讲话人"), "archive/speaker/"),
+        ]
+        pages = []
+        for mode, title, path in modes:
+            groups = self._groups(mode)
+            mode_links = [
+                {"mode": m, "title": t, "url": self.url(p), "active": m == mode}
+                for m, t, p in modes
+            ]
+            pages.append(
+                Page(
+                    f"{path}index.html",
+                    path,
+                    "archive.html",
+                    "archive",
+                    f"{s.get('archive', '归档')} · {title}",
+                    s.get("archive_description", ""),
+                    {
+                        "mode": mode,
+                        "modes": mode_links,
+                        "groups": groups,
+                        "total": len(self.archive.entries),
+                    },
+                    [mode, groups],
+                )
+            )
+        return pages
+
+    def _groups(self, mode: str) -> list[dict[str, Any]]:
+        unknown = {"year": "date_unknown", "level": "level_unknown", "speaker": "speaker_unknown"}[
+            mode
+        ]
+        buckets: dict[str, list[SpeechSummary]] = defaultdict(list)
+        for entry in self.archive.entries:
+            summary = self.summaries[entry.slug]
+            value = {
+                "year": str(entry.year) if entry.year else None,
+                "level": entry.level,
+                "speaker": entry.speaker,
+            }[mode]
+            buckets[value or ""].append(summary)
+
+        def order(label: str) -> tuple[int, Any]:
+            if not label:
+                return (2, "")
+            if mode == "year":
+                return (0, -int(label))
+            if mode == "level":
+                return (0, _level_rank(label))
+            return (0, label)
+
+        return [
+            {
+                "label": label or self.strings.get(unknown, "未知"),
+                "anchor": _anchor(label or "unknown"),
+                "items": items,
+            }
+            for label, items in sorted(buckets.items(), key=lambda kv: order(kv[0]))
+        ]
+
+    def search(self) -> Page:
+        return Page(
+            "search/index.html",
+            "search/",
+            "search.html",
+            "search",
+            self.strings.get("search", "搜索"),
+            "",
+            {},
+            [],
+        )
+
+    def not_found(self) -> Page:
+        return Page(
+            "404.html",
+            "404.html",
+            "404.html",
+            "404",
+            self.strings.get("not_found_title", "页面未找到"),
+            "",
+            {},
+            [],
+            in_sitemap=False,
+        )
+
+
+def _level_rank(level: str) -> int:
+    return LEVEL_ORDER.index(level) if level in LEVEL_ORDER else len(LEVEL_ORDER)
+
+
+def _anchor(label: str) -> str:
+    """An id for a group heading; Unicode ids are valid HTML, but keep them short and safe."""
+    return "g-" + hashlib.sha256(label.encode("utf-8")).hexdigest()[:8]
+
+
+def _sentence_with(text: str, terms: list[str], limit: int = EXCERPT_CHARS) -> str:
+    for term in terms:
+        at = text.find(term)
+        if at < 0:
+            continue
+        start = max(text.rfind("。", 0, at), text.rfind("\n", 0, at)) + 1
+        end_candidates = [i for i in (text.find("。", at), text.find("\n", at)) if i >= 0]
+        end = min(end_candidates) + 1 if end_candidates else len(text)
+        return _clip(text[start:end].strip(), limit)
+    return ""
+
+
+def outline_ids(items: list[OutlineEntry]) -> list[str]:
+    out: list[str] = []
+    for item in items:
+        out.append(item.id)
+        out += outline_ids(item.children)
+    return out

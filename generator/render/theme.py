@@ -1,0 +1,128 @@
+"""Themes: template lookup with inheritance, fingerprinted static files, UI strings.
+
+A site's theme `themes/<name>/` inherits from `themes/default/`: Jinja2 looks in the site theme
+first, then the default (a ChoiceLoader), and `default/…` always reaches the stock template (a
+PrefixLoader), so an override can `{% extends "default/base.html" %}` and change one block.
+Static files and UI strings are merged the same way, the site theme winning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import jinja2
+import yaml
+
+from generator.errors import UserError
+
+DEFAULT_THEME = "default"
+
+
+@dataclass(frozen=True)
+class Asset:
+    source: Path
+    path: str  # fingerprinted output path relative to the site root, e.g. assets/css/site.1a2b.css
+    digest: str
+
+
+class Theme:
+    def __init__(self, themes_dir: Path, name: str, language: str) -> None:
+        self.dirs = self._chain(themes_dir, name)
+        self.name = name
+        self.language = language
+        self.assets = self._assets()
+        self.strings = self._strings()
+        self.digest = self._digest()
+
+    @staticmethod
+    def _chain(themes_dir: Path, name: str) -> list[Path]:
+        default = themes_dir / DEFAULT_THEME
+        if not (default / "templates").is_dir():
+            raise UserError(
+                "the default theme is missing",
+                default,
+                hint="restore themes/default/ from speechsite",
+            )
+        if name == DEFAULT_THEME:
+            return [default]
+        custom = themes_dir / name
+        if not custom.is_dir():
+            available = sorted(p.name for p in themes_dir.iterdir() if p.is_dir())
+            raise UserError(
+                f"theme '{name}' not found", themes_dir, hint=f"available: {', '.join(available)}"
+            )
+        return [custom, default]
+
+    def environment(self) -> jinja2.Environment:
+        loaders: list[jinja2.BaseLoader] = [
+            jinja2.FileSystemLoader(str(d / "templates"))
+            for d in self.dirs
+            if (d / "templates").is_dir()
+        ]
+        prefix = jinja2.PrefixLoader(
+            {DEFAULT_THEME: jinja2.FileSystemLoader(str(self.dirs[-1] / "templates"))}
+        )
+        return jinja2.Environment(
+            loader=jinja2.ChoiceLoader([*loaders, prefix]),
+            autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=True),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+
+    def _assets(self) -> dict[str, Asset]:
+        assets: dict[str, Asset] = {}
+        for directory in reversed(self.dirs):  # default first, so the site theme overrides
+            static = directory / "static"
+            if not static.is_dir():
+                continue
+            for file in sorted(static.rglob("*")):
+                if not file.is_file() or file.name.startswith("."):
+                    continue
+                name = file.relative_to(static).as_posix()
+                digest = hashlib.sha256(file.read_bytes()).hexdigest()
+                pure = PurePosixPath(name)
+                fingerprinted = pure.with_name(f"{pure.stem}.{digest[:10]}{pure.suffix}")
+                assets[name] = Asset(file, f"assets/{fingerprinted}", digest)
+        return assets
+
+    def _strings(self) -> dict[str, str]:
+        strings: dict[str, str] = {}
+        for directory in reversed(self.dirs):
+            for lang in _language_fallbacks(self.language):
+                path = directory / "i18n" / f"{lang}.yaml"
+                if path.exists():
+                    strings.update(_load_strings(path))
+                    break
+        return strings
+
+    def _digest(self) -> str:
+        """Changes when any template, static file or string of the theme chain changes."""
+        hasher = hashlib.sha256()
+        for directory in self.dirs:
+            for file in sorted(directory.rglob("*")):
+                if file.is_file() and not file.name.startswith("."):
+                    hasher.update(file.relative_to(directory).as_posix().encode())
+                    hasher.update(file.read_bytes())
+        hasher.update(self.language.encode())
+        return hasher.hexdigest()
+
+
+def _language_fallbacks(language: str) -> list[str]:
+    base = language.split("-")[0]
+    return [language, base, "zh-CN"] if base != language else [language, "zh-CN"]
+
+
+def _load_strings(path: Path) -> dict[str, str]:
+    try:
+        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise UserError(f"malformed YAML: {exc}", path, mark.line + 1 if mark else None) from None
+    if not isinstance(data, dict):
+        raise UserError("UI strings must be a mapping of key: text", path, 1)
+    return {str(k): str(v) for k, v in data.items()}

@@ -1,0 +1,334 @@
+"""The build on the bundled sample: pages, links, feeds, incremental rebuilds, safety, errors."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.build import MARKER, BuildResult, build_site
+from generator.cli import main
+from generator.config import load_config
+from generator.errors import UserError
+from tests.conftest import ROOT
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture
+def site_project(tmp_path: Path) -> Path:
+    """A project with the sample's ingested speeches, site.yaml and the themes."""
+    shutil.copytree(ROOT / "content" / "speeches", tmp_path / "content" / "speeches")
+    shutil.copytree(ROOT / "themes", tmp_path / "themes")
+    shutil.copy(ROOT / "site.yaml", tmp_path / "site.yaml")
+    return tmp_path
+
+
+def build(project: Path, **kwargs: object) -> BuildResult:
+    return build_site(load_config(project), jobs=1, **kwargs)  # type: ignore[arg-type]
+
+
+def front(path: Path) -> dict[str, object]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8").split("---\n", 2)[1])
+    assert isinstance(data, dict)
+    return data
+
+
+class Links(HTMLParser):
+    """Collects ids, hrefs and srcs of one page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if values.get("id"):
+            self.ids.add(str(values["id"]))
+        for name in ("href", "src"):
+            if values.get(name):
+                self.links.append(str(values[name]))
+
+
+def parse(path: Path) -> Links:
+    parser = Links()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def resolve(site: Path, base_path: str, link: str) -> Path | None:
+    """The file an internal link points to, or None for external/anchor-only links."""
+    if link.startswith(("http://", "https://", "mailto:", "#", "data:")):
+        return None
+    assert link.startswith(base_path), f"internal link {link} outside {base_path}"
+    path = link[len(base_path) :].split("#")[0].split("?")[0]
+    target = site / path
+    return target / "index.html" if path == "" or path.endswith("/") else target
+
+
+def test_sample_site_has_every_page(site_project: Path) -> None:
+    result = build(site_project)
+    site = result.output
+    for name in (
+        "index.html",
+        "topics/index.html",
+        "archive/index.html",
+        "archive/level/index.html",
+        "archive/speaker/index.html",
+        "search/index.html",
+        "404.html",
+        "feed.xml",
+        "sitemap.xml",
+        "robots.txt",
+    ):
+        assert (site / name).is_file(), name
+    speeches = sorted((site_project / "content" / "speeches").glob("*.md"))
+    for path in speeches:
+        assert (site / "speeches" / path.stem / "index.html").is_file()
+    assert result.pages >= len(speeches) + 8
+
+
+def test_outline_links_resolve_to_headings(site_project: Path) -> None:
+    site = build(site_project).output
+    for path in (site_project / "content" / "speeches").glob("*.md"):
+        page = parse(site / "speeches" / path.stem / "index.html")
+        ids = _outline_ids(front(path)["outline"])  # type: ignore[arg-type]
+        assert ids, path.name
+        for ident in ids:
+            assert ident in page.ids, f"{path.stem}: heading #{ident} missing"
+            assert f"#{ident}" in page.links, f"{path.stem}: no TOC link to #{ident}"
+
+
+def _outline_ids(items: list[dict[str, object]]) -> list[str]:
+    out: list[str] = []
+    for item in items:
+        out.append(str(item["id"]))
+        out += _outline_ids(item["children"])  # type: ignore[arg-type]
+    return out
+
+
+def test_every_internal_link_resolves(site_project: Path) -> None:
+    site = build(site_project, base_url="https://example.org/archive/").output
+    for page in site.rglob("*.html"):
+        for link in parse(page).links:
+            target = resolve(site, "/archive/", link)
+            if target is not None:
+                assert target.is_file(), f"{page.relative_to(site)} links to missing {link}"
+
+
+def test_topic_pages_list_exactly_their_speeches(site_project: Path) -> None:
+    site = build(site_project).output
+    config = load_config(site_project)
+    for topic in config.topics:
+        expected = {
+            p.stem
+            for p in (site_project / "content" / "speeches").glob("*.md")
+            if topic.name in front(p)["topics"]  # type: ignore[operator]
+        }
+        page = site / "topics" / topic.slug / "index.html"
+        listed = {
+            m.group(1)
+            for m in re.finditer(
+                r'href="/speeches/([a-z0-9-]+)/"', page.read_text(encoding="utf-8")
+            )
+        }
+        assert listed == expected, topic.name
+
+
+def test_feeds_and_sitemap_parse(site_project: Path) -> None:
+    site = build(site_project, base_url="https://example.org/archive/").output
+    feed = ET.parse(site / "feed.xml").getroot()
+    entries = feed.findall(f"{ATOM}entry")
+    assert len(entries) == 5
+    for entry in entries:
+        href = entry.find(f"{ATOM}link").get("href")  # type: ignore[union-attr]
+        assert href and href.startswith("https://example.org/archive/speeches/")
+    for topic_feed in site.glob("topics/*/feed.xml"):
+        assert ET.parse(topic_feed).getroot().tag == f"{ATOM}feed"
+    urls = [
+        loc.text
+        for loc in ET.parse(site / "sitemap.xml")
+        .getroot()
+        .iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
+    ]
+    assert "https://example.org/archive/" in urls
+    assert all(u and u.startswith("https://example.org/archive/") for u in urls)
+    assert not any(u and u.endswith("404.html") for u in urls)
+    assert "Sitemap: https://example.org/archive/sitemap.xml" in (site / "robots.txt").read_text()
+
+
+def test_build_is_deterministic(site_project: Path, tmp_path: Path) -> None:
+    one = build(site_project, output=tmp_path / "one").output
+    shutil.rmtree(site_project / ".speechsite-cache")
+    two = build(site_project, output=tmp_path / "two").output
+    files_one = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
+    files_two = sorted(p.relative_to(two) for p in two.rglob("*") if p.is_file())
+    assert files_one == files_two
+    for name in files_one:
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name
+
+
+def test_assets_are_fingerprinted(site_project: Path) -> None:
+    site = build(site_project).output
+    css = list((site / "assets").rglob("*.css"))
+    assert css and all(re.search(r"\.[0-9a-f]{10}\.css$", p.name) for p in css)
+
+
+def test_no_change_rebuild_renders_and_writes_nothing(site_project: Path) -> None:
+    build(site_project)
+    site = site_project / "site"
+    before = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
+    result = build(site_project)
+    assert result.rendered == 0
+    assert result.written == 0
+    after = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file() and p.name != MARKER}
+    assert after == {p: t for p, t in before.items() if p.name != MARKER}
+
+
+def test_one_edit_rerenders_its_page_and_indexes(site_project: Path) -> None:
+    build(site_project)
+    path = next((site_project / "content" / "speeches").glob("xian-luo-shi*.md"))
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("同志们：\n", "同志们：\n\n编辑新增的一段话。\n", 1), encoding="utf-8"
+    )
+    result = build(site_project)
+    page = site_project / "site" / "speeches" / path.stem / "index.html"
+    assert "编辑新增的一段话。" in page.read_text(encoding="utf-8")
+    assert 1 <= result.rendered < result.pages / 2
+    assert result.written >= 1
+
+
+def test_deleted_speech_disappears_from_site(site_project: Path) -> None:
+    build(site_project)
+    path = next((site_project / "content" / "speeches").glob("xian-zhang*.md"))
+    path.unlink()
+    result = build(site_project)
+    assert not (site_project / "site" / "speeches" / path.stem).exists()
+    assert result.removed >= 1
+    assert path.stem not in (site_project / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_speech_text_is_escaped(site_project: Path) -> None:
+    path = next((site_project / "content" / "speeches").glob("xian-luo-shi*.md"))
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace(
+            "同志们：\n",
+            "同志们：\n\n\\<script\\>alert(1)\\</script\\> <img src=x onerror=alert(1)>\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    html = (build(site_project).output / "speeches" / path.stem / "index.html").read_text(
+        encoding="utf-8"
+    )
+    assert "<script>alert(1)" not in html
+    assert "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)" in html
+
+
+def test_sub_path_links_stay_inside_base(site_project: Path) -> None:
+    site = build(site_project, base_url="/archive/").output
+    for page in site.rglob("*.html"):
+        for link in re.findall(r'(?:href|src)="(/[^"]*)"', page.read_text(encoding="utf-8")):
+            assert link.startswith("/archive/"), f"{page.name}: {link}"
+
+
+def test_failed_build_keeps_the_last_good_site(site_project: Path) -> None:
+    build(site_project)
+    site = site_project / "site"
+    before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    override = site_project / "themes" / "default" / "templates" / "speech.html"
+    override.write_text(override.read_text(encoding="utf-8") + "{% if %}", encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        build(site_project)
+    assert "speech.html" in str(caught.value)
+    assert caught.value.line is not None
+    after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert after == before
+    assert not list(site_project.glob(".site.staging-*"))
+
+
+def test_refuses_to_clear_a_foreign_folder(site_project: Path) -> None:
+    foreign = site_project / "site"
+    foreign.mkdir()
+    (foreign / "precious.txt").write_text("keep me")
+    with pytest.raises(UserError, match="did not create"):
+        build(site_project)
+    assert (foreign / "precious.txt").read_text() == "keep me"
+
+
+def test_refuses_output_containing_the_project(site_project: Path) -> None:
+    with pytest.raises(UserError, match="contain the project"):
+        build(site_project, output=site_project.parent)
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda t: t.replace("slug: ", "slug: [", 1), "malformed YAML"),
+        (
+            lambda t: re.sub(r"^title: .*\n", "", t, count=1, flags=re.M),
+            "missing required field 'title'",
+        ),
+        (lambda t: t.replace("topics:\n- ", "topics:\n- 不存在的主题\n- ", 1), "unknown topic"),
+        (
+            lambda t: re.sub(r"^slug: .*$", "slug: ../../etc", t, count=1, flags=re.M),
+            "invalid slug",
+        ),
+        (lambda t: re.sub(r"^date: .*$", "date: 2020-13-45", t, count=1, flags=re.M), "date"),
+    ],
+)
+def test_bad_front_matter_is_a_clear_error(site_project: Path, edit, message: str) -> None:  # type: ignore[no-untyped-def]
+    path = next((site_project / "content" / "speeches").glob("xian-luo-shi*.md"))
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        build(site_project)
+    assert message in str(caught.value)
+    assert str(path) in str(caught.value)
+    assert caught.value.line is not None
+
+
+def test_slug_collision_names_both_files(site_project: Path) -> None:
+    speeches = site_project / "content" / "speeches"
+    original = next(speeches.glob("xian-luo-shi*.md"))
+    shutil.copy(original, speeches / "copy.md")
+    with pytest.raises(UserError, match="also used by"):
+        build(site_project)
+
+
+def test_cli_build_error_has_no_traceback(
+    site_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = next((site_project / "content" / "speeches").glob("xian-luo-shi*.md"))
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("title: ", "title: [", 1), encoding="utf-8"
+    )
+    code = main(["-C", str(site_project), "build", "--quiet"])
+    captured = capsys.readouterr()
+    assert code != 0
+    assert "Traceback" not in captured.out + captured.err
+    assert f"{path}:" in captured.err
+
+
+def test_custom_theme_overrides_one_template(site_project: Path) -> None:
+    custom = site_project / "themes" / "mine" / "templates"
+    custom.mkdir(parents=True)
+    (custom / "404.html").write_text(
+        '{% extends "default/404.html" %}{% block content %}<p id="custom">自定义</p>{% endblock %}',
+        encoding="utf-8",
+    )
+    config_path = site_project / "site.yaml"
+    config_path.write_text(
+        config_path.read_text(encoding="utf-8") + "\ntheme: mine\n", encoding="utf-8"
+    )
+    site = build(site_project).output
+    assert 'id="custom"' in (site / "404.html").read_text(encoding="utf-8")
+    assert (site / "index.html").is_file()  # everything else comes from default

@@ -1,0 +1,293 @@
+"""Ingest end to end: safe re-runs, hand edits, multi-part speeches, per-file failures."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.ingest import pipeline
+from generator.ingest.pipeline import FileResult, IngestReport, collect_files
+from generator.ingest.write import BACKUP_DIR, MANIFEST_NAME, Outcome, WriteResult, write_speech
+from generator.speech import read_front_matter, split_front_matter
+from tests.helpers import (
+    edit_topics,
+    run_ingest,
+    snapshot,
+    speech_text,
+    speeches_dir,
+    write_raw,
+)
+
+TITLE = "县长在县政府全体会议上的讲话"
+PART_1 = (
+    "同志们：",
+    "今天召开县政府全体会议，我讲三点意见。",
+    "一、认清形势。今年以来，全县经济运行总体平稳。",
+    "二、突出重点。要抓项目、抓招商、抓落实。",
+)
+PART_2 = (
+    "三、狠抓落实。各级各部门要以更加务实的作风推动工作。",
+    "同志们，让我们团结一心，奋力完成全年目标任务！",
+)
+
+
+def by_path(report: IngestReport) -> dict[str, FileResult]:
+    return {path: result for result in report.results for path in result.paths}
+
+
+def only_speech(root: Path) -> Path:
+    files = sorted(speeches_dir(root).glob("*.md"))
+    assert len(files) == 1, files
+    return files[0]
+
+
+def age(root: Path) -> None:
+    """Set every file's mtime into the past, so a rewrite would show as a new mtime."""
+    for path in (root / "content").rglob("*"):
+        if path.is_file():
+            os.utime(path, ns=(1_000_000_000, 1_000_000_000))
+
+
+# --- re-running is safe -----------------------------------------------------------------------
+
+
+def test_rerun_on_unchanged_sources_changes_no_byte(project: Path) -> None:
+    first = run_ingest(project)
+    assert not first.failed
+    assert {r.outcome for r in first.results} == {Outcome.WRITTEN}
+    assert (project / "content" / MANIFEST_NAME).exists()
+    age(project)
+    before = snapshot(project / "content")
+    second = run_ingest(project)
+    assert {r.outcome for r in second.results} == {Outcome.UNCHANGED}
+    assert snapshot(project / "content") == before
+
+
+def test_hand_edit_is_skipped_with_a_message(project: Path) -> None:
+    run_ingest(project)
+    target = sorted(speeches_dir(project).glob("*.md"))[0]
+    edited = target.read_bytes() + "\n编辑补充的一段话。\n".encode()
+    target.write_bytes(edited)
+    age(project)
+    before = snapshot(project / "content")
+    report = run_ingest(project)
+    result = next(r for r in report.results if r.slug == target.stem)
+    assert result.outcome is Outcome.KEPT_EDIT
+    assert snapshot(project / "content") == before
+    # With a changed source the skip is also a warning that says how to overwrite.
+    raw = project / "content" / "raw" / Path(result.paths[0]).name
+    raw.write_bytes(raw.read_bytes() + "补充一句新的讲话内容。\n".encode())
+    report = run_ingest(project)
+    result = next(r for r in report.results if r.slug == target.stem)
+    assert result.outcome is Outcome.SKIPPED_EDIT
+    assert any(str(target) in w and "--force" in w for w in result.warnings)
+    assert target.read_bytes() == edited
+    assert not (project / "content" / BACKUP_DIR).exists()
+
+
+def test_force_overwrites_after_a_backup(project: Path) -> None:
+    run_ingest(project)
+    target = sorted(speeches_dir(project).glob("*.md"))[0]
+    original = target.read_bytes()
+    edited = original + "\n编辑补充的一段话。\n".encode()
+    target.write_bytes(edited)
+    report = run_ingest(project, force=True)
+    result = next(r for r in report.results if r.slug == target.stem)
+    assert result.outcome is Outcome.FORCED
+    assert target.read_bytes() == original
+    backups = list((project / "content" / BACKUP_DIR).iterdir())
+    assert [b.read_bytes() for b in backups] == [edited]
+    assert any(str(backups[0]) in w for w in result.warnings)
+    # Everything else was untouched by --force.
+    assert {r.outcome for r in report.results if r is not result} == {Outcome.UNCHANGED}
+
+
+def test_editor_topics_survive_force_and_a_source_change(tmp_path: Path) -> None:
+    raw = write_raw(tmp_path, "a.txt", speech_text("在全县作风整顿动员会议上的讲话"))
+    run_ingest(tmp_path)
+    target = only_speech(tmp_path)
+    assert read_front_matter(target)["topics"] != ["编辑指定"]
+    edit_topics(target, ["编辑指定"])
+    raw.write_text(speech_text("在全县作风整顿动员会议上的讲话", "同志们：", "新的讲话。"))
+    run_ingest(tmp_path, force=True)
+    assert read_front_matter(target)["topics"] == ["编辑指定"]
+    assert "新的讲话。" in target.read_text(encoding="utf-8")
+    # …and again on the next change, now without --force (the file is ingest's own again).
+    raw.write_text(speech_text("在全县作风整顿动员会议上的讲话", "同志们：", "又一次修改。"))
+    report = run_ingest(tmp_path)
+    assert report.results[0].outcome is Outcome.UPDATED
+    assert read_front_matter(target)["topics"] == ["编辑指定"]
+    assert "又一次修改。" in target.read_text(encoding="utf-8")
+
+
+def test_no_temporary_files_are_left_behind(project: Path) -> None:
+    run_ingest(project)
+    run_ingest(project, force=True)
+    leftovers = [p for p in (project / "content").rglob("*") if p.name.endswith(".tmp")]
+    assert leftovers == []
+
+
+def test_failed_write_does_not_orphan_what_was_written(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: the manifest was saved only after the last write, so the files written before
+    a failure looked hand-made on the next run: skipped, and their slugs taken (-hash copies)."""
+    calls = 0
+
+    def failing_third_write(*args: Any, **kwargs: Any) -> WriteResult:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise OSError(28, "No space left on device")
+        return write_speech(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "write_speech", failing_third_write)
+    with pytest.raises(OSError):
+        run_ingest(project)
+    monkeypatch.undo()
+    report = run_ingest(project)
+    outcomes = sorted(r.outcome.value for r in report.results if r.outcome)
+    assert outcomes == ["unchanged", "unchanged", "written", "written", "written"]
+    assert len(list(speeches_dir(project).glob("*.md"))) == 5
+
+
+# --- speeches in parts ------------------------------------------------------------------------
+
+
+def test_parts_merge_into_one_speech_in_order(tmp_path: Path) -> None:
+    # Part 2 sorts first by file name: the order must come from the page marks.
+    write_raw(tmp_path, "a.txt", speech_text(f"{TITLE}(第2/2页)", *PART_2))
+    write_raw(tmp_path, "b.txt", speech_text(f"{TITLE}(第1/2页)", *PART_1))
+    report = run_ingest(tmp_path)
+    assert not report.failed
+    assert len(report.results) == 1
+    result = report.results[0]
+    assert result.paths == ["content/raw/b.txt", "content/raw/a.txt"]
+    assert not result.incomplete
+    front, body, _ = split_front_matter(only_speech(tmp_path).read_text("utf-8"), Path("x"))
+    assert front["title"] == TITLE
+    assert front["part"] is None
+    assert [p["path"] for p in front["source"]["parts"]] == [
+        "content/raw/b.txt",
+        "content/raw/a.txt",
+    ]
+    assert [p["part"] for p in front["source"]["parts"]] == [[1, 2], [2, 2]]
+    assert [item["label"] for item in front["outline"]] == ["一、", "二、", "三、"]
+    assert body.index("今天召开县政府全体会议") < body.index("狠抓落实")
+    assert front["declared_points"] == 3
+    assert not any("declared" in w for w in result.warnings)
+
+
+def test_a_lone_part_is_kept_and_reported_incomplete(tmp_path: Path) -> None:
+    write_raw(tmp_path, "a.txt", speech_text(f"{TITLE}(第2/2页)", *PART_2))
+    report = run_ingest(tmp_path)
+    assert not report.failed
+    result = report.results[0]
+    assert result.incomplete
+    assert any("incomplete" in w and "missing 1" in w for w in result.warnings)
+    front = read_front_matter(only_speech(tmp_path))
+    assert front["part"] == [2, 2]
+    assert front["title"] == TITLE
+
+
+def test_missing_part_arriving_later_completes_the_same_speech(tmp_path: Path) -> None:
+    """Regression: the merged speech used to get a new slug, leaving the lone part behind."""
+    write_raw(tmp_path, "a.txt", speech_text(f"{TITLE}(第2/2页)", *PART_2))
+    lone = run_ingest(tmp_path).results[0]
+    write_raw(tmp_path, "b.txt", speech_text(f"{TITLE}(第1/2页)", *PART_1))
+    merged = run_ingest(tmp_path).results[0]
+    assert merged.slug == lone.slug
+    assert merged.outcome is Outcome.UPDATED and not merged.incomplete
+    assert read_front_matter(only_speech(tmp_path))["part"] is None
+    # Losing part 1 again brings back the incomplete speech under the same slug.
+    (tmp_path / "content" / "raw" / "b.txt").unlink()
+    again = run_ingest(tmp_path).results[0]
+    assert again.slug == lone.slug and again.incomplete
+    assert read_front_matter(only_speech(tmp_path))["part"] == [2, 2]
+
+
+def test_warnings_of_merged_parts_name_the_file_the_line_is_in(tmp_path: Path) -> None:
+    """Regression: every warning of a merged speech was attributed to the first part's file."""
+    write_raw(tmp_path, "a.txt", speech_text(f"{TITLE}(第1/2页)", *PART_1))
+    write_raw(tmp_path, "b.txt", speech_text(f"{TITLE}(第2/2页)", "五、跳过了第四点。"))
+    [result] = run_ingest(tmp_path).results
+    gaps = [w for w in result.warnings if ": gap: " in w]
+    assert gaps == ["content/raw/b.txt:2: gap: 五、 follows 2: numbers skipped"]
+
+
+def test_the_same_part_twice_is_not_merged(tmp_path: Path) -> None:
+    """Regression: a duplicate part was merged too, repeating its text in one 'complete' speech."""
+    write_raw(tmp_path, "a.txt", speech_text(f"{TITLE}(第1/2页)", *PART_1))
+    write_raw(tmp_path, "b.txt", speech_text(f"{TITLE}(第1/2页)", *PART_1))
+    write_raw(tmp_path, "c.txt", speech_text(f"{TITLE}(第2/2页)", *PART_2))
+    report = run_ingest(tmp_path)
+    assert not report.failed
+    assert all(r.incomplete for r in report.results)
+    for path in speeches_dir(tmp_path).glob("*.md"):
+        assert path.read_text(encoding="utf-8").count("今天召开县政府全体会议") <= 1
+
+
+def test_parts_of_different_speeches_do_not_merge(tmp_path: Path) -> None:
+    write_raw(tmp_path, "a.txt", speech_text(f"{TITLE}(第1/2页)", *PART_1))
+    write_raw(tmp_path, "b.txt", speech_text("在全市经济工作会议上的讲话(第2/2页)", *PART_2))
+    report = run_ingest(tmp_path)
+    assert len(report.results) == 2
+    assert all(r.incomplete for r in report.results)
+
+
+# --- bad files fail alone ---------------------------------------------------------------------
+
+BAD_FILES: dict[str, bytes] = {
+    "empty.txt": b"",
+    "binary.txt": bytes(range(256)) * 4,
+    "image.txt": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64),
+    "undecodable.txt": "在全县会议上的讲话\n同志们：".encode()
+    + b"\xff\xfe\x80\x81"
+    + b"\xc0\xc1\xf5" * 50,
+    "x1.txt": "同志们：\n今天我们召开会议，主要任务是部署作风整顿工作。\n".encode(),
+    "whitespace.txt": b" \n\t\n\xe3\x80\x80\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_bad_file_gives_one_line_error_and_others_are_ingested(tmp_path: Path, name: str) -> None:
+    write_raw(tmp_path, "good.txt", speech_text("在全县作风整顿动员会议上的讲话"))
+    write_raw(tmp_path, name, BAD_FILES[name])
+    report = run_ingest(tmp_path)
+    results = by_path(report)
+    bad = results[f"content/raw/{name}"]
+    assert report.failed == [bad]
+    assert bad.error is not None
+    assert "\n" not in bad.error
+    assert name in bad.error
+    assert results["content/raw/good.txt"].outcome is Outcome.WRITTEN
+    assert len(list(speeches_dir(tmp_path).glob("*.md"))) == 1
+
+
+def test_all_bad_files_in_one_run(tmp_path: Path) -> None:
+    for name, data in BAD_FILES.items():
+        write_raw(tmp_path, name, data)
+    write_raw(tmp_path, "good.txt", speech_text("在全县作风整顿动员会议上的讲话"))
+    report = run_ingest(tmp_path)
+    assert sorted(Path(r.paths[0]).name for r in report.failed) == sorted(BAD_FILES)
+    assert [r.outcome for r in report.results if not r.error] == [Outcome.WRITTEN]
+
+
+def test_collect_files_skips_hidden_and_unsupported(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    for name in ("a.txt", "b.DOCX", "c.md", ".hidden.txt", ".git/d.txt", "sub/e.txt"):
+        (raw / name).parent.mkdir(parents=True, exist_ok=True)
+        (raw / name).write_text("x")
+    found = [p.relative_to(raw).as_posix() for p in collect_files([raw])]
+    assert found == ["a.txt", "b.DOCX", "sub/e.txt"]
+
+
+def test_titles_and_outlines_of_the_sample(project: Path) -> None:
+    """A smoke check across the five seeds: every one gets a title, a slug and an outline."""
+    report = run_ingest(project)
+    assert len(report.results) == 5
+    for result in report.results:
+        assert result.title and result.slug and result.outline_items > 0

@@ -1,0 +1,171 @@
+"""Half-width punctuation in Chinese context becomes full-width; everything else is left alone."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.ingest.punct import to_fullwidth
+
+# --- converted --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("我们要,加强领导", "我们要，加强领导"),
+        ("加强领导;狠抓落实", "加强领导；狠抓落实"),
+        ("同志们:", "同志们："),
+        ("为什么?", "为什么？"),
+        ("加油!", "加油！"),
+        ("为什么?!", "为什么？！"),
+        ("我们(各级政府)要", "我们（各级政府）要"),
+        ("第(一)条", "第（一）条"),
+        ("2024年(第3期)", "2024年（第3期）"),
+        ("《关于(试行)的通知》", "《关于（试行）的通知》"),
+        ("(Hello)中国", "（Hello）中国"),
+        ("中国(Hello)", "中国（Hello）"),
+        ("1,中国", "1，中国"),
+        ("中国,1", "中国，1"),
+        ("A:中国", "A：中国"),
+    ],
+)
+def test_simple_marks_and_brackets_in_chinese_context(text: str, expected: str) -> None:
+    assert to_fullwidth(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('他说"好"然后"走"', "他说“好”然后“走”"),
+        ('"中文"', "“中文”"),
+        ('"好",他说', "“好”，他说"),
+        ('他说:"我们要,加油!"', "他说：“我们要，加油！”"),
+        ('“已有”和"新的"', "“已有”和“新的”"),
+        ("他说'好'然后", "他说‘好’然后"),
+        ('要坚持"马上办"和"落实住"', "要坚持“马上办”和“落实住”"),
+    ],
+)
+def test_straight_quotes_become_paired_curly_quotes(text: str, expected: str) -> None:
+    assert to_fullwidth(text) == expected
+
+
+def test_unpaired_marks_are_left_alone() -> None:
+    """An opening mark is never converted without its closing one."""
+    assert to_fullwidth('他说"好') == '他说"好'
+    assert to_fullwidth("(中国") == "(中国"
+    assert to_fullwidth("中国)") == "中国)"
+
+
+def test_quotes_pair_in_order() -> None:
+    converted = to_fullwidth('"甲"和"乙"及"丙"')
+    assert converted == "“甲”和“乙”及“丙”"
+    assert converted.count("“") == converted.count("”") == 3
+
+
+# --- left alone -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "共1,000人参加",
+        "投资12,345,678元",
+        "时间09:45开会",
+        "比分3:2",
+        "增长3.5%",
+        "Hello, world!",
+        "Hello, world! Is it OK? Yes; fine: (really)",
+        "中文 Hello, world! 中文",
+        "访问https://www.gov.cn/zhengce/a,b?x=1&y=(2)看",
+        "ftp://files.example.org/a:b",
+        "见www.gov.cn/page?id=3",
+        "邮箱foo.bar+tag@example.com请",
+        "××县",
+        "XX市",
+        "xx镇",
+        "X同志",
+        "×局长",
+        "××××年××月××日",
+        "don't stop",
+        "到Xi'an去",
+        "O'Brien说",
+        "他说'Xi'an很美'",
+    ],
+)
+def test_numbers_latin_urls_placeholders_and_apostrophes_untouched(text: str) -> None:
+    expected = text.replace("'Xi'an很美'", "‘Xi'an很美’")
+    assert to_fullwidth(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("××县,XX市,xx镇,X同志,×局", "××县，XX市，xx镇，X同志，×局"),
+        ("到Xi'an去,好", "到Xi'an去，好"),
+        ("共1,000人,好", "共1,000人，好"),
+        ("邮件foo@example.com,谢谢", "邮件foo@example.com，谢谢"),
+    ],
+)
+def test_protected_text_does_not_stop_conversion_around_it(text: str, expected: str) -> None:
+    assert to_fullwidth(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("详见https://www.gov.cn,谢谢", "详见https://www.gov.cn，谢谢"),
+        ("详见www.gov.cn,谢谢", "详见www.gov.cn，谢谢"),
+        ("网址http://a.cn/x?y=1!请查看", "网址http://a.cn/x?y=1！请查看"),
+        ('他说"http://a.cn"好', "他说“http://a.cn”好"),
+        ("(见http://a.cn/wiki/X_(Y))中", "（见http://a.cn/wiki/X_(Y)）中"),
+        ("(见http://a.cn)中", "（见http://a.cn）中"),
+    ],
+)
+def test_url_ends_before_chinese_text_and_trailing_punctuation(text: str, expected: str) -> None:
+    """Regression: a URL used to swallow everything up to the next space, Chinese included."""
+    assert to_fullwidth(text) == expected
+
+
+# --- properties -------------------------------------------------------------------------------
+
+MIXED = st.text(
+    st.sampled_from(list("中文好的是,;:?!()\"'abcXx×0123456789 .@/“”（）")), max_size=30
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(MIXED)
+def test_only_punctuation_changes_and_length_is_kept(text: str) -> None:
+    converted = to_fullwidth(text)
+    assert len(converted) == len(text)
+    allowed = {
+        ",": "，",
+        ";": "；",
+        ":": "：",
+        "?": "？",
+        "!": "！",
+        "(": "（",
+        ")": "）",
+        '"': "“”",
+        "'": "‘’",
+    }
+    for before, after in zip(text, converted, strict=True):
+        assert after == before or after in allowed.get(before, "")
+
+
+@settings(max_examples=200, deadline=None)
+@given(MIXED)
+def test_converted_brackets_and_quotes_stay_balanced(text: str) -> None:
+    converted = to_fullwidth(text)
+    for left, right in ("（）", "“”", "‘’"):
+        added_left = converted.count(left) - text.count(left)
+        added_right = converted.count(right) - text.count(right)
+        assert added_left == added_right
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.sampled_from(list("abcXYZ019 ,;:?!().-'\"")), max_size=30))
+def test_text_without_chinese_is_untouched(text: str) -> None:
+    assert to_fullwidth(text) == text

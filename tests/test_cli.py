@@ -1,0 +1,257 @@
+"""The `speechsite` command, run in-process (and once as `python -m generator`)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from tests.conftest import ROOT
+from tests.helpers import speech_text, speeches_dir, write_raw
+
+
+@pytest.fixture(autouse=True)
+def wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """rich sizes tables to COLUMNS; a wide one keeps file names and slugs on one line."""
+    monkeypatch.setenv("COLUMNS", "200")
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_no_traceback(*outputs: str) -> None:
+    for output in outputs:
+        assert "Traceback" not in output
+        assert 'File "' not in output
+
+
+# --- help -------------------------------------------------------------------------------------
+
+
+def test_help_describes_ingest(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: speechsite")
+    assert "讲话稿" in out
+    assert "ingest" in out
+    assert "-C ROOT, --root ROOT" in out
+    assert "site.yaml" in out
+    assert max(len(line) for line in out.splitlines()) <= 100
+
+
+def test_ingest_help_explains_force_and_backups(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["ingest", "--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    for text in ("--force", "--quiet", "--verbose", "content/.backups/", "GB18030", ".docx"):
+        assert text in out
+
+
+@pytest.mark.parametrize("command", ["serve", "deploy", "publish"])
+def test_no_unimplemented_subcommands(capsys: pytest.CaptureFixture[str], command: str) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main([command])
+    assert exit_info.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
+
+
+def test_a_command_is_required(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main([])
+    assert exit_info.value.code == 2
+    assert "COMMAND" in capsys.readouterr().err
+
+
+# --- ingest -----------------------------------------------------------------------------------
+
+
+def test_ingest_sample_prints_summary_table(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "-C", str(project), "ingest")
+    assert code == 0, err
+    assert "speechsite ingest" in out
+    for column in ("file", "encoding", "slug", "outline", "warnings", "result"):
+        assert column in out
+    assert "000_fd46211088a2c3db.txt" in out
+    assert "quan-xian-zheng-fu-xi-tong-zuo-feng-zheng-dun-dong-yuan-bu" in out
+    assert "5 speeches, 5 written" in out
+    assert "encodings: utf-8 ×5" in out
+    assert "warning: content/raw/004_47845c02328db881.txt: incomplete" in out
+    assert len(list(speeches_dir(project).glob("*.md"))) == 5
+    code, out, _ = run(capsys, "-C", str(project), "ingest")
+    assert code == 0
+    assert "5 speeches, 5 unchanged" in out
+
+
+def test_root_long_option_and_current_folder(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, _, _ = run(capsys, "--root", str(project), "ingest", "-q")
+    assert code == 0
+    monkeypatch.chdir(project)
+    code, out, _ = run(capsys, "ingest")
+    assert code == 0
+    assert "5 unchanged" in out
+
+
+def test_root_from_another_folder(
+    project: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    monkeypatch.chdir(elsewhere)
+    code, _, err = run(capsys, "-C", str(project), "ingest")
+    assert code == 0, err
+    assert len(list(speeches_dir(project).glob("*.md"))) == 5
+    assert not (elsewhere / "content").exists()
+
+
+def test_ingest_particular_files(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    one = project / "content" / "raw" / "001_6829b0c84fb550af.txt"
+    code, out, _ = run(capsys, "-C", str(project), "ingest", str(one))
+    assert code == 0
+    assert "1 speeches, 1 written" in out
+    assert [p.stem for p in speeches_dir(project).glob("*.md")] == [
+        "quan-shi-zuo-feng-jian-she-zhuan-xiang-zhi-li-gong-zuo-hui"
+    ]
+
+
+def test_bad_file_exits_1_with_one_error_line(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_raw(project, "empty.txt", b"")
+    code, out, err = run(capsys, "-C", str(project), "ingest")
+    assert code == 1
+    errors = [line for line in (out + err).splitlines() if line.startswith("error:")]
+    assert len(errors) == 1
+    assert "empty.txt" in errors[0] and "empty" in errors[0]
+    assert "1 failed" in out
+    assert "5 written" in out
+    assert_no_traceback(out, err)
+
+
+def test_quiet_prints_only_errors_and_warnings(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_raw(project, "empty.txt", b"")
+    code, out, err = run(capsys, "-C", str(project), "ingest", "-q")
+    assert code == 1
+    assert out == ""
+    lines = err.splitlines()
+    assert [line for line in lines if line.startswith("error:")] == [
+        f"error: {project / 'content' / 'raw' / 'empty.txt'}: file is empty (nothing to import)"
+    ]
+    assert all(line.startswith(("error: ", "warning: ")) for line in lines)
+
+
+def test_verbose_lists_removed_lines(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "-C", str(project), "ingest", "-v")
+    assert code == 0
+    assert "removed content/raw/000_fd46211088a2c3db.txt:1 (study-only notice): 仅供学习" in out
+
+
+def test_malformed_site_yaml_exits_2_with_file_and_line(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "site.yaml").write_text("title: x\ningest: [unclosed\n", encoding="utf-8")
+    code, out, err = run(capsys, "-C", str(project), "ingest")
+    assert code == 2
+    assert err.startswith(f"error: {project / 'site.yaml'}:3: malformed YAML")
+    assert len(err.strip().splitlines()) == 1
+    assert_no_traceback(out, err)
+    assert not speeches_dir(project).exists()
+
+
+def test_unknown_setting_exits_2_with_suggestion(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "site.yaml").write_text("topcis: {}\n", encoding="utf-8")
+    code, _, err = run(capsys, "-C", str(project), "ingest")
+    assert code == 2
+    assert err.strip() == (
+        f"error: {project / 'site.yaml'}:1: topcis: unknown setting (did you mean 'topics'?)"
+    )
+
+
+def test_error_text_with_brackets_is_printed_as_written(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Regression: rich read '[/／]' in a regex as a closing markup tag and crashed."""
+    (project / "site.yaml").write_text(
+        "ingest:\n  boilerplate:\n    lines: ['(第[/／]页', '[red]']\n", encoding="utf-8"
+    )
+    code, out, err = run(capsys, "-C", str(project), "ingest")
+    assert code == 2
+    assert "'(第[/／]页'" in err
+    assert_no_traceback(out, err)
+
+
+def test_unwritable_output_is_an_error_not_a_traceback(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "content" / "speeches").write_text("a file where a folder should be")
+    code, out, err = run(capsys, "-C", str(project), "ingest")
+    assert code == 1
+    assert err.startswith("error: ")
+    assert "speeches" in err
+    assert_no_traceback(out, err)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [(["ingest", "nowhere.txt"], "no such file or folder"), (["ingest"], "no .txt or .docx")],
+)
+def test_missing_input_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    (tmp_path / "content" / "raw").mkdir(parents=True)
+    code, _, err = run(capsys, "-C", str(tmp_path), *argv)
+    assert code == 2
+    assert err.startswith("error: ") and message in err
+
+
+def test_file_names_with_brackets_are_listed_as_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_raw(tmp_path, "[red]讲话.txt", speech_text("在全县作风整顿动员会议上的讲话"))
+    code, out, _ = run(capsys, "-C", str(tmp_path), "ingest")
+    assert code == 0
+    assert "[red]讲话.txt" in out
+
+
+def test_python_m_generator(project: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"}
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "-C", str(project), "ingest"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "5 speeches, 5 written" in done.stdout
+    bad = subprocess.run(
+        [sys.executable, "-m", "generator", "-C", str(project), "ingest", "missing.txt"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert bad.returncode == 2
+    assert bad.stderr.startswith("error: ") and "missing.txt" in bad.stderr
+    assert_no_traceback(bad.stdout, bad.stderr)
