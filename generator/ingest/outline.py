@@ -30,9 +30,22 @@ class Rule:
 
 # The label is group "label"; the number is group "n" (or a sequence word in group "word").
 RULES: tuple[Rule, ...] = (
-    Rule("一、", 1, re.compile(rf"^(?P<label>(?P<n>{_CN})、)")),
+    # Not 一、二季度 or 三、四月份: a run of numerals joined by 、 counting something.
+    Rule(
+        "一、",
+        1,
+        re.compile(rf"^(?P<label>(?P<n>{_CN})、)(?!{_CN}(?:季度|月|年级|等奖|产业|类|级|成))"),
+    ),
     Rule("（一）", 2, re.compile(rf"^(?P<label>[（(](?P<n>{_CN})[）)]、?)")),
-    Rule("1.", 3, re.compile(r"^(?P<label>(?P<n>\d{1,2}|[０-９]{1,2})(?:[.．、](?![\d０-９])))")),
+    # Not 1.5亿 or 25、26日; but 20.2026年… is item 20 followed by a year.
+    Rule(
+        "1.",
+        3,
+        re.compile(
+            r"^(?P<label>(?P<n>\d{1,2}|[０-９]{1,2})(?:[.．](?=\d{4}年)|[.．、](?![\d０-９])))"
+            r"(?!\d{1,2}[日号])"
+        ),
+    ),
     Rule("（1）", 4, re.compile(r"^(?P<label>[（(](?P<n>\d{1,2}|[０-９]{1,2})[）)]、?)")),
     Rule(
         "第一",
