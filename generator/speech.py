@@ -142,7 +142,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]
             "no front matter", path, 1, "a speech file starts with a '---' line, YAML, then '---'"
         )
     try:
-        data, _ = load_yaml(found.group(1), path)
+        data, _ = load_yaml(found.group(1), path, with_lines=False)
     except UserError as err:
         if err.line is not None:
             err.line += 1  # the YAML starts on line 2 of the file

@@ -12,11 +12,29 @@ from generator.errors import UserError
 KeyPath = tuple[str | int, ...]
 
 
-def load_yaml(text: str, path: Path | str) -> tuple[Any, dict[KeyPath, int]]:
-    """Parse YAML and also return the 1-based line of every key, for error messages."""
+_CLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_CLoader):  # type: ignore[valid-type,misc]
+    """Safe loading (libyaml when present) with dates kept as the text the user wrote, so
+    `date: 2020-13-45` is our validation error, not a crash inside the YAML library."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_yaml(
+    text: str, path: Path | str, with_lines: bool = True
+) -> tuple[Any, dict[KeyPath, int]]:
+    """Parse YAML and (unless `with_lines` is false) the 1-based line of every key."""
+    node = None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        if with_lines:
+            node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -27,7 +45,7 @@ def load_yaml(text: str, path: Path | str) -> tuple[Any, dict[KeyPath, int]]:
             line,
             "check indentation, colons and quotes on that line",
         ) from None
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:
         raise UserError(f"malformed YAML: {exc}", path) from None
     lines: dict[KeyPath, int] = {}
     if node is not None:

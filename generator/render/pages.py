@@ -186,7 +186,7 @@ class PageBuilder:
             "citation": self._citation(summary, path),
             "source_path": entry.source_path,
         }
-        key = [entry.digest, prev, nxt, [(r["summary"], r["score"]) for r in related]]
+        key = [entry.digest, prev, nxt, [r["summary"] for r in related]]
         return Page(
             output=f"{path}index.html",
             path=path,
