@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
+from markupsafe import Markup
 
 from generator import __version__
 from generator.archive import Archive, Entry, assemble, load_entry, speech_files
@@ -33,8 +34,8 @@ from generator.errors import UserError
 from generator.fsutil import atomic_write_bytes
 from generator.render import related as related_mod
 from generator.render.feeds import atom_feed, robots, sitemap
-from generator.render.markdown import RenderedBody, render_body
-from generator.render.pages import Page, PageBuilder, SpeechSummary, digest
+from generator.render.markdown import render_body
+from generator.render.pages import BodyInfo, Page, PageBuilder, SpeechSummary, body_info, digest
 from generator.render.theme import Theme
 
 MARKER = ".speechsite-build.json"
@@ -93,10 +94,10 @@ def build_site(
     cache = BuildCache.load(config.root / CACHE_DIR)
     clock = _Clock(result)
 
-    entries, bodies = load_speeches(config, theme, cache, jobs)
+    entries, bodies, vectors = load_speeches(config, theme, cache, jobs)
     archive = assemble(entries, config.topics)
     clock("load")
-    related = compute_related(archive, bodies, config.related)
+    related = compute_related(archive, vectors, config.related)
     clock("related")
     builder = PageBuilder(
         archive, bodies, urls.url, theme.strings, config.per_page, config.latest, related
@@ -217,13 +218,22 @@ def _prune_empty_dirs(directory: Path, root: Path) -> None:
 # --- loading ------------------------------------------------------------------------------
 
 
+CachedEntry = tuple[int, int, str, Entry, BodyInfo, bytes]  # mtime_ns, size, label, …, vector
+
+
 @dataclass
 class BuildCache:
-    """What the last build computed, kept in .speechsite-cache/ at the project root."""
+    """What the last build computed, kept in .speechsite-cache/ at the project root: each
+    speech's metadata and summary (the HTML of its body lives in html/, one fragment a speech)
+    and each page's key."""
 
     folder: Path
-    entries: dict[str, tuple[int, int, str, Entry, RenderedBody]] = field(default_factory=dict)
+    entries: dict[str, CachedEntry] = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def html_dir(self) -> Path:
+        return self.folder / "html"
 
     @classmethod
     def load(cls, folder: Path) -> BuildCache:
@@ -244,48 +254,71 @@ class BuildCache:
         self.folder.mkdir(parents=True, exist_ok=True)
         data = {"version": CACHE_VERSION, "entries": self.entries, "pages": self.pages}
         atomic_write_bytes(self.folder / "build.pickle", pickle.dumps(data, protocol=5))
+        self._collect_garbage()
+
+    def _collect_garbage(self) -> None:
+        """Delete body fragments no speech uses any more."""
+        used = {Path(value[4].fragment).name for value in self.entries.values()}
+        if self.html_dir.is_dir():
+            for fragment in self.html_dir.iterdir():
+                if fragment.name not in used:
+                    fragment.unlink(missing_ok=True)
 
 
-def _load_one(args: tuple[Path, str]) -> tuple[Entry, RenderedBody] | UserError:
-    path, anchor_label = args
+def _load_one(args: tuple[Path, str, Path]) -> tuple[Entry, BodyInfo, bytes] | UserError:
+    """Parse one speech, render its body to a fragment file, and keep only what indexes need."""
+    path, anchor_label, html_dir = args
     try:
         entry = load_entry(path)
-        return entry, render_body(entry.body, anchor_label)
     except UserError as err:
         return err
+    body = render_body(entry.body, anchor_label)
+    name = hashlib.sha256(f"{entry.digest}:{anchor_label}".encode()).hexdigest()[:32] + ".html"
+    fragment = html_dir / name
+    if not fragment.exists():
+        # A cache file, not user data: renamed into place (never half-written) but not fsynced.
+        temporary = fragment.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_bytes(body.html.encode("utf-8"))
+        os.replace(temporary, fragment)
+    terms = {topic: entry.topic_terms.get(topic, []) for topic in entry.topics}
+    info = body_info(str(fragment), body, entry.salutation, terms)
+    vector = related_mod.raw_vector(body.text).tobytes()
+    entry.body = ""  # the fragment holds it now
+    return entry, info, vector
 
 
 def load_speeches(
     config: Config, theme: Theme, cache: BuildCache, jobs: int
-) -> tuple[list[Entry], dict[str, RenderedBody]]:
-    """Parse every speech file, reusing cached results for files whose stat and hash match."""
+) -> tuple[list[Entry], dict[str, BodyInfo], dict[str, bytes]]:
+    """Parse every speech file, reusing cached results for files whose stat matches."""
     label = theme.strings.get("anchor_label", "链接到本节")
-    fresh: dict[str, tuple[int, int, str, Entry, RenderedBody]] = {}
+    fresh: dict[str, CachedEntry] = {}
     todo: list[Path] = []
     for path in speech_files(config.speeches_dir):
         stat = path.stat()
         cached = cache.entries.get(str(path))
         if (
             cached
-            and cached[0] == stat.st_mtime_ns
-            and cached[1] == stat.st_size
-            and cached[2] == label
+            and cached[:3] == (stat.st_mtime_ns, stat.st_size, label)
+            and Path(cached[4].fragment).exists()
         ):
             fresh[str(path)] = cached
         else:
             todo.append(path)
-    results = _map(_load_one, [(p, label) for p in todo], jobs)
+    cache.html_dir.mkdir(parents=True, exist_ok=True)
+    results = _map(_load_one, [(p, label, cache.html_dir) for p in todo], jobs)
     errors = [r for r in results if isinstance(r, UserError)]
     if errors:
         raise errors[0]
     for path, loaded in zip(todo, results, strict=True):
-        assert not isinstance(loaded, UserError)
         stat = path.stat()
-        fresh[str(path)] = (stat.st_mtime_ns, stat.st_size, label, loaded[0], loaded[1])
+        entry, info, vector = loaded
+        fresh[str(path)] = (stat.st_mtime_ns, stat.st_size, label, entry, info, vector)
     cache.entries = fresh
     entries = [value[3] for value in fresh.values()]
     bodies = {value[3].slug: value[4] for value in fresh.values()}
-    return entries, bodies
+    vectors = {value[3].slug: value[5] for value in fresh.values()}
+    return entries, bodies, vectors
 
 
 def _map(function: Callable[[Any], Any], items: list[Any], jobs: int) -> list[Any]:
@@ -297,11 +330,11 @@ def _map(function: Callable[[Any], Any], items: list[Any], jobs: int) -> list[An
 
 
 def compute_related(
-    archive: Archive, bodies: dict[str, RenderedBody], limit: int
+    archive: Archive, vectors: dict[str, bytes], limit: int
 ) -> dict[str, list[tuple[str, float]]]:
     entries = archive.entries
-    vectors = related_mod.text_vectors([bodies[e.slug].text for e in entries])
-    ranked = related_mod.related_indices([e.topics for e in entries], vectors, limit)
+    matrix = related_mod.weighted([vectors[e.slug] for e in entries])
+    ranked = related_mod.related_indices([e.topics for e in entries], matrix, limit)
     return {
         entry.slug: [(entries[i].slug, round(score, 3)) for i, score in ranked[index]]
         for index, entry in enumerate(entries)
@@ -447,8 +480,12 @@ def _nav(page: Page, urls: Urls, strings: dict[str, str]) -> list[dict[str, Any]
 def _render(env: jinja2.Environment, page: Page) -> bytes:
     urls: Urls = _STATE["urls"]
     strings = _STATE["theme"].strings
-    context = {
-        **page.context,
+    context = {**page.context}
+    if page.kind == "speech":
+        speech = dict(context["speech"])
+        speech["body_html"] = Markup(Path(speech.pop("body_fragment")).read_text(encoding="utf-8"))
+        context["speech"] = speech
+    context |= {
         "page": {
             "kind": page.kind,
             "title": page.title,

@@ -32,6 +32,14 @@ class RenderedBody:
     paragraphs: int
     placeholders: int
 
+    @property
+    def chars(self) -> int:
+        """Characters of text, whitespace not counted (what 字数 means to a Chinese reader)."""
+        return len(_WHITESPACE_RE.sub("", self.text))
+
+
+_WHITESPACE_RE = re.compile(r"\s+")
+
 
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
@@ -69,12 +77,89 @@ _SAFE_ID_RE = re.compile(r"[^A-Za-z0-9_-]")
 
 
 def render_body(markdown: str, anchor_label: str = "链接到本节") -> RenderedBody:
+    """HTML of a speech body: the fast path when the Markdown is the plain subset ingest writes,
+    markdown-it-py otherwise. Both give the same bytes (tests/render/test_markdown.py)."""
+    fast = render_plain_subset(markdown, anchor_label)
+    return fast if fast is not None else render_with_markdown_it(markdown, anchor_label)
+
+
+def render_with_markdown_it(markdown: str, anchor_label: str) -> RenderedBody:
     env: dict[str, Any] = {"anchor_label": anchor_label}
     tokens = _MD.parse(markdown, env)
     paragraphs = _number(tokens)
     html = _MD.renderer.render(tokens, _MD.options, env)
-    text = "\n".join(t.content for t in tokens if t.type == "inline")
+    text = "\n".join(_inline_text(t) for t in tokens if t.type == "inline")
     return RenderedBody(html, text, paragraphs, len(PLACEHOLDER_RE.findall(text)))
+
+
+def _inline_text(token: Token) -> str:
+    return "".join(
+        child.content
+        for child in token.children or []
+        if child.type in ("text", "text_special", "code_inline")
+    )
+
+
+# --- the fast path ------------------------------------------------------------------------
+# Ingest writes bodies of two kinds of block: `{#id}` + an ATX heading, and one-line paragraphs
+# whose Markdown characters are all backslash-escaped. For exactly that subset the HTML is a
+# few regex substitutions away; anything else (a list, emphasis, a link an editor added) goes
+# to markdown-it. Rendering 10,000 speeches is then a matter of seconds, not minutes.
+
+_BLOCK_SPLIT_RE = re.compile(r"\n{2,}")
+_ESCAPE_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
+# Inline text with no live Markdown: every \ escapes ASCII punctuation, no * _ ` [ ] < > &,
+# no edge whitespace (markdown-it strips it), no line-start block syntax.
+_PLAIN_PARAGRAPH_RE = re.compile(
+    rf"(?![#>+=~|{{\-*_`<]|\d{{1,9}}[.)](?:\s|$)|\s)(?:[^\s*_`\[\]<>&\\]|\\[!-/:-@\[-`{{-~]|[ \u3000](?=\S))+"
+)
+_HEADING_RE = re.compile(
+    r"(?:\{#(?P<id>[A-Za-z0-9_-]+)\}\n)?(?P<hashes>#{1,6}) "
+    r"(?P<text>(?![\s#])(?:[^\s*_`\[\]<>&\\#]|\\[!-/:-@\[-`{-~]|[ \u3000](?=\S))+)"
+)
+_NEEDS_ESCAPE_RE = re.compile('[&<>"]')
+
+
+def render_plain_subset(markdown: str, anchor_label: str) -> RenderedBody | None:
+    """Render the plain subset directly; None when the body uses any other Markdown."""
+    html: list[str] = []
+    texts: list[str] = []
+    paragraphs = headings = 0
+    for block in _BLOCK_SPLIT_RE.split(markdown.strip("\n")):
+        if not block:
+            continue
+        heading = _HEADING_RE.fullmatch(block)
+        if heading is not None:
+            headings += 1
+            text = _unescape(heading.group("text"))
+            ident = heading.group("id") or f"h{headings}"
+            level = len(heading.group("hashes"))
+            anchor = f'<a class="heading-anchor" href="#{ident}" aria-label="{anchor_label}">#</a>'
+            html.append(f'<h{level} id="{ident}">{_inline_html(text)}{anchor}</h{level}>\n')
+        elif "\n" not in block and _PLAIN_PARAGRAPH_RE.fullmatch(block):
+            paragraphs += 1
+            text = _unescape(block)
+            html.append(f'<p id="p{paragraphs}" data-n="{paragraphs}">{_inline_html(text)}</p>\n')
+        else:
+            return None
+        texts.append(text)
+    text = "\n".join(texts)
+    return RenderedBody("".join(html), text, paragraphs, len(PLACEHOLDER_RE.findall(text)))
+
+
+def _unescape(text: str) -> str:
+    return _ESCAPE_RE.sub(r"\1", text) if "\\" in text else text
+
+
+def _inline_html(text: str) -> str:
+    if _NEEDS_ESCAPE_RE.search(text):
+        text = (
+            text.replace("&", "&amp;")
+            .replace("<", "&lt;")
+            .replace(">", "&gt;")
+            .replace('"', "&quot;")
+        )
+    return PLACEHOLDER_RE.sub(_mark, text)
 
 
 def _number(tokens: list[Token]) -> int:

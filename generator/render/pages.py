@@ -12,6 +12,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from typing import Any
 
 from markupsafe import Markup
@@ -51,6 +52,43 @@ class SpeechSummary:
     excerpt: str
     placeholder_count: int
 
+    @cached_property
+    def key(self) -> str:
+        """A digest of every field, computed once: index pages list thousands of summaries."""
+        return hashlib.sha256(repr(self).encode("utf-8")).hexdigest()[:20]
+
+
+@dataclass(frozen=True)
+class BodyInfo:
+    """What the index pages need of a speech's rendered body; the HTML stays in a fragment file
+    so a build of 10,000 speeches never holds all their text in memory."""
+
+    fragment: str
+    chars: int
+    paragraphs: int
+    placeholders: int
+    excerpt: str
+    topic_excerpts: dict[str, str]
+
+
+def body_info(
+    fragment: str,
+    body: RenderedBody,
+    salutation: str | None,
+    topic_terms: dict[str, list[tuple[str, int]]],
+) -> BodyInfo:
+    return BodyInfo(
+        fragment=fragment,
+        chars=body.chars,
+        paragraphs=body.paragraphs,
+        placeholders=body.placeholders,
+        excerpt=excerpt(body.text, salutation),
+        topic_excerpts={
+            topic: _sentence_with(body.text, [t for t, _ in terms])
+            for topic, terms in topic_terms.items()
+        },
+    )
+
 
 @dataclass
 class Page:
@@ -73,6 +111,8 @@ def digest(data: Any) -> str:
 
 
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, SpeechSummary):
+        return value.key
     if hasattr(value, "__dataclass_fields__"):
         return asdict(value)
     return str(value)
@@ -106,7 +146,7 @@ class PageBuilder:
     """Builds all pages of the site from the archive and each speech's rendered body."""
 
     archive: Archive
-    bodies: dict[str, RenderedBody]
+    bodies: dict[str, BodyInfo]
     url: Callable[[str], str]
     strings: dict[str, str]
     per_page: int = 20
@@ -122,7 +162,7 @@ class PageBuilder:
 
     def _summary(self, entry: Entry) -> SpeechSummary:
         body = self.bodies[entry.slug]
-        chars = sum(1 for c in body.text if not c.isspace())
+        chars = body.chars
         return SpeechSummary(
             slug=entry.slug,
             title=entry.title,
@@ -137,7 +177,7 @@ class PageBuilder:
             topics=[self.topic_refs[t] for t in entry.topics if t in self.topic_refs],
             chars=chars,
             reading_minutes=max(1, math.ceil(chars / READING_CHARS_PER_MINUTE)),
-            excerpt=excerpt(body.text, entry.salutation),
+            excerpt=body.excerpt,
             placeholder_count=body.placeholders,
         )
 
@@ -182,7 +222,7 @@ class PageBuilder:
             "paragraphs": body.paragraphs,
             "part": entry.part,
             "outline": entry.outline,
-            "body_html": Markup(body.html),
+            "body_fragment": body.fragment,
             "citation": self._citation(summary, path),
             "source_path": entry.source_path,
         }
@@ -326,8 +366,7 @@ class PageBuilder:
         body = self.bodies[entry.slug]
         return {
             "summary": self.summaries[entry.slug],
-            "excerpt": _sentence_with(body.text, [t for t, _ in terms])
-            or self.summaries[entry.slug].excerpt,
+            "excerpt": body.topic_excerpts.get(topic.name) or self.summaries[entry.slug].excerpt,
             "terms": terms[:8],
         }
 

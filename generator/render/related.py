@@ -16,12 +16,30 @@ BLOCK = 1024
 FloatArray = npt.NDArray[np.float32]
 
 
+def raw_vector(text: str) -> FloatArray:
+    """One speech's hashed bigram vector before weighting (computed where the text is)."""
+    return _hashed_bigrams(text)
+
+
+def weighted(raw: list[bytes]) -> FloatArray:
+    """Stack raw vectors, weight by bucket idf and scale to unit length."""
+    matrix = np.zeros((len(raw), DIMENSIONS), dtype=np.float32)
+    for row, data in enumerate(raw):
+        matrix[row] = np.frombuffer(data, dtype=np.float32)
+    return _weight(matrix)
+
+
 def text_vectors(texts: list[str]) -> FloatArray:
     matrix = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
     for row, text in enumerate(texts):
         matrix[row] = _hashed_bigrams(text)
+    return _weight(matrix)
+
+
+def _weight(matrix: FloatArray) -> FloatArray:
+    count = matrix.shape[0]
     presence = (matrix != 0).sum(axis=0)
-    idf = np.log((1 + len(texts)) / (1 + presence)).astype(np.float32) + 1
+    idf = np.log((1 + count) / (1 + presence)).astype(np.float32) + 1
     matrix *= idf
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     norms[norms == 0] = 1

@@ -1,0 +1,179 @@
+"""Build speed and memory on generated archives, side by side with Pelican and MkDocs.
+
+For each N (default 1,000 and 10,000) it generates N speeches (benchmarks/archive_gen.py) and
+prints, for `speechsite build` run as a separate process like a user runs it:
+  cold build (no cache, no output; the search index included), no-change rebuild,
+  one-edit rebuild, and the peak memory of the whole process tree;
+and, on the same speeches, the cold build time of Pelican (default theme) and MkDocs, when they
+are installed (`make bench` installs them into the project's virtual environment).
+
+    python benchmarks/build_bench.py [--sizes 1000 10000] [--skip-others]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from archive_gen import base_speeches, generate  # noqa: E402
+
+from generator.speech import split_front_matter  # noqa: E402
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in bytes (from /proc)."""
+    total = 0
+    stack = [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            with open(f"/proc/{current}/statm") as handle:
+                total += int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            for task in Path(f"/proc/{current}/task").iterdir():
+                children = (task / "children").read_text().split()
+                stack.extend(int(c) for c in children)
+        except (FileNotFoundError, ProcessLookupError, ValueError):
+            continue
+    return total
+
+
+def run(command: list[str], cwd: Path) -> tuple[float, int]:
+    """Wall time and peak tree memory of a command; fails loudly if the command fails."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss(process.pid))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output, _ = process.communicate()
+    done.set()
+    sampler.join()
+    seconds = time.perf_counter() - start
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{output.decode(errors='replace')[-2000:]}")
+    return seconds, peak
+
+
+def speechsite(project: Path) -> list[str]:
+    return [sys.executable, "-m", "generator", "-C", str(project), "build", "--quiet"]
+
+
+def bench_speechsite(project: Path) -> dict[str, float]:
+    shutil.rmtree(project / "site", ignore_errors=True)
+    shutil.rmtree(project / ".speechsite-cache", ignore_errors=True)
+    cold, cold_peak = run(speechsite(project), project)
+    unchanged, _ = run(speechsite(project), project)
+    target = sorted((project / "content" / "speeches").glob("*.md"))[
+        len(os.listdir(project / "content" / "speeches")) // 2
+    ]
+    target.write_text(
+        target.read_text(encoding="utf-8").rstrip("\n") + "编辑新增的一句话。\n", encoding="utf-8"
+    )
+    edited, edit_peak = run(speechsite(project), project)
+    return {
+        "cold": cold,
+        "unchanged": unchanged,
+        "edited": edited,
+        "peak": max(cold_peak, edit_peak),
+    }
+
+
+def pelican_project(project: Path, out: Path) -> Path | None:
+    """The same speeches as Pelican articles (Markdown with Pelican's metadata header)."""
+    if shutil.which("pelican", path=str(Path(sys.executable).parent)) is None:
+        return None
+    root = out / "pelican"
+    content = root / "content"
+    content.mkdir(parents=True)
+    for path in sorted((project / "content" / "speeches").glob("*.md")):
+        front, body, _ = split_front_matter(path.read_text(encoding="utf-8"), path)
+        topics = front.get("topics") or []
+        header = [
+            f"Title: {front['title']}",
+            f"Date: {front.get('date') or '2020-01-01'}",
+            f"Slug: {front['slug']}",
+            f"Category: {topics[0] if topics else '其他'}",  # type: ignore[index]
+            f"Tags: {', '.join(topics)}",  # type: ignore[arg-type]
+        ]
+        (content / path.name).write_text("\n".join(header) + "\n\n" + body, encoding="utf-8")
+    (root / "pelicanconf.py").write_text(
+        "SITENAME = 'bench'\nPATH = 'content'\nTIMEZONE = 'Asia/Shanghai'\nDEFAULT_LANG = 'zh'\n"
+        "FEED_ALL_ATOM = None\nDEFAULT_PAGINATION = 20\n",
+        encoding="utf-8",
+    )
+    return root
+
+
+def mkdocs_project(project: Path, out: Path) -> Path | None:
+    if shutil.which("mkdocs", path=str(Path(sys.executable).parent)) is None:
+        return None
+    root = out / "mkdocs"
+    docs = root / "docs"
+    docs.mkdir(parents=True)
+    (docs / "index.md").write_text("# bench\n", encoding="utf-8")
+    for path in sorted((project / "content" / "speeches").glob("*.md")):
+        _, body, _ = split_front_matter(path.read_text(encoding="utf-8"), path)
+        (docs / path.name).write_text(body, encoding="utf-8")
+    (root / "mkdocs.yml").write_text("site_name: bench\n", encoding="utf-8")
+    return root
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--skip-others", action="store_true", help="do not run Pelican and MkDocs")
+    args = parser.parse_args()
+    bases = base_speeches()
+    bin_dir = Path(sys.executable).parent
+    print(f"base speeches: {len(bases)} (seeds + corpus); cores: {os.cpu_count()}")
+    for size in args.sizes:
+        with tempfile.TemporaryDirectory(prefix="speechsite-bench-") as tmp:
+            work = Path(tmp)
+            project = work / "project"
+            generate(project, size, bases)
+            ours = bench_speechsite(project)
+            print(
+                f"N={size:>6}  speechsite: cold {ours['cold']:.2f} s, no-change {ours['unchanged']:.2f} s, "
+                f"one-edit {ours['edited']:.2f} s, peak memory {ours['peak'] / 2**20:.0f} MiB"
+            )
+            if args.skip_others:
+                continue
+            pelican = pelican_project(project, work)
+            if pelican is not None:
+                seconds, peak = run(
+                    [str(bin_dir / "pelican"), "content", "-s", "pelicanconf.py", "-q"], pelican
+                )
+                print(
+                    f"N={size:>6}  pelican:    cold {seconds:.2f} s, peak memory {peak / 2**20:.0f} MiB "
+                    f"(speechsite {seconds / ours['cold']:.1f}x faster)"
+                )
+            else:
+                print(f"N={size:>6}  pelican:    not installed (make bench installs it)")
+            mkdocs = mkdocs_project(project, work)
+            if mkdocs is not None:
+                seconds, peak = run([str(bin_dir / "mkdocs"), "build", "-q"], mkdocs)
+                print(
+                    f"N={size:>6}  mkdocs:     cold {seconds:.2f} s, peak memory {peak / 2**20:.0f} MiB "
+                    f"(speechsite {seconds / ours['cold']:.1f}x faster)"
+                )
+            else:
+                print(f"N={size:>6}  mkdocs:     not installed (make bench installs it)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+"""Speech bodies → HTML: the fast path gives exactly markdown-it's output, and text stays text."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.render.markdown import (
+    render_body,
+    render_plain_subset,
+    render_with_markdown_it,
+)
+from generator.speech import escape_markdown
+
+ALPHABET = st.sampled_from(
+    list("讲话落实作风×XxX甲乙，。！？“”（）、：；")
+    + list(" \u3000\t")
+    + list("abc123.,;:!?()\"'*_`[]<>&#|~{}\\/-+=>")
+)
+TEXT = st.text(ALPHABET, min_size=1, max_size=40)
+
+
+def same(markdown: str) -> None:
+    fast = render_plain_subset(markdown, "链接")
+    if fast is not None:
+        assert fast == render_with_markdown_it(markdown, "链接")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), TEXT), min_size=1, max_size=6))
+def test_fast_path_equals_markdown_it_on_ingest_output(blocks: list[tuple[bool, str]]) -> None:
+    parts = []
+    for index, (heading, text) in enumerate(blocks):
+        escaped = escape_markdown(text)
+        parts.append(f"{{#s{index}}}\n## {escaped}" if heading else escaped)
+    markdown = "\n\n".join(parts) + "\n"
+    same(markdown)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(ALPHABET, max_size=80).map(lambda t: t.replace("|", "\n")))
+def test_fast_path_equals_markdown_it_on_arbitrary_markdown(markdown: str) -> None:
+    same(markdown)
+
+
+def test_ingest_output_takes_the_fast_path() -> None:
+    body = "{#s1}\n## 一、总体要求\n\n同志们：\n\n今年要做好三件事\\*，××同志负责。\n"
+    assert render_plain_subset(body, "链接") is not None
+
+
+def test_hand_written_markdown_falls_back_to_markdown_it() -> None:
+    body = "一段话。\n\n- 列表项\n- 另一项\n\n**强调**的话。\n"
+    assert render_plain_subset(body, "链接") is None
+    html = render_body(body).html
+    assert "<li>列表项</li>" in html and "<strong>强调</strong>" in html
+
+
+def test_paragraphs_are_numbered_and_headings_anchored() -> None:
+    body = render_body("{#s1}\n## 一、总体\n\n第一段。\n\n第二段。\n", "链接到本节")
+    assert '<h2 id="s1">一、总体<a class="heading-anchor" href="#s1"' in body.html
+    assert '<p id="p1" data-n="1">第一段。</p>' in body.html
+    assert '<p id="p2" data-n="2">第二段。</p>' in body.html
+    assert body.paragraphs == 2
+
+
+def test_placeholders_are_marked_but_multiplication_is_not() -> None:
+    body = render_body("×书记和XX同志，规模2×35万千瓦，xx小时。\n")
+    assert body.html.count('<mark class="placeholder"') == 3
+    assert "2×35" in body.html
+    assert body.placeholders == 3
+
+
+def test_markup_in_speech_text_stays_text() -> None:
+    for text in ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>", 'a & b "q"'):
+        body = render_body(escape_markdown(text) + "\n")
+        assert "<script" not in body.html and "<img" not in body.html
+        assert body.text == text
+
+
+def test_text_has_no_markdown_escapes() -> None:
+    assert render_body(escape_markdown("一*二_三[四]") + "\n").text == "一*二_三[四]"
