@@ -23,9 +23,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from archive_gen import base_speeches, generate  # noqa: E402
+from archive_gen import base_speeches, generate
 
-from generator.speech import split_front_matter  # noqa: E402
+from generator.speech import split_front_matter
 
 
 def tree_rss(pid: int) -> int:

@@ -111,7 +111,7 @@ _ESCAPE_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
 # Inline text with no live Markdown: every \ escapes ASCII punctuation, no * _ ` [ ] < > &,
 # no edge whitespace (markdown-it strips it), no line-start block syntax.
 _PLAIN_PARAGRAPH_RE = re.compile(
-    rf"(?![#>+=~|{{\-*_`<]|\d{{1,9}}[.)](?:\s|$)|\s)(?:[^\s*_`\[\]<>&\\]|\\[!-/:-@\[-`{{-~]|[ \u3000](?=\S))+"
+    r"(?![#>+=~|{\-*_`<]|\d{1,9}[.)](?:\s|$)|\s)(?:[^\s*_`\[\]<>&\\]|\\[!-/:-@\[-`{-~]|[ \u3000](?=\S))+"
 )
 _HEADING_RE = re.compile(
     r"(?:\{#(?P<id>[A-Za-z0-9_-]+)\}\n)?(?P<hashes>#{1,6}) "
