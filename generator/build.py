@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import pickle
 import shutil
+import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -40,7 +41,22 @@ from generator.render.theme import Theme
 
 MARKER = ".speechsite-build.json"
 CACHE_DIR = ".speechsite-cache"
-CACHE_VERSION = f"{__version__}-1"
+
+
+def _code_version() -> str:
+    """Cached data is only valid for the code that made it: a digest of the modules whose
+    output the cache holds, so a change to any of them (or an upgrade) starts afresh."""
+    from generator import archive, speech
+    from generator.render import markdown, pages
+
+    hasher = hashlib.sha256(__version__.encode())
+    for module in (archive, speech, markdown, pages, sys.modules[__name__]):
+        if module.__file__:
+            hasher.update(Path(module.__file__).read_bytes())
+    return hasher.hexdigest()[:16]
+
+
+CACHE_VERSION = _code_version()
 PARALLEL_MIN = 400  # below this many items a process pool costs more than it saves
 
 
@@ -100,7 +116,14 @@ def build_site(
     related = compute_related(archive, vectors, config.related)
     clock("related")
     builder = PageBuilder(
-        archive, bodies, urls.url, theme.strings, config.per_page, config.latest, related
+        archive,
+        bodies,
+        urls.url,
+        theme.strings,
+        config.per_page,
+        config.latest,
+        related,
+        urls.absolute,
     )
     pages = builder.pages()
     settings = settings_digest(config, urls, theme)
@@ -265,15 +288,16 @@ class BuildCache:
                     fragment.unlink(missing_ok=True)
 
 
-def _load_one(args: tuple[Path, str, Path]) -> tuple[Entry, BodyInfo, bytes] | UserError:
+def _load_one(args: tuple[Path, str, str, Path]) -> tuple[Entry, BodyInfo, bytes] | UserError:
     """Parse one speech, render its body to a fragment file, and keep only what indexes need."""
-    path, anchor_label, html_dir = args
+    path, anchor_label, placeholder_title, html_dir = args
     try:
         entry = load_entry(path)
     except UserError as err:
         return err
-    body = render_body(entry.body, anchor_label)
-    name = hashlib.sha256(f"{entry.digest}:{anchor_label}".encode()).hexdigest()[:32] + ".html"
+    body = render_body(entry.body, anchor_label, placeholder_title)
+    labels = f"{entry.digest}:{anchor_label}:{placeholder_title}"
+    name = hashlib.sha256(labels.encode()).hexdigest()[:32] + ".html"
     fragment = html_dir / name
     if not fragment.exists():
         # A cache file, not user data: renamed into place (never half-written) but not fsynced.
@@ -291,7 +315,9 @@ def load_speeches(
     config: Config, theme: Theme, cache: BuildCache, jobs: int
 ) -> tuple[list[Entry], dict[str, BodyInfo], dict[str, bytes]]:
     """Parse every speech file, reusing cached results for files whose stat matches."""
-    label = theme.strings.get("anchor_label", "链接到本节")
+    anchor = theme.strings.get("anchor_label", "链接到本节")
+    placeholder = theme.strings.get("placeholder_title", "匿名化占位符")
+    label = f"{anchor}\n{placeholder}"
     fresh: dict[str, CachedEntry] = {}
     todo: list[Path] = []
     for path in speech_files(config.speeches_dir):
@@ -306,7 +332,7 @@ def load_speeches(
         else:
             todo.append(path)
     cache.html_dir.mkdir(parents=True, exist_ok=True)
-    results = _map(_load_one, [(p, label, cache.html_dir) for p in todo], jobs)
+    results = _map(_load_one, [(p, anchor, placeholder, cache.html_dir) for p in todo], jobs)
     errors = [r for r in results if isinstance(r, UserError)]
     if errors:
         raise errors[0]

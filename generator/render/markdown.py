@@ -7,8 +7,9 @@ from a speech is always escaped. Numbering happens on the token stream, so hand-
 
 from __future__ import annotations
 
+import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +32,7 @@ class RenderedBody:
     text: str  # plain text of the body, paragraphs separated by newlines (for search, excerpts)
     paragraphs: int
     placeholders: int
+    lead: str = ""  # the first paragraph that is not a heading (for excerpts)
 
     @property
     def chars(self) -> int:
@@ -53,11 +55,17 @@ def _render_text(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
     escaped = RendererHTML.text(self, tokens, idx, options, env)
-    return PLACEHOLDER_RE.sub(_mark, escaped)
+    return PLACEHOLDER_RE.sub(env["mark"], escaped)
 
 
-def _mark(found: re.Match[str]) -> str:
-    return f'<mark class="placeholder" title="匿名化占位符">{found.group(0)}</mark>'
+_PLACEHOLDER_TITLE = "匿名化占位符"
+
+
+def _marker(title: str) -> Callable[[re.Match[str]], str]:
+    def mark(found: re.Match[str]) -> str:
+        return f'<mark class="placeholder" title="{title}">{found.group(0)}</mark>'
+
+    return mark
 
 
 def _render_heading_close(
@@ -76,20 +84,34 @@ _MD = _parser()
 _SAFE_ID_RE = re.compile(r"[^A-Za-z0-9_-]")
 
 
-def render_body(markdown: str, anchor_label: str = "链接到本节") -> RenderedBody:
+def render_body(
+    markdown: str, anchor_label: str = "链接到本节", placeholder_title: str = _PLACEHOLDER_TITLE
+) -> RenderedBody:
     """HTML of a speech body: the fast path when the Markdown is the plain subset ingest writes,
-    markdown-it-py otherwise. Both give the same bytes (tests/render/test_markdown.py)."""
-    fast = render_plain_subset(markdown, anchor_label)
-    return fast if fast is not None else render_with_markdown_it(markdown, anchor_label)
+    markdown-it-py otherwise. Both give the same bytes (tests/render/test_markdown.py).
+    The two labels are UI strings from the theme (attribute-safe text)."""
+    anchor_label, placeholder_title = html.escape(anchor_label), html.escape(placeholder_title)
+    fast = render_plain_subset(markdown, anchor_label, placeholder_title)
+    if fast is not None:
+        return fast
+    return render_with_markdown_it(markdown, anchor_label, placeholder_title)
 
 
-def render_with_markdown_it(markdown: str, anchor_label: str) -> RenderedBody:
-    env: dict[str, Any] = {"anchor_label": anchor_label}
+def render_with_markdown_it(
+    markdown: str, anchor_label: str, placeholder_title: str = _PLACEHOLDER_TITLE
+) -> RenderedBody:
+    env: dict[str, Any] = {"anchor_label": anchor_label, "mark": _marker(placeholder_title)}
     tokens = _MD.parse(markdown, env)
     paragraphs = _number(tokens)
-    html = _MD.renderer.render(tokens, _MD.options, env)
+    rendered = _MD.renderer.render(tokens, _MD.options, env)
     text = "\n".join(_inline_text(t) for t in tokens if t.type == "inline")
-    return RenderedBody(html, text, paragraphs, len(PLACEHOLDER_RE.findall(text)))
+    paragraphs_text = (
+        _inline_text(tokens[i + 1])
+        for i, t in enumerate(tokens)
+        if t.type == "paragraph_open" and t.level == 0
+    )
+    lead = next((p for p in paragraphs_text if not _ADDRESS_RE.fullmatch(p)), "")
+    return RenderedBody(rendered, text, paragraphs, len(PLACEHOLDER_RE.findall(text)), lead)
 
 
 def _inline_text(token: Token) -> str:
@@ -118,12 +140,18 @@ _HEADING_RE = re.compile(
     r"(?P<text>(?![\s#])(?:[^\s*_`\[\]<>&\\#]|\\[!-/:-@\[-`{-~]|[ \u3000](?=\S))+)"
 )
 _NEEDS_ESCAPE_RE = re.compile('[&<>"]')
+# An opening address on its own (同志们：, 各位代表！) is no excerpt of what a speech says.
+_ADDRESS_RE = re.compile(r".{1,16}[：:！!，,]")
 
 
-def render_plain_subset(markdown: str, anchor_label: str) -> RenderedBody | None:
+def render_plain_subset(
+    markdown: str, anchor_label: str, placeholder_title: str = _PLACEHOLDER_TITLE
+) -> RenderedBody | None:
     """Render the plain subset directly; None when the body uses any other Markdown."""
-    html: list[str] = []
+    mark = _marker(placeholder_title)
+    out: list[str] = []
     texts: list[str] = []
+    lead = ""
     paragraphs = headings = 0
     for block in _BLOCK_SPLIT_RE.split(markdown.strip("\n")):
         if not block:
@@ -135,23 +163,27 @@ def render_plain_subset(markdown: str, anchor_label: str) -> RenderedBody | None
             ident = heading.group("id") or f"h{headings}"
             level = len(heading.group("hashes"))
             anchor = f'<a class="heading-anchor" href="#{ident}" aria-label="{anchor_label}">#</a>'
-            html.append(f'<h{level} id="{ident}">{_inline_html(text)}{anchor}</h{level}>\n')
+            out.append(f'<h{level} id="{ident}">{_inline_html(text, mark)}{anchor}</h{level}>\n')
         elif "\n" not in block and _PLAIN_PARAGRAPH_RE.fullmatch(block):
             paragraphs += 1
             text = _unescape(block)
-            html.append(f'<p id="p{paragraphs}" data-n="{paragraphs}">{_inline_html(text)}</p>\n')
+            if not lead and not _ADDRESS_RE.fullmatch(text):
+                lead = text
+            out.append(
+                f'<p id="p{paragraphs}" data-n="{paragraphs}">{_inline_html(text, mark)}</p>\n'
+            )
         else:
             return None
         texts.append(text)
     text = "\n".join(texts)
-    return RenderedBody("".join(html), text, paragraphs, len(PLACEHOLDER_RE.findall(text)))
+    return RenderedBody("".join(out), text, paragraphs, len(PLACEHOLDER_RE.findall(text)), lead)
 
 
 def _unescape(text: str) -> str:
     return _ESCAPE_RE.sub(r"\1", text) if "\\" in text else text
 
 
-def _inline_html(text: str) -> str:
+def _inline_html(text: str, mark: Callable[[re.Match[str]], str]) -> str:
     if _NEEDS_ESCAPE_RE.search(text):
         text = (
             text.replace("&", "&amp;")
@@ -159,7 +191,7 @@ def _inline_html(text: str) -> str:
             .replace(">", "&gt;")
             .replace('"', "&quot;")
         )
-    return PLACEHOLDER_RE.sub(_mark, text)
+    return PLACEHOLDER_RE.sub(mark, text)
 
 
 def _number(tokens: list[Token]) -> int:

@@ -82,7 +82,7 @@ def body_info(
         chars=body.chars,
         paragraphs=body.paragraphs,
         placeholders=body.placeholders,
-        excerpt=excerpt(body.text, salutation),
+        excerpt=_clip(body.lead, EXCERPT_CHARS) or excerpt(body.text, salutation),
         topic_excerpts={
             topic: _sentence_with(body.text, [t for t, _ in terms])
             for topic, terms in topic_terms.items()
@@ -152,6 +152,7 @@ class PageBuilder:
     per_page: int = 20
     latest_count: int = 10
     related: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+    absolute: Callable[[str], str] = str
 
     def __post_init__(self) -> None:
         self.topic_refs = {
@@ -239,11 +240,14 @@ class PageBuilder:
         )
 
     def _citation(self, summary: SpeechSummary, path: str) -> str:
-        author = "".join(
-            p for p in (summary.speaker_role, summary.speaker) if p
-        ) or self.strings.get("unknown_speaker", "佚名")
+        """`作者：《题名》，场合，日期。URL` — the speaker's office once, the page's full URL."""
+        role, name = summary.speaker_role or "", summary.speaker or ""
+        author = (
+            name if not role or role == name else (name if name.startswith(role) else role + name)
+        )
+        author = author or self.strings.get("unknown_speaker", "佚名")
         where = "，".join(p for p in (summary.occasion, summary.date_display) if p)
-        canonical = self.url(path)
+        canonical = self.absolute(self.url(path))
         return f"{author}：《{summary.title}》" + (f"，{where}" if where else "") + f"。{canonical}"
 
     # --- index pages -------------------------------------------------------------------------
@@ -286,8 +290,9 @@ class PageBuilder:
             title=s.get("chart_topics", "各主题讲话数"),
             label=s.get("speeches_unit", "篇"),
         )
+        span = range(min(years), max(years) + 1) if years else range(0)
         chart_years = column_chart(
-            [(str(y), n) for y, n in sorted(years.items())],
+            [(str(y), years.get(y, 0)) for y in span],
             title=s.get("chart_years", "各年份讲话数"),
             label=s.get("speeches_unit", "篇"),
         )

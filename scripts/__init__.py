@@ -1,0 +1,1 @@
+"""Helper scripts for development and the site checks; see the Makefile."""

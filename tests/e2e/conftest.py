@@ -1,0 +1,48 @@
+"""Fixtures for the browser checks: the served sample sites, one chromium, one visit per page."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterator
+
+import pytest
+
+from scripts.chromium import CHROMIUM, launch
+from tests.e2e.browser import Visitor
+from tests.e2e.sites import (
+    AXE_JS,
+    ServedSite,
+    register_marker,
+    require,
+    served_sites,
+    stop_servers,
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    register_marker(config)
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, ServedSite]]:
+    """Both sample builds ("root", "sub-path"), served on 127.0.0.1."""
+    yield served_sites(tmp_path_factory)
+    stop_servers()
+
+
+@pytest.fixture(scope="session")
+def visitor(served: dict[str, ServedSite]) -> Iterator[Visitor]:
+    """One headless Debian chromium for the session; each page is visited once."""
+    require(importlib.util.find_spec("playwright"), "the Python package playwright is missing")
+    require(CHROMIUM.is_file(), f"{CHROMIUM} is missing (Debian package chromium)")
+    require(AXE_JS.is_file(), f"axe-core is missing ({AXE_JS})")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        visitor = Visitor(browser, served, AXE_JS.read_text(encoding="utf-8"))
+        try:
+            yield visitor
+        finally:
+            visitor.close()
+            browser.close()

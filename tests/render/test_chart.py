@@ -1,0 +1,119 @@
+"""Inline SVG charts: escaping, empty input, determinism, proportional bars, narrow screens."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+
+import pytest
+
+from generator.render.chart import bar_chart, column_chart
+
+SVG = "{http://www.w3.org/2000/svg}"
+Chart = Callable[..., str]
+TOPICS = [("作风整顿", 4), ("落实", 2), ("营商环境", 1)]
+YEARS = [("2019", 1), ("2020", 3), ("2021", 0), ("2022", 6)]
+
+
+def _bars(svg: str) -> list[dict[str, str]]:
+    root = ET.fromstring(svg)
+    return [r.attrib for r in root.iter(f"{SVG}rect") if r.get("class") == "chart-bar"]
+
+
+@pytest.mark.parametrize("chart", [bar_chart, column_chart])
+def test_text_is_escaped(chart: Chart) -> None:
+    evil = '<script>alert("x")</script>&'
+    svg = chart([(evil, 3)], title=f"t{evil}", label=f"l{evil}")
+    assert "<script>" not in svg
+    assert "&lt;script&gt;" in svg
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;" in svg
+    assert "&amp;lt;" not in svg  # escaped once, not twice
+    root = ET.fromstring(svg)  # still well-formed XML
+    assert root.find(f"{SVG}title") is not None
+    assert evil in ET.tostring(root, encoding="unicode").replace("&lt;", "<").replace(
+        "&gt;", ">"
+    ).replace("&amp;", "&").replace("&quot;", '"')
+
+
+@pytest.mark.parametrize("chart", [bar_chart, column_chart])
+def test_empty_input_gives_empty_string(chart: Chart) -> None:
+    assert chart([], title="t", label="l") == ""
+
+
+@pytest.mark.parametrize(("chart", "items"), [(bar_chart, TOPICS), (column_chart, YEARS)])
+def test_output_is_deterministic(chart: Chart, items: list[tuple[str, int]]) -> None:
+    first = chart(list(items), title="标题", label="说明")
+    assert first == chart(list(items), title="标题", label="说明")
+    # fixed number formatting: at most two decimals, no exponent
+    for number in re.findall(r'\s(?:x|y|x1|x2|y1|y2|height)="([^"]+)"', first):
+        assert re.fullmatch(r"-?\d+(?:\.\d{1,2})?", number), number
+
+
+def test_bar_widths_are_proportional() -> None:
+    bars = _bars(bar_chart(TOPICS, title="t", label="l"))
+    widths = [float(b["width"]) for b in bars]
+    assert len(widths) == 3
+    assert widths[0] > 0
+    for (_, count), width in zip(TOPICS, widths, strict=True):
+        assert width == pytest.approx(widths[0] * count / 4, abs=0.02)
+    assert len({b["x"] for b in bars}) == 1  # bars start on one baseline
+
+
+def test_column_heights_are_proportional_and_share_a_baseline() -> None:
+    bars = _bars(column_chart(YEARS, title="t", label="l"))
+    heights = [float(b["height"]) for b in bars]
+    for (_, count), h in zip(YEARS, heights, strict=True):
+        assert h == pytest.approx(heights[3] * count / 6, abs=0.02)
+    bottoms = {round(float(b["y"]) + float(b["height"]), 1) for b in bars}
+    assert len(bottoms) == 1
+
+
+def test_svg_is_accessible_and_scales() -> None:
+    svg = bar_chart(TOPICS, title="各主题讲话数", label="篇")
+    root = ET.fromstring(svg)
+    assert root.get("role") == "img"
+    assert root.get("aria-label") == "各主题讲话数: 作风整顿 4 篇, 落实 2 篇, 营商环境 1 篇"
+    assert root.get("width") == "100%"
+    assert root.get("height") is None
+    assert root.findtext(f"{SVG}title") == "各主题讲话数"
+    tips = [t.text for t in root.iter(f"{SVG}title")]
+    assert "作风整顿 4 篇" in tips
+    assert " id=" not in svg  # two charts on one page can never clash
+    assert 'fill="currentColor"' in svg
+
+
+def test_every_bar_and_label_stays_inside_the_viewbox() -> None:
+    items = [("一个非常非常长的主题名称用来测试截断效果", 120), ("短", 1)]
+    for chart in (bar_chart, column_chart):
+        svg = chart(items, title="t", label="l")
+        root = ET.fromstring(svg)
+        _, _, width, height = (float(v) for v in root.get("viewBox", "").split())
+        for rect in root.iter(f"{SVG}rect"):
+            assert 0 <= float(rect.get("x", 0)) <= width
+            assert float(rect.get("x", 0)) + float(rect.get("width", 0)) <= width
+            assert float(rect.get("y", 0)) + float(rect.get("height", 0)) <= height
+
+
+def test_long_labels_are_truncated_with_full_name_in_tooltip() -> None:
+    name = "一个非常非常长的主题名称用来测试截断效果"
+    root = ET.fromstring(bar_chart([(name, 3)], title="t", label="l"))
+    label = next(t for t in root.iter(f"{SVG}text") if t.get("class") == "chart-label")
+    assert (label.text or "").endswith("…")
+    assert len(label.text or "") < len(name)
+    assert any(name in (t.text or "") for t in root.iter(f"{SVG}title"))
+
+
+def test_many_years_thin_out_labels_but_keep_the_last() -> None:
+    items = [(str(year), year % 7) for year in range(1990, 2030)]
+    root = ET.fromstring(column_chart(items, title="t", label="l"))
+    labels = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "chart-label"]
+    assert "2029" in labels
+    assert 3 < len(labels) < len(items)
+    assert len(_bars(ET.tostring(root, encoding="unicode"))) == len(items)
+
+
+def test_all_zero_counts_draw_nothing_but_do_not_fail() -> None:
+    for chart in (bar_chart, column_chart):
+        bars = _bars(chart([("a", 0), ("b", 0)], title="t", label="l"))
+        assert all(float(b.get("width", 1)) == 0 or float(b.get("height", 1)) == 0 for b in bars)

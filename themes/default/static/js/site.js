@@ -1,0 +1,165 @@
+/* speechsite default theme: small enhancements, no dependencies. Loaded with `defer`.
+   Every part checks for its elements first, so any page may use this file.
+   1. Table of contents: open on wide screens, highlight the section being read.
+   2. "Cite this speech": copy the citation, announce the result.
+   3. The "/" key focuses the search box. */
+(function () {
+  "use strict";
+
+  var WIDE = "(min-width: 60em)"; /* same breakpoint as the TOC column in site.css */
+
+  /* --- 1. table of contents ------------------------------------------------------------------ */
+  function initToc() {
+    var toc = document.querySelector("[data-toc]");
+    if (!toc) return;
+    var details = toc.querySelector("details");
+    if (details && window.matchMedia) {
+      var wide = window.matchMedia(WIDE);
+      if (wide.matches) details.open = true;
+      var onChange = function (event) {
+        if (event.matches) details.open = true;
+      };
+      if (wide.addEventListener) wide.addEventListener("change", onChange);
+      else if (wide.addListener) wide.addListener(onChange);
+    }
+
+    var links = toc.querySelectorAll("a[data-toc-link]");
+    var entries = [];
+    for (var i = 0; i < links.length; i++) {
+      var target = document.getElementById(links[i].getAttribute("data-toc-link"));
+      if (target) entries.push({ link: links[i], heading: target });
+    }
+    if (!entries.length || !("IntersectionObserver" in window)) return;
+
+    var current = null;
+    function setCurrent(entry) {
+      if (entry === current) return;
+      if (current) current.link.removeAttribute("aria-current");
+      current = entry;
+      if (!entry) return;
+      entry.link.setAttribute("aria-current", "true");
+      keepVisible(entry.link);
+    }
+
+    /* Scroll the TOC itself (not the page) so the current link stays in view. */
+    function keepVisible(link) {
+      if (toc.scrollHeight <= toc.clientHeight) return;
+      var box = toc.getBoundingClientRect();
+      var rect = link.getBoundingClientRect();
+      if (rect.top < box.top || rect.bottom > box.bottom) {
+        toc.scrollTop += rect.top - box.top - toc.clientHeight / 3;
+      }
+    }
+
+    /* The current section is the last heading above a line 15% down the viewport. */
+    function update() {
+      var line = window.innerHeight * 0.15;
+      var found = null;
+      for (var j = 0; j < entries.length; j++) {
+        if (entries[j].heading.getBoundingClientRect().top <= line + 1) found = entries[j];
+        else break;
+      }
+      setCurrent(found);
+    }
+
+    var observer = new IntersectionObserver(update, { rootMargin: "0px 0px -85% 0px", threshold: [0, 1] });
+    for (var k = 0; k < entries.length; k++) observer.observe(entries[k].heading);
+    update();
+  }
+
+  /* --- 2. copy the citation ---------------------------------------------------------------- */
+  function initCopy() {
+    var buttons = document.querySelectorAll("[data-copy-target]");
+    for (var i = 0; i < buttons.length; i++) setUpCopy(buttons[i]);
+  }
+
+  function setUpCopy(button) {
+    var source = document.getElementById(button.getAttribute("data-copy-target"));
+    if (!source) return;
+    var status = button.parentNode.querySelector("[role=status]");
+    var timer = null;
+
+    function announce(message) {
+      if (!status) return;
+      /* clear first so the same message is announced again on a second click */
+      status.textContent = "";
+      window.setTimeout(function () {
+        status.textContent = message;
+      }, 50);
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () {
+        status.textContent = "";
+      }, 6000);
+    }
+
+    function selectSource() {
+      var selection = window.getSelection && window.getSelection();
+      if (!selection) return false;
+      var range = document.createRange();
+      range.selectNodeContents(source);
+      selection.removeAllRanges();
+      selection.addRange(range);
+      return true;
+    }
+
+    function fallback() {
+      var copied = false;
+      if (selectSource()) {
+        try {
+          copied = document.execCommand("copy");
+        } catch (err) {
+          copied = false;
+        }
+      }
+      announce(copied ? button.getAttribute("data-copied") : button.getAttribute("data-copy-failed"));
+    }
+
+    button.addEventListener("click", function () {
+      var text = source.textContent.replace(/\s+/g, " ").trim();
+      if (navigator.clipboard && navigator.clipboard.writeText && window.isSecureContext) {
+        navigator.clipboard.writeText(text).then(
+          function () {
+            announce(button.getAttribute("data-copied"));
+          },
+          fallback
+        );
+      } else {
+        fallback();
+      }
+    });
+    button.hidden = false;
+  }
+
+  /* --- 3. "/" focuses the search box ------------------------------------------------------- */
+  function isTyping(element) {
+    if (!element) return false;
+    var tag = element.tagName;
+    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || element.isContentEditable;
+  }
+
+  function initSlash() {
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (event.defaultPrevented || isTyping(event.target)) return;
+      var box = document.getElementById("search-input") || document.querySelector(".site-search input[type=search]");
+      if (!box) return;
+      event.preventDefault();
+      box.focus();
+      if (box.select) box.select();
+    });
+  }
+
+  function init() {
+    var parts = [initToc, initCopy, initSlash];
+    for (var i = 0; i < parts.length; i++) {
+      try {
+        parts[i]();
+      } catch (err) {
+        /* an enhancement that fails leaves the page as it was; never break the others */
+      }
+    }
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
