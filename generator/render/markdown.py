@@ -169,9 +169,9 @@ def render_plain_subset(
             text = _unescape(block)
             if not lead and not _ADDRESS_RE.fullmatch(text):
                 lead = text
-            out.append(
-                f'<p id="p{paragraphs}" data-n="{paragraphs}">{_inline_html(text, mark)}</p>\n'
-            )
+            css = ' class="salutation"' if paragraphs == 1 and _ADDRESS_RE.fullmatch(text) else ""
+            inner = _inline_html(text, mark)
+            out.append(f'<p id="p{paragraphs}" data-n="{paragraphs}"{css}>{inner}</p>\n')
         else:
             return None
         texts.append(text)
@@ -197,11 +197,13 @@ def _inline_html(text: str, mark: Callable[[re.Match[str]], str]) -> str:
 def _number(tokens: list[Token]) -> int:
     """Give top-level paragraphs ids p1, p2…; give headings without an id a safe one."""
     count = headings = 0
-    for token in tokens:
+    for index, token in enumerate(tokens):
         if token.type == "paragraph_open" and token.level == 0:
             count += 1
             token.attrSet("id", f"p{count}")
             token.attrSet("data-n", str(count))
+            if count == 1 and _ADDRESS_RE.fullmatch(_inline_text(tokens[index + 1])):
+                token.attrSet("class", "salutation")
         elif token.type == "heading_open":
             headings += 1
             ident = _SAFE_ID_RE.sub("-", str(token.attrGet("id") or f"h{headings}"))
