@@ -107,13 +107,17 @@ def build_site(
     guard_output(target, config.root.resolve())
     theme = Theme(config.root / "themes", config.theme, config.language)
     jobs = jobs or os.cpu_count() or 1
+    fingerprint = inputs_fingerprint(config, urls, theme, target)
+    if _up_to_date(config.root / CACHE_DIR, fingerprint, target, result):
+        result.seconds = time.perf_counter() - started
+        return result
     cache = BuildCache.load(config.root / CACHE_DIR)
     clock = _Clock(result)
 
     entries, bodies, vectors = load_speeches(config, theme, cache, jobs)
     archive = assemble(entries, config.topics)
     clock("load")
-    related = compute_related(archive, vectors, config.related)
+    related = cache.related_for(archive, vectors, config.related)
     clock("related")
     builder = PageBuilder(
         archive,
@@ -144,10 +148,44 @@ def build_site(
         shutil.rmtree(staging, ignore_errors=True)
     cache.pages = {page.output: page.key for page in pages}
     cache.save()
+    atomic_write_bytes(config.root / CACHE_DIR / FINGERPRINT, fingerprint.encode())
     clock("write")
     result.pages = len(pages)
     result.seconds = time.perf_counter() - started
     return result
+
+
+FINGERPRINT = "inputs.sha256"
+
+
+def inputs_fingerprint(config: Config, urls: Urls, theme: Theme, target: Path) -> str:
+    """Everything a build reads, by name, size and mtime: equal means nothing to do."""
+    hasher = hashlib.sha256(f"{CACHE_VERSION}|{urls.base_url}|{target}|{theme.digest}".encode())
+    if config.source is not None:
+        hasher.update(config.source.read_bytes())
+    hasher.update(repr(config.topics).encode())  # built-in topics live outside site.yaml
+    for entry in (
+        sorted(os.scandir(config.speeches_dir), key=lambda e: e.name)
+        if config.speeches_dir.is_dir()
+        else []
+    ):
+        if entry.name.endswith(".md") and not entry.name.startswith("."):
+            stat = entry.stat()
+            hasher.update(f"{entry.name}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+    return hasher.hexdigest()
+
+
+def _up_to_date(cache_dir: Path, fingerprint: str, target: Path, result: BuildResult) -> bool:
+    """True when the inputs are those of the last build and its output is all still there."""
+    recorded = cache_dir / FINGERPRINT
+    if not recorded.exists() or recorded.read_text(encoding="utf-8") != fingerprint:
+        return False
+    files = read_marker(target)
+    if not files or not all((target / name).is_file() for name in files):
+        return False
+    result.pages = sum(1 for name in files if name.endswith(".html"))
+    result.unchanged = len(files)
+    return True
 
 
 class _Clock:
@@ -254,9 +292,26 @@ class BuildCache:
     entries: dict[str, CachedEntry] = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)
 
+    related_key: str = ""
+    related: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+
     @property
     def html_dir(self) -> Path:
         return self.folder / "html"
+
+    def related_for(
+        self, archive: Archive, vectors: dict[str, bytes], limit: int
+    ) -> dict[str, list[tuple[str, float]]]:
+        """Related speeches, recomputed only when a speech's text, topics or slug changed."""
+        hasher = hashlib.sha256(str(limit).encode())
+        for entry in archive.entries:
+            hasher.update(f"{entry.slug}|{','.join(entry.topics)}|".encode())
+            hasher.update(vectors[entry.slug])
+        key = hasher.hexdigest()
+        if key != self.related_key:
+            self.related = compute_related(archive, vectors, limit)
+            self.related_key = key
+        return self.related
 
     @classmethod
     def load(cls, folder: Path) -> BuildCache:
@@ -269,13 +324,19 @@ class BuildCache:
                 if data.get("version") == CACHE_VERSION:
                     cache.entries = data["entries"]
                     cache.pages = data["pages"]
+                    cache.related_key, cache.related = data["related"]
             except Exception:  # a damaged or foreign cache is only a slower build
                 cache.entries, cache.pages = {}, {}
         return cache
 
     def save(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        data = {"version": CACHE_VERSION, "entries": self.entries, "pages": self.pages}
+        data = {
+            "version": CACHE_VERSION,
+            "entries": self.entries,
+            "pages": self.pages,
+            "related": (self.related_key, self.related),
+        }
         atomic_write_bytes(self.folder / "build.pickle", pickle.dumps(data, protocol=5))
         self._collect_garbage()
 

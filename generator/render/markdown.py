@@ -140,6 +140,7 @@ _HEADING_RE = re.compile(
     r"(?P<text>(?![\s#])(?:[^\s*_`\[\]<>&\\#]|\\[!-/:-@\[-`{-~]|[ \u3000](?=\S))+)"
 )
 _NEEDS_ESCAPE_RE = re.compile('[&<>"]')
+_MAY_HOLD_PLACEHOLDER_RE = re.compile("[×Xx]")
 # An opening address on its own (同志们：, 各位代表！) is no excerpt of what a speech says.
 _ADDRESS_RE = re.compile(r".{1,16}[：:！!，,]")
 
@@ -152,6 +153,7 @@ def render_plain_subset(
     out: list[str] = []
     texts: list[str] = []
     lead = ""
+    marks = 0
     paragraphs = headings = 0
     for block in _BLOCK_SPLIT_RE.split(markdown.strip("\n")):
         if not block:
@@ -163,27 +165,31 @@ def render_plain_subset(
             ident = heading.group("id") or f"h{headings}"
             level = len(heading.group("hashes"))
             anchor = f'<a class="heading-anchor" href="#{ident}" aria-label="{anchor_label}">#</a>'
-            out.append(f'<h{level} id="{ident}">{_inline_html(text, mark)}{anchor}</h{level}>\n')
+            inner, found = _inline_html(text, mark)
+            marks += found
+            out.append(f'<h{level} id="{ident}">{inner}{anchor}</h{level}>\n')
         elif "\n" not in block and _PLAIN_PARAGRAPH_RE.fullmatch(block):
             paragraphs += 1
             text = _unescape(block)
             if not lead and not _ADDRESS_RE.fullmatch(text):
                 lead = text
             css = ' class="salutation"' if paragraphs == 1 and _ADDRESS_RE.fullmatch(text) else ""
-            inner = _inline_html(text, mark)
+            inner, found = _inline_html(text, mark)
+            marks += found
             out.append(f'<p id="p{paragraphs}" data-n="{paragraphs}"{css}>{inner}</p>\n')
         else:
             return None
         texts.append(text)
     text = "\n".join(texts)
-    return RenderedBody("".join(out), text, paragraphs, len(PLACEHOLDER_RE.findall(text)), lead)
+    return RenderedBody("".join(out), text, paragraphs, marks, lead)
 
 
 def _unescape(text: str) -> str:
     return _ESCAPE_RE.sub(r"\1", text) if "\\" in text else text
 
 
-def _inline_html(text: str, mark: Callable[[re.Match[str]], str]) -> str:
+def _inline_html(text: str, mark: Callable[[re.Match[str]], str]) -> tuple[str, int]:
+    """Escaped HTML of one block's text and how many placeholders it marked."""
     if _NEEDS_ESCAPE_RE.search(text):
         text = (
             text.replace("&", "&amp;")
@@ -191,7 +197,9 @@ def _inline_html(text: str, mark: Callable[[re.Match[str]], str]) -> str:
             .replace(">", "&gt;")
             .replace('"', "&quot;")
         )
-    return PLACEHOLDER_RE.sub(mark, text)
+    if not _MAY_HOLD_PLACEHOLDER_RE.search(text):
+        return text, 0  # most paragraphs: skip the slower look-around pattern
+    return PLACEHOLDER_RE.subn(mark, text)
 
 
 def _number(tokens: list[Token]) -> int:
