@@ -248,6 +248,12 @@ def apply(
     result: BuildResult,
 ) -> None:
     """Move staged files into the output; delete files of the previous build that are gone."""
+    if not target.exists():
+        # A first build: the staging folder becomes the output in one rename.
+        result.written = sum(1 for name in files if (staging / name).exists())
+        _write_marker(staging, files)
+        staging.rename(target)
+        return
     target.mkdir(parents=True, exist_ok=True)
     for name in sorted(files):
         staged = staging / name
@@ -264,9 +270,13 @@ def apply(
             stale.unlink()
             result.removed += 1
             _prune_empty_dirs(stale.parent, target)
+    _write_marker(target, files)
+
+
+def _write_marker(folder: Path, files: dict[str, str]) -> None:
     marker = {"generator": f"speechsite {__version__}", "files": dict(sorted(files.items()))}
     atomic_write_bytes(
-        target / MARKER, (json.dumps(marker, ensure_ascii=False, indent=0) + "\n").encode()
+        folder / MARKER, (json.dumps(marker, ensure_ascii=False, indent=0) + "\n").encode()
     )
 
 

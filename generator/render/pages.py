@@ -348,7 +348,7 @@ class PageBuilder:
                 "pages": len(chunks),
                 "prev_url": self.url(paths[number - 2]) if number > 1 else None,
                 "next_url": self.url(paths[number]) if number < len(chunks) else None,
-                "pages_urls": [(n, self.url(p)) for n, p in enumerate(paths, start=1)],
+                "pages_urls": [(n, self.url(paths[n - 1])) for n in _window(number, len(chunks))],
             }
             title = topic.name if number == 1 else f"{topic.name}（{number}/{len(chunks)}）"
             pages.append(
@@ -464,6 +464,13 @@ class PageBuilder:
             [],
             in_sitemap=False,
         )
+
+
+def _window(page: int, pages: int, around: int = 2) -> list[int]:
+    """Page numbers to link: the first, the last and a few around the current one, so a topic
+    with 500 pages does not list 500 links on each of them."""
+    wanted = {1, pages, *range(page - around, page + around + 1)}
+    return sorted(n for n in wanted if 1 <= n <= pages)
 
 
 def _level_rank(level: str) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-DIMENSIONS = 512
+DIMENSIONS = 256
 BLOCK = 1024
 
 FloatArray = npt.NDArray[np.float32]
