@@ -24,6 +24,8 @@ from generator.render.markdown import RenderedBody
 
 READING_CHARS_PER_MINUTE = 400
 EXCERPT_CHARS = 120
+ARCHIVE_PREVIEW = 10  # speeches a group shows on its mode's overview page
+ARCHIVE_PER_PAGE = 50  # speeches on each page of a group of its own
 LEVEL_ORDER = ["国家", "省", "市", "县", "乡镇"]
 
 
@@ -376,6 +378,8 @@ class PageBuilder:
         }
 
     def archive_pages(self) -> list[Page]:
+        """Each mode's overview shows every group with its latest few speeches; a larger group
+        gets pages of its own, so no archive page grows with the size of the archive."""
         s = self.strings
         modes = [
             ("year", s.get("archive_by_year", "按年份"), "archive/"),
@@ -389,21 +393,70 @@ class PageBuilder:
                 {"mode": m, "title": t, "url": self.url(p), "active": m == mode}
                 for m, t, p in modes
             ]
+            heading = f"{s.get('archive', '归档')} · {title}"
+            overview = [{**g, "items": g["items"][:ARCHIVE_PREVIEW]} for g in groups]
+            context = {
+                "mode": mode,
+                "modes": mode_links,
+                "groups": overview,
+                "total": len(self.archive.entries),
+                "pagination": None,
+            }
             pages.append(
                 Page(
                     f"{path}index.html",
                     path,
                     "archive.html",
                     "archive",
-                    f"{s.get('archive', '归档')} · {title}",
+                    heading,
                     s.get("archive_description", ""),
-                    {
-                        "mode": mode,
-                        "modes": mode_links,
-                        "groups": groups,
-                        "total": len(self.archive.entries),
-                    },
-                    [mode, groups],
+                    context,
+                    [mode, overview],
+                )
+            )
+            for group in groups:
+                if group["count"] > ARCHIVE_PREVIEW:
+                    pages += self._group_pages(mode, heading, mode_links, group)
+        return pages
+
+    def _group_pages(
+        self, mode: str, heading: str, mode_links: list[dict[str, Any]], group: dict[str, Any]
+    ) -> list[Page]:
+        items = group["items"]
+        size = ARCHIVE_PER_PAGE
+        chunks = [items[i : i + size] for i in range(0, len(items), size)]
+        base = group["path"]
+        paths = [base if n == 1 else f"{base}page/{n}/" for n in range(1, len(chunks) + 1)]
+        pages = []
+        for number, chunk in enumerate(chunks, start=1):
+            pagination = {
+                "page": number,
+                "pages": len(chunks),
+                "prev_url": self.url(paths[number - 2]) if number > 1 else None,
+                "next_url": self.url(paths[number]) if number < len(chunks) else None,
+                "pages_urls": [(n, self.url(paths[n - 1])) for n in _window(number, len(chunks))],
+            }
+            shown = [{**group, "items": chunk}]
+            context = {
+                "mode": mode,
+                "modes": mode_links,
+                "groups": shown,
+                "total": group["count"],
+                "pagination": pagination,
+            }
+            title = f"{heading} · {group['label']}"
+            if number > 1:
+                title += f"（{number}/{len(chunks)}）"
+            pages.append(
+                Page(
+                    f"{paths[number - 1]}index.html",
+                    paths[number - 1],
+                    "archive.html",
+                    "archive",
+                    title,
+                    "",
+                    context,
+                    [mode, shown, pagination],
                 )
             )
         return pages
@@ -431,14 +484,25 @@ class PageBuilder:
                 return (0, _level_rank(label))
             return (0, label)
 
-        return [
-            {
-                "label": label or self.strings.get(unknown, "未知"),
-                "anchor": _anchor(label or "unknown"),
-                "items": items,
-            }
-            for label, items in sorted(buckets.items(), key=lambda kv: order(kv[0]))
-        ]
+        folder = {
+            "year": "archive/year/",
+            "level": "archive/level/",
+            "speaker": "archive/speaker/",
+        }[mode]
+        groups = []
+        for label, items in sorted(buckets.items(), key=lambda kv: order(kv[0])):
+            path = f"{folder}{_group_slug(label)}/"
+            groups.append(
+                {
+                    "label": label or self.strings.get(unknown, "未知"),
+                    "anchor": _anchor(label or "unknown"),
+                    "items": items,
+                    "count": len(items),
+                    "path": path,
+                    "url": self.url(path) if len(items) > ARCHIVE_PREVIEW else None,
+                }
+            )
+        return groups
 
     def search(self) -> Page:
         return Page(
@@ -464,6 +528,18 @@ class PageBuilder:
             [],
             in_sitemap=False,
         )
+
+
+def _group_slug(label: str) -> str:
+    """A URL name for an archive group: the year itself, else pinyin plus a short hash (two
+    speakers' names can share a pinyin)."""
+    if not label:
+        return "unknown"
+    if label.isdigit():
+        return label
+    from generator.ingest.slug import slugify
+
+    return f"{slugify(label, 40)}-{hashlib.sha256(label.encode('utf-8')).hexdigest()[:4]}"
 
 
 def _window(page: int, pages: int, around: int = 2) -> list[int]:

@@ -334,3 +334,24 @@ def test_custom_theme_overrides_one_template(site_project: Path) -> None:
     site = build(site_project).output
     assert 'id="custom"' in (site / "404.html").read_text(encoding="utf-8")
     assert (site / "index.html").is_file()  # everything else comes from default
+
+
+def test_large_archive_groups_get_their_own_pages(site_project: Path) -> None:
+    speeches = site_project / "content" / "speeches"
+    original = next(speeches.glob("xian-luo-shi*.md"))
+    text = original.read_text(encoding="utf-8")
+    for n in range(12):
+        copy = re.sub(r"^slug: .*$", f"slug: copy-{n}", text, count=1, flags=re.M)
+        copy = re.sub(r"^date: .*$", "date: '2021-05-01'", copy, count=1, flags=re.M)
+        (speeches / f"copy-{n}.md").write_text(copy, encoding="utf-8")
+    site = build(site_project).output
+    overview = (site / "archive" / "index.html").read_text(encoding="utf-8")
+    assert 'href="/archive/year/2021/"' in overview
+    year_page = site / "archive" / "year" / "2021" / "index.html"
+    listed = re.findall(r'href="/speeches/(copy-\d+)/"', year_page.read_text(encoding="utf-8"))
+    assert sorted(set(listed)) == sorted(f"copy-{n}" for n in range(12))
+    for page in site.rglob("*.html"):
+        for link in parse(page).links:
+            target = resolve(site, "/", link)
+            if target is not None:
+                assert target.is_file(), f"{page.relative_to(site)} links to missing {link}"
