@@ -45,8 +45,12 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-def run(command: list[str], cwd: Path) -> tuple[float, int]:
-    """Wall time and peak tree memory of a command; fails loudly if the command fails."""
+OTHER_TIMEOUT = 600.0  # seconds a comparison tool may take before it is reported as unfinished
+
+
+def run(command: list[str], cwd: Path, timeout: float | None = None) -> tuple[float, int]:
+    """Wall time and peak tree memory of a command; fails loudly if the command fails.
+    With `timeout`, a command still running then is stopped and reported as (inf, peak)."""
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     peak = 0
@@ -60,7 +64,14 @@ def run(command: list[str], cwd: Path) -> tuple[float, int]:
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    output, _ = process.communicate()
+    try:
+        output, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        done.set()
+        sampler.join()
+        return float("inf"), peak
     done.set()
     sampler.join()
     seconds = time.perf_counter() - start
@@ -133,6 +144,17 @@ def mkdocs_project(project: Path, out: Path) -> Path | None:
     return root
 
 
+def _versus(seconds: float, peak: int, ours: float) -> str:
+    if seconds == float("inf"):
+        return (
+            f"did not finish in {OTHER_TIMEOUT:.0f} s (stopped), peak memory {peak / 2**20:.0f} MiB"
+        )
+    return (
+        f"cold {seconds:.2f} s, peak memory {peak / 2**20:.0f} MiB "
+        f"(speechsite {seconds / ours:.1f}x faster)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
@@ -156,21 +178,17 @@ def main() -> None:
             pelican = pelican_project(project, work)
             if pelican is not None:
                 seconds, peak = run(
-                    [str(bin_dir / "pelican"), "content", "-s", "pelicanconf.py", "-q"], pelican
+                    [str(bin_dir / "pelican"), "content", "-s", "pelicanconf.py", "-q"],
+                    pelican,
+                    OTHER_TIMEOUT,
                 )
-                print(
-                    f"N={size:>6}  pelican:    cold {seconds:.2f} s, peak memory {peak / 2**20:.0f} MiB "
-                    f"(speechsite {seconds / ours['cold']:.1f}x faster)"
-                )
+                print(f"N={size:>6}  pelican:    {_versus(seconds, peak, ours['cold'])}")
             else:
                 print(f"N={size:>6}  pelican:    not installed (make bench installs it)")
             mkdocs = mkdocs_project(project, work)
             if mkdocs is not None:
-                seconds, peak = run([str(bin_dir / "mkdocs"), "build", "-q"], mkdocs)
-                print(
-                    f"N={size:>6}  mkdocs:     cold {seconds:.2f} s, peak memory {peak / 2**20:.0f} MiB "
-                    f"(speechsite {seconds / ours['cold']:.1f}x faster)"
-                )
+                seconds, peak = run([str(bin_dir / "mkdocs"), "build", "-q"], mkdocs, OTHER_TIMEOUT)
+                print(f"N={size:>6}  mkdocs:     {_versus(seconds, peak, ours['cold'])}")
             else:
                 print(f"N={size:>6}  mkdocs:     not installed (make bench installs it)")
 
