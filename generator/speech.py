@@ -32,7 +32,7 @@ from typing import Any
 
 from generator.errors import UserError
 from generator.ingest.outline import Block, Heading, OutlineItem
-from generator.yamlio import dump_yaml, load_yaml
+from generator.yamlio import dump_front_matter, load_yaml
 
 FRONT_MATTER_KEYS = (
     "title",
@@ -98,7 +98,7 @@ class Speech:
         }
 
     def to_markdown(self) -> str:
-        return f"---\n{dump_yaml(self.front_matter())}---\n\n{render_body(self.blocks)}"
+        return f"---\n{dump_front_matter(self.front_matter())}---\n\n{render_body(self.blocks)}"
 
 
 def render_body(blocks: list[Block]) -> str:

@@ -5,6 +5,7 @@ Pure with respect to output: nothing here prints. The CLI renders the `IngestRep
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -269,9 +270,10 @@ def choose_slug(speech: Speech, config: Config, manifest: Manifest, taken: set[s
     from generator.ingest.write import sha256_bytes
 
     suffixes.append(sha256_bytes(source.encode("utf-8"))[:6])
-    suffixes += [str(n) for n in range(2, 1000)]
-    candidates = [base] + [_suffixed(base, s, config.slug_max_length) for s in suffixes]
-    for slug in candidates:
+    if _free(base, sources, config, manifest, taken):
+        return base
+    for suffix in itertools.chain(suffixes, (str(n) for n in range(2, 1000))):
+        slug = _suffixed(base, suffix, config.slug_max_length)
         if _free(slug, sources, config, manifest, taken):
             return slug
     raise UserError("could not find a free slug", source)

@@ -26,18 +26,28 @@ _URL_TRAILING = ".,;:!?'*"
 _CANDIDATES_RE = re.compile(r"[,;:?!()\"']")
 
 
+_SIMPLE_RE = re.compile("[,;:?!]")
+_BRACKET_RE = re.compile("[()]")
+
+
 def to_fullwidth(text: str) -> str:
     """Convert half-width punctuation that sits in Chinese context to its full-width form."""
     if not _CANDIDATES_RE.search(text):
         return text  # the common case: a paragraph already in full-width punctuation
     chars = list(text)
     protected = _protected_positions(text)
-    _convert_brackets(chars, protected)
-    _convert_quotes(chars, protected, '"', "“", "”")
-    _convert_quotes(chars, protected, "'", "‘", "’")
-    for index, char in enumerate(chars):
-        if char in _SIMPLE and index not in protected and _in_chinese_context(chars, index):
-            chars[index] = _SIMPLE[char]
+    if "(" in text:
+        _convert_brackets(chars, protected, text)
+    if '"' in text:
+        _convert_quotes(chars, protected, '"', "“", "”", text)
+    if "'" in text:
+        _convert_quotes(chars, protected, "'", "‘", "’", text)
+    # Visit only the marks themselves: scanning every character of a long paragraph in Python
+    # was the slowest part of cleaning.
+    for found in _SIMPLE_RE.finditer(text):
+        index = found.start()
+        if index not in protected and _in_chinese_context(chars, index):
+            chars[index] = _SIMPLE[chars[index]]
     return "".join(chars)
 
 
@@ -73,9 +83,10 @@ def _in_chinese_context(chars: list[str], index: int) -> bool:
     return bool(before and is_cjk(before)) or bool(after and is_cjk(after))
 
 
-def _convert_brackets(chars: list[str], protected: set[int]) -> None:
+def _convert_brackets(chars: list[str], protected: set[int], text: str) -> None:
     stack: list[int] = []
-    for index, char in enumerate(chars):
+    for found in _BRACKET_RE.finditer(text):
+        index, char = found.start(), found.group(0)
         if index in protected:
             continue
         if char == "(":
@@ -95,9 +106,9 @@ def _pair_is_chinese(chars: list[str], start: int, end: int) -> bool:
 
 
 def _convert_quotes(
-    chars: list[str], protected: set[int], mark: str, left: str, right: str
+    chars: list[str], protected: set[int], mark: str, left: str, right: str, text: str
 ) -> None:
-    positions = [i for i, c in enumerate(chars) if c == mark and i not in protected]
+    positions = [m.start() for m in re.finditer(mark, text) if m.start() not in protected]
     if mark == "'":
         # An apostrophe between two Latin letters (don't, Xi'an) is not a quote.
         positions = [i for i in positions if not _is_apostrophe(chars, i)]
