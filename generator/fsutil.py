@@ -6,8 +6,12 @@ import os
 from pathlib import Path
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write `data` to a temporary file beside `path`, then rename it over `path`."""
+def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
+    """Write `data` to a temporary file beside `path`, then rename it over `path`.
+
+    `durable=False` skips the fsync of each file, for batches that flush once at the end
+    (`flush_to_disk`): the rename still makes every write all-or-nothing for readers and against
+    an interrupted run; only the moment the bytes reach the disk moves to the end of the batch."""
     path.parent.mkdir(parents=True, exist_ok=True)
     # One predictable name per process (O_EXCL guards against a clash); cheaper than mkstemp's
     # random names in a folder of thousands of files.
@@ -20,8 +24,9 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -31,3 +36,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 def atomic_write_text(path: Path, text: str) -> None:
     """Write UTF-8 text with LF line endings atomically."""
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def flush_to_disk() -> None:
+    """Flush every written file to disk once, after a batch of `durable=False` writes."""
+    os.sync()

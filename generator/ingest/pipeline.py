@@ -13,6 +13,7 @@ from pathlib import Path
 
 from generator.config import Config
 from generator.errors import UserError
+from generator.fsutil import flush_to_disk
 from generator.ingest.clean import Line, Removed, clean_lines
 from generator.ingest.decode import SourceText, read_source
 from generator.ingest.meta import Meta, read_meta
@@ -104,6 +105,9 @@ def ingest(
     finally:
         # Record what was written even when a later write fails: a file missing from the
         # manifest would look like a hand edit next time and be skipped, its slug taken.
+        # Speeches are written without a per-file fsync; one flush puts them all on disk
+        # before the manifest (which is fsynced) records them.
+        flush_to_disk()
         manifest.save()
     return report
 

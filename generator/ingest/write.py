@@ -123,7 +123,7 @@ def write_speech(speech: Speech, directory: Path, manifest: Manifest, force: boo
         outcome = Outcome.KEPT_EDIT if unchanged_source else Outcome.SKIPPED_EDIT
         return WriteResult(outcome, path)
     backup = _backup(path, existing) if edited and existing is not None else None
-    atomic_write_bytes(path, data)
+    atomic_write_bytes(path, data, durable=False)  # the pipeline flushes the batch once
     manifest.entries[speech.slug] = record
     if backup is not None:
         return WriteResult(Outcome.FORCED, path, backup, kept_topics)
