@@ -10,7 +10,7 @@ import hashlib
 import json
 import math
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from typing import Any
@@ -337,26 +337,16 @@ class PageBuilder:
         entries = [e for e in self.archive.entries if topic.name in e.topics]
         entries.sort(key=lambda e: (e.date or "", e.slug), reverse=True)
         info = next(t for t in self.topic_infos() if t["name"] == topic.name)
-        chunks = [
-            entries[i : i + self.per_page] for i in range(0, len(entries), self.per_page)
-        ] or [[]]
         base = f"topics/{topic.slug}/"
-        paths = [base if n == 1 else f"{base}page/{n}/" for n in range(1, len(chunks) + 1)]
         pages = []
-        for number, chunk in enumerate(chunks, start=1):
+        chunks = list(self._paginate(entries, self.per_page, base))
+        for number, (chunk, path, pagination) in enumerate(chunks, start=1):
             items = [self._topic_item(e, topic) for e in chunk]
-            pagination = {
-                "page": number,
-                "pages": len(chunks),
-                "prev_url": self.url(paths[number - 2]) if number > 1 else None,
-                "next_url": self.url(paths[number]) if number < len(chunks) else None,
-                "pages_urls": [(n, self.url(paths[n - 1])) for n in _window(number, len(chunks))],
-            }
             title = topic.name if number == 1 else f"{topic.name}（{number}/{len(chunks)}）"
             pages.append(
                 Page(
-                    f"{paths[number - 1]}index.html",
-                    paths[number - 1],
+                    f"{path}index.html",
+                    path,
                     "topic.html",
                     "topic",
                     title,
@@ -419,23 +409,33 @@ class PageBuilder:
                     pages += self._group_pages(mode, heading, mode_links, group)
         return pages
 
+    def _paginate(
+        self, items: list[Any], size: int, base: str
+    ) -> Iterator[tuple[list[Any], str, dict[str, Any]]]:
+        """(items, path, pagination) for each page of a list: `base`, then `base`page/2/…"""
+        chunks = [items[i : i + size] for i in range(0, len(items), size)] or [[]]
+        paths = [base if n == 1 else f"{base}page/{n}/" for n in range(1, len(chunks) + 1)]
+        for number, chunk in enumerate(chunks, start=1):
+            yield (
+                chunk,
+                paths[number - 1],
+                {
+                    "page": number,
+                    "pages": len(chunks),
+                    "prev_url": self.url(paths[number - 2]) if number > 1 else None,
+                    "next_url": self.url(paths[number]) if number < len(chunks) else None,
+                    "pages_urls": [
+                        (n, self.url(paths[n - 1])) for n in _window(number, len(chunks))
+                    ],
+                },
+            )
+
     def _group_pages(
         self, mode: str, heading: str, mode_links: list[dict[str, Any]], group: dict[str, Any]
     ) -> list[Page]:
-        items = group["items"]
-        size = ARCHIVE_PER_PAGE
-        chunks = [items[i : i + size] for i in range(0, len(items), size)]
-        base = group["path"]
-        paths = [base if n == 1 else f"{base}page/{n}/" for n in range(1, len(chunks) + 1)]
         pages = []
-        for number, chunk in enumerate(chunks, start=1):
-            pagination = {
-                "page": number,
-                "pages": len(chunks),
-                "prev_url": self.url(paths[number - 2]) if number > 1 else None,
-                "next_url": self.url(paths[number]) if number < len(chunks) else None,
-                "pages_urls": [(n, self.url(paths[n - 1])) for n in _window(number, len(chunks))],
-            }
+        chunks = list(self._paginate(group["items"], ARCHIVE_PER_PAGE, group["path"]))
+        for number, (chunk, path, pagination) in enumerate(chunks, start=1):
             shown = [{**group, "items": chunk}]
             context = {
                 "mode": mode,
@@ -449,8 +449,8 @@ class PageBuilder:
                 title += f"（{number}/{len(chunks)}）"
             pages.append(
                 Page(
-                    f"{paths[number - 1]}index.html",
-                    paths[number - 1],
+                    f"{path}index.html",
+                    path,
                     "archive.html",
                     "archive",
                     title,
