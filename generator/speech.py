@@ -122,11 +122,14 @@ def escape_markdown(text: str) -> str:
 
     `<` and `&` are escaped too: speech text never becomes HTML. Whitespace at the start or end,
     which Markdown would drop (or read as a code block), is written as character references."""
-    text = _INLINE_SPECIAL_RE.sub(r"\\\1", text)
+    if _INLINE_SPECIAL_RE.search(text):
+        text = _INLINE_SPECIAL_RE.sub(r"\\\1", text)
     found = _LINE_START_RE.match(text)
     if found:
         marker = found.group(1)
         text = marker[:-1] + "\\" + marker[-1] + text[len(marker) :]
+    if not text or not (text[0].isspace() or text[-1].isspace()):
+        return text  # the usual paragraph: no edge whitespace to protect
     return _EDGE_SPACE_RE.sub(lambda edge: "".join(f"&#{ord(c)};" for c in edge.group(0)), text)
 
 

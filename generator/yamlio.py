@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -127,6 +128,7 @@ def _scalar(value: Any) -> str:
     return _string(str(value))
 
 
+@functools.lru_cache(maxsize=8192)  # keys and labels repeat in every speech's front matter
 def _string(text: str) -> str:
     plain = (
         (_PLAIN_CJK_RE.fullmatch(text) or _PLAIN_ASCII_RE.fullmatch(text))

@@ -379,7 +379,10 @@ _SPACE_RUN_RE = re.compile(r"[ \u3000]+")
 
 def tidy_spaces(text: str) -> str:
     """Drop spaces next to Chinese text (layout, not content); keep one between Latin words."""
-    pieces = _SPACE_RUN_RE.split(text.strip(INDENT_CHARS))
+    text = text.strip(INDENT_CHARS)
+    if " " not in text and "\u3000" not in text:
+        return text  # most paragraphs of Chinese text have no inner spaces at all
+    pieces = _SPACE_RUN_RE.split(text)
     out = pieces[0]
     for piece in pieces[1:]:
         if not piece:

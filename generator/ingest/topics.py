@@ -7,6 +7,7 @@ mentions a topic often comparable with a long report that mentions it as often i
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -41,6 +42,11 @@ def score_topics(text: str, topics: tuple[Topic, ...]) -> list[TopicScore]:
 
 
 def _count_terms(text: str, terms: dict[str, float]) -> Counter[str]:
+    return Counter(_terms_pattern(tuple(terms)).findall(text))
+
+
+@functools.lru_cache(maxsize=64)
+def _terms_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
+    """One alternation, longest term first, so overlapping terms count once (leftmost-longest)."""
     ordered = sorted(terms, key=lambda term: (-len(term), term))
-    pattern = re.compile("|".join(re.escape(term) for term in ordered))
-    return Counter(found.group(0) for found in pattern.finditer(text))
+    return re.compile("|".join(re.escape(term) for term in ordered))
