@@ -72,9 +72,13 @@ def clean_lines(source: Iterable[SourceLine], rules: Boilerplate) -> Cleaned:
 
 def normalise_chars(text: str) -> str:
     """Remove invisible characters, fold odd spaces, strip ASCII and full-width indentation."""
-    text = INVISIBLE_RE.sub("", text)
-    text = ODD_SPACE_RE.sub(" ", text)
+    if _ODD_CHAR_RE.search(text):
+        text = ODD_SPACE_RE.sub(" ", INVISIBLE_RE.sub("", text))
     return text.strip(INDENT_CHARS + "\r\n")
+
+
+# Either kind of character the two substitutions above handle: one search spares most lines both.
+_ODD_CHAR_RE = re.compile(f"{INVISIBLE_RE.pattern}|{ODD_SPACE_RE.pattern}")
 
 
 def _only_invisible(text: str) -> bool:
