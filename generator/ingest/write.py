@@ -158,7 +158,3 @@ def _backup(path: Path, data: bytes) -> Path:
         target = backup_dir / f"{path.stem}.{stamp}-{counter}.md"
     atomic_write_bytes(target, data)
     return target
-
-
-def existing_slugs(directory: Path) -> set[str]:
-    return {p.stem for p in directory.glob("*.md")} if directory.exists() else set()

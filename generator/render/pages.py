@@ -17,7 +17,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from generator.archive import Archive, Entry, OutlineEntry
+from generator.archive import Archive, Entry
 from generator.config import Topic
 from generator.render.chart import bar_chart, column_chart
 from generator.render.markdown import RenderedBody
@@ -568,11 +568,3 @@ def _sentence_with(text: str, terms: list[str], limit: int = EXCERPT_CHARS) -> s
         end = min(end_candidates) + 1 if end_candidates else len(text)
         return _clip(text[start:end].strip(), limit)
     return ""
-
-
-def outline_ids(items: list[OutlineEntry]) -> list[str]:
-    out: list[str] = []
-    for item in items:
-        out.append(item.id)
-        out += outline_ids(item.children)
-    return out

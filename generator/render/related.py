@@ -29,13 +29,6 @@ def weighted(raw: list[bytes]) -> FloatArray:
     return _weight(matrix)
 
 
-def text_vectors(texts: list[str]) -> FloatArray:
-    matrix = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
-    for row, text in enumerate(texts):
-        matrix[row] = _hashed_bigrams(text)
-    return _weight(matrix)
-
-
 def _weight(matrix: FloatArray) -> FloatArray:
     count = matrix.shape[0]
     presence = (matrix != 0).sum(axis=0)

@@ -11,12 +11,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 import jinja2
-import yaml
 
 from generator.errors import UserError
+from generator.yamlio import load_yaml
 
 DEFAULT_THEME = "default"
 
@@ -118,11 +117,7 @@ def _language_fallbacks(language: str) -> list[str]:
 
 
 def _load_strings(path: Path) -> dict[str, str]:
-    try:
-        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise UserError(f"malformed YAML: {exc}", path, mark.line + 1 if mark else None) from None
+    data, _ = load_yaml(path.read_text(encoding="utf-8"), path, with_lines=False)
     if not isinstance(data, dict):
         raise UserError("UI strings must be a mapping of key: text", path, 1)
     return {str(k): str(v) for k, v in data.items()}
