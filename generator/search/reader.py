@@ -193,7 +193,8 @@ def choose_cover(costs: list[int]) -> list[int]:
         j = i - 2 if i >= 2 and best[i - 2] < best[i - 1] else i - 1
         best.append(costs[i] + best[j])
         came.append(j)
-    cover, k = [], len(costs) - 1
+    cover: list[int] = []
+    k = len(costs) - 1
     while k >= 0:
         cover.insert(0, k)
         k = came[k]
