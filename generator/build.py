@@ -144,8 +144,9 @@ def build_site(
             pages, theme, config, urls, previous, cache.pages, target, staging, jobs, progress
         )
         files.update(write_extras(pages, builder, config, urls, theme, previous, staging))
-        files.update(write_search(builder, bodies, config, previous, staging, target))
         clock("render")
+        files.update(write_search(builder, bodies, config, previous, staging, target, jobs))
+        clock("search")
         apply(staging, target, previous, files, result)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -671,6 +672,7 @@ def write_search(
     previous: dict[str, str],
     staging: Path,
     target: Path,
+    jobs: int = 1,
 ) -> dict[str, str]:
     """The search index: rebuilt when a speech's text or summary changed, else carried over."""
     docs = [
@@ -686,7 +688,7 @@ def write_search(
     try:
         files = {
             name: _store(name, data)
-            for name, data in search_site.search_files(docs, config.topics).items()
+            for name, data in search_site.search_files(docs, config.topics, jobs).items()
         }
     finally:
         _STATE.clear()

@@ -99,13 +99,15 @@ def stream(title: str, blocks: Sequence[Block]) -> tuple[str, list[int]]:
 
 def postings(title: str, blocks: Sequence[Block]) -> DocPostings:
     text, block_zones = stream(title, blocks)
-    codes = np.frombuffer(fold(text).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    codes = fold_codes(text)
     if len(codes) == 0:
         none = np.zeros(GROUPS + 1, dtype=np.int64)
         empty = np.zeros(0, dtype=np.uint64)
         return DocPostings(empty, np.zeros(0, np.uint32), np.zeros(0, np.uint32), none, none)
     lengths = np.array([len(t) + 1 for t in text.split("\0")], dtype=np.int64)
     zone = np.repeat(np.array(block_zones, dtype=np.uint32), lengths)[: len(codes)]
+    if len(codes) <= _POSITION_MASK:
+        return _postings_packed(codes, zone)
     real = codes != SEPARATOR
     first, second = codes[:-1], codes[1:]
     pair = real[:-1] & real[1:]
@@ -138,6 +140,63 @@ def postings(title: str, blocks: Sequence[Block]) -> DocPostings:
     return DocPostings(unique, tfz.astype(np.uint32), positions, key_bounds, position_bounds)
 
 
+_POSITION_BITS = 16
+_POSITION_MASK = (1 << _POSITION_BITS) - 1
+_KEY_MASK = np.uint64((1 << (2 * CHAR_BITS)) - 1)
+
+
+def _postings_packed(codes: npt.NDArray[np.uint64], zone: npt.NDArray[np.uint32]) -> DocPostings:
+    """The common case, a stream under 65,536 characters: group (6 bits), key (42) and position
+    (16) packed into one 64-bit word, so one plain sort orders everything the merge needs."""
+    real = codes != SEPARATOR
+    pair = real[:-1] & real[1:]
+    bigram_at = np.flatnonzero(pair).astype(np.uint64)
+    unigram_at = np.flatnonzero(real).astype(np.uint64)
+    keys = np.concatenate(
+        [
+            codes[unigram_at] << np.uint64(CHAR_BITS),
+            (codes[bigram_at] << np.uint64(CHAR_BITS)) | codes[bigram_at + np.uint64(1)],
+        ]
+    )
+    group = key_hash(keys) >> np.uint64(32 - GROUP_BITS)
+    where = np.concatenate([unigram_at, bigram_at])
+    packed = (group << np.uint64(58)) | (keys << np.uint64(_POSITION_BITS)) | where
+    packed.sort()
+    keys = (packed >> np.uint64(_POSITION_BITS)) & _KEY_MASK
+    where = (packed & np.uint64(_POSITION_MASK)).astype(np.uint32)
+    starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+    counts = np.diff(np.append(starts, len(keys))).astype(np.uint32)
+    zone_bits = np.bitwise_or.reduceat(zone[where], starts).astype(np.uint32)
+    unique = keys[starts]
+    is_bigram_key = (unique & CHAR_MASK) != 0
+    groups = (packed[starts] >> np.uint64(58)).astype(np.int64)
+    key_bounds = np.searchsorted(groups, np.arange(GROUPS + 1), side="left").astype(np.int64)
+    position_counts = np.where(is_bigram_key, counts, 0).astype(np.int64)
+    position_bounds = np.concatenate([[0], np.cumsum(position_counts)])[key_bounds]
+    positions = where[(keys & CHAR_MASK) != 0]
+    tfz = ((counts << 2) | zone_bits).astype(np.uint32)
+    return DocPostings(unique, tfz, positions, key_bounds, position_bounds)
+
+
+CHAR_MASK = np.uint64((1 << CHAR_BITS) - 1)
+_BMP_TABLE: npt.NDArray[np.uint32] | None = None
+
+
+def fold_codes(text: str) -> npt.NDArray[np.uint64]:
+    """`fold(text)` as code points, by table lookup for the BMP (the Python loop only for the
+    rare characters beyond it)."""
+    global _BMP_TABLE
+    if _BMP_TABLE is None:
+        _BMP_TABLE = np.array(
+            [ord(fold(chr(c))) if not 0xD800 <= c < 0xE000 else c for c in range(0x10000)],
+            dtype=np.uint32,
+        )
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    if len(codes) and int(codes.max()) > 0xFFFF:
+        return np.frombuffer(fold(text).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    return _BMP_TABLE[codes].astype(np.uint64)
+
+
 def _bigram_positions(
     keys: npt.NDArray[np.uint64], where: npt.NDArray[np.uint32]
 ) -> npt.NDArray[np.uint32]:
@@ -152,11 +211,11 @@ def fragment_body(title: str, blocks: Sequence[Block]) -> bytes:
     did without the whole table), then the blocks as a gzip-compressed JSON list of
     [anchor, text] (the browser inflates it with DecompressionStream)."""
     table = t2s_table()
-    used = sorted({c for c in title + "".join(t for _, _, t in blocks) if c in table})
+    used = sorted({c for c in set(title).union(*(t for _, _, t in blocks)) if c in table})
     folds = {"from": "".join(used), "to": "".join(table[c] for c in used)} if used else {}
     head = json.dumps(folds, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     payload = json.dumps([[a, t] for a, _, t in blocks], ensure_ascii=False, separators=(",", ":"))
-    body = gzip.compress(payload.encode("utf-8"), compresslevel=6, mtime=0)
+    body = gzip.compress(payload.encode("utf-8"), compresslevel=3, mtime=0)
     return encode_one(len(head)) + head + body
 
 

@@ -14,9 +14,11 @@ then for each part either its offset in the pack (varint) or its bytes inline.
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -25,9 +27,9 @@ from generator.search import varint
 from generator.search.extract import CHAR_BITS, GROUP_BITS, GROUPS, DocPostings, key_hash
 
 CHAR_MASK = np.uint64((1 << CHAR_BITS) - 1)
-INLINE_DOCS = 2048  # a document list longer than this many bytes goes to the pack
-INLINE_POSITIONS = 512
-PAIRS_PER_BUCKET = 12_000  # sizes buckets at roughly 10–30 KB
+INLINE_DOCS = 192  # a document list longer than this many bytes goes to the pack
+INLINE_POSITIONS = 96
+KEYS_PER_BUCKET = 40
 GROUPS_PER_PASS = 8  # one pass merges this many hash groups of every speech
 
 
@@ -55,13 +57,22 @@ class InMemory:
         return [d.group(first, last) for d in self.docs]
 
 
-def bucket_bits(pairs: int) -> int:
-    """log2 of the bucket count: at least one bucket per hash group, about PAIRS_PER_BUCKET
-    postings in each."""
+def bucket_bits(keys: int) -> int:
+    """log2 of the bucket count: at least one bucket per hash group, about KEYS_PER_BUCKET
+    keys in each (a bucket then holds a few kilobytes of headers and short lists)."""
     bits = GROUP_BITS
-    while (1 << bits) * PAIRS_PER_BUCKET < pairs and bits < 16:
+    while (1 << bits) * KEYS_PER_BUCKET < keys and bits < 16:
         bits += 1
     return bits
+
+
+def estimate_keys(source: PostingsSource) -> int:
+    """Distinct keys of the whole index, from those of hash group 0: keys spread evenly over
+    the groups, so group 0 holds 1/GROUPS of them."""
+    sample = source.groups(0, 1)
+    if not sample:
+        return 0
+    return GROUPS * len(np.unique(np.concatenate([d.keys for d in sample])))
 
 
 @dataclass
@@ -77,12 +88,41 @@ class IndexFiles:
         return 1 << self.bucket_bits
 
 
-def build(source: PostingsSource) -> IndexFiles:
-    index = IndexFiles(bucket_bits(source.total_keys()))
-    for first in range(0, GROUPS, GROUPS_PER_PASS):
-        last = first + GROUPS_PER_PASS
-        _merge(index, source.groups(first, last), first, last)
+PARALLEL_MIN = 2_000_000  # postings below which one process is faster than a pool
+
+
+def build(source: PostingsSource, jobs: int = 1) -> IndexFiles:
+    """Merge pass by pass; passes are independent, so on several cores they run in parallel
+    (forked workers inherit the source and send back their files)."""
+    bits = bucket_bits(estimate_keys(source))
+    ranges = [(first, first + GROUPS_PER_PASS) for first in range(0, GROUPS, GROUPS_PER_PASS)]
+    _SOURCE["source"], _SOURCE["bits"] = source, bits
+    try:
+        if jobs > 1 and source.total_keys() >= PARALLEL_MIN:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(min(jobs, len(ranges)), mp_context=context) as pool:
+                parts = list(pool.map(_pass, ranges))
+        else:
+            parts = [_pass(r) for r in ranges]
+    finally:
+        _SOURCE.clear()
+    index = IndexFiles(bits)
+    for part in parts:
+        index.files.update(part.files)
+        index.keys += part.keys
+        index.postings += part.postings
+        index.positions += part.positions
     return index
+
+
+_SOURCE: dict[str, Any] = {}
+
+
+def _pass(bounds: tuple[int, int]) -> IndexFiles:
+    first, last = bounds
+    part = IndexFiles(_SOURCE["bits"])
+    _merge(part, _SOURCE["source"].groups(first, last), first, last)
+    return part
 
 
 def _merge(index: IndexFiles, docs: list[DocPostings], first: int, last: int) -> None:

@@ -84,10 +84,12 @@ class CachedPostings:
         )
 
 
-def search_files(docs: Sequence[SearchDoc], topics: Sequence[Topic]) -> dict[str, bytes]:
+def search_files(
+    docs: Sequence[SearchDoc], topics: Sequence[Topic], jobs: int = 1
+) -> dict[str, bytes]:
     """Every file of the index, by path under the output folder. `docs` in slug order: a
     speech's number in the index is its place in that order."""
-    built = index.build(CachedPostings([d.postings for d in docs]))
+    built = index.build(CachedPostings([d.postings for d in docs]), jobs)
     facets, years, levels = _facets([d.summary for d in docs], topics)
     table = client_table()
     table_json = json.dumps(

@@ -575,7 +575,7 @@
 
   /* --- the search page ------------------------------------------------------------------ */
 
-  var PAGE_SIZE = 10;
+  var PAGE_SIZE = 5;
 
   function startPage(doc) {
     var root = doc.getElementById("search");
