@@ -56,7 +56,7 @@ def expected(title: str, blocks: list[Block]) -> Table:
     for text, zone in zip(texts, zones, strict=True):
         folded = fold(text)
         for i, char in enumerate(folded):
-            grams = [(char, None)]
+            grams: list[tuple[str, int | None]] = [(char, None)]
             if i + 1 < len(folded):
                 grams.append((folded[i : i + 2], start + i))
             for gram, where in grams:

@@ -3,6 +3,7 @@ text, more matches above fewer, closer terms above farther ones, ties by documen
 
 from __future__ import annotations
 
+import itertools
 import math
 from pathlib import Path
 
@@ -80,7 +81,7 @@ def test_choose_cover_covers_every_character_at_least_cost() -> None:
     for costs in ([5], [5, 1], [1, 9, 1], [1, 9, 9, 1], [9, 1, 9, 1, 9], [3, 3, 3, 3, 3, 3]):
         cover = choose_cover(costs)
         assert cover[0] == 0 and cover[-1] == len(costs) - 1
-        assert all(0 < b - a <= 2 for a, b in zip(cover, cover[1:], strict=False))
+        assert all(0 < b - a <= 2 for a, b in itertools.pairwise(cover))
         best = min(
             sum(costs[i] for i in c) for c in _all_covers(len(costs)) if c[-1] == len(costs) - 1
         )
