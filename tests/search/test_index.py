@@ -156,3 +156,17 @@ def test_long_document_positions(tmp_path: Path) -> None:
     assert found(reader, "风营商环") == {0}
     assert found(reader, "营商环境") == {0, 1}
     assert found(reader, "作风 营商环境") == {0}
+
+
+def test_parallel_merge_writes_the_same_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "深化放管服改革推进最多跑一次改革优化营商环境落实一岗双责作风建设高质量发展"
+    docs = [postings(text[i:], [("p1", False, text[: i + 3] * 3)]) for i in range(20)]
+    serial = index.build(index.InMemory(docs), jobs=1)
+    monkeypatch.setattr(index, "PARALLEL_MIN", 0)
+    parallel = index.build(index.InMemory(docs), jobs=2)
+    assert parallel.files == serial.files
+    assert (parallel.keys, parallel.postings, parallel.positions) == (
+        serial.keys,
+        serial.postings,
+        serial.positions,
+    )
