@@ -24,7 +24,9 @@
 
   /* --- folding: the same per-character normalisation as generator/search/fold.py --------- */
 
-  var SPACE = /\s/;
+  /* Python's str.isspace(), which fold.py uses: JavaScript's \s differs (it has U+FEFF, lacks
+     U+001C-U+001F and U+0085). */
+  var SPACE = /^[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/;
 
   function codePoints(text) {
     return Array.from(text);
