@@ -92,7 +92,7 @@ def score(found: set[int], expected: set[int]) -> tuple[float, float]:
 
 class Meter:
     """Bytes Chromium received over the network (response headers and body as sent; answers
-    from the browser cache count nothing) for requests whose URL contains one of `prefixes`."""
+    from the browser cache count nothing) for requests whose URL path `counts`."""
 
     def __init__(self, page: Any, counts: Callable[[str], bool]) -> None:
         self.total = 0
@@ -103,10 +103,13 @@ class Meter:
     def _finished(self, request: Any) -> None:
         if not self.counts(urlsplit(request.url).path):
             return
-        response = request.response()
-        if response is None or response.from_service_worker:
+        try:
+            response = request.response()
+            if response is None:
+                return
+            sizes = request.sizes()
+        except Exception:  # the page closed while the request finished: not part of a query
             return
-        sizes = request.sizes()
         received = sizes["responseBodySize"] + sizes["responseHeadersSize"]
         if response.status == 304:
             received = sizes["responseHeadersSize"]
