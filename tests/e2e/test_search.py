@@ -16,7 +16,7 @@ import pytest
 
 from generator.search.reader import Reader
 from scripts.static_server import StaticServer
-from tests.e2e.browser import Visitor
+from tests.e2e.browser import AXE_RUN_JS, BLOCKING, NARROW, Visitor
 from tests.e2e.sites import ServedSite
 from tests.search.projects import Speech, build, new_project, write_speech
 
@@ -62,6 +62,10 @@ EXTRA = [
     ),
 ]
 
+EXTRA += [
+    Speech(f"k-{n:02d}", f"第{n}次数字政府会议", [BODY, "数字政府" * (n + 1)]) for n in range(12)
+]
+
 
 @dataclass
 class Watch:
@@ -85,6 +89,7 @@ class Watch:
 
 @dataclass
 class Browsing:
+    visitor: Visitor
     browser: Browser
     sample: ServedSite
     extra_url: str
@@ -108,7 +113,7 @@ def browsing(visitor: Visitor, tmp_path_factory: pytest.TempPathFactory) -> Iter
         write_speech(project, speech)
     site = build(project)
     with StaticServer(site) as server:
-        yield Browsing(visitor.browser, visitor.served["root"], server.url, site)
+        yield Browsing(visitor, visitor.browser, visitor.served["root"], server.url, site)
 
 
 @pytest.fixture
@@ -301,7 +306,8 @@ def test_no_results_message_and_suggestion(browse: Browsing) -> None:
         assert suggestion.get_attribute("href") == "?q=" + quote(suggested)
     suggestion.click()
     wait_done(page, "营商环境")
-    assert result_urls(page) == expected_urls(browse.sample.site.directory, "营商环境")[:10]
+    urls = result_urls(page)
+    assert urls and urls == expected_urls(browse.sample.site.directory, "营商环境")[: len(urls)]
     page.context.close()
 
 
@@ -327,4 +333,53 @@ def test_without_javascript_the_page_explains(browse: Browsing) -> None:
     assert note.is_visible()
     assert page.locator("#search-input").is_visible()
     assert note.locator("a").count() == 2
+    page.context.close()
+
+
+def test_results_are_accessible(browse: Browsing) -> None:
+    """Labels, the live region for the count, and axe-core on a page showing results."""
+    page = browse.page()
+    open_search(page, browse.extra_url)
+    type_query(page, "营商环境 作风")
+    assert result_urls(page) == ["/speeches/c-2021/"]
+    assert page.locator("label[for=search-input]").count() == 1
+    assert page.locator("#search-input").get_attribute("type") == "search"
+    count = page.locator("[data-search-count]")
+    assert count.get_attribute("aria-live") == "polite"
+    assert count.get_attribute("role") == "status"
+    assert "1" in count.inner_text()
+    page.add_script_tag(content=browse.visitor.axe_source)
+    blocking = [v for v in page.evaluate(AXE_RUN_JS) if v["impact"] in BLOCKING]
+    assert not blocking, blocking
+    page.set_viewport_size({"width": NARROW, "height": 844})
+    blocking = [v for v in page.evaluate(AXE_RUN_JS) if v["impact"] in BLOCKING]
+    assert not blocking, blocking
+    assert page.evaluate("document.documentElement.scrollWidth") <= NARROW
+    page.context.close()
+
+
+def test_more_results(browse: Browsing) -> None:
+    """A page of results at a time; "more" adds the next page and moves focus to its first."""
+    page = browse.page()
+    open_search(page, browse.extra_url)
+    type_query(page, "数字政府")
+    assert "12" in page.locator("[data-search-count]").inner_text()
+    ranked = [f"/speeches/k-{n:02d}/" for n in range(11, -1, -1)]  # most matches first
+    assert ranked == expected_urls(browse.extra_dir, "数字政府")
+    shown = result_urls(page)
+    size = len(shown)
+    assert 0 < size < 12 and shown == ranked[:size]
+    more = page.locator("#search-more")
+    while len(shown) < 12:
+        assert more.is_visible()
+        more.click()
+        page.wait_for_function(
+            "n => document.querySelectorAll('[data-search-result]').length === n",
+            arg=min(12, len(shown) + size),
+        )
+        focused = page.evaluate("document.activeElement.getAttribute('href')")
+        assert focused == ranked[len(shown)]
+        shown = result_urls(page)
+    assert shown == ranked
+    assert more.is_hidden()
     page.context.close()
