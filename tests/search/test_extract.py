@@ -21,6 +21,7 @@ from generator.search.extract import (
     split_fragment_body,
     stream,
 )
+from generator.search.fold import fold
 
 Table = dict[str, tuple[int, int, list[int]]]  # key text → (count, zone, positions)
 
@@ -49,25 +50,21 @@ def expected(title: str, blocks: list[Block]) -> Table:
     """The same table by a plain scan of the stream."""
     texts = [title] + [t for _, _, t in blocks]
     zones = [ZONE_TITLE] + [ZONE_HEADING if h else 0 for _, h, _ in blocks]
-    from generator.search.fold import fold
-
-    out: dict[str, tuple[int, int, list[int]]] = {}
+    counts: dict[str, int] = {}
+    zone_bits: dict[str, int] = {}
+    positions: dict[str, list[int]] = {}
     start = 0
     for text, zone in zip(texts, zones, strict=True):
         folded = fold(text)
         for i, char in enumerate(folded):
-            grams: list[tuple[str, int | None]] = [(char, None)]
-            if i + 1 < len(folded):
-                grams.append((folded[i : i + 2], start + i))
-            for gram, where in grams:
-                count, z, positions = out.get(gram, (0, 0, []))
-                out[gram] = (
-                    count + 1,
-                    z | zone,
-                    [*positions, where] if where is not None else positions,
-                )
+            grams = [char] if i + 1 == len(folded) else [char, folded[i : i + 2]]
+            for gram in grams:
+                counts[gram] = counts.get(gram, 0) + 1
+                zone_bits[gram] = zone_bits.get(gram, 0) | zone
+                if len(gram) == 2:
+                    positions.setdefault(gram, []).append(start + i)
         start += len(text) + 1
-    return out
+    return {g: (counts[g], zone_bits[g], positions.get(g, [])) for g in counts}
 
 
 def test_postings_of_a_small_speech() -> None:
