@@ -148,6 +148,7 @@ def ours_in_browser(browser: Any, base: str, queries: list[str]) -> dict[str, An
             "q => document.getElementById('search').getAttribute('data-state') === 'done' && new URLSearchParams(location.search).get('q') === q",
             arg=other,
         )
+        page.wait_for_load_state("networkidle")
         warm[other] = meter.total - before
         page.goto(base + "search/")
         page.wait_for_function(
