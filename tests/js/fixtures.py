@@ -45,6 +45,8 @@ DOCS: list[tuple[str, list[Block]]] = [
         [("p1", False, '<script>window.__xss=1</script> 与 <img src=x onerror="x()">')],
     ),
 ]
+# long: positions of three varint bytes
+DOCS.append(("长篇讲话", [("p1", False, "一" * 300 + "营商环境" + "二" * 20000 + "放管服")]))
 DOCS += [
     (f"第{n}次会议", [("p1", False, "营商环境" + "放管服" * (n % 3) + "作风" * n)])
     for n in range(20)
@@ -63,7 +65,7 @@ FOLD_CASES = [
     "ｶﾀｶﾅ",
     "É́",
 ]
-KEYS = ["营", "营商", "商环", "放管", "a", "ai", "5g", "𠮷", "x", "作风"]
+KEYS = ["二放", "一营", "营", "营商", "商环", "放管", "a", "ai", "5g", "𠮷", "x", "作风"]
 QUERIES = [
     "营商环境",
     "營商環境",
@@ -80,6 +82,9 @@ QUERIES = [
     "onerror",
     "不存在",
     "营商环境营商环境",
+    "一营商",
+    "二放管服",
+    "一 放管服",
 ]
 
 

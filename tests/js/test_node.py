@@ -15,7 +15,7 @@ from generator.search.fold import client_table, fold
 from generator.search.reader import Reader
 from tests.e2e.sites import in_ci
 from tests.js import fixtures
-from tests.search.projects import built_sample
+from tests.search.projects import REPORTS, built_corpus, built_sample
 
 HERE = Path(__file__).resolve().parent
 QUERIES = [
@@ -77,13 +77,11 @@ def test_node_test_runner_passes() -> None:
     assert "# fail 0" in run.stdout
 
 
-def test_search_js_agrees_with_the_python_reader(
-    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
-) -> None:
-    _, site = built_sample(tmp_path_factory.mktemp("js-sample"))
-    folder = site / "search"
+def cross_check(folder: Path, queries: list[str], tmp_path: Path) -> int:
+    """Run `queries` through search.js (node) and the Python reader over `folder`; assert the
+    same terms, documents, order and scores. The number of queries with results."""
     queries_path = tmp_path / "queries.json"
-    queries_path.write_text(json.dumps(QUERIES, ensure_ascii=False), encoding="utf-8")
+    queries_path.write_text(json.dumps(queries, ensure_ascii=False), encoding="utf-8")
     run = subprocess.run(
         [node(), str(HERE / "cross_check.mjs"), str(folder), str(queries_path)],
         capture_output=True,
@@ -95,14 +93,31 @@ def test_search_js_agrees_with_the_python_reader(
     answers = json.loads(run.stdout)
     reader = Reader(folder)
     found_any = 0
-    for query, answer in zip(QUERIES, answers, strict=True):
+    for query, answer in zip(queries, answers, strict=True):
         terms, results = reader.search(query)
         assert answer["query"] == query
         assert answer["terms"] == terms, query
         assert answer["docs"] == [r.doc for r in results], query
         assert answer["scores"] == pytest.approx([r.score for r in results], rel=1e-12), query
         found_any += bool(results)
-    assert found_any >= 10
+    return found_any
+
+
+def test_search_js_agrees_with_the_python_reader(
+    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
+) -> None:
+    _, site = built_sample(tmp_path_factory.mktemp("js-sample"))
+    assert cross_check(site / "search", QUERIES, tmp_path) >= 10
+
+
+def test_search_js_agrees_with_the_python_reader_on_the_corpus(
+    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
+) -> None:
+    project = built_corpus(tmp_path_factory.mktemp("js-corpus"))
+    if project is None:
+        pytest.skip(f"the shared corpus is not here ({REPORTS})")
+    queries = [*QUERIES, "新质生产力", "一带一路", "人工智能 乡村振兴", "gdp", "主要预期目标", "%"]
+    assert cross_check(project / "site" / "search", queries, tmp_path) >= 15
 
 
 def test_search_js_folds_every_character_as_python_does(tmp_path: Path) -> None:

@@ -14,9 +14,12 @@ from pathlib import Path
 from generator.archive import load_entry
 from generator.build import build_site
 from generator.config import load_config
+from generator.ingest.pipeline import ingest
 from generator.render.markdown import render_body
 from generator.search.fold import fold
-from tests.conftest import ROOT
+from tests.conftest import CORPUS, ROOT
+
+REPORTS = CORPUS / "gov-reports-2026"  # the 23 provincial government work reports of 2026
 
 
 @dataclass(frozen=True)
@@ -107,3 +110,20 @@ def built_sample(workdir: Path) -> tuple[Path, Path]:
         build(project)
     project = _built["sample"]
     return project, project / "site"
+
+
+def built_corpus(workdir: Path) -> Path | None:
+    """A project of the sample's raw seeds and the provincial reports, ingested and built once
+    per session (None when the shared corpus is not there)."""
+    if not REPORTS.is_dir():
+        return None
+    if "corpus" not in _built:
+        project = new_project(workdir / "project")
+        raw = project / "content" / "raw"
+        shutil.copytree(ROOT / "content" / "raw", raw / "seeds")
+        shutil.copytree(REPORTS, raw / "reports", ignore=shutil.ignore_patterns("*.md"))
+        config = load_config(project)
+        ingest([config.raw_dir], config)
+        build(project)
+        _built["corpus"] = project
+    return _built["corpus"]

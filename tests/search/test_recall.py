@@ -5,18 +5,12 @@ plus the sample's raw seeds, ingested afresh."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from generator.config import load_config
-from generator.ingest.pipeline import ingest
 from generator.search.reader import Reader, parse_query
-from tests.conftest import CORPUS, ROOT
-from tests.search.projects import build, cleaned_texts, new_project, scan
-
-REPORTS = CORPUS / "gov-reports-2026"
+from tests.search.projects import REPORTS, built_corpus, cleaned_texts, scan
 
 QUERIES = [
     "放管服",
@@ -58,15 +52,9 @@ QUERIES = [
 
 @pytest.fixture(scope="module")
 def corpus_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not REPORTS.is_dir():
+    project = built_corpus(tmp_path_factory.mktemp("recall"))
+    if project is None:
         pytest.skip(f"the shared corpus is not here ({REPORTS})")
-    project = new_project(tmp_path_factory.mktemp("recall") / "project")
-    raw = project / "content" / "raw"
-    shutil.copytree(ROOT / "content" / "raw", raw / "seeds")
-    shutil.copytree(REPORTS, raw / "reports", ignore=shutil.ignore_patterns("*.md"))
-    config = load_config(project)
-    ingest([config.raw_dir], config)
-    build(project)
     return project
 
 
