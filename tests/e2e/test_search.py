@@ -383,3 +383,19 @@ def test_more_results(browse: Browsing) -> None:
     assert shown == ranked
     assert more.is_hidden()
     page.context.close()
+
+
+def test_search_under_a_sub_path(browse: Browsing) -> None:
+    served = browse.visitor.served["sub-path"]
+    page = browse.page()
+    open_search(page, served.url)
+    type_query(page, "作风")
+    urls = result_urls(page)
+    assert urls and all(re.fullmatch(r"/archive/speeches/[a-z0-9-]+/", url) for url in urls)
+    link = page.locator("[data-search-result] .snippets a").first
+    href = link.get_attribute("href")
+    assert href and href.startswith(urls[0] + "#")
+    link.click()
+    page.wait_for_url(served.origin + href)
+    assert page.locator(f"#{href.split('#')[1]}").count() == 1
+    page.context.close()
