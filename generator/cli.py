@@ -245,7 +245,7 @@ def _deploy(args: argparse.Namespace, console: Console) -> int:
 
     def stage(text: str) -> None:
         if not args.quiet:
-            console.print(f"[dim]{escape(text)} …[/dim]", highlight=False)
+            console.print(f"[dim]{escape(text)} …[/dim]", highlight=False, soft_wrap=True)
 
     with build_progress(console, args.quiet) as progress:
         result = deploy(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,6 +33,11 @@ ERROR_LINES = 6  # lines of git's own message kept in an error
 def resolve_repo(repo: str, root: Path) -> str:
     """A URL as it is; an existing folder (relative to the project) as an absolute path;
     otherwise the name of one of the project's remotes (e.g. `origin`)."""
+    if shutil.which("git") is None:
+        raise UserError(
+            "git is not installed, and the target is a git repository",
+            hint="install it (apt-get install git), or publish to a folder with `deploy dir`",
+        )
     if _URL_RE.match(repo):
         return repo
     path = Path(repo).expanduser()
@@ -167,7 +173,7 @@ def _changes(scratch: Path, site: Path, target: GitTarget, old: str | None) -> C
         if path.is_file():
             changes.bytes += path.stat().st_size
         elif name == "CNAME" and target.cname:
-            changes.bytes += len(target.cname.encode()) + 1
+            changes.bytes += len(target.cname.encode())
     changes.added.sort()
     changes.changed.sort()
     changes.removed.sort()
@@ -181,7 +187,7 @@ def _push(scratch: Path, repo: str, branch: str) -> None:
     if pushed.returncode == 0:
         return
     error = _tail(pushed.stderr)
-    if "non-fast-forward" in error or "fetch first" in error:
+    if "non-fast-forward" in pushed.stderr or "fetch first" in pushed.stderr:
         hint = f"someone published to {branch} meanwhile; run speechsite deploy again"
     else:
         hint = (
@@ -200,5 +206,9 @@ def _run(scratch: Path, *args: str) -> str:
 
 
 def _tail(stderr: str) -> str:
-    lines = [line.strip() for line in stderr.strip().splitlines() if line.strip()]
+    lines = [
+        line.strip()
+        for line in stderr.strip().splitlines()
+        if line.strip() and not line.startswith("hint:")  # git's advice is for its own commands
+    ]
     return " / ".join(lines[-ERROR_LINES:]) or "no message from git"
