@@ -99,8 +99,14 @@ def build_site(
     base_url: str | None = None,
     jobs: int | None = None,
     progress: Progress | None = None,
+    cache_dir: Path | None = None,
 ) -> BuildResult:
+    """Build the site into `output` (default: the configured one). `cache_dir` (default
+    .speechsite-cache/) holds what lets the next build of that output be incremental; a build
+    into another output with other settings, such as deploy's, passes its own so that the
+    user's next build of site/ stays incremental."""
     started = time.perf_counter()
+    cache_dir = cache_dir or config.root / CACHE_DIR
     target = (output or config.output).resolve()
     urls = Urls(base_url or config.base_url)
     result = BuildResult(target)
@@ -108,10 +114,10 @@ def build_site(
     theme = Theme(config.root / "themes", config.theme, config.language)
     jobs = jobs or os.cpu_count() or 1
     fingerprint = inputs_fingerprint(config, urls, theme, target)
-    if _up_to_date(config.root / CACHE_DIR, fingerprint, target, result):
+    if _up_to_date(cache_dir, fingerprint, target, result):
         result.seconds = time.perf_counter() - started
         return result
-    cache = BuildCache.load(config.root / CACHE_DIR)
+    cache = BuildCache.load(cache_dir)
     clock = _Clock(result)
 
     entries, bodies, vectors = load_speeches(config, theme, cache, jobs)
@@ -148,7 +154,7 @@ def build_site(
         shutil.rmtree(staging, ignore_errors=True)
     cache.pages = {page.output: page.key for page in pages}
     cache.save()
-    atomic_write_bytes(config.root / CACHE_DIR / FINGERPRINT, fingerprint.encode())
+    atomic_write_bytes(cache_dir / FINGERPRINT, fingerprint.encode())
     clock("write")
     result.pages = len(pages)
     result.seconds = time.perf_counter() - started

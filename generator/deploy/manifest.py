@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,14 +34,14 @@ class Changes:
         marks += [("-", n) for n in self.removed]
         return [f"{mark} {name}" for mark, name in sorted(marks, key=lambda m: (m[1], m[0]))]
 
-    def without(self, names: Iterable[str]) -> Changes:
-        """The same changes without bookkeeping files (the marker, .nojekyll)."""
-        hidden = set(names)
+    def without(self, sizes: dict[str, int]) -> Changes:
+        """The same changes without bookkeeping files (name → size), such as the marker."""
+        uploaded = sum(size for name, size in sizes.items() if name in self.added + self.changed)
         return Changes(
-            [n for n in self.added if n not in hidden],
-            [n for n in self.changed if n not in hidden],
-            [n for n in self.removed if n not in hidden],
-            self.bytes,
+            [n for n in self.added if n not in sizes],
+            [n for n in self.changed if n not in sizes],
+            [n for n in self.removed if n not in sizes],
+            self.bytes - uploaded,
         )
 
 

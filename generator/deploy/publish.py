@@ -1,8 +1,8 @@
 """`speechsite deploy`, in order: check the target and the project's git state, build the site
 afresh for the target's base_url into a temporary folder, check its links, publish.
 
-The build never goes to the user's `site/` (whose base_url may differ): a temporary folder is
-built from scratch, so what is published is always a complete build of the committed content,
+The build never goes to the user's `site/` (whose base_url may differ), nor uses its cache: a
+temporary folder is built from scratch, so what is published is always a complete build of the committed content,
 and the folder is removed on every path out — success, error or Ctrl-C. Any failure before the
 publishing step leaves the target untouched, and each target leaves the previous deployment
 intact when publishing itself fails (see the *_target modules).
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import __version__
-from generator.build import MARKER, BuildResult, Progress, build_site
+from generator.build import CACHE_DIR, MARKER, BuildResult, Progress, build_site
 from generator.config import Config
 from generator.deploy.dir_target import publish_dir
 from generator.deploy.git_target import publish_git, resolve_repo
@@ -30,6 +30,9 @@ from generator.errors import UserError
 
 SHOWN_BROKEN = 20  # broken links listed in the error
 FALLBACK_IDENTITY = ("speechsite", "speechsite@localhost")
+# Deploy builds keep their own cache (parsed speeches, body fragments) beside the one of
+# site/'s builds, so a deploy does not make the next `speechsite build` start over.
+DEPLOY_CACHE = "deploy"
 
 
 @dataclass
@@ -75,7 +78,12 @@ def deploy(
         stage(f"building the site for {base_url}")
         try:
             built = build_site(
-                config, output=output, base_url=base_url, jobs=jobs, progress=progress
+                config,
+                output=output,
+                base_url=base_url,
+                jobs=jobs,
+                progress=progress,
+                cache_dir=config.root / CACHE_DIR / DEPLOY_CACHE,
             )
         except UserError as err:
             raise UserError(
@@ -95,12 +103,13 @@ def deploy(
             result.changes = publish_git(output, target, repo, message, _identity(root), dry_run)
         else:
             files, _ = scan(output)
-            (output / DEPLOY_MARKER).write_bytes(marker_bytes(files))
+            marker = marker_bytes(files)
+            (output / DEPLOY_MARKER).write_bytes(marker)
             if target.remote:
                 changes = publish_rsync(output, target.dest, target.rsh, dry_run)
             else:
                 changes = publish_dir(output, local_dest(target, root), dry_run)
-            result.changes = changes.without([DEPLOY_MARKER])
+            result.changes = changes.without({DEPLOY_MARKER: len(marker)})
     result.seconds = time.perf_counter() - started
     return result
 
