@@ -47,10 +47,8 @@ def retitle(project: Path, title: str, message: str = "Retitle") -> str:
     return commit_all(project, message)
 
 
-@pytest.fixture
-def sample(tmp_path: Path) -> Path:
+def make_sample(project: Path) -> Path:
     """The sample project (speeches, themes, site.yaml), committed to a new git repository."""
-    project = tmp_path / "project"
     shutil.copytree(ROOT / "content" / "speeches", project / "content" / "speeches")
     shutil.copytree(ROOT / "themes", project / "themes")
     shutil.copy(ROOT / "site.yaml", project / "site.yaml")
@@ -58,6 +56,11 @@ def sample(tmp_path: Path) -> Path:
     git(project, "init", "-q", "-b", "main")
     commit_all(project, "Sample archive")
     return project
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    return make_sample(tmp_path / "project")
 
 
 @pytest.fixture(autouse=True)
