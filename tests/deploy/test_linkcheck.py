@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from generator.build import build_site
 from generator.config import load_config
-from generator.deploy.linkcheck import BrokenLink, check_site
+from generator.deploy.linkcheck import BrokenLink, PageLinks, check_site, scan_page
 from tests.conftest import ROOT
 
 BASE = "https://example.org/archive/"
@@ -126,3 +127,59 @@ def test_a_path_only_base_url(tmp_path: Path) -> None:
     add_page(tmp_path, "a/index.html", '<a href="../">home</a>')
     broken = check_site(tmp_path, "/sub/").broken
     assert [(b.page, b.link) for b in broken] == [("index.html", "/sub/b/")]
+
+
+# --- the fast page scanner against html.parser ------------------------------------------------
+
+
+class Reference(HTMLParser):
+    """What html.parser reports: the reference the fast scanner is held to."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found = PageLinks()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value is not None:
+                self.found.add(tag, name, value)
+
+    handle_startendtag = handle_starttag
+
+
+def reference(text: str) -> PageLinks:
+    parser = Reference()
+    parser.feed(text)
+    parser.close()
+    return parser.found
+
+
+def test_the_scanner_reads_every_sample_page_as_html_parser_does(built: Path) -> None:
+    pages = sorted(built.rglob("*.html"))
+    assert len(pages) >= 16
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert scan_page(text) == reference(text), page
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<a title="a > b" href="/x/">x</a>',
+        "<A HREF='/Upper/'>x</A><IMG SRC=/unquoted.png ALT=x>",
+        '<a href="/search/?q=1&amp;page=2">entity</a><a href="/a&#47;b/">numeric</a>',
+        '<!-- <a href="/commented/">no</a> --><a href="/after/">yes</a>',
+        '<script>var s = \'<a href="/in-script/">\';</script><script src="/app.js"></script>',
+        '<style>a[href="/in-style/"]{}</style><link rel="stylesheet" href="/s.css">',
+        '<img srcset="/a.png 1x, /b.png 2x" src="/a.png" alt=""/><input disabled id=box>',
+        '<a name="old-anchor"></a><p id="p1" data-href="/not-a-link/">text &lt;a href="/text/"&gt;</p>',
+        '<form action="/search/"><button formaction="/x/">go</button></form>',
+        '<template><li data-search-result><a href="#" id="in-template">t</a></li></template>',
+        '<video poster="/poster.jpg"><source src="/v.mp4" type="video/mp4"></video>',
+        '<a\nhref="/newline/"\nclass="x">multi-line tag</a>',
+    ],
+)
+def test_the_scanner_agrees_with_html_parser_on_awkward_markup(html: str) -> None:
+    found = scan_page(html)
+    assert found == reference(html)
+    assert found.links or found.ids
