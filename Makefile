@@ -59,6 +59,7 @@ screenshots: test-deps
 bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/ingest_throughput.py
 	$(BIN)/python benchmarks/build_bench.py
+	$(BIN)/python benchmarks/deploy_bench.py
 
 clean:
 	rm -rf $(VENV) site .cache .pytest_cache .mypy_cache .ruff_cache .hypothesis
