@@ -52,11 +52,11 @@ def refuse_foreign(dest: Path | str, has_marker: bool, changes: Changes) -> None
 
 
 def _apply(site: Path, dest: Path, changes: Changes) -> None:
-    dest.mkdir(parents=True, exist_ok=True)
-    _remove_stale_staging(dest)
     staging = dest / f"{STAGING_PREFIX}{os.getpid()}"
     updates = changes.added + changes.changed
     try:
+        dest.mkdir(parents=True, exist_ok=True)
+        _remove_stale_staging(dest)
         staging.mkdir()
         for name in updates:
             _copy(site / name, staging / name)

@@ -43,13 +43,13 @@ def git(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
 
 
 def git_env() -> dict[str, str]:
-    """The environment for git: never ask for a password on the terminal (a deploy in CI
-    would hang), and never let a caller's GIT_DIR redirect us to another repository."""
+    """The environment for git: never ask for an https password on the terminal (a deploy in
+    CI would hang; ssh keys and credential helpers still work), and never let a caller's
+    GIT_DIR redirect us to another repository."""
     import os
 
     env = {k: v for k, v in os.environ.items() if k not in ("GIT_DIR", "GIT_WORK_TREE")}
     env["GIT_TERMINAL_PROMPT"] = "0"
-    env.setdefault("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")
     return env
 
 

@@ -172,6 +172,27 @@ def test_a_failed_rename_leaves_whole_files_and_says_to_run_again(
     assert "讲话档案" in (dest / "index.html").read_text(encoding="utf-8")
 
 
+def test_a_destination_refusing_writes_is_an_error_and_nothing_changes(
+    sample: Path, dest: Path, run: Deploy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a read-only folder does to any user but root (who the next test cannot stop)."""
+    deploy_dir(run, sample, dest)
+    before = snapshot(dest)
+    retitle(sample, "讲话档案")
+    real_mkdir = Path.mkdir
+
+    def refuse(path: Path, *args: object, **kwargs: object) -> None:
+        if path.is_relative_to(dest):
+            raise PermissionError(13, "Permission denied", str(path))
+        real_mkdir(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "mkdir", refuse)
+    done = run(sample, "dir", str(dest), "--base-url", BASE)
+    assert done.code == 2
+    assert "Permission denied" in done.err and "nothing there was changed" in done.err
+    assert snapshot(dest) == before
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
 def test_a_read_only_destination_is_an_error_and_nothing_changes(
     sample: Path, dest: Path, run: Deploy
