@@ -222,13 +222,17 @@ def test_search_through_nginx(served: Nginx, page: tuple[Page, Recorder]) -> Non
     tab.goto(served.url, wait_until="load")
     with tab.expect_navigation(wait_until="load"):
         tab.locator(f'a[href="{SUB_PATH}search/"]').first.click()
-    index = [
-        p for p in (served.site / "search").rglob("*") if p.is_file() and p.name != "index.html"
+    site = served.site
+    search_files = [
+        p
+        for p in [*(site / "search").rglob("*"), *(site / "assets").rglob("*")]
+        if p.is_file() and "search" in p.relative_to(site).as_posix() and p.name != "index.html"
     ]
-    if not index:
-        # The client-side search (index files under search/ and its script) is written on main
-        # and not in this branch yet; the steps below are how it must work once it is merged.
-        pytest.xfail("the build has no search index yet (search/ holds only index.html)")
+    if not search_files:
+        # The client-side search (an index under search/, a search*.js asset) is being written
+        # on main and is not in this branch yet; the steps below are how it must work once it is
+        # merged. This marks only this test, and only while the build has no search files.
+        pytest.xfail("the build has no search index or script yet")
     box = tab.locator('input[type="search"]#search-input')
     box.fill(QUERY)
     box.press("Enter")
