@@ -171,7 +171,9 @@ def print_deploy_result(console: Console, result: DeployResult, verbose: bool) -
         for line in changes.listing():
             say(f"  {escape(line)}")
         say(
-            f"[yellow]dry run:[/yellow] publishing to {where} would make {counts}; nothing was changed"
+            f"[yellow]dry run:[/yellow] deploying to {where} would add {len(changes.added)} "
+            f"files, change {len(changes.changed)} and remove {len(changes.removed)} "
+            f"({changes.bytes:,} bytes to send); nothing was changed"
         )
     else:
         if verbose:
