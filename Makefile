@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-SITE_CHECKS := tests/build/test_site_checks.py tests/e2e
+SITE_CHECKS := tests/build/test_site_checks.py tests/e2e tests/deploy/test_nginx_e2e.py
 PYTEST := $(BIN)/python -m pytest
 BENCH_STAMP := $(VENV)/.installed-bench
 
@@ -48,7 +48,8 @@ unit: $(STAMP)
 
 test: lint typecheck test-deps unit
 
-# The site checks alone: Nu HTML checker, linkchecker, axe-core and 390 px overflow in chromium.
+# The site checks alone: Nu HTML checker, linkchecker, axe-core and 390 px overflow in chromium,
+# and the deployed sample served by nginx under /archive/.
 check-site: test-deps
 	$(PYTEST) $(SITE_CHECKS)
 
@@ -61,6 +62,7 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/build_bench.py
 	scripts/install-test-deps.sh
 	$(BIN)/python benchmarks/search_bench.py
+	$(BIN)/python benchmarks/deploy_bench.py
 
 clean:
 	rm -rf $(VENV) site .cache .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -101,8 +101,14 @@ def build_site(
     base_url: str | None = None,
     jobs: int | None = None,
     progress: Progress | None = None,
+    cache_dir: Path | None = None,
 ) -> BuildResult:
+    """Build the site into `output` (default: the configured one). `cache_dir` (default
+    .speechsite-cache/) holds what lets the next build of that output be incremental; a build
+    into another output with other settings, such as deploy's, passes its own so that the
+    user's next build of site/ stays incremental."""
     started = time.perf_counter()
+    cache_dir = cache_dir or config.root / CACHE_DIR
     target = (output or config.output).resolve()
     urls = Urls(base_url or config.base_url)
     result = BuildResult(target)
@@ -110,10 +116,10 @@ def build_site(
     theme = Theme(config.root / "themes", config.theme, config.language)
     jobs = jobs or os.cpu_count() or 1
     fingerprint = inputs_fingerprint(config, urls, theme, target)
-    if _up_to_date(config.root / CACHE_DIR, fingerprint, target, result):
+    if _up_to_date(cache_dir, fingerprint, target, result):
         result.seconds = time.perf_counter() - started
         return result
-    cache = BuildCache.load(config.root / CACHE_DIR)
+    cache = BuildCache.load(cache_dir)
     clock = _Clock(result)
 
     entries, bodies, vectors = load_speeches(config, theme, cache, jobs)
@@ -145,14 +151,16 @@ def build_site(
         )
         files.update(write_extras(pages, builder, config, urls, theme, previous, staging))
         clock("render")
-        files.update(write_search(builder, bodies, config, previous, staging, target, jobs))
+        files.update(
+            write_search(builder, bodies, config, previous, staging, target, cache.folder, jobs)
+        )
         clock("search")
         apply(staging, target, previous, files, result)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     cache.pages = {page.output: page.key for page in pages}
     cache.save()
-    atomic_write_bytes(config.root / CACHE_DIR / FINGERPRINT, fingerprint.encode())
+    atomic_write_bytes(cache_dir / FINGERPRINT, fingerprint.encode())
     clock("write")
     result.pages = len(pages)
     result.seconds = time.perf_counter() - started
@@ -672,6 +680,7 @@ def write_search(
     previous: dict[str, str],
     staging: Path,
     target: Path,
+    cache_dir: Path,
     jobs: int = 1,
 ) -> dict[str, str]:
     """The search index: rebuilt when a speech's text or summary changed, else carried over."""
@@ -679,9 +688,7 @@ def write_search(
         search_cache.doc(builder.summaries[slug], Path(bodies[slug].fragment))
         for slug in sorted(builder.summaries)
     ]
-    carried = search_cache.carry_over(
-        config.root / CACHE_DIR, docs, config.topics, previous, target
-    )
+    carried = search_cache.carry_over(cache_dir, docs, config.topics, previous, target)
     if carried is not None:
         return carried
     _STATE.update(previous=previous, staging=staging)
@@ -692,7 +699,7 @@ def write_search(
         }
     finally:
         _STATE.clear()
-    search_cache.remember(config.root / CACHE_DIR, docs, config.topics, files)
+    search_cache.remember(cache_dir, docs, config.topics, files)
     return files
 
 

@@ -19,6 +19,7 @@ speechsite turns a folder of raw Chinese speeches (讲话稿) into a clean, sear
   speechsite ingest                 clean content/raw/ into content/speeches/*.md
   speechsite ingest FILE_OR_DIR...  ingest particular files or folders
   speechsite build                  build the website into site/
+  speechsite deploy [TARGET]        build afresh, check and publish (git branch, folder, rsync)
 
 Settings live in site.yaml at the project root (see README.md)."""
 
@@ -66,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
         "-v", "--verbose", action="store_true", help="also list every line removed as boilerplate"
     )
     _add_build(commands)
+    _add_deploy(commands)
     return parser
 
 
@@ -97,6 +99,53 @@ def _add_build(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     build.add_argument("-q", "--quiet", action="store_true", help="print only errors")
 
 
+def _add_deploy(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    deploy = commands.add_parser(
+        "deploy",
+        help="build afresh, check the links and publish to a git branch, a folder or rsync",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=(
+            "Build the site from scratch for the target's base_url, check every internal link "
+            "and asset, and publish it. Refuses when the build fails, a link is broken, or the "
+            "speeches, themes or site.yaml have uncommitted changes (--allow-dirty).\n\n"
+            "  speechsite deploy                      the default target of site.yaml\n"
+            "  speechsite deploy NAME                 a target of site.yaml (deploy.targets)\n"
+            "  speechsite deploy git REPO             commit to the gh-pages branch of REPO, push\n"
+            "  speechsite deploy dir DEST             mirror into a folder, or host:path (rsync)"
+        ),
+    )
+    deploy.add_argument(
+        "where",
+        nargs="*",
+        metavar="TARGET",
+        help="a target name, or `git REPO`, or `dir DEST`",
+    )
+    deploy.add_argument(
+        "-n",
+        "--dry-run",
+        action="store_true",
+        help="list exactly what would be added, changed and removed; change nothing",
+    )
+    deploy.add_argument(
+        "--allow-dirty",
+        action="store_true",
+        help="publish even if content, themes or site.yaml have uncommitted changes",
+    )
+    deploy.add_argument("--base-url", metavar="URL", help="build for this URL instead")
+    deploy.add_argument("--branch", help="git: the branch to publish to (default gh-pages)")
+    deploy.add_argument("--cname", metavar="HOST", help="git: write a CNAME file (GitHub Pages)")
+    deploy.add_argument(
+        "--rsh", metavar="COMMAND", help="rsync: the remote shell, e.g. 'ssh -p 2222'"
+    )
+    deploy.add_argument(
+        "--jobs", "-j", type=int, metavar="N", help="build worker processes (default: all cores)"
+    )
+    deploy.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    deploy.add_argument(
+        "-v", "--verbose", action="store_true", help="list every file published or removed"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     console = Console(stderr=False, highlight=False)
@@ -106,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
             return _ingest(args, console)
         if args.command == "build":
             return _build(args, console)
+        if args.command == "deploy":
+            return _deploy(args, console)
     except UserError as err:
         errors.print(f"[red]error:[/red] {escape(str(err))}", soft_wrap=True)
         return 2
@@ -172,4 +223,40 @@ def _build(args: argparse.Namespace, console: Console) -> int:
         )
     if not args.quiet:
         print_build_result(console, result)
+    return 0
+
+
+def _deploy(args: argparse.Namespace, console: Console) -> int:
+    from generator.deploy.publish import deploy
+    from generator.deploy.targets import target_from_args
+    from generator.report import build_progress, print_deploy_result
+
+    config = load_config(args.root)
+    if args.jobs is not None and args.jobs < 1:
+        raise UserError("--jobs must be at least 1")
+    target = target_from_args(
+        config.deploy,
+        args.where,
+        branch=args.branch,
+        cname=args.cname,
+        rsh=args.rsh,
+        base_url=args.base_url,
+    )
+
+    def stage(text: str) -> None:
+        if not args.quiet:
+            console.print(f"[dim]{escape(text)} …[/dim]", highlight=False, soft_wrap=True)
+
+    with build_progress(console, args.quiet) as progress:
+        result = deploy(
+            config,
+            target,
+            dry_run=args.dry_run,
+            allow_dirty=args.allow_dirty,
+            jobs=args.jobs,
+            progress=progress,
+            on_stage=stage,
+        )
+    if not args.quiet:
+        print_deploy_result(console, result, args.verbose)
     return 0

@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from generator.deploy.targets import DeploySettings, parse_deploy
 from generator.errors import UserError
 from generator.yamlio import KeyPath, load_yaml
 
@@ -75,6 +76,7 @@ class Config:
     latest: int = 10
     related: int = 5
     source: Path | None = None
+    deploy: DeploySettings = field(default_factory=DeploySettings)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -105,6 +107,7 @@ _SCHEMA: _Schema = {
         "latest": (int, 10),
         "related": (int, 5),
     },
+    "deploy": (dict, {}),  # validated by generator/deploy/targets.py
 }
 _TOPIC_KEYS = {"slug", "description", "terms", "threshold", "min_count"}
 _BLOCK_KEYS = {"name", "start", "end"}
@@ -158,36 +161,36 @@ def _build(
         boilerplate=boilerplate,
         topics=topics,
         slug_max_length=ingest["slug_max_length"],
-        base_url=_base_url(checker, values["base_url"]),
+        base_url=checker.base_url(("base_url",), values["base_url"]),
         output=root / values["output"],
         theme=values["theme"],
         per_page=_positive(checker, ("build", "per_page"), values["build"]["per_page"]),
         latest=_positive(checker, ("build", "latest"), values["build"]["latest"]),
         related=_positive(checker, ("build", "related"), values["build"]["related"]),
         source=path,
+        deploy=parse_deploy(values["deploy"], checker),
     )
-
-
-def _base_url(checker: _Checker, value: str) -> str:
-    """`https://example.org/archive/` or a bare path like `/archive/`; always ends with '/'."""
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(value)
-    if parts.scheme not in ("", "http", "https") or (parts.scheme and not parts.netloc):
-        raise checker.fail(
-            ("base_url",),
-            f"expected an http(s) URL or a path, got {value!r}",
-            "e.g. https://example.org/archive/ or /archive/",
-        )
-    if not parts.path.startswith("/"):
-        value = value.rstrip("/") + "/" if parts.scheme else "/" + value
-    return value if value.endswith("/") else value + "/"
 
 
 def _positive(checker: _Checker, keys: KeyPath, value: int) -> int:
     if value < 1:
         raise checker.fail(keys, f"expected a whole number ≥ 1, got {value}")
     return value
+
+
+def normalise_base_url(value: str) -> str:
+    """`https://example.org/archive/` or a bare path like `/archive/`; always ends with '/'."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value)
+    if parts.scheme not in ("", "http", "https") or (parts.scheme and not parts.netloc):
+        raise UserError(
+            f"expected an http(s) URL or a path, got {value!r}",
+            hint="e.g. https://example.org/archive/ or /archive/",
+        )
+    if not parts.path.startswith("/"):
+        value = value.rstrip("/") + "/" if parts.scheme else "/" + value
+    return value if value.endswith("/") else value + "/"
 
 
 class _Checker:
@@ -228,6 +231,15 @@ class _Checker:
             else:
                 out[key] = value
         return out
+
+    def base_url(self, keys: KeyPath, value: str) -> str:
+        try:
+            return normalise_base_url(value)
+        except UserError as err:
+            raise self.fail(keys, err.message, err.hint) from None
+
+    def known_keys(self, keys: KeyPath, mapping: dict[Any, Any], valid: set[str]) -> None:
+        _check_keys(self, keys, mapping, valid)
 
     def regex(self, keys: KeyPath, pattern: Any) -> re.Pattern[str]:
         if not isinstance(pattern, str):
@@ -303,7 +315,7 @@ def _block_rule(check: _Checker, where: KeyPath, block: Any, default_name: str) 
     )
 
 
-def _check_keys(check: _Checker, where: KeyPath, mapping: dict[str, Any], valid: set[str]) -> None:
+def _check_keys(check: _Checker, where: KeyPath, mapping: dict[Any, Any], valid: set[str]) -> None:
     for key in mapping:
         if key not in valid:
             raise check.fail((*where, str(key)), "unknown setting", _suggest(str(key), valid))

