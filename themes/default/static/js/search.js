@@ -679,8 +679,15 @@
       }
       for (var candidate of candidates) {
         var found = await index.search(candidate);
+        var results = found.results;
+        if (Object.keys(filter).length) {
+          var facets = await index.facets();
+          results = results.filter(function (r) {
+            return passes(facets, index.manifest, r.doc, filter);
+          });
+        }
         if (seq !== state.seq) return;
-        if (found.results.length) {
+        if (results.length) {
           var p = doc.createElement("p");
           p.className = "search-suggestion";
           p.append(strings.suggest || "");
@@ -694,7 +701,7 @@
             input.value = candidate;
             run();
           });
-          p.append(a, format(strings.suggest_count || "", { count: found.results.length }));
+          p.append(a, format(strings.suggest_count || "", { count: results.length }));
           var li = doc.createElement("li");
           li.className = "search-empty";
           li.append(p);
