@@ -260,7 +260,11 @@ def rank(matches: list[dict[int, Hit]], doc_count: int) -> list[Result]:
         for m, hit in zip(matches, hits, strict=True):
             assert hit is not None
             score += math.log(1 + doc_count / len(m)) * (1 + math.log2(1 + hit.count))
-            score += (8 if hit.zone & 2 else 0) + (3 if hit.zone & 1 else 0)
+            # added one at a time, as search.js does, so both round the same way
+            if hit.zone & 2:
+                score += 8
+            if hit.zone & 1:
+                score += 3
             if hit.positions is not None:
                 spans.append(hit.positions)
         if len(matches) > 1 and len(spans) == len(matches):
