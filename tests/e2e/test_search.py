@@ -399,3 +399,24 @@ def test_search_under_a_sub_path(browse: Browsing) -> None:
     page.wait_for_url(served.origin + href)
     assert page.locator(f"#{href.split('#')[1]}").count() == 1
     page.context.close()
+
+
+def test_suggestion_respects_the_filters(browse: Browsing) -> None:
+    """A suggestion's count is what clicking it shows, under the filters in force."""
+    page = browse.page()
+    open_search(page, browse.extra_url, "?year=2019")
+    page.wait_for_function("document.querySelector('[data-search-filter=year]').value === '2019'")
+    for query in ("作风建设", "营商环境 作风建设", "持续优化甲"):
+        type_query(page, query)
+        assert result_urls(page) == []
+        suggestion = page.locator(".search-suggestion")
+        if not suggestion.count():
+            continue
+        count = int(re.findall(r"\d+", suggestion.inner_text())[-1])
+        suggestion.locator("a").click()
+        wait_done(page, page.locator("#search-input").input_value())
+        assert len(result_urls(page)) == count, query
+    # the last query's suggestion ("持续优化", in the 2019 speech) is offered and right
+    assert page.locator("#search-input").input_value() == "持续优化"
+    assert result_urls(page) == ["/speeches/a-2019/"]
+    page.context.close()

@@ -72,7 +72,7 @@ def found(reader: Reader, query: str) -> set[int]:
     return set(docs)
 
 
-ALPHABET = "营商环境放管服一次營 "
+ALPHABET = "营商环境放管服一次營𠮷 "
 TEXT = st.text(ALPHABET, min_size=1, max_size=40)
 DOC = st.tuples(TEXT, st.lists(st.tuples(st.booleans(), TEXT), max_size=4)).map(
     lambda d: (d[0], [(f"p{i}", h, t) for i, (h, t) in enumerate(d[1])])

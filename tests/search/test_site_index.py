@@ -104,3 +104,23 @@ def test_changed_details_change_fragment_and_facets_only(tmp_path: Path) -> None
     assert {k: v for k, v in buckets_before.items() if k.startswith("b/")} == {
         k: v for k, v in buckets_after.items() if k.startswith("b/")
     }
+
+
+def test_removing_a_speech(tmp_path: Path) -> None:
+    project = sample_project(tmp_path / "p")
+    site = build(project)
+    speeches = sorted((project / "content" / "speeches").glob("*.md"))
+    before = search_files(site)
+    speeches[0].unlink()
+    build(project)
+    after = search_files(site)
+    assert manifest(site)["docs"] == 4
+    assert "f/4.bin" not in after
+    assert [after[f"f/{n}.bin"][0] for n in range(4)] == [
+        before[f"f/{n}.bin"][0] for n in range(1, 5)
+    ]
+    reader = Reader(site / "search")
+    _, results = reader.search("作风")
+    assert results and all(r.doc < 4 for r in results)
+    urls = {str(reader.fragment(r.doc)["url"]) for r in results}
+    assert f"/speeches/{speeches[0].stem}/" not in urls
