@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from generator.serve.changes import logical_name
 from generator.serve.livereload import EVENTS_PATH, SCRIPT_PATH, EventHub, client_script, inject
 from generator.serve.paths import Target, normalise_base, resolve_request
 
@@ -31,6 +32,7 @@ TYPES = {
     ".woff2": "font/woff2",
 }
 FALLBACK_404 = b"<!doctype html><html><head><meta charset=utf-8><title>404</title></head><body><h1>404</h1><p>Not built (yet).</p></body></html>\n"
+IMMUTABLE = "public, max-age=31536000, immutable"
 HEARTBEAT = 15.0  # seconds between keep-alive comments on an idle event stream
 PORT_TRIES = 20
 
@@ -81,7 +83,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         )
         if kind.startswith("text/html"):
             data = inject(data, target.name, target.name)
-        self._send(200, kind, data, body)
+        # A fingerprinted asset never changes under its name (an edit gives a new name), so a
+        # reload need not fetch it again; everything else is checked on every visit.
+        cache = IMMUTABLE if logical_name(target.name) else "no-cache"
+        self._send(200, kind, data, body, cache)
 
     def _not_found(self, target: Target | None, body: bool) -> None:
         page = self.server.root / "404.html"
@@ -98,11 +103,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
-    def _send(self, status: int, kind: str, data: bytes, body: bool) -> None:
+    def _send(
+        self, status: int, kind: str, data: bytes, body: bool, cache: str = "no-cache"
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))
-        self.send_header("Cache-Control", "no-cache")
+        self.send_header("Cache-Control", cache)
         self.end_headers()
         if body:
             self.wfile.write(data)

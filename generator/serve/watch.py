@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -25,7 +26,7 @@ EDITOR_DEBRIS = ("~", ".swp", ".swx", ".tmp", ".part", ".crdownload")
 class Debouncer:
     """Collects paths from any thread; runs `action(batch)` on its own thread, one at a time."""
 
-    def __init__(self, action: Batch, quiet: float = 0.05, longest: float = 1.0) -> None:
+    def __init__(self, action: Batch, quiet: float = 0.03, longest: float = 1.0) -> None:
         self._action = action
         self._quiet = quiet
         self._longest = longest
@@ -73,7 +74,10 @@ class Debouncer:
 
     def _run(self) -> None:
         while (batch := self._next_batch()) is not None:
-            self._action(batch)
+            try:
+                self._action(batch)
+            except Exception:  # a bug in one rebuild must not end every later one
+                traceback.print_exc()
 
 
 class _Forward(FileSystemEventHandler):
@@ -84,6 +88,8 @@ class _Forward(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return  # reading a file changes nothing
+        if event.is_directory and event.event_type in ("modified", "created", "closed"):
+            return  # a folder's own timestamp; the files in it report themselves
         paths = [event.src_path, getattr(event, "dest_path", "") or ""]
         found = [Path(p if isinstance(p, str) else p.decode()) for p in paths if p]
         wanted = [p for p in found if self._accept(p)]
