@@ -63,6 +63,9 @@ class Rebuilder:
         self.hub = hub
         self.log = log
         self.jobs = jobs
+        # The output as site.yaml named it at start (None when --output chose it).
+        self.configured_output: Path | None = None
+        self._warned: list[str] = []
 
     def __call__(self, batch: set[Path]) -> None:
         self.run(batch)
@@ -74,6 +77,7 @@ class Rebuilder:
         before = read_marker(self.output)
         try:
             config = load_config(self.root)
+            self._check_fixed_settings(config)
             self._ingest(batch, config)
             result = build_site(
                 config,
@@ -99,6 +103,20 @@ class Rebuilder:
         if announce:
             self._report(update, seconds)
         return Outcome(update, None, result, seconds)
+
+    def _check_fixed_settings(self, config: Config) -> None:
+        """The server's folder and path are fixed while it runs: say so when site.yaml moves them."""
+        moved = []
+        if Urls(config.base_url).base_path != self.base_path:
+            moved.append("base_url")
+        if self.configured_output is not None and config.output.resolve() != self.configured_output:
+            moved.append("output")
+        if moved and moved != self._warned:
+            self.log(
+                f"[yellow]note:[/yellow] {' and '.join(moved)} changed in site.yaml; "
+                "restart serve to use the new value"
+            )
+        self._warned = moved
 
     def _ingest(self, batch: set[Path], config: Config) -> None:
         raw_dir = config.raw_dir.resolve()

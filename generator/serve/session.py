@@ -53,6 +53,8 @@ def serve(
 
     server = bind(lambda p: PreviewServer(target, urls.base_path, host, p, hub), port, busy)
     rebuilder = Rebuilder(root, target, config.base_url, hub, log, jobs)
+    if output is None:
+        rebuilder.configured_output = target
     debouncer = Debouncer(rebuilder)
     content = root / "content"
     folders = [content, config.raw_dir, config.speeches_dir, root / "themes"]

@@ -1,7 +1,7 @@
 """`speechsite serve` end to end in Debian chromium: edit files on disk and watch the open page
 follow without touching the browser — new text after a Markdown edit (scroll kept), the error
 overlay for broken front matter and its removal after the fix, a CSS change swapped in without a
-reload, and a tab showing an unaffected page left alone."""
+reload, a tab showing an unaffected page left alone, and a script change reloading the page."""
 
 from __future__ import annotations
 
@@ -121,6 +121,16 @@ def test_edits_on_disk_show_in_the_open_page(browser: Browser, project: Path) ->
             timeout=TIMEOUT,
         )
         assert other.evaluate("window.__stayed === true"), "the search page was reloaded"
+
+        # 5. A script edit cannot be swapped into a running page: the tab reloads.
+        script = project / "themes" / "default" / "static" / "js" / "site.js"
+        script.write_text(
+            script.read_text(encoding="utf-8")
+            + "\ndocument.documentElement.dataset.edited = '1';\n",
+            encoding="utf-8",
+        )
+        page.wait_for_function("document.documentElement.dataset.edited === '1'", timeout=TIMEOUT)
+        assert page.evaluate("window.__before === undefined"), "a script change must reload"
         context.close()
         code = serve.stop()
     assert code == 0, serve.output

@@ -124,3 +124,17 @@ def test_a_raw_file_that_cannot_be_ingested_is_reported(sample: Path) -> None:
     outcome = run.run({raw})
     assert outcome.error is not None and outcome.error.path == "content/raw/empty.txt"
     assert hub.failing
+
+
+def test_moving_base_url_while_serving_asks_for_a_restart(sample: Path) -> None:
+    hub, log = EventHub(), []
+    run = rebuilder(sample, hub, log)
+    run.run(set())
+    config = sample / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nbase_url: /archive/\n", "utf-8")
+    outcome = run.run({config})
+    assert outcome.error is None
+    assert any("base_url changed" in line and "restart" in line for line in log)
+    # The served site keeps the URLs the server answers on.
+    page = (sample / "site" / "speeches" / SLUG / "index.html").read_text(encoding="utf-8")
+    assert 'href="/assets/css/site.' in page
