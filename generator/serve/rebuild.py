@@ -101,13 +101,13 @@ class Rebuilder:
             self.hub.publish_update(update.pages, update.assets)
         seconds = time.perf_counter() - started
         if announce:
-            self._report(update, seconds)
+            self._report(update, seconds, result.seconds)
         return Outcome(update, None, result, seconds)
 
     def _check_fixed_settings(self, config: Config) -> None:
         """The server's folder and path are fixed while it runs: say so when site.yaml moves them."""
         moved = []
-        if Urls(config.base_url).base_path != self.base_path:
+        if config.base_url != self.base_url:
             moved.append("base_url")
         if self.configured_output is not None and config.output.resolve() != self.configured_output:
             moved.append("output")
@@ -140,7 +140,7 @@ class Rebuilder:
         self.log(f"[red]build failed:[/red] {escape(report.text)}")
         return Outcome(None, report, None, time.perf_counter() - started)
 
-    def _report(self, update: Update, seconds: float) -> None:
+    def _report(self, update: Update, seconds: float, build_seconds: float) -> None:
         if not update.written:
             self.log(f"rebuilt in {seconds:.2f}s: nothing changed")
             return
@@ -148,7 +148,8 @@ class Rebuilder:
         swapped = f", {len(update.assets)} assets renamed" if update.assets else ""
         self.log(
             escape(
-                f"rebuilt in {seconds:.2f}s: {len(update.written)} files changed, "
+                f"rebuilt in {seconds:.2f}s: {len(update.written)} files changed "
+                f"(build {build_seconds:.2f}s), "
                 f"{len(update.pages)} pages to reload{swapped}" + (f" ({shown})" if shown else "")
             )
         )

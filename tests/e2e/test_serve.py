@@ -5,19 +5,15 @@ reload, a tab showing an unaffected page left alone, and a script change reloadi
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
-from scripts.chromium import CHROMIUM, launch
 from scripts.serve_process import ServeProcess
 from tests.conftest import ROOT
-from tests.e2e.sites import require
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -37,27 +33,13 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    require(importlib.util.find_spec("playwright"), "the Python package playwright is missing")
-    require(CHROMIUM.is_file(), f"{CHROMIUM} is missing (Debian package chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-def test_edits_on_disk_show_in_the_open_page(browser: Browser, project: Path) -> None:
+def test_edits_on_disk_show_in_the_open_page(chromium: Browser, project: Path) -> None:
     from playwright.sync_api import expect
 
     speech = project / "content" / "speeches" / f"{SLUG}.md"
     original = speech.read_text(encoding="utf-8")
     with ServeProcess(project) as serve:
-        context = browser.new_context(viewport={"width": 1280, "height": 700})
+        context = chromium.new_context(viewport={"width": 1280, "height": 700})
         page = context.new_page()
         page.goto(serve.url + f"speeches/{SLUG}/")
         other = context.new_page()  # the search page does not list speeches: it must stay put
