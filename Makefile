@@ -18,9 +18,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
-# Pelican and MkDocs, only for the side-by-side build benchmark.
+# Pelican, MkDocs and Pagefind, only for the side-by-side benchmarks.
 $(BENCH_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check pelican markdown mkdocs
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check pelican markdown mkdocs 'pagefind[extended]'
 	touch $(BENCH_STAMP)
 
 # Ingest the bundled sample (content/raw/) into content/speeches/, then build it into site/.
@@ -59,6 +59,8 @@ screenshots: test-deps
 bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/ingest_throughput.py
 	$(BIN)/python benchmarks/build_bench.py
+	scripts/install-test-deps.sh
+	$(BIN)/python benchmarks/search_bench.py
 
 # serve: time from a file write to the updated page in chromium (the sample and 10,000 speeches).
 bench-serve: test-deps

@@ -38,6 +38,8 @@ from generator.render.feeds import atom_feed, robots, sitemap
 from generator.render.markdown import render_body
 from generator.render.pages import BodyInfo, Page, PageBuilder, SpeechSummary, body_info, digest
 from generator.render.theme import Theme
+from generator.search import cache as search_cache
+from generator.search import site as search_site
 
 MARKER = ".speechsite-build.json"
 CACHE_DIR = ".speechsite-cache"
@@ -143,6 +145,8 @@ def build_site(
         )
         files.update(write_extras(pages, builder, config, urls, theme, previous, staging))
         clock("render")
+        files.update(write_search(builder, bodies, config, previous, staging, target, jobs))
+        clock("search")
         apply(staging, target, previous, files, result)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -351,12 +355,13 @@ class BuildCache:
         self._collect_garbage()
 
     def _collect_garbage(self) -> None:
-        """Delete body fragments no speech uses any more."""
+        """Delete body fragments (and their search data) no speech uses any more."""
         used = {Path(value[4].fragment).name for value in self.entries.values()}
         if self.html_dir.is_dir():
             for fragment in self.html_dir.iterdir():
                 if fragment.name not in used:
                     fragment.unlink(missing_ok=True)
+        search_cache.collect_garbage(self.folder, {Path(name).stem for name in used})
 
 
 def _load_one(args: tuple[Path, str, str, Path]) -> tuple[Entry, BodyInfo, bytes] | UserError:
@@ -375,6 +380,7 @@ def _load_one(args: tuple[Path, str, str, Path]) -> tuple[Entry, BodyInfo, bytes
         temporary = fragment.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_bytes(body.html.encode("utf-8"))
         os.replace(temporary, fragment)
+    search_cache.extract(entry.title, body.blocks, search_cache.paths(fragment))
     terms = {topic: entry.topic_terms.get(topic, []) for topic in entry.topics}
     info = body_info(str(fragment), body, entry.salutation, terms)
     vector = related_mod.raw_vector(body.text).tobytes()
@@ -398,6 +404,7 @@ def load_speeches(
             cached
             and cached[:3] == (stat.st_mtime_ns, stat.st_size, label)
             and Path(cached[4].fragment).exists()
+            and search_cache.present(Path(cached[4].fragment))
         ):
             fresh[str(path)] = cached
         else:
@@ -655,6 +662,37 @@ def write_extras(
         files["robots.txt"] = _store("robots.txt", robots(urls.absolute(urls.url("sitemap.xml"))))
     finally:
         _STATE.clear()
+    return files
+
+
+def write_search(
+    builder: PageBuilder,
+    bodies: dict[str, BodyInfo],
+    config: Config,
+    previous: dict[str, str],
+    staging: Path,
+    target: Path,
+    jobs: int = 1,
+) -> dict[str, str]:
+    """The search index: rebuilt when a speech's text or summary changed, else carried over."""
+    docs = [
+        search_cache.doc(builder.summaries[slug], Path(bodies[slug].fragment))
+        for slug in sorted(builder.summaries)
+    ]
+    carried = search_cache.carry_over(
+        config.root / CACHE_DIR, docs, config.topics, previous, target
+    )
+    if carried is not None:
+        return carried
+    _STATE.update(previous=previous, staging=staging)
+    try:
+        files = {
+            name: _store(name, data)
+            for name, data in search_site.search_files(docs, config.topics, jobs).items()
+        }
+    finally:
+        _STATE.clear()
+    search_cache.remember(config.root / CACHE_DIR, docs, config.topics, files)
     return files
 
 

@@ -13,7 +13,9 @@ import argparse
 import contextlib
 import functools
 import http.server
+import io
 import os
+import re
 import threading
 import urllib.parse
 from pathlib import Path
@@ -34,6 +36,9 @@ EXTRA_TYPES = {
 }
 
 
+_RANGE_RE = re.compile(r"bytes=(\d+)-(\d*)")
+
+
 def normalise_base(base_path: str) -> str:
     """`archive`, `/archive` or `/archive/` → `/archive/`; empty or `/` → `/`."""
     inner = base_path.strip("/")
@@ -51,6 +56,32 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
     def guess_type(self, path: str | os.PathLike[str]) -> str:
         return EXTRA_TYPES.get(Path(path).suffix.lower()) or super().guess_type(path)
+
+    def send_head(self) -> Any:
+        """Answer `Range: bytes=a-b` with 206 and the part, as static hosts do (the search reads
+        long posting lists that way); anything else as SimpleHTTPRequestHandler does."""
+        found = _RANGE_RE.fullmatch((self.headers.get("Range") or "").strip())
+        path = self.translate_path(self.path)
+        if found is None or not os.path.isfile(path):
+            return super().send_head()
+        size = os.path.getsize(path)
+        start = int(found.group(1))
+        end = min(int(found.group(2)) if found.group(2) else size - 1, size - 1)
+        if start >= size or end < start:
+            self.send_response(416)
+            self.send_header("Content-Range", f"bytes */{size}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return None
+        with open(path, "rb") as handle:
+            handle.seek(start)
+            data = handle.read(end - start + 1)
+        self.send_response(206)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        return io.BytesIO(data)
 
     def list_directory(self, path: str | os.PathLike[str]) -> None:
         """Static hosts do not list folders: a folder without index.html is a 404."""

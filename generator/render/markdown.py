@@ -33,6 +33,9 @@ class RenderedBody:
     paragraphs: int
     placeholders: int
     lead: str = ""  # the first paragraph that is not a heading (for excerpts)
+    # (anchor id, is a heading, text) of every block, in order: what search indexes and shows.
+    # Text inside a list or a quote belongs to the nearest block before it that has an anchor.
+    blocks: tuple[tuple[str, bool, str], ...] = ()
 
     @property
     def chars(self) -> int:
@@ -111,7 +114,21 @@ def render_with_markdown_it(
         if t.type == "paragraph_open" and t.level == 0
     )
     lead = next((p for p in paragraphs_text if not _ADDRESS_RE.fullmatch(p)), "")
-    return RenderedBody(rendered, text, paragraphs, len(PLACEHOLDER_RE.findall(text)), lead)
+    marks = len(PLACEHOLDER_RE.findall(text))
+    return RenderedBody(rendered, text, paragraphs, marks, lead, _blocks(tokens))
+
+
+def _blocks(tokens: list[Token]) -> tuple[tuple[str, bool, str], ...]:
+    blocks: list[tuple[str, bool, str]] = []
+    anchor, heading = "", False
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open" or (token.type == "paragraph_open" and token.level == 0):
+            anchor, heading = str(token.attrGet("id")), token.type == "heading_open"
+        elif token.type == "inline":
+            opener = tokens[index - 1] if index else None
+            own = opener is not None and str(opener.attrGet("id") or "") == anchor
+            blocks.append((anchor, heading and own, _inline_text(token)))
+    return tuple(blocks)
 
 
 def _inline_text(token: Token) -> str:
@@ -152,6 +169,7 @@ def render_plain_subset(
     mark = _marker(placeholder_title)
     out: list[str] = []
     texts: list[str] = []
+    blocks: list[tuple[str, bool, str]] = []
     lead = ""
     marks = 0
     paragraphs = headings = 0
@@ -168,6 +186,7 @@ def render_plain_subset(
             inner, found = _inline_html(text, mark)
             marks += found
             out.append(f'<h{level} id="{ident}">{inner}{anchor}</h{level}>\n')
+            blocks.append((ident, True, text))
         elif "\n" not in block and _PLAIN_PARAGRAPH_RE.fullmatch(block):
             paragraphs += 1
             text = _unescape(block)
@@ -177,11 +196,12 @@ def render_plain_subset(
             inner, found = _inline_html(text, mark)
             marks += found
             out.append(f'<p id="p{paragraphs}" data-n="{paragraphs}"{css}>{inner}</p>\n')
+            blocks.append((f"p{paragraphs}", False, text))
         else:
             return None
         texts.append(text)
     text = "\n".join(texts)
-    return RenderedBody("".join(out), text, paragraphs, marks, lead)
+    return RenderedBody("".join(out), text, paragraphs, marks, lead, tuple(blocks))
 
 
 def _unescape(text: str) -> str:

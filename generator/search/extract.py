@@ -1,0 +1,225 @@
+"""One speech → what the search index needs of it: its postings and its snippet fragment.
+
+Runs once per changed speech, in the build's load workers, so the index step only merges.
+A speech is searched as one stream of characters: its title, then every block of its body
+(headings and paragraphs, in order), with a separator between blocks so no phrase spans two.
+Every character of the stream is indexed as a unigram and, with its successor in the same
+block, as a bigram; bigrams also keep their positions, which make phrase matches exact.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from generator.search.fold import fold, t2s_table
+from generator.search.varint import decode, encode_one
+
+SEPARATOR = 0  # code of the block separator in the folded stream (NUL never reaches the text)
+CHAR_BITS = 21  # every code point fits; a key is first << 21 | second (second 0: a unigram)
+ZONE_TITLE, ZONE_HEADING = 2, 1  # bits of a posting's zone: where in the speech it occurs
+
+Block = tuple[str, bool, str]  # anchor, is a heading, text
+
+
+GROUP_BITS = 6  # postings are merged group by group (the top bits of the key's hash)
+GROUPS = 1 << GROUP_BITS
+_M1, _M2, _M3 = 0x9E3779B1, 0x85EBCA77, 0x2C1B3C6D
+_MASK32 = np.uint64(0xFFFFFFFF)
+
+
+def key_hash(keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """32-bit hash of keys (first << 21 | second); search.js computes the same with Math.imul."""
+    first, second = keys >> np.uint64(CHAR_BITS), keys & np.uint64((1 << CHAR_BITS) - 1)
+    h = ((first * np.uint64(_M1)) & _MASK32) ^ (
+        ((second + np.uint64(1)) * np.uint64(_M2)) & _MASK32
+    )
+    h ^= h >> np.uint64(15)
+    h = (h * np.uint64(_M3)) & _MASK32
+    h ^= h >> np.uint64(12)
+    return h
+
+
+@dataclass(frozen=True)
+class DocPostings:
+    """A speech's postings, by hash group then key: `tfz` is count << 2 | zone bits;
+    `positions` holds, key by key, the stream offsets of each bigram (none for unigrams).
+    `key_bounds`/`position_bounds` give each group's slice, so the merge can take one group of
+    every speech at a time and never hold the whole archive's postings in memory."""
+
+    keys: npt.NDArray[np.uint64]
+    tfz: npt.NDArray[np.uint32]
+    positions: npt.NDArray[np.uint32]
+    key_bounds: npt.NDArray[np.int64]
+    position_bounds: npt.NDArray[np.int64]
+
+    def to_bytes(self) -> bytes:
+        return b"".join(
+            a.tobytes()
+            for a in (self.key_bounds, self.position_bounds, self.keys, self.tfz, self.positions)
+        )
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> DocPostings:
+        bounds = np.frombuffer(data, dtype=np.int64, count=2 * (GROUPS + 1))
+        key_bounds, position_bounds = bounds[: GROUPS + 1], bounds[GROUPS + 1 :]
+        n_keys, n_positions = int(key_bounds[-1]), int(position_bounds[-1])
+        offset = bounds.nbytes
+        keys = np.frombuffer(data, dtype=np.uint64, count=n_keys, offset=offset)
+        offset += 8 * n_keys
+        tfz = np.frombuffer(data, dtype=np.uint32, count=n_keys, offset=offset)
+        offset += 4 * n_keys
+        positions = np.frombuffer(data, dtype=np.uint32, count=n_positions, offset=offset)
+        return cls(keys, tfz, positions, key_bounds, position_bounds)
+
+    def group(self, first: int, last: int) -> DocPostings:
+        """Groups first..last-1 of this speech's postings (bounds relative to the slice)."""
+        k0, k1 = int(self.key_bounds[first]), int(self.key_bounds[last])
+        p0, p1 = int(self.position_bounds[first]), int(self.position_bounds[last])
+        return DocPostings(
+            self.keys[k0:k1],
+            self.tfz[k0:k1],
+            self.positions[p0:p1],
+            self.key_bounds[first : last + 1] - k0,
+            self.position_bounds[first : last + 1] - p0,
+        )
+
+
+def stream(title: str, blocks: Sequence[Block]) -> tuple[str, list[int]]:
+    """The searchable text of a speech and the zone of each of its blocks (title first)."""
+    texts = [title] + [text for _, _, text in blocks]
+    zones = [ZONE_TITLE] + [ZONE_HEADING if heading else 0 for _, heading, _ in blocks]
+    return "\0".join(t.replace("\0", " ") for t in texts), zones
+
+
+def postings(title: str, blocks: Sequence[Block]) -> DocPostings:
+    text, block_zones = stream(title, blocks)
+    codes = fold_codes(text)
+    if len(codes) == 0:
+        none = np.zeros(GROUPS + 1, dtype=np.int64)
+        empty = np.zeros(0, dtype=np.uint64)
+        return DocPostings(empty, np.zeros(0, np.uint32), np.zeros(0, np.uint32), none, none)
+    lengths = np.array([len(t) + 1 for t in text.split("\0")], dtype=np.int64)
+    zone = np.repeat(np.array(block_zones, dtype=np.uint32), lengths)[: len(codes)]
+    if len(codes) <= _POSITION_MASK:
+        return _postings_packed(codes, zone)
+    real = codes != SEPARATOR
+    first, second = codes[:-1], codes[1:]
+    pair = real[:-1] & real[1:]
+    bigram_at = np.nonzero(pair)[0]
+    unigram_at = np.nonzero(real)[0]
+    keys = np.concatenate(
+        [codes[unigram_at] << CHAR_BITS, (first[bigram_at] << CHAR_BITS) | second[bigram_at]]
+    )
+    where = np.concatenate([unigram_at, bigram_at]).astype(np.uint32)
+    zones = np.concatenate([zone[unigram_at], zone[bigram_at]])
+    order = np.argsort(keys, kind="stable")
+    keys, where, zones = keys[order], where[order], zones[order]
+    starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+    counts = np.diff(np.append(starts, len(keys))).astype(np.uint32)
+    zone_bits = np.bitwise_or.reduceat(zones, starts).astype(np.uint32)
+    unique, tfz = keys[starts], (counts << 2) | zone_bits
+    is_bigram = (unique & np.uint64((1 << CHAR_BITS) - 1)) != 0
+    position_counts = np.where(is_bigram, counts, 0).astype(np.int64)
+    first_position = np.cumsum(position_counts) - position_counts
+    # Regroup by hash group (a stable radix sort keeps keys in order inside each group).
+    group = (key_hash(unique) >> np.uint64(32 - GROUP_BITS)).astype(np.uint8)
+    order = np.argsort(group, kind="stable")
+    unique, tfz, group = unique[order], tfz[order], group[order]
+    position_counts = position_counts[order]
+    shift = first_position[order] - (np.cumsum(position_counts) - position_counts)
+    take = np.repeat(shift, position_counts) + np.arange(int(position_counts.sum()))
+    positions = _bigram_positions(keys, where)[take]
+    key_bounds = np.searchsorted(group, np.arange(GROUPS + 1), side="left").astype(np.int64)
+    position_bounds = np.concatenate([[0], np.cumsum(position_counts)])[key_bounds]
+    return DocPostings(unique, tfz.astype(np.uint32), positions, key_bounds, position_bounds)
+
+
+_POSITION_BITS = 16
+_POSITION_MASK = (1 << _POSITION_BITS) - 1
+_KEY_MASK = np.uint64((1 << (2 * CHAR_BITS)) - 1)
+
+
+def _postings_packed(codes: npt.NDArray[np.uint64], zone: npt.NDArray[np.uint32]) -> DocPostings:
+    """The common case, a stream under 65,536 characters: group (6 bits), key (42) and position
+    (16) packed into one 64-bit word, so one plain sort orders everything the merge needs."""
+    real = codes != SEPARATOR
+    pair = real[:-1] & real[1:]
+    bigram_at = np.flatnonzero(pair).astype(np.uint64)
+    unigram_at = np.flatnonzero(real).astype(np.uint64)
+    keys = np.concatenate(
+        [
+            codes[unigram_at] << np.uint64(CHAR_BITS),
+            (codes[bigram_at] << np.uint64(CHAR_BITS)) | codes[bigram_at + np.uint64(1)],
+        ]
+    )
+    group = key_hash(keys) >> np.uint64(32 - GROUP_BITS)
+    where = np.concatenate([unigram_at, bigram_at])
+    packed = (group << np.uint64(58)) | (keys << np.uint64(_POSITION_BITS)) | where
+    packed.sort()
+    keys = (packed >> np.uint64(_POSITION_BITS)) & _KEY_MASK
+    where = (packed & np.uint64(_POSITION_MASK)).astype(np.uint32)
+    starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+    counts = np.diff(np.append(starts, len(keys))).astype(np.uint32)
+    zone_bits = np.bitwise_or.reduceat(zone[where], starts).astype(np.uint32)
+    unique = keys[starts]
+    is_bigram_key = (unique & CHAR_MASK) != 0
+    groups = (packed[starts] >> np.uint64(58)).astype(np.int64)
+    key_bounds = np.searchsorted(groups, np.arange(GROUPS + 1), side="left").astype(np.int64)
+    position_counts = np.where(is_bigram_key, counts, 0).astype(np.int64)
+    position_bounds = np.concatenate([[0], np.cumsum(position_counts)])[key_bounds]
+    positions = where[(keys & CHAR_MASK) != 0]
+    tfz = ((counts << 2) | zone_bits).astype(np.uint32)
+    return DocPostings(unique, tfz, positions, key_bounds, position_bounds)
+
+
+CHAR_MASK = np.uint64((1 << CHAR_BITS) - 1)
+_BMP_TABLE: npt.NDArray[np.uint32] | None = None
+
+
+def fold_codes(text: str) -> npt.NDArray[np.uint64]:
+    """`fold(text)` as code points, by table lookup for the BMP (the Python loop only for the
+    rare characters beyond it)."""
+    global _BMP_TABLE
+    if _BMP_TABLE is None:
+        _BMP_TABLE = np.array(
+            [ord(fold(chr(c))) if not 0xD800 <= c < 0xE000 else c for c in range(0x10000)],
+            dtype=np.uint32,
+        )
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    if len(codes) and int(codes.max()) > 0xFFFF:
+        return np.frombuffer(fold(text).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    return _BMP_TABLE[codes].astype(np.uint64)
+
+
+def _bigram_positions(
+    keys: npt.NDArray[np.uint64], where: npt.NDArray[np.uint32]
+) -> npt.NDArray[np.uint32]:
+    """Positions of the bigram occurrences, in key order (unigram occurrences dropped)."""
+    found: npt.NDArray[np.uint32] = where[(keys & np.uint64((1 << CHAR_BITS) - 1)) != 0]
+    return found
+
+
+def fragment_body(title: str, blocks: Sequence[Block]) -> bytes:
+    """The text a result's snippets are cut from: the traditional characters in it with their
+    simplified forms (JSON {"from", "to"}, so the browser folds this speech's text as the index
+    did without the whole table), then the blocks as a gzip-compressed JSON list of
+    [anchor, text] (the browser inflates it with DecompressionStream)."""
+    table = t2s_table()
+    used = sorted({c for c in set(title).union(*(t for _, _, t in blocks)) if c in table})
+    folds = {"from": "".join(used), "to": "".join(table[c] for c in used)} if used else {}
+    head = json.dumps(folds, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    payload = json.dumps([[a, t] for a, _, t in blocks], ensure_ascii=False, separators=(",", ":"))
+    body = gzip.compress(payload.encode("utf-8"), compresslevel=3, mtime=0)
+    return encode_one(len(head)) + head + body
+
+
+def split_fragment_body(data: bytes) -> tuple[dict[str, str], bytes]:
+    (length,), offset = decode(data, 0, 1)
+    folds = json.loads(data[offset : offset + length].decode("utf-8"))
+    return folds, data[offset + length :]

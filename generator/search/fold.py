@@ -1,0 +1,93 @@
+"""Character folding for search: the one normalisation both the index and the query go through.
+
+A reader who types 營商環境, ＡＢＣ or abc must find 营商环境, ABC and ABC. Folding works one
+character at a time and maps each character to exactly one character, so an offset in the folded
+text is the same offset in the original: snippets and highlights need no alignment table.
+Per character: Unicode NFKC (full-width → half-width, compatibility ideographs → unified), then
+lower case, then traditional → simplified by OpenCC's character table (opencc-python-reimplemented
+ships it, Apache-2.0), resolved to a fixed point so folding twice changes nothing. A character
+whose NFKC or lower case is more than one character (ﬁ, İ) is kept as it is; whitespace becomes
+a plain space. The browser gets the same table (`client_table`) and applies the same steps.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+# Where traditional characters live in the BMP; the browser checks a query's characters against
+# a bitmap of this range before it fetches the (larger) traditional → simplified table.
+HAN_FIRST, HAN_LAST = 0x3400, 0x9FFF
+
+
+@cache
+def t2s_table() -> dict[str, str]:
+    """Traditional → simplified, one character to one character, chains resolved."""
+    source = importlib.resources.files("opencc") / "dictionary" / "TSCharacters.txt"
+    table: dict[str, str] = {}
+    for line in source.read_text(encoding="utf-8").splitlines():
+        traditional, _, candidates = line.partition("\t")
+        simplified = candidates.split(" ")[0]
+        if len(traditional) == 1 and len(simplified) == 1 and traditional != simplified:
+            table[traditional] = simplified
+    for key in list(table):
+        seen = {key}
+        value = table[key]
+        while value in table and value not in seen:
+            seen.add(value)
+            value = table[value]
+        table[key] = value
+    return table
+
+
+def _one(char: str) -> str:
+    if char.isspace():
+        return " "
+    folded = unicodedata.normalize("NFKC", char)
+    if len(folded) != 1:
+        folded = char
+    lowered = folded.lower()
+    if len(lowered) == 1:
+        folded = lowered
+    return t2s_table().get(folded, folded)
+
+
+class _FoldMap(dict[int, int]):
+    """A str.translate table that computes each character's folding the first time it is seen."""
+
+    def __missing__(self, code: int) -> int:
+        value = ord(_one(chr(code)))
+        self[code] = value
+        return value
+
+
+_MAP = _FoldMap()
+
+
+def fold(text: str) -> str:
+    """The folded text: same length, character for character."""
+    return text.translate(_MAP)
+
+
+@dataclass(frozen=True)
+class ClientTable:
+    source: str  # traditional characters, sorted
+    target: str  # their simplified forms, position for position
+    bitmap: bytes  # bit c - HAN_FIRST set when character c is in `source`
+
+
+def client_table() -> ClientTable:
+    """What the browser needs to fold a query exactly as `fold` does: the traditional →
+    simplified pairs (as two equal-length strings) and a bitmap of the BMP Han characters that
+    have an entry, so a query in simplified characters never fetches the table."""
+    table = t2s_table()
+    bitmap = bytearray((HAN_LAST - HAN_FIRST + 8) // 8)
+    for char in table:
+        code = ord(char)
+        if HAN_FIRST <= code <= HAN_LAST:
+            offset = code - HAN_FIRST
+            bitmap[offset >> 3] |= 1 << (offset & 7)
+    keys = "".join(sorted(table))
+    return ClientTable(keys, "".join(table[k] for k in keys), bytes(bitmap))

@@ -1,0 +1,262 @@
+"""Every speech's postings → the search index's files: hashed buckets the browser fetches on demand.
+
+A key (a folded character, or two in a row) lives in bucket `bucket_of(key)`. A bucket file
+lists its keys, each with its document list (gap-coded document numbers, count and zone) and,
+for bigrams, its positions (gap-coded, per document). Small lists sit in the bucket file itself;
+long ones go to the bucket's pack file, which the browser reads with an HTTP range request, so a
+query fetches the few kilobytes it needs and never a whole long list it does not.
+The whole merge is numpy over arrays: 10,000 speeches hold about 50 million postings.
+
+Bucket file: varint count, then per key: c1, c2 (0 for a unigram), document count, document
+list length, positions length, flags (1: document list in the pack, 2: positions in the pack),
+then for each part either its offset in the pack (varint) or its bytes inline.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from generator.search import varint
+from generator.search.extract import CHAR_BITS, GROUP_BITS, GROUPS, DocPostings, key_hash
+
+CHAR_MASK = np.uint64((1 << CHAR_BITS) - 1)
+INLINE_DOCS = 192  # a document list longer than this many bytes goes to the pack
+INLINE_POSITIONS = 96
+KEYS_PER_BUCKET = 40
+GROUPS_PER_PASS = 8  # one pass merges this many hash groups of every speech
+
+
+class PostingsSource(Protocol):
+    """Every speech's postings, in document order, one range of hash groups at a time."""
+
+    def __len__(self) -> int: ...
+
+    def total_keys(self) -> int: ...
+
+    def groups(self, first: int, last: int) -> list[DocPostings]: ...
+
+
+class InMemory:
+    def __init__(self, docs: Sequence[DocPostings]) -> None:
+        self.docs = docs
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def total_keys(self) -> int:
+        return sum(len(d.keys) for d in self.docs)
+
+    def groups(self, first: int, last: int) -> list[DocPostings]:
+        return [d.group(first, last) for d in self.docs]
+
+
+def bucket_bits(keys: int) -> int:
+    """log2 of the bucket count: at least one bucket per hash group, about KEYS_PER_BUCKET
+    keys in each (a bucket then holds a few kilobytes of headers and short lists)."""
+    bits = GROUP_BITS
+    while (1 << bits) * KEYS_PER_BUCKET < keys and bits < 16:
+        bits += 1
+    return bits
+
+
+def estimate_keys(source: PostingsSource) -> int:
+    """Distinct keys of the whole index, from those of hash group 0: keys spread evenly over
+    the groups, so group 0 holds 1/GROUPS of them."""
+    sample = source.groups(0, 1)
+    if not sample:
+        return 0
+    return GROUPS * len(np.unique(np.concatenate([d.keys for d in sample])))
+
+
+@dataclass
+class IndexFiles:
+    bucket_bits: int
+    files: dict[str, bytes] = field(default_factory=dict)  # b/<n>.bin and b/<n>.x
+    keys: int = 0
+    postings: int = 0
+    positions: int = 0
+
+    @property
+    def buckets(self) -> int:
+        return 1 << self.bucket_bits
+
+
+PARALLEL_MIN = 2_000_000  # postings below which one process is faster than a pool
+
+
+def build(source: PostingsSource, jobs: int = 1) -> IndexFiles:
+    """Merge pass by pass; passes are independent, so on several cores they run in parallel
+    (forked workers inherit the source and send back their files)."""
+    bits = bucket_bits(estimate_keys(source))
+    ranges = [(first, first + GROUPS_PER_PASS) for first in range(0, GROUPS, GROUPS_PER_PASS)]
+    _SOURCE["source"], _SOURCE["bits"] = source, bits
+    try:
+        if jobs > 1 and source.total_keys() >= PARALLEL_MIN:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(min(jobs, len(ranges)), mp_context=context) as pool:
+                parts = list(pool.map(_pass, ranges))
+        else:
+            parts = [_pass(r) for r in ranges]
+    finally:
+        _SOURCE.clear()
+    index = IndexFiles(bits)
+    for part in parts:
+        index.files.update(part.files)
+        index.keys += part.keys
+        index.postings += part.postings
+        index.positions += part.positions
+    return index
+
+
+_SOURCE: dict[str, Any] = {}
+
+
+def _pass(bounds: tuple[int, int]) -> IndexFiles:
+    first, last = bounds
+    part = IndexFiles(_SOURCE["bits"])
+    _merge(part, _SOURCE["source"].groups(first, last), first, last)
+    return part
+
+
+def _merge(index: IndexFiles, docs: list[DocPostings], first: int, last: int) -> None:
+    """Merge one range of hash groups of every speech into that range's bucket files."""
+    lengths = np.array([len(d.keys) for d in docs], dtype=np.int64)
+    per_group = 1 << (index.bucket_bits - GROUP_BITS)
+    buckets = range(first * per_group, last * per_group)
+    total = int(lengths.sum())
+    if total == 0:
+        for b in buckets:
+            index.files[f"b/{b}.bin"] = varint.encode_one(0)
+        return
+    key = np.concatenate([d.keys for d in docs])
+    tfz = np.concatenate([d.tfz for d in docs])
+    positions = np.concatenate([d.positions for d in docs])
+    doc = np.repeat(np.arange(len(docs), dtype=np.uint32), lengths)
+    counts = np.where(key & CHAR_MASK != 0, tfz >> np.uint32(2), np.uint32(0)).astype(np.int64)
+    pos_start = np.cumsum(counts) - counts
+    h = key_hash(key)
+    bucket = (h >> np.uint64(32 - index.bucket_bits)).astype(np.int64)
+    order = _group_order(key, h, bucket - buckets.start)
+    counts = counts[order]
+    out = _encode(
+        key[order], tfz[order], doc[order], counts, pos_start[order], positions, bucket[order]
+    )
+    for b in buckets:
+        body, pack, entries = out.get(b, (bytearray(), bytearray(), 0))
+        index.files[f"b/{b}.bin"] = varint.encode_one(entries) + bytes(body)
+        if pack:
+            index.files[f"b/{b}.x"] = bytes(pack)
+    index.keys += sum(entries for _, _, entries in out.values())
+    index.postings += total
+    index.positions += int(counts.sum())
+
+
+def _group_order(
+    key: npt.NDArray[np.uint64], h: npt.NDArray[np.uint64], bucket: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
+    """A stable order that puts each bucket's postings together, each key's postings together
+    inside it, in document order: two radix passes over 16-bit values (numpy sorts those in
+    linear time), then a fix-up of the rare runs where two keys share bucket and low hash."""
+    low = (h & np.uint64(0xFFFF)).astype(np.uint16)
+    order = np.argsort(low, kind="stable")
+    order = order[np.argsort(bucket[order].astype(np.uint16), kind="stable")]
+    sorted_key = key[order]
+    group = (bucket[order].astype(np.uint64) << np.uint64(16)) | low[order]
+    new_group = np.concatenate([[True], group[1:] != group[:-1]])
+    new_key = np.concatenate([[True], sorted_key[1:] != sorted_key[:-1]])
+    mixed = np.flatnonzero(new_key & ~new_group)  # a key change inside one hash run
+    if len(mixed):
+        starts = np.flatnonzero(new_group)
+        ends = np.append(starts[1:], len(order))
+        for run in np.unique(np.searchsorted(starts, mixed, side="right") - 1):
+            a, b = int(starts[run]), int(ends[run])
+            order[a:b] = order[a:b][np.argsort(sorted_key[a:b], kind="stable")]
+    return order
+
+
+def _encode(
+    key: npt.NDArray[np.uint64],
+    tfz: npt.NDArray[np.uint32],
+    doc: npt.NDArray[np.uint32],
+    counts: npt.NDArray[np.int64],
+    pos_start: npt.NDArray[np.int64],
+    positions: npt.NDArray[np.uint32],
+    bucket: npt.NDArray[np.int64],
+) -> dict[int, tuple[bytearray, bytearray, int]]:
+    """Bucket number → (bucket file body, pack file, number of keys)."""
+    n = len(key)
+    entry_start = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
+    entry_end = np.append(entry_start[1:], n)
+
+    # Document lists: gap-coded document numbers interleaved with count-and-zone.
+    gaps = doc.astype(np.int64)
+    gaps[1:] -= doc[:-1].astype(np.int64)
+    gaps[entry_start] = doc[entry_start]
+    pairs = np.empty(2 * n, dtype=np.uint64)
+    pairs[0::2], pairs[1::2] = gaps, tfz
+    doc_bytes, doc_sizes = varint.encode(pairs)
+    doc_len = np.add.reduceat(doc_sizes[0::2] + doc_sizes[1::2], entry_start)
+    doc_off = np.concatenate([[0], np.cumsum(doc_len)])[:-1]
+
+    # Positions: gathered into the merged order, gap-coded within each document.
+    total = int(counts.sum())
+    pair_first = np.cumsum(counts) - counts
+    ordered = positions[np.repeat(pos_start - pair_first, counts) + np.arange(total)]
+    gapped = ordered.astype(np.int64)
+    gapped[1:] -= ordered[:-1].astype(np.int64)
+    has = counts > 0
+    gapped[pair_first[has]] = ordered[pair_first[has]]
+    pos_bytes, pos_sizes = varint.encode(gapped.astype(np.uint64))
+    pos_cum = np.concatenate([[0], np.cumsum(pos_sizes)])
+    entry_count = np.add.reduceat(counts, entry_start)
+    first_slot = np.minimum(pair_first[entry_start], total)
+    pos_off = pos_cum[first_slot]
+    pos_len = pos_cum[np.minimum(first_slot + entry_count, total)] - pos_off
+
+    heads = key[entry_start]
+    fields = np.stack(
+        [
+            heads >> np.uint64(CHAR_BITS),
+            heads & CHAR_MASK,
+            (entry_end - entry_start).astype(np.uint64),
+            doc_len.astype(np.uint64),
+            pos_len.astype(np.uint64),
+            ((doc_len > INLINE_DOCS) | ((pos_len > INLINE_POSITIONS) << 1)).astype(np.uint64),
+        ],
+        axis=1,
+    ).ravel()
+    head_bytes, head_sizes = varint.encode(fields)
+    head_end = np.cumsum(head_sizes.reshape(-1, 6).sum(axis=1))
+    out: dict[int, tuple[bytearray, bytearray, int]] = {}
+    entry_bucket = bucket[entry_start].tolist()
+    rows = zip(
+        entry_bucket,
+        (head_end - head_sizes.reshape(-1, 6).sum(axis=1)).tolist(),
+        head_end.tolist(),
+        doc_off.tolist(),
+        doc_len.tolist(),
+        pos_off.tolist(),
+        pos_len.tolist(),
+        strict=True,
+    )
+    for b, h0, h1, do, dl, po, pl in rows:
+        body, pack, entries = out.get(b) or (bytearray(), bytearray(), 0)
+        body += head_bytes[h0:h1]
+        for size, offset, data, limit in (
+            (dl, do, doc_bytes, INLINE_DOCS),
+            (pl, po, pos_bytes, INLINE_POSITIONS),
+        ):
+            if size > limit:
+                body += varint.encode_one(len(pack))
+                pack += data[offset : offset + size]
+            elif size:
+                body += data[offset : offset + size]
+        out[b] = (body, pack, entries + 1)
+    return out

@@ -1,0 +1,168 @@
+"""The search index's files in the built site, under search/.
+
+    search/index.json            what the browser reads first (revalidated on every visit):
+                                 the index generation, bucket count, filter values, the
+                                 bitmap that says which characters need the folding table
+    search/<gen>/b/<n>.bin|.x    the buckets and their packs (index.py)
+    search/<gen>/facets.bin      year, level and topics of every speech, for the filters
+    search/t2s.<hash>.json       traditional → simplified, fetched only for queries that need it
+    search/f/<n>.bin             speech n's fragment: its title, URL, details and text, from
+                                 which the browser cuts snippets (fetched for shown results)
+
+Everything under search/<gen>/ is named by a digest of the index, so a browser never mixes
+buckets of two builds; index.json, revalidated, points at the current generation.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from generator.config import Topic
+from generator.render.pages import LEVEL_ORDER, SpeechSummary
+from generator.search import index
+from generator.search.extract import GROUPS, DocPostings, split_fragment_body
+from generator.search.fold import HAN_FIRST, HAN_LAST, client_table
+from generator.search.varint import encode_one
+
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class SearchDoc:
+    """A speech as the index sees it: its summary and where its cached postings and fragment
+    text are (written by the build's load step, `extract`)."""
+
+    summary: SpeechSummary
+    postings: Path
+    fragment: Path
+
+
+class CachedPostings:
+    """Postings read from the cache files, one range of hash groups at a time."""
+
+    def __init__(self, paths: Sequence[Path]) -> None:
+        self.paths = paths
+        self.bounds = [np.fromfile(p, dtype=np.int64, count=2 * (GROUPS + 1)) for p in paths]
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def total_keys(self) -> int:
+        return sum(int(b[GROUPS]) for b in self.bounds)
+
+    def groups(self, first: int, last: int) -> list[DocPostings]:
+        return [self._read(p, b, first, last) for p, b in zip(self.paths, self.bounds, strict=True)]
+
+    @staticmethod
+    def _read(path: Path, bounds: npt.NDArray[np.int64], first: int, last: int) -> DocPostings:
+        key_bounds, position_bounds = bounds[: GROUPS + 1], bounds[GROUPS + 1 :]
+        n_keys = int(key_bounds[-1])
+        k0, k1 = int(key_bounds[first]), int(key_bounds[last])
+        p0, p1 = int(position_bounds[first]), int(position_bounds[last])
+        base = bounds.nbytes
+        with path.open("rb") as handle:
+            handle.seek(base + 8 * k0)
+            keys = np.frombuffer(handle.read(8 * (k1 - k0)), dtype=np.uint64)
+            handle.seek(base + 8 * n_keys + 4 * k0)
+            tfz = np.frombuffer(handle.read(4 * (k1 - k0)), dtype=np.uint32)
+            handle.seek(base + 12 * n_keys + 4 * p0)
+            positions = np.frombuffer(handle.read(4 * (p1 - p0)), dtype=np.uint32)
+        return DocPostings(
+            keys,
+            tfz,
+            positions,
+            key_bounds[first : last + 1] - k0,
+            position_bounds[first : last + 1] - p0,
+        )
+
+
+def search_files(
+    docs: Sequence[SearchDoc], topics: Sequence[Topic], jobs: int = 1
+) -> dict[str, bytes]:
+    """Every file of the index, by path under the output folder. `docs` in slug order: a
+    speech's number in the index is its place in that order."""
+    built = index.build(CachedPostings([d.postings for d in docs]), jobs)
+    facets, years, levels = _facets([d.summary for d in docs], topics)
+    table = client_table()
+    table_json = json.dumps(
+        {"from": table.source, "to": table.target}, ensure_ascii=False, separators=(",", ":")
+    ).encode("utf-8")
+    table_name = f"t2s.{hashlib.sha256(table_json).hexdigest()[:12]}.json"
+    gen_hash = hashlib.sha256(facets)
+    for name in sorted(built.files):
+        gen_hash.update(name.encode() + b"\0" + built.files[name])
+    gen = gen_hash.hexdigest()[:16]
+    files = {f"search/{gen}/{name}": data for name, data in built.files.items()}
+    files[f"search/{gen}/facets.bin"] = facets
+    files[f"search/{table_name}"] = table_json
+    for number, doc in enumerate(docs):
+        files[f"search/f/{number}.bin"] = fragment(doc)
+    manifest = {
+        "format": FORMAT,
+        "gen": gen,
+        "docs": len(docs),
+        "bucketBits": built.bucket_bits,
+        "table": table_name,
+        "tableFirst": HAN_FIRST,
+        "tableLast": HAN_LAST,
+        "tableBitmap": base64.b64encode(table.bitmap).decode(),
+        "topics": [{"name": t.name, "slug": t.slug} for t in topics],
+        "levels": levels,
+        "years": years,
+        "keys": built.keys,
+    }
+    files["search/index.json"] = json.dumps(
+        manifest, ensure_ascii=False, separators=(",", ":")
+    ).encode("utf-8")
+    return files
+
+
+def fragment(doc: SearchDoc) -> bytes:
+    """varint length + JSON details, then the gzip-compressed text blocks."""
+    s = doc.summary
+    meta: dict[str, object] = {
+        "title": s.title,
+        "url": s.url,
+        "date": s.date_display,
+        "speaker": " ".join(x for x in (s.speaker_role, s.speaker) if x),
+        "occasion": s.occasion or "",
+        "level": s.level or "",
+        "topics": [t.name for t in s.topics],
+    }
+    folds, body = split_fragment_body(doc.fragment.read_bytes())
+    if folds:
+        meta["fold"] = folds
+    head = json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return encode_one(len(head)) + head + body
+
+
+def _facets(
+    summaries: Sequence[SpeechSummary], topics: Sequence[Topic]
+) -> tuple[bytes, list[int], list[str]]:
+    """Per speech: year (index + 1 into `years`, 0 for none), level (likewise), then a bit per
+    topic — the filters run over every matching speech before any fragment is fetched."""
+    years = sorted({s.year for s in summaries if s.year is not None})
+    present = {s.level for s in summaries if s.level}
+    levels = [lv for lv in LEVEL_ORDER if lv in present] + sorted(present - set(LEVEL_ORDER))
+    year_index = {y: i + 1 for i, y in enumerate(years)}
+    level_index = {lv: i + 1 for i, lv in enumerate(levels)}
+    topic_bit = {t.name: i for i, t in enumerate(topics)}
+    width = 2 + (len(topics) + 7) // 8
+    out = bytearray(width * len(summaries))
+    for number, s in enumerate(summaries):
+        row = number * width
+        out[row] = year_index.get(s.year, 0) if s.year is not None else 0
+        out[row + 1] = level_index.get(s.level or "", 0)
+        for ref in s.topics:
+            bit = topic_bit.get(ref.name)
+            if bit is not None:
+                out[row + 2 + bit // 8] |= 1 << (bit % 8)
+    return bytes(out), years, levels

@@ -1,0 +1,79 @@
+"""LEB128 varints, encoded for whole arrays at once (numpy) and decoded for tests.
+
+Postings are small integers (gaps between documents and positions, counts), so seven bits a
+byte keeps the index small, and the browser decodes them in a tight loop (search.js, readVarint).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+_LIMITS = np.array([1 << 7, 1 << 14, 1 << 21, 1 << 28], dtype=np.uint64)
+
+
+def sizes(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
+    """Bytes each value takes."""
+    size = np.ones(len(values), dtype=np.int64)
+    for limit in _LIMITS:
+        size += values >= limit
+    return size
+
+
+CHUNK = 1 << 20  # values encoded at a time, which bounds the temporary arrays
+
+
+def encode(values: npt.NDArray[np.uint64]) -> tuple[bytes, npt.NDArray[np.int64]]:
+    """All values' varints back to back, and each value's size in bytes."""
+    parts: list[bytes] = []
+    all_sizes: list[npt.NDArray[np.int64]] = []
+    for start in range(0, len(values), CHUNK):
+        data, size = _encode_chunk(values[start : start + CHUNK].astype(np.uint64, copy=False))
+        parts.append(data)
+        all_sizes.append(size)
+    if not parts:
+        return b"", np.zeros(0, dtype=np.int64)
+    return b"".join(parts), np.concatenate(all_sizes)
+
+
+def _encode_chunk(values: npt.NDArray[np.uint64]) -> tuple[bytes, npt.NDArray[np.int64]]:
+    size = sizes(values)
+    starts = np.cumsum(size) - size
+    out = np.zeros(int(size.sum()), dtype=np.uint8)
+    out[starts] = (values & np.uint64(0x7F)).astype(np.uint8) | ((size > 1) << 7).astype(np.uint8)
+    for byte in range(1, 5):
+        live = np.flatnonzero(size > byte)
+        if not len(live):
+            break
+        chunk = (values[live] >> np.uint64(7 * byte)) & np.uint64(0x7F)
+        more = ((size[live] > byte + 1) << 7).astype(np.uint8)
+        out[starts[live] + byte] = chunk.astype(np.uint8) | more
+    return out.tobytes(), size
+
+
+def encode_one(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        low = value & 0x7F
+        value >>= 7
+        if value:
+            out.append(low | 0x80)
+        else:
+            out.append(low)
+            return bytes(out)
+
+
+def decode(data: bytes, offset: int = 0, count: int | None = None) -> tuple[list[int], int]:
+    """Decode `count` varints (all, when None) from `offset`; return them and the end offset."""
+    values: list[int] = []
+    while offset < len(data) and (count is None or len(values) < count):
+        value = shift = 0
+        while True:
+            byte = data[offset]
+            offset += 1
+            value |= (byte & 0x7F) << shift
+            shift += 7
+            if not byte & 0x80:
+                break
+        values.append(value)
+    return values, offset

@@ -1,0 +1,385 @@
+"""The search page in Debian chromium: typing queries into the real page of the built sample
+(results, count, snippets with <mark>, links to paragraphs), traditional characters, the ?q=
+link, filters, the keyboard, "no results" with a suggestion, speech text that looks like HTML
+shown as text and never run, and the note shown without JavaScript."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qs, quote, urlsplit
+
+import pytest
+
+from generator.search.reader import Reader
+from scripts.static_server import StaticServer
+from tests.e2e.browser import AXE_RUN_JS, BLOCKING, NARROW, Visitor
+from tests.e2e.sites import ServedSite
+from tests.search.projects import Speech, build, new_project, write_speech
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+pytestmark = pytest.mark.browser
+
+XSS_SCRIPT = "<script>window.__xss=1</script>"
+XSS_IMG = '<img src=x onerror="window.__xss=1">'
+BODY = "今天召开会议，研究部署工作。"
+EXTRA = [
+    Speech(
+        "a-2019",
+        "二〇一九年营商环境会议讲话",
+        [BODY, "持续优化营商环境。"],
+        "2019-03-01",
+        "市",
+        ["营商环境"],
+    ),
+    Speech(
+        "b-2020",
+        "二〇二〇年工作会议讲话",
+        [BODY, "## 一、优化营商环境", "抓落实。"],
+        "2020-05-01",
+        "县",
+        ["营商环境", "落实"],
+    ),
+    Speech(
+        "c-2021",
+        "二〇二一年作风建设会议讲话",
+        [BODY, "营商环境和作风建设。"],
+        "2021-07-01",
+        "县",
+        ["作风整顿"],
+    ),
+    Speech(
+        "d-xss",
+        "安全测试讲话",
+        [BODY, f"脚本 {XSS_SCRIPT} 结束。", f"图片 {XSS_IMG} 结束。"],
+        "2021-09-01",
+        "市",
+    ),
+]
+
+EXTRA += [
+    Speech(f"k-{n:02d}", f"第{n}次数字政府会议", [BODY, "数字政府" * (n + 1)]) for n in range(12)
+]
+
+
+@dataclass
+class Watch:
+    """Console errors, uncaught exceptions and failed requests of one page."""
+
+    problems: list[str] = field(default_factory=list)
+
+    def attach(self, page: Page) -> Page:
+        page.on(
+            "console",
+            lambda m: self.problems.append(f"console: {m.text}") if m.type == "error" else None,
+        )
+        page.on("pageerror", lambda e: self.problems.append(f"uncaught: {e}"))
+        page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url} {r.failure}"))
+        page.on(
+            "response",
+            lambda r: self.problems.append(f"HTTP {r.status} {r.url}") if r.status >= 400 else None,
+        )
+        return page
+
+
+@dataclass
+class Browsing:
+    visitor: Visitor
+    browser: Browser
+    sample: ServedSite
+    extra_url: str
+    extra_dir: Path
+    watch: Watch = field(default_factory=Watch)
+
+    def page(self, javascript: bool = True) -> Page:
+        context = self.browser.new_context(
+            viewport={"width": 1280, "height": 900}, locale="zh-CN", java_script_enabled=javascript
+        )
+        return self.watch.attach(context.new_page())
+
+
+@pytest.fixture(scope="module")
+def browsing(visitor: Visitor, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browsing]:
+    """The sample served at the root and the chromium of the other browser checks (one
+    Playwright per session), and a small site of dated speeches, one of them holding markup,
+    on a server of its own."""
+    project = new_project(tmp_path_factory.mktemp("search-e2e") / "project")
+    for speech in EXTRA:
+        write_speech(project, speech)
+    site = build(project)
+    with StaticServer(site) as server:
+        yield Browsing(visitor, visitor.browser, visitor.served["root"], server.url, site)
+
+
+@pytest.fixture
+def browse(browsing: Browsing) -> Iterator[Browsing]:
+    """Per test: no console error, uncaught exception or failed request."""
+    browsing.watch.problems.clear()
+    yield browsing
+    assert not browsing.watch.problems, "\n".join(browsing.watch.problems)
+
+
+def wait_done(page: Page, query: str) -> None:
+    """Wait until the page has shown the results of `query`."""
+    page.wait_for_function(
+        """query => {
+          const root = document.getElementById('search');
+          return root.dataset.state === 'done' && window.__lastQuery === query;
+        }""",
+        arg=query,
+    )
+
+
+def open_search(page: Page, base: str, query: str = "") -> None:
+    page.add_init_script(
+        """document.addEventListener('speechsite:results',
+             e => { window.__lastQuery = e.detail.query; }, true);"""
+    )
+    page.goto(base + "search/" + query)
+
+
+def type_query(page: Page, query: str) -> None:
+    box = page.locator("#search-input")
+    box.fill("")
+    box.press_sequentially(query, delay=30)
+    wait_done(page, query)
+
+
+def result_urls(page: Page) -> list[str]:
+    urls = page.eval_on_selector_all(
+        "[data-search-result]", "els => els.map(e => e.getAttribute('data-search-result'))"
+    )
+    return [str(url) for url in urls]
+
+
+def expected_urls(site_dir: Path, query: str) -> list[str]:
+    reader = Reader(site_dir / "search")
+    return [str(reader.fragment(r.doc)["url"]) for r in reader.search(query)[1]]
+
+
+def test_typing_a_phrase_shows_results_snippets_and_marks(browse: Browsing) -> None:
+    page = browse.page()
+    site = browse.sample.site.directory
+    open_search(page, browse.sample.url)
+    type_query(page, "营商环境")
+    urls = result_urls(page)
+    assert urls and urls == expected_urls(site, "营商环境")[: len(urls)]
+    assert all(re.fullmatch(r"/speeches/[a-z0-9-]+/", url) for url in urls)
+    count = page.locator("[data-search-count]").inner_text()
+    assert str(len(expected_urls(site, "营商环境"))) in count
+    marks = page.locator("[data-search-result] .snippets mark").all_inner_texts()
+    assert marks and all(m == "营商环境" for m in marks)
+    links = page.eval_on_selector_all(
+        "[data-search-result] .snippets a", "els => els.map(e => e.getAttribute('href'))"
+    )
+    assert links
+    for link in links:
+        path, _, anchor = link.partition("#")
+        assert path in urls and re.fullmatch(r"p\d+|s[\d-]+", anchor), link
+        html = (site / path.strip("/") / "index.html").read_text(encoding="utf-8")
+        assert f'id="{anchor}"' in html, link
+    # the result title links to the speech too
+    titles = page.eval_on_selector_all(
+        "[data-search-result] [data-field=title]", "els => els.map(e => e.getAttribute('href'))"
+    )
+    assert titles == urls
+    page.context.close()
+
+
+def test_traditional_query_finds_the_same(browse: Browsing) -> None:
+    page = browse.page()
+    open_search(page, browse.sample.url)
+    type_query(page, "营商环境")
+    simplified = result_urls(page)
+    type_query(page, "營商環境")
+    assert result_urls(page) == simplified
+    assert "营商环境" in page.locator("[data-search-result] .snippets mark").all_inner_texts()
+    page.context.close()
+
+
+def test_query_link_loads_with_results(browse: Browsing) -> None:
+    page = browse.page()
+    open_search(page, browse.sample.url, "?q=%E6%94%BE%E7%AE%A1%E6%9C%8D")
+    wait_done(page, "放管服")
+    assert page.locator("#search-input").input_value() == "放管服"
+    assert result_urls(page) == expected_urls(browse.sample.site.directory, "放管服")
+    assert page.locator("[data-search-result] mark").first.inner_text() == "放管服"
+    page.context.close()
+
+
+def test_filters_narrow_results_and_update_the_url(browse: Browsing) -> None:
+    page = browse.page()
+    open_search(page, browse.extra_url)
+    type_query(page, "营商环境")
+    assert sorted(result_urls(page)) == [f"/speeches/{s}/" for s in ("a-2019", "b-2020", "c-2021")]
+    assert result_urls(page)[0] == "/speeches/a-2019/"  # title match first
+    for name, value, slugs in (
+        ("year", "2020", ["b-2020"]),
+        ("level", "县", ["b-2020", "c-2021"]),
+        ("topic", "luoshi", ["b-2020"]),
+    ):
+        select = page.locator(f"[data-search-filter={name}]")
+        select.select_option(value)
+        page.wait_for_function(
+            "n => document.querySelectorAll('[data-search-result]').length === n "
+            "&& document.getElementById('search').dataset.state === 'done'",
+            arg=len(slugs),
+        )
+        assert sorted(result_urls(page)) == [f"/speeches/{s}/" for s in slugs], name
+        assert parse_qs(urlsplit(page.url).query)[name] == [value]
+        assert str(len(slugs)) in page.locator("[data-search-count]").inner_text()
+        select.select_option("")
+    assert "q" in parse_qs(urlsplit(page.url).query)
+    page.context.close()
+
+
+def test_filters_from_the_url(browse: Browsing) -> None:
+    page = browse.page()
+    open_search(page, browse.extra_url, "?q=%E8%90%A5%E5%95%86&year=2021")
+    wait_done(page, "营商")
+    assert result_urls(page) == ["/speeches/c-2021/"]
+    assert page.locator("[data-search-filter=year]").input_value() == "2021"
+    page.context.close()
+
+
+def test_keyboard(browse: Browsing) -> None:
+    page = browse.page()
+    page.goto(browse.sample.url)
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "site-search-input"
+    page.keyboard.type("作风")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/search/\?q="))
+    page.evaluate(
+        """document.addEventListener('speechsite:results',
+             e => { window.__lastQuery = e.detail.query; }, true)"""
+    )
+    page.wait_for_function("document.querySelectorAll('[data-search-result]').length > 1")
+    page.locator("#search-input").focus()
+    page.keyboard.press("ArrowDown")
+    first = page.locator("[data-search-result] a").first
+    assert page.evaluate(
+        "document.activeElement === document.querySelector('[data-search-result] a')"
+    )
+    page.keyboard.press("ArrowDown")
+    second = page.evaluate("document.activeElement.getAttribute('href')")
+    assert second != first.get_attribute("href")
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == first.get_attribute(
+        "href"
+    )
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.activeElement.id") == "search-input"
+    page.keyboard.press("ArrowDown")
+    target = first.get_attribute("href")
+    assert target
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(re.escape(target) + "$"))
+    assert page.locator("h1").count() == 1
+    page.context.close()
+
+
+def test_slash_on_the_search_page_focuses_its_box(browse: Browsing) -> None:
+    page = browse.page()
+    open_search(page, browse.sample.url)
+    page.locator("body").click(position={"x": 5, "y": 5})
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "search-input"
+    assert page.locator("#search-input").input_value() == ""
+    page.context.close()
+
+
+def test_no_results_message_and_suggestion(browse: Browsing) -> None:
+    page = browse.page()
+    open_search(page, browse.sample.url)
+    for query, suggested in (("营商环境甲", "营商环境"), ("营商环境 甲乙丙丁", "营商环境")):
+        type_query(page, query)
+        assert result_urls(page) == []
+        assert f"没有找到包含“{query}”的讲话" in page.locator("[data-search-count]").inner_text()
+        suggestion = page.locator(".search-suggestion a")
+        assert suggestion.inner_text() == suggested
+        assert suggestion.get_attribute("href") == "?q=" + quote(suggested)
+    suggestion.click()
+    wait_done(page, "营商环境")
+    urls = result_urls(page)
+    assert urls and urls == expected_urls(browse.sample.site.directory, "营商环境")[: len(urls)]
+    page.context.close()
+
+
+def test_speech_text_that_looks_like_html_is_shown_as_text(browse: Browsing) -> None:
+    page = browse.page()
+    open_search(page, browse.extra_url)
+    for query, shown in (("script", XSS_SCRIPT), ("onerror", XSS_IMG)):
+        type_query(page, query)
+        assert result_urls(page) == ["/speeches/d-xss/"]
+        snippet = page.locator("[data-search-result] .snippets a").first
+        assert shown in snippet.inner_text()
+        assert snippet.locator("mark").first.inner_text() == query
+        assert page.locator("[data-search-result] script, [data-search-result] img").count() == 0
+    page.wait_for_timeout(200)
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    page.context.close()
+
+
+def test_without_javascript_the_page_explains(browse: Browsing) -> None:
+    page = browse.page(javascript=False)
+    page.goto(browse.sample.url + "search/?q=%E4%BD%9C%E9%A3%8E")
+    note = page.locator(".notice").filter(has_text="JavaScript")
+    assert note.is_visible()
+    assert page.locator("#search-input").is_visible()
+    assert note.locator("a").count() == 2
+    page.context.close()
+
+
+def test_results_are_accessible(browse: Browsing) -> None:
+    """Labels, the live region for the count, and axe-core on a page showing results."""
+    page = browse.page()
+    open_search(page, browse.extra_url)
+    type_query(page, "营商环境 作风")
+    assert result_urls(page) == ["/speeches/c-2021/"]
+    assert page.locator("label[for=search-input]").count() == 1
+    assert page.locator("#search-input").get_attribute("type") == "search"
+    count = page.locator("[data-search-count]")
+    assert count.get_attribute("aria-live") == "polite"
+    assert count.get_attribute("role") == "status"
+    assert "1" in count.inner_text()
+    page.add_script_tag(content=browse.visitor.axe_source)
+    blocking = [v for v in page.evaluate(AXE_RUN_JS) if v["impact"] in BLOCKING]
+    assert not blocking, blocking
+    page.set_viewport_size({"width": NARROW, "height": 844})
+    blocking = [v for v in page.evaluate(AXE_RUN_JS) if v["impact"] in BLOCKING]
+    assert not blocking, blocking
+    assert page.evaluate("document.documentElement.scrollWidth") <= NARROW
+    page.context.close()
+
+
+def test_more_results(browse: Browsing) -> None:
+    """A page of results at a time; "more" adds the next page and moves focus to its first."""
+    page = browse.page()
+    open_search(page, browse.extra_url)
+    type_query(page, "数字政府")
+    assert "12" in page.locator("[data-search-count]").inner_text()
+    ranked = [f"/speeches/k-{n:02d}/" for n in range(11, -1, -1)]  # most matches first
+    assert ranked == expected_urls(browse.extra_dir, "数字政府")
+    shown = result_urls(page)
+    size = len(shown)
+    assert 0 < size < 12 and shown == ranked[:size]
+    more = page.locator("#search-more")
+    while len(shown) < 12:
+        assert more.is_visible()
+        more.click()
+        page.wait_for_function(
+            "n => document.querySelectorAll('[data-search-result]').length === n",
+            arg=min(12, len(shown) + size),
+        )
+        focused = page.evaluate("document.activeElement.getAttribute('href')")
+        assert focused == ranked[len(shown)]
+        shown = result_urls(page)
+    assert shown == ranked
+    assert more.is_hidden()
+    page.context.close()

@@ -1,0 +1,169 @@
+"""The fixtures node's tests read (tests/js/fixtures/): a tiny index with pack files, and what
+the Python side says about it — folding, key hashes, decoded postings, search results — so
+search.js is checked against the Python implementation value for value.
+
+    python -m tests.js.fixtures     # regenerate after a change to generator/search/
+
+tests/js/test_node.py fails when the committed fixtures differ from what this writes.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+
+from generator.search import index
+from generator.search.extract import CHAR_BITS, Block, fragment_body, key_hash, postings
+from generator.search.fold import HAN_FIRST, HAN_LAST, client_table, fold
+from generator.search.reader import Reader
+
+FOLDER = Path(__file__).resolve().parent / "fixtures"
+
+DOCS: list[tuple[str, list[Block]]] = [
+    (
+        "优化营商环境大会讲话",
+        [("p1", False, "深化放管服改革，优化营商环境。"), ("p2", False, "作风建设永远在路上。")],
+    ),
+    (
+        "作风整顿会议讲话",
+        [
+            ("s1", True, "一、持续优化营商环境"),
+            ("p1", False, "推进最多跑一次改革，营商环境持续改善。"),
+        ],
+    ),
+    (
+        "營商環境座談會",
+        [("p1", False, "優化營商環境，ＡＩ賦能產業。"), ("p2", False, "一岗双责，落实落细。")],
+    ),
+    ("落实工作会议", [("p1", False, "抓落实，营商环境" * 6), ("p2", False, "AI 与 5G 融合发展。")]),
+    (
+        "安全生产讲话",
+        [("p1", False, '<script>window.__xss=1</script> 与 <img src=x onerror="x()">')],
+    ),
+]
+DOCS += [
+    (f"第{n}次会议", [("p1", False, "营商环境" + "放管服" * (n % 3) + "作风" * n)])
+    for n in range(20)
+]
+
+FOLD_CASES = [
+    "營商環境",
+    "ＡＢＣ abc ＡＩ",
+    "１２３，（一）",
+    "a\tb\nc\u3000d",
+    "ﬁ İ ㈱",
+    "優化營商環境",
+    "一岗双责",
+    "𠀀𠮷",
+    "Ⅻ ⅱ",
+    "ｶﾀｶﾅ",
+    "É́",
+]
+KEYS = ["营", "营商", "商环", "放管", "a", "ai", "5g", "𠮷", "x", "作风"]
+QUERIES = [
+    "营商环境",
+    "營商環境",
+    "放管服",
+    "作风",
+    "营商环境 作风",
+    "ＡＩ",
+    "ai",
+    "5g",
+    "落实",
+    "营",
+    "放管服 作风 营商",
+    "script",
+    "onerror",
+    "不存在",
+    "营商环境营商环境",
+]
+
+
+def key_text(text: str) -> tuple[int, int]:
+    return ord(text[0]), ord(text[1]) if len(text) > 1 else 0
+
+
+def generate(folder: Path) -> None:
+    """Write the fixtures into `folder` (replacing what is there)."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    site = folder / "index"
+    limits = index.INLINE_DOCS, index.INLINE_POSITIONS
+    index.INLINE_DOCS, index.INLINE_POSITIONS = 8, 8  # so some lists sit in pack files
+    try:
+        built = index.build(index.InMemory([postings(t, b) for t, b in DOCS]))
+    finally:
+        index.INLINE_DOCS, index.INLINE_POSITIONS = limits
+    for name, data in built.files.items():
+        path = site / "g" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    table = client_table()
+    (site / "t2s.json").write_text(
+        json.dumps({"from": table.source, "to": table.target}, ensure_ascii=False),
+        encoding="utf-8",
+    )
+    manifest = {
+        "format": 1,
+        "gen": "g",
+        "docs": len(DOCS),
+        "bucketBits": built.bucket_bits,
+        "table": "t2s.json",
+        "tableFirst": HAN_FIRST,
+        "tableLast": HAN_LAST,
+        "tableBitmap": base64.b64encode(table.bitmap).decode(),
+    }
+    (site / "index.json").write_text(json.dumps(manifest), encoding="utf-8")
+    reader = Reader(site)
+    keys = []
+    for text in KEYS:
+        c1, c2 = key_text(text)
+        h = int(key_hash(np.array([(c1 << CHAR_BITS) | c2], dtype=np.uint64))[0])
+        found = reader.postings(c1, c2, True)
+        keys.append(
+            {
+                "key": text,
+                "c1": c1,
+                "c2": c2,
+                "hash": h,
+                "bucket": reader.bucket_name(c1, c2).rsplit("/", 1)[1],
+                "docs": found.docs if found else None,
+                "counts": found.counts if found else None,
+                "zones": found.zones if found else None,
+                "positions": found.positions if found else None,
+            }
+        )
+    searches = []
+    for query in QUERIES:
+        terms, results = reader.search(query)
+        searches.append(
+            {"query": query, "terms": terms, "results": [[r.doc, r.score] for r in results]}
+        )
+    expected = {
+        "fold": [[text, fold(text)] for text in FOLD_CASES],
+        "bucketBits": built.bucket_bits,
+        "keys": keys,
+        "searches": searches,
+        "fragments": [
+            {"title": t, "blocks": [[a, x] for a, _, x in b], "folds": _folds(t, b)}
+            for t, b in DOCS[:5]
+        ],
+    }
+    (folder / "expected.json").write_text(
+        json.dumps(expected, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+
+
+def _folds(title: str, blocks: list[Block]) -> dict[str, str]:
+    from generator.search.extract import split_fragment_body
+
+    folds: dict[str, str] = split_fragment_body(fragment_body(title, blocks))[0]
+    return folds
+
+
+if __name__ == "__main__":
+    generate(FOLDER)

@@ -1,0 +1,18 @@
+// Fold every character of a text file with search.js and print, as JSON, the code points
+// whose folding differs from the expected text (same length, character for character).
+//   node fold_all.mjs <text> <expected> <t2s.json>
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+const search = require("../../themes/default/static/js/search.js");
+const [textPath, expectedPath, tablePath] = process.argv.slice(2);
+const table = search.tableFrom(JSON.parse(readFileSync(tablePath, "utf8")));
+const text = Array.from(readFileSync(textPath, "utf8"));
+const expected = Array.from(readFileSync(expectedPath, "utf8"));
+const differ = [];
+if (text.length !== expected.length) throw new Error("lengths differ");
+for (let i = 0; i < text.length; i++) {
+  if (search.fold(text[i], table) !== expected[i]) differ.push(text[i].codePointAt(0));
+}
+process.stdout.write(JSON.stringify(differ));

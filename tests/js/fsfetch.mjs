@@ -1,0 +1,19 @@
+// A fetch() over a folder on disk, for running search.js's Index in node: answers
+// `Range: bytes=a-b` with 206 and the part, a missing file with 404. `log` records the calls.
+import { readFileSync, existsSync } from "node:fs";
+import { join } from "node:path";
+
+export function diskFetch(folder, log = []) {
+  return async function (url, init = {}) {
+    const path = join(folder, url);
+    const range = init.headers && init.headers.Range;
+    log.push(range ? `${url} ${range}` : url);
+    if (!existsSync(path)) return new Response("missing", { status: 404 });
+    const data = readFileSync(path);
+    if (range) {
+      const [, a, b] = /^bytes=(\d+)-(\d+)$/.exec(range);
+      return new Response(data.subarray(Number(a), Number(b) + 1), { status: 206 });
+    }
+    return new Response(data, { status: 200 });
+  };
+}

@@ -1,0 +1,204 @@
+// The core of themes/default/static/js/search.js in node, checked against the Python side
+// (tests/js/fixtures/, written by tests/js/fixtures.py): folding, key hashes, bucket decoding,
+// matching, ranking, snippets and Index.search over an index read from disk.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { diskFetch } from "./fsfetch.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+const search = require(join(here, "../../themes/default/static/js/search.js"));
+const expected = JSON.parse(readFileSync(join(here, "fixtures/expected.json"), "utf8"));
+const indexFolder = join(here, "fixtures/index");
+const t2s = JSON.parse(readFileSync(join(indexFolder, "t2s.json"), "utf8"));
+const table = search.tableFrom(t2s);
+
+test("fold equals Python's fold", () => {
+  for (const [text, folded] of expected.fold) {
+    assert.equal(search.fold(text, table), folded, JSON.stringify(text));
+  }
+  assert.equal(search.fold("營商環境", null), "營商環境"); // the table does the mapping
+  assert.equal(search.fold("ＡＩ", null), "ai");
+});
+
+test("foldWithOffsets maps folded code units back to the original", () => {
+  const { text, offsets } = search.foldWithOffsets("ＡＩ𠮷營商", table);
+  assert.equal(text, "ai𠮷营商");
+  assert.deepEqual(offsets, [0, 1, 2, 2, 4, 5, 6]);
+});
+
+test("parseQuery folds, splits on spaces, drops duplicates", () => {
+  assert.deepEqual(search.parseQuery("  營商環境　作风 营商环境 ", table), ["营商环境", "作风"]);
+  assert.deepEqual(search.parseQuery("   ", table), []);
+});
+
+test("needsTable only for characters with a traditional mapping", () => {
+  const manifest = JSON.parse(readFileSync(join(indexFolder, "index.json"), "utf8"));
+  const bitmap = Uint8Array.from(Buffer.from(manifest.tableBitmap, "base64"));
+  assert.equal(search.needsTable("营商环境 作风 abc", manifest, bitmap), false);
+  assert.equal(search.needsTable("營商", manifest, bitmap), true);
+  assert.equal(search.needsTable("营商環境", manifest, bitmap), true);
+});
+
+test("keyHash and bucketOf equal Python's key_hash", () => {
+  for (const k of expected.keys) {
+    assert.equal(search.keyHash(k.c1, k.c2), k.hash, k.key);
+    assert.equal(String(search.bucketOf(k.c1, k.c2, expected.bucketBits)), k.bucket, k.key);
+  }
+});
+
+function bucketBytes(name) {
+  return new Uint8Array(readFileSync(join(indexFolder, "g/b", name)));
+}
+
+function part(k, entry, ref, bucket) {
+  if (ref.inline !== undefined) return bucket.subarray(ref.inline, ref.inline + ref.length);
+  const pack = bucketBytes(`${k.bucket}.x`);
+  return pack.subarray(ref.pack, ref.pack + ref.length);
+}
+
+test("findEntry, decodeDocs and decodePositions read real buckets (inline and pack)", () => {
+  let packed = 0;
+  for (const k of expected.keys) {
+    const bucket = bucketBytes(`${k.bucket}.bin`);
+    const entry = search.findEntry(bucket, k.c1, k.c2);
+    if (k.docs === null) {
+      assert.equal(entry, null, k.key);
+      continue;
+    }
+    assert.equal(entry.df, k.docs.length, k.key);
+    if (entry.docs.pack !== undefined) packed++;
+    const list = search.decodeDocs(part(k, entry, entry.docs, bucket), entry.df);
+    assert.deepEqual(Array.from(list.docs), k.docs, k.key);
+    assert.deepEqual(Array.from(list.counts), k.counts, k.key);
+    assert.deepEqual(Array.from(list.zones), k.zones, k.key);
+    if (k.positions) {
+      const positions = search.decodePositions(part(k, entry, entry.positions, bucket), list);
+      assert.deepEqual(positions.map((p) => Array.from(p)), k.positions, k.key);
+    } else {
+      assert.equal(entry.positions, null, k.key);
+    }
+  }
+  assert.ok(packed > 0, "some fixture lists sit in pack files");
+});
+
+test("chooseCover picks the cheapest covering pairs", () => {
+  assert.deepEqual(search.chooseCover([5]), [0]);
+  assert.deepEqual(search.chooseCover([1, 9, 1]), [0, 2]);
+  assert.deepEqual(search.chooseCover([1, 1, 1]), [0, 2]);
+  assert.deepEqual(search.chooseCover([1, 5, 1, 1]), [0, 2, 3]);
+  assert.deepEqual(search.chooseCover([9, 1, 9, 1, 9]), [0, 1, 3, 4]);
+  assert.deepEqual(search.chooseCover([1, 9, 9, 1]), [0, 2, 3]);
+});
+
+test("minimalSpan is the smallest window holding every term", () => {
+  assert.equal(search.minimalSpan([[0, 50], [48]]), 2);
+  assert.equal(search.minimalSpan([[10], [3], [7]]), 7);
+  assert.equal(search.minimalSpan([[0, 100, 200], [150, 400], [190]]), 50);
+  assert.equal(search.minimalSpan([[5], []]), Infinity);
+});
+
+function hits(entries) {
+  return new Map(entries.map(([doc, count, zone, positions]) => [doc, { count, zone, positions }]));
+}
+
+test("rank: title above heading above body, more above fewer, ties by number", () => {
+  const zones = hits([[0, 1, 0, null], [1, 1, 1, null], [2, 1, 2, null], [3, 1, 3, null]]);
+  assert.deepEqual(search.rank([zones], 100).map((r) => r.doc), [3, 2, 1, 0]);
+  const counts = hits([[0, 1, 0, null], [1, 5, 0, null], [2, 2, 0, null]]);
+  assert.deepEqual(search.rank([counts], 100).map((r) => r.doc), [1, 2, 0]);
+  const ties = hits([[5, 2, 0, null], [1, 2, 0, null], [3, 2, 0, null]]);
+  assert.deepEqual(search.rank([ties], 10).map((r) => r.doc), [1, 3, 5]);
+});
+
+test("rank: closer terms above farther, every term required", () => {
+  const first = hits([[0, 1, 0, [100]], [1, 1, 0, [100]], [2, 1, 0, [100]]]);
+  const second = hits([[0, 1, 0, [900]], [1, 1, 0, [104]], [2, 1, 0, [130]], [7, 1, 0, [1]]]);
+  assert.deepEqual(search.rank([first, second], 100).map((r) => r.doc), [1, 2, 0]);
+  assert.deepEqual(search.rank([first, new Map()], 100), []);
+  assert.deepEqual(search.rank([], 100), []);
+});
+
+test("findRanges maps matches back to original offsets (traditional, full width)", () => {
+  const text = "優化營商環境，ＡＩ賦能，营商环境";
+  assert.deepEqual(search.findRanges(text, ["营商环境"], table), [[2, 6], [12, 16]]);
+  assert.deepEqual(search.findRanges(text, ["ai"], table), [[7, 9]]);
+  assert.deepEqual(search.findRanges(text, ["营商", "商环境"], table), [[2, 6], [12, 16]]);
+  assert.deepEqual(search.findRanges("𠮷营商", ["营商"], table), [[2, 4]]);
+  assert.deepEqual(search.findRanges("作风", ["营商"], table), []);
+});
+
+test("cut makes a window with marked parts and ellipses", () => {
+  const text = "一".repeat(100) + "营商环境" + "二".repeat(100);
+  const parts = search.cut(text, [[100, 104]], 30);
+  assert.equal(parts[0].text, "…");
+  assert.deepEqual(parts.filter((p) => p.mark).map((p) => p.text), ["营商环境"]);
+  assert.equal(parts[parts.length - 1].text, "…");
+  const shown = parts.map((p) => p.text).join("");
+  assert.ok(shown.length <= 30 + 2, shown);
+  const whole = search.cut("营商环境", [[0, 4]], 30);
+  assert.deepEqual(whole, [{ text: "营商环境", mark: true }]);
+  const none = search.cut("abc", [], 2);
+  assert.deepEqual(none, [{ text: "ab", mark: false }, { text: "…", mark: false }]);
+});
+
+test("snippets: blocks with the most terms, in reading order, marks on the original text", () => {
+  const blocks = [
+    ["p1", "作风建设。"],
+    ["p2", "優化營商環境，作风过硬。"],
+    ["p3", "营商环境。"],
+  ];
+  const out = search.snippets(blocks, ["营商环境", "作风"], table, 2, 90);
+  assert.deepEqual(out.map((s) => s.anchor), ["p1", "p2"]);
+  const marked = out[1].parts.filter((p) => p.mark).map((p) => p.text);
+  assert.deepEqual(marked, ["營商環境", "作风"]);
+  assert.equal(out[1].parts.map((p) => p.text).join(""), "優化營商環境，作风过硬。");
+  const one = search.snippets(blocks, ["营商环境"], table, 1, 90);
+  assert.deepEqual(one.map((s) => s.anchor), ["p2"]);
+  // markup in speech text stays text: parts are plain strings, never parsed
+  const xss = search.snippets([["p1", "<script>x()</script>"]], ["script"], table, 1, 90);
+  assert.deepEqual(xss[0].parts.map((p) => p.text), ["<", "script", ">x()</", "script", ">"]);
+});
+
+test("passes filters on facet bytes", () => {
+  const manifest = { topics: [{ slug: "a" }, { slug: "b" }], years: [2019, 2020], levels: ["市", "县"] };
+  const facets = Uint8Array.from([2, 1, 0b10, 0, 2, 0b01]);
+  assert.equal(search.passes(facets, manifest, 0, { year: "2020" }), true);
+  assert.equal(search.passes(facets, manifest, 1, { year: "2020" }), false);
+  assert.equal(search.passes(facets, manifest, 0, { level: "市" }), true);
+  assert.equal(search.passes(facets, manifest, 1, { level: "市" }), false);
+  assert.equal(search.passes(facets, manifest, 0, { topic: "b" }), true);
+  assert.equal(search.passes(facets, manifest, 0, { topic: "a" }), false);
+  assert.equal(search.passes(facets, manifest, 1, { topic: "a", level: "县" }), true);
+  assert.equal(search.passes(facets, manifest, 1, { topic: "zzz" }), false);
+});
+
+test("Index.search equals the Python reader's results, fetching parts by range", async () => {
+  const log = [];
+  const index = new search.Index("", diskFetch(indexFolder, log));
+  for (const s of expected.searches) {
+    const found = await index.search(s.query);
+    assert.deepEqual(found.terms, s.terms, s.query);
+    assert.deepEqual(found.results.map((r) => r.doc), s.results.map((r) => r[0]), s.query);
+    found.results.forEach((r, i) => assert.ok(Math.abs(r.score - s.results[i][1]) < 1e-9, s.query));
+  }
+  assert.ok(log.some((line) => / bytes=\d+-\d+$/.test(line)), "pack files are read by range");
+  assert.ok(log.includes("t2s.json"), "a traditional query fetched the table");
+  assert.equal(log.filter((l) => l === "index.json").length, 1);
+});
+
+test("Index.search without the table for simplified queries", async () => {
+  const log = [];
+  const index = new search.Index("", diskFetch(indexFolder, log));
+  await index.search("营商环境 作风");
+  assert.ok(!log.includes("t2s.json"));
+});
+
+test("Index.search reports a missing file", async () => {
+  const index = new search.Index("", diskFetch(join(here, "fixtures/no-such-folder")));
+  await assert.rejects(index.search("营商"), /404/);
+});

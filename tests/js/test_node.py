@@ -1,0 +1,129 @@
+"""search.js under node's own test runner, and search.js against the Python reader on the built
+sample: the same queries give the same documents in the same order."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from generator.search.fold import client_table, fold
+from generator.search.reader import Reader
+from tests.e2e.sites import in_ci
+from tests.js import fixtures
+from tests.search.projects import built_sample
+
+HERE = Path(__file__).resolve().parent
+QUERIES = [
+    "营商环境",
+    "營商環境",
+    "放管服",
+    "最多跑一次",
+    "一岗双责",
+    "作风",
+    "落实",
+    "作风 落实",
+    "营商环境 落实 作风",
+    "高质量发展",
+    "整顿",
+    "风",
+    "ＡＩ",
+    "xx",
+    "不存在的短语",
+    "“最多跑一次”",
+    "抓落实 营商",
+]
+
+
+def node() -> str:
+    found = shutil.which("node") or shutil.which("nodejs")
+    if found is None:
+        message = "node is missing (Debian package nodejs; scripts/install-test-deps.sh)"
+        if in_ci():
+            pytest.fail(f"{message} (CI=true: missing tools fail instead of skipping)")
+        pytest.skip(message)
+    return found
+
+
+def test_fixtures_are_current(tmp_path: Path) -> None:
+    """The committed fixtures are what the Python code writes now (else: python -m
+    tests.js.fixtures)."""
+    fixtures.generate(tmp_path / "fixtures")
+    fresh = {
+        p.relative_to(tmp_path / "fixtures"): p.read_bytes()
+        for p in (tmp_path / "fixtures").rglob("*")
+        if p.is_file()
+    }
+    committed = {
+        p.relative_to(fixtures.FOLDER): p.read_bytes()
+        for p in fixtures.FOLDER.rglob("*")
+        if p.is_file()
+    }
+    assert sorted(fresh) == sorted(committed)
+    stale = [str(name) for name in fresh if fresh[name] != committed[name]]
+    assert not stale, f"stale fixtures (run python -m tests.js.fixtures): {stale}"
+
+
+def test_node_test_runner_passes() -> None:
+    tests = sorted(str(p) for p in HERE.glob("*.test.mjs"))
+    run = subprocess.run(
+        [node(), "--test", *tests], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
+    assert "# fail 0" in run.stdout
+
+
+def test_search_js_agrees_with_the_python_reader(
+    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
+) -> None:
+    _, site = built_sample(tmp_path_factory.mktemp("js-sample"))
+    folder = site / "search"
+    queries_path = tmp_path / "queries.json"
+    queries_path.write_text(json.dumps(QUERIES, ensure_ascii=False), encoding="utf-8")
+    run = subprocess.run(
+        [node(), str(HERE / "cross_check.mjs"), str(folder), str(queries_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    answers = json.loads(run.stdout)
+    reader = Reader(folder)
+    found_any = 0
+    for query, answer in zip(QUERIES, answers, strict=True):
+        terms, results = reader.search(query)
+        assert answer["query"] == query
+        assert answer["terms"] == terms, query
+        assert answer["docs"] == [r.doc for r in results], query
+        assert answer["scores"] == pytest.approx([r.score for r in results], rel=1e-12), query
+        found_any += bool(results)
+    assert found_any >= 10
+
+
+def test_search_js_folds_every_character_as_python_does(tmp_path: Path) -> None:
+    """Every code point of Python's Unicode database (surrogates aside). Characters Python does
+    not know yet (newer Unicode in node/chromium) may differ; no speech text uses them."""
+    text = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    table = client_table()
+    paths = [tmp_path / "text", tmp_path / "expected", tmp_path / "t2s.json"]
+    paths[0].write_text(text, encoding="utf-8")
+    paths[1].write_text(fold(text), encoding="utf-8")
+    paths[2].write_text(
+        json.dumps({"from": table.source, "to": table.target}, ensure_ascii=False),
+        encoding="utf-8",
+    )
+    run = subprocess.run(
+        [node(), str(HERE / "fold_all.mjs"), *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    differ = [c for c in json.loads(run.stdout) if unicodedata.category(chr(c)) != "Cn"]
+    assert not differ, [f"U+{c:04X} {unicodedata.name(chr(c), '')}" for c in differ[:20]]

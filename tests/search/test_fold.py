@@ -1,0 +1,86 @@
+"""Folding: the one normalisation both the index and the query go through."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from generator.search.fold import HAN_FIRST, HAN_LAST, client_table, fold, t2s_table
+
+
+def test_traditional_becomes_simplified() -> None:
+    assert fold("營商環境") == "营商环境"
+    assert fold("優化營商環境實現高質量發展") == "优化营商环境实现高质量发展"
+    assert fold("一崗雙責") == "一岗双责"
+
+
+def test_full_width_becomes_half_width_and_lower_case() -> None:
+    assert fold("ＡＢＣ") == "abc"
+    assert fold("ＡＩ赋能") == "ai赋能"
+    assert fold("AI") == "ai"
+    assert fold("１２３４") == "1234"
+    assert fold("5G") == "5g"
+
+
+def test_simplified_text_is_unchanged() -> None:
+    text = "深化“放管服”改革推进“最多跑一次”。"
+    assert fold(text) == text
+
+
+def test_full_width_punctuation_becomes_half_width() -> None:
+    assert fold("改革，推进：（一）") == "改革,推进:(一)"
+
+
+def test_whitespace_becomes_a_plain_space() -> None:
+    assert fold("a\tb\nc\u3000d\u00a0e") == "a b c d e"
+
+
+def test_characters_whose_folding_is_longer_stay_as_they_are() -> None:
+    # NFKC of ﬁ is "fi" and the lower case of İ is two code points: kept, so lengths match.
+    assert fold("ﬁ") == "ﬁ"
+    assert fold("İ") == "İ"
+    assert fold("㈱") == "㈱"
+
+
+def test_table_is_resolved_to_a_fixed_point() -> None:
+    table = t2s_table()
+    assert table["營"] == "营"
+    for source, target in table.items():
+        assert len(source) == len(target) == 1
+        assert target not in table or table[target] == target
+
+
+def test_client_table_matches_the_table() -> None:
+    table = client_table()
+    assert len(table.source) == len(table.target)
+    assert dict(zip(table.source, table.target, strict=True)) == t2s_table()
+    for char in table.source:
+        code = ord(char)
+        if HAN_FIRST <= code <= HAN_LAST:
+            offset = code - HAN_FIRST
+            assert table.bitmap[offset >> 3] & (1 << (offset & 7))
+    # a simplified character has no bit: its query never fetches the table
+    offset = ord("营") - HAN_FIRST
+    assert not table.bitmap[offset >> 3] & (1 << (offset & 7))
+
+
+TEXT = st.text(
+    st.one_of(
+        st.characters(codec="utf-8"),
+        st.sampled_from("營商環境营商环境ＡＢＣabcABC１２３ \t\n\u3000ﬁİ"),
+    ),
+    max_size=60,
+)
+
+
+@given(TEXT)
+def test_folding_keeps_length_and_is_idempotent(text: str) -> None:
+    folded = fold(text)
+    assert len(folded) == len(text)
+    assert fold(folded) == folded
+
+
+@given(TEXT)
+def test_folding_works_character_by_character(text: str) -> None:
+    assert fold(text) == "".join(fold(char) for char in text)
+    assert all(c == " " or not c.isspace() for c in fold(text))

@@ -1,0 +1,172 @@
+"""The index files: varints, buckets with many keys, pack files, and the key property — a query
+finds exactly the documents whose folded text contains every term."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.search import index, varint
+from generator.search.extract import Block, postings
+from generator.search.fold import fold
+from generator.search.reader import Reader, parse_query
+
+Doc = tuple[str, list[Block]]
+
+
+@given(st.lists(st.integers(min_value=0, max_value=(1 << 35) - 1), max_size=50))
+def test_varint_round_trip(values: list[int]) -> None:
+    data, sizes = varint.encode(np.array(values, dtype=np.uint64))
+    assert varint.decode(data) == (values, len(data))
+    assert sizes.tolist() == [len(varint.encode_one(v)) for v in values]
+    assert b"".join(varint.encode_one(v) for v in values) == data
+
+
+def test_varint_sizes_at_the_limits() -> None:
+    values = [0, 127, 128, 16383, 16384, (1 << 21) - 1, 1 << 21, (1 << 28) - 1, 1 << 28]
+    _, sizes = varint.encode(np.array(values, dtype=np.uint64))
+    assert sizes.tolist() == [1, 1, 2, 2, 3, 3, 4, 4, 5]
+    assert varint.decode(b"\x80\x01\x05", 0, 1) == ([128], 2)
+
+
+def write_index(folder: Path, docs: Sequence[Doc]) -> Reader:
+    """Build the index of `docs` (numbered in order) into `folder` with a minimal manifest."""
+    built = index.build(index.InMemory([postings(title, blocks) for title, blocks in docs]))
+    for name, data in built.files.items():
+        path = folder / "g" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    manifest = {"gen": "g", "docs": len(docs), "bucketBits": built.bucket_bits}
+    (folder / "index.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return Reader(folder)
+
+
+@contextmanager
+def indexed(docs: Sequence[Doc]) -> Iterator[Reader]:
+    with tempfile.TemporaryDirectory() as folder:
+        yield write_index(Path(folder), docs)
+
+
+def scan(docs: Sequence[Doc], query: str) -> set[int]:
+    terms = parse_query(query)
+    texts = [[fold(t) for t in [title, *(b[2] for b in blocks)]] for title, blocks in docs]
+    if not terms:
+        return set()
+    return {
+        n for n, texts_n in enumerate(texts) if all(any(t in x for x in texts_n) for t in terms)
+    }
+
+
+def found(reader: Reader, query: str) -> set[int]:
+    _, results = reader.search(query)
+    docs = [r.doc for r in results]
+    assert len(docs) == len(set(docs))
+    return set(docs)
+
+
+ALPHABET = "营商环境放管服一次營 "
+TEXT = st.text(ALPHABET, min_size=1, max_size=40)
+DOC = st.tuples(TEXT, st.lists(st.tuples(st.booleans(), TEXT), max_size=4)).map(
+    lambda d: (d[0], [(f"p{i}", h, t) for i, (h, t) in enumerate(d[1])])
+)
+QUERY = st.one_of(
+    st.text(ALPHABET.strip(), min_size=1, max_size=5),
+    st.lists(st.text(ALPHABET.strip(), min_size=1, max_size=4), min_size=2, max_size=3).map(
+        " ".join
+    ),
+)
+
+
+def check(docs: list[Doc], queries: list[str]) -> None:
+    with indexed(docs) as reader:
+        for query in queries:
+            assert found(reader, query) == scan(docs, query), query
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(DOC, min_size=1, max_size=6), st.lists(QUERY, min_size=1, max_size=8))
+def test_search_finds_exactly_the_documents_containing_every_term(
+    docs: list[Doc], queries: list[str]
+) -> None:
+    check(docs, queries)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(DOC, min_size=1, max_size=6), st.lists(QUERY, min_size=1, max_size=6))
+def test_long_lists_in_pack_files(docs: list[Doc], queries: list[str]) -> None:
+    """With tiny inline limits, document lists and positions go to the pack (`.x`) files."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(index, "INLINE_DOCS", 1)
+        patch.setattr(index, "INLINE_POSITIONS", 1)
+        check(docs, queries)
+
+
+def test_pack_files_are_written_and_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(index, "INLINE_DOCS", 4)
+    monkeypatch.setattr(index, "INLINE_POSITIONS", 4)
+    docs: list[Doc] = [
+        (f"标题{n}", [("p1", False, "营商环境放管服" * (n + 1) + "一次" * n)]) for n in range(30)
+    ]
+    reader = write_index(tmp_path, docs)
+    assert list(tmp_path.glob("g/b/*.x"))
+    for query in ("营商环境", "放管服", "一次", "营", "服营", "营商 一次", "管服营商环"):
+        assert found(reader, query) == scan(docs, query)
+    assert any("." in name and ".x@" in name for name in reader.fetched)
+    _, results = reader.search("营商")
+    assert results[0].doc == 29  # most occurrences first
+
+
+def test_buckets_hold_many_keys(tmp_path: Path) -> None:
+    """Small archives have 64 buckets and hundreds of keys: the reader must skip the others."""
+    text = "深化放管服改革推进最多跑一次改革优化营商环境落实一岗双责作风建设高质量发展"
+    docs: list[Doc] = [(text[i : i + 6], [("p1", False, text[i:] + text[:i])]) for i in range(10)]
+    reader = write_index(tmp_path, docs)
+    counts = [varint.decode(p.read_bytes(), 0, 1)[0][0] for p in sorted(tmp_path.glob("g/b/*.bin"))]
+    assert len(counts) == 64
+    assert max(counts) >= 3
+    assert sum(c > 1 for c in counts) > 10
+    for i in range(len(text) - 3):
+        for query in (text[i], text[i : i + 2], text[i : i + 4], text[i] + " " + text[i + 3]):
+            assert found(reader, query) == scan(docs, query), query
+    assert found(reader, "改革改革") == set()
+    assert found(reader, "营商环境 不存在") == set()
+
+
+def test_more_documents_than_one_byte_of_gaps(tmp_path: Path) -> None:
+    docs: list[Doc] = [
+        (f"第{n}篇", [("p1", False, "营商环境" if n % 97 == 0 else "作风建设")]) for n in range(400)
+    ]
+    reader = write_index(tmp_path, docs)
+    assert found(reader, "营商环境") == {n for n in range(400) if n % 97 == 0}
+    assert found(reader, "作风建设") == {n for n in range(400) if n % 97}
+
+
+def test_long_document_positions(tmp_path: Path) -> None:
+    body = "作风" * 40_000 + "营商环境"
+    docs: list[Doc] = [("甲", [("p1", False, body)]), ("乙", [("p1", False, "营商环境")])]
+    reader = write_index(tmp_path, docs)
+    assert found(reader, "风营商环") == {0}
+    assert found(reader, "营商环境") == {0, 1}
+    assert found(reader, "作风 营商环境") == {0}
+
+
+def test_parallel_merge_writes_the_same_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "深化放管服改革推进最多跑一次改革优化营商环境落实一岗双责作风建设高质量发展"
+    docs = [postings(text[i:], [("p1", False, text[: i + 3] * 3)]) for i in range(20)]
+    serial = index.build(index.InMemory(docs), jobs=1)
+    monkeypatch.setattr(index, "PARALLEL_MIN", 0)
+    parallel = index.build(index.InMemory(docs), jobs=2)
+    assert parallel.files == serial.files
+    assert (parallel.keys, parallel.postings, parallel.positions) == (
+        serial.keys,
+        serial.postings,
+        serial.positions,
+    )

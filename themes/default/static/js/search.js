@@ -1,0 +1,879 @@
+/* speechsite search: exact phrase search for Chinese over a static, sharded index.
+
+   The core (folding, index decoding, phrase matching, ranking, snippets) has no DOM and is
+   exported for node's test runner; the page part at the end drives the search page.
+   Index layout and formats: generator/search/site.py and index.py. In short:
+   - search/index.json: generation, bucket count, filter values, which characters need the
+     traditional → simplified table;
+   - a key (one folded character, or two) lives in bucket hash(key) >>> (32 - bucketBits);
+     a bucket lists its keys with document lists and, for pairs, positions (long lists sit in
+     the bucket's pack, read with a Range request);
+   - a query term of two characters is one key; a longer term is verified with the positions
+     of a set of pairs that covers it, so "放管服" finds exactly the speeches containing it. */
+(function (root, factory) {
+  "use strict";
+  var core = factory();
+  if (typeof module === "object" && module.exports) {
+    module.exports = core;
+  } else {
+    root.speechsiteSearch = core;
+    if (typeof document !== "undefined") core.startPage(document);
+  }
+})(typeof self !== "undefined" ? self : this, function () {
+  "use strict";
+
+  /* --- folding: the same per-character normalisation as generator/search/fold.py --------- */
+
+  /* Python's str.isspace(), which fold.py uses: JavaScript's \s differs (it has U+FEFF, lacks
+     U+001C-U+001F and U+0085). */
+  var SPACE = /^[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/;
+
+  function codePoints(text) {
+    return Array.from(text);
+  }
+
+  function foldChar(ch, table) {
+    if (SPACE.test(ch)) return " ";
+    var n = ch.normalize("NFKC");
+    if (codePoints(n).length !== 1) n = ch;
+    var lower = n.toLowerCase();
+    if (codePoints(lower).length === 1) n = lower;
+    if (table) {
+      var mapped = table.get(n);
+      if (mapped) return mapped;
+    }
+    return n;
+  }
+
+  function fold(text, table) {
+    var out = "";
+    for (var ch of text) out += foldChar(ch, table);
+    return out;
+  }
+
+  /* Folded text plus, for each code unit of it, the offset of the original code unit, so a
+     match found in the folded text is highlighted in the original. */
+  function foldWithOffsets(text, table) {
+    var folded = "";
+    var offsets = [];
+    var at = 0;
+    for (var ch of text) {
+      var f = foldChar(ch, table);
+      for (var i = 0; i < f.length; i++) offsets.push(at);
+      folded += f;
+      at += ch.length;
+    }
+    offsets.push(at);
+    return { text: folded, offsets: offsets };
+  }
+
+  function tableFrom(pairs) {
+    var map = new Map();
+    var from = codePoints(pairs.from);
+    var to = codePoints(pairs.to);
+    for (var i = 0; i < from.length; i++) map.set(from[i], to[i]);
+    return map;
+  }
+
+  /* Does folding `text` need the traditional → simplified table? (bitmap from index.json) */
+  function needsTable(text, manifest, bitmap) {
+    for (var ch of fold(text, null)) {
+      var code = ch.codePointAt(0);
+      if (code > 0xffff) return true;
+      if (code >= manifest.tableFirst && code <= manifest.tableLast) {
+        var offset = code - manifest.tableFirst;
+        if (bitmap[offset >> 3] & (1 << (offset & 7))) return true;
+      }
+    }
+    return false;
+  }
+
+  /* A query: folded terms, split on spaces, duplicates dropped. */
+  function parseQuery(query, table) {
+    var seen = new Set();
+    var terms = [];
+    for (var term of fold(query, table).split(" ")) {
+      if (term && !seen.has(term)) {
+        seen.add(term);
+        terms.push(term);
+      }
+    }
+    return terms;
+  }
+
+  /* --- index decoding ------------------------------------------------------------------- */
+
+  function keyHash(c1, c2) {
+    var h = (Math.imul(c1, 0x9e3779b1) ^ Math.imul(c2 + 1, 0x85ebca77)) >>> 0;
+    h = (h ^ (h >>> 15)) >>> 0;
+    h = Math.imul(h, 0x2c1b3c6d) >>> 0;
+    return (h ^ (h >>> 12)) >>> 0;
+  }
+
+  function bucketOf(c1, c2, bits) {
+    return keyHash(c1, c2) >>> (32 - bits);
+  }
+
+  function Reader(bytes, at) {
+    this.bytes = bytes;
+    this.at = at || 0;
+  }
+  Reader.prototype.varint = function () {
+    var value = 0;
+    var scale = 1;
+    for (;;) {
+      var byte = this.bytes[this.at++];
+      value += (byte & 0x7f) * scale;
+      if (byte < 0x80) return value;
+      scale *= 128;
+    }
+  };
+
+  /* The entry of key (c1, c2) in a bucket file, or null: its document count and where its
+     document list and positions are ({inline: offset} or {pack: offset}, with a length). */
+  function findEntry(bytes, c1, c2) {
+    var r = new Reader(bytes);
+    var count = r.varint();
+    for (var i = 0; i < count; i++) {
+      var a = r.varint();
+      var b = r.varint();
+      var df = r.varint();
+      var docLength = r.varint();
+      var posLength = r.varint();
+      var flags = r.varint();
+      var parts = [];
+      var lengths = [docLength, posLength];
+      for (var part = 0; part < 2; part++) {
+        var length = lengths[part];
+        if (!length) {
+          parts.push(null);
+        } else if (flags & (1 << part)) {
+          parts.push({ pack: r.varint(), length: length });
+        } else {
+          parts.push({ inline: r.at, length: length });
+          r.at += length;
+        }
+      }
+      if (a === c1 && b === c2) return { df: df, docs: parts[0], positions: parts[1] };
+    }
+    return null;
+  }
+
+  /* Document list → {docs, counts, zones} (zones: 2 title, 1 heading, bits). */
+  function decodeDocs(bytes, df) {
+    var r = new Reader(bytes);
+    var docs = new Int32Array(df);
+    var counts = new Int32Array(df);
+    var zones = new Uint8Array(df);
+    var doc = 0;
+    for (var i = 0; i < df; i++) {
+      doc = i === 0 ? r.varint() : doc + r.varint();
+      var tfz = r.varint();
+      docs[i] = doc;
+      counts[i] = Math.floor(tfz / 4);
+      zones[i] = tfz & 3;
+    }
+    return { docs: docs, counts: counts, zones: zones };
+  }
+
+  /* Positions, aligned with a decoded document list: one Int32Array per document. */
+  function decodePositions(bytes, list) {
+    var r = new Reader(bytes);
+    var out = new Array(list.docs.length);
+    for (var i = 0; i < list.docs.length; i++) {
+      var n = list.counts[i];
+      var positions = new Int32Array(n);
+      var at = 0;
+      for (var j = 0; j < n; j++) {
+        at = j === 0 ? r.varint() : at + r.varint();
+        positions[j] = at;
+      }
+      out[i] = positions;
+    }
+    return out;
+  }
+
+  /* --- matching ------------------------------------------------------------------------- */
+
+  /* The cheapest set of pair offsets covering every character of a term of n >= 3 characters:
+     each chosen offset i covers characters i and i + 1, consecutive choices are at most two
+     apart. costs[i]: bytes of pair i's positions. */
+  function chooseCover(costs) {
+    var n = costs.length;
+    var best = new Array(n);
+    var from = new Array(n);
+    best[0] = costs[0];
+    from[0] = -1;
+    for (var i = 1; i < n; i++) {
+      var j = i - 1;
+      if (i >= 2 && best[i - 2] < best[i - 1]) j = i - 2;
+      best[i] = costs[i] + best[j];
+      from[i] = j;
+    }
+    var cover = [];
+    for (var k = n - 1; k >= 0; k = from[k]) cover.unshift(k);
+    return cover;
+  }
+
+  function lowerBound(array, value) {
+    var lo = 0;
+    var hi = array.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (array[mid] < value) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  function contains(array, value) {
+    var i = lowerBound(array, value);
+    return i < array.length && array[i] === value;
+  }
+
+  /* One term's matches: Map doc → {count, zone, positions (start offsets, or null)}.
+     `api.list(c1, c2, withPositions)` resolves to {docs, counts, zones, positions?} or null;
+     `api.entry(c1, c2)` to the bucket entry (for sizes) or null. */
+  async function matchTerm(term, api, wantPositions) {
+    var cps = codePoints(term).map(function (c) {
+      return c.codePointAt(0);
+    });
+    var out = new Map();
+    if (cps.length <= 2) {
+      var list = await api.list(cps[0], cps.length === 2 ? cps[1] : 0, wantPositions && cps.length === 2);
+      if (!list) return out;
+      for (var i = 0; i < list.docs.length; i++) {
+        out.set(list.docs[i], {
+          count: list.counts[i],
+          zone: list.zones[i],
+          positions: list.positions ? list.positions[i] : null,
+        });
+      }
+      return out;
+    }
+    var pairs = [];
+    for (var p = 0; p + 1 < cps.length; p++) pairs.push([cps[p], cps[p + 1]]);
+    var entries = await Promise.all(
+      pairs.map(function (pair) {
+        return api.entry(pair[0], pair[1]);
+      }),
+    );
+    if (entries.some(function (e) { return !e; })) return out;
+    var cover = chooseCover(
+      entries.map(function (e) {
+        return (e.positions ? e.positions.length : 0) + (e.docs ? e.docs.length : 0);
+      }),
+    );
+    var lists = await Promise.all(
+      cover.map(function (offset) {
+        return api.list(pairs[offset][0], pairs[offset][1], true);
+      }),
+    );
+    if (lists.some(function (l) { return !l; })) return out;
+    var lookups = lists.map(function (l) {
+      var byDoc = new Map();
+      for (var i = 0; i < l.docs.length; i++) byDoc.set(l.docs[i], i);
+      return byDoc;
+    });
+    var anchor = lists[0];
+    for (var d = 0; d < anchor.docs.length; d++) {
+      var doc = anchor.docs[d];
+      var rows = [d];
+      var zone = anchor.zones[d];
+      for (var k = 1; k < lists.length; k++) {
+        var row = lookups[k].get(doc);
+        if (row === undefined) break;
+        rows.push(row);
+        zone &= lists[k].zones[row];
+      }
+      if (rows.length < lists.length) continue;
+      var starts = [];
+      var first = anchor.positions[d];
+      for (var s = 0; s < first.length; s++) {
+        var start = first[s] - cover[0];
+        var ok = true;
+        for (var m = 1; m < lists.length && ok; m++) {
+          ok = contains(lists[m].positions[rows[m]], start + cover[m]);
+        }
+        if (ok) starts.push(start);
+      }
+      if (starts.length) out.set(doc, { count: starts.length, zone: zone, positions: Int32Array.from(starts) });
+    }
+    return out;
+  }
+
+  /* Smallest window holding an occurrence of every term (positions per term, sorted). */
+  function minimalSpan(lists) {
+    var events = [];
+    lists.forEach(function (positions, term) {
+      for (var i = 0; i < positions.length; i++) events.push([positions[i], term]);
+    });
+    events.sort(function (a, b) {
+      return a[0] - b[0] || a[1] - b[1];
+    });
+    var need = lists.length;
+    var seen = new Array(need).fill(0);
+    var have = 0;
+    var best = Infinity;
+    var left = 0;
+    for (var right = 0; right < events.length; right++) {
+      if (seen[events[right][1]]++ === 0) have++;
+      while (have === need) {
+        best = Math.min(best, events[right][0] - events[left][0]);
+        if (--seen[events[left][1]] === 0) have--;
+        left++;
+      }
+    }
+    return best;
+  }
+
+  /* Rank: title and heading matches first, then more and closer matches (score, then number). */
+  function rank(termMatches, docCount) {
+    if (!termMatches.length) return [];
+    var smallest = termMatches.reduce(function (a, b) {
+      return a.size <= b.size ? a : b;
+    });
+    var results = [];
+    smallest.forEach(function (_, doc) {
+      var score = 0;
+      var lists = [];
+      for (var t = 0; t < termMatches.length; t++) {
+        var hit = termMatches[t].get(doc);
+        if (!hit) return;
+        var idf = Math.log(1 + docCount / termMatches[t].size);
+        score += idf * (1 + Math.log2(1 + hit.count));
+        if (hit.zone & 2) score += 8;
+        if (hit.zone & 1) score += 3;
+        if (hit.positions) lists.push(hit.positions);
+      }
+      if (termMatches.length > 1 && lists.length === termMatches.length) {
+        score += 4 / (1 + minimalSpan(lists) / 10);
+      }
+      results.push({ doc: doc, score: score });
+    });
+    results.sort(function (a, b) {
+      return b.score - a.score || a.doc - b.doc;
+    });
+    return results;
+  }
+
+  /* --- snippets ------------------------------------------------------------------------- */
+
+  /* Matched ranges [start, end) of the terms in `text` (original offsets), merged. */
+  function findRanges(text, terms, table) {
+    var folded = foldWithOffsets(text, table);
+    var ranges = [];
+    terms.forEach(function (term) {
+      var from = 0;
+      for (;;) {
+        var at = folded.text.indexOf(term, from);
+        if (at < 0) break;
+        ranges.push([folded.offsets[at], folded.offsets[at + term.length]]);
+        from = at + 1;
+      }
+    });
+    ranges.sort(function (a, b) {
+      return a[0] - b[0];
+    });
+    var merged = [];
+    ranges.forEach(function (r) {
+      var last = merged[merged.length - 1];
+      if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
+      else merged.push([r[0], r[1]]);
+    });
+    return merged;
+  }
+
+  function distinctTerms(text, terms, table) {
+    var folded = fold(text, table);
+    return terms.filter(function (t) {
+      return folded.indexOf(t) >= 0;
+    }).length;
+  }
+
+  /* Up to `limit` snippets of a speech: the blocks holding the most terms (then the most
+     matches), in reading order, each cut to a window around its matches.
+     blocks: [[anchor, text], ...]. Returns [{anchor, parts: [{text, mark}]}]. */
+  function snippets(blocks, terms, table, limit, width) {
+    var scored = [];
+    blocks.forEach(function (block, index) {
+      var ranges = findRanges(block[1], terms, table);
+      if (ranges.length) {
+        scored.push({ index: index, distinct: distinctTerms(block[1], terms, table), ranges: ranges });
+      }
+    });
+    scored.sort(function (a, b) {
+      return b.distinct - a.distinct || b.ranges.length - a.ranges.length || a.index - b.index;
+    });
+    return scored
+      .slice(0, limit)
+      .sort(function (a, b) {
+        return a.index - b.index;
+      })
+      .map(function (hit) {
+        var text = blocks[hit.index][1];
+        return { anchor: blocks[hit.index][0], parts: cut(text, hit.ranges, width) };
+      });
+  }
+
+  /* A window of about `width` characters around the first match (extended over following
+     matches that fit), as parts to be rendered as text nodes and <mark> elements. */
+  function cut(text, ranges, width) {
+    if (!ranges.length) {
+      var head = [{ text: text.slice(0, width), mark: false }];
+      if (text.length > width) head.push({ text: "…", mark: false });
+      return head;
+    }
+    var start = Math.max(0, ranges[0][0] - Math.floor(width / 3));
+    var end = Math.min(text.length, Math.max(start + width, ranges[0][1]));
+    var parts = [];
+    if (start > 0) parts.push({ text: "…", mark: false });
+    var at = start;
+    ranges.forEach(function (r) {
+      if (r[0] >= end || r[1] <= at) return;
+      var a = Math.max(r[0], at);
+      var b = Math.min(r[1], end);
+      if (a > at) parts.push({ text: text.slice(at, a), mark: false });
+      parts.push({ text: text.slice(a, b), mark: true });
+      at = b;
+    });
+    if (at < end) parts.push({ text: text.slice(at, end), mark: false });
+    if (end < text.length) parts.push({ text: "…", mark: false });
+    return parts;
+  }
+
+  /* --- fetching ------------------------------------------------------------------------- */
+
+  function Index(base, fetcher) {
+    this.base = base; // URL of the search/ folder, ending in "/"
+    this.fetcher = fetcher || (typeof fetch !== "undefined" ? fetch.bind(null) : null);
+    this.cache = new Map();
+    this.manifest = null;
+    this.table = null;
+  }
+
+  Index.prototype.bytes = function (path, range, options) {
+    var self = this;
+    var key = path + (range ? "#" + range[0] + "-" + range[1] : "");
+    if (!this.cache.has(key)) {
+      var init = Object.assign({}, options || {});
+      if (range) init.headers = { Range: "bytes=" + range[0] + "-" + (range[0] + range[1] - 1) };
+      var promise = this.fetcher(this.base + path, init).then(function (response) {
+        if (!response.ok) throw new Error("search index: " + response.status + " " + path);
+        return response.arrayBuffer().then(function (buffer) {
+          var bytes = new Uint8Array(buffer);
+          // A server without range support sends the whole file: take the part.
+          if (range && response.status !== 206) bytes = bytes.subarray(range[0], range[0] + range[1]);
+          return bytes;
+        });
+      });
+      promise.catch(function () {
+        self.cache.delete(key);
+      });
+      this.cache.set(key, promise);
+    }
+    return this.cache.get(key);
+  };
+
+  Index.prototype.load = async function () {
+    if (!this.manifest) {
+      var bytes = await this.bytes("index.json", null, { cache: "no-cache" });
+      this.manifest = JSON.parse(new TextDecoder().decode(bytes));
+      this.bitmap = base64Bytes(this.manifest.tableBitmap);
+    }
+    return this.manifest;
+  };
+
+  Index.prototype.loadTable = async function () {
+    if (!this.table) {
+      var bytes = await this.bytes(this.manifest.table);
+      this.table = tableFrom(JSON.parse(new TextDecoder().decode(bytes)));
+    }
+    return this.table;
+  };
+
+  Index.prototype.bucketPath = function (c1, c2, suffix) {
+    var m = this.manifest;
+    return m.gen + "/b/" + bucketOf(c1, c2, m.bucketBits) + suffix;
+  };
+
+  Index.prototype.entry = async function (c1, c2) {
+    var bytes = await this.bytes(this.bucketPath(c1, c2, ".bin"));
+    var found = findEntry(bytes, c1, c2);
+    if (found) found.bucket = bytes;
+    return found;
+  };
+
+  Index.prototype.part = function (c1, c2, entry, ref) {
+    if (ref.inline !== undefined) {
+      return Promise.resolve(entry.bucket.subarray(ref.inline, ref.inline + ref.length));
+    }
+    return this.bytes(this.bucketPath(c1, c2, ".x"), [ref.pack, ref.length]);
+  };
+
+  Index.prototype.list = async function (c1, c2, withPositions) {
+    var entry = await this.entry(c1, c2);
+    if (!entry) return null;
+    var list = decodeDocs(await this.part(c1, c2, entry, entry.docs), entry.df);
+    if (withPositions && entry.positions) {
+      list.positions = decodePositions(await this.part(c1, c2, entry, entry.positions), list);
+    }
+    return list;
+  };
+
+  Index.prototype.facets = async function () {
+    return this.bytes(this.manifest.gen + "/facets.bin");
+  };
+
+  Index.prototype.fragment = async function (doc) {
+    var bytes = await this.bytes("f/" + doc + ".bin", null, { cache: "no-cache" });
+    var r = new Reader(bytes);
+    var length = r.varint();
+    var meta = JSON.parse(new TextDecoder().decode(bytes.subarray(r.at, r.at + length)));
+    var compressed = bytes.subarray(r.at + length);
+    var stream = new Blob([compressed]).stream().pipeThrough(new DecompressionStream("gzip"));
+    meta.blocks = JSON.parse(await new Response(stream).text());
+    meta.table = meta.fold ? tableFrom(meta.fold) : null;
+    return meta;
+  };
+
+  /* The matching speeches, ranked: [{doc, score}], and the folded terms. */
+  Index.prototype.search = async function (query) {
+    var manifest = await this.load();
+    var table = needsTable(query, manifest, this.bitmap) ? await this.loadTable() : null;
+    var terms = parseQuery(query, table);
+    if (!terms.length) return { terms: terms, results: [] };
+    var self = this;
+    var multi = terms.length > 1;
+    var matches = await Promise.all(
+      terms.map(function (term) {
+        return matchTerm(term, self, multi);
+      }),
+    );
+    return { terms: terms, results: rank(matches, manifest.docs) };
+  };
+
+  function base64Bytes(text) {
+    var binary = typeof atob === "function" ? atob(text) : Buffer.from(text, "base64").toString("binary");
+    var out = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+    return out;
+  }
+
+  /* Filters: facets.bin has, per speech, year index + 1, level index + 1, topic bits. */
+  function passes(facets, manifest, doc, filter) {
+    var width = 2 + ((manifest.topics.length + 7) >> 3);
+    var row = doc * width;
+    if (filter.year && manifest.years[facets[row] - 1] !== Number(filter.year)) return false;
+    if (filter.level && manifest.levels[facets[row + 1] - 1] !== filter.level) return false;
+    if (filter.topic) {
+      var bit = manifest.topics.findIndex(function (t) {
+        return t.slug === filter.topic;
+      });
+      if (bit < 0 || !(facets[row + 2 + (bit >> 3)] & (1 << (bit & 7)))) return false;
+    }
+    return true;
+  }
+
+  /* --- the search page ------------------------------------------------------------------ */
+
+  var PAGE_SIZE = 5;
+
+  function startPage(doc) {
+    var root = doc.getElementById("search");
+    if (!root || typeof fetch === "undefined") return;
+    var strings = JSON.parse(root.getAttribute("data-strings") || "{}");
+    var index = new Index(root.getAttribute("data-index"));
+    var input = doc.getElementById("search-input");
+    var count = doc.querySelector("[data-search-count]");
+    var list = doc.getElementById("search-results");
+    var more = doc.getElementById("search-more");
+    var template = doc.getElementById("search-result-template");
+    var filters = Array.from(doc.querySelectorAll("[data-search-filter]"));
+    var state = { seq: 0, results: [], shown: 0, terms: [], query: "" };
+
+    function say(text) {
+      count.textContent = text;
+    }
+
+    function format(template, values) {
+      return template.replace(/\{(\w+)\}/g, function (_, name) {
+        return values[name] !== undefined ? values[name] : "";
+      });
+    }
+
+    function currentFilter() {
+      var filter = {};
+      filters.forEach(function (select) {
+        if (select.value) filter[select.getAttribute("data-search-filter")] = select.value;
+      });
+      return filter;
+    }
+
+    function syncUrl() {
+      var params = new URLSearchParams();
+      if (input.value) params.set("q", input.value);
+      var filter = currentFilter();
+      Object.keys(filter).forEach(function (k) {
+        params.set(k, filter[k]);
+      });
+      var search = params.toString();
+      history.replaceState(null, "", location.pathname + (search ? "?" + search : "") + location.hash);
+    }
+
+    async function run() {
+      var seq = ++state.seq;
+      var query = input.value;
+      var started = performance.now();
+      syncUrl();
+      if (!query.trim()) {
+        list.replaceChildren();
+        more.hidden = true;
+        say("");
+        root.removeAttribute("data-state");
+        return;
+      }
+      root.setAttribute("data-state", "busy");
+      try {
+        var found = await index.search(query);
+        var filter = currentFilter();
+        var results = found.results;
+        if (Object.keys(filter).length) {
+          var facets = await index.facets();
+          results = results.filter(function (r) {
+            return passes(facets, index.manifest, r.doc, filter);
+          });
+        }
+        if (seq !== state.seq) return;
+        state.results = results;
+        state.terms = found.terms;
+        state.query = query;
+        state.shown = 0;
+        list.replaceChildren();
+        if (!results.length) {
+          say(format(strings.none || "", { query: query.trim() }));
+          await suggest(query, found.terms, seq, filter);
+        } else {
+          say(format(strings.count || "{count}", { count: results.length }));
+        }
+        await showMore(seq);
+        if (seq !== state.seq) return;
+        root.setAttribute("data-state", "done");
+        root.setAttribute("data-search-ms", String(Math.round(performance.now() - started)));
+        root.dispatchEvent(new CustomEvent("speechsite:results", { detail: { query: query, count: results.length } }));
+      } catch (error) {
+        if (seq !== state.seq) return;
+        say(strings.error || "搜索出错");
+        root.setAttribute("data-state", "error");
+        if (typeof console !== "undefined") console.warn(error);
+      }
+    }
+
+    /* "No results": offer each term alone, or the term without its last character. */
+    async function suggest(query, terms, seq, filter) {
+      var candidates = [];
+      if (terms.length > 1) candidates = terms.slice();
+      else if (terms.length === 1 && codePoints(terms[0]).length > 2) {
+        var cps = codePoints(terms[0]);
+        candidates = [cps.slice(0, -1).join(""), cps.slice(1).join("")];
+      }
+      for (var candidate of candidates) {
+        var found = await index.search(candidate);
+        if (seq !== state.seq) return;
+        if (found.results.length) {
+          var p = doc.createElement("p");
+          p.className = "search-suggestion";
+          p.append(strings.suggest || "");
+          var a = doc.createElement("a");
+          var params = new URLSearchParams(filter);
+          params.set("q", candidate);
+          a.href = "?" + params.toString();
+          a.textContent = candidate;
+          a.addEventListener("click", function (event) {
+            event.preventDefault();
+            input.value = candidate;
+            run();
+          });
+          p.append(a, format(strings.suggest_count || "", { count: found.results.length }));
+          var li = doc.createElement("li");
+          li.className = "search-empty";
+          li.append(p);
+          list.append(li);
+          return;
+        }
+      }
+    }
+
+    async function showMore(seq) {
+      var batch = state.results.slice(state.shown, state.shown + PAGE_SIZE);
+      state.shown += batch.length;
+      var fragments = await Promise.all(
+        batch.map(function (r) {
+          return index.fragment(r.doc).catch(function () {
+            return null;
+          });
+        }),
+      );
+      if (seq !== state.seq) return;
+      fragments.forEach(function (fragment) {
+        if (fragment) list.append(renderResult(fragment));
+      });
+      more.hidden = state.shown >= state.results.length;
+    }
+
+    function renderResult(fragment) {
+      var item = template.content.firstElementChild.cloneNode(true);
+      var table = mergeTables(index.table, fragment.table);
+      item.setAttribute("data-search-result", fragment.url);
+      var title = item.querySelector("[data-field=title]");
+      title.href = fragment.url;
+      appendParts(title, cut(fragment.title, findRanges(fragment.title, state.terms, table), 1000));
+      var meta = item.querySelector("[data-field=meta]");
+      meta.textContent = [fragment.speaker, fragment.occasion, fragment.date].filter(Boolean).join(" · ");
+      var topics = item.querySelector("[data-field=topics]");
+      if (fragment.topics.length) topics.textContent = fragment.topics.join(" · ");
+      else topics.remove();
+      var holder = item.querySelector("[data-field=snippets]");
+      snippets(fragment.blocks, state.terms, table, 2, 90).forEach(function (snippet) {
+        var li = doc.createElement("li");
+        var a = doc.createElement("a");
+        a.href = fragment.url + (snippet.anchor ? "#" + snippet.anchor : "");
+        appendParts(a, snippet.parts);
+        li.append(a);
+        holder.append(li);
+      });
+      if (!holder.children.length) holder.remove();
+      return item;
+    }
+
+    function mergeTables(a, b) {
+      if (!a) return b;
+      if (!b) return a;
+      var merged = new Map(a);
+      b.forEach(function (v, k) {
+        merged.set(k, v);
+      });
+      return merged;
+    }
+
+    /* Text nodes and <mark> elements only: speech text is never parsed as HTML. */
+    function appendParts(element, parts) {
+      element.textContent = "";
+      parts.forEach(function (part) {
+        if (part.mark) {
+          var mark = doc.createElement("mark");
+          mark.textContent = part.text;
+          element.append(mark);
+        } else {
+          element.append(doc.createTextNode(part.text));
+        }
+      });
+    }
+
+    function links() {
+      return Array.from(list.querySelectorAll("[data-search-result] a"));
+    }
+
+    input.addEventListener("input", run);
+    filters.forEach(function (select) {
+      select.addEventListener("change", run);
+    });
+    root.querySelector("form").addEventListener("submit", function (event) {
+      event.preventDefault();
+      run();
+    });
+    more.addEventListener("click", function () {
+      var first = state.shown;
+      showMore(state.seq).then(function () {
+        var all = list.querySelectorAll("[data-search-result]");
+        var next = all[first] && all[first].querySelector("a");
+        if (next) next.focus();
+      });
+    });
+    /* Arrows move between results and the box; Enter follows the focused link (native). */
+    root.addEventListener("keydown", function (event) {
+      if (event.key !== "ArrowDown" && event.key !== "ArrowUp" && event.key !== "Escape") return;
+      var all = links();
+      var at = all.indexOf(doc.activeElement);
+      if (event.key === "Escape") {
+        if (at >= 0) {
+          input.focus();
+          event.preventDefault();
+        }
+        return;
+      }
+      if (!all.length || (doc.activeElement !== input && at < 0)) return;
+      event.preventDefault();
+      if (event.key === "ArrowDown") (all[at + 1] || all[all.length - 1]).focus();
+      else if (at <= 0) input.focus();
+      else all[at - 1].focus();
+    });
+
+    /* Filter choices come from index.json, so the page need not change when speeches do. */
+    function fillFilters(manifest) {
+      var choices = {
+        topic: manifest.topics.map(function (t) {
+          return [t.slug, t.name];
+        }),
+        level: manifest.levels.map(function (l) {
+          return [l, l];
+        }),
+        year: manifest.years
+          .slice()
+          .reverse()
+          .map(function (y) {
+            return [String(y), String(y)];
+          }),
+      };
+      filters.forEach(function (select) {
+        (choices[select.getAttribute("data-search-filter")] || []).forEach(function (choice) {
+          var option = doc.createElement("option");
+          option.value = choice[0];
+          option.textContent = choice[1];
+          select.append(option);
+        });
+      });
+      var box = root.querySelector("[data-search-filters]");
+      if (box) box.hidden = false;
+    }
+
+    var params = new URLSearchParams(location.search);
+    input.value = params.get("q") || "";
+    index
+      .load()
+      .then(function (manifest) {
+        fillFilters(manifest);
+        filters.forEach(function (select) {
+          var value = params.get(select.getAttribute("data-search-filter"));
+          if (value) select.value = value;
+        });
+        if (input.value) run();
+      })
+      .catch(function () {
+        say(strings.error || "");
+      });
+  }
+
+  return {
+    fold: fold,
+    foldWithOffsets: foldWithOffsets,
+    tableFrom: tableFrom,
+    needsTable: needsTable,
+    parseQuery: parseQuery,
+    keyHash: keyHash,
+    bucketOf: bucketOf,
+    findEntry: findEntry,
+    decodeDocs: decodeDocs,
+    decodePositions: decodePositions,
+    chooseCover: chooseCover,
+    matchTerm: matchTerm,
+    minimalSpan: minimalSpan,
+    rank: rank,
+    findRanges: findRanges,
+    snippets: snippets,
+    cut: cut,
+    passes: passes,
+    Index: Index,
+    startPage: startPage,
+  };
+});
