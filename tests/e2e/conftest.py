@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -18,6 +19,9 @@ from tests.e2e.sites import (
     stop_servers,
 )
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
 
 def pytest_configure(config: pytest.Config) -> None:
     register_marker(config)
@@ -31,18 +35,27 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Serve
 
 
 @pytest.fixture(scope="session")
-def visitor(served: dict[str, ServedSite]) -> Iterator[Visitor]:
-    """One headless Debian chromium for the session; each page is visited once."""
+def chromium() -> Iterator[Browser]:
+    """One headless Debian chromium for the session (Playwright's sync API allows one driver
+    per process, so every browser test shares it)."""
     require(importlib.util.find_spec("playwright"), "the Python package playwright is missing")
     require(CHROMIUM.is_file(), f"{CHROMIUM} is missing (Debian package chromium)")
-    require(AXE_JS.is_file(), f"axe-core is missing ({AXE_JS})")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = launch(playwright)
-        visitor = Visitor(browser, served, AXE_JS.read_text(encoding="utf-8"))
         try:
-            yield visitor
+            yield browser
         finally:
-            visitor.close()
             browser.close()
+
+
+@pytest.fixture(scope="session")
+def visitor(served: dict[str, ServedSite], chromium: Browser) -> Iterator[Visitor]:
+    """The sample's pages, each visited once in the shared chromium."""
+    require(AXE_JS.is_file(), f"axe-core is missing ({AXE_JS})")
+    visitor = Visitor(chromium, served, AXE_JS.read_text(encoding="utf-8"))
+    try:
+        yield visitor
+    finally:
+        visitor.close()

@@ -1,0 +1,98 @@
+// speechsite serve: live reload (added by the preview server only; never part of a build).
+// A rebuild that changed this page reloads it (keeping the scroll position); a changed
+// stylesheet is swapped in place; a failed build shows an overlay until a build succeeds.
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var shown = script.getAttribute("data-shown");
+  var requested = script.getAttribute("data-requested");
+  var scrollKey = "__speechsite_scroll:" + location.pathname;
+  var overlayId = "__speechsite-overlay";
+
+  function restoreScroll() {
+    var saved = sessionStorage.getItem(scrollKey);
+    if (saved === null) return;
+    sessionStorage.removeItem(scrollKey);
+    var xy = JSON.parse(saved);
+    window.scrollTo(xy[0], xy[1]);
+  }
+
+  function reload() {
+    sessionStorage.setItem(scrollKey, JSON.stringify([window.scrollX, window.scrollY]));
+    location.reload();
+  }
+
+  function swapStylesheet(link, href) {
+    var fresh = link.cloneNode(false);
+    fresh.setAttribute("href", href);
+    fresh.addEventListener("load", function () { link.remove(); });
+    fresh.addEventListener("error", function () { link.remove(); });
+    link.after(fresh);
+  }
+
+  function applyAssets(assets) {
+    var needsReload = false;
+    document.querySelectorAll("[href], [src]").forEach(function (el) {
+      var attr = el.hasAttribute("src") ? "src" : "href";
+      var next = assets[el.getAttribute(attr)];
+      if (next === undefined) return;
+      if (el.tagName === "LINK" && /\bstylesheet\b/i.test(el.getAttribute("rel") || "")) {
+        swapStylesheet(el, next);
+      } else if (el.tagName === "SCRIPT") {
+        needsReload = true;  // a script cannot be swapped into a running page
+      } else {
+        el.setAttribute(attr, next);
+      }
+    });
+    return needsReload;
+  }
+
+  function removeOverlay() {
+    var overlay = document.getElementById(overlayId);
+    if (overlay) overlay.remove();
+  }
+
+  function line(parent, tag, text, className) {
+    var el = document.createElement(tag);
+    el.textContent = text;  // text only: an error message is never parsed as HTML
+    if (className) el.className = className;
+    parent.appendChild(el);
+    return el;
+  }
+
+  function showOverlay(error) {
+    removeOverlay();
+    var overlay = document.createElement("div");
+    overlay.id = overlayId;
+    overlay.setAttribute("role", "alert");
+    overlay.style.cssText =
+      "position:fixed;inset:0;z-index:2147483647;overflow:auto;padding:2rem;" +
+      "background:rgba(20,20,20,.92);color:#fff;font:16px/1.5 system-ui,sans-serif;";
+    line(overlay, "h2", "speechsite: build failed").style.cssText = "margin:0 0 1rem;color:#ff8a80";
+    var where = error.path ? error.path + (error.line ? ":" + error.line : "") : "";
+    if (where) line(overlay, "p", where, "file").style.fontFamily = "monospace";
+    line(overlay, "pre", error.message, "message").style.cssText =
+      "white-space:pre-wrap;font:15px/1.5 monospace;margin:0 0 1rem";
+    if (error.hint) line(overlay, "p", error.hint, "hint");
+    line(overlay, "p", "The last good version of the site is still served; save a fix to continue.");
+    document.body.appendChild(overlay);
+  }
+
+  function onUpdate(data) {
+    removeOverlay();
+    if (data.pages.indexOf(shown) >= 0 || data.pages.indexOf(requested) >= 0) {
+      reload();
+      return;
+    }
+    if (applyAssets(data.assets)) reload();
+  }
+
+  if (document.readyState === "complete") restoreScroll();
+  else window.addEventListener("load", restoreScroll);
+  var source = new EventSource("/__speechsite/events");
+  source.addEventListener("message", function (event) {
+    var data = JSON.parse(event.data);
+    if (data.type === "error") showOverlay(data);
+    else if (data.type === "update") onUpdate(data);
+  });
+})();

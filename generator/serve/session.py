@@ -1,0 +1,106 @@
+"""`speechsite serve` from start to Ctrl-C: bind, build, watch, serve, then stop everything.
+
+Stopping (Ctrl-C or SIGTERM) stops the watcher first (no new batch), waits for a rebuild in
+progress (the build removes its own staging folder), then closes the event streams and the
+server: no thread, process or temporary folder is left behind.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+
+from rich.console import Console
+from rich.markup import escape
+
+from generator.build import Urls
+from generator.config import CONFIG_NAME, load_config
+from generator.report import build_progress, print_build_result
+from generator.serve.livereload import EventHub
+from generator.serve.rebuild import Rebuilder
+from generator.serve.server import PreviewServer, bind
+from generator.serve.watch import Debouncer, watch
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+def serve(
+    root: Path,
+    console: Console,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    output: Path | None = None,
+    jobs: int | None = None,
+    quiet: bool = False,
+    stop: threading.Event | None = None,
+) -> int:
+    """Run until `stop` is set or Ctrl-C; returns the exit code."""
+    config = load_config(root)
+    target = (output or config.output).resolve()
+    urls = Urls(config.base_url)
+    hub = EventHub()
+
+    def log(text: str) -> None:
+        console.print(text, highlight=False, soft_wrap=True)
+
+    def busy(asked: int, got: int) -> None:
+        log(f"port {asked} is in use; serving on the next free port, {got}, instead")
+
+    server = bind(lambda p: PreviewServer(target, urls.base_path, host, p, hub), port, busy)
+    rebuilder = Rebuilder(root, target, config.base_url, hub, log, jobs)
+    if output is None:
+        rebuilder.configured_output = target
+    debouncer = Debouncer(rebuilder)
+    content = root / "content"
+    folders = [content, config.raw_dir, config.speeches_dir, root / "themes"]
+    observer = watch([f for f in folders if f.is_dir()], [root / CONFIG_NAME], debouncer.add)
+    try:
+        with build_progress(console, quiet) as progress:
+            first = rebuilder.run(set(), progress, announce=False)
+        if first.build is not None and not quiet:
+            print_build_result(console, first.build)
+        debouncer.start()
+        server.start()
+        log(f"serving {escape(str(target))} at {server.url(host)} (Ctrl-C to stop)")
+        log(f"watching {', '.join(escape(_rel(f, root)) for f in folders)} and {CONFIG_NAME}")
+        with _interruptible():
+            (stop or threading.Event()).wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        observer.stop()
+        observer.join()
+        debouncer.stop()
+        server.stop()
+    log("stopped")
+    return 0
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix() + "/"
+    except ValueError:
+        return str(path)
+
+
+@contextmanager
+def _interruptible() -> Iterator[None]:
+    """SIGTERM stops the preview the way Ctrl-C does (only the main thread can set handlers)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    handler: Callable[[int, FrameType | None], None] = interrupt
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
