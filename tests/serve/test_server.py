@@ -177,3 +177,15 @@ def test_no_free_port_is_an_error(built: Path) -> None:
 
     with pytest.raises(PortInUse):
         bind(always_busy, 8000)
+
+
+def test_a_range_request_gets_just_that_part(server: PreviewServer, built: Path) -> None:
+    """The search reads long posting lists by range, as from a static host."""
+    feed = (built / "feed.xml").read_bytes()
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    connection.request("GET", "/feed.xml", headers={"Range": "bytes=10-19"})
+    response = connection.getresponse()
+    assert response.status == 206
+    assert response.getheader("Content-Range") == f"bytes 10-19/{len(feed)}"
+    assert response.read() == feed[10:20]
+    connection.close()
