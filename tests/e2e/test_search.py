@@ -420,3 +420,22 @@ def test_suggestion_respects_the_filters(browse: Browsing) -> None:
     assert page.locator("#search-input").input_value() == "持续优化"
     assert result_urls(page) == ["/speeches/a-2019/"]
     page.context.close()
+
+
+def test_an_unreachable_index_says_so(browse: Browsing) -> None:
+    page = browse.page()
+    page.route("**/b/*", lambda route: route.abort())
+    open_search(page, browse.extra_url)
+    page.locator("#search-input").fill("营商环境")
+    page.wait_for_function("document.getElementById('search').dataset.state === 'error'")
+    assert "搜索暂时不可用" in page.locator("[data-search-count]").inner_text()
+    assert result_urls(page) == []
+    page.unroute("**/b/*")
+    page.locator("#search-input").fill("营商环境 ")  # the next query works again
+    wait_done(page, "营商环境 ")
+    assert len(result_urls(page)) == 3
+    page.context.close()
+    expected = ("/b/", "Failed to load resource: net::ERR_FAILED")  # the aborted requests
+    browse.watch.problems[:] = [
+        p for p in browse.watch.problems if not any(e in p for e in expected)
+    ]

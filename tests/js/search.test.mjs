@@ -202,3 +202,13 @@ test("Index.search reports a missing file", async () => {
   const index = new search.Index("", diskFetch(join(here, "fixtures/no-such-folder")));
   await assert.rejects(index.search("营商"), /404/);
 });
+
+test("Index.search works with a server that ignores Range", async () => {
+  const log = [];
+  const index = new search.Index("", diskFetch(indexFolder, log, false));
+  for (const s of expected.searches) {
+    const found = await index.search(s.query);
+    assert.deepEqual(found.results.map((r) => r.doc), s.results.map((r) => r[0]), s.query);
+  }
+  assert.ok(log.some((line) => / bytes=\d+-\d+$/.test(line)));
+});
