@@ -62,6 +62,7 @@ EXTRA = [
     ),
 ]
 
+EXTRA.append(Speech("t-trad", "數字經濟座談會講話", [BODY, "加快發展數字經濟，ＡＩ賦能。"]))
 EXTRA += [
     Speech(f"k-{n:02d}", f"第{n}次数字政府会议", [BODY, "数字政府" * (n + 1)]) for n in range(12)
 ]
@@ -439,3 +440,19 @@ def test_an_unreachable_index_says_so(browse: Browsing) -> None:
     browse.watch.problems[:] = [
         p for p in browse.watch.problems if not any(e in p for e in expected)
     ]
+
+
+def test_traditional_text_is_found_and_marked_in_the_original(browse: Browsing) -> None:
+    page = browse.page()
+    open_search(page, browse.extra_url)
+    for query in ("数字经济", "數字經濟", "ai赋能"):
+        type_query(page, query)
+        assert result_urls(page) == ["/speeches/t-trad/"], query
+        snippet = page.locator("[data-search-result] .snippets a").first
+        assert snippet.inner_text().strip("…") == "加快發展數字經濟，ＡＩ賦能。"
+        marks = snippet.locator("mark").all_inner_texts()
+        assert marks == (["ＡＩ賦能"] if query == "ai赋能" else ["數字經濟"]), query
+    title = page.locator("[data-search-result] [data-field=title]")
+    type_query(page, "经济")
+    assert title.locator("mark").all_inner_texts() == ["經濟"]
+    page.context.close()
