@@ -22,10 +22,9 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import jinja2
 from markupsafe import Markup
 
 from generator import __version__
@@ -33,11 +32,15 @@ from generator.archive import Archive, Entry, assemble, load_entry, speech_files
 from generator.config import Config
 from generator.errors import UserError
 from generator.fsutil import atomic_write_bytes
-from generator.render import related as related_mod
 from generator.render.feeds import atom_feed, robots, sitemap
 from generator.render.markdown import render_body
 from generator.render.pages import BodyInfo, Page, PageBuilder, SpeechSummary, body_info, digest
 from generator.render.theme import Theme
+
+if TYPE_CHECKING:  # imported where needed: a no-change build never pays for them
+    import jinja2
+
+    from generator.render.related import Related
 
 MARKER = ".speechsite-build.json"
 CACHE_DIR = ".speechsite-cache"
@@ -50,6 +53,8 @@ def _code_version() -> str:
     from generator.render import markdown, pages
 
     hasher = hashlib.sha256(__version__.encode())
+    related = Path(__file__).parent / "render" / "related.py"  # not imported: numpy is slow to
+    hasher.update(related.read_bytes())  # import and a no-change build does not need it
     for module in (archive, speech, markdown, pages, sys.modules[__name__]):
         if module.__file__:
             hasher.update(Path(module.__file__).read_bytes())
@@ -302,8 +307,8 @@ class BuildCache:
     entries: dict[str, CachedEntry] = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)
 
-    related_key: str = ""
-    related: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+    related: Related | None = None
+    related_saved: Related | None = None  # as loaded: save only what changed
 
     @property
     def html_dir(self) -> Path:
@@ -312,42 +317,38 @@ class BuildCache:
     def related_for(
         self, archive: Archive, vectors: dict[str, bytes], limit: int
     ) -> dict[str, list[tuple[str, float]]]:
-        """Related speeches, recomputed only when a speech's text, topics or slug changed."""
-        hasher = hashlib.sha256(str(limit).encode())
-        for entry in archive.entries:
-            hasher.update(f"{entry.slug}|{','.join(entry.topics)}|".encode())
-            hasher.update(vectors[entry.slug])
-        key = hasher.hexdigest()
-        if key != self.related_key:
-            self.related = compute_related(archive, vectors, limit)
-            self.related_key = key
-        return self.related
+        """Related speeches, updated only where a speech's text or topics changed."""
+        from generator.render import related as related_mod
+
+        entries = sorted(archive.entries, key=lambda entry: entry.slug)  # not the archive order:
+        slugs = [entry.slug for entry in entries]  # an edited date or title moves no row
+        topics = [tuple(entry.topics) for entry in entries]
+        raw = related_mod.stack([vectors[slug] for slug in slugs])
+        self.related = related_mod.update(self.related, slugs, topics, raw, limit)
+        return self.related.as_dict()
 
     @classmethod
     def load(cls, folder: Path) -> BuildCache:
         cache = cls(folder)
-        path = folder / "build.pickle"
-        if path.exists():
-            try:
-                with path.open("rb") as handle:
-                    data = pickle.load(handle)
-                if data.get("version") == CACHE_VERSION:
-                    cache.entries = data["entries"]
-                    cache.pages = data["pages"]
-                    cache.related_key, cache.related = data["related"]
-            except Exception:  # a damaged or foreign cache is only a slower build
-                cache.entries, cache.pages = {}, {}
+        data = _read_pickle(folder / "build.pickle")
+        if data is not None:
+            cache.entries = data["entries"]
+            cache.pages = data["pages"]
+        related = _read_pickle(folder / "related.pickle")
+        if related is not None:
+            cache.related = cache.related_saved = related["related"]
         return cache
 
     def save(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        data = {
-            "version": CACHE_VERSION,
-            "entries": self.entries,
-            "pages": self.pages,
-            "related": (self.related_key, self.related),
-        }
-        atomic_write_bytes(self.folder / "build.pickle", pickle.dumps(data, protocol=5))
+        data = {"version": CACHE_VERSION, "entries": self.entries, "pages": self.pages}
+        atomic_write_bytes(self.folder / "build.pickle", pickle.dumps(data, protocol=5), False)
+        if self.related is not self.related_saved:
+            related = {"version": CACHE_VERSION, "related": self.related}
+            atomic_write_bytes(
+                self.folder / "related.pickle", pickle.dumps(related, protocol=5), False
+            )
+            self.related_saved = self.related
         self._collect_garbage()
 
     def _collect_garbage(self) -> None:
@@ -359,8 +360,25 @@ class BuildCache:
                     fragment.unlink(missing_ok=True)
 
 
+def _read_pickle(path: Path) -> dict[str, Any] | None:
+    """A cache file written by this very code, else None: a damaged, foreign or older cache is
+    only a slower build."""
+    try:
+        with path.open("rb") as handle:
+            data = pickle.load(handle)
+    except FileNotFoundError:
+        return None
+    except Exception:
+        return None
+    if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
+        return None
+    return data
+
+
 def _load_one(args: tuple[Path, str, str, Path]) -> tuple[Entry, BodyInfo, bytes] | UserError:
     """Parse one speech, render its body to a fragment file, and keep only what indexes need."""
+    from generator.render.related import raw_vector
+
     path, anchor_label, placeholder_title, html_dir = args
     try:
         entry = load_entry(path)
@@ -377,7 +395,7 @@ def _load_one(args: tuple[Path, str, str, Path]) -> tuple[Entry, BodyInfo, bytes
         os.replace(temporary, fragment)
     terms = {topic: entry.topic_terms.get(topic, []) for topic in entry.topics}
     info = body_info(str(fragment), body, entry.salutation, terms)
-    vector = related_mod.raw_vector(body.text).tobytes()
+    vector = raw_vector(body.text).tobytes()
     entry.body = ""  # the fragment holds it now
     return entry, info, vector
 
@@ -424,18 +442,6 @@ def _map(function: Callable[[Any], Any], items: list[Any], jobs: int) -> list[An
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(jobs, mp_context=context) as pool:
         return list(pool.map(function, items, chunksize=max(1, len(items) // (jobs * 8))))
-
-
-def compute_related(
-    archive: Archive, vectors: dict[str, bytes], limit: int
-) -> dict[str, list[tuple[str, float]]]:
-    entries = archive.entries
-    matrix = related_mod.weighted([vectors[e.slug] for e in entries])
-    ranked = related_mod.related_indices([e.topics for e in entries], matrix, limit)
-    return {
-        entry.slug: [(entries[i].slug, round(score, 3)) for i, score in ranked[index]]
-        for index, entry in enumerate(entries)
-    }
 
 
 def settings_digest(config: Config, urls: Urls, theme: Theme) -> str:
@@ -575,6 +581,8 @@ def _nav(page: Page, urls: Urls, strings: dict[str, str]) -> list[dict[str, Any]
 
 
 def _render(env: jinja2.Environment, page: Page) -> bytes:
+    import jinja2
+
     urls: Urls = _STATE["urls"]
     strings = _STATE["theme"].strings
     context = {**page.context}

@@ -28,10 +28,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.errors import UserError
-from generator.ingest.outline import Block, Heading, OutlineItem
 from generator.yamlio import dump_front_matter, load_yaml
 
 FRONT_MATTER_KEYS = (
@@ -52,6 +51,9 @@ FRONT_MATTER_KEYS = (
     "stats",
     "outline",
 )
+
+if TYPE_CHECKING:  # the build reads speeches without importing the ingest pipeline
+    from generator.ingest.outline import Block, OutlineItem
 
 
 @dataclass
@@ -102,6 +104,8 @@ class Speech:
 
 
 def render_body(blocks: list[Block]) -> str:
+    from generator.ingest.outline import Heading
+
     parts: list[str] = []
     for block in blocks:
         if isinstance(block, Heading):
