@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -243,7 +244,12 @@ class Archive:
 def speech_files(directory: Path) -> list[Path]:
     if not directory.exists():
         return []
-    return sorted(p for p in directory.glob("*.md") if not p.name.startswith("."))
+    names = sorted(
+        entry.name
+        for entry in os.scandir(directory)
+        if entry.name.endswith(".md") and not entry.name.startswith(".")
+    )
+    return [directory / name for name in names]
 
 
 def assemble(entries: Iterable[Entry], topics: tuple[Topic, ...]) -> Archive:

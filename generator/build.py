@@ -10,6 +10,7 @@ rewritten (same bytes, same mtime), so rsync-style deploys and browser caches se
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -32,7 +33,7 @@ from generator.archive import Archive, Entry, assemble, load_entry, speech_files
 from generator.config import Config
 from generator.errors import UserError
 from generator.fsutil import atomic_write_bytes
-from generator.render.feeds import atom_feed, robots, sitemap
+from generator.render.feeds import FEED_SIZE, atom_feed, robots, sitemap
 from generator.render.markdown import render_body
 from generator.render.pages import BodyInfo, Page, PageBuilder, SpeechSummary, body_info, digest
 from generator.render.theme import Theme
@@ -117,10 +118,13 @@ def build_site(
         result.seconds = time.perf_counter() - started
         return result
     cache = BuildCache.load(config.root / CACHE_DIR)
+    gc.freeze()  # the cache's many objects live to the end: keep the collector off them, and
+    # off the pages forked workers share, which it would otherwise copy by touching them
     clock = _Clock(result)
 
     entries, bodies, vectors = load_speeches(config, theme, cache, jobs)
     archive = assemble(entries, config.topics)
+    gc.freeze()
     clock("load")
     related = cache.related_for(archive, vectors, config.related)
     clock("related")
@@ -133,6 +137,7 @@ def build_site(
         config.latest,
         related,
         urls.absolute,
+        cache.group_slugs,
     )
     pages = builder.pages()
     settings = settings_digest(config, urls, theme)
@@ -146,17 +151,21 @@ def build_site(
         files, result.rendered = render_pages(
             pages, theme, config, urls, previous, cache.pages, target, staging, jobs, progress
         )
-        files.update(write_extras(pages, builder, config, urls, theme, previous, staging))
+        extras, extra_keys = write_extras(
+            pages, builder, config, urls, theme, previous, cache.pages, target, staging
+        )
+        files.update(extras)
         clock("render")
         apply(staging, target, previous, files, result)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    cache.pages = {page.output: page.key for page in pages}
+    cache.pages = {page.output: page.key for page in pages} | extra_keys
     cache.save()
     atomic_write_bytes(config.root / CACHE_DIR / FINGERPRINT, fingerprint.encode())
     clock("write")
     result.pages = len(pages)
     result.seconds = time.perf_counter() - started
+    gc.unfreeze()  # (a failed build leaves them frozen: they are still freed when unused)
     return result
 
 
@@ -260,15 +269,13 @@ def apply(
         staging.rename(target)
         return
     target.mkdir(parents=True, exist_ok=True)
-    for name in sorted(files):
-        staged = staging / name
-        if staged.exists():
-            destination = target / name
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staged, destination)
-            result.written += 1
-        else:
-            result.unchanged += 1
+    staged = sorted(_walk(staging))  # only what changed was staged
+    for name in staged:
+        destination = target / name
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staging / name, destination)
+    result.written = len(staged)
+    result.unchanged = len(files) - len(staged)
     for name in sorted(set(previous) - set(files)):
         stale = (target / name).resolve()
         if stale.is_relative_to(target) and stale.is_file():
@@ -276,6 +283,14 @@ def apply(
             result.removed += 1
             _prune_empty_dirs(stale.parent, target)
     _write_marker(target, files)
+
+
+def _walk(folder: Path) -> Iterator[str]:
+    """Every file under `folder`, as a path relative to it with '/' separators."""
+    for directory, _, names in os.walk(folder):
+        relative = os.path.relpath(directory, folder)
+        for name in names:
+            yield name if relative == "." else f"{relative.replace(os.sep, '/')}/{name}"
 
 
 def _write_marker(folder: Path, files: dict[str, str]) -> None:
@@ -306,6 +321,7 @@ class BuildCache:
     folder: Path
     entries: dict[str, CachedEntry] = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)
+    group_slugs: dict[str, str] = field(default_factory=dict)
 
     related: Related | None = None
     related_saved: Related | None = None  # as loaded: save only what changed
@@ -334,6 +350,7 @@ class BuildCache:
         if data is not None:
             cache.entries = data["entries"]
             cache.pages = data["pages"]
+            cache.group_slugs = data["group_slugs"]
         related = _read_pickle(folder / "related.pickle")
         if related is not None:
             cache.related = cache.related_saved = related["related"]
@@ -341,7 +358,12 @@ class BuildCache:
 
     def save(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        data = {"version": CACHE_VERSION, "entries": self.entries, "pages": self.pages}
+        data = {
+            "version": CACHE_VERSION,
+            "entries": self.entries,
+            "pages": self.pages,
+            "group_slugs": self.group_slugs,
+        }
         atomic_write_bytes(self.folder / "build.pickle", pickle.dumps(data, protocol=5), False)
         if self.related is not self.related_saved:
             related = {"version": CACHE_VERSION, "related": self.related}
@@ -410,14 +432,15 @@ def load_speeches(
     fresh: dict[str, CachedEntry] = {}
     todo: list[Path] = []
     for path in speech_files(config.speeches_dir):
-        stat = path.stat()
-        cached = cache.entries.get(str(path))
+        name = str(path)
+        stat = os.stat(name)
+        cached = cache.entries.get(name)
         if (
             cached
             and cached[:3] == (stat.st_mtime_ns, stat.st_size, label)
-            and Path(cached[4].fragment).exists()
+            and os.path.exists(cached[4].fragment)
         ):
-            fresh[str(path)] = cached
+            fresh[name] = cached
         else:
             todo.append(path)
     cache.html_dir.mkdir(parents=True, exist_ok=True)
@@ -479,9 +502,10 @@ def render_pages(
     every page's output hash and how many pages were rendered."""
     files: dict[str, str] = {}
     todo: list[int] = []
+    root = f"{target}{os.sep}"
     for index, page in enumerate(pages):
         known = previous.get(page.output)
-        if known and keys.get(page.output) == page.key and (target / page.output).exists():
+        if known and keys.get(page.output) == page.key and os.path.exists(root + page.output):
             files[page.output] = known
         else:
             todo.append(index)
@@ -585,7 +609,7 @@ def _render(env: jinja2.Environment, page: Page) -> bytes:
 
     urls: Urls = _STATE["urls"]
     strings = _STATE["theme"].strings
-    context = {**page.context}
+    context = {**page.full_context()}
     if page.kind == "speech":
         speech = dict(context["speech"])
         speech["body_html"] = Markup(Path(speech.pop("body_fragment")).read_text(encoding="utf-8"))
@@ -649,51 +673,76 @@ def write_extras(
     urls: Urls,
     theme: Theme,
     previous: dict[str, str],
+    keys: dict[str, str],
+    target: Path,
     staging: Path,
-) -> dict[str, str]:
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Assets, feeds, the sitemap and robots.txt; return their hashes and their keys. Like
+    pages, a file whose key (a digest of what it shows) is unchanged is not made again."""
     _STATE.update(previous=previous, staging=staging)
     files: dict[str, str] = {}
+    new_keys: dict[str, str] = {}
+
+    def extra(name: str, key_data: Any, make: Callable[[], bytes]) -> None:
+        key = digest([__version__, key_data])
+        known = previous.get(name)
+        if known and keys.get(name) == key and (target / name).exists():
+            files[name] = known
+        else:
+            files[name] = _store(name, make())
+        new_keys[name] = key
+
     try:
         for asset in theme.assets.values():
-            files[asset.path] = _store(asset.path, asset.source.read_bytes())
-        for name, data in _feeds(builder, config, urls).items():
-            files[name] = _store(name, data)
+            extra(asset.path, asset.digest, asset.source.read_bytes)
+        for name, feed in _feeds(builder, config, urls).items():
+            extra(name, feed.keywords, lambda feed=feed: atom_feed(**feed.keywords))  # type: ignore[misc]
         locations = [urls.absolute(urls.url(p.path)) for p in pages if p.in_sitemap]
-        files["sitemap.xml"] = _store("sitemap.xml", sitemap(locations))
-        files["robots.txt"] = _store("robots.txt", robots(urls.absolute(urls.url("sitemap.xml"))))
+        extra("sitemap.xml", locations, lambda: sitemap(locations))
+        robots_url = urls.absolute(urls.url("sitemap.xml"))
+        extra("robots.txt", robots_url, lambda: robots(robots_url))
     finally:
         _STATE.clear()
-    return files
+    return files, new_keys
 
 
-def _feeds(builder: PageBuilder, config: Config, urls: Urls) -> dict[str, bytes]:
+@dataclass
+class _Feed:
+    keywords: dict[str, Any]  # atom_feed's arguments: also what the feed shows
+
+
+def _feeds(builder: PageBuilder, config: Config, urls: Urls) -> dict[str, _Feed]:
     def absolute(items: list[SpeechSummary]) -> list[SpeechSummary]:
         from dataclasses import replace
 
-        return [replace(s, url=urls.absolute(s.url)) for s in items]
+        return [replace(s, url=urls.absolute(s.url)) for s in items[:FEED_SIZE]]
 
     dated = sorted(builder.summaries.values(), key=lambda s: (s.date or "", s.slug), reverse=True)
     feeds = {
-        "feed.xml": atom_feed(
-            title=config.title,
-            feed_url=urls.absolute(urls.url("feed.xml")),
-            site_url=urls.absolute(urls.url("")),
-            subtitle=config.description,
-            language=config.language,
-            items=absolute(dated),
-            generator=f"speechsite {__version__}",
+        "feed.xml": _Feed(
+            {
+                "title": config.title,
+                "feed_url": urls.absolute(urls.url("feed.xml")),
+                "site_url": urls.absolute(urls.url("")),
+                "subtitle": config.description,
+                "language": config.language,
+                "items": absolute(dated),
+                "generator": f"speechsite {__version__}",
+            }
         )
     }
     for topic in config.topics:
         items = [s for s in dated if any(t.name == topic.name for t in s.topics)]
         name = f"topics/{topic.slug}/feed.xml"
-        feeds[name] = atom_feed(
-            title=f"{config.title} · {topic.name}",
-            feed_url=urls.absolute(urls.url(name)),
-            site_url=urls.absolute(urls.url(f"topics/{topic.slug}/")),
-            subtitle=topic.description,
-            language=config.language,
-            items=absolute(items),
-            generator=f"speechsite {__version__}",
+        feeds[name] = _Feed(
+            {
+                "title": f"{config.title} · {topic.name}",
+                "feed_url": urls.absolute(urls.url(name)),
+                "site_url": urls.absolute(urls.url(f"topics/{topic.slug}/")),
+                "subtitle": topic.description,
+                "language": config.language,
+                "items": absolute(items),
+                "generator": f"speechsite {__version__}",
+            }
         )
     return feeds
