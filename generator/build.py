@@ -309,14 +309,14 @@ def _prune_empty_dirs(directory: Path, root: Path) -> None:
 # --- loading ------------------------------------------------------------------------------
 
 
-CachedEntry = tuple[int, int, str, Entry, BodyInfo, bytes]  # mtime_ns, size, label, …, vector
+CachedEntry = tuple[int, int, str, str, Entry, BodyInfo]  # mtime_ns, size, labels, fragment, …
 
 
 @dataclass
 class BuildCache:
     """What the last build computed, kept in .speechsite-cache/ at the project root: each
-    speech's metadata and summary (the HTML of its body lives in html/, one fragment a speech)
-    and each page's key."""
+    speech's metadata and summary (the HTML of its body lives in html/, one fragment a speech),
+    each page's key, and the related speeches with each speech's text vector."""
 
     folder: Path
     entries: dict[str, CachedEntry] = field(default_factory=dict)
@@ -325,35 +325,53 @@ class BuildCache:
 
     related: Related | None = None
     related_saved: Related | None = None  # as loaded: save only what changed
+    digests: dict[str, str] = field(default_factory=dict)  # slug → digest of related's text
 
     @property
     def html_dir(self) -> Path:
         return self.folder / "html"
 
+    def has_vector(self, entry: Entry) -> bool:
+        """Whether the related state holds this very text's vector."""
+        return self.digests.get(entry.slug) == entry.digest
+
     def related_for(
         self, archive: Archive, vectors: dict[str, bytes], limit: int
     ) -> dict[str, list[tuple[str, float]]]:
-        """Related speeches, updated only where a speech's text or topics changed."""
+        """Related speeches, updated only where a speech's text or topics changed. `vectors`
+        holds the speeches loaded afresh; the others' are the related state's."""
+        import numpy as np
+
         from generator.render import related as related_mod
 
         entries = sorted(archive.entries, key=lambda entry: entry.slug)  # not the archive order:
         slugs = [entry.slug for entry in entries]  # an edited date or title moves no row
         topics = [tuple(entry.topics) for entry in entries]
-        raw = related_mod.stack([vectors[slug] for slug in slugs])
-        self.related = related_mod.update(self.related, slugs, topics, raw, limit)
+        previous = self.related
+        rows = {slug: row for row, slug in enumerate(previous.slugs)} if previous else {}
+        raw = np.empty((len(entries), related_mod.DIMENSIONS), dtype=np.float32)
+        for row, slug in enumerate(slugs):
+            data = vectors.get(slug)
+            if data is not None:
+                raw[row] = np.frombuffer(data, dtype=np.float32)
+            else:
+                assert previous is not None  # load_speeches loads anew what has_vector lacks
+                raw[row] = previous.raw[rows[slug]]
+        self.related = related_mod.update(previous, slugs, topics, raw, limit)
+        self.digests = {entry.slug: entry.digest for entry in entries}
         return self.related.as_dict()
 
     @classmethod
     def load(cls, folder: Path) -> BuildCache:
         cache = cls(folder)
         data = _read_pickle(folder / "build.pickle")
-        if data is not None:
+        related = _read_pickle(folder / "related.pickle")
+        if data is not None and related is not None:
             cache.entries = data["entries"]
             cache.pages = data["pages"]
             cache.group_slugs = data["group_slugs"]
-        related = _read_pickle(folder / "related.pickle")
-        if related is not None:
             cache.related = cache.related_saved = related["related"]
+            cache.digests = related["digests"]
         return cache
 
     def save(self) -> None:
@@ -364,34 +382,36 @@ class BuildCache:
             "pages": self.pages,
             "group_slugs": self.group_slugs,
         }
-        atomic_write_bytes(self.folder / "build.pickle", pickle.dumps(data, protocol=5), False)
         if self.related is not self.related_saved:
-            related = {"version": CACHE_VERSION, "related": self.related}
+            # Related first: an entry whose vector it lacks is loaded afresh (has_vector).
+            related = {"version": CACHE_VERSION, "related": self.related, "digests": self.digests}
             atomic_write_bytes(
                 self.folder / "related.pickle", pickle.dumps(related, protocol=5), False
             )
             self.related_saved = self.related
+        atomic_write_bytes(self.folder / "build.pickle", pickle.dumps(data, protocol=5), False)
         self._collect_garbage()
 
     def _collect_garbage(self) -> None:
         """Delete body fragments no speech uses any more."""
-        used = {Path(value[4].fragment).name for value in self.entries.values()}
+        used = {value[3] for value in self.entries.values()}
         if self.html_dir.is_dir():
-            for fragment in self.html_dir.iterdir():
+            for fragment in os.scandir(self.html_dir):
                 if fragment.name not in used:
-                    fragment.unlink(missing_ok=True)
+                    Path(fragment.path).unlink(missing_ok=True)
 
 
 def _read_pickle(path: Path) -> dict[str, Any] | None:
     """A cache file written by this very code, else None: a damaged, foreign or older cache is
     only a slower build."""
+    gc.disable()  # unpickling makes many objects: let the collector not scan them all, often
     try:
         with path.open("rb") as handle:
             data = pickle.load(handle)
-    except FileNotFoundError:
-        return None
     except Exception:
         return None
+    finally:
+        gc.enable()
     if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
         return None
     return data
@@ -430,6 +450,8 @@ def load_speeches(
     placeholder = theme.strings.get("placeholder_title", "匿名化占位符")
     label = f"{anchor}\n{placeholder}"
     fresh: dict[str, CachedEntry] = {}
+    entries: list[Entry] = []
+    bodies: dict[str, BodyInfo] = {}
     todo: list[Path] = []
     for path in speech_files(config.speeches_dir):
         name = str(path)
@@ -438,24 +460,30 @@ def load_speeches(
         if (
             cached
             and cached[:3] == (stat.st_mtime_ns, stat.st_size, label)
-            and os.path.exists(cached[4].fragment)
+            and os.path.exists(os.path.join(cache.html_dir, cached[3]))
         ):
-            fresh[name] = cached
-        else:
-            todo.append(path)
+            entry, info = cached[4], cached[5]
+            if cache.has_vector(entry):
+                fresh[name] = cached
+                entries.append(entry)
+                bodies[entry.slug] = info
+                continue
+        todo.append(path)
     cache.html_dir.mkdir(parents=True, exist_ok=True)
     results = _map(_load_one, [(p, anchor, placeholder, cache.html_dir) for p in todo], jobs)
     errors = [r for r in results if isinstance(r, UserError)]
     if errors:
         raise errors[0]
+    vectors: dict[str, bytes] = {}
     for path, loaded in zip(todo, results, strict=True):
         stat = path.stat()
         entry, info, vector = loaded
-        fresh[str(path)] = (stat.st_mtime_ns, stat.st_size, label, entry, info, vector)
+        fragment = Path(info.fragment).name
+        fresh[str(path)] = (stat.st_mtime_ns, stat.st_size, label, fragment, entry, info)
+        entries.append(entry)
+        bodies[entry.slug] = info
+        vectors[entry.slug] = vector
     cache.entries = fresh
-    entries = [value[3] for value in fresh.values()]
-    bodies = {value[3].slug: value[4] for value in fresh.values()}
-    vectors = {value[3].slug: value[5] for value in fresh.values()}
     return entries, bodies, vectors
 
 
