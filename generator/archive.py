@@ -14,6 +14,7 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -80,8 +81,7 @@ def load_entry(path: Path, data: bytes | None = None) -> Entry:
             f"not valid UTF-8 at byte {exc.start}", path, line, "save as UTF-8"
         ) from None
     front, body, body_line = split_front_matter(text, path)
-    lines = _key_lines(text)
-    check = _FieldCheck(path, lines)
+    check = _FieldCheck(path, text)
     for key in REQUIRED:
         check.required(front, key)
     slug = check.text(front, "slug")
@@ -126,9 +126,14 @@ def _key_lines(text: str) -> dict[str, int]:
 
 
 class _FieldCheck:
-    def __init__(self, path: Path, lines: dict[str, int]) -> None:
+    def __init__(self, path: Path, text: str) -> None:
         self.path = path
-        self.lines = lines
+        self.source = text
+
+    @cached_property
+    def lines(self) -> dict[str, int]:
+        """Each key's line, found only when an error needs it."""
+        return _key_lines(self.source)
 
     def fail(self, key: str, message: str, hint: str | None = None) -> UserError:
         return UserError(f"{key}: {message}", self.path, self.lines.get(key, 1), hint)

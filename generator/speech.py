@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.errors import UserError
-from generator.yamlio import dump_front_matter, load_yaml
+from generator.yamlio import dump_front_matter, load_yaml, read_front_matter_fast
 
 FRONT_MATTER_KEYS = (
     "title",
@@ -148,8 +148,10 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]
         raise UserError(
             "no front matter", path, 1, "a speech file starts with a '---' line, YAML, then '---'"
         )
+    data: Any = read_front_matter_fast(found.group(1))
     try:
-        data, _ = load_yaml(found.group(1), path, with_lines=False)
+        if data is None:
+            data, _ = load_yaml(found.group(1), path, with_lines=False)
     except UserError as err:
         if err.line is not None:
             err.line += 1  # the YAML starts on line 2 of the file
