@@ -10,6 +10,7 @@ rewritten (same bytes, same mtime), so rsync-style deploys and browser caches se
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import hashlib
 import json
@@ -22,6 +23,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -30,6 +32,7 @@ from markupsafe import Markup
 
 from generator import __version__
 from generator.archive import Archive, Entry, assemble, load_entry, speech_files
+from generator.bodystore import BodyStore
 from generator.config import Config
 from generator.errors import UserError
 from generator.fsutil import atomic_write_bytes
@@ -149,7 +152,17 @@ def build_site(
     staging = _staging_dir(target)
     try:
         files, result.rendered = render_pages(
-            pages, theme, config, urls, previous, cache.pages, target, staging, jobs, progress
+            pages,
+            theme,
+            config,
+            urls,
+            previous,
+            cache.pages,
+            target,
+            staging,
+            jobs,
+            progress,
+            cache.bodies,
         )
         extras, extra_keys = write_extras(
             pages, builder, config, urls, theme, previous, cache.pages, target, staging
@@ -160,6 +173,7 @@ def build_site(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     cache.pages = {page.output: page.key for page in pages} | extra_keys
+    cache.collect_garbage()
     cache.save()
     atomic_write_bytes(config.root / CACHE_DIR / FINGERPRINT, fingerprint.encode())
     clock("write")
@@ -309,13 +323,13 @@ def _prune_empty_dirs(directory: Path, root: Path) -> None:
 # --- loading ------------------------------------------------------------------------------
 
 
-CachedEntry = tuple[int, int, str, str, Entry, BodyInfo]  # mtime_ns, size, labels, fragment, …
+CachedEntry = tuple[int, int, str, str, Entry, BodyInfo]  # mtime_ns, size, labels, body, …
 
 
 @dataclass
 class BuildCache:
     """What the last build computed, kept in .speechsite-cache/ at the project root: each
-    speech's metadata and summary (the HTML of its body lives in html/, one fragment a speech),
+    speech's metadata and summary (the HTML of its body lives in bodies/, see bodystore.py),
     each page's key, and the related speeches with each speech's text vector."""
 
     folder: Path
@@ -327,9 +341,9 @@ class BuildCache:
     related_saved: Related | None = None  # as loaded: save only what changed
     digests: dict[str, str] = field(default_factory=dict)  # slug → digest of related's text
 
-    @property
-    def html_dir(self) -> Path:
-        return self.folder / "html"
+    @cached_property
+    def bodies(self) -> BodyStore:
+        return BodyStore(self.folder / "bodies")
 
     def has_vector(self, entry: Entry) -> bool:
         """Whether the related state holds this very text's vector."""
@@ -390,15 +404,17 @@ class BuildCache:
             )
             self.related_saved = self.related
         atomic_write_bytes(self.folder / "build.pickle", pickle.dumps(data, protocol=5), False)
-        self._collect_garbage()
+        self.bodies.close()
 
-    def _collect_garbage(self) -> None:
-        """Delete body fragments no speech uses any more."""
-        used = {value[3] for value in self.entries.values()}
-        if self.html_dir.is_dir():
-            for fragment in os.scandir(self.html_dir):
-                if fragment.name not in used:
-                    Path(fragment.path).unlink(missing_ok=True)
+    def collect_garbage(self) -> None:
+        """Drop bodies no speech uses any more (before save: moved bodies change entries)."""
+        moved = self.bodies.collect(value[3] for value in self.entries.values())
+        for name, value in list(self.entries.items()):
+            if value[3] in moved:
+                locator = moved[value[3]]
+                info = dataclasses.replace(value[5], fragment=locator)
+                self.entries[name] = (*value[:3], locator, value[4], info)
+        shutil.rmtree(self.folder / "html", ignore_errors=True)  # fragments of older versions
 
 
 def _read_pickle(path: Path) -> dict[str, Any] | None:
@@ -417,26 +433,18 @@ def _read_pickle(path: Path) -> dict[str, Any] | None:
     return data
 
 
-def _load_one(args: tuple[Path, str, str, Path]) -> tuple[Entry, BodyInfo, bytes] | UserError:
-    """Parse one speech, render its body to a fragment file, and keep only what indexes need."""
+def _load_one(args: tuple[Path, str, str, BodyStore]) -> tuple[Entry, BodyInfo, bytes] | UserError:
+    """Parse one speech, store its rendered body, and keep only what indexes need."""
     from generator.render.related import raw_vector
 
-    path, anchor_label, placeholder_title, html_dir = args
+    path, anchor_label, placeholder_title, store = args
     try:
         entry = load_entry(path)
     except UserError as err:
         return err
     body = render_body(entry.body, anchor_label, placeholder_title)
-    labels = f"{entry.digest}:{anchor_label}:{placeholder_title}"
-    name = hashlib.sha256(labels.encode()).hexdigest()[:32] + ".html"
-    fragment = html_dir / name
-    if not fragment.exists():
-        # A cache file, not user data: renamed into place (never half-written) but not fsynced.
-        temporary = fragment.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(body.html.encode("utf-8"))
-        os.replace(temporary, fragment)
     terms = {topic: entry.topic_terms.get(topic, []) for topic in entry.topics}
-    info = body_info(str(fragment), body, entry.salutation, terms)
+    info = body_info(store.write(body.html), body, entry.salutation, terms)
     vector = raw_vector(body.text).tobytes()
     entry.body = ""  # the fragment holds it now
     return entry, info, vector
@@ -453,6 +461,7 @@ def load_speeches(
     entries: list[Entry] = []
     bodies: dict[str, BodyInfo] = {}
     todo: list[Path] = []
+    packs = cache.bodies.packs()
     for path in speech_files(config.speeches_dir):
         name = str(path)
         stat = os.stat(name)
@@ -460,7 +469,7 @@ def load_speeches(
         if (
             cached
             and cached[:3] == (stat.st_mtime_ns, stat.st_size, label)
-            and os.path.exists(os.path.join(cache.html_dir, cached[3]))
+            and cached[3].rsplit(":", 2)[0] in packs
         ):
             entry, info = cached[4], cached[5]
             if cache.has_vector(entry):
@@ -469,8 +478,8 @@ def load_speeches(
                 bodies[entry.slug] = info
                 continue
         todo.append(path)
-    cache.html_dir.mkdir(parents=True, exist_ok=True)
-    results = _map(_load_one, [(p, anchor, placeholder, cache.html_dir) for p in todo], jobs)
+    cache.bodies.folder.mkdir(parents=True, exist_ok=True)
+    results = _map(_load_one, [(p, anchor, placeholder, cache.bodies) for p in todo], jobs)
     errors = [r for r in results if isinstance(r, UserError)]
     if errors:
         raise errors[0]
@@ -478,8 +487,7 @@ def load_speeches(
     for path, loaded in zip(todo, results, strict=True):
         stat = path.stat()
         entry, info, vector = loaded
-        fragment = Path(info.fragment).name
-        fresh[str(path)] = (stat.st_mtime_ns, stat.st_size, label, fragment, entry, info)
+        fresh[str(path)] = (stat.st_mtime_ns, stat.st_size, label, info.fragment, entry, info)
         entries.append(entry)
         bodies[entry.slug] = info
         vectors[entry.slug] = vector
@@ -525,6 +533,7 @@ def render_pages(
     staging: Path,
     jobs: int,
     progress: Progress | None,
+    store: BodyStore,
 ) -> tuple[dict[str, str], int]:
     """Render pages whose key changed (or whose file went missing) into `staging`; return
     every page's output hash and how many pages were rendered."""
@@ -538,7 +547,13 @@ def render_pages(
         else:
             todo.append(index)
     _STATE.update(
-        pages=pages, theme=theme, config=config, urls=urls, previous=previous, staging=staging
+        pages=pages,
+        theme=theme,
+        config=config,
+        urls=urls,
+        previous=previous,
+        staging=staging,
+        store=store,
     )
     try:
         for done, (output, file_hash) in enumerate(_render_all(todo, jobs), start=1):
@@ -640,7 +655,7 @@ def _render(env: jinja2.Environment, page: Page) -> bytes:
     context = {**page.full_context()}
     if page.kind == "speech":
         speech = dict(context["speech"])
-        speech["body_html"] = Markup(Path(speech.pop("body_fragment")).read_text(encoding="utf-8"))
+        speech["body_html"] = Markup(_STATE["store"].read(speech.pop("body_fragment")))
         context["speech"] = speech
     context |= {
         "page": {
