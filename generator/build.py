@@ -53,13 +53,13 @@ CACHE_DIR = ".speechsite-cache"
 def _code_version() -> str:
     """Cached data is only valid for the code that made it: a digest of the modules whose
     output the cache holds, so a change to any of them (or an upgrade) starts afresh."""
-    from generator import archive, speech
+    from generator import archive, bodystore, speech, yamlio
     from generator.render import markdown, pages
 
     hasher = hashlib.sha256(__version__.encode())
     related = Path(__file__).parent / "render" / "related.py"  # not imported: numpy is slow to
     hasher.update(related.read_bytes())  # import and a no-change build does not need it
-    for module in (archive, speech, markdown, pages, sys.modules[__name__]):
+    for module in (archive, bodystore, speech, yamlio, markdown, pages, sys.modules[__name__]):
         if module.__file__:
             hasher.update(Path(module.__file__).read_bytes())
     return hasher.hexdigest()[:16]
