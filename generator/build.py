@@ -20,6 +20,7 @@ import pickle
 import shutil
 import sys
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -324,6 +325,7 @@ def _prune_empty_dirs(directory: Path, root: Path) -> None:
 
 
 CachedEntry = tuple[int, int, str, str, Entry, BodyInfo]  # mtime_ns, size, labels, body, …
+SHARDS = 32  # the entries are saved in this many files, by a hash of the speech's path
 
 
 @dataclass
@@ -340,6 +342,7 @@ class BuildCache:
     related: Related | None = None
     related_saved: Related | None = None  # as loaded: save only what changed
     digests: dict[str, str] = field(default_factory=dict)  # slug → digest of related's text
+    saved_shards: dict[int, dict[str, CachedEntry]] = field(default_factory=dict)  # as on disk
 
     @cached_property
     def bodies(self) -> BodyStore:
@@ -380,22 +383,21 @@ class BuildCache:
         cache = cls(folder)
         data = _read_pickle(folder / "build.pickle")
         related = _read_pickle(folder / "related.pickle")
-        if data is not None and related is not None:
-            cache.entries = data["entries"]
-            cache.pages = data["pages"]
-            cache.group_slugs = data["group_slugs"]
-            cache.related = cache.related_saved = related["related"]
-            cache.digests = related["digests"]
+        if data is None or related is None:
+            return cache
+        cache.pages = data["pages"]
+        cache.group_slugs = data["group_slugs"]
+        cache.related = cache.related_saved = related["related"]
+        cache.digests = related["digests"]
+        for shard in range(SHARDS):
+            entries = _read_pickle(folder / f"entries-{shard:02d}.pickle")
+            if entries is not None:
+                cache.entries.update(entries["entries"])
+                cache.saved_shards[shard] = entries["entries"]
         return cache
 
     def save(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        data = {
-            "version": CACHE_VERSION,
-            "entries": self.entries,
-            "pages": self.pages,
-            "group_slugs": self.group_slugs,
-        }
         if self.related is not self.related_saved:
             # Related first: an entry whose vector it lacks is loaded afresh (has_vector).
             related = {"version": CACHE_VERSION, "related": self.related, "digests": self.digests}
@@ -403,6 +405,18 @@ class BuildCache:
                 self.folder / "related.pickle", pickle.dumps(related, protocol=5), False
             )
             self.related_saved = self.related
+        shards: dict[int, dict[str, CachedEntry]] = {}
+        for name, value in self.entries.items():
+            shards.setdefault(zlib.crc32(name.encode()) % SHARDS, {})[name] = value
+        for shard in range(SHARDS):
+            entries, saved = shards.get(shard, {}), self.saved_shards.get(shard, {})
+            if entries.keys() == saved.keys() and all(entries[k] is saved[k] for k in entries):
+                continue  # one edit rewrites one shard, not the whole cache
+            path = self.folder / f"entries-{shard:02d}.pickle"
+            data = {"version": CACHE_VERSION, "entries": entries}
+            atomic_write_bytes(path, pickle.dumps(data, protocol=5), False)
+            self.saved_shards[shard] = entries
+        data = {"version": CACHE_VERSION, "pages": self.pages, "group_slugs": self.group_slugs}
         atomic_write_bytes(self.folder / "build.pickle", pickle.dumps(data, protocol=5), False)
         self.bodies.close()
 
