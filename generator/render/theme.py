@@ -75,6 +75,7 @@ class Theme:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            auto_reload=False,  # a build reads each template once: no stat per page rendered
         )
 
     def _assets(self) -> dict[str, Asset]:
