@@ -22,7 +22,7 @@ import sys
 import time
 import zlib
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -68,6 +68,10 @@ def _code_version() -> str:
 
 CACHE_VERSION = _code_version()
 PARALLEL_MIN = 400  # below this many items a process pool costs more than it saves
+# Files are written by a few threads per process while the next page renders: creating a file
+# and its folder waits on the file system (about 0.3 ms on a virtual disk, more under load),
+# and waits overlap, so 10,000 pages are written in a fraction of the time one at a time takes.
+WRITE_THREADS = 8
 
 
 @dataclass
@@ -575,6 +579,8 @@ def render_pages(
             if progress is not None and (done % 100 == 0 or done == len(todo)):
                 progress("render", done, len(todo))
     finally:
+        if "writer" in _STATE:
+            _STATE["writer"].shutdown()
         _STATE.clear()
     return files, len(todo)
 
@@ -598,12 +604,15 @@ def _render_chunk(indices: list[int]) -> list[tuple[str, str]]:
     if "env" not in _STATE:  # once per process: compiling templates is the slow part
         _STATE["env"] = _environment(_STATE["theme"], _STATE["config"], _STATE["urls"])
     env = _STATE["env"]
-    out = []
+    if "writer" not in _STATE:
+        _STATE["writer"] = ThreadPoolExecutor(WRITE_THREADS, thread_name_prefix="store")
+    writer: ThreadPoolExecutor = _STATE["writer"]
+    stored = []
     for index in indices:
         page = pages[index]
         data = _render(env, page)
-        out.append((page.output, _store(page.output, data)))
-    return out
+        stored.append((page.output, writer.submit(_store, page.output, data)))
+    return [(output, future.result()) for output, future in stored]
 
 
 def _store(name: str, data: bytes) -> str:
