@@ -438,6 +438,7 @@ class BuildCache:
 def _read_pickle(path: Path) -> dict[str, Any] | None:
     """A cache file written by this very code, else None: a damaged, foreign or older cache is
     only a slower build."""
+    enabled = gc.isenabled()
     gc.disable()  # unpickling makes many objects: let the collector not scan them all, often
     try:
         with path.open("rb") as handle:
@@ -445,7 +446,8 @@ def _read_pickle(path: Path) -> dict[str, Any] | None:
     except Exception:
         return None
     finally:
-        gc.enable()
+        if enabled:
+            gc.enable()
     if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
         return None
     return data
