@@ -144,6 +144,9 @@ _ESCAPE_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _PLAIN_PARAGRAPH_RE = re.compile(
     r"(?![#>+=~|{\-*_`<]|\d{1,9}[.)](?:\s|$)|\s)(?:[^\s*_`\[\]<>&\\]|\\[!-/:-@\[-`{-~]|[ \u3000](?=\S))+"
 )
+# The common case of the above, checked first because it is one character class: no whitespace,
+# escapes or Markdown characters at all, and a first character that starts no block syntax.
+_SIMPLE_PARAGRAPH_RE = re.compile(r"(?![#>+=~|{\-*_`<\d])[^\s*_`\[\]<>&\\]+")
 _HEADING_RE = re.compile(
     r"(?:\{#(?P<id>[A-Za-z0-9_-]+)\}\n)?(?P<hashes>#{1,6}) "
     r"(?P<text>(?![\s#])(?:[^\s*_`\[\]<>&\\#]|\\[!-/:-@\[-`{-~]|[ \u3000](?=\S))+)"
@@ -177,7 +180,9 @@ def render_plain_subset(
             inner, found = _inline_html(text, mark)
             marks += found
             out.append(f'<h{level} id="{ident}">{inner}{anchor}</h{level}>\n')
-        elif "\n" not in block and _PLAIN_PARAGRAPH_RE.fullmatch(block):
+        elif _SIMPLE_PARAGRAPH_RE.fullmatch(block) or (
+            "\n" not in block and _PLAIN_PARAGRAPH_RE.fullmatch(block)
+        ):
             paragraphs += 1
             text = _unescape(block)
             if not lead and not _ADDRESS_RE.fullmatch(text):
