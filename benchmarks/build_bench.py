@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -48,9 +49,19 @@ def tree_rss(pid: int) -> int:
 OTHER_TIMEOUT = 600.0  # seconds a comparison tool may take before it is reported as unfinished
 
 
+CPU: list[float] = [0.0]  # CPU seconds (user + system) of the last run's whole process tree
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run(command: list[str], cwd: Path, timeout: float | None = None) -> tuple[float, int]:
     """Wall time and peak tree memory of a command; fails loudly if the command fails.
-    With `timeout`, a command still running then is stopped and reported as (inf, peak)."""
+    With `timeout`, a command still running then is stopped and reported as (inf, peak).
+    Its CPU time goes to CPU[0]: on a shared machine wall times vary, CPU time much less."""
+    cpu_before = _children_cpu()
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     peak = 0
@@ -75,6 +86,7 @@ def run(command: list[str], cwd: Path, timeout: float | None = None) -> tuple[fl
     done.set()
     sampler.join()
     seconds = time.perf_counter() - start
+    CPU[0] = _children_cpu() - cpu_before
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{output.decode(errors='replace')[-2000:]}")
     return seconds, peak
@@ -88,7 +100,9 @@ def bench_speechsite(project: Path) -> dict[str, float]:
     shutil.rmtree(project / "site", ignore_errors=True)
     shutil.rmtree(project / ".speechsite-cache", ignore_errors=True)
     cold, cold_peak = run(speechsite(project), project)
+    cold_cpu = CPU[0]
     unchanged, _ = run(speechsite(project), project)
+    unchanged_cpu = CPU[0]
     target = sorted((project / "content" / "speeches").glob("*.md"))[
         len(os.listdir(project / "content" / "speeches")) // 2
     ]
@@ -101,6 +115,9 @@ def bench_speechsite(project: Path) -> dict[str, float]:
         "unchanged": unchanged,
         "edited": edited,
         "peak": max(cold_peak, edit_peak),
+        "cold_cpu": cold_cpu,
+        "unchanged_cpu": unchanged_cpu,
+        "edited_cpu": CPU[0],
     }
 
 
@@ -173,6 +190,10 @@ def main() -> None:
                 f"N={size:>6}  speechsite: cold {ours['cold']:.2f} s, no-change {ours['unchanged']:.2f} s, "
                 f"one-edit {ours['edited']:.2f} s, peak memory {ours['peak'] / 2**20:.0f} MiB"
             )
+            print(
+                f"N={size:>6}  speechsite CPU time: cold {ours['cold_cpu']:.2f} s, "
+                f"no-change {ours['unchanged_cpu']:.2f} s, one-edit {ours['edited_cpu']:.2f} s"
+            )
             if args.skip_others:
                 continue
             pelican = pelican_project(project, work)
@@ -183,6 +204,7 @@ def main() -> None:
                     OTHER_TIMEOUT,
                 )
                 print(f"N={size:>6}  pelican:    {_versus(seconds, peak, ours['cold'])}")
+                print(f"N={size:>6}  pelican CPU time: {CPU[0]:.2f} s")
             else:
                 print(f"N={size:>6}  pelican:    not installed (make bench installs it)")
             mkdocs = mkdocs_project(project, work)

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -79,8 +81,7 @@ def load_entry(path: Path, data: bytes | None = None) -> Entry:
             f"not valid UTF-8 at byte {exc.start}", path, line, "save as UTF-8"
         ) from None
     front, body, body_line = split_front_matter(text, path)
-    lines = _key_lines(text)
-    check = _FieldCheck(path, lines)
+    check = _FieldCheck(path, text)
     for key in REQUIRED:
         check.required(front, key)
     slug = check.text(front, "slug")
@@ -125,9 +126,14 @@ def _key_lines(text: str) -> dict[str, int]:
 
 
 class _FieldCheck:
-    def __init__(self, path: Path, lines: dict[str, int]) -> None:
+    def __init__(self, path: Path, text: str) -> None:
         self.path = path
-        self.lines = lines
+        self.source = text
+
+    @cached_property
+    def lines(self) -> dict[str, int]:
+        """Each key's line, found only when an error needs it."""
+        return _key_lines(self.source)
 
     def fail(self, key: str, message: str, hint: str | None = None) -> UserError:
         return UserError(f"{key}: {message}", self.path, self.lines.get(key, 1), hint)
@@ -243,7 +249,12 @@ class Archive:
 def speech_files(directory: Path) -> list[Path]:
     if not directory.exists():
         return []
-    return sorted(p for p in directory.glob("*.md") if not p.name.startswith("."))
+    names = sorted(
+        entry.name
+        for entry in os.scandir(directory)
+        if entry.name.endswith(".md") and not entry.name.startswith(".")
+    )
+    return [directory / name for name in names]
 
 
 def assemble(entries: Iterable[Entry], topics: tuple[Topic, ...]) -> Archive:

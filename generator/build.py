@@ -10,6 +10,8 @@ rewritten (same bytes, same mtime), so rsync-style deploys and browser caches se
 
 from __future__ import annotations
 
+import dataclasses
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -18,28 +20,34 @@ import pickle
 import shutil
 import sys
 import time
+import zlib
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import jinja2
 from markupsafe import Markup
 
 from generator import __version__
 from generator.archive import Archive, Entry, assemble, load_entry, speech_files
+from generator.bodystore import BodyStore
 from generator.config import Config
 from generator.errors import UserError
 from generator.fsutil import atomic_write_bytes
-from generator.render import related as related_mod
-from generator.render.feeds import atom_feed, robots, sitemap
+from generator.render.feeds import FEED_SIZE, atom_feed, robots, sitemap
 from generator.render.markdown import render_body
 from generator.render.pages import BodyInfo, Page, PageBuilder, SpeechSummary, body_info, digest
 from generator.render.theme import Theme
 from generator.search import cache as search_cache
 from generator.search import site as search_site
+
+if TYPE_CHECKING:  # imported where needed: a no-change build never pays for them
+    import jinja2
+
+    from generator.render.related import Related
 
 MARKER = ".speechsite-build.json"
 CACHE_DIR = ".speechsite-cache"
@@ -48,11 +56,15 @@ CACHE_DIR = ".speechsite-cache"
 def _code_version() -> str:
     """Cached data is only valid for the code that made it: a digest of the modules whose
     output the cache holds, so a change to any of them (or an upgrade) starts afresh."""
-    from generator import archive, speech
+    from generator import archive, bodystore, speech, yamlio
     from generator.render import markdown, pages
 
     hasher = hashlib.sha256(__version__.encode())
-    for module in (archive, speech, markdown, pages, sys.modules[__name__]):
+    related = Path(__file__).parent / "render" / "related.py"  # not imported: numpy is slow to
+    hasher.update(related.read_bytes())  # import and a no-change build does not need it
+    for name in ("extract.py", "fold.py"):  # each speech's search data, cached with it
+        hasher.update((Path(__file__).parent / "search" / name).read_bytes())
+    for module in (archive, bodystore, speech, yamlio, markdown, pages, sys.modules[__name__]):
         if module.__file__:
             hasher.update(Path(module.__file__).read_bytes())
     return hasher.hexdigest()[:16]
@@ -60,6 +72,10 @@ def _code_version() -> str:
 
 CACHE_VERSION = _code_version()
 PARALLEL_MIN = 400  # below this many items a process pool costs more than it saves
+# Files are written by a few threads per process while the next page renders: creating a file
+# and its folder waits on the file system (about 0.3 ms on a virtual disk, more under load),
+# and waits overlap, so 10,000 pages are written in a fraction of the time one at a time takes.
+WRITE_THREADS = 8
 
 
 @dataclass
@@ -120,10 +136,13 @@ def build_site(
         result.seconds = time.perf_counter() - started
         return result
     cache = BuildCache.load(cache_dir)
+    gc.freeze()  # the cache's many objects live to the end: keep the collector off them, and
+    # off the pages forked workers share, which it would otherwise copy by touching them
     clock = _Clock(result)
 
     entries, bodies, vectors = load_speeches(config, theme, cache, jobs)
     archive = assemble(entries, config.topics)
+    gc.freeze()
     clock("load")
     related = cache.related_for(archive, vectors, config.related)
     clock("related")
@@ -136,6 +155,7 @@ def build_site(
         config.latest,
         related,
         urls.absolute,
+        cache.group_slugs,
     )
     pages = builder.pages()
     settings = settings_digest(config, urls, theme)
@@ -147,23 +167,36 @@ def build_site(
     staging = _staging_dir(target)
     try:
         files, result.rendered = render_pages(
-            pages, theme, config, urls, previous, cache.pages, target, staging, jobs, progress
+            pages,
+            theme,
+            config,
+            urls,
+            previous,
+            cache.pages,
+            target,
+            staging,
+            jobs,
+            progress,
+            cache.bodies,
         )
-        files.update(write_extras(pages, builder, config, urls, theme, previous, staging))
+        extras, extra_keys = write_extras(
+            pages, builder, config, urls, theme, previous, cache.pages, target, staging
+        )
+        files.update(extras)
         clock("render")
-        files.update(
-            write_search(builder, bodies, config, previous, staging, target, cache.folder, jobs)
-        )
+        files.update(write_search(builder, bodies, config, previous, staging, target, cache, jobs))
         clock("search")
         apply(staging, target, previous, files, result)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    cache.pages = {page.output: page.key for page in pages}
+    cache.pages = {page.output: page.key for page in pages} | extra_keys
+    cache.collect_garbage()
     cache.save()
     atomic_write_bytes(cache_dir / FINGERPRINT, fingerprint.encode())
     clock("write")
     result.pages = len(pages)
     result.seconds = time.perf_counter() - started
+    gc.unfreeze()  # (a failed build leaves them frozen: they are still freed when unused)
     return result
 
 
@@ -267,15 +300,13 @@ def apply(
         staging.rename(target)
         return
     target.mkdir(parents=True, exist_ok=True)
-    for name in sorted(files):
-        staged = staging / name
-        if staged.exists():
-            destination = target / name
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staged, destination)
-            result.written += 1
-        else:
-            result.unchanged += 1
+    staged = sorted(_walk(staging))  # only what changed was staged
+    for name in staged:
+        destination = target / name
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staging / name, destination)
+    result.written = len(staged)
+    result.unchanged = len(files) - len(staged)
     for name in sorted(set(previous) - set(files)):
         stale = (target / name).resolve()
         if stale.is_relative_to(target) and stale.is_file():
@@ -283,6 +314,14 @@ def apply(
             result.removed += 1
             _prune_empty_dirs(stale.parent, target)
     _write_marker(target, files)
+
+
+def _walk(folder: Path) -> Iterator[str]:
+    """Every file under `folder`, as a path relative to it with '/' separators."""
+    for directory, _, names in os.walk(folder):
+        relative = os.path.relpath(directory, folder)
+        for name in names:
+            yield name if relative == "." else f"{relative.replace(os.sep, '/')}/{name}"
 
 
 def _write_marker(folder: Path, files: dict[str, str]) -> None:
@@ -301,97 +340,160 @@ def _prune_empty_dirs(directory: Path, root: Path) -> None:
 # --- loading ------------------------------------------------------------------------------
 
 
-CachedEntry = tuple[int, int, str, Entry, BodyInfo, bytes]  # mtime_ns, size, label, …, vector
+CachedEntry = tuple[int, int, str, str, Entry, BodyInfo]  # mtime_ns, size, labels, body, …
+SHARDS = 32  # the entries are saved in this many files, by a hash of the speech's path
 
 
 @dataclass
 class BuildCache:
     """What the last build computed, kept in .speechsite-cache/ at the project root: each
-    speech's metadata and summary (the HTML of its body lives in html/, one fragment a speech)
-    and each page's key."""
+    speech's metadata and summary (the HTML of its body lives in bodies/, see bodystore.py),
+    each page's key, and the related speeches with each speech's text vector."""
 
     folder: Path
     entries: dict[str, CachedEntry] = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)
+    group_slugs: dict[str, str] = field(default_factory=dict)
 
-    related_key: str = ""
-    related: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+    related: Related | None = None
+    related_saved: Related | None = None  # as loaded: save only what changed
+    digests: dict[str, str] = field(default_factory=dict)  # slug → digest of related's text
+    saved_shards: dict[int, dict[str, CachedEntry]] = field(default_factory=dict)  # as on disk
 
-    @property
-    def html_dir(self) -> Path:
-        return self.folder / "html"
+    @cached_property
+    def bodies(self) -> BodyStore:
+        return BodyStore(self.folder / "bodies")
+
+    def has_vector(self, entry: Entry) -> bool:
+        """Whether the related state holds this very text's vector."""
+        return self.digests.get(entry.slug) == entry.digest
 
     def related_for(
         self, archive: Archive, vectors: dict[str, bytes], limit: int
     ) -> dict[str, list[tuple[str, float]]]:
-        """Related speeches, recomputed only when a speech's text, topics or slug changed."""
-        hasher = hashlib.sha256(str(limit).encode())
-        for entry in archive.entries:
-            hasher.update(f"{entry.slug}|{','.join(entry.topics)}|".encode())
-            hasher.update(vectors[entry.slug])
-        key = hasher.hexdigest()
-        if key != self.related_key:
-            self.related = compute_related(archive, vectors, limit)
-            self.related_key = key
-        return self.related
+        """Related speeches, updated only where a speech's text or topics changed. `vectors`
+        holds the speeches loaded afresh; the others' are the related state's."""
+        import numpy as np
+
+        from generator.render import related as related_mod
+
+        entries = sorted(archive.entries, key=lambda entry: entry.slug)  # not the archive order:
+        slugs = [entry.slug for entry in entries]  # an edited date or title moves no row
+        topics = [tuple(entry.topics) for entry in entries]
+        previous = self.related
+        rows = {slug: row for row, slug in enumerate(previous.slugs)} if previous else {}
+        raw = np.empty((len(entries), related_mod.DIMENSIONS), dtype=np.float32)
+        for row, slug in enumerate(slugs):
+            data = vectors.get(slug)
+            if data is not None:
+                raw[row] = np.frombuffer(data, dtype=np.float32)
+            else:
+                assert previous is not None  # load_speeches loads anew what has_vector lacks
+                raw[row] = previous.raw[rows[slug]]
+        self.related = related_mod.update(previous, slugs, topics, raw, limit)
+        self.digests = {entry.slug: entry.digest for entry in entries}
+        return self.related.as_dict()
 
     @classmethod
     def load(cls, folder: Path) -> BuildCache:
         cache = cls(folder)
-        path = folder / "build.pickle"
-        if path.exists():
-            try:
-                with path.open("rb") as handle:
-                    data = pickle.load(handle)
-                if data.get("version") == CACHE_VERSION:
-                    cache.entries = data["entries"]
-                    cache.pages = data["pages"]
-                    cache.related_key, cache.related = data["related"]
-            except Exception:  # a damaged or foreign cache is only a slower build
-                cache.entries, cache.pages = {}, {}
+        data = _read_pickle(folder / "build.pickle")
+        related = _read_pickle(folder / "related.pickle")
+        if data is None or related is None:
+            return cache
+        cache.pages = data["pages"]
+        cache.group_slugs = data["group_slugs"]
+        cache.related = cache.related_saved = related["related"]
+        cache.digests = related["digests"]
+        for shard in range(SHARDS):
+            entries = _read_pickle(folder / f"entries-{shard:02d}.pickle")
+            if entries is not None:
+                cache.entries.update(entries["entries"])
+                cache.saved_shards[shard] = entries["entries"]
         return cache
 
     def save(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        data = {
-            "version": CACHE_VERSION,
-            "entries": self.entries,
-            "pages": self.pages,
-            "related": (self.related_key, self.related),
-        }
-        atomic_write_bytes(self.folder / "build.pickle", pickle.dumps(data, protocol=5))
-        self._collect_garbage()
+        if self.related is not self.related_saved:
+            # Related first: an entry whose vector it lacks is loaded afresh (has_vector).
+            related = {"version": CACHE_VERSION, "related": self.related, "digests": self.digests}
+            atomic_write_bytes(
+                self.folder / "related.pickle", pickle.dumps(related, protocol=5), False
+            )
+            self.related_saved = self.related
+        shards: dict[int, dict[str, CachedEntry]] = {}
+        for name, value in self.entries.items():
+            shards.setdefault(zlib.crc32(name.encode()) % SHARDS, {})[name] = value
+        for shard in range(SHARDS):
+            entries, saved = shards.get(shard, {}), self.saved_shards.get(shard, {})
+            if entries.keys() == saved.keys() and all(entries[k] is saved[k] for k in entries):
+                continue  # one edit rewrites one shard, not the whole cache
+            path = self.folder / f"entries-{shard:02d}.pickle"
+            data = {"version": CACHE_VERSION, "entries": entries}
+            atomic_write_bytes(path, pickle.dumps(data, protocol=5), False)
+            self.saved_shards[shard] = entries
+        data = {"version": CACHE_VERSION, "pages": self.pages, "group_slugs": self.group_slugs}
+        atomic_write_bytes(self.folder / "build.pickle", pickle.dumps(data, protocol=5), False)
+        self.bodies.close()
 
-    def _collect_garbage(self) -> None:
-        """Delete body fragments (and their search data) no speech uses any more."""
-        used = {Path(value[4].fragment).name for value in self.entries.values()}
-        if self.html_dir.is_dir():
-            for fragment in self.html_dir.iterdir():
-                if fragment.name not in used:
-                    fragment.unlink(missing_ok=True)
-        search_cache.collect_garbage(self.folder, {Path(name).stem for name in used})
+    def collect_garbage(self) -> None:
+        """Drop bodies no speech uses any more (before save: moved bodies change entries)."""
+        moved = self.bodies.collect(
+            locator for value in self.entries.values() for locator in value[5].locators()
+        )
+        for name, value in list(self.entries.items()):
+            info = value[5]
+            if any(locator in moved for locator in info.locators()):
+                info = dataclasses.replace(
+                    info,
+                    fragment=moved.get(info.fragment, info.fragment),
+                    search_postings=moved.get(info.search_postings, info.search_postings),
+                    search_fragment=moved.get(info.search_fragment, info.search_fragment),
+                )
+                self.entries[name] = (*value[:3], info.fragment, value[4], info)
+        for old in ("html", "search"):  # per-speech files of older versions
+            shutil.rmtree(self.folder / old, ignore_errors=True)
 
 
-def _load_one(args: tuple[Path, str, str, Path]) -> tuple[Entry, BodyInfo, bytes] | UserError:
-    """Parse one speech, render its body to a fragment file, and keep only what indexes need."""
-    path, anchor_label, placeholder_title, html_dir = args
+def _read_pickle(path: Path) -> dict[str, Any] | None:
+    """A cache file written by this very code, else None: a damaged, foreign or older cache is
+    only a slower build."""
+    enabled = gc.isenabled()
+    gc.disable()  # unpickling makes many objects: let the collector not scan them all, often
+    try:
+        with path.open("rb") as handle:
+            data = pickle.load(handle)
+    except Exception:
+        return None
+    finally:
+        if enabled:
+            gc.enable()
+    if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
+        return None
+    return data
+
+
+def _load_one(args: tuple[Path, str, str, BodyStore]) -> tuple[Entry, BodyInfo, bytes] | UserError:
+    """Parse one speech, store its rendered body and search data, and keep only what indexes
+    need."""
+    from generator.render.related import raw_vector
+    from generator.search import extract as search_extract
+
+    path, anchor_label, placeholder_title, store = args
     try:
         entry = load_entry(path)
     except UserError as err:
         return err
     body = render_body(entry.body, anchor_label, placeholder_title)
-    labels = f"{entry.digest}:{anchor_label}:{placeholder_title}"
-    name = hashlib.sha256(labels.encode()).hexdigest()[:32] + ".html"
-    fragment = html_dir / name
-    if not fragment.exists():
-        # A cache file, not user data: renamed into place (never half-written) but not fsynced.
-        temporary = fragment.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(body.html.encode("utf-8"))
-        os.replace(temporary, fragment)
-    search_cache.extract(entry.title, body.blocks, search_cache.paths(fragment))
     terms = {topic: entry.topic_terms.get(topic, []) for topic in entry.topics}
-    info = body_info(str(fragment), body, entry.salutation, terms)
-    vector = related_mod.raw_vector(body.text).tobytes()
+    info = dataclasses.replace(
+        body_info(store.write(body.html), body, entry.salutation, terms),
+        search_postings=store.write_bytes(
+            search_extract.postings(entry.title, body.blocks).to_bytes()
+        ),
+        search_fragment=store.write_bytes(search_extract.fragment_body(entry.title, body.blocks)),
+    )
+    vector = raw_vector(body.text).tobytes()
     entry.body = ""  # the fragment holds it now
     return entry, info, vector
 
@@ -404,32 +506,40 @@ def load_speeches(
     placeholder = theme.strings.get("placeholder_title", "匿名化占位符")
     label = f"{anchor}\n{placeholder}"
     fresh: dict[str, CachedEntry] = {}
+    entries: list[Entry] = []
+    bodies: dict[str, BodyInfo] = {}
     todo: list[Path] = []
+    packs = cache.bodies.packs()
     for path in speech_files(config.speeches_dir):
-        stat = path.stat()
-        cached = cache.entries.get(str(path))
+        name = str(path)
+        stat = os.stat(name)
+        cached = cache.entries.get(name)
         if (
             cached
             and cached[:3] == (stat.st_mtime_ns, stat.st_size, label)
-            and Path(cached[4].fragment).exists()
-            and search_cache.present(Path(cached[4].fragment))
+            and all(loc.rsplit(":", 2)[0] in packs for loc in cached[5].locators())
         ):
-            fresh[str(path)] = cached
-        else:
-            todo.append(path)
-    cache.html_dir.mkdir(parents=True, exist_ok=True)
-    results = _map(_load_one, [(p, anchor, placeholder, cache.html_dir) for p in todo], jobs)
+            entry, info = cached[4], cached[5]
+            if cache.has_vector(entry):
+                fresh[name] = cached
+                entries.append(entry)
+                bodies[entry.slug] = info
+                continue
+        todo.append(path)
+    cache.bodies.folder.mkdir(parents=True, exist_ok=True)
+    results = _map(_load_one, [(p, anchor, placeholder, cache.bodies) for p in todo], jobs)
     errors = [r for r in results if isinstance(r, UserError)]
     if errors:
         raise errors[0]
+    vectors: dict[str, bytes] = {}
     for path, loaded in zip(todo, results, strict=True):
         stat = path.stat()
         entry, info, vector = loaded
-        fresh[str(path)] = (stat.st_mtime_ns, stat.st_size, label, entry, info, vector)
+        fresh[str(path)] = (stat.st_mtime_ns, stat.st_size, label, info.fragment, entry, info)
+        entries.append(entry)
+        bodies[entry.slug] = info
+        vectors[entry.slug] = vector
     cache.entries = fresh
-    entries = [value[3] for value in fresh.values()]
-    bodies = {value[3].slug: value[4] for value in fresh.values()}
-    vectors = {value[3].slug: value[5] for value in fresh.values()}
     return entries, bodies, vectors
 
 
@@ -439,18 +549,6 @@ def _map(function: Callable[[Any], Any], items: list[Any], jobs: int) -> list[An
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(jobs, mp_context=context) as pool:
         return list(pool.map(function, items, chunksize=max(1, len(items) // (jobs * 8))))
-
-
-def compute_related(
-    archive: Archive, vectors: dict[str, bytes], limit: int
-) -> dict[str, list[tuple[str, float]]]:
-    entries = archive.entries
-    matrix = related_mod.weighted([vectors[e.slug] for e in entries])
-    ranked = related_mod.related_indices([e.topics for e in entries], matrix, limit)
-    return {
-        entry.slug: [(entries[i].slug, round(score, 3)) for i, score in ranked[index]]
-        for index, entry in enumerate(entries)
-    }
 
 
 def settings_digest(config: Config, urls: Urls, theme: Theme) -> str:
@@ -483,19 +581,27 @@ def render_pages(
     staging: Path,
     jobs: int,
     progress: Progress | None,
+    store: BodyStore,
 ) -> tuple[dict[str, str], int]:
     """Render pages whose key changed (or whose file went missing) into `staging`; return
     every page's output hash and how many pages were rendered."""
     files: dict[str, str] = {}
     todo: list[int] = []
+    root = f"{target}{os.sep}"
     for index, page in enumerate(pages):
         known = previous.get(page.output)
-        if known and keys.get(page.output) == page.key and (target / page.output).exists():
+        if known and keys.get(page.output) == page.key and os.path.exists(root + page.output):
             files[page.output] = known
         else:
             todo.append(index)
     _STATE.update(
-        pages=pages, theme=theme, config=config, urls=urls, previous=previous, staging=staging
+        pages=pages,
+        theme=theme,
+        config=config,
+        urls=urls,
+        previous=previous,
+        staging=staging,
+        store=store,
     )
     try:
         for done, (output, file_hash) in enumerate(_render_all(todo, jobs), start=1):
@@ -503,6 +609,8 @@ def render_pages(
             if progress is not None and (done % 100 == 0 or done == len(todo)):
                 progress("render", done, len(todo))
     finally:
+        if "writer" in _STATE:
+            _STATE["writer"].shutdown()
         _STATE.clear()
     return files, len(todo)
 
@@ -526,12 +634,15 @@ def _render_chunk(indices: list[int]) -> list[tuple[str, str]]:
     if "env" not in _STATE:  # once per process: compiling templates is the slow part
         _STATE["env"] = _environment(_STATE["theme"], _STATE["config"], _STATE["urls"])
     env = _STATE["env"]
-    out = []
+    if "writer" not in _STATE:
+        _STATE["writer"] = ThreadPoolExecutor(WRITE_THREADS, thread_name_prefix="store")
+    writer: ThreadPoolExecutor = _STATE["writer"]
+    stored = []
     for index in indices:
         page = pages[index]
         data = _render(env, page)
-        out.append((page.output, _store(page.output, data)))
-    return out
+        stored.append((page.output, writer.submit(_store, page.output, data)))
+    return [(output, future.result()) for output, future in stored]
 
 
 def _store(name: str, data: bytes) -> str:
@@ -590,12 +701,14 @@ def _nav(page: Page, urls: Urls, strings: dict[str, str]) -> list[dict[str, Any]
 
 
 def _render(env: jinja2.Environment, page: Page) -> bytes:
+    import jinja2
+
     urls: Urls = _STATE["urls"]
     strings = _STATE["theme"].strings
-    context = {**page.context}
+    context = {**page.full_context()}
     if page.kind == "speech":
         speech = dict(context["speech"])
-        speech["body_html"] = Markup(Path(speech.pop("body_fragment")).read_text(encoding="utf-8"))
+        speech["body_html"] = Markup(_STATE["store"].read(speech.pop("body_fragment")))
         context["speech"] = speech
     context |= {
         "page": {
@@ -656,21 +769,37 @@ def write_extras(
     urls: Urls,
     theme: Theme,
     previous: dict[str, str],
+    keys: dict[str, str],
+    target: Path,
     staging: Path,
-) -> dict[str, str]:
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Assets, feeds, the sitemap and robots.txt; return their hashes and their keys. Like
+    pages, a file whose key (a digest of what it shows) is unchanged is not made again."""
     _STATE.update(previous=previous, staging=staging)
     files: dict[str, str] = {}
+    new_keys: dict[str, str] = {}
+
+    def extra(name: str, key_data: Any, make: Callable[[], bytes]) -> None:
+        key = digest([__version__, key_data])
+        known = previous.get(name)
+        if known and keys.get(name) == key and (target / name).exists():
+            files[name] = known
+        else:
+            files[name] = _store(name, make())
+        new_keys[name] = key
+
     try:
         for asset in theme.assets.values():
-            files[asset.path] = _store(asset.path, asset.source.read_bytes())
-        for name, data in _feeds(builder, config, urls).items():
-            files[name] = _store(name, data)
+            extra(asset.path, asset.digest, asset.source.read_bytes)
+        for name, feed in _feeds(builder, config, urls).items():
+            extra(name, feed.keywords, lambda feed=feed: atom_feed(**feed.keywords))  # type: ignore[misc]
         locations = [urls.absolute(urls.url(p.path)) for p in pages if p.in_sitemap]
-        files["sitemap.xml"] = _store("sitemap.xml", sitemap(locations))
-        files["robots.txt"] = _store("robots.txt", robots(urls.absolute(urls.url("sitemap.xml"))))
+        extra("sitemap.xml", locations, lambda: sitemap(locations))
+        robots_url = urls.absolute(urls.url("sitemap.xml"))
+        extra("robots.txt", robots_url, lambda: robots(robots_url))
     finally:
         _STATE.clear()
-    return files
+    return files, new_keys
 
 
 def write_search(
@@ -680,14 +809,17 @@ def write_search(
     previous: dict[str, str],
     staging: Path,
     target: Path,
-    cache_dir: Path,
+    cache: BuildCache,
     jobs: int = 1,
 ) -> dict[str, str]:
     """The search index: rebuilt when a speech's text or summary changed, else carried over."""
     docs = [
-        search_cache.doc(builder.summaries[slug], Path(bodies[slug].fragment))
+        search_site.SearchDoc(
+            builder.summaries[slug], bodies[slug].search_postings, bodies[slug].search_fragment
+        )
         for slug in sorted(builder.summaries)
     ]
+    cache_dir = cache.folder
     carried = search_cache.carry_over(cache_dir, docs, config.topics, previous, target)
     if carried is not None:
         return carried
@@ -695,7 +827,9 @@ def write_search(
     try:
         files = {
             name: _store(name, data)
-            for name, data in search_site.search_files(docs, config.topics, jobs).items()
+            for name, data in search_site.search_files(
+                docs, config.topics, cache.bodies, jobs
+            ).items()
         }
     finally:
         _STATE.clear()
@@ -703,34 +837,43 @@ def write_search(
     return files
 
 
-def _feeds(builder: PageBuilder, config: Config, urls: Urls) -> dict[str, bytes]:
+@dataclass
+class _Feed:
+    keywords: dict[str, Any]  # atom_feed's arguments: also what the feed shows
+
+
+def _feeds(builder: PageBuilder, config: Config, urls: Urls) -> dict[str, _Feed]:
     def absolute(items: list[SpeechSummary]) -> list[SpeechSummary]:
         from dataclasses import replace
 
-        return [replace(s, url=urls.absolute(s.url)) for s in items]
+        return [replace(s, url=urls.absolute(s.url)) for s in items[:FEED_SIZE]]
 
     dated = sorted(builder.summaries.values(), key=lambda s: (s.date or "", s.slug), reverse=True)
     feeds = {
-        "feed.xml": atom_feed(
-            title=config.title,
-            feed_url=urls.absolute(urls.url("feed.xml")),
-            site_url=urls.absolute(urls.url("")),
-            subtitle=config.description,
-            language=config.language,
-            items=absolute(dated),
-            generator=f"speechsite {__version__}",
+        "feed.xml": _Feed(
+            {
+                "title": config.title,
+                "feed_url": urls.absolute(urls.url("feed.xml")),
+                "site_url": urls.absolute(urls.url("")),
+                "subtitle": config.description,
+                "language": config.language,
+                "items": absolute(dated),
+                "generator": f"speechsite {__version__}",
+            }
         )
     }
     for topic in config.topics:
         items = [s for s in dated if any(t.name == topic.name for t in s.topics)]
         name = f"topics/{topic.slug}/feed.xml"
-        feeds[name] = atom_feed(
-            title=f"{config.title} · {topic.name}",
-            feed_url=urls.absolute(urls.url(name)),
-            site_url=urls.absolute(urls.url(f"topics/{topic.slug}/")),
-            subtitle=topic.description,
-            language=config.language,
-            items=absolute(items),
-            generator=f"speechsite {__version__}",
+        feeds[name] = _Feed(
+            {
+                "title": f"{config.title} · {topic.name}",
+                "feed_url": urls.absolute(urls.url(name)),
+                "site_url": urls.absolute(urls.url(f"topics/{topic.slug}/")),
+                "subtitle": topic.description,
+                "language": config.language,
+                "items": absolute(items),
+                "generator": f"speechsite {__version__}",
+            }
         )
     return feeds

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
@@ -19,9 +20,10 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from generator.build import BuildResult
-from generator.deploy.publish import DeployResult
-from generator.ingest.pipeline import IngestReport
+if TYPE_CHECKING:  # the build's report must not import the ingest pipeline
+    from generator.build import BuildResult
+    from generator.deploy.publish import DeployResult
+    from generator.ingest.pipeline import IngestReport
 
 PROGRESS_MIN_FILES = 20
 

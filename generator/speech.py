@@ -28,11 +28,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.errors import UserError
-from generator.ingest.outline import Block, Heading, OutlineItem
-from generator.yamlio import dump_front_matter, load_yaml
+from generator.yamlio import dump_front_matter, load_yaml, read_front_matter_fast
 
 FRONT_MATTER_KEYS = (
     "title",
@@ -52,6 +51,9 @@ FRONT_MATTER_KEYS = (
     "stats",
     "outline",
 )
+
+if TYPE_CHECKING:  # the build reads speeches without importing the ingest pipeline
+    from generator.ingest.outline import Block, OutlineItem
 
 
 @dataclass
@@ -102,6 +104,8 @@ class Speech:
 
 
 def render_body(blocks: list[Block]) -> str:
+    from generator.ingest.outline import Heading
+
     parts: list[str] = []
     for block in blocks:
         if isinstance(block, Heading):
@@ -144,8 +148,10 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]
         raise UserError(
             "no front matter", path, 1, "a speech file starts with a '---' line, YAML, then '---'"
         )
+    data: Any = read_front_matter_fast(found.group(1))
     try:
-        data, _ = load_yaml(found.group(1), path, with_lines=False)
+        if data is None:
+            data, _ = load_yaml(found.group(1), path, with_lines=False)
     except UserError as err:
         if err.line is not None:
             err.line += 1  # the YAML starts on line 2 of the file

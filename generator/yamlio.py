@@ -187,3 +187,174 @@ def _empty_or_scalar(value: Any) -> str:
     if isinstance(value, list):
         return "[]"
     return _scalar(value)
+
+
+# --- fast front-matter reader ---------------------------------------------------------------
+# libyaml parses fast, but PyYAML builds the values in Python: about half a millisecond per
+# speech, a third of a cold build's loading. Front matter as ingest writes it is block style
+# with one-line scalars, so this reader takes exactly that shape and returns None for anything
+# else (flow lists, comments, double quotes, multi-line or ambiguous scalars, duplicate keys,
+# odd characters), which then goes to PyYAML. A plain scalar is typed by PyYAML's own resolver
+# table, so `null`, `yes` or `1955` mean here what they mean there; tests/test_yamlio.py holds
+# the two equal on written, sample and random input.
+
+
+class _Decline(Exception):
+    """The text is not in the shape the fast reader takes."""
+
+
+_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_QUOTED_RE = re.compile(r"'((?:[^']|'')*)'")
+_QUOTED_KEY_RE = re.compile(r"'((?:[^']|'')*)':(?: (.*))?")
+_INT_RE = re.compile(r"0|[1-9][0-9]*")
+_FLOAT_RE_READ = re.compile(r"(?:0|[1-9][0-9]*)\.[0-9]+")
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+def read_front_matter_fast(text: str) -> dict[str, Any] | None:
+    """The mapping PyYAML would load from `text`, or None when `text` is not plain block-style
+    front matter (then the caller asks PyYAML, which also reports any error)."""
+    if not text.endswith("\n"):
+        return None
+    lines: list[tuple[int, str]] = []
+    for line in text[:-1].split("\n"):
+        content = line.lstrip(" ")
+        if not content or not line.isprintable() or content[0] == "#":
+            return None
+        lines.append((len(line) - len(content), content))
+    reader = _BlockReader(lines)
+    try:
+        data = reader.mapping(0)
+    except _Decline:
+        return None
+    return data if reader.pos == len(lines) and data else None
+
+
+class _BlockReader:
+    def __init__(self, lines: list[tuple[int, str]]) -> None:
+        self.lines = lines
+        self.pos = 0
+
+    def mapping(self, indent: int) -> dict[Any, Any]:
+        out: dict[Any, Any] = {}
+        lines = self.lines
+        while self.pos < len(lines):
+            column, content = lines[self.pos]
+            if column < indent or (column == indent and content.startswith("- ")):
+                break
+            if column > indent:
+                raise _Decline
+            self._pair(content, indent, out)
+        return out
+
+    def _pair(self, content: str, indent: int, out: dict[Any, Any]) -> None:
+        key, value = _split_pair(content)
+        self.pos += 1
+        if key in out:
+            raise _Decline
+        out[key] = self._nested(indent) if value is None else _scalar_value(value)
+
+    def _nested(self, indent: int) -> Any:
+        if self.pos < len(self.lines):
+            column, content = self.lines[self.pos]
+            if content.startswith("- ") and column >= indent:
+                return self.sequence(column)
+            if column > indent:
+                return self.mapping(column)
+        raise _Decline  # an empty value: null to YAML, never written so
+
+    def sequence(self, indent: int) -> list[Any]:
+        out: list[Any] = []
+        lines = self.lines
+        while self.pos < len(lines):
+            column, content = lines[self.pos]
+            if column != indent or not content.startswith("- "):
+                break
+            rest = content[2:]
+            if not rest or rest[0] == " " or rest.startswith("- "):
+                raise _Decline
+            if _is_pair(rest):
+                item: dict[Any, Any] = {}
+                self._pair(rest, indent + 2, item)
+                for key, value in self.mapping(indent + 2).items():
+                    if key in item:
+                        raise _Decline
+                    item[key] = value
+                out.append(item)
+            else:
+                self.pos += 1
+                out.append(_scalar_value(rest))
+        if self.pos < len(lines) and lines[self.pos][0] > indent:
+            raise _Decline
+        return out
+
+
+def _is_pair(content: str) -> bool:
+    if content[0] == "'":
+        return _QUOTED_KEY_RE.fullmatch(content) is not None
+    return ": " in content or content.endswith(":")
+
+
+def _split_pair(content: str) -> tuple[Any, str | None]:
+    """`key: value` → (key, value text); `key:` → (key, None)."""
+    if content[0] == "'":
+        found = _QUOTED_KEY_RE.fullmatch(content)
+        if found is None:
+            raise _Decline
+        return found.group(1).replace("''", "'"), found.group(2)
+    at = content.find(": ")
+    if at < 0:
+        if not content.endswith(":"):
+            raise _Decline
+        return _plain(content[:-1]), None
+    return _plain(content[:at]), content[at + 2 :]
+
+
+def _scalar_value(text: str) -> Any:
+    if not text:
+        raise _Decline
+    if text == "[]":
+        return []
+    if text == "{}":
+        return {}
+    if text[0] == "'":
+        found = _QUOTED_RE.fullmatch(text)
+        if found is None:
+            raise _Decline
+        return found.group(1).replace("''", "'")
+    return _plain(text)
+
+
+@functools.lru_cache(maxsize=65536)  # keys, labels and terms repeat from speech to speech
+def _plain(text: str) -> Any:
+    """A plain scalar's value, typed as PyYAML types it; _Decline for anything unusual."""
+    if (
+        not text
+        or text[0] in _INDICATORS
+        or text[-1] == " "
+        or text[0] == " "
+        or ":" in text
+        or " #" in text
+    ):
+        raise _Decline
+    tag = _resolve(text)
+    if tag == _STR_TAG:
+        return text
+    if tag == "tag:yaml.org,2002:null":
+        return None
+    if tag == "tag:yaml.org,2002:bool":
+        return text.lower() in ("yes", "true", "on")
+    if tag == "tag:yaml.org,2002:int" and _INT_RE.fullmatch(text):
+        return int(text)
+    if tag == "tag:yaml.org,2002:float" and _FLOAT_RE_READ.fullmatch(text):
+        return float(text)
+    raise _Decline
+
+
+def _resolve(text: str) -> str:
+    """The tag PyYAML's resolver gives a plain scalar (as Resolver.resolve does)."""
+    resolvers = _Loader.yaml_implicit_resolvers
+    for tag, regexp in resolvers.get(text[0], []) + resolvers.get(None, []):
+        if regexp.match(text):
+            return str(tag)
+    return _STR_TAG

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.speech import split_front_matter
-from generator.yamlio import _Loader, dump_front_matter, dump_yaml
+from generator.yamlio import _Loader, dump_front_matter, dump_yaml, read_front_matter_fast
 from tests.conftest import ROOT
 
 TEXT = st.text(
@@ -63,3 +63,91 @@ def test_sample_front_matter_is_byte_identical_to_pyyaml(path: Path) -> None:
 def test_ambiguous_strings_are_quoted(text: str) -> None:
     assert yaml.load(dump_front_matter({"k": text}), Loader=_Loader) == {"k": text}
     assert dump_front_matter({"k": text}) != f"k: {text}\n"
+
+
+# --- the fast reader: PyYAML's result or None, never anything else ---------------------------
+
+
+def typed(value: Any) -> Any:
+    """`value` with every scalar's type made visible (1, 1.0 and True compare equal)."""
+    if isinstance(value, dict):
+        return {typed(k): typed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [typed(v) for v in value]
+    return (type(value).__name__, value)
+
+
+def same_as_pyyaml(text: str) -> dict[str, Any] | None:
+    fast = read_front_matter_fast(text)
+    if fast is not None:
+        assert typed(fast) == typed(yaml.load(text, Loader=_Loader)), text
+    return fast
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.dictionaries(TEXT, VALUE, min_size=1, max_size=6))
+def test_fast_reader_reads_written_front_matter_as_pyyaml_does(data: dict[str, Any]) -> None:
+    same_as_pyyaml(dump_front_matter(data))
+
+
+LINE = st.builds(
+    lambda indent, dash, key, value: " " * indent + dash + key + value,
+    st.integers(0, 6),
+    st.sampled_from(["", "- ", "-", "- - "]),
+    st.sampled_from(["title", "id", "'k''y'", "作风", "1", "null", "yes", "<<", "a:b", "", "'x'"]),
+    st.one_of(
+        st.sampled_from(
+            [
+                ":",
+                ": ",
+                ": null",
+                ": 1",
+                ": 01",
+                ": 1.50",
+                ": 0x1f",
+                ": 1.e-5",
+                ": yes",
+                ": No",
+                ": ~",
+                ": []",
+                ": {}",
+                ": [a]",
+                ": 'q'",
+                ": 'q''s'",
+                ': "d"',
+                ": a #c",
+                ": 讲话",
+                ": 2026-01-25",
+                ": =",
+                ": .inf",
+                ": -1",
+                ": 讲: 话",
+                ": x ",
+                ": |",
+                ": &a b",
+                "",
+            ]
+        ),
+        TEXT.map(lambda t: ": " + t),
+    ),
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(LINE, min_size=1, max_size=8))
+def test_fast_reader_takes_only_what_it_reads_exactly(lines: list[str]) -> None:
+    text = "\n".join(lines) + "\n"
+    try:
+        yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError:
+        assert read_front_matter_fast(text) is None, text
+        return
+    same_as_pyyaml(text)
+
+
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "content" / "speeches").glob("*.md")), ids=lambda p: p.stem
+)
+def test_fast_reader_reads_every_sample_speech(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert same_as_pyyaml(text.split("---\n", 2)[1]) is not None

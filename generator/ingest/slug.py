@@ -10,14 +10,14 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from pypinyin import Style, lazy_pinyin
-
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def slugify(text: str, max_length: int = 60) -> str:
     """Pinyin slug of `text`, cut at a hyphen so it is at most `max_length` characters."""
+    from pypinyin import Style, lazy_pinyin  # a tenth of a second to import: only when needed
+
     text = unicodedata.normalize("NFKC", text)
     syllables = lazy_pinyin(text, style=Style.NORMAL, errors="default", v_to_u=False)
     joined = "-".join(_NON_SLUG.sub("-", _fold_accents(s).lower()).strip("-") for s in syllables)

@@ -11,13 +11,14 @@ import html
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from markdown_it import MarkdownIt
-from markdown_it.renderer import RendererHTML
-from markdown_it.token import Token
-from markdown_it.utils import EnvType, OptionsDict
-from mdit_py_plugins.attrs import attrs_block_plugin
+if TYPE_CHECKING:  # markdown-it is imported only when a body needs it (see _parser)
+    from markdown_it import MarkdownIt
+    from markdown_it.renderer import RendererHTML
+    from markdown_it.token import Token
+    from markdown_it.utils import EnvType, OptionsDict
 
 # × standing for a name or number (not 2×35, a multiplication), and X/XX/xx placeholders that
 # are not part of a Latin word.
@@ -46,7 +47,13 @@ class RenderedBody:
 _WHITESPACE_RE = re.compile(r"\s+")
 
 
+@cache
 def _parser() -> MarkdownIt:
+    """The markdown-it parser, built on first use: the fast path renders ingest's bodies without
+    it, so most builds never pay for importing it."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.attrs import attrs_block_plugin
+
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.use(attrs_block_plugin)
     md.add_render_rule("text", _render_text)
@@ -57,6 +64,8 @@ def _parser() -> MarkdownIt:
 def _render_text(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
+    from markdown_it.renderer import RendererHTML
+
     escaped = RendererHTML.text(self, tokens, idx, options, env)
     return PLACEHOLDER_RE.sub(env["mark"], escaped)
 
@@ -83,7 +92,6 @@ def _render_heading_close(
     return f"{anchor}</{tokens[idx].tag}>\n"
 
 
-_MD = _parser()
 _SAFE_ID_RE = re.compile(r"[^A-Za-z0-9_-]")
 
 
@@ -104,9 +112,10 @@ def render_with_markdown_it(
     markdown: str, anchor_label: str, placeholder_title: str = _PLACEHOLDER_TITLE
 ) -> RenderedBody:
     env: dict[str, Any] = {"anchor_label": anchor_label, "mark": _marker(placeholder_title)}
-    tokens = _MD.parse(markdown, env)
+    md = _parser()
+    tokens = md.parse(markdown, env)
     paragraphs = _number(tokens)
-    rendered = _MD.renderer.render(tokens, _MD.options, env)
+    rendered = md.renderer.render(tokens, md.options, env)
     text = "\n".join(_inline_text(t) for t in tokens if t.type == "inline")
     paragraphs_text = (
         _inline_text(tokens[i + 1])
@@ -152,6 +161,9 @@ _ESCAPE_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _PLAIN_PARAGRAPH_RE = re.compile(
     r"(?![#>+=~|{\-*_`<]|\d{1,9}[.)](?:\s|$)|\s)(?:[^\s*_`\[\]<>&\\]|\\[!-/:-@\[-`{-~]|[ \u3000](?=\S))+"
 )
+# The common case of the above, checked first because it is one character class: no whitespace,
+# escapes or Markdown characters at all, and a first character that starts no block syntax.
+_SIMPLE_PARAGRAPH_RE = re.compile(r"(?![#>+=~|{\-*_`<\d])[^\s*_`\[\]<>&\\]+")
 _HEADING_RE = re.compile(
     r"(?:\{#(?P<id>[A-Za-z0-9_-]+)\}\n)?(?P<hashes>#{1,6}) "
     r"(?P<text>(?![\s#])(?:[^\s*_`\[\]<>&\\#]|\\[!-/:-@\[-`{-~]|[ \u3000](?=\S))+)"
@@ -187,7 +199,9 @@ def render_plain_subset(
             marks += found
             out.append(f'<h{level} id="{ident}">{inner}{anchor}</h{level}>\n')
             blocks.append((ident, True, text))
-        elif "\n" not in block and _PLAIN_PARAGRAPH_RE.fullmatch(block):
+        elif _SIMPLE_PARAGRAPH_RE.fullmatch(block) or (
+            "\n" not in block and _PLAIN_PARAGRAPH_RE.fullmatch(block)
+        ):
             paragraphs += 1
             text = _unescape(block)
             if not lead and not _ADDRESS_RE.fullmatch(text):

@@ -11,7 +11,7 @@ import json
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from functools import cached_property
 from typing import Any
 
@@ -60,6 +60,9 @@ class SpeechSummary:
         return hashlib.sha256(repr(self).encode("utf-8")).hexdigest()[:20]
 
 
+SUMMARY_FIELDS = tuple(f.name for f in fields(SpeechSummary))
+
+
 @dataclass(frozen=True)
 class BodyInfo:
     """What the index pages need of a speech's rendered body; the HTML stays in a fragment file
@@ -71,6 +74,12 @@ class BodyInfo:
     placeholders: int
     excerpt: str
     topic_excerpts: dict[str, str]
+    # Locators (bodystore) of the speech's search postings and snippet text (search/extract.py).
+    search_postings: str = ""
+    search_fragment: str = ""
+
+    def locators(self) -> tuple[str, ...]:
+        return tuple(x for x in (self.fragment, self.search_postings, self.search_fragment) if x)
 
 
 def body_info(
@@ -105,6 +114,10 @@ class Page:
     feed_url: str | None = None
     in_sitemap: bool = True
     key: str = field(default="")
+    make_context: Callable[[], dict[str, Any]] | None = None  # a context built on demand
+
+    def full_context(self) -> dict[str, Any]:
+        return self.make_context() if self.make_context is not None else self.context
 
 
 def digest(data: Any) -> str:
@@ -155,6 +168,7 @@ class PageBuilder:
     latest_count: int = 10
     related: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
     absolute: Callable[[str], str] = str
+    group_slugs: dict[str, str] = field(default_factory=dict)  # label → slug, kept by the build
 
     def __post_init__(self) -> None:
         self.topic_refs = {
@@ -206,6 +220,32 @@ class PageBuilder:
     def _speech_page(
         self, entry: Entry, prev: SpeechSummary | None, nxt: SpeechSummary | None
     ) -> Page:
+        related = self.related.get(entry.slug, [])
+        path = f"speeches/{entry.slug}/"
+        summary = self.summaries[entry.slug]
+        key = [entry.digest, prev, nxt, [self.summaries[slug] for slug, _ in related]]
+        return Page(
+            output=f"{path}index.html",
+            path=path,
+            template="speech.html",
+            kind="speech",
+            title=entry.title,
+            description=summary.excerpt,
+            context={},
+            key_data=key,
+            make_context=lambda: self._speech_context(entry, prev, nxt, related, path),
+        )
+
+    def _speech_context(
+        self,
+        entry: Entry,
+        prev: SpeechSummary | None,
+        nxt: SpeechSummary | None,
+        related_slugs: list[tuple[str, float]],
+        path: str,
+    ) -> dict[str, Any]:
+        """A speech page's context, built only when the page is rendered: most builds render
+        few of the 10,000 speech pages whose keys they check."""
         summary = self.summaries[entry.slug]
         body = self.bodies[entry.slug]
         related = [
@@ -214,11 +254,10 @@ class PageBuilder:
                 "shared_topics": [r for r in summary.topics if r in self.summaries[slug].topics],
                 "score": score,
             }
-            for slug, score in self.related.get(entry.slug, [])
+            for slug, score in related_slugs
         ]
-        path = f"speeches/{entry.slug}/"
         speech = {
-            **asdict(summary),
+            **{name: getattr(summary, name) for name in SUMMARY_FIELDS},
             "topics": summary.topics,
             "subtitle": entry.subtitle,
             "salutation": entry.salutation,
@@ -229,17 +268,7 @@ class PageBuilder:
             "citation": self._citation(summary, path),
             "source_path": entry.source_path,
         }
-        key = [entry.digest, prev, nxt, [r["summary"] for r in related]]
-        return Page(
-            output=f"{path}index.html",
-            path=path,
-            template="speech.html",
-            kind="speech",
-            title=entry.title,
-            description=summary.excerpt,
-            context={"speech": speech, "prev": prev, "next": nxt, "related": related},
-            key_data=key,
-        )
+        return {"speech": speech, "prev": prev, "next": nxt, "related": related}
 
     def _citation(self, summary: SpeechSummary, path: str) -> str:
         """`作者：《题名》，场合，日期。URL` — the speaker's office once, the page's full URL."""
@@ -491,7 +520,9 @@ class PageBuilder:
         }[mode]
         groups = []
         for label, items in sorted(buckets.items(), key=lambda kv: order(kv[0])):
-            path = f"{folder}{_group_slug(label)}/"
+            if label not in self.group_slugs:  # pinyin is slow to load: reuse earlier slugs
+                self.group_slugs[label] = _group_slug(label)
+            path = f"{folder}{self.group_slugs[label]}/"
             groups.append(
                 {
                     "label": label or self.strings.get(unknown, "未知"),

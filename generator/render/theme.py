@@ -11,11 +11,13 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from generator.errors import UserError
 from generator.yamlio import load_yaml
+
+if TYPE_CHECKING:
+    import jinja2
 
 DEFAULT_THEME = "default"
 
@@ -56,6 +58,8 @@ class Theme:
         return [custom, default]
 
     def environment(self) -> jinja2.Environment:
+        import jinja2  # only builds that render a page need it
+
         loaders: list[jinja2.BaseLoader] = [
             jinja2.FileSystemLoader(str(d / "templates"))
             for d in self.dirs
@@ -71,6 +75,7 @@ class Theme:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            auto_reload=False,  # a build reads each template once: no stat per page rendered
         )
 
     def _assets(self) -> dict[str, Asset]:

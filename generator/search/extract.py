@@ -100,7 +100,7 @@ def stream(title: str, blocks: Sequence[Block]) -> tuple[str, list[int]]:
 def postings(title: str, blocks: Sequence[Block]) -> DocPostings:
     text, block_zones = stream(title, blocks)
     codes = fold_codes(text)
-    if len(codes) == 0:
+    if not np.any(codes != SEPARATOR):  # no text at all (empty title and blocks)
         none = np.zeros(GROUPS + 1, dtype=np.int64)
         empty = np.zeros(0, dtype=np.uint64)
         return DocPostings(empty, np.zeros(0, np.uint32), np.zeros(0, np.uint32), none, none)

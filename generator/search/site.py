@@ -20,7 +20,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -35,46 +35,59 @@ from generator.search.varint import encode_one
 FORMAT = 1
 
 
+class Store(Protocol):
+    """Where each speech's search data is cached (generator.bodystore.BodyStore)."""
+
+    def read_bytes(self, locator: str, start: int = 0, length: int | None = None) -> bytes: ...
+
+
 @dataclass(frozen=True)
 class SearchDoc:
-    """A speech as the index sees it: its summary and where its cached postings and fragment
-    text are (written by the build's load step, `extract`)."""
+    """A speech as the index sees it: its summary and the locators of its cached postings and
+    snippet text (written by the build's load step with `extract`)."""
 
     summary: SpeechSummary
-    postings: Path
-    fragment: Path
+    postings: str
+    fragment: str
 
 
 class CachedPostings:
-    """Postings read from the cache files, one range of hash groups at a time."""
+    """Postings read from the cache, one range of hash groups at a time."""
 
-    def __init__(self, paths: Sequence[Path]) -> None:
-        self.paths = paths
-        self.bounds = [np.fromfile(p, dtype=np.int64, count=2 * (GROUPS + 1)) for p in paths]
+    HEADER = 2 * (GROUPS + 1) * 8
+
+    def __init__(self, store: Store, locators: Sequence[str]) -> None:
+        self.store = store
+        self.locators = locators
+        self.bounds = [
+            np.frombuffer(store.read_bytes(loc, 0, self.HEADER), dtype=np.int64) for loc in locators
+        ]
 
     def __len__(self) -> int:
-        return len(self.paths)
+        return len(self.locators)
 
     def total_keys(self) -> int:
         return sum(int(b[GROUPS]) for b in self.bounds)
 
     def groups(self, first: int, last: int) -> list[DocPostings]:
-        return [self._read(p, b, first, last) for p, b in zip(self.paths, self.bounds, strict=True)]
+        return [
+            self._read(loc, b, first, last)
+            for loc, b in zip(self.locators, self.bounds, strict=True)
+        ]
 
-    @staticmethod
-    def _read(path: Path, bounds: npt.NDArray[np.int64], first: int, last: int) -> DocPostings:
+    def _read(
+        self, locator: str, bounds: npt.NDArray[np.int64], first: int, last: int
+    ) -> DocPostings:
         key_bounds, position_bounds = bounds[: GROUPS + 1], bounds[GROUPS + 1 :]
         n_keys = int(key_bounds[-1])
         k0, k1 = int(key_bounds[first]), int(key_bounds[last])
         p0, p1 = int(position_bounds[first]), int(position_bounds[last])
-        base = bounds.nbytes
-        with path.open("rb") as handle:
-            handle.seek(base + 8 * k0)
-            keys = np.frombuffer(handle.read(8 * (k1 - k0)), dtype=np.uint64)
-            handle.seek(base + 8 * n_keys + 4 * k0)
-            tfz = np.frombuffer(handle.read(4 * (k1 - k0)), dtype=np.uint32)
-            handle.seek(base + 12 * n_keys + 4 * p0)
-            positions = np.frombuffer(handle.read(4 * (p1 - p0)), dtype=np.uint32)
+        read = self.store.read_bytes
+        base = self.HEADER
+        keys = np.frombuffer(read(locator, base + 8 * k0, 8 * (k1 - k0)), dtype=np.uint64)
+        tfz = np.frombuffer(read(locator, base + 8 * n_keys + 4 * k0, 4 * (k1 - k0)), np.uint32)
+        at = base + 12 * n_keys + 4 * p0
+        positions = np.frombuffer(read(locator, at, 4 * (p1 - p0)), dtype=np.uint32)
         return DocPostings(
             keys,
             tfz,
@@ -85,11 +98,11 @@ class CachedPostings:
 
 
 def search_files(
-    docs: Sequence[SearchDoc], topics: Sequence[Topic], jobs: int = 1
+    docs: Sequence[SearchDoc], topics: Sequence[Topic], store: Store, jobs: int = 1
 ) -> dict[str, bytes]:
     """Every file of the index, by path under the output folder. `docs` in slug order: a
     speech's number in the index is its place in that order."""
-    built = index.build(CachedPostings([d.postings for d in docs]), jobs)
+    built = index.build(CachedPostings(store, [d.postings for d in docs]), jobs)
     facets, years, levels = _facets([d.summary for d in docs], topics)
     table = client_table()
     table_json = json.dumps(
@@ -104,7 +117,7 @@ def search_files(
     files[f"search/{gen}/facets.bin"] = facets
     files[f"search/{table_name}"] = table_json
     for number, doc in enumerate(docs):
-        files[f"search/f/{number}.bin"] = fragment(doc)
+        files[f"search/f/{number}.bin"] = fragment(doc, store)
     manifest = {
         "format": FORMAT,
         "gen": gen,
@@ -125,7 +138,7 @@ def search_files(
     return files
 
 
-def fragment(doc: SearchDoc) -> bytes:
+def fragment(doc: SearchDoc, store: Store) -> bytes:
     """varint length + JSON details, then the gzip-compressed text blocks."""
     s = doc.summary
     meta: dict[str, object] = {
@@ -137,7 +150,7 @@ def fragment(doc: SearchDoc) -> bytes:
         "level": s.level or "",
         "topics": [t.name for t in s.topics],
     }
-    folds, body = split_fragment_body(doc.fragment.read_bytes())
+    folds, body = split_fragment_body(store.read_bytes(doc.fragment))
     if folds:
         meta["fold"] = folds
     head = json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -355,3 +355,63 @@ def test_large_archive_groups_get_their_own_pages(site_project: Path) -> None:
             target = resolve(site, "/", link)
             if target is not None:
                 assert target.is_file(), f"{page.relative_to(site)} links to missing {link}"
+
+
+def _many_speeches(project: Path, copies: int) -> list[Path]:
+    """`copies` copies of each sample speech, with their own slugs (texts shared, as related
+    speeches with tied scores have)."""
+    speeches = project / "content" / "speeches"
+    out = []
+    for path in sorted(speeches.glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        for number in range(1, copies):
+            copy = speeches / f"{path.stem}-{number}.md"
+            copy.write_text(
+                text.replace(f"slug: {path.stem}\n", f"slug: {path.stem}-{number}\n", 1),
+                encoding="utf-8",
+            )
+            out.append(copy)
+    return out
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("edit", ["text", "title", "topics"])
+def test_incremental_build_equals_a_cold_build(site_project: Path, edit: str) -> None:
+    copies = _many_speeches(site_project, 8)
+    build(site_project)
+    path = copies[len(copies) // 2]
+    text = path.read_text(encoding="utf-8")
+    if edit == "text":
+        text = text.rstrip("\n") + "编辑新增的一句话。\n"
+    elif edit == "title":
+        text = text.replace("title: ", "title: 改过的", 1)
+    else:
+        text = text.replace("topics: [", "topics: [营商环境, ", 1).replace(
+            "topics:\n- ", "topics:\n- 营商环境\n- ", 1
+        )
+    assert text != path.read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    incremental = build(site_project)
+    assert incremental.rendered < incremental.pages
+    shutil.rmtree(site_project / ".speechsite-cache")
+    cold = build(site_project, output=site_project / "cold")
+    assert cold.rendered == cold.pages
+    assert _files(site_project / "site") == _files(site_project / "cold")
+
+
+def test_lost_body_cache_is_rebuilt(site_project: Path) -> None:
+    build(site_project)
+    for pack in (site_project / ".speechsite-cache" / "bodies").glob("*.pack"):
+        pack.unlink()
+    path = next((site_project / "content" / "speeches").glob("xian-luo-shi*.md"))
+    path.write_text(path.read_text(encoding="utf-8") + "\n新的一段。\n", encoding="utf-8")
+    build(site_project)
+    page = site_project / "site" / "speeches" / path.stem / "index.html"
+    assert "新的一段。" in page.read_text(encoding="utf-8")
+    other = next((site_project / "content" / "speeches").glob("xian-zhang*.md"))
+    assert "data-n=" in (site_project / "site" / "speeches" / other.stem / "index.html").read_text(
+        encoding="utf-8"
+    )

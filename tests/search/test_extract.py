@@ -112,7 +112,6 @@ BLOCKS = st.lists(
 TITLE = st.text(ALPHABET, min_size=1, max_size=12)
 
 
-@pytest.mark.xfail(strict=True, reason="bug reported: a stream of separators only crashes")
 def test_speech_with_only_empty_texts_has_no_postings() -> None:
     doc = postings("", [("p1", False, "")])
     assert len(doc.keys) == 0
