@@ -46,7 +46,7 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-OTHER_TIMEOUT = 600.0  # seconds a comparison tool may take before it is reported as unfinished
+LIMIT = [600.0]  # seconds a comparison tool may take before it is reported as unfinished
 
 
 CPU: list[float] = [0.0]  # CPU seconds (user + system) of the last run's whole process tree
@@ -163,9 +163,7 @@ def mkdocs_project(project: Path, out: Path) -> Path | None:
 
 def _versus(seconds: float, peak: int, ours: float) -> str:
     if seconds == float("inf"):
-        return (
-            f"did not finish in {OTHER_TIMEOUT:.0f} s (stopped), peak memory {peak / 2**20:.0f} MiB"
-        )
+        return f"did not finish in {LIMIT[0]:.0f} s (stopped), peak memory {peak / 2**20:.0f} MiB"
     return (
         f"cold {seconds:.2f} s, peak memory {peak / 2**20:.0f} MiB "
         f"(speechsite {seconds / ours:.1f}x faster)"
@@ -176,7 +174,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--skip-others", action="store_true", help="do not run Pelican and MkDocs")
+    parser.add_argument(
+        "--other-timeout",
+        type=float,
+        default=LIMIT[0],
+        help=f"seconds Pelican or MkDocs may take (default {LIMIT[0]:.0f})",
+    )
     args = parser.parse_args()
+    LIMIT[0] = args.other_timeout
     bases = base_speeches()
     bin_dir = Path(sys.executable).parent
     print(f"base speeches: {len(bases)} (seeds + corpus); cores: {os.cpu_count()}")
@@ -201,7 +206,7 @@ def main() -> None:
                 seconds, peak = run(
                     [str(bin_dir / "pelican"), "content", "-s", "pelicanconf.py", "-q"],
                     pelican,
-                    OTHER_TIMEOUT,
+                    LIMIT[0],
                 )
                 print(f"N={size:>6}  pelican:    {_versus(seconds, peak, ours['cold'])}")
                 print(f"N={size:>6}  pelican CPU time: {CPU[0]:.2f} s")
@@ -209,7 +214,7 @@ def main() -> None:
                 print(f"N={size:>6}  pelican:    not installed (make bench installs it)")
             mkdocs = mkdocs_project(project, work)
             if mkdocs is not None:
-                seconds, peak = run([str(bin_dir / "mkdocs"), "build", "-q"], mkdocs, OTHER_TIMEOUT)
+                seconds, peak = run([str(bin_dir / "mkdocs"), "build", "-q"], mkdocs, LIMIT[0])
                 print(f"N={size:>6}  mkdocs:     {_versus(seconds, peak, ours['cold'])}")
             else:
                 print(f"N={size:>6}  mkdocs:     not installed (make bench installs it)")
