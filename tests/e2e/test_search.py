@@ -21,7 +21,7 @@ from tests.e2e.sites import ServedSite
 from tests.search.projects import Speech, build, new_project, write_speech
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, Page, Request
 
 pytestmark = pytest.mark.browser
 
@@ -80,12 +80,17 @@ class Watch:
             lambda m: self.problems.append(f"console: {m.text}") if m.type == "error" else None,
         )
         page.on("pageerror", lambda e: self.problems.append(f"uncaught: {e}"))
-        page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url} {r.failure}"))
+        page.on("requestfailed", self.failed)
         page.on(
             "response",
             lambda r: self.problems.append(f"HTTP {r.status} {r.url}") if r.status >= 400 else None,
         )
         return page
+
+    def failed(self, request: Request) -> None:
+        # requests still running when a test follows a link are cancelled, not failed
+        if request.failure != "net::ERR_ABORTED":
+            self.problems.append(f"failed: {request.url} {request.failure}")
 
 
 @dataclass
