@@ -1,8 +1,7 @@
 """Query a built search index from Python: the same matching and ranking as search.js.
 
 The browser is the index's real reader; this one exists so the index can be checked without a
-browser (tests, the recall check, the benchmark) and searched from a terminal
-(`speechsite search`). Each step mirrors the function of the same name in search.js, and a test
+browser (tests, the recall check, the benchmark). Each step mirrors the function of the same name in search.js, and a test
 runs both over the same index and queries and compares their answers.
 """
 
@@ -245,6 +244,13 @@ def minimal_span(lists: list[tuple[int, ...]]) -> float:
     return best
 
 
+# A match in the title, or in an outline heading, outweighs any number of matches in the body
+# (a body term scores at most log(1 + N) * (1 + log2(1 + count)), about 100 for 10,000 speeches
+# and a thousand matches).
+TITLE_BONUS = 1000
+HEADING_BONUS = 200
+
+
 def rank(matches: list[dict[int, Hit]], doc_count: int) -> list[Result]:
     """Title and heading matches first, then more and closer matches (search.js: rank)."""
     if not matches:
@@ -262,9 +268,9 @@ def rank(matches: list[dict[int, Hit]], doc_count: int) -> list[Result]:
             score += math.log(1 + doc_count / len(m)) * (1 + math.log2(1 + hit.count))
             # added one at a time, as search.js does, so both round the same way
             if hit.zone & 2:
-                score += 8
+                score += TITLE_BONUS
             if hit.zone & 1:
-                score += 3
+                score += HEADING_BONUS
             if hit.positions is not None:
                 spans.append(hit.positions)
         if len(matches) > 1 and len(spans) == len(matches):

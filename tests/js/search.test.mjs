@@ -212,3 +212,25 @@ test("Index.search works with a server that ignores Range", async () => {
   }
   assert.ok(log.some((line) => / bytes=\d+-\d+$/.test(line)));
 });
+
+test("a newer generation of the index, seen after the manifest's TTL, drops everything fetched for the old one", async () => {
+  let gen = "old";
+  const fetched = [];
+  const fetcher = async (url) => {
+    fetched.push(url);
+    const body = url.endsWith("index.json")
+      ? JSON.stringify({ gen, tableBitmap: "", docs: 1, bucketBits: 6, topics: [], levels: [], years: [] })
+      : "x";
+    return new Response(body, { status: 200 });
+  };
+  const index = new search.Index("/search/", fetcher);
+  assert.equal((await index.load()).gen, "old");
+  await index.bytes("f/0.bin");
+  await index.load(); // within the TTL: nothing fetched again
+  assert.equal(fetched.filter((u) => u.endsWith("index.json")).length, 1);
+  gen = "new";
+  index.loadedAt -= 60_000;
+  assert.equal((await index.load()).gen, "new");
+  await index.bytes("f/0.bin");
+  assert.equal(fetched.filter((u) => u.endsWith("f/0.bin")).length, 2); // not the old answer
+});

@@ -327,6 +327,11 @@
     return best;
   }
 
+  /* A match in the title, or in an outline heading, outweighs any number of body matches
+     (reader.py: TITLE_BONUS). */
+  var TITLE_BONUS = 1000;
+  var HEADING_BONUS = 200;
+
   /* Rank: title and heading matches first, then more and closer matches (score, then number). */
   function rank(termMatches, docCount) {
     if (!termMatches.length) return [];
@@ -342,8 +347,8 @@
         if (!hit) return;
         var idf = Math.log(1 + docCount / termMatches[t].size);
         score += idf * (1 + Math.log2(1 + hit.count));
-        if (hit.zone & 2) score += 8;
-        if (hit.zone & 1) score += 3;
+        if (hit.zone & 2) score += TITLE_BONUS;
+        if (hit.zone & 1) score += HEADING_BONUS;
         if (hit.positions) lists.push(hit.positions);
       }
       if (termMatches.length > 1 && lists.length === termMatches.length) {
@@ -475,11 +480,26 @@
     return this.cache.get(key);
   };
 
+  /* index.json is checked again (a revalidation: no bytes when unchanged) once it is older
+     than this, so a page left open while a new build is published never pairs the new
+     fragments with the old index: a new generation drops everything fetched for the old. */
+  var MANIFEST_TTL = 30000;
+
   Index.prototype.load = async function () {
-    if (!this.manifest) {
+    var now = Date.now();
+    if (!this.manifest || now - this.loadedAt > MANIFEST_TTL) {
+      this.cache.delete("index.json");
       var bytes = await this.bytes("index.json", null, { cache: "no-cache" });
-      this.manifest = JSON.parse(new TextDecoder().decode(bytes));
-      this.bitmap = base64Bytes(this.manifest.tableBitmap);
+      var manifest = JSON.parse(new TextDecoder().decode(bytes));
+      if (this.manifest && manifest.gen !== this.manifest.gen) {
+        var current = this.cache.get("index.json");
+        this.cache.clear();
+        this.cache.set("index.json", current);
+        this.table = null;
+      }
+      this.manifest = manifest;
+      this.bitmap = base64Bytes(manifest.tableBitmap);
+      this.loadedAt = now;
     }
     return this.manifest;
   };
