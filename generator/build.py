@@ -813,9 +813,13 @@ def write_search(
     jobs: int = 1,
 ) -> dict[str, str]:
     """The search index: rebuilt when a speech's text or summary changed, else carried over."""
+    entries = builder.archive.by_slug()
     docs = [
         search_site.SearchDoc(
-            builder.summaries[slug], bodies[slug].search_postings, bodies[slug].search_fragment
+            builder.summaries[slug],
+            bodies[slug].search_postings,
+            bodies[slug].search_fragment,
+            entries[slug].digest,
         )
         for slug in sorted(builder.summaries)
     ]
@@ -823,16 +827,7 @@ def write_search(
     carried = search_cache.carry_over(cache_dir, docs, config.topics, previous, target)
     if carried is not None:
         return carried
-    _STATE.update(previous=previous, staging=staging)
-    try:
-        files = {
-            name: _store(name, data)
-            for name, data in search_site.search_files(
-                docs, config.topics, cache.bodies, jobs
-            ).items()
-        }
-    finally:
-        _STATE.clear()
+    files = search_site.write_index(docs, config.topics, cache.bodies, staging, previous, jobs)
     search_cache.remember(cache_dir, docs, config.topics, files)
     return files
 

@@ -22,7 +22,7 @@ def _key(docs: Sequence[SearchDoc], topics: Sequence[Topic]) -> str:
 
     hasher = hashlib.sha256(f"{site.FORMAT}|{_code_digest()}|{topics!r}".encode())
     for d in docs:
-        hasher.update(f"{d.postings}|{d.fragment}|{d.summary.key}\n".encode())
+        hasher.update(f"{d.digest or d.postings}|{d.summary.key}\n".encode())
     return hasher.hexdigest()
 
 

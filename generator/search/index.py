@@ -14,10 +14,12 @@ then for each part either its offset in the pack (varint) or its bytes inline.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -78,7 +80,8 @@ def estimate_keys(source: PostingsSource) -> int:
 @dataclass
 class IndexFiles:
     bucket_bits: int
-    files: dict[str, bytes] = field(default_factory=dict)  # b/<n>.bin and b/<n>.x
+    files: dict[str, bytes] = field(default_factory=dict)  # b/<n>.bin and b/<n>.x (in memory)
+    digests: dict[str, str] = field(default_factory=dict)  # every file's sha256, also when written
     keys: int = 0
     postings: int = 0
     positions: int = 0
@@ -91,12 +94,13 @@ class IndexFiles:
 PARALLEL_MIN = 2_000_000  # postings below which one process is faster than a pool
 
 
-def build(source: PostingsSource, jobs: int = 1) -> IndexFiles:
+def build(source: PostingsSource, jobs: int = 1, out: Path | None = None) -> IndexFiles:
     """Merge pass by pass; passes are independent, so on several cores they run in parallel
-    (forked workers inherit the source and send back their files)."""
+    (forked workers inherit the source). With `out`, each pass writes its files there and
+    keeps only their digests, so no process ever holds the whole index."""
     bits = bucket_bits(estimate_keys(source))
     ranges = [(first, first + GROUPS_PER_PASS) for first in range(0, GROUPS, GROUPS_PER_PASS)]
-    _SOURCE["source"], _SOURCE["bits"] = source, bits
+    _SOURCE["source"], _SOURCE["bits"], _SOURCE["out"] = source, bits, out
     try:
         if jobs > 1 and source.total_keys() >= PARALLEL_MIN:
             context = multiprocessing.get_context("fork")
@@ -109,6 +113,7 @@ def build(source: PostingsSource, jobs: int = 1) -> IndexFiles:
     index = IndexFiles(bits)
     for part in parts:
         index.files.update(part.files)
+        index.digests.update(part.digests)
         index.keys += part.keys
         index.postings += part.postings
         index.positions += part.positions
@@ -122,6 +127,14 @@ def _pass(bounds: tuple[int, int]) -> IndexFiles:
     first, last = bounds
     part = IndexFiles(_SOURCE["bits"])
     _merge(part, _SOURCE["source"].groups(first, last), first, last)
+    out: Path | None = _SOURCE["out"]
+    for name, data in part.files.items():
+        part.digests[name] = hashlib.sha256(data).hexdigest()
+        if out is not None:
+            (out / name).parent.mkdir(parents=True, exist_ok=True)
+            (out / name).write_bytes(data)
+    if out is not None:
+        part.files = {}
     return part
 
 

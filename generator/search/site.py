@@ -20,6 +20,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -49,6 +50,7 @@ class SearchDoc:
     summary: SpeechSummary
     postings: str
     fragment: str
+    digest: str = ""  # of the speech's source file: with the summary, what the index shows
 
 
 class CachedPostings:
@@ -97,27 +99,48 @@ class CachedPostings:
         )
 
 
-def search_files(
-    docs: Sequence[SearchDoc], topics: Sequence[Topic], store: Store, jobs: int = 1
-) -> dict[str, bytes]:
-    """Every file of the index, by path under the output folder. `docs` in slug order: a
-    speech's number in the index is its place in that order."""
-    built = index.build(CachedPostings(store, [d.postings for d in docs]), jobs)
+def write_index(
+    docs: Sequence[SearchDoc],
+    topics: Sequence[Topic],
+    store: Store,
+    staging: Path,
+    previous: dict[str, str],
+    jobs: int = 1,
+) -> dict[str, str]:
+    """Write every file of the index into `staging` (files the output already holds with the
+    same bytes are not written) and return each one's sha256, by path under the output.
+    `docs` in slug order: a speech's number in the index is its place in that order."""
+    pending = staging / "search" / ".pending"
+    built = index.build(CachedPostings(store, [d.postings for d in docs]), jobs, pending)
     facets, years, levels = _facets([d.summary for d in docs], topics)
+    digests = dict(built.digests)
+    digests["facets.bin"] = hashlib.sha256(facets).hexdigest()
+    (pending / "facets.bin").write_bytes(facets)
+    gen_hash = hashlib.sha256()
+    for name in sorted(digests):
+        gen_hash.update(f"{name}\0{digests[name]}\n".encode())
+    gen = gen_hash.hexdigest()[:16]
+    for name, digest in digests.items():  # the output has this very file already
+        if previous.get(f"search/{gen}/{name}") == digest:
+            (pending / name).unlink()
+    pending.rename(staging / "search" / gen)  # named by its content, once it is all there
+    files = {f"search/{gen}/{name}": digest for name, digest in digests.items()}
+
+    def put(name: str, data: bytes) -> None:
+        digest = hashlib.sha256(data).hexdigest()
+        if previous.get(name) != digest:
+            (staging / name).parent.mkdir(parents=True, exist_ok=True)
+            (staging / name).write_bytes(data)
+        files[name] = digest
+
     table = client_table()
     table_json = json.dumps(
         {"from": table.source, "to": table.target}, ensure_ascii=False, separators=(",", ":")
     ).encode("utf-8")
     table_name = f"t2s.{hashlib.sha256(table_json).hexdigest()[:12]}.json"
-    gen_hash = hashlib.sha256(facets)
-    for name in sorted(built.files):
-        gen_hash.update(name.encode() + b"\0" + built.files[name])
-    gen = gen_hash.hexdigest()[:16]
-    files = {f"search/{gen}/{name}": data for name, data in built.files.items()}
-    files[f"search/{gen}/facets.bin"] = facets
-    files[f"search/{table_name}"] = table_json
+    put(f"search/{table_name}", table_json)
     for number, doc in enumerate(docs):
-        files[f"search/f/{number}.bin"] = fragment(doc, store)
+        put(f"search/f/{number}.bin", fragment(doc, store))
     manifest = {
         "format": FORMAT,
         "gen": gen,
@@ -132,9 +155,10 @@ def search_files(
         "years": years,
         "keys": built.keys,
     }
-    files["search/index.json"] = json.dumps(
-        manifest, ensure_ascii=False, separators=(",", ":")
-    ).encode("utf-8")
+    put(
+        "search/index.json",
+        json.dumps(manifest, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
+    )
     return files
 
 
