@@ -3,7 +3,8 @@
 For each N (default 1,000 and 10,000) it generates N speeches (benchmarks/archive_gen.py) and
 prints, for `speechsite build` run as a separate process like a user runs it:
   cold build (no cache, no output; the search index included), no-change rebuild,
-  one-edit rebuild, and the peak memory of the whole process tree;
+  one-edit rebuild, and the peak memory of the whole process tree (PSS: a page forked workers
+  share with the build is counted once; RSS summed over the processes is printed beside it);
 and, on the same speeches, the cold build time of Pelican (default theme) and MkDocs, when they
 are installed (`make bench` installs them into the project's virtual environment).
 
@@ -30,22 +31,36 @@ from generator.speech import split_front_matter
 
 
 def tree_rss(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in bytes (from /proc)."""
-    total = 0
+    """Resident memory of a process and all its descendants, in bytes (from /proc): RSS summed,
+    which counts a page shared by forked workers once per process."""
+    return tree_memory(pid)[0]
+
+
+def tree_memory(pid: int) -> tuple[int, int]:
+    """(RSS summed, PSS summed) of a process and its descendants, in bytes. PSS splits each
+    shared page between the processes sharing it, so it is the memory the tree really uses;
+    summed RSS counts the pages a forked worker shares with its parent again for each worker."""
+    rss = pss = 0
     stack = [pid]
     while stack:
         current = stack.pop()
         try:
             with open(f"/proc/{current}/statm") as handle:
-                total += int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+                rss += int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            with open(f"/proc/{current}/smaps_rollup") as handle:
+                for line in handle:
+                    if line.startswith("Pss:"):
+                        pss += int(line.split()[1]) * 1024
+                        break
             for task in Path(f"/proc/{current}/task").iterdir():
                 children = (task / "children").read_text().split()
                 stack.extend(int(c) for c in children)
-        except (FileNotFoundError, ProcessLookupError, ValueError):
+        except (FileNotFoundError, ProcessLookupError, ValueError, PermissionError):
             continue
-    return total
+    return rss, pss
 
 
+RSS_PEAK = [0]  # the last run's peak of RSS summed over the tree (see tree_memory)
 LIMIT = [600.0]  # seconds a comparison tool may take before it is reported as unfinished
 
 
@@ -62,6 +77,7 @@ def run(command: list[str], cwd: Path, timeout: float | None = None) -> tuple[fl
     With `timeout`, a command still running then is stopped and reported as (inf, peak).
     Its CPU time goes to CPU[0]: on a shared machine wall times vary, CPU time much less."""
     cpu_before = _children_cpu()
+    RSS_PEAK[0] = 0
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     peak = 0
@@ -70,7 +86,9 @@ def run(command: list[str], cwd: Path, timeout: float | None = None) -> tuple[fl
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, tree_rss(process.pid))
+            rss, pss = tree_memory(process.pid)
+            peak = max(peak, pss)
+            RSS_PEAK[0] = max(RSS_PEAK[0], rss)
             time.sleep(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -100,7 +118,7 @@ def bench_speechsite(project: Path) -> dict[str, float]:
     shutil.rmtree(project / "site", ignore_errors=True)
     shutil.rmtree(project / ".speechsite-cache", ignore_errors=True)
     cold, cold_peak = run(speechsite(project), project)
-    cold_cpu = CPU[0]
+    cold_cpu, cold_rss = CPU[0], RSS_PEAK[0]
     unchanged, _ = run(speechsite(project), project)
     unchanged_cpu = CPU[0]
     target = sorted((project / "content" / "speeches").glob("*.md"))[
@@ -111,6 +129,7 @@ def bench_speechsite(project: Path) -> dict[str, float]:
     )
     edited, edit_peak = run(speechsite(project), project)
     return {
+        "rss": max(cold_rss, RSS_PEAK[0]),
         "cold": cold,
         "unchanged": unchanged,
         "edited": edited,
@@ -193,7 +212,8 @@ def main() -> None:
             ours = bench_speechsite(project)
             print(
                 f"N={size:>6}  speechsite: cold {ours['cold']:.2f} s, no-change {ours['unchanged']:.2f} s, "
-                f"one-edit {ours['edited']:.2f} s, peak memory {ours['peak'] / 2**20:.0f} MiB"
+                f"one-edit {ours['edited']:.2f} s, peak memory {ours['peak'] / 2**20:.0f} MiB "
+                f"(PSS; RSS summed over processes {ours['rss'] / 2**20:.0f} MiB)"
             )
             print(
                 f"N={size:>6}  speechsite CPU time: cold {ours['cold_cpu']:.2f} s, "
