@@ -32,7 +32,7 @@ CHAR_MASK = np.uint64((1 << CHAR_BITS) - 1)
 INLINE_DOCS = 192  # a document list longer than this many bytes goes to the pack
 INLINE_POSITIONS = 96
 KEYS_PER_BUCKET = 150  # about 5 KB a bucket; fewer, larger buckets mean fewer files to write
-GROUPS_PER_PASS = 4  # one pass merges this many hash groups of every speech (memory: 1/16 a pass)
+GROUPS_PER_PASS = 2  # one pass merges this many hash groups of every speech (memory: 1/32 a pass)
 
 
 class PostingsSource(Protocol):
