@@ -61,7 +61,7 @@ class InMemory:
 
 def bucket_bits(keys: int) -> int:
     """log2 of the bucket count: at least one bucket per hash group, about KEYS_PER_BUCKET
-    keys in each (a bucket then holds a few kilobytes of headers and short lists)."""
+    keys in each (a bucket then holds 5–15 KB of headers and short lists)."""
     bits = GROUP_BITS
     while (1 << bits) * KEYS_PER_BUCKET < keys and bits < 16:
         bits += 1
