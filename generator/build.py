@@ -14,7 +14,6 @@ import dataclasses
 import gc
 import hashlib
 import json
-import multiprocessing
 import os
 import pickle
 import shutil
@@ -22,7 +21,7 @@ import sys
 import time
 import zlib
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -43,6 +42,7 @@ from generator.render.pages import BodyInfo, Page, PageBuilder, SpeechSummary, b
 from generator.render.theme import Theme
 from generator.search import cache as search_cache
 from generator.search import site as search_site
+from generator.workers import fork_pool
 
 if TYPE_CHECKING:  # imported where needed: a no-change build never pays for them
     import jinja2
@@ -546,8 +546,7 @@ def load_speeches(
 def _map(function: Callable[[Any], Any], items: list[Any], jobs: int) -> list[Any]:
     if jobs <= 1 or len(items) < PARALLEL_MIN:
         return [function(item) for item in items]
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+    with fork_pool(jobs) as pool:
         return list(pool.map(function, items, chunksize=max(1, len(items) // (jobs * 8))))
 
 
@@ -623,8 +622,7 @@ def _render_all(todo: list[int], jobs: int) -> Iterator[tuple[str, str]]:
         for chunk in chunks:
             yield from _render_chunk(chunk)
         return
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+    with fork_pool(jobs) as pool:
         for results in pool.map(_render_chunk, chunks):
             yield from results
 

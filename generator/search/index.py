@@ -15,9 +15,7 @@ then for each part either its offset in the pack (varint) or its bytes inline.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -27,6 +25,7 @@ import numpy.typing as npt
 
 from generator.search import varint
 from generator.search.extract import CHAR_BITS, GROUP_BITS, GROUPS, DocPostings, key_hash
+from generator.workers import fork_pool
 
 CHAR_MASK = np.uint64((1 << CHAR_BITS) - 1)
 INLINE_DOCS = 192  # a document list longer than this many bytes goes to the pack
@@ -103,8 +102,7 @@ def build(source: PostingsSource, jobs: int = 1, out: Path | None = None) -> Ind
     _SOURCE["source"], _SOURCE["bits"], _SOURCE["out"] = source, bits, out
     try:
         if jobs > 1 and source.total_keys() >= PARALLEL_MIN:
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(min(jobs, len(ranges)), mp_context=context) as pool:
+            with fork_pool(min(jobs, len(ranges))) as pool:
                 parts = list(pool.map(_pass, ranges))
         else:
             parts = [_pass(r) for r in ranges]
