@@ -655,15 +655,9 @@
       }
       root.setAttribute("data-state", "busy");
       try {
-        var found = await index.search(query);
         var filter = currentFilter();
+        var found = await searchFiltered(query, filter);
         var results = found.results;
-        if (Object.keys(filter).length) {
-          var facets = await index.facets();
-          results = results.filter(function (r) {
-            return passes(facets, index.manifest, r.doc, filter);
-          });
-        }
         if (seq !== state.seq) return;
         state.results = results;
         state.terms = found.terms;
@@ -689,6 +683,19 @@
       }
     }
 
+    /* The ranked matches of `query` that pass the filters (facets fetched only when one is set). */
+    async function searchFiltered(query, filter) {
+      var found = await index.search(query);
+      if (!Object.keys(filter).length) return found;
+      var facets = await index.facets();
+      return {
+        terms: found.terms,
+        results: found.results.filter(function (r) {
+          return passes(facets, index.manifest, r.doc, filter);
+        }),
+      };
+    }
+
     /* "No results": offer each term alone, or the term without its last character. */
     async function suggest(query, terms, seq, filter) {
       var candidates = [];
@@ -698,14 +705,7 @@
         candidates = [cps.slice(0, -1).join(""), cps.slice(1).join("")];
       }
       for (var candidate of candidates) {
-        var found = await index.search(candidate);
-        var results = found.results;
-        if (Object.keys(filter).length) {
-          var facets = await index.facets();
-          results = results.filter(function (r) {
-            return passes(facets, index.manifest, r.doc, filter);
-          });
-        }
+        var results = (await searchFiltered(candidate, filter)).results;
         if (seq !== state.seq) return;
         if (results.length) {
           var p = doc.createElement("p");
