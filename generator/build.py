@@ -35,7 +35,7 @@ from generator.archive import Archive, Entry, assemble, load_entry, speech_files
 from generator.bodystore import BodyStore
 from generator.config import Config
 from generator.errors import UserError
-from generator.fsutil import atomic_write_bytes
+from generator.fsutil import atomic_write_bytes, stage
 from generator.render.feeds import FEED_SIZE, atom_feed, robots, sitemap
 from generator.render.markdown import render_body
 from generator.render.pages import BodyInfo, Page, PageBuilder, SpeechSummary, body_info, digest
@@ -645,12 +645,7 @@ def _render_chunk(indices: list[int]) -> list[tuple[str, str]]:
 
 def _store(name: str, data: bytes) -> str:
     """Stage `data` unless the output already holds exactly these bytes; return its hash."""
-    file_hash = hashlib.sha256(data).hexdigest()
-    if _STATE["previous"].get(name) != file_hash:
-        path = _STATE["staging"] / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    return file_hash
+    return stage(_STATE["staging"], _STATE["previous"], name, data)
 
 
 def _environment(theme: Theme, config: Config, urls: Urls) -> jinja2.Environment:

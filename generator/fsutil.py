@@ -1,7 +1,9 @@
-"""Atomic file writes, so an interrupted run never leaves a half-written file behind."""
+"""Atomic file writes, so an interrupted run never leaves a half-written file behind; and
+staging a build's changed files beside its output."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -41,3 +43,15 @@ def atomic_write_text(path: Path, text: str) -> None:
 def flush_to_disk() -> None:
     """Flush every written file to disk once, after a batch of `durable=False` writes."""
     os.sync()
+
+
+def stage(staging: Path, previous: dict[str, str], name: str, data: bytes) -> str:
+    """Write `data` to `staging/name` unless the output already holds exactly these bytes
+    under that name (`previous`: name → sha256 of the last build's files); return the sha256.
+    A build stages only what changed, so unchanged files keep their mtime."""
+    digest = hashlib.sha256(data).hexdigest()
+    if previous.get(name) != digest:
+        path = staging / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return digest

@@ -27,6 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from generator.config import Topic
+from generator.fsutil import stage
 from generator.render.pages import LEVEL_ORDER, SpeechSummary
 from generator.search import index
 from generator.search.extract import GROUPS, DocPostings, split_fragment_body
@@ -127,11 +128,7 @@ def write_index(
     files = {f"search/{gen}/{name}": digest for name, digest in digests.items()}
 
     def put(name: str, data: bytes) -> None:
-        digest = hashlib.sha256(data).hexdigest()
-        if previous.get(name) != digest:
-            (staging / name).parent.mkdir(parents=True, exist_ok=True)
-            (staging / name).write_bytes(data)
-        files[name] = digest
+        files[name] = stage(staging, previous, name, data)
 
     table = client_table()
     table_json = json.dumps(
