@@ -816,12 +816,12 @@ def write_search(
         )
         for slug in sorted(builder.summaries)
     ]
-    cache_dir = cache.folder
-    carried = search_cache.carry_over(cache_dir, docs, config.topics, previous, target)
+    key = search_cache.index_key(docs, config.topics)
+    carried = search_cache.carry_over(cache.folder, key, previous, target)
     if carried is not None:
         return carried
     files = search_site.write_index(docs, config.topics, cache.bodies, staging, previous, jobs)
-    search_cache.remember(cache_dir, docs, config.topics, files)
+    search_cache.remember(cache.folder, key, files)
     return files
 
 

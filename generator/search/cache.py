@@ -6,18 +6,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 
 from generator.config import Topic
+from generator.fsutil import atomic_write_bytes
 from generator.search.site import SearchDoc
 
 FOLDER = "search"
 STATE = "state.json"
 
 
-def _key(docs: Sequence[SearchDoc], topics: Sequence[Topic]) -> str:
+def index_key(docs: Sequence[SearchDoc], topics: Sequence[Topic]) -> str:
+    """A digest of everything the index shows: equal keys mean equal index files."""
     from generator.search import site
 
     hasher = hashlib.sha256(f"{site.FORMAT}|{_code_digest()}|{topics!r}".encode())
@@ -26,6 +28,7 @@ def _key(docs: Sequence[SearchDoc], topics: Sequence[Topic]) -> str:
     return hasher.hexdigest()
 
 
+@cache
 def _code_digest() -> str:
     """Index files are only reusable for the code that wrote them."""
     from generator.search import extract, fold, index, site, varint
@@ -38,18 +41,14 @@ def _code_digest() -> str:
 
 
 def carry_over(
-    cache_dir: Path,
-    docs: Sequence[SearchDoc],
-    topics: Sequence[Topic],
-    previous: dict[str, str],
-    target: Path,
+    cache_dir: Path, key: str, previous: dict[str, str], target: Path
 ) -> dict[str, str] | None:
     """The previous build's index files, when they are still right and still in the output."""
     try:
         state = json.loads((cache_dir / FOLDER / STATE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(state, dict) or state.get("key") != _key(docs, topics):
+    if not isinstance(state, dict) or state.get("key") != key:
         return None
     files = state.get("files")
     if not isinstance(files, dict):
@@ -60,12 +59,7 @@ def carry_over(
     return {str(k): str(v) for k, v in files.items()}
 
 
-def remember(
-    cache_dir: Path, docs: Sequence[SearchDoc], topics: Sequence[Topic], files: dict[str, str]
-) -> None:
-    folder = cache_dir / FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
-    state = {"key": _key(docs, topics), "files": dict(sorted(files.items()))}
-    temporary = folder / f"{STATE}.{os.getpid()}.tmp"
-    temporary.write_text(json.dumps(state), encoding="utf-8")
-    os.replace(temporary, folder / STATE)
+def remember(cache_dir: Path, key: str, files: dict[str, str]) -> None:
+    state = {"key": key, "files": dict(sorted(files.items()))}
+    # A cache file, not user data: renamed into place, not fsynced.
+    atomic_write_bytes(cache_dir / FOLDER / STATE, json.dumps(state).encode(), durable=False)
