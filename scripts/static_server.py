@@ -15,12 +15,13 @@ import functools
 import http.server
 import io
 import os
-import re
 import threading
 import urllib.parse
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+
+from generator.serve.paths import normalise_base, requested_range
 
 EXTRA_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -34,15 +35,6 @@ EXTRA_TYPES = {
     ".woff2": "font/woff2",
     ".txt": "text/plain; charset=utf-8",
 }
-
-
-_RANGE_RE = re.compile(r"bytes=(\d+)-(\d*)")
-
-
-def normalise_base(base_path: str) -> str:
-    """`archive`, `/archive` or `/archive/` → `/archive/`; empty or `/` → `/`."""
-    inner = base_path.strip("/")
-    return f"/{inner}/" if inner else "/"
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
@@ -60,13 +52,14 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     def send_head(self) -> Any:
         """Answer `Range: bytes=a-b` with 206 and the part, as static hosts do (the search reads
         long posting lists that way); anything else as SimpleHTTPRequestHandler does."""
-        found = _RANGE_RE.fullmatch((self.headers.get("Range") or "").strip())
         path = self.translate_path(self.path)
-        if found is None or not os.path.isfile(path):
+        if not os.path.isfile(path):
             return super().send_head()
         size = os.path.getsize(path)
-        start = int(found.group(1))
-        end = min(int(found.group(2)) if found.group(2) else size - 1, size - 1)
+        wanted = requested_range(self.headers.get("Range"), size)
+        if wanted is None:
+            return super().send_head()
+        start, end = wanted
         if start >= size or end < start:
             self.send_response(416)
             self.send_header("Content-Range", f"bytes */{size}")

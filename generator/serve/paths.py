@@ -7,6 +7,7 @@ leads outside all resolve to None, which the server answers with the site's 404 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -26,6 +27,21 @@ def normalise_base(base_path: str) -> str:
     """`archive`, `/archive` or `/archive/` → `/archive/`; empty or `/` → `/`."""
     inner = base_path.strip("/")
     return f"/{inner}/" if inner else "/"
+
+
+_RANGE_RE = re.compile(r"bytes=(\d+)-(\d*)")
+
+
+def requested_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """The first and last byte a `Range: bytes=a-b` (or `bytes=a-`) header asks of a file of
+    `size` bytes, the last clamped to the file; None without such a header. The pair is empty
+    (first > last) when the range lies beyond the file: the caller decides what to answer."""
+    found = _RANGE_RE.fullmatch((header or "").strip())
+    if found is None:
+        return None
+    first = int(found.group(1))
+    last = min(int(found.group(2)) if found.group(2) else size - 1, size - 1)
+    return first, last
 
 
 def resolve_request(root: Path, base_path: str, raw_path: str) -> Target | None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import errno
 import http.server
 import mimetypes
-import re
 import socket
 import threading
 from collections.abc import Callable
@@ -20,7 +19,7 @@ from typing import Any
 
 from generator.serve.changes import logical_name
 from generator.serve.livereload import EVENTS_PATH, SCRIPT_PATH, EventHub, client_script, inject
-from generator.serve.paths import Target, normalise_base, resolve_request
+from generator.serve.paths import Target, normalise_base, requested_range, resolve_request
 
 TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -36,9 +35,6 @@ FALLBACK_404 = b"<!doctype html><html><head><meta charset=utf-8><title>404</titl
 IMMUTABLE = "public, max-age=31536000, immutable"
 HEARTBEAT = 15.0  # seconds between keep-alive comments on an idle event stream
 PORT_TRIES = 20
-
-
-_RANGE_RE = re.compile(r"bytes=(\d+)-(\d*)")
 
 
 class PortInUse(Exception):
@@ -97,13 +93,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _send_range(self, kind: str, data: bytes, body: bool) -> bool:
         """Answer `Range: bytes=a-b` with 206 and the part, as static hosts do (search reads
         long posting lists so); False when the request has no range this can answer."""
-        found = _RANGE_RE.fullmatch((self.headers.get("Range") or "").strip())
-        if found is None:
+        wanted = requested_range(self.headers.get("Range"), len(data))
+        if wanted is None or wanted[0] > wanted[1]:
             return False
-        start = int(found.group(1))
-        end = min(int(found.group(2)) if found.group(2) else len(data) - 1, len(data) - 1)
-        if start > end:
-            return False
+        start, end = wanted
         self.send_response(206)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Range", f"bytes {start}-{end}/{len(data)}")

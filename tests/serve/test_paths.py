@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.serve.paths import normalise_base, resolve_request
+from generator.serve.paths import normalise_base, requested_range, resolve_request
 
 
 @pytest.fixture
@@ -100,3 +100,19 @@ def test_only_paths_under_the_base_path_are_served(site: Path) -> None:
 )
 def test_base_paths_are_normalised(given: str, expected: str) -> None:
     assert normalise_base(given) == expected
+
+
+@pytest.mark.parametrize(
+    ("header", "size", "wanted"),
+    [
+        ("bytes=10-19", 100, (10, 19)),
+        ("bytes=90-", 100, (90, 99)),
+        ("bytes=90-500", 100, (90, 99)),  # clamped to the file
+        ("bytes=100-", 100, (100, 99)),  # beyond the file: empty
+        (None, 100, None),
+        ("bytes=-5", 100, None),  # suffix ranges are not read
+        ("items=1-2", 100, None),
+    ],
+)
+def test_requested_range(header: str | None, size: int, wanted: tuple[int, int] | None) -> None:
+    assert requested_range(header, size) == wanted
