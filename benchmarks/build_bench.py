@@ -30,12 +30,6 @@ from archive_gen import base_speeches, generate
 from generator.speech import split_front_matter
 
 
-def tree_rss(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in bytes (from /proc): RSS summed,
-    which counts a page shared by forked workers once per process."""
-    return tree_memory(pid)[0]
-
-
 def tree_memory(pid: int) -> tuple[int, int]:
     """(RSS summed, PSS summed) of a process and its descendants, in bytes. PSS splits each
     shared page between the processes sharing it, so it is the memory the tree really uses;

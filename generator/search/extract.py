@@ -22,6 +22,7 @@ from generator.search.varint import decode, encode_one
 
 SEPARATOR = 0  # code of the block separator in the folded stream (NUL never reaches the text)
 CHAR_BITS = 21  # every code point fits; a key is first << 21 | second (second 0: a unigram)
+CHAR_MASK = np.uint64((1 << CHAR_BITS) - 1)  # a key's second character
 ZONE_TITLE, ZONE_HEADING = 2, 1  # bits of a posting's zone: where in the speech it occurs
 
 Block = tuple[str, bool, str]  # anchor, is a heading, text
@@ -35,7 +36,7 @@ _MASK32 = np.uint64(0xFFFFFFFF)
 
 def key_hash(keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
     """32-bit hash of keys (first << 21 | second); search.js computes the same with Math.imul."""
-    first, second = keys >> np.uint64(CHAR_BITS), keys & np.uint64((1 << CHAR_BITS) - 1)
+    first, second = keys >> np.uint64(CHAR_BITS), keys & CHAR_MASK
     h = ((first * np.uint64(_M1)) & _MASK32) ^ (
         ((second + np.uint64(1)) * np.uint64(_M2)) & _MASK32
     )
@@ -124,7 +125,7 @@ def postings(title: str, blocks: Sequence[Block]) -> DocPostings:
     counts = np.diff(np.append(starts, len(keys))).astype(np.uint32)
     zone_bits = np.bitwise_or.reduceat(zones, starts).astype(np.uint32)
     unique, tfz = keys[starts], (counts << 2) | zone_bits
-    is_bigram = (unique & np.uint64((1 << CHAR_BITS) - 1)) != 0
+    is_bigram = (unique & CHAR_MASK) != 0
     position_counts = np.where(is_bigram, counts, 0).astype(np.int64)
     first_position = np.cumsum(position_counts) - position_counts
     # Regroup by hash group (a stable radix sort keeps keys in order inside each group).
@@ -178,7 +179,6 @@ def _postings_packed(codes: npt.NDArray[np.uint64], zone: npt.NDArray[np.uint32]
     return DocPostings(unique, tfz, positions, key_bounds, position_bounds)
 
 
-CHAR_MASK = np.uint64((1 << CHAR_BITS) - 1)
 _BMP_TABLE: npt.NDArray[np.uint32] | None = None
 
 
@@ -201,7 +201,7 @@ def _bigram_positions(
     keys: npt.NDArray[np.uint64], where: npt.NDArray[np.uint32]
 ) -> npt.NDArray[np.uint32]:
     """Positions of the bigram occurrences, in key order (unigram occurrences dropped)."""
-    found: npt.NDArray[np.uint32] = where[(keys & np.uint64((1 << CHAR_BITS) - 1)) != 0]
+    found: npt.NDArray[np.uint32] = where[(keys & CHAR_MASK) != 0]
     return found
 
 

@@ -24,10 +24,9 @@ import numpy as np
 import numpy.typing as npt
 
 from generator.search import varint
-from generator.search.extract import CHAR_BITS, GROUP_BITS, GROUPS, DocPostings, key_hash
+from generator.search.extract import CHAR_BITS, CHAR_MASK, GROUP_BITS, GROUPS, DocPostings, key_hash
 from generator.workers import fork_pool
 
-CHAR_MASK = np.uint64((1 << CHAR_BITS) - 1)
 INLINE_DOCS = 192  # a document list longer than this many bytes goes to the pack
 INLINE_POSITIONS = 96
 KEYS_PER_BUCKET = 150  # about 5 KB a bucket; fewer, larger buckets mean fewer files to write
