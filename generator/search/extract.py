@@ -9,8 +9,8 @@ block, as a bigram; bigrams also keep their positions, which make phrase matches
 
 from __future__ import annotations
 
-import gzip
 import json
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -205,21 +205,65 @@ def _bigram_positions(
     return found
 
 
+CHUNK_CHARS = 600  # a snippet chunk closes once its blocks hold this many characters
+
+
 def fragment_body(title: str, blocks: Sequence[Block]) -> bytes:
-    """The text a result's snippets are cut from: the traditional characters in it with their
-    simplified forms (JSON {"from", "to"}, so the browser folds this speech's text as the index
-    did without the whole table), then the blocks as a gzip-compressed JSON list of
-    [anchor, text] (the browser inflates it with DecompressionStream)."""
+    """The text a result's snippets are cut from, in chunks the browser reads one range at a
+    time, stopping once it has its snippets (a result costs its first chunk or two, not the
+    whole speech). JSON {"fold": {"from", "to"}, "chunks": [compressed length, ...], "starts":
+    [stream position, ...]} — the speech's traditional characters with their simplified
+    forms, so the browser folds this text as the index did without the whole table; where
+    each chunk starts in the stream (`stream`), so positions from the index say which chunk
+    holds a match — then each chunk: zlib-compressed JSON [[anchor, text], ...] of consecutive
+    blocks (DecompressionStream("deflate") inflates it)."""
     table = t2s_table()
     used = sorted({c for c in set(title).union(*(t for _, _, t in blocks)) if c in table})
-    folds = {"from": "".join(used), "to": "".join(table[c] for c in used)} if used else {}
-    head = json.dumps(folds, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    payload = json.dumps([[a, t] for a, _, t in blocks], ensure_ascii=False, separators=(",", ":"))
-    body = gzip.compress(payload.encode("utf-8"), compresslevel=3, mtime=0)
-    return encode_one(len(head)) + head + body
+    grouped = _chunks(blocks)
+    chunks = [_deflate(chunk) for chunk in grouped]
+    starts, at = [], len(title) + 1
+    for chunk in grouped:
+        starts.append(at)
+        at += sum(len(text) + 1 for _, text in chunk)
+    head: dict[str, object] = {"chunks": [len(c) for c in chunks], "starts": starts}
+    if used:
+        head["fold"] = {"from": "".join(used), "to": "".join(table[c] for c in used)}
+    encoded = json.dumps(head, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return encode_one(len(encoded)) + encoded + b"".join(chunks)
 
 
-def split_fragment_body(data: bytes) -> tuple[dict[str, str], bytes]:
+def _chunks(blocks: Sequence[Block]) -> list[list[list[str]]]:
+    chunks: list[list[list[str]]] = []
+    current: list[list[str]] = []
+    chars = 0
+    for anchor, _, text in blocks:
+        current.append([anchor, text])
+        chars += len(text)
+        if chars >= CHUNK_CHARS:
+            chunks.append(current)
+            current, chars = [], 0
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _deflate(chunk: list[list[str]]) -> bytes:
+    payload = json.dumps(chunk, ensure_ascii=False, separators=(",", ":"))
+    return zlib.compress(payload.encode("utf-8"), 6)
+
+
+def split_fragment_body(data: bytes) -> tuple[dict[str, object], bytes]:
+    """The head (fold, chunk lengths) and the chunks' bytes."""
     (length,), offset = decode(data, 0, 1)
-    folds = json.loads(data[offset : offset + length].decode("utf-8"))
-    return folds, data[offset + length :]
+    head: dict[str, object] = json.loads(data[offset : offset + length].decode("utf-8"))
+    return head, data[offset + length :]
+
+
+def fragment_blocks(head: dict[str, object], body: bytes) -> list[list[str]]:
+    """Every block of a fragment, as the browser would read them all (for the Python reader)."""
+    blocks: list[list[str]] = []
+    at = 0
+    for length in head.get("chunks", []):  # type: ignore[attr-defined]
+        blocks.extend(json.loads(zlib.decompress(body[at : at + length]).decode("utf-8")))
+        at += length
+    return blocks

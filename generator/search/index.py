@@ -29,7 +29,7 @@ from generator.workers import fork_pool
 
 INLINE_DOCS = 192  # a document list longer than this many bytes goes to the pack
 INLINE_POSITIONS = 96
-KEYS_PER_BUCKET = 150  # about 5 KB a bucket; fewer, larger buckets mean fewer files to write
+KEYS_PER_BUCKET = 40  # about 1.5 KB a bucket: a query reads little beside its keys
 GROUPS_PER_PASS = 2  # one pass merges this many hash groups of every speech (memory: 1/32 a pass)
 
 
@@ -59,7 +59,7 @@ class InMemory:
 
 def bucket_bits(keys: int) -> int:
     """log2 of the bucket count: at least one bucket per hash group, about KEYS_PER_BUCKET
-    keys in each (a bucket then holds 5–15 KB of headers and short lists)."""
+    keys in each (a bucket then holds 1–4 KB of headers and short lists)."""
     bits = GROUP_BITS
     while (1 << bits) * KEYS_PER_BUCKET < keys and bits < 16:
         bits += 1

@@ -7,7 +7,6 @@ runs both over the same index and queries and compares their answers.
 
 from __future__ import annotations
 
-import gzip
 import itertools
 import json
 import math
@@ -18,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from generator.errors import UserError
-from generator.search.extract import CHAR_BITS, key_hash
+from generator.search.extract import CHAR_BITS, fragment_blocks, key_hash
 from generator.search.fold import fold
 from generator.search.varint import decode
 
@@ -161,7 +160,7 @@ class Reader:
         data = self._read(f"f/{doc}.bin")
         (length,), at = decode(data, 0, 1)
         meta: dict[str, Any] = json.loads(data[at : at + length].decode("utf-8"))
-        meta["blocks"] = json.loads(gzip.decompress(data[at + length :]).decode("utf-8"))
+        meta["blocks"] = fragment_blocks(meta, data[at + length :])
         return meta
 
 

@@ -6,8 +6,10 @@
     search/<gen>/b/<n>.bin|.x    the buckets and their packs (index.py)
     search/<gen>/facets.bin      year, level and topics of every speech, for the filters
     search/t2s.<hash>.json       traditional → simplified, fetched only for queries that need it
-    search/f/<n>.bin             speech n's fragment: its title, URL, details and text, from
-                                 which the browser cuts snippets (fetched for shown results)
+    search/f/<n>.bin             speech n's fragment: its title, URL and details, then its
+                                 text in compressed chunks, from which the browser cuts
+                                 snippets (read with range requests, chunk by chunk, for
+                                 shown results only)
 
 Everything under search/<gen>/ is named by a digest of the index, so a browser never mixes
 buckets of two builds; index.json, revalidated, points at the current generation.
@@ -160,7 +162,7 @@ def write_index(
 
 
 def fragment(doc: SearchDoc, store: Store) -> bytes:
-    """varint length + JSON details, then the gzip-compressed text blocks."""
+    """A speech's fragment file, from its summary and its cached text (extract.fragment_body)."""
     s = doc.summary
     meta: dict[str, object] = {
         "title": s.title,
@@ -171,11 +173,17 @@ def fragment(doc: SearchDoc, store: Store) -> bytes:
         "level": s.level or "",
         "topics": [t.name for t in s.topics],
     }
-    folds, body = split_fragment_body(store.read_bytes(doc.fragment))
-    if folds:
-        meta["fold"] = folds
-    head = json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return encode_one(len(head)) + head + body
+    return fragment_file(meta, store.read_bytes(doc.fragment))
+
+
+def fragment_file(meta: dict[str, object], text: bytes) -> bytes:
+    """varint length + JSON details with the text's head (chunk lengths, folds), then the
+    compressed chunks: the browser's first range request gets the details and usually the
+    first chunks together."""
+    text_head, body = split_fragment_body(text)
+    head = json.dumps(meta | text_head, ensure_ascii=False, separators=(",", ":"))
+    encoded = head.encode("utf-8")
+    return encode_one(len(encoded)) + encoded + body
 
 
 def _facets(

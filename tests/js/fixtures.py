@@ -20,6 +20,7 @@ from generator.search import index
 from generator.search.extract import CHAR_BITS, Block, fragment_body, key_hash, postings
 from generator.search.fold import HAN_FIRST, HAN_LAST, client_table, fold
 from generator.search.reader import Reader
+from generator.search.site import fragment_file
 
 FOLDER = Path(__file__).resolve().parent / "fixtures"
 
@@ -47,6 +48,21 @@ DOCS: list[tuple[str, list[Block]]] = [
 ]
 # long: positions of three varint bytes
 DOCS.append(("长篇讲话", [("p1", False, "一" * 300 + "营商环境" + "二" * 20000 + "放管服")]))
+
+
+def _varied(seed: int, length: int) -> str:
+    """Han characters that do not repeat much, so the text compresses like a real speech's."""
+    return "".join(chr(0x4E00 + (seed * 7919 + j * 104729) % 20000) for j in range(length))
+
+
+# many chunks: the browser reads the first ones only, when they already hold the snippets
+DOCS.append(
+    (
+        "乡村振兴推进会讲话",
+        [(f"p{i}", False, f"第{i}段，深化放管服改革。" + _varied(i, 300)) for i in range(12)]
+        + [("p12", False, "全面推进乡村振兴。")],
+    )
+)
 DOCS += [
     (f"第{n}次会议", [("p1", False, "营商环境" + "放管服" * (n % 3) + "作风" * n)])
     for n in range(20)
@@ -107,6 +123,12 @@ def generate(folder: Path) -> None:
         path = site / "g" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+    for number, (title, blocks) in enumerate(DOCS):
+        meta = {"title": title, "url": f"/speeches/{number}/", "topics": []}
+        (site / "f").mkdir(exist_ok=True)
+        (site / "f" / f"{number}.bin").write_bytes(
+            fragment_file(meta, fragment_body(title, blocks))
+        )
     table = client_table()
     (site / "t2s.json").write_text(
         json.dumps({"from": table.source, "to": table.target}, ensure_ascii=False),
@@ -155,7 +177,7 @@ def generate(folder: Path) -> None:
         "searches": searches,
         "fragments": [
             {"title": t, "blocks": [[a, x] for a, _, x in b], "folds": _folds(t, b)}
-            for t, b in DOCS[:5]
+            for t, b in DOCS
         ],
     }
     (folder / "expected.json").write_text(
@@ -166,7 +188,8 @@ def generate(folder: Path) -> None:
 def _folds(title: str, blocks: list[Block]) -> dict[str, str]:
     from generator.search.extract import split_fragment_body
 
-    folds: dict[str, str] = split_fragment_body(fragment_body(title, blocks))[0]
+    folds = split_fragment_body(fragment_body(title, blocks))[0].get("fold", {})
+    assert isinstance(folds, dict)
     return folds
 
 

@@ -234,3 +234,76 @@ test("a newer generation of the index, seen after the manifest's TTL, drops ever
   await index.bytes("f/0.bin");
   assert.equal(fetched.filter((u) => u.endsWith("f/0.bin")).length, 2); // not the old answer
 });
+
+test("Index.fragment reads every chunk when asked for the whole text", async () => {
+  for (const [doc, want] of expected.fragments.entries()) {
+    for (const ranges of [true, false]) {
+      const index = new search.Index("", diskFetch(indexFolder, [], ranges));
+      const fragment = await index.fragment(doc);
+      assert.equal(fragment.title, want.title);
+      assert.equal(fragment.url, `/speeches/${doc}/`);
+      assert.deepEqual(fragment.blocks, want.blocks, want.title);
+      assert.deepEqual(fragment.fold || {}, want.folds);
+    }
+  }
+});
+
+test("Index.fragment stops reading once the chunks read hold the snippets", async () => {
+  const doc = expected.fragments.findIndex((f) => f.title === "乡村振兴推进会讲话");
+  const size = readFileSync(join(indexFolder, `f/${doc}.bin`)).length;
+  const received = (log) =>
+    log.reduce((sum, line) => {
+      const m = / bytes=(\d+)-(\d+)$/.exec(line);
+      return sum + (m ? Math.min(size - 1, Number(m[2])) - Number(m[1]) + 1 : size);
+    }, 0);
+  const early = [];
+  const index = new search.Index("", diskFetch(indexFolder, early));
+  const enough = (blocks, t, read) => search.enoughSnippets(blocks, ["放管服"], t, 2, read);
+  const first = await index.fragment(doc, enough);
+  assert.ok(first.blocks.length >= 2 && first.blocks.length < 13, String(first.blocks.length));
+  assert.deepEqual(first.blocks, expected.fragments[doc].blocks.slice(0, first.blocks.length));
+  assert.ok(received(early) < size / 2, `${received(early)} of ${size} bytes`);
+
+  const late = [];
+  const rare = await new search.Index("", diskFetch(indexFolder, late)).fragment(doc, (blocks) =>
+    search.enoughSnippets(blocks, ["乡村振兴"], null, 1, 0),
+  );
+  assert.equal(rare.blocks.length, 13); // the term is in the last block: every chunk was read
+  assert.equal(received(late), size);
+  assert.ok(late.length > 2 && late.every((l) => / bytes=\d+-\d+$/.test(l)), late.join("\n"));
+});
+
+test("enoughSnippets: enough blocks holding every term, or one after 4 KB, or none after 16 KB", () => {
+  const blocks = [
+    ["p1", "营商环境"],
+    ["p2", "營商環境，作风"],
+    ["p3", "作风建设"],
+  ];
+  assert.equal(search.enoughSnippets(blocks, ["营商环境", "作风"], table, 1, 0), true);
+  assert.equal(search.enoughSnippets(blocks, ["营商环境", "作风"], table, 2, 0), false);
+  assert.equal(search.enoughSnippets(blocks, ["营商环境", "作风"], table, 2, 4095), false);
+  assert.equal(search.enoughSnippets(blocks, ["营商环境", "作风"], table, 2, 4096), true);
+  assert.equal(search.enoughSnippets(blocks, ["营商环境", "作风"], null, 1, 16383), false);
+  assert.equal(search.enoughSnippets(blocks, ["营商环境", "作风"], null, 1, 16384), true);
+  assert.equal(search.enoughSnippets(blocks, ["作风"], null, 2, 0), true);
+});
+
+test("Index.fragment with the index's positions reads only the chunks holding the match", async () => {
+  const log = [];
+  const index = new search.Index("", diskFetch(indexFolder, log));
+  const found = await index.search("全面推进乡村振兴");
+  assert.equal(found.results.length, 1);
+  const [result] = found.results;
+  assert.ok(result.hints.length === 1 && result.hints[0].length === 1);
+  log.length = 0;
+  const fragment = await index.fragment(result.doc, null, result.hints, 2);
+  const want = expected.fragments[result.doc].blocks;
+  assert.deepEqual(fragment.blocks.at(-1), want.at(-1)); // the last block, where the phrase is
+  assert.ok(fragment.blocks.length < want.length / 2, String(fragment.blocks.length));
+  // the details (which here hold a long folding table: two requests), then that chunk only
+  const size = readFileSync(join(indexFolder, `f/${result.doc}.bin`)).length;
+  const [, from, to] = / bytes=(\d+)-(\d+)$/.exec(log.at(-1));
+  assert.ok(log.length <= 3 && Number(from) > size / 2 && Number(to) === size - 1, log.join("\n"));
+  const none = await index.fragment(result.doc, null, [Int32Array.from([1])], 2); // in the title
+  assert.deepEqual(none.blocks, []);
+});

@@ -8,12 +8,14 @@ from hypothesis import strategies as st
 
 from generator.search.extract import (
     CHAR_BITS,
+    CHUNK_CHARS,
     GROUP_BITS,
     GROUPS,
     ZONE_HEADING,
     ZONE_TITLE,
     Block,
     DocPostings,
+    fragment_blocks,
     fragment_body,
     key_hash,
     postings,
@@ -151,15 +153,45 @@ def test_bytes_round_trip_and_group_slices(title: str, blocks: list[Block]) -> N
 
 
 def test_fragment_body_holds_blocks_and_the_folds_of_traditional_characters() -> None:
-    import gzip
-    import json
-
     blocks: list[Block] = [("p1", False, "優化營商環境"), ("s1", True, "作风")]
-    folds, body = split_fragment_body(fragment_body("營商", blocks))
-    assert json.loads(gzip.decompress(body)) == [["p1", "優化營商環境"], ["s1", "作风"]]
+    head, body = split_fragment_body(fragment_body("營商", blocks))
+    assert fragment_blocks(head, body) == [["p1", "優化營商環境"], ["s1", "作风"]]
+    folds = head["fold"]
+    assert isinstance(folds, dict)
     assert dict(zip(folds["from"], folds["to"], strict=True)) == {
         "優": "优",
         "營": "营",
         "環": "环",
     }
-    assert split_fragment_body(fragment_body("营商", [("p1", False, "作风")]))[0] == {}
+    assert "fold" not in split_fragment_body(fragment_body("营商", [("p1", False, "作风")]))[0]
+
+
+def test_fragment_text_is_cut_into_chunks_of_whole_blocks() -> None:
+    """Each chunk inflates on its own to whole blocks, in order, and closes once it holds
+    CHUNK_CHARS characters — so the browser can stop reading after the chunks it needs."""
+    import json
+    import zlib
+
+    blocks: list[Block] = [(f"p{i}", False, "营商环境" * (i + 40)) for i in range(30)]
+    head, body = split_fragment_body(fragment_body("标题", blocks))
+    lengths = head["chunks"]
+    assert isinstance(lengths, list) and len(lengths) > 3
+    assert sum(lengths) == len(body)
+    at, seen = 0, []
+    for length in lengths:
+        chunk = json.loads(zlib.decompress(body[at : at + length]))
+        at += length
+        text = sum(len(t) for _, t in chunk)
+        assert text >= CHUNK_CHARS or at == len(body)  # only the last chunk may be short
+        assert text - len(chunk[-1][1]) < CHUNK_CHARS  # it closed at the first block past it
+        seen.extend(chunk)
+    assert seen == [[a, t] for a, _, t in blocks]
+    text, _ = stream("标题", blocks)
+    starts = head["starts"]
+    assert isinstance(starts, list) and len(starts) == len(lengths)
+    at = 0
+    for length, start in zip(lengths, starts, strict=True):
+        first = json.loads(zlib.decompress(body[at : at + length]))[0][1]
+        at += length
+        assert text[start : start + len(first)] == first  # index positions fall in this chunk
+    assert fragment_blocks(*split_fragment_body(fragment_body("标题", []))) == []

@@ -354,7 +354,7 @@
       if (termMatches.length > 1 && lists.length === termMatches.length) {
         score += 4 / (1 + minimalSpan(lists) / 10);
       }
-      results.push({ doc: doc, score: score });
+      results.push({ doc: doc, score: score, hints: lists }); // hints: where the terms are
     });
     results.sort(function (a, b) {
       return b.score - a.score || a.doc - b.doc;
@@ -419,6 +419,28 @@
         var text = blocks[hit.index][1];
         return { anchor: blocks[hit.index][0], parts: cut(text, hit.ranges, width) };
       });
+  }
+
+  /* How many of `blocks` hold every term, counting up to `limit`. */
+  function fullBlocks(blocks, terms, table, limit) {
+    var full = 0;
+    for (var i = 0; i < blocks.length && full < limit; i++) {
+      if (distinctTerms(blocks[i][1], terms, table) === terms.length) full++;
+    }
+    return full;
+  }
+
+  /* Whether a result's text read so far (`read` compressed bytes) is enough for its
+     snippets: `limit` blocks holding every term (reading on could only find blocks with more
+     matches of the same terms); or one, once a few chunks are read; or none, after the first
+     16 KB (the title or a detail matched, or the terms are far apart): a long speech is not
+     read to its end for a snippet. */
+  var SNIPPET_BYTES = 4096;
+  var TEXT_BYTES = 16384;
+  function enoughSnippets(blocks, terms, table, limit, read) {
+    if (read >= TEXT_BYTES) return true;
+    var full = fullBlocks(blocks, terms, table, limit);
+    return full >= limit || (full > 0 && read >= SNIPPET_BYTES);
   }
 
   /* A window of about `width` characters around the first match (extended over following
@@ -545,17 +567,117 @@
     return this.bytes(this.manifest.gen + "/facets.bin");
   };
 
-  Index.prototype.fragment = async function (doc) {
-    var bytes = await this.bytes("f/" + doc + ".bin", null, { cache: "no-cache" });
-    var r = new Reader(bytes);
-    var length = r.varint();
-    var meta = JSON.parse(new TextDecoder().decode(bytes.subarray(r.at, r.at + length)));
-    var compressed = bytes.subarray(r.at + length);
-    var stream = new Blob([compressed]).stream().pipeThrough(new DecompressionStream("gzip"));
-    meta.blocks = JSON.parse(await new Response(stream).text());
+  /* Bytes asked for first from a fragment: its details and, most often, its first chunk or
+     two of text. Later chunks are asked for about FRAGMENT_STEP bytes at a time. */
+  var FRAGMENT_FIRST = 2048;
+  var FRAGMENT_STEP = 2048;
+  var FRAGMENT_HEAD = 768; // asked for first when the index says which chunks to read
+
+  /* A result's details and text. The text comes in chunks of consecutive blocks. With
+     `hints` (the stream positions of the terms, per term, from the index) only the chunks
+     holding them are read — those with the most terms first, up to `limit` chunks; without,
+     chunks are read in order until `enough(blocks, table, bytesRead)` says the snippets are
+     there. Either way a result costs a few kilobytes of its fragment, not the whole speech. */
+  Index.prototype.fragment = async function (doc, enough, hints, limit) {
+    var file = new FragmentFile(this, "f/" + doc + ".bin");
+    var meta = await file.head(hints && hints.length ? FRAGMENT_HEAD : FRAGMENT_FIRST);
     meta.table = meta.fold ? tableFrom(meta.fold) : null;
+    meta.blocks = [];
+    var chunks = meta.chunks || [];
+    var offsets = [file.start];
+    chunks.forEach(function (length, i) {
+      offsets.push(offsets[i] + length);
+    });
+    var wanted = hints && hints.length && meta.starts ? hintedChunks(meta.starts, hints, limit || 2) : null;
+    for (var i = 0; i < chunks.length; i++) {
+      if (wanted && !wanted.has(i)) continue;
+      if (!wanted && enough && enough(meta.blocks, meta.table, offsets[i] - file.start)) break;
+      var bytes = await file.part(offsets[i], offsets[i + 1], wanted ? offsets[i + 1] : offsets[chunks.length]);
+      meta.blocks = meta.blocks.concat(await inflateJSON(bytes));
+    }
     return meta;
   };
+
+  /* The chunks (by number) holding the hinted positions of the most terms, up to `limit`. */
+  function hintedChunks(starts, hints, limit) {
+    var terms = new Map();
+    hints.forEach(function (positions, term) {
+      for (var i = 0; i < positions.length; i++) {
+        var chunk = chunkAt(starts, positions[i]);
+        if (chunk < 0) continue; // in the title
+        if (!terms.has(chunk)) terms.set(chunk, new Set());
+        terms.get(chunk).add(term);
+      }
+    });
+    var ranked = Array.from(terms.keys()).sort(function (a, b) {
+      return terms.get(b).size - terms.get(a).size || a - b;
+    });
+    return new Set(ranked.slice(0, limit));
+  }
+
+  function chunkAt(starts, position) {
+    var lo = 0;
+    var hi = starts.length - 1;
+    if (!starts.length || position < starts[0]) return -1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= position) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /* One fragment file read by ranges: first its start (the details, often the first chunks),
+     then further parts as needed, each fetched once. */
+  function FragmentFile(index, path) {
+    this.index = index;
+    this.path = path;
+    this.have = null;
+    this.start = 0;
+  }
+
+  FragmentFile.prototype.fetch = function (from, length) {
+    return this.index.bytes(this.path, [from, length], { cache: "no-cache" });
+  };
+
+  FragmentFile.prototype.head = async function (first) {
+    this.have = await this.fetch(0, first);
+    var r = new Reader(this.have);
+    var length = r.varint();
+    this.start = r.at + length;
+    if (this.have.length < this.start) {
+      var rest = await this.fetch(this.have.length, this.start - this.have.length);
+      this.have = join(this.have, rest);
+    }
+    return JSON.parse(new TextDecoder().decode(this.have.subarray(r.at, this.start)));
+  };
+
+  /* Bytes [from, to) of the file; what is missing is fetched reading ahead up to `ahead` (at
+     most FRAGMENT_STEP bytes past `to`), so the next chunk often comes with this one. */
+  FragmentFile.prototype.part = async function (from, to, ahead) {
+    if (to <= this.have.length) return this.have.subarray(from, to);
+    var begin = Math.max(from, this.have.length);
+    var end = Math.max(to, Math.min(ahead, begin + FRAGMENT_STEP));
+    var bytes = await this.fetch(begin, end - begin);
+    if (bytes.length < to - begin) throw new Error("search index: short fragment " + this.path);
+    if (begin === this.have.length) {
+      this.have = join(this.have, bytes);
+      return this.have.subarray(from, to);
+    }
+    return bytes.subarray(from - begin, to - begin);
+  };
+
+  function join(a, b) {
+    var joined = new Uint8Array(a.length + b.length);
+    joined.set(a);
+    joined.set(b, a.length);
+    return joined;
+  }
+
+  async function inflateJSON(bytes) {
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+    return JSON.parse(await new Response(stream).text());
+  }
 
   /* The matching speeches, ranked: [{doc, score}], and the folded terms. */
   Index.prototype.search = async function (query) {
@@ -598,6 +720,7 @@
   /* --- the search page ------------------------------------------------------------------ */
 
   var PAGE_SIZE = 5;
+  var SNIPPETS = 2; // per result
 
   function startPage(doc) {
     var root = doc.getElementById("search");
@@ -736,7 +859,7 @@
       state.shown += batch.length;
       var fragments = await Promise.all(
         batch.map(function (r) {
-          return index.fragment(r.doc).catch(function () {
+          return index.fragment(r.doc, enoughFor(state.terms), r.hints, SNIPPETS).catch(function () {
             return null;
           });
         }),
@@ -746,6 +869,14 @@
         if (fragment) list.append(renderResult(fragment));
       });
       more.hidden = state.shown >= state.results.length;
+    }
+
+    function enoughFor(terms) {
+      var merged = null;
+      return function (blocks, table, read) {
+        if (merged === null) merged = mergeTables(index.table, table);
+        return enoughSnippets(blocks, terms, merged, SNIPPETS, read);
+      };
     }
 
     function renderResult(fragment) {
@@ -761,7 +892,7 @@
       if (fragment.topics.length) topics.textContent = fragment.topics.join(" · ");
       else topics.remove();
       var holder = item.querySelector("[data-field=snippets]");
-      snippets(fragment.blocks, state.terms, table, 2, 90).forEach(function (snippet) {
+      snippets(fragment.blocks, state.terms, table, SNIPPETS, 90).forEach(function (snippet) {
         var li = doc.createElement("li");
         var a = doc.createElement("a");
         a.href = fragment.url + (snippet.anchor ? "#" + snippet.anchor : "");
@@ -898,6 +1029,7 @@
     rank: rank,
     findRanges: findRanges,
     snippets: snippets,
+    enoughSnippets: enoughSnippets,
     cut: cut,
     passes: passes,
     Index: Index,
