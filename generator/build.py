@@ -129,7 +129,7 @@ def build_site(
     urls = Urls(base_url or config.base_url)
     result = BuildResult(target)
     guard_output(target, config.root.resolve())
-    theme = Theme(config.root / "themes", config.theme, config.language)
+    theme = Theme(config.root / "themes", config.theme, config.language, config.minify)
     jobs = jobs or os.cpu_count() or 1
     fingerprint = inputs_fingerprint(config, urls, theme, target)
     if _up_to_date(cache_dir, fingerprint, target, result):
@@ -783,7 +783,7 @@ def write_extras(
 
     try:
         for asset in theme.assets.values():
-            extra(asset.path, asset.digest, asset.source.read_bytes)
+            extra(asset.path, asset.digest, lambda asset=asset: asset.data)  # type: ignore[misc]
         for name, feed in _feeds(builder, config, urls).items():
             extra(name, feed.keywords, lambda feed=feed: atom_feed(**feed.keywords))  # type: ignore[misc]
         locations = [urls.absolute(urls.url(p.path)) for p in pages if p.in_sitemap]

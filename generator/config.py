@@ -75,6 +75,7 @@ class Config:
     per_page: int = 20
     latest: int = 10
     related: int = 5
+    minify: bool = True
     source: Path | None = None
     deploy: DeploySettings = field(default_factory=DeploySettings)
     extra: dict[str, Any] = field(default_factory=dict)
@@ -106,6 +107,7 @@ _SCHEMA: _Schema = {
         "per_page": (int, 20),
         "latest": (int, 10),
         "related": (int, 5),
+        "minify": (bool, True),
     },
     "deploy": (dict, {}),  # validated by generator/deploy/targets.py
 }
@@ -167,6 +169,7 @@ def _build(
         per_page=_positive(checker, ("build", "per_page"), values["build"]["per_page"]),
         latest=_positive(checker, ("build", "latest"), values["build"]["latest"]),
         related=_positive(checker, ("build", "related"), values["build"]["related"]),
+        minify=values["build"]["minify"],
         source=path,
         deploy=parse_deploy(values["deploy"], checker),
     )

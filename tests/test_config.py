@@ -39,6 +39,7 @@ def test_no_site_yaml_means_defaults(tmp_path: Path) -> None:
     assert config.raw_dir == tmp_path / "content" / "raw"
     assert config.speeches_dir == tmp_path / "content" / "speeches"
     assert config.slug_max_length == 60
+    assert config.minify is True
     assert {t.name for t in config.topics} >= {"作风整顿", "营商环境", "落实"}
     assert config.boilerplate.lines and config.boilerplate.blocks
 
@@ -66,6 +67,8 @@ def test_values_are_read(tmp_path: Path) -> None:
           speeches: out/md
         ingest:
           slug_max_length: 30
+        build:
+          minify: false
         """,
     )
     config = load_config(tmp_path)
@@ -73,6 +76,7 @@ def test_values_are_read(tmp_path: Path) -> None:
     assert config.raw_dir == tmp_path / "原稿"
     assert config.speeches_dir == tmp_path / "out" / "md"
     assert config.slug_max_length == 30
+    assert config.minify is False
 
 
 # --- unknown keys -----------------------------------------------------------------------------
@@ -92,6 +96,7 @@ def test_values_are_read(tmp_path: Path) -> None:
          "ingest.boilerplate.blocks.0.strat", 4, "start"),
         ("topics:\n  甲:\n    treshold: 3\n    terms: {a: 1}\n", "topics.甲.treshold", 3,
          "threshold"),
+        ("build:\n  per_page: 10\n  minfy: false\n", "build.minfy", 3, "minify"),
     ],
 )  # fmt: skip
 def test_unknown_key_is_named_with_line_and_suggestion(
@@ -123,6 +128,7 @@ def test_unknown_key_without_a_close_match_lists_the_valid_ones(tmp_path: Path) 
         ("ingest: {slug_max_length: true}\n", "ingest.slug_max_length", 1, "whole number"),
         ("ingest:\n  slug_max_length: 5\n", "ingest.slug_max_length", 2, "≥ 16"),
         ("ingest:\n  default_rules: 'yes'\n", "ingest.default_rules", 2, "true or false"),
+        ("build:\n  minify: 'off'\n", "build.minify", 2, "true or false"),
         ("ingest:\n  boilerplate:\n    lines: x\n", "ingest.boilerplate.lines", 3, "a list"),
         ("paths: content\n", "paths", 1, "mapping"),
         ("topics: []\n", "topics", 1, "mapping"),

@@ -3,15 +3,19 @@
 A site's theme `themes/<name>/` inherits from `themes/default/`: Jinja2 looks in the site theme
 first, then the default (a ChoiceLoader), and `default/…` always reaches the stock template (a
 PrefixLoader), so an override can `{% extends "default/base.html" %}` and change one block.
-Static files and UI strings are merged the same way, the site theme winning.
+Static files and UI strings are merged the same way, the site theme winning. JavaScript and CSS
+are minified (unless `build.minify: false`) and named after a digest of the bytes written.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
+
+import rcssmin
+import rjsmin
 
 from generator.errors import UserError
 from generator.yamlio import load_yaml
@@ -26,14 +30,16 @@ DEFAULT_THEME = "default"
 class Asset:
     source: Path
     path: str  # fingerprinted output path relative to the site root, e.g. assets/css/site.1a2b.css
-    digest: str
+    digest: str  # of `data`
+    data: bytes = field(repr=False)  # what the site gets: the source, minified if JS or CSS
 
 
 class Theme:
-    def __init__(self, themes_dir: Path, name: str, language: str) -> None:
+    def __init__(self, themes_dir: Path, name: str, language: str, minify: bool = True) -> None:
         self.dirs = self._chain(themes_dir, name)
         self.name = name
         self.language = language
+        self.minify = minify
         self.assets = self._assets()
         self.strings = self._strings()
         self.digest = self._digest()
@@ -88,10 +94,13 @@ class Theme:
                 if not file.is_file() or file.name.startswith("."):
                     continue
                 name = file.relative_to(static).as_posix()
-                digest = hashlib.sha256(file.read_bytes()).hexdigest()
                 pure = PurePosixPath(name)
+                data = file.read_bytes()
+                if self.minify:
+                    data = minified(pure.suffix, data)
+                digest = hashlib.sha256(data).hexdigest()
                 fingerprinted = pure.with_name(f"{pure.stem}.{digest[:10]}{pure.suffix}")
-                assets[name] = Asset(file, f"assets/{fingerprinted}", digest)
+                assets[name] = Asset(file, f"assets/{fingerprinted}", digest, data)
         return assets
 
     def _strings(self) -> dict[str, str]:
@@ -105,7 +114,8 @@ class Theme:
         return strings
 
     def _digest(self) -> str:
-        """Changes when any template, static file or string of the theme chain changes."""
+        """Changes when any template, static file or string of the theme chain changes, and when
+        an asset's output name does (minifying turned on or off, another minifier version)."""
         hasher = hashlib.sha256()
         for directory in self.dirs:
             for file in sorted(directory.rglob("*")):
@@ -113,7 +123,21 @@ class Theme:
                     hasher.update(file.relative_to(directory).as_posix().encode())
                     hasher.update(file.read_bytes())
         hasher.update(self.language.encode())
+        hasher.update(f"minify={self.minify}".encode())
+        for name, asset in sorted(self.assets.items()):
+            hasher.update(f"\0{name}\0{asset.path}".encode())
         return hasher.hexdigest()
+
+
+def minified(suffix: str, data: bytes) -> bytes:
+    """JavaScript (rjsmin) and CSS (rcssmin) without comments and needless whitespace; names are
+    not shortened and license comments (`/*! … */`) are kept. Other files as they are."""
+    suffix = suffix.lower()
+    if suffix == ".js":
+        return bytes(rjsmin.jsmin(data, keep_bang_comments=True))
+    if suffix == ".css":
+        return bytes(rcssmin.cssmin(data, keep_bang_comments=True))
+    return data
 
 
 def _language_fallbacks(language: str) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 import xml.etree.ElementTree as ET
@@ -178,6 +179,71 @@ def test_assets_are_fingerprinted(site_project: Path) -> None:
     site = build(site_project).output
     css = list((site / "assets").rglob("*.css"))
     assert css and all(re.search(r"\.[0-9a-f]{10}\.css$", p.name) for p in css)
+
+
+def _assets_linked(page: Path) -> dict[str, str]:
+    """Logical name (js/search.js) → linked output path (assets/js/search.<hash>.js)."""
+    out = {}
+    for link in parse(page).links:
+        match = re.fullmatch(r"/(assets/(.+)\.[0-9a-f]{10}(\.\w+))", link)
+        if match:
+            out[match[2] + match[3]] = match[1]
+    return out
+
+
+def _set_minify(project: Path, on: bool) -> None:
+    path = project / "site.yaml"
+    text = re.sub(r"\nbuild:\n  minify: \w+\n", "\n", path.read_text(encoding="utf-8"))
+    path.write_text(f"{text}\nbuild:\n  minify: {str(on).lower()}\n", encoding="utf-8")
+
+
+def test_pages_link_to_minified_assets_named_by_their_bytes(site_project: Path) -> None:
+    site = build(site_project).output
+    static = site_project / "themes" / "default" / "static"
+    linked = _assets_linked(site / "search" / "index.html")
+    assert {"css/site.css", "css/print.css", "js/site.js", "js/search.js"} <= set(linked)
+    for name, path in linked.items():
+        written = (site / path).read_bytes()
+        assert hashlib.sha256(written).hexdigest()[:10] in path
+        if name.endswith((".js", ".css")):
+            assert len(written) < len((static / name).read_bytes()), name
+
+
+def test_minify_off_writes_the_sources_and_toggling_renames(site_project: Path) -> None:
+    site = build(site_project).output
+    static = site_project / "themes" / "default" / "static"
+    minified = _assets_linked(site / "index.html")
+    _set_minify(site_project, False)
+    result = build(site_project)
+    plain = _assets_linked(site / "index.html")
+    assert set(plain) == set(minified)
+    for name, path in plain.items():
+        assert (site / path).read_bytes() == (static / name).read_bytes(), name
+        if name.endswith((".js", ".css")):
+            assert path != minified[name]
+            assert not (site / minified[name]).exists()  # the old names are gone
+    assert result.rendered > 0  # every page links to the new names
+    for page in site.rglob("*.html"):
+        for link in parse(page).links:
+            target = resolve(site, "/", link)
+            assert target is None or target.is_file(), f"{page} links to missing {link}"
+    _set_minify(site_project, True)
+    build(site_project)
+    assert _assets_linked(site / "index.html") == minified
+
+
+def test_a_site_theme_script_is_minified(site_project: Path) -> None:
+    static = site_project / "themes" / "mine" / "static" / "js"
+    static.mkdir(parents=True)
+    source = "// 我的脚本\nconst  greeting = '你好';  /* end */\n"
+    (static / "site.js").write_text(source, encoding="utf-8")
+    config_path = site_project / "site.yaml"
+    config_path.write_text(
+        config_path.read_text(encoding="utf-8") + "\ntheme: mine\n", encoding="utf-8"
+    )
+    site = build(site_project).output
+    path = _assets_linked(site / "index.html")["js/site.js"]
+    assert (site / path).read_text(encoding="utf-8") == "const greeting='你好';"
 
 
 def test_no_change_rebuild_renders_and_writes_nothing(site_project: Path) -> None:

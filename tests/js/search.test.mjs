@@ -11,7 +11,10 @@ import { diskFetch } from "./fsfetch.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
-const search = require(join(here, "../../themes/default/static/js/search.js"));
+// SEARCH_JS: another copy of search.js to test, such as the minified one a build writes.
+const search = require(
+  process.env.SEARCH_JS || join(here, "../../themes/default/static/js/search.js"),
+);
 const expected = JSON.parse(readFileSync(join(here, "fixtures/expected.json"), "utf8"));
 const indexFolder = join(here, "fixtures/index");
 const t2s = JSON.parse(readFileSync(join(indexFolder, "t2s.json"), "utf8"));

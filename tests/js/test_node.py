@@ -4,6 +4,7 @@ sample: the same queries give the same documents in the same order."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import unicodedata
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.render.theme import minified
 from generator.search.fold import client_table, fold
 from generator.search.reader import Reader
 from tests.e2e.sites import in_ci
@@ -18,6 +20,7 @@ from tests.js import fixtures
 from tests.search.projects import REPORTS, built_corpus, built_sample
 
 HERE = Path(__file__).resolve().parent
+SEARCH_JS = HERE.parent.parent / "themes" / "default" / "static" / "js" / "search.js"
 QUERIES = [
     "营商环境",
     "營商環境",
@@ -68,13 +71,31 @@ def test_fixtures_are_current(tmp_path: Path) -> None:
     assert not stale, f"stale fixtures (run python -m tests.js.fixtures): {stale}"
 
 
-def test_node_test_runner_passes() -> None:
+def run_node_tests(env: dict[str, str] | None = None) -> None:
     tests = sorted(str(p) for p in HERE.glob("*.test.mjs"))
     run = subprocess.run(
-        [node(), "--test", *tests], capture_output=True, text=True, timeout=120, check=False
+        [node(), "--test", *tests],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=None if env is None else {**os.environ, **env},
     )
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
     assert "# fail 0" in run.stdout
+
+
+def test_node_test_runner_passes() -> None:
+    run_node_tests()
+
+
+def test_node_tests_pass_on_the_minified_search_js(tmp_path: Path) -> None:
+    """The same tests over search.js as a build writes it: minifying changed no behaviour."""
+    source = SEARCH_JS.read_bytes()
+    script = tmp_path / "search.min.js"
+    script.write_bytes(minified(".js", source))
+    assert len(script.read_bytes()) < len(source)
+    run_node_tests({"SEARCH_JS": str(script)})
 
 
 def cross_check(folder: Path, queries: list[str], tmp_path: Path) -> int:

@@ -1,0 +1,127 @@
+"""Theme static files: JavaScript and CSS minified (unless turned off), named after the bytes
+written, a site theme's overrides minified like the default's."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.render import theme as theme_module
+from generator.render.theme import Theme, minified
+from tests.conftest import ROOT
+
+STATIC = ROOT / "themes" / "default" / "static"
+SCRIPT = b"""/*! license: keep me */
+// a line comment
+function add(first, second) {
+  /* a block comment */
+  return first + second;
+}
+const greeting = `  two  spaces  kept  `;
+"""
+STYLE = b"""/*! style license */
+/* a comment */
+.box  >  p {
+  width: calc(100% - 2rem);
+  margin : 0 auto ;
+}
+"""
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@pytest.fixture
+def themes(tmp_path: Path) -> Path:
+    """A copy of the repo's themes, and a site theme `mine` that overrides site.js and adds a
+    stylesheet of its own."""
+    shutil.copytree(ROOT / "themes", tmp_path / "themes")
+    static = tmp_path / "themes" / "mine" / "static"
+    (static / "js").mkdir(parents=True)
+    (static / "css").mkdir()
+    (static / "js" / "site.js").write_bytes(SCRIPT)
+    (static / "css" / "extra.css").write_bytes(STYLE)
+    return tmp_path / "themes"
+
+
+def test_javascript_and_css_are_minified_and_smaller() -> None:
+    assets = Theme(ROOT / "themes", "default", "zh-CN").assets
+    for name in ("js/search.js", "js/site.js", "css/site.css", "css/print.css"):
+        source = (STATIC / name).read_bytes()
+        asset = assets[name]
+        assert asset.data == minified(Path(name).suffix, source)
+        assert len(asset.data) < len(source), name
+        assert b"/*" not in asset.data  # the default theme has no license comments
+    assert assets["favicon.svg"].data == (STATIC / "favicon.svg").read_bytes()
+
+
+def test_the_fingerprint_is_of_the_bytes_written() -> None:
+    for name, asset in Theme(ROOT / "themes", "default", "zh-CN").assets.items():
+        stem, suffix = name.rsplit(".", 1)
+        assert asset.digest == sha(asset.data)
+        assert asset.path == f"assets/{stem}.{sha(asset.data)[:10]}.{suffix}"
+
+
+def test_minify_off_keeps_the_source_bytes() -> None:
+    on = Theme(ROOT / "themes", "default", "zh-CN").assets
+    off = Theme(ROOT / "themes", "default", "zh-CN", minify=False).assets
+    for name, asset in off.items():
+        source = (STATIC / name).read_bytes()
+        assert asset.data == source
+        assert asset.digest == sha(source)
+        if name.endswith((".js", ".css")):
+            assert asset.path != on[name].path
+
+
+def test_the_theme_digest_follows_the_setting() -> None:
+    on = Theme(ROOT / "themes", "default", "zh-CN")
+    off = Theme(ROOT / "themes", "default", "zh-CN", minify=False)
+    assert on.digest != off.digest
+
+
+def test_the_theme_digest_follows_the_minified_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another minifier (version) renames assets with the same sources: the pages linking to
+    them must be rendered again, so the digest that keys them changes too."""
+    before = Theme(ROOT / "themes", "default", "zh-CN").digest
+    monkeypatch.setattr(theme_module, "minified", lambda suffix, data: data + b"\n")
+    assert Theme(ROOT / "themes", "default", "zh-CN").digest != before
+
+
+def test_a_site_theme_script_override_is_minified_too(themes: Path) -> None:
+    assets = Theme(themes, "mine", "zh-CN").assets
+    script = assets["js/site.js"]
+    assert script.source == themes / "mine" / "static" / "js" / "site.js"
+    assert script.data == (
+        b"/*! license: keep me */function add(first,second){return first+second;}\n"
+        b"const greeting=`  two  spaces  kept  `;"
+    )
+    style = assets["css/extra.css"]
+    assert style.data == b"/*! style license */.box>p{width:calc(100% - 2rem);margin:0 auto}"
+    assert assets["js/search.js"].source == themes / "default" / "static" / "js" / "search.js"
+    assert script.path.startswith("assets/js/site.") and script.digest == sha(script.data)
+
+
+def test_a_site_theme_override_is_kept_as_written_when_minify_is_off(themes: Path) -> None:
+    assets = Theme(themes, "mine", "zh-CN", minify=False).assets
+    assert assets["js/site.js"].data == SCRIPT
+    assert assets["css/extra.css"].data == STYLE
+
+
+def test_minifying_is_deterministic(themes: Path) -> None:
+    one = Theme(themes, "mine", "zh-CN")
+    two = Theme(themes, "mine", "zh-CN")
+    assert {n: (a.path, a.data) for n, a in one.assets.items()} == {
+        n: (a.path, a.data) for n, a in two.assets.items()
+    }
+    assert one.digest == two.digest
+
+
+def test_only_javascript_and_css_are_minified() -> None:
+    text = b"/* not a comment here */  a  b\n"
+    assert minified(".svg", text) == text
+    assert minified(".txt", text) == text
+    assert minified(".JS", b"var  a = 1 ;") == b"var a=1;"
