@@ -18,7 +18,7 @@ import numpy as np
 
 from generator.search import index
 from generator.search.extract import CHAR_BITS, Block, fragment_body, key_hash, postings
-from generator.search.fold import HAN_FIRST, HAN_LAST, client_table, fold
+from generator.search.fold import HAN_FIRST, HAN_LAST, client_table, fold, t2s_table
 from generator.search.reader import Reader
 from generator.search.site import fragment_file
 
@@ -51,15 +51,18 @@ DOCS.append(("长篇讲话", [("p1", False, "一" * 300 + "营商环境" + "二"
 
 
 def _varied(seed: int, length: int) -> str:
-    """Han characters that do not repeat much, so the text compresses like a real speech's."""
-    return "".join(chr(0x4E00 + (seed * 7919 + j * 104729) % 20000) for j in range(length))
+    """Simplified Han characters that do not repeat much, so the text compresses like a real
+    speech's (and its fragment's folding table stays as short as a real speech's)."""
+    table = t2s_table()
+    chars = (chr(0x4E00 + (seed * 7919 + j * 104729) % 20000) for j in range(length * 2))
+    return "".join(c for c in chars if c not in table)[:length]
 
 
 # many chunks: the browser reads the first ones only, when they already hold the snippets
 DOCS.append(
     (
         "乡村振兴推进会讲话",
-        [(f"p{i}", False, f"第{i}段，深化放管服改革。" + _varied(i, 300)) for i in range(12)]
+        [(f"p{i}", False, f"第{i}段，深化放管服改革。" + _varied(i, 600)) for i in range(12)]
         + [("p12", False, "全面推进乡村振兴。")],
     )
 )

@@ -567,10 +567,11 @@
     return this.bytes(this.manifest.gen + "/facets.bin");
   };
 
-  /* Bytes asked for first from a fragment: its details and, most often, its first chunk or
-     two of text. Later chunks are asked for about FRAGMENT_STEP bytes at a time. */
-  var FRAGMENT_FIRST = 2048;
-  var FRAGMENT_STEP = 2048;
+  /* Bytes asked for first from a fragment: its details and, most often, its first chunks of
+     text. Later chunks are asked for FRAGMENT_STEP bytes at a time, so even a result whose
+     snippets are far in takes three requests at most before TEXT_BYTES stops the reading. */
+  var FRAGMENT_FIRST = 4096;
+  var FRAGMENT_STEP = 8192;
   var FRAGMENT_HEAD = 768; // asked for first when the index says which chunks to read
 
   /* A result's details and text. The text comes in chunks of consecutive blocks. With
