@@ -218,7 +218,7 @@ def fragment_body(title: str, blocks: Sequence[Block]) -> bytes:
     holds a match — then each chunk: zlib-compressed JSON [[anchor, text], ...] of consecutive
     blocks (DecompressionStream("deflate") inflates it)."""
     table = t2s_table()
-    used = sorted({c for c in set(title).union(*(t for _, _, t in blocks)) if c in table})
+    used = sorted(c for c in set("".join([title, *(t for _, _, t in blocks)])) if c in table)
     grouped = _chunks(blocks)
     chunks = [_deflate(chunk) for chunk in grouped]
     starts, at = [], len(title) + 1
