@@ -62,7 +62,7 @@ def _varied(seed: int, length: int) -> str:
 DOCS.append(
     (
         "乡村振兴推进会讲话",
-        [(f"p{i}", False, f"第{i}段，深化放管服改革。" + _varied(i, 600)) for i in range(12)]
+        [(f"p{i}", False, f"第{i}段，深化放管服改革。" + _varied(i, 1500)) for i in range(12)]
         + [("p12", False, "全面推进乡村振兴。")],
     )
 )

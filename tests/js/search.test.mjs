@@ -266,6 +266,7 @@ test("Index.fragment stops reading once the chunks read hold the snippets", asyn
   assert.ok(first.blocks.length >= 2 && first.blocks.length < 13, String(first.blocks.length));
   assert.deepEqual(first.blocks, expected.fragments[doc].blocks.slice(0, first.blocks.length));
   assert.ok(received(early) < size / 2, `${received(early)} of ${size} bytes`);
+  assert.equal(early.length, 1, early.join("\n")); // the details and the first 16 KB of text
 
   const late = [];
   const rare = await new search.Index("", diskFetch(indexFolder, late)).fragment(doc, (blocks) =>

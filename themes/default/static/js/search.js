@@ -567,10 +567,12 @@
     return this.bytes(this.manifest.gen + "/facets.bin");
   };
 
-  /* Bytes asked for first from a fragment: its details and, most often, its first chunks of
-     text. Later chunks are asked for FRAGMENT_STEP bytes at a time, so even a result whose
-     snippets are far in takes three requests at most before TEXT_BYTES stops the reading. */
-  var FRAGMENT_FIRST = 4096;
+  /* Bytes asked for first from a fragment when the index gave no positions (one- and
+     two-character queries): its details and as much text as enoughSnippets would read at
+     most (TEXT_BYTES), in one request — a speech's first snippets are usually near its
+     start, and one request is faster than several small ones. Longer speeches are read on in
+     FRAGMENT_STEP parts only while no snippet has been found. */
+  var FRAGMENT_FIRST = 16384;
   var FRAGMENT_STEP = 8192;
   var FRAGMENT_HEAD = 768; // asked for first when the index says which chunks to read
 
