@@ -311,3 +311,26 @@ test("Index.fragment with the index's positions reads only the chunks holding th
   const none = await index.fragment(result.doc, null, [Int32Array.from([1])], 2); // in the title
   assert.deepEqual(none.blocks, []);
 });
+
+test("Index.fragment reads hinted chunks together: one request per run of neighbours", async () => {
+  const doc = expected.fragments.findIndex((f) => f.title === "乡村振兴推进会讲话");
+  const all = await new search.Index("", diskFetch(indexFolder)).fragment(doc);
+  const starts = all.starts;
+  assert.ok(starts.length >= 8, String(starts.length));
+  const blocksOf = async (chunks) => {
+    const log = [];
+    const hints = [Int32Array.from(chunks.map((c) => starts[c] + 1))];
+    const fragment = await new search.Index("", diskFetch(indexFolder, log)).fragment(doc, null, hints, 2);
+    return { log, blocks: fragment.blocks };
+  };
+  const apart = await blocksOf([5, 1]);
+  assert.equal(apart.log.length, 3, apart.log.join("\n")); // the details, then two chunks
+  const together = await blocksOf([3, 2]);
+  assert.equal(together.log.length, 2, together.log.join("\n")); // the details, then one run
+  for (const { blocks } of [apart, together]) {
+    // whole blocks of the speech, in reading order
+    const places = blocks.map((b) => all.blocks.findIndex((x) => x[0] === b[0] && x[1] === b[1]));
+    assert.ok(places.every((p, i) => p >= 0 && (i === 0 || p > places[i - 1])), String(places));
+  }
+  assert.ok(together.blocks.length < all.blocks.length / 2);
+});

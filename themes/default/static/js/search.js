@@ -591,15 +591,43 @@
     chunks.forEach(function (length, i) {
       offsets.push(offsets[i] + length);
     });
-    var wanted = hints && hints.length && meta.starts ? hintedChunks(meta.starts, hints, limit || 2) : null;
+    if (hints && hints.length && meta.starts) {
+      var runs = runsOf(hintedChunks(meta.starts, hints, limit || 2));
+      var parts = await Promise.all(
+        runs.map(function (run) {
+          return file.slice(offsets[run[0]], offsets[run[1] + 1]);
+        }),
+      );
+      for (var r = 0; r < runs.length; r++) {
+        for (var c = runs[r][0]; c <= runs[r][1]; c++) {
+          var from = offsets[c] - offsets[runs[r][0]];
+          meta.blocks = meta.blocks.concat(await inflateJSON(parts[r].subarray(from, from + chunks[c])));
+        }
+      }
+      return meta;
+    }
     for (var i = 0; i < chunks.length; i++) {
-      if (wanted && !wanted.has(i)) continue;
-      if (!wanted && enough && enough(meta.blocks, meta.table, offsets[i] - file.start)) break;
-      var bytes = await file.part(offsets[i], offsets[i + 1], wanted ? offsets[i + 1] : offsets[chunks.length]);
+      if (enough && enough(meta.blocks, meta.table, offsets[i] - file.start)) break;
+      var bytes = await file.part(offsets[i], offsets[i + 1], offsets[chunks.length]);
       meta.blocks = meta.blocks.concat(await inflateJSON(bytes));
     }
     return meta;
   };
+
+  /* Chunk numbers as runs of neighbours [[first, last], ...], each read with one request. */
+  function runsOf(numbers) {
+    var runs = [];
+    Array.from(numbers)
+      .sort(function (a, b) {
+        return a - b;
+      })
+      .forEach(function (n) {
+        var last = runs[runs.length - 1];
+        if (last && last[1] === n - 1) last[1] = n;
+        else runs.push([n, n]);
+      });
+    return runs;
+  }
 
   /* The chunks (by number) holding the hinted positions of the most terms, up to `limit`. */
   function hintedChunks(starts, hints, limit) {
@@ -653,6 +681,15 @@
       this.have = join(this.have, rest);
     }
     return JSON.parse(new TextDecoder().decode(this.have.subarray(r.at, this.start)));
+  };
+
+  /* Bytes [from, to) of the file, without remembering them (several may be read at once). */
+  FragmentFile.prototype.slice = async function (from, to) {
+    if (to <= this.have.length) return this.have.subarray(from, to);
+    var begin = Math.max(from, this.have.length);
+    var bytes = await this.fetch(begin, to - begin);
+    if (bytes.length < to - begin) throw new Error("search index: short fragment " + this.path);
+    return from < begin ? join(this.have.subarray(from), bytes) : bytes;
   };
 
   /* Bytes [from, to) of the file; what is missing is fetched reading ahead up to `ahead` (at
