@@ -261,7 +261,7 @@ test("Index.fragment stops reading once the chunks read hold the snippets", asyn
     }, 0);
   const early = [];
   const index = new search.Index("", diskFetch(indexFolder, early));
-  const enough = (blocks, t, read) => search.enoughSnippets(blocks, ["放管服"], t, 2, read);
+  const enough = search.snippetsEnough(["放管服"], null, 2);
   const first = await index.fragment(doc, enough);
   assert.ok(first.blocks.length >= 2 && first.blocks.length < 13, String(first.blocks.length));
   assert.deepEqual(first.blocks, expected.fragments[doc].blocks.slice(0, first.blocks.length));
@@ -270,7 +270,7 @@ test("Index.fragment stops reading once the chunks read hold the snippets", asyn
 
   const late = [];
   const rare = await new search.Index("", diskFetch(indexFolder, late)).fragment(doc, (blocks) =>
-    search.enoughSnippets(blocks, ["乡村振兴"], null, 1, 0),
+    search.snippetsEnough(["乡村振兴"], null, 1)(blocks, null, 0),
   );
   assert.equal(rare.blocks.length, 13); // the term is in the last block: every chunk was read
   assert.equal(received(late), size);
@@ -278,18 +278,29 @@ test("Index.fragment stops reading once the chunks read hold the snippets", asyn
 });
 
 test("enoughSnippets: enough blocks holding every term, or one after 4 KB, or none after 16 KB", () => {
+  assert.equal(search.enoughSnippets(2, 2, 0), true);
+  assert.equal(search.enoughSnippets(1, 2, 0), false);
+  assert.equal(search.enoughSnippets(1, 2, 4095), false);
+  assert.equal(search.enoughSnippets(1, 2, 4096), true);
+  assert.equal(search.enoughSnippets(0, 2, 16383), false);
+  assert.equal(search.enoughSnippets(0, 2, 16384), true);
+});
+
+test("snippetsEnough counts blocks holding every term, folding each block once", () => {
   const blocks = [
     ["p1", "营商环境"],
     ["p2", "營商環境，作风"],
     ["p3", "作风建设"],
   ];
-  assert.equal(search.enoughSnippets(blocks, ["营商环境", "作风"], table, 1, 0), true);
-  assert.equal(search.enoughSnippets(blocks, ["营商环境", "作风"], table, 2, 0), false);
-  assert.equal(search.enoughSnippets(blocks, ["营商环境", "作风"], table, 2, 4095), false);
-  assert.equal(search.enoughSnippets(blocks, ["营商环境", "作风"], table, 2, 4096), true);
-  assert.equal(search.enoughSnippets(blocks, ["营商环境", "作风"], null, 1, 16383), false);
-  assert.equal(search.enoughSnippets(blocks, ["营商环境", "作风"], null, 1, 16384), true);
-  assert.equal(search.enoughSnippets(blocks, ["作风"], null, 2, 0), true);
+  const both = ["营商环境", "作风"];
+  assert.equal(search.snippetsEnough(both, table, 1)(blocks, null, 0), true);
+  assert.equal(search.snippetsEnough(both, table, 2)(blocks, null, 0), false);
+  assert.equal(search.snippetsEnough(both, null, 1)(blocks, null, 0), false); // no table, no fold
+  assert.equal(search.snippetsEnough(both, null, 1)(blocks, table, 0), true); // the fragment's own
+  assert.equal(search.snippetsEnough(["作风"], null, 2)(blocks, null, 0), true);
+  const growing = search.snippetsEnough(["作风"], null, 2);
+  assert.equal(growing(blocks.slice(0, 2), null, 0), false);
+  assert.equal(growing(blocks, null, 0), true); // the third block, counted when it arrives
 });
 
 test("Index.fragment with the index's positions reads only the chunks holding the match", async () => {

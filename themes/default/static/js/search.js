@@ -32,16 +32,29 @@
     return Array.from(text);
   }
 
+  /* Each character's fold before the table, remembered: snippets fold whole speeches, and
+     normalize() per character is what costs (a speech uses a few thousand characters). */
+  var FOLDED = new Map();
+
   function foldChar(ch, table) {
+    var n = FOLDED.get(ch);
+    if (n === undefined) {
+      n = foldUntabled(ch);
+      FOLDED.set(ch, n);
+    }
+    if (table) {
+      var mapped = table.get(n);
+      if (mapped) return mapped;
+    }
+    return n;
+  }
+
+  function foldUntabled(ch) {
     if (SPACE.test(ch)) return " ";
     var n = ch.normalize("NFKC");
     if (codePoints(n).length !== 1) n = ch;
     var lower = n.toLowerCase();
     if (codePoints(lower).length === 1) n = lower;
-    if (table) {
-      var mapped = table.get(n);
-      if (mapped) return mapped;
-    }
     return n;
   }
 
@@ -421,26 +434,40 @@
       });
   }
 
-  /* How many of `blocks` hold every term, counting up to `limit`. */
-  function fullBlocks(blocks, terms, table, limit) {
-    var full = 0;
-    for (var i = 0; i < blocks.length && full < limit; i++) {
-      if (distinctTerms(blocks[i][1], terms, table) === terms.length) full++;
-    }
-    return full;
-  }
-
   /* Whether a result's text read so far (`read` compressed bytes) is enough for its
      snippets: `limit` blocks holding every term (reading on could only find blocks with more
      matches of the same terms); or one, once a few chunks are read; or none, after the first
      16 KB (the title or a detail matched, or the terms are far apart): a long speech is not
-     read to its end for a snippet. */
+     read to its end for a snippet. `full`: how many blocks read so far hold every term. */
   var SNIPPET_BYTES = 4096;
   var TEXT_BYTES = 16384;
-  function enoughSnippets(blocks, terms, table, limit, read) {
-    if (read >= TEXT_BYTES) return true;
-    var full = fullBlocks(blocks, terms, table, limit);
-    return full >= limit || (full > 0 && read >= SNIPPET_BYTES);
+  function enoughSnippets(full, limit, read) {
+    return read >= TEXT_BYTES || full >= limit || (full > 0 && read >= SNIPPET_BYTES);
+  }
+
+  /* The `enough` test Index.fragment takes, counting the blocks that hold every term as they
+     arrive (each block is folded once). `table`: the site's folding table, or null. */
+  function snippetsEnough(terms, table, limit) {
+    var checked = 0;
+    var full = 0;
+    var merged;
+    return function (blocks, own, read) {
+      if (checked === 0) merged = mergeTables(table, own);
+      for (; checked < blocks.length; checked++) {
+        if (full < limit && distinctTerms(blocks[checked][1], terms, merged) === terms.length) full++;
+      }
+      return enoughSnippets(full, limit, read);
+    };
+  }
+
+  function mergeTables(a, b) {
+    if (!a) return b;
+    if (!b) return a;
+    var merged = new Map(a);
+    b.forEach(function (v, k) {
+      merged.set(k, v);
+    });
+    return merged;
   }
 
   /* A window of about `width` characters around the first match (extended over following
@@ -899,7 +926,7 @@
       state.shown += batch.length;
       var fragments = await Promise.all(
         batch.map(function (r) {
-          return index.fragment(r.doc, enoughFor(state.terms), r.hints, SNIPPETS).catch(function () {
+          return index.fragment(r.doc, snippetsEnough(state.terms, index.table, SNIPPETS), r.hints, SNIPPETS).catch(function () {
             return null;
           });
         }),
@@ -909,14 +936,6 @@
         if (fragment) list.append(renderResult(fragment));
       });
       more.hidden = state.shown >= state.results.length;
-    }
-
-    function enoughFor(terms) {
-      var merged = null;
-      return function (blocks, table, read) {
-        if (merged === null) merged = mergeTables(index.table, table);
-        return enoughSnippets(blocks, terms, merged, SNIPPETS, read);
-      };
     }
 
     function renderResult(fragment) {
@@ -942,16 +961,6 @@
       });
       if (!holder.children.length) holder.remove();
       return item;
-    }
-
-    function mergeTables(a, b) {
-      if (!a) return b;
-      if (!b) return a;
-      var merged = new Map(a);
-      b.forEach(function (v, k) {
-        merged.set(k, v);
-      });
-      return merged;
     }
 
     /* Text nodes and <mark> elements only: speech text is never parsed as HTML. */
@@ -1070,6 +1079,7 @@
     findRanges: findRanges,
     snippets: snippets,
     enoughSnippets: enoughSnippets,
+    snippetsEnough: snippetsEnough,
     cut: cut,
     passes: passes,
     Index: Index,
