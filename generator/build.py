@@ -22,16 +22,17 @@ import time
 import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
 from generator import __version__
-from generator.archive import Archive, Entry, assemble, load_entry, speech_files
+from generator.archive import Archive, Entry, assemble, load_entry
 from generator.bodystore import BodyStore
 from generator.config import Config
 from generator.errors import UserError
@@ -88,6 +89,7 @@ class BuildResult:
     unchanged: int = 0
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
+    changed: list[str] = field(default_factory=list)  # output files moved in or deleted
 
 
 @dataclass
@@ -123,100 +125,326 @@ def build_site(
     .speechsite-cache/) holds what lets the next build of that output be incremental; a build
     into another output with other settings, such as deploy's, passes its own so that the
     user's next build of site/ stays incremental."""
-    started = time.perf_counter()
-    cache_dir = cache_dir or config.root / CACHE_DIR
-    target = (output or config.output).resolve()
-    urls = Urls(base_url or config.base_url)
-    result = BuildResult(target)
-    guard_output(target, config.root.resolve())
-    theme = Theme(config.root / "themes", config.theme, config.language, config.minify)
-    jobs = jobs or os.cpu_count() or 1
-    fingerprint = inputs_fingerprint(config, urls, theme, target)
-    if _up_to_date(cache_dir, fingerprint, target, result):
-        result.seconds = time.perf_counter() - started
-        return result
-    cache = BuildCache.load(cache_dir)
-    gc.freeze()  # the cache's many objects live to the end: keep the collector off them, and
-    # off the pages forked workers share, which it would otherwise copy by touching them
-    clock = _Clock(result)
-
-    entries, bodies, vectors = load_speeches(config, theme, cache, jobs)
-    archive = assemble(entries, config.topics)
-    gc.freeze()
-    clock("load")
-    related = cache.related_for(archive, vectors, config.related)
-    clock("related")
-    builder = PageBuilder(
-        archive,
-        bodies,
-        urls.url,
-        theme.strings,
-        config.per_page,
-        config.latest,
-        related,
-        urls.absolute,
-        cache.group_slugs,
-    )
-    pages = builder.pages()
-    settings = settings_digest(config, urls, theme)
-    for page in pages:
-        page.key = digest([settings, page.template, page.key_data])
-    clock("plan")
-
-    previous = read_marker(target)
-    staging = _staging_dir(target)
+    build = Build(config, output=output, base_url=base_url, jobs=jobs, cache_dir=cache_dir)
+    if build.up_to_date():
+        return build.result
+    build.plan()
+    staging = staging_dir(build.target)
     try:
-        files, result.rendered = render_pages(
-            pages,
-            theme,
-            config,
-            urls,
-            previous,
-            cache.pages,
-            target,
-            staging,
-            jobs,
-            progress,
-            cache.bodies,
-        )
-        extras, extra_keys = write_extras(
-            pages, builder, config, urls, theme, previous, cache.pages, target, staging
-        )
-        files.update(extras)
-        clock("render")
-        files.update(write_search(builder, bodies, config, previous, staging, target, cache, jobs))
-        clock("search")
-        apply(staging, target, previous, files, result)
+        files = build.write_pages(staging, progress)
+        files.update(build.write_search(staging))
+        build.clock("search")
+        build.apply(staging, files)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    cache.pages = {page.output: page.key for page in pages} | extra_keys
-    cache.collect_garbage()
-    cache.save()
-    atomic_write_bytes(cache_dir / FINGERPRINT, fingerprint.encode())
-    clock("write")
-    result.pages = len(pages)
-    result.seconds = time.perf_counter() - started
-    gc.unfreeze()  # (a failed build leaves them frozen: they are still freed when unused)
-    return result
+    build.save()
+    build.finish()
+    return build.result
+
+
+Stamp = tuple[int, int, int] | None  # a file's inode, size and mtime: it changes on any write
+
+
+def _stamp(path: Path) -> Stamp:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+@dataclass
+class Memory:
+    """What a long-lived process (the preview server) keeps between builds of one output, so a
+    warm build does not read again what it holds: the build cache, the output's record, the
+    summaries and page keys of unchanged speeches, the compiled templates. Each part is used
+    only while the file it mirrors has the stamp it had when this process last wrote it, so a
+    `speechsite build` run meanwhile by hand makes the next build read from disk again."""
+
+    cache: BuildCache | None = None
+    cache_stamp: Stamp = None
+    record: dict[str, str] | None = None
+    record_stamp: Stamp = None
+    summaries: dict[str, tuple[Entry, BodyInfo, SpeechSummary]] | None = None
+    summaries_for: str = ""  # what the summaries depend on besides entry and body
+    keys: dict[str, tuple[Any, str]] = field(default_factory=dict)  # page_keys' `known`
+    environment: tuple[str, jinja2.Environment] | None = None
+
+    def build_cache(self, folder: Path) -> BuildCache:
+        if (
+            self.cache is not None
+            and self.cache.folder == folder
+            and self.cache_stamp is not None
+            and _stamp(folder / BuildCache.MAIN) == self.cache_stamp
+        ):
+            return self.cache
+        self.cache = BuildCache.load(folder)
+        self.cache_stamp = None
+        return self.cache
+
+    def saved(self, cache: BuildCache) -> None:
+        self.cache, self.cache_stamp = cache, _stamp(cache.folder / BuildCache.MAIN)
+
+    def output_record(self, target: Path) -> dict[str, str]:
+        if self.record is not None and _stamp(target / MARKER) == self.record_stamp:
+            return self.record
+        return read_marker(target)
+
+    def applied(self, target: Path, files: dict[str, str]) -> None:
+        self.record, self.record_stamp = files, _stamp(target / MARKER)
+
+    def forget(self) -> None:
+        """After a failed build: what it changed in memory was never saved, so read it again."""
+        self.cache = self.record = self.summaries = None
+        self.keys = {}
+        self.cache_stamp = self.record_stamp = None
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for a step that makes tens of thousands of objects
+    which all live on to the end of the build (summaries, pages, their keys and contexts, the
+    related lists): it would scan them again and again, for a third of the step's time, to
+    find no cycles among them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class Build:
+    """One build of an output, step by step. `build_site` runs every step at once: one staging
+    folder, one apply. The preview server runs the same steps as two applied phases, pages
+    first and the search index after (serve/phases.py), with a `Memory` kept between builds."""
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        output: Path | None = None,
+        base_url: str | None = None,
+        jobs: int | None = None,
+        cache_dir: Path | None = None,
+        memory: Memory | None = None,
+    ) -> None:
+        self.started = time.perf_counter()
+        self.config = config
+        self.cache_dir = cache_dir or config.root / CACHE_DIR
+        self.target = (output or config.output).resolve()
+        self.urls = Urls(base_url or config.base_url)
+        self.result = BuildResult(self.target)
+        self.clock = _Clock(self.result)
+        guard_output(self.target, config.root.resolve())
+        self.theme = Theme(config.root / "themes", config.theme, config.language, config.minify)
+        self.jobs = jobs or os.cpu_count() or 1
+        self.memory = memory or Memory()
+        self.scan = scan_speeches(config.speeches_dir)
+        self.fingerprint = inputs_fingerprint(config, self.urls, self.theme, self.target, self.scan)
+
+    def up_to_date(self) -> bool:
+        """Whether the inputs are those of the last complete build, whose output is all there."""
+        if not _up_to_date(self.cache_dir, self.fingerprint, self.target, self.result):
+            return False
+        self.result.seconds = time.perf_counter() - self.started
+        return True
+
+    def plan(self) -> None:
+        """Load the speeches, update the related ones, and list every page with its key."""
+        with collector_paused():
+            self._plan()
+
+    def _plan(self) -> None:
+        self.cache = cache = self.memory.build_cache(self.cache_dir)
+        gc.freeze()  # the cache's many objects live to the end: keep the collector off them,
+        # and off the pages forked workers share, which it would otherwise copy by touching them
+        self.clock.last = time.perf_counter()  # (the stages, as ever, from here)
+        config = self.config
+        entries, self.bodies, vectors = load_speeches(
+            config, self.theme, cache, self.jobs, self.scan
+        )
+        archive = assemble(entries, config.topics)
+        gc.freeze()
+        self.clock("load")
+        related = cache.related_for(archive, vectors, config.related)
+        self.clock("related")
+        self.builder = PageBuilder(
+            archive,
+            self.bodies,
+            self.urls.url,
+            self.theme.strings,
+            config.per_page,
+            config.latest,
+            related,
+            self.urls.absolute,
+            cache.group_slugs,
+            self._known_summaries(),
+        )
+        self.pages = self.builder.pages()
+        self.memory.summaries = self.builder.known
+        settings = settings_digest(config, self.urls, self.theme)
+        self.memory.keys = page_keys(self.pages, settings, self.memory.keys)
+        self.previous = self.memory.output_record(self.target)
+        self.clock("plan")
+
+    def _known_summaries(self) -> dict[str, tuple[Entry, BodyInfo, SpeechSummary]]:
+        """The last build's summaries, while what they show besides entry and body is the same."""
+        depends = f"{self.urls.base_url}|{self.config.topics!r}"
+        if self.memory.summaries is None or self.memory.summaries_for != depends:
+            self.memory.summaries, self.memory.summaries_for = {}, depends
+        return self.memory.summaries
+
+    def write_pages(self, staging: Path, progress: Progress | None) -> dict[str, str]:
+        """Render changed pages and extras (feeds, sitemap, assets) into `staging`; return the
+        hash of every file they make, changed or not."""
+        files, self.result.rendered = render_pages(
+            self.pages,
+            self.theme,
+            self.config,
+            self.urls,
+            self.previous,
+            self.cache.pages,
+            self.target,
+            staging,
+            self.jobs,
+            progress,
+            self.cache.bodies,
+            self.memory,
+        )
+        extras, self.extra_keys = write_extras(
+            self.pages,
+            self.builder,
+            self.config,
+            self.urls,
+            self.theme,
+            self.previous,
+            self.cache.pages,
+            self.target,
+            staging,
+        )
+        files.update(extras)
+        self.clock("render")
+        return files
+
+    def search_docs(self) -> list[search_site.SearchDoc]:
+        """Every speech as the search index sees it, in slug order (a speech's number)."""
+        return search_docs(self.builder, self.bodies)
+
+    def write_search(self, staging: Path) -> dict[str, str]:
+        return write_search(
+            self.builder,
+            self.bodies,
+            self.config,
+            self.previous,
+            staging,
+            self.target,
+            self.cache,
+            self.jobs,
+        )
+
+    def apply(
+        self,
+        staging: Path,
+        files: dict[str, str],
+        order: Order | None = None,
+        applied: Applied | None = None,
+    ) -> None:
+        """Move the staged files into the output and record `files` as its content; `applied`
+        is called once they are in place, before the record is written. The inputs'
+        fingerprint goes first: until the build is complete, no build may stop early."""
+        (self.cache_dir / FINGERPRINT).unlink(missing_ok=True)
+        before = self.previous
+
+        def in_place() -> None:
+            if applied is not None:
+                applied(before, files, self.result)
+
+        apply(staging, self.target, before, files, self.result, order, in_place)
+        self.previous = files
+        self.memory.applied(self.target, files)
+
+    def save(self, complete: bool = True) -> None:
+        """Save the cache: each page's key, and — once the build is `complete` (serve's phase 2
+        still reads bodies where phase 1 found them) — drop unused bodies and save the large
+        related state too."""
+        self.cache.pages = {page.output: page.key for page in self.pages} | self.extra_keys
+        if complete:
+            self.cache.collect_garbage()
+        self.cache.save(with_related=complete)
+        self.memory.saved(self.cache)
+
+    def finish(self) -> None:
+        """The build is complete: the next one with the same inputs may stop at once."""
+        atomic_write_bytes(self.cache_dir / FINGERPRINT, self.fingerprint.encode())
+        self.pause()
+
+    def pause(self) -> None:
+        """End this phase's timing (serve's phase 1 ends so, its build not yet complete)."""
+        self.clock("write")
+        self.result.pages = len(self.pages)
+        self.result.seconds = time.perf_counter() - self.started
+        gc.unfreeze()  # (a failed build leaves them frozen: they are still freed when unused)
+
+    def next_phase(self) -> BuildResult:
+        """Start timing and counting a further phase of this build (serve's search index)."""
+        self.started = time.perf_counter()
+        self.result = BuildResult(self.target)
+        self.clock = _Clock(self.result)
+        return self.result
+
+
+def page_keys(
+    pages: list[Page], settings: str, known: dict[str, tuple[Any, str]]
+) -> dict[str, tuple[Any, str]]:
+    """Give each page its key: a digest of the settings, its template and what it shows. A page
+    whose data is only strings (`key_parts`: a speech page's) keeps the key it had in `known`
+    while they are equal — digesting 10,000 pages is a tenth of a second. Returns what to pass
+    as `known` next time."""
+    fresh: dict[str, tuple[Any, str]] = {}
+    for page in pages:
+        if page.key_parts is None:
+            page.key = digest([settings, page.template, page.key_data])
+            continue
+        ident = (settings, page.template, page.key_parts)
+        last = known.get(page.output)
+        if last is not None and last[0] == ident:
+            page.key = last[1]
+        else:
+            page.key = digest([settings, page.template, page.key_data])
+        fresh[page.output] = (ident, page.key)
+    return fresh
 
 
 FINGERPRINT = "inputs.sha256"
 
 
-def inputs_fingerprint(config: Config, urls: Urls, theme: Theme, target: Path) -> str:
+Scan = dict[str, tuple[int, int]]  # speech file name → (size, mtime in ns), in name order
+
+
+def scan_speeches(folder: Path) -> Scan:
+    """The speech files and their stat, read once a build for its fingerprint and its load."""
+    if not folder.is_dir():
+        return {}
+    found = []
+    for entry in os.scandir(folder):
+        if entry.name.endswith(".md") and not entry.name.startswith("."):
+            stat = entry.stat()
+            found.append((entry.name, (stat.st_size, stat.st_mtime_ns)))
+    return dict(sorted(found))
+
+
+def inputs_fingerprint(
+    config: Config, urls: Urls, theme: Theme, target: Path, scan: Scan | None = None
+) -> str:
     """Everything a build reads, by name, size and mtime: equal means nothing to do."""
     hasher = hashlib.sha256(f"{CACHE_VERSION}|{urls.base_url}|{target}|{theme.digest}".encode())
     if config.source is not None:
         hasher.update(config.source.read_bytes())
     hasher.update(repr(config.topics).encode())  # built-in topics live outside site.yaml
-    for entry in (
-        sorted(os.scandir(config.speeches_dir), key=lambda e: e.name)
-        if config.speeches_dir.is_dir()
-        else []
-    ):
-        if entry.name.endswith(".md") and not entry.name.startswith("."):
-            stat = entry.stat()
-            hasher.update(f"{entry.name}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+    scan = scan_speeches(config.speeches_dir) if scan is None else scan
+    hasher.update("".join(f"{n}|{size}|{mtime}\n" for n, (size, mtime) in scan.items()).encode())
     return hasher.hexdigest()
 
 
@@ -278,11 +506,17 @@ def read_marker(target: Path) -> dict[str, str]:
         return {}
 
 
-def _staging_dir(target: Path) -> Path:
-    staging = target.parent / f".{target.name}.staging-{os.getpid()}"
+def staging_dir(target: Path, name: str = "") -> Path:
+    """An empty folder beside `target` for this process's build (`name`: for one more)."""
+    staging = target.parent / f".{target.name}.staging-{os.getpid()}{'-' + name if name else ''}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     return staging
+
+
+Order = Callable[[str], Any]  # sort key of a staged file's name: the order files move in
+# Told once a build's files are in the output: its record before, its record after, its result
+Applied = Callable[[dict[str, str], dict[str, str], BuildResult], None]
 
 
 def apply(
@@ -291,29 +525,53 @@ def apply(
     previous: dict[str, str],
     files: dict[str, str],
     result: BuildResult,
+    order: Order | None = None,
+    in_place: Callable[[], None] | None = None,
 ) -> None:
-    """Move staged files into the output; delete files of the previous build that are gone."""
+    """Move staged files into the output (by name, or in `order`); delete files of the previous
+    build that are gone; call `in_place`; record `files`. `result.changed` lists what was moved
+    or deleted. (Telling the preview's tabs before writing the record saves them its time; a
+    record written late or never only makes the next build stage a few files again.)"""
     if not target.exists():
         # A first build: the staging folder becomes the output in one rename.
-        result.written = sum(1 for name in files if (staging / name).exists())
+        result.changed = sorted(name for name in files if (staging / name).exists())
+        result.written = len(result.changed)
         _write_marker(staging, files)
         staging.rename(target)
+        if in_place is not None:
+            in_place()
         return
     target.mkdir(parents=True, exist_ok=True)
-    staged = sorted(_walk(staging))  # only what changed was staged
+    staged = sorted(_walk(staging), key=order)  # only what changed was staged
     for name in staged:
         destination = target / name
         destination.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staging / name, destination)
     result.written = len(staged)
     result.unchanged = len(files) - len(staged)
-    for name in sorted(set(previous) - set(files)):
+    removed = _remove_stale(target, sorted(set(previous) - set(files)))
+    result.removed = len(removed)
+    result.changed = staged + removed
+    if in_place is not None:
+        in_place()
+    _write_marker(target, files)
+
+
+def _remove_stale(target: Path, names: list[str]) -> list[str]:
+    """Delete these files of the previous build (only inside the output), then the folders
+    they leave empty, each folder once: a new search index removes thousands of files from
+    one folder, and checking that folder after each would read it thousands of times."""
+    removed, folders = [], set()
+    for name in names:
         stale = (target / name).resolve()
         if stale.is_relative_to(target) and stale.is_file():
             stale.unlink()
-            result.removed += 1
-            _prune_empty_dirs(stale.parent, target)
-    _write_marker(target, files)
+            removed.append(name)
+            folders.add(stale.parent)
+    for folder in sorted(folders, key=lambda path: len(path.parts), reverse=True):
+        if folder.is_dir():  # (gone if a deeper one's pruning reached it)
+            _prune_empty_dirs(folder, target)
+    return removed
 
 
 def _walk(folder: Path) -> Iterator[str]:
@@ -350,6 +608,8 @@ class BuildCache:
     speech's metadata and summary (the HTML of its body lives in bodies/, see bodystore.py),
     each page's key, and the related speeches with each speech's text vector."""
 
+    MAIN: ClassVar[str] = "build.pickle"  # written last by every save
+
     folder: Path
     entries: dict[str, CachedEntry] = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)
@@ -358,6 +618,11 @@ class BuildCache:
     related: Related | None = None
     related_saved: Related | None = None  # as loaded: save only what changed
     digests: dict[str, str] = field(default_factory=dict)  # slug → digest of related's text
+    # related.as_dict(), kept while the process lives (serve): the next build makes again only
+    # the lists of rows that changed
+    related_lists: dict[str, list[tuple[str, float]]] | None = None
+    # The packs present at the last load and the entries it found whole (load_speeches)
+    checked: tuple[set[str], dict[str, CachedEntry]] | None = None
     saved_shards: dict[int, dict[str, CachedEntry]] = field(default_factory=dict)  # as on disk
 
     @cached_property
@@ -382,22 +647,28 @@ class BuildCache:
         topics = [tuple(entry.topics) for entry in entries]
         previous = self.related
         rows = {slug: row for row, slug in enumerate(previous.slugs)} if previous else {}
-        raw = np.empty((len(entries), related_mod.DIMENSIONS), dtype=np.float32)
-        for row, slug in enumerate(slugs):
-            data = vectors.get(slug)
-            if data is not None:
-                raw[row] = np.frombuffer(data, dtype=np.float32)
-            else:
-                assert previous is not None  # load_speeches loads anew what has_vector lacks
-                raw[row] = previous.raw[rows[slug]]
+        if previous is not None and previous.slugs == slugs:  # the same speeches: copy, then
+            raw = previous.raw.copy()  # replace the rows loaded afresh
+            for slug, vector in vectors.items():
+                raw[rows[slug]] = np.frombuffer(vector, dtype=np.float32)
+        else:
+            raw = np.empty((len(entries), related_mod.DIMENSIONS), dtype=np.float32)
+            for row, slug in enumerate(slugs):
+                data = vectors.get(slug)
+                if data is not None:
+                    raw[row] = np.frombuffer(data, dtype=np.float32)
+                else:
+                    assert previous is not None  # load_speeches loads anew what has_vector lacks
+                    raw[row] = previous.raw[rows[slug]]
         self.related = related_mod.update(previous, slugs, topics, raw, limit)
         self.digests = {entry.slug: entry.digest for entry in entries}
-        return self.related.as_dict()
+        self.related_lists = _related_lists(self.related, previous, self.related_lists)
+        return self.related_lists
 
     @classmethod
     def load(cls, folder: Path) -> BuildCache:
         cache = cls(folder)
-        data = _read_pickle(folder / "build.pickle")
+        data = _read_pickle(folder / cls.MAIN)
         related = _read_pickle(folder / "related.pickle")
         if data is None or related is None:
             return cache
@@ -412,9 +683,12 @@ class BuildCache:
                 cache.saved_shards[shard] = entries["entries"]
         return cache
 
-    def save(self) -> None:
+    def save(self, with_related: bool = True) -> None:
+        """Save what changed. Without `with_related` the related state waits for the next save (it
+        is large; until then the speeches edited since are only loaded again by a new process,
+        as has_vector finds their vectors missing)."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        if self.related is not self.related_saved:
+        if with_related and self.related is not self.related_saved:
             # Related first: an entry whose vector it lacks is loaded afresh (has_vector).
             related = {"version": CACHE_VERSION, "related": self.related, "digests": self.digests}
             atomic_write_bytes(
@@ -433,7 +707,7 @@ class BuildCache:
             atomic_write_bytes(path, pickle.dumps(data, protocol=5), False)
             self.saved_shards[shard] = entries
         data = {"version": CACHE_VERSION, "pages": self.pages, "group_slugs": self.group_slugs}
-        atomic_write_bytes(self.folder / "build.pickle", pickle.dumps(data, protocol=5), False)
+        atomic_write_bytes(self.folder / self.MAIN, pickle.dumps(data, protocol=5), False)
         self.bodies.close()
 
     def collect_garbage(self) -> None:
@@ -451,8 +725,48 @@ class BuildCache:
                     search_fragment=moved.get(info.search_fragment, info.search_fragment),
                 )
                 self.entries[name] = (*value[:3], info.fragment, value[4], info)
-        for old in ("html", "search"):  # per-speech files of older versions
-            shutil.rmtree(self.folder / old, ignore_errors=True)
+        _remove_old_formats(self.folder)
+
+
+def _related_lists(
+    related: Related,
+    previous: Related | None,
+    lists: dict[str, list[tuple[str, float]]] | None,
+) -> dict[str, list[tuple[str, float]]]:
+    """`related.as_dict()`, reusing `lists` (`previous.as_dict()`) where a row is unchanged."""
+    import numpy as np
+
+    if related is previous and lists is not None:
+        return lists
+    if (
+        previous is None
+        or lists is None
+        or previous.slugs != related.slugs
+        or previous.columns.shape != related.columns.shape
+    ):
+        return related.as_dict()
+    changed = np.flatnonzero(
+        (related.columns != previous.columns).any(axis=1)
+        | (related.scores != previous.scores).any(axis=1)
+    )
+    fresh = dict(lists)
+    for row in changed.tolist():
+        fresh[related.slugs[row]] = related.row(row)
+    return fresh
+
+
+def _remove_old_formats(folder: Path) -> None:
+    """Delete the per-speech files of older versions (html/, search/), but not the search
+    index's state (search/state.json), without which no build could carry the index over."""
+    shutil.rmtree(folder / "html", ignore_errors=True)
+    search = folder / search_cache.FOLDER
+    for entry in os.scandir(search) if search.is_dir() else ():
+        if entry.name == search_cache.STATE:
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+        else:
+            os.unlink(entry.path)
 
 
 def _read_pickle(path: Path) -> dict[str, Any] | None:
@@ -499,9 +813,10 @@ def _load_one(args: tuple[Path, str, str, BodyStore]) -> tuple[Entry, BodyInfo, 
 
 
 def load_speeches(
-    config: Config, theme: Theme, cache: BuildCache, jobs: int
+    config: Config, theme: Theme, cache: BuildCache, jobs: int, scan: Scan | None = None
 ) -> tuple[list[Entry], dict[str, BodyInfo], dict[str, bytes]]:
-    """Parse every speech file, reusing cached results for files whose stat matches."""
+    """Parse every speech file, reusing cached results for files whose stat (in `scan`, made
+    by the build's start, or read here) matches."""
     anchor = theme.strings.get("anchor_label", "链接到本节")
     placeholder = theme.strings.get("placeholder_title", "匿名化占位符")
     label = f"{anchor}\n{placeholder}"
@@ -510,14 +825,19 @@ def load_speeches(
     bodies: dict[str, BodyInfo] = {}
     todo: list[Path] = []
     packs = cache.bodies.packs()
-    for path in speech_files(config.speeches_dir):
-        name = str(path)
-        stat = os.stat(name)
+    # Entries the last load of this process accepted are still whole while no pack went away.
+    checked = cache.checked[1] if cache.checked and cache.checked[0] == packs else {}
+    folder = f"{config.speeches_dir}{os.sep}"  # str(path) of each file, without making paths
+    for file_name, (size, mtime) in (scan or scan_speeches(config.speeches_dir)).items():
+        name = folder + file_name
         cached = cache.entries.get(name)
         if (
             cached
-            and cached[:3] == (stat.st_mtime_ns, stat.st_size, label)
-            and all(loc.rsplit(":", 2)[0] in packs for loc in cached[5].locators())
+            and cached[:3] == (mtime, size, label)
+            and (
+                checked.get(name) is cached
+                or all(loc.rsplit(":", 2)[0] in packs for loc in cached[5].locators())
+            )
         ):
             entry, info = cached[4], cached[5]
             if cache.has_vector(entry):
@@ -525,7 +845,7 @@ def load_speeches(
                 entries.append(entry)
                 bodies[entry.slug] = info
                 continue
-        todo.append(path)
+        todo.append(Path(name))
     cache.bodies.folder.mkdir(parents=True, exist_ok=True)
     results = _map(_load_one, [(p, anchor, placeholder, cache.bodies) for p in todo], jobs)
     errors = [r for r in results if isinstance(r, UserError)]
@@ -540,6 +860,7 @@ def load_speeches(
         bodies[entry.slug] = info
         vectors[entry.slug] = vector
     cache.entries = fresh
+    cache.checked = (cache.bodies.packs(), fresh)  # (the packs this load wrote to included)
     return entries, bodies, vectors
 
 
@@ -581,18 +902,27 @@ def render_pages(
     jobs: int,
     progress: Progress | None,
     store: BodyStore,
+    memory: Memory | None = None,
 ) -> tuple[dict[str, str], int]:
     """Render pages whose key changed (or whose file went missing) into `staging`; return
-    every page's output hash and how many pages were rendered."""
+    every page's output hash and how many pages were rendered. `memory` keeps the compiled
+    templates for the next build with the same theme and settings (compiling is the slow part
+    of rendering a few pages)."""
     files: dict[str, str] = {}
     todo: list[int] = []
     root = f"{target}{os.sep}"
+    gone: set[str] = set()  # recorded, but no longer in the output: staged whatever its bytes
     for index, page in enumerate(pages):
         known = previous.get(page.output)
-        if known and keys.get(page.output) == page.key and os.path.exists(root + page.output):
+        present = known is not None and os.path.exists(root + page.output)
+        if known is not None and present and keys.get(page.output) == page.key:
             files[page.output] = known
         else:
             todo.append(index)
+            if known is not None and not present:
+                gone.add(page.output)
+    if gone:
+        previous = {name: value for name, value in previous.items() if name not in gone}
     _STATE.update(
         pages=pages,
         theme=theme,
@@ -602,11 +932,16 @@ def render_pages(
         staging=staging,
         store=store,
     )
+    settings = settings_digest(config, urls, theme)  # all the compiled templates depend on
+    if memory is not None and memory.environment and memory.environment[0] == settings:
+        _STATE["env"] = memory.environment[1]
     try:
         for done, (output, file_hash) in enumerate(_render_all(todo, jobs), start=1):
             files[output] = file_hash
             if progress is not None and (done % 100 == 0 or done == len(todo)):
                 progress("render", done, len(todo))
+        if memory is not None and "env" in _STATE:  # compiled here, not in a worker
+            memory.environment = (settings, _STATE["env"])
     finally:
         if "writer" in _STATE:
             _STATE["writer"].shutdown()
@@ -768,31 +1103,46 @@ def write_extras(
 ) -> tuple[dict[str, str], dict[str, str]]:
     """Assets, feeds, the sitemap and robots.txt; return their hashes and their keys. Like
     pages, a file whose key (a digest of what it shows) is unchanged is not made again."""
-    _STATE.update(previous=previous, staging=staging)
     files: dict[str, str] = {}
     new_keys: dict[str, str] = {}
 
     def extra(name: str, key_data: Any, make: Callable[[], bytes]) -> None:
         key = digest([__version__, key_data])
         known = previous.get(name)
-        if known and keys.get(name) == key and (target / name).exists():
+        present = known is not None and (target / name).exists()
+        if known is not None and present and keys.get(name) == key:
             files[name] = known
-        else:
-            files[name] = _store(name, make())
+        else:  # (a file gone from the output is staged even with its old bytes)
+            files[name] = stage(staging, previous if present else {}, name, make())
         new_keys[name] = key
 
-    try:
-        for asset in theme.assets.values():
-            extra(asset.path, asset.digest, lambda asset=asset: asset.data)  # type: ignore[misc]
-        for name, feed in _feeds(builder, config, urls).items():
-            extra(name, feed.keywords, lambda feed=feed: atom_feed(**feed.keywords))  # type: ignore[misc]
-        locations = [urls.absolute(urls.url(p.path)) for p in pages if p.in_sitemap]
-        extra("sitemap.xml", locations, lambda: sitemap(locations))
-        robots_url = urls.absolute(urls.url("sitemap.xml"))
-        extra("robots.txt", robots_url, lambda: robots(robots_url))
-    finally:
-        _STATE.clear()
+    for asset in theme.assets.values():
+        extra(asset.path, asset.digest, lambda asset=asset: asset.data)  # type: ignore[misc]
+    for name, feed in _feeds(builder, config, urls).items():
+        extra(name, feed.keywords, lambda feed=feed: atom_feed(**feed.keywords))  # type: ignore[misc]
+    paths = [p.path for p in pages if p.in_sitemap]  # the key: its URLs follow from these
+    extra(
+        "sitemap.xml",
+        [urls.base_url, paths],
+        lambda: sitemap([urls.absolute(urls.url(path)) for path in paths]),
+    )
+    robots_url = urls.absolute(urls.url("sitemap.xml"))
+    extra("robots.txt", robots_url, lambda: robots(robots_url))
     return files, new_keys
+
+
+def search_docs(builder: PageBuilder, bodies: dict[str, BodyInfo]) -> list[search_site.SearchDoc]:
+    """Every speech as the search index sees it, in slug order (a speech's number)."""
+    entries = builder.archive.by_slug()
+    return [
+        search_site.SearchDoc(
+            builder.summaries[slug],
+            bodies[slug].search_postings,
+            bodies[slug].search_fragment,
+            entries[slug].digest,
+        )
+        for slug in sorted(builder.summaries)
+    ]
 
 
 def write_search(
@@ -806,23 +1156,34 @@ def write_search(
     jobs: int = 1,
 ) -> dict[str, str]:
     """The search index: rebuilt when a speech's text or summary changed, else carried over."""
-    entries = builder.archive.by_slug()
-    docs = [
-        search_site.SearchDoc(
-            builder.summaries[slug],
-            bodies[slug].search_postings,
-            bodies[slug].search_fragment,
-            entries[slug].digest,
-        )
-        for slug in sorted(builder.summaries)
-    ]
+    docs = search_docs(builder, bodies)
     key = search_cache.index_key(docs, config.topics)
     carried = search_cache.carry_over(cache.folder, key, previous, target)
     if carried is not None:
         return carried
-    files = search_site.write_index(docs, config.topics, cache.bodies, staging, previous, jobs)
+    files = merge_search(docs, config, cache, staging, previous, target, jobs)
     search_cache.remember(cache.folder, key, files)
     return files
+
+
+def merge_search(
+    docs: list[search_site.SearchDoc],
+    config: Config,
+    cache: BuildCache,
+    staging: Path,
+    previous: dict[str, str],
+    target: Path,
+    jobs: int,
+) -> dict[str, str]:
+    """Write the whole search index into `staging` (only files the output lacks, byte for
+    byte: a recorded file gone from the output counts as lacking)."""
+    root = f"{target}{os.sep}"
+    present = {
+        name: value
+        for name, value in previous.items()
+        if not name.startswith("search/") or os.path.exists(root + name)
+    }
+    return search_site.write_index(docs, config.topics, cache.bodies, staging, present, jobs)
 
 
 @dataclass
@@ -850,8 +1211,14 @@ def _feeds(builder: PageBuilder, config: Config, urls: Urls) -> dict[str, _Feed]
             }
         )
     }
+    latest: dict[str, list[SpeechSummary]] = {topic.name: [] for topic in config.topics}
+    for summary in dated:  # each topic's latest, in one pass (a feed shows FEED_SIZE)
+        for ref in summary.topics:
+            shown = latest.get(ref.name)
+            if shown is not None and len(shown) < FEED_SIZE and summary not in shown[-1:]:
+                shown.append(summary)  # (once, should it name a topic twice)
     for topic in config.topics:
-        items = [s for s in dated if any(t.name == topic.name for t in s.topics)]
+        items = latest[topic.name]
         name = f"topics/{topic.slug}/feed.xml"
         feeds[name] = _Feed(
             {

@@ -7,6 +7,7 @@ which gets it too, stops the build and reports it once.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import signal
 from concurrent.futures import ProcessPoolExecutor
@@ -14,6 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.enable()  # (forked from a step that paused the collector: each worker collects its own)
 
 
 def fork_pool(workers: int) -> ProcessPoolExecutor:

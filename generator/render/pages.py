@@ -115,14 +115,12 @@ class Page:
     in_sitemap: bool = True
     key: str = field(default="")
     make_context: Callable[[], dict[str, Any]] | None = None  # a context built on demand
+    # The strings key_data is made of, when it is only strings (a speech page's): equal parts,
+    # equal key, so a process building again need not digest it again (build.page_keys).
+    key_parts: tuple[str | None, ...] | None = None
 
     def full_context(self) -> dict[str, Any]:
         return self.make_context() if self.make_context is not None else self.context
-
-
-def digest(data: Any) -> str:
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, default=_jsonable)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _jsonable(value: Any) -> Any:
@@ -131,6 +129,15 @@ def _jsonable(value: Any) -> Any:
     if hasattr(value, "__dataclass_fields__"):
         return asdict(value)
     return str(value)
+
+
+# What json.dumps(data, ensure_ascii=False, sort_keys=True, default=_jsonable) makes, without
+# making the encoder again for each of 10,000 pages.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=_jsonable)
+
+
+def digest(data: Any) -> str:
+    return hashlib.sha256(_ENCODER.encode(data).encode("utf-8")).hexdigest()
 
 
 def date_display(date: str | None) -> str:
@@ -169,16 +176,33 @@ class PageBuilder:
     related: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
     absolute: Callable[[str], str] = str
     group_slugs: dict[str, str] = field(default_factory=dict)  # label → slug, kept by the build
+    # slug → (entry, body, summary) of an earlier builder with the same url, absolute and
+    # topics: a summary is reused while its entry and body are the very same objects, so a
+    # process building again (serve) neither makes nor digests again 10,000 equal summaries.
+    known: dict[str, tuple[Entry, BodyInfo, SpeechSummary]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.topic_refs = {
             t.name: TopicRef(t.name, t.slug, self.url(f"topics/{t.slug}/"))
             for t in self.archive.topics
         }
-        self.summaries = {e.slug: self._summary(e) for e in self.archive.entries}
+        earlier, self.known = self.known, {}
+        self._topic_infos: list[dict[str, Any]] | None = None
+        self.summaries = {e.slug: self._summary(e, earlier) for e in self.archive.entries}
 
-    def _summary(self, entry: Entry) -> SpeechSummary:
+    def _summary(
+        self, entry: Entry, earlier: dict[str, tuple[Entry, BodyInfo, SpeechSummary]]
+    ) -> SpeechSummary:
         body = self.bodies[entry.slug]
+        last = earlier.get(entry.slug)
+        if last is not None and last[0] is entry and last[1] is body:
+            self.known[entry.slug] = last
+            return last[2]
+        summary = self._new_summary(entry, body)
+        self.known[entry.slug] = (entry, body, summary)
+        return summary
+
+    def _new_summary(self, entry: Entry, body: BodyInfo) -> SpeechSummary:
         chars = body.chars
         return SpeechSummary(
             slug=entry.slug,
@@ -223,7 +247,14 @@ class PageBuilder:
         related = self.related.get(entry.slug, [])
         path = f"speeches/{entry.slug}/"
         summary = self.summaries[entry.slug]
-        key = [entry.digest, prev, nxt, [self.summaries[slug] for slug, _ in related]]
+        # The summaries' keys, as `digest` would put them: the same JSON, without a call back
+        # for each summary of 10,000 pages.
+        parts = (
+            entry.digest,
+            prev.key if prev else None,
+            nxt.key if nxt else None,
+            *[self.summaries[slug].key for slug, _ in related],
+        )
         return Page(
             output=f"{path}index.html",
             path=path,
@@ -232,8 +263,9 @@ class PageBuilder:
             title=entry.title,
             description=summary.excerpt,
             context={},
-            key_data=key,
+            key_data=[*parts[:3], list(parts[3:])],
             make_context=lambda: self._speech_context(entry, prev, nxt, related, path),
+            key_parts=parts,
         )
 
     def _speech_context(
@@ -284,6 +316,13 @@ class PageBuilder:
     # --- index pages -------------------------------------------------------------------------
 
     def topic_infos(self) -> list[dict[str, Any]]:
+        """Each topic with its count: made once a builder (home, the topic list and every
+        topic's pages show it; counting goes over every speech)."""
+        if self._topic_infos is None:
+            self._topic_infos = self._count_topics()
+        return self._topic_infos
+
+    def _count_topics(self) -> list[dict[str, Any]]:
         counts: dict[str, int] = defaultdict(int)
         for entry in self.archive.entries:
             for name in entry.topics:
@@ -495,14 +534,9 @@ class PageBuilder:
             mode
         ]
         buckets: dict[str, list[SpeechSummary]] = defaultdict(list)
+        value = _GROUP_VALUE[mode]
         for entry in self.archive.entries:
-            summary = self.summaries[entry.slug]
-            value = {
-                "year": str(entry.year) if entry.year else None,
-                "level": entry.level,
-                "speaker": entry.speaker,
-            }[mode]
-            buckets[value or ""].append(summary)
+            buckets[value(entry) or ""].append(self.summaries[entry.slug])
 
         def order(label: str) -> tuple[int, Any]:
             if not label:
@@ -559,6 +593,13 @@ class PageBuilder:
             [],
             in_sitemap=False,
         )
+
+
+_GROUP_VALUE: dict[str, Callable[[Entry], str | None]] = {
+    "year": lambda entry: str(entry.year) if entry.year else None,
+    "level": lambda entry: entry.level,
+    "speaker": lambda entry: entry.speaker,
+}
 
 
 def _group_slug(label: str) -> str:

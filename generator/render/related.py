@@ -73,12 +73,19 @@ class Related:
         for slug, columns, scores in zip(
             self.slugs, self.columns.tolist(), self.scores.tolist(), strict=True
         ):
-            out[slug] = [
-                (self.slugs[c], round(s / UNIT, 3))
-                for c, s in zip(columns, scores, strict=True)
-                if c >= 0
-            ]
+            out[slug] = self._listed(columns, scores)
         return out
+
+    def row(self, index: int) -> list[tuple[str, float]]:
+        """One speech's entry of `as_dict`."""
+        return self._listed(self.columns[index].tolist(), self.scores[index].tolist())
+
+    def _listed(self, columns: list[int], scores: list[float]) -> list[tuple[str, float]]:
+        return [
+            (self.slugs[c], round(s / UNIT, 3))
+            for c, s in zip(columns, scores, strict=True)
+            if c >= 0
+        ]
 
 
 def compute(

@@ -481,3 +481,47 @@ def test_lost_body_cache_is_rebuilt(site_project: Path) -> None:
     assert "data-n=" in (site_project / "site" / "speeches" / other.stem / "index.html").read_text(
         encoding="utf-8"
     )
+
+
+def test_files_gone_from_the_output_are_written_again(site_project: Path) -> None:
+    """A page, robots.txt and a search file deleted by hand come back with the next build,
+    though their content did not change (the record still names their hashes)."""
+    build(site_project)
+    site = site_project / "site"
+    speeches = site_project / "content" / "speeches"
+    gone = [site / "404.html", site / "robots.txt"]  # (neither shows the edited speech)
+    expected = {path: path.read_bytes() for path in gone}
+    fragment = site / "search" / "f" / "0.bin"
+    for path in [*gone, fragment]:
+        path.unlink()
+    edited = next(speeches.glob("xian-luo-shi*.md"))  # another speech: the index is merged
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n新的一段。\n", encoding="utf-8")
+    build(site_project)
+    assert {path: path.read_bytes() for path in gone} == expected
+    assert fragment.is_file()
+    gone[0].unlink()
+    build(site_project)  # no input changed, but a recorded file is missing
+    assert gone[0].read_bytes() == expected[gone[0]]
+
+
+def test_a_template_edit_carries_the_search_index_over(
+    site_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index shows no template: a theme edit renders pages again, never the index."""
+    from generator.search import site as search_site
+
+    build(site_project)
+    merged: list[int] = []
+    write_index = search_site.write_index
+
+    def counted(*args: object, **kwargs: object) -> dict[str, str]:
+        merged.append(1)
+        return write_index(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(search_site, "write_index", counted)
+    template = site_project / "themes" / "default" / "templates" / "speech.html"
+    text = template.read_text(encoding="utf-8")
+    template.write_text(text.replace("{% block content %}", "{% block content %}<!-- x -->"))
+    result = build(site_project)
+    assert result.rendered > 0 and not merged
+    assert (site_project / ".speechsite-cache" / "search" / "state.json").is_file()
