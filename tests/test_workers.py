@@ -1,10 +1,20 @@
-"""Build workers leave Ctrl-C to the parent, so an interrupted build prints one message."""
+"""Build workers leave Ctrl-C to the parent, so an interrupted build prints one message; a
+forked child (serve's search phase) returns its result or error, and once cancelled and reaped
+neither it nor its own workers run on."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import signal
+import time
+from functools import partial
+from pathlib import Path
 
-from generator.workers import fork_pool
+import pytest
+
+from generator.errors import UserError
+from generator.workers import Forked, fork_pool, run_forked
 
 
 def _sigint_handler(_: int) -> object:
@@ -15,3 +25,50 @@ def test_forked_workers_ignore_ctrl_c() -> None:
     with fork_pool(1) as pool:
         assert list(pool.map(_sigint_handler, [0])) == [signal.SIG_IGN]
     assert signal.getsignal(signal.SIGINT) is not signal.SIG_IGN  # the parent still hears it
+
+
+def _answer() -> int:
+    return 42
+
+
+def _fail() -> int:
+    raise UserError("no index today", "search/index.json", 3)
+
+
+def _forever(folder: Path) -> int:
+    """Forks a worker of its own, as the search merge does; both write files until killed."""
+    with fork_pool(1) as pool:
+        pool.submit(_write_forever, folder / "worker")
+        _write_forever(folder / "child")
+    return 0
+
+
+def _write_forever(folder: Path) -> None:
+    for number in range(10**9):  # (the folder made again each time: were it removed)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{number % 100}.txt").write_text(str(number))
+
+
+def test_a_forked_child_returns_its_result_or_raises_its_error() -> None:
+    assert run_forked(_answer, lambda: False) == 42
+    with pytest.raises(UserError) as raised:
+        run_forked(_fail, lambda: False)
+    assert raised.value.message == "no index today" and raised.value.line == 3
+
+
+def test_a_cancelled_child_and_its_workers_are_gone_when_reaped(tmp_path: Path) -> None:
+    """Nothing writes into the folder once `reap` returned, so the caller can remove it."""
+    deadline = time.monotonic() + 10
+    child = Forked(partial(_forever, tmp_path))
+
+    def cancelled() -> bool:  # once both processes are writing (or after 10 s)
+        writing = (tmp_path / "worker").is_dir() and (tmp_path / "child").is_dir()
+        return writing or time.monotonic() > deadline
+
+    assert child.result(cancelled) is None and child.cancelled
+    child.reap()
+    shutil.rmtree(tmp_path)
+    time.sleep(0.2)
+    assert not tmp_path.exists()  # nothing wrote there again
+    with pytest.raises(ChildProcessError):
+        os.waitpid(child.pid, os.WNOHANG)

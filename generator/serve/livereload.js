@@ -1,6 +1,8 @@
 // speechsite serve: live reload (added by the preview server only; never part of a build).
 // A rebuild that changed this page reloads it (keeping the scroll position); a changed
 // stylesheet is swapped in place; a failed build shows an overlay until a build succeeds.
+// When the search index catches up (a second message, after the pages), a search page
+// showing results reloads, so they come from the new index (the query is in its URL).
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -87,6 +89,12 @@
     if (applyAssets(data.assets)) reload();
   }
 
+  function onSearch() {
+    // A search page with no query shows nothing the index holds but its filter choices: it is
+    // left alone, and search.js reads index.json again once its copy is 30 s old.
+    if (shown === "search/index.html" && new URLSearchParams(location.search).get("q")) reload();
+  }
+
   if (document.readyState === "complete") restoreScroll();
   else window.addEventListener("load", restoreScroll);
   var source = new EventSource("/__speechsite/events");
@@ -94,5 +102,6 @@
     var data = JSON.parse(event.data);
     if (data.type === "error") showOverlay(data);
     else if (data.type === "update") onUpdate(data);
+    else if (data.type === "search") onSearch();
   });
 })();

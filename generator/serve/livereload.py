@@ -1,9 +1,10 @@
 """The change channel and the script the preview adds to each HTML response.
 
 Tabs listen on `/__speechsite/events` (Server-Sent Events: plain HTTP, reconnects by itself).
-Each rebuild publishes one message: `update` (the pages that changed and the renamed assets) or
-`error` (message, file, line, hint — shown as an overlay). A tab that connects while the last
-build failed gets that error at once, so a page opened later shows the overlay too.
+Each rebuild publishes `update` (the pages that changed and the renamed assets) or `error`
+(message, file, line, hint — shown as an overlay), and `search` once it replaced the search
+index (its second phase). A tab that connects while the last build failed gets that error at
+once, so a page opened later shows the overlay too.
 
 The script is added by the server to the HTML it sends; nothing is ever written to the output.
 """
@@ -67,6 +68,10 @@ class EventHub:
 
     def publish_update(self, pages: list[str], assets: dict[str, str]) -> None:
         self._publish({"type": "update", "pages": pages, "assets": assets}, error=None)
+
+    def publish_search(self) -> None:
+        """The search index was replaced: a search page showing results runs its query again."""
+        self._publish({"type": "search"}, error=None)
 
     def publish_error(self, report: ErrorReport) -> None:
         data: dict[str, Any] = {"type": "error", **asdict(report)}

@@ -74,7 +74,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._not_found(target, body)
             return
         try:
-            data = target.file.read_bytes()
+            data = self._read(target.file, target.name)
         except OSError:  # replaced or removed by a rebuild between resolving and reading
             self._not_found(target, body)
             return
@@ -89,6 +89,14 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         # reload need not fetch it again; everything else is checked on every visit.
         cache = IMMUTABLE if logical_name(target.name) else "no-cache"
         self._send(200, kind, data, body, cache)
+
+    def _read(self, file: Path, name: str) -> bytes:
+        """A search index file is read under the lock its replacement holds (serve's second
+        phase), so no client gets a new fragment with the old index.json or the reverse."""
+        if name.startswith("search/") and not name.endswith(".html"):
+            with self.server.search_lock:
+                return file.read_bytes()
+        return file.read_bytes()
 
     def _send_range(self, kind: str, data: bytes, body: bool) -> bool:
         """Answer `Range: bytes=a-b` with 206 and the part, as static hosts do (search reads
@@ -175,10 +183,19 @@ class PreviewServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = False  # a port another server holds must be reported, not shared
 
-    def __init__(self, root: Path, base_path: str, host: str, port: int, hub: EventHub) -> None:
+    def __init__(
+        self,
+        root: Path,
+        base_path: str,
+        host: str,
+        port: int,
+        hub: EventHub,
+        search_lock: threading.Lock | None = None,
+    ) -> None:
         self.root = root.resolve()
         self.base_path = normalise_base(base_path)
         self.hub = hub
+        self.search_lock = search_lock or threading.Lock()
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.address_family = family
         super().__init__((host, port), _Handler)

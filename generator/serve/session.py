@@ -1,8 +1,10 @@
 """`speechsite serve` from start to Ctrl-C: bind, build, watch, serve, then stop everything.
 
 Stopping (Ctrl-C or SIGTERM) stops the watcher first (no new batch), waits for a rebuild in
-progress (the build removes its own staging folder), then closes the event streams and the
-server: no thread, process or temporary folder is left behind.
+progress — whose search phase, if it is in it, gives way at once (its child process is killed,
+its staging folder removed; the next build redoes it) — then closes the event streams and the
+server: no thread, process or temporary folder is left behind. The first build runs in one
+phase, so the site is complete, search index included, when serving starts.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ def serve(
     target = (output or config.output).resolve()
     urls = Urls(config.base_url)
     hub = EventHub()
+    search_lock = threading.Lock()  # the search index's replacement, and the server's reads
 
     def log(text: str) -> None:
         console.print(text, highlight=False, soft_wrap=True)
@@ -51,17 +54,20 @@ def serve(
     def busy(asked: int, got: int) -> None:
         log(f"port {asked} is in use; serving on the next free port, {got}, instead")
 
-    server = bind(lambda p: PreviewServer(target, urls.base_path, host, p, hub), port, busy)
-    rebuilder = Rebuilder(root, target, config.base_url, hub, log, jobs)
+    server = bind(
+        lambda p: PreviewServer(target, urls.base_path, host, p, hub, search_lock), port, busy
+    )
+    rebuilder = Rebuilder(root, target, config.base_url, hub, log, jobs, search_lock)
     if output is None:
         rebuilder.configured_output = target
     debouncer = Debouncer(rebuilder)
+    rebuilder.superseded = debouncer.pending
     content = root / "content"
     folders = [content, config.raw_dir, config.speeches_dir, root / "themes"]
     observer = watch([f for f in folders if f.is_dir()], [root / CONFIG_NAME], debouncer.add)
     try:
         with build_progress(console, quiet) as progress:
-            first = rebuilder.run(set(), progress, announce=False)
+            first = rebuilder.run(set(), progress, announce=False, split=False)
         if first.build is not None and not quiet:
             print_build_result(console, first.build)
         debouncer.start()
@@ -76,6 +82,7 @@ def serve(
         observer.stop()
         observer.join()
         debouncer.stop()
+        rebuilder.close()
         server.stop()
     log("stopped")
     return 0

@@ -4,7 +4,8 @@ An editor's save is often several events (write a temporary file, rename it over
 a `git checkout` is hundreds. The debouncer collects changed paths until none has arrived for
 `quiet` seconds (or `longest` seconds have passed since the first), then hands the whole batch
 to one worker thread. Changes that arrive during a rebuild wait for the next batch, so two
-builds never run at once.
+builds never run at once; the rebuild's last, longest step (the search index) asks `pending`
+and gives way to them.
 """
 
 from __future__ import annotations
@@ -48,6 +49,12 @@ class Debouncer:
             self._pending.update(paths)
             self._last = now
             self._condition.notify_all()
+
+    def pending(self) -> bool:
+        """Whether a newer batch is waiting, or no batch will run any more: what a long step of
+        the running one (the search index) checks, to give way at once."""
+        with self._condition:
+            return self._stopped or bool(self._pending)
 
     def stop(self) -> None:
         """No new batch starts; waits for a running one to finish."""

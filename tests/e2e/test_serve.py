@@ -117,3 +117,36 @@ def test_edits_on_disk_show_in_the_open_page(chromium: Browser, project: Path) -
         code = serve.stop()
     assert code == 0, serve.output
     assert "Traceback" not in serve.output
+
+
+def test_a_search_page_showing_results_follows_the_index(chromium: Browser, project: Path) -> None:
+    """The edited page is shown first; once the search index caught up (the second phase), a
+    tab showing results for a query reloads and finds the new text; an empty one stays."""
+    speech = project / "content" / "speeches" / f"{SLUG}.md"
+    phrase = "两阶段预览检索标记"
+    with ServeProcess(project) as serve:
+        context = chromium.new_context(viewport={"width": 1280, "height": 700})
+        searching = context.new_page()
+        searching.goto(serve.url + f"search/?q={phrase}")
+        searching.wait_for_function("document.getElementById('search').dataset.state === 'done'")
+        assert searching.evaluate("document.querySelectorAll('[data-search-result]').length") == 0
+        searching.evaluate("window.__before = true")
+        idle = context.new_page()
+        idle.goto(serve.url + "search/")
+        idle.evaluate("window.__stayed = true")
+
+        speech.write_text(speech.read_text(encoding="utf-8") + f"\n{phrase}。\n", "utf-8")
+        searching.wait_for_function(
+            "window.__before === undefined && "
+            "document.querySelectorAll('[data-search-result]').length === 1",
+            timeout=TIMEOUT,
+        )
+        assert SLUG in searching.evaluate(
+            "document.querySelector('[data-search-result]').getAttribute('data-search-result')"
+        )
+        serve.wait_for_output("search index updated")
+        assert idle.evaluate("window.__stayed === true"), "a search page with no query reloaded"
+        context.close()
+        code = serve.stop()
+    assert code == 0, serve.output
+    assert "Traceback" not in serve.output

@@ -36,8 +36,9 @@ def test_a_speech_edit_reloads_its_page_and_the_lists_it_is_on(sample: Path) -> 
     assert "search/index.html" not in outcome.update.pages  # lists no speeches
     assert outcome.build.rendered < outcome.build.pages  # incremental: not every page
     assert "新增一句" in (sample / "site" / "speeches" / SLUG / "index.html").read_text()
-    sent = messages(hub)[-1]
+    *_, sent, search = messages(hub)
     assert sent["type"] == "update" and f"speeches/{SLUG}/index.html" in sent["pages"]  # type: ignore[operator]
+    assert search == {"type": "search"}  # then the search index caught up
     assert any("rebuilt in" in line for line in log)
 
 

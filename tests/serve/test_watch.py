@@ -155,3 +155,20 @@ def test_a_failing_batch_does_not_stop_later_ones(capsys: object) -> None:
         wait_until(lambda: len(batches) == 2)
     finally:
         debouncer.stop()
+
+
+def test_pending_says_whether_a_newer_batch_waits() -> None:
+    """What a running rebuild's search phase asks, to give way to a newer change."""
+    seen: list[bool] = []
+    debouncer = Debouncer(lambda batch: seen.append(debouncer.pending()), quiet=0.05)
+    assert not debouncer.pending()
+    debouncer.add([Path("a.md")])
+    assert debouncer.pending()
+    debouncer.start()
+    try:
+        wait_until(lambda: seen)
+        assert seen == [False]  # the batch taken, nothing newer
+        assert not debouncer.pending()
+    finally:
+        debouncer.stop()
+    assert debouncer.pending()  # stopping: a running step gives way too
