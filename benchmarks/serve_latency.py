@@ -4,6 +4,8 @@ For the bundled sample and for a generated archive (10,000 speeches by default),
 `speechsite serve` as a separate process (as a user does), opens a speech in Debian chromium
 (Playwright) and then, several times: appends a sentence to the speech's Markdown and times how
 long until the open page shows it (the tab reloads by itself; nothing is done in the browser).
+Edits come faster than the search index is merged again on a large archive, so each cancels
+the last one's merge; a last edit is then left alone until serve says the index caught up.
 On the sample it also times a CSS edit until the new style applies (swapped without a reload).
 Prints the median and the 95th percentile.
 
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parent.parent
 REBUILT = re.compile(r"rebuilt in (\d+\.\d+)s: [1-9]")  # rebuilds that changed files
+SEARCH_UPDATED = re.compile(r"search index updated in (\d+\.\d+)s")  # serve's second phase
 SETTLE = 0.3  # seconds between edits, so each one is timed on its own
 
 
@@ -79,6 +82,20 @@ def time_edits(page: Page, speech: Path, edits: int) -> tuple[list[float], list[
         painted.append(page.evaluate(PAINTED_JS) / 1000 - wall)
         time.sleep(SETTLE)
     return painted, seen
+
+
+def time_search(serve: ServeProcess, speech: Path) -> tuple[float, float]:
+    """Seconds from one more Markdown write until serve logged the search index updated, and
+    that merge's own time (serve's log)."""
+    printed = len(serve.lines)
+    speech.write_text(speech.read_text(encoding="utf-8") + "\n\n检索索引计时句。\n", "utf-8")
+    started = time.perf_counter()
+    deadline = started + 600
+    while not (found := SEARCH_UPDATED.search("".join(serve.lines[printed:]))):
+        if time.perf_counter() > deadline:
+            raise SystemExit("the search index was not updated in 600 s")
+        time.sleep(0.02)
+    return time.perf_counter() - started, float(found[1])
 
 
 def time_css(page: Page, css: Path, edits: int) -> list[float]:
@@ -131,6 +148,12 @@ def measure(project: Path, label: str, edits: int, css_edits: int) -> None:
             rebuilds = [float(m[1]) for m in REBUILT.finditer("".join(serve.lines[printed:]))]
             if rebuilds:
                 report(f"{label}  of which the rebuild (serve's log)", rebuilds)
+            waited, merged = time_search(serve, speech)
+            print(
+                f"{label}  Markdown edit → search index updated: {waited * 1000:.0f} ms "
+                f"(the merge and swap itself, serve's log: {merged * 1000:.0f} ms)",
+                flush=True,
+            )
             if css_edits:
                 css = project / "themes" / "default" / "static" / "css" / "site.css"
                 report(
