@@ -39,7 +39,15 @@ from generator.errors import UserError
 from generator.fsutil import atomic_write_bytes, stage
 from generator.render.feeds import FEED_SIZE, atom_feed, robots, sitemap
 from generator.render.markdown import render_body
-from generator.render.pages import BodyInfo, Page, PageBuilder, SpeechSummary, body_info, digest
+from generator.render.pages import (
+    BodyInfo,
+    KnownPage,
+    Page,
+    PageBuilder,
+    SpeechSummary,
+    body_info,
+    digest,
+)
 from generator.render.theme import Theme
 from generator.search import cache as search_cache
 from generator.search import site as search_site
@@ -166,7 +174,8 @@ class Memory:
     record: dict[str, str] | None = None
     record_stamp: Stamp = None
     summaries: dict[str, tuple[Entry, BodyInfo, SpeechSummary]] | None = None
-    summaries_for: str = ""  # what the summaries depend on besides entry and body
+    speech_pages: dict[str, KnownPage] | None = None
+    summaries_for: str = ""  # what both depend on besides entry and body
     keys: dict[str, tuple[Any, str]] = field(default_factory=dict)  # page_keys' `known`
     environment: tuple[str, jinja2.Environment] | None = None
 
@@ -195,7 +204,7 @@ class Memory:
 
     def forget(self) -> None:
         """After a failed build: what it changed in memory was never saved, so read it again."""
-        self.cache = self.record = self.summaries = None
+        self.cache = self.record = self.summaries = self.speech_pages = None
         self.keys = {}
         self.cache_stamp = self.record_stamp = None
 
@@ -280,21 +289,30 @@ class Build:
             related,
             self.urls.absolute,
             cache.group_slugs,
-            self._known_summaries(),
+            *self._known(),
         )
         self.pages = self.builder.pages()
         self.memory.summaries = self.builder.known
+        self.memory.speech_pages = self.builder.known_pages
         settings = settings_digest(config, self.urls, self.theme)
         self.memory.keys = page_keys(self.pages, settings, self.memory.keys)
         self.previous = self.memory.output_record(self.target)
         self.clock("plan")
 
-    def _known_summaries(self) -> dict[str, tuple[Entry, BodyInfo, SpeechSummary]]:
-        """The last build's summaries, while what they show besides entry and body is the same."""
+    def _known(
+        self,
+    ) -> tuple[dict[str, tuple[Entry, BodyInfo, SpeechSummary]], dict[str, KnownPage]]:
+        """The last build's summaries and speech pages, while what they show besides entry,
+        body, neighbours and related speeches (URLs, topics) is the same."""
+        memory = self.memory
         depends = f"{self.urls.base_url}|{self.config.topics!r}"
-        if self.memory.summaries is None or self.memory.summaries_for != depends:
-            self.memory.summaries, self.memory.summaries_for = {}, depends
-        return self.memory.summaries
+        if (
+            memory.summaries is None
+            or memory.speech_pages is None
+            or memory.summaries_for != depends
+        ):
+            memory.summaries, memory.speech_pages, memory.summaries_for = {}, {}, depends
+        return memory.summaries, memory.speech_pages
 
     def write_pages(self, staging: Path, progress: Progress | None) -> dict[str, str]:
         """Render changed pages and extras (feeds, sitemap, assets) into `staging`; return the

@@ -12,7 +12,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, fields
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 
 from markupsafe import Markup
@@ -163,6 +163,11 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+_NO_RELATED: list[tuple[str, float]] = []  # (one object, never changed: see _reuse)
+# A speech page and what it was made of: entry, previous, next, related list, page
+KnownPage = tuple[Entry, SpeechSummary | None, SpeechSummary | None, list[tuple[str, float]], Page]
+
+
 @dataclass
 class PageBuilder:
     """Builds all pages of the site from the archive and each speech's rendered body."""
@@ -176,10 +181,12 @@ class PageBuilder:
     related: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
     absolute: Callable[[str], str] = str
     group_slugs: dict[str, str] = field(default_factory=dict)  # label → slug, kept by the build
-    # slug → (entry, body, summary) of an earlier builder with the same url, absolute and
-    # topics: a summary is reused while its entry and body are the very same objects, so a
-    # process building again (serve) neither makes nor digests again 10,000 equal summaries.
+    # What an earlier builder with the same url, absolute and topics made, for a process that
+    # builds again (serve): slug → (entry, body, summary), a summary reused while its entry
+    # and body are the very same objects; and slug → the speech page and what it was made of
+    # (`_reuse`). So 10,000 equal summaries and speech pages are neither made nor digested again.
     known: dict[str, tuple[Entry, BodyInfo, SpeechSummary]] = field(default_factory=dict)
+    known_pages: dict[str, KnownPage] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.topic_refs = {
@@ -187,6 +194,7 @@ class PageBuilder:
             for t in self.archive.topics
         }
         earlier, self.known = self.known, {}
+        self.made: set[str] = set()  # slugs whose summary is new (not reused)
         self._topic_infos: list[dict[str, Any]] | None = None
         self.summaries = {e.slug: self._summary(e, earlier) for e in self.archive.entries}
 
@@ -200,6 +208,7 @@ class PageBuilder:
             return last[2]
         summary = self._new_summary(entry, body)
         self.known[entry.slug] = (entry, body, summary)
+        self.made.add(entry.slug)
         return summary
 
     def _new_summary(self, entry: Entry, body: BodyInfo) -> SpeechSummary:
@@ -234,17 +243,52 @@ class PageBuilder:
 
     def speech_pages(self) -> list[Page]:
         entries = self.archive.entries
+        ordered = [self.summaries[entry.slug] for entry in entries]
+        earlier, self.known_pages = self.known_pages, {}
         pages = []
         for index, entry in enumerate(entries):
-            prev = self.summaries[entries[index - 1].slug] if index > 0 else None
-            nxt = self.summaries[entries[index + 1].slug] if index + 1 < len(entries) else None
-            pages.append(self._speech_page(entry, prev, nxt))
+            prev = ordered[index - 1] if index > 0 else None
+            nxt = ordered[index + 1] if index + 1 < len(ordered) else None
+            related = self.related.get(entry.slug, _NO_RELATED)
+            page = self._reuse(earlier.get(entry.slug), entry, prev, nxt, related)
+            if page is None:
+                page = self._speech_page(entry, prev, nxt, related)
+            self.known_pages[entry.slug] = (entry, prev, nxt, related, page)
+            pages.append(page)
         return pages
 
+    def _reuse(
+        self,
+        last: KnownPage | None,
+        entry: Entry,
+        prev: SpeechSummary | None,
+        nxt: SpeechSummary | None,
+        related: list[tuple[str, float]],
+    ) -> Page | None:
+        """The earlier builder's page for this speech, when everything it shows is the same:
+        the same entry, neighbours and related list (the very objects: a summary or list that
+        changed is a new one), and no related speech with a new summary. Its context is then
+        built by this builder (the earlier one's body locators may have moved)."""
+        if (
+            last is None
+            or last[0] is not entry
+            or last[1] is not prev
+            or last[2] is not nxt
+            or last[3] is not related
+            or any(slug in self.made for slug, _ in related)
+        ):
+            return None
+        page = last[4]
+        page.make_context = partial(self._speech_context, entry, prev, nxt, related, page.path)
+        return page
+
     def _speech_page(
-        self, entry: Entry, prev: SpeechSummary | None, nxt: SpeechSummary | None
+        self,
+        entry: Entry,
+        prev: SpeechSummary | None,
+        nxt: SpeechSummary | None,
+        related: list[tuple[str, float]],
     ) -> Page:
-        related = self.related.get(entry.slug, [])
         path = f"speeches/{entry.slug}/"
         summary = self.summaries[entry.slug]
         # The summaries' keys, as `digest` would put them: the same JSON, without a call back
@@ -264,7 +308,7 @@ class PageBuilder:
             description=summary.excerpt,
             context={},
             key_data=[*parts[:3], list(parts[3:])],
-            make_context=lambda: self._speech_context(entry, prev, nxt, related, path),
+            make_context=partial(self._speech_context, entry, prev, nxt, related, path),
             key_parts=parts,
         )
 

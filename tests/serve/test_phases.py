@@ -248,3 +248,49 @@ def test_a_build_made_by_hand_meanwhile_is_noticed(sample: Path, tmp_path: Path)
         == json.loads((sample / "site" / MARKER).read_text(encoding="utf-8"))["files"]
     )
     run.close()
+
+
+def test_every_kind_of_edit_gives_what_build_writes(sample: Path, tmp_path: Path) -> None:
+    """A run of edits in one process — what it keeps between builds (summaries, speech pages,
+    related lists, page keys) must never show a stale page: after each, the output is what a
+    cold `speechsite build` writes."""
+    speeches = sample / "content" / "speeches"
+    for path in sorted(speeches.glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        for number in range(1, 5):
+            dated = text.replace("date: null", f"date: '2020-0{number}-1{number}'", 1)
+            copy = dated.replace(f"slug: {path.stem}\n", f"slug: {path.stem}-{number}\n", 1)
+            (speeches / f"{path.stem}-{number}.md").write_text(copy, encoding="utf-8")
+    run = rebuilder(sample, EventHub())
+    target = speeches / "xian-luo-shi-gong-jian-nian-dong-yuan-da-hui-2.md"
+
+    def change(old: str, new: str) -> set[Path]:
+        text = target.read_text(encoding="utf-8")
+        assert old in text
+        target.write_text(text.replace(old, new, 1), encoding="utf-8")
+        return {target}
+
+    def add() -> set[Path]:
+        added = speeches / "added.md"
+        text = target.read_text(encoding="utf-8")
+        added.write_text(text.replace("slug: xian-luo", "slug: added-xian-luo", 1), "utf-8")
+        return {added}
+
+    def remove() -> set[Path]:
+        gone = speeches / "xian-luo-shi-gong-jian-nian-dong-yuan-da-hui-3.md"
+        gone.unlink()
+        return {gone}
+
+    edits = [
+        lambda: change("同志们", "同志们，朋友们"),  # text (the salutation line stays)
+        lambda: change("title: 在县", "title: 在全县"),  # title: archive order, neighbours
+        lambda: change("date: '2020-02-12'", "date: '2018-07-01'"),  # year groups, feeds
+        lambda: change("- 落实\n", ""),  # topics: topic pages, related speeches
+        add,
+        remove,
+    ]
+    for edit in edits:
+        outcome = run.run(edit())
+        assert outcome.error is None and not outcome.superseded
+        assert files(sample / "site") == built_by_hand(sample, tmp_path)
+    run.close()
