@@ -130,7 +130,8 @@ def _child(work: Callable[[], Any], writer: int) -> NoReturn:  # pragma: no cove
     cleanup of the parent's objects, no buffered output flushed twice)."""
     code = 0
     try:
-        os.setpgid(0, 0)
+        with contextlib.suppress(OSError):  # (the parent makes the group too)
+            os.setpgid(0, 0)
         gc.freeze()  # the inherited objects: collecting them would copy every page they are on
         gc.enable()
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent to handle
