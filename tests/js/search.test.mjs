@@ -345,3 +345,25 @@ test("Index.fragment reads hinted chunks together: one request per run of neighb
   }
   assert.ok(together.blocks.length < all.blocks.length / 2);
 });
+
+test("a generation gone (a newer build published within the manifest's TTL): index.json is read again and the search retried", async () => {
+  const real = JSON.parse(readFileSync(join(indexFolder, "index.json"), "utf8"));
+  const log = [];
+  const disk = diskFetch(indexFolder, log);
+  let published = false;
+  const fetcher = async (url, init) => {
+    if (url === "index.json" && !published) {
+      published = true; // the next read sees the new build
+      return new Response(JSON.stringify({ ...real, gen: "old" }), { status: 200 });
+    }
+    return disk(url, init);
+  };
+  const index = new search.Index("", fetcher);
+  const want = expected.searches.find((s) => s.query === "营商环境");
+  const found = await index.search("营商环境");
+  assert.deepEqual(found.results.map((r) => r.doc), want.results.map((r) => r[0]));
+  assert.ok(log.some((l) => l.startsWith("old/")), log.join("\n")); // the gone generation was tried
+  assert.equal(index.manifest.gen, real.gen);
+  const missing = new search.Index("", diskFetch(join(here, "fixtures/no-such-folder")));
+  await assert.rejects(missing.search("营商"), /404/); // nothing newer: the error stands
+});

@@ -513,7 +513,11 @@
       var init = Object.assign({}, options || {});
       if (range) init.headers = { Range: "bytes=" + range[0] + "-" + (range[0] + range[1] - 1) };
       var promise = this.fetcher(this.base + path, init).then(function (response) {
-        if (!response.ok) throw new Error("search index: " + response.status + " " + path);
+        if (!response.ok) {
+          var error = new Error("search index: " + response.status + " " + path);
+          error.status = response.status;
+          throw error;
+        }
         return response.arrayBuffer().then(function (buffer) {
           var bytes = new Uint8Array(buffer);
           // A server without range support sends the whole file: take the part.
@@ -747,7 +751,22 @@
   }
 
   /* The matching speeches, ranked: [{doc, score}], and the folded terms. */
+  /* A file of the index's generation that is gone (404) means a newer build was published
+     since index.json was read: read it again and search the new generation, once. */
   Index.prototype.search = async function (query) {
+    try {
+      return await this.searchOnce(query);
+    } catch (error) {
+      var gen = this.manifest && this.manifest.gen;
+      if (!error || error.status !== 404 || !gen) throw error;
+      this.loadedAt = -Infinity;
+      await this.load();
+      if (this.manifest.gen === gen) throw error;
+      return this.searchOnce(query);
+    }
+  };
+
+  Index.prototype.searchOnce = async function (query) {
     var manifest = await this.load();
     var table = needsTable(query, manifest, this.bitmap) ? await this.loadTable() : null;
     var terms = parseQuery(query, table);
