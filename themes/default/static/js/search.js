@@ -626,7 +626,7 @@
       var runs = runsOf(hintedChunks(meta.starts, hints, limit || 2));
       var parts = await Promise.all(
         runs.map(function (run) {
-          return file.slice(offsets[run[0]], offsets[run[1] + 1]);
+          return file.read(offsets[run[0]], offsets[run[1] + 1]);
         }),
       );
       for (var r = 0; r < runs.length; r++) {
@@ -639,7 +639,7 @@
     }
     for (var i = 0; i < chunks.length; i++) {
       if (enough && enough(meta.blocks, meta.table, offsets[i] - file.start)) break;
-      var bytes = await file.part(offsets[i], offsets[i + 1], offsets[chunks.length]);
+      var bytes = await file.read(offsets[i], offsets[i + 1], offsets[chunks.length]);
       meta.blocks = meta.blocks.concat(await inflateJSON(bytes));
     }
     return meta;
@@ -707,28 +707,18 @@
     var r = new Reader(this.have);
     var length = r.varint();
     this.start = r.at + length;
-    if (this.have.length < this.start) {
-      var rest = await this.fetch(this.have.length, this.start - this.have.length);
-      this.have = join(this.have, rest);
-    }
-    return JSON.parse(new TextDecoder().decode(this.have.subarray(r.at, this.start)));
+    var head = await this.read(r.at, this.start);
+    return JSON.parse(new TextDecoder().decode(head));
   };
 
-  /* Bytes [from, to) of the file, without remembering them (several may be read at once). */
-  FragmentFile.prototype.slice = async function (from, to) {
+  /* Bytes [from, to) of the file. What is missing is fetched, reading ahead to `ahead` (at
+     most FRAGMENT_STEP bytes past the start; none when omitted), so the next chunk often
+     comes with this one. Bytes that continue what is held are kept for later reads; reads of
+     separate parts may run at once. */
+  FragmentFile.prototype.read = async function (from, to, ahead) {
     if (to <= this.have.length) return this.have.subarray(from, to);
     var begin = Math.max(from, this.have.length);
-    var bytes = await this.fetch(begin, to - begin);
-    if (bytes.length < to - begin) throw new Error("search index: short fragment " + this.path);
-    return from < begin ? join(this.have.subarray(from), bytes) : bytes;
-  };
-
-  /* Bytes [from, to) of the file; what is missing is fetched reading ahead up to `ahead` (at
-     most FRAGMENT_STEP bytes past `to`), so the next chunk often comes with this one. */
-  FragmentFile.prototype.part = async function (from, to, ahead) {
-    if (to <= this.have.length) return this.have.subarray(from, to);
-    var begin = Math.max(from, this.have.length);
-    var end = Math.max(to, Math.min(ahead, begin + FRAGMENT_STEP));
+    var end = Math.max(to, Math.min(ahead || to, begin + FRAGMENT_STEP));
     var bytes = await this.fetch(begin, end - begin);
     if (bytes.length < to - begin) throw new Error("search index: short fragment " + this.path);
     if (begin === this.have.length) {
