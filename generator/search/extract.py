@@ -215,12 +215,15 @@ def fragment_body(title: str, blocks: Sequence[Block]) -> bytes:
     [stream position, ...]} — the speech's traditional characters with their simplified
     forms, so the browser folds this text as the index did without the whole table; where
     each chunk starts in the stream (`stream`), so positions from the index say which chunk
-    holds a match — then each chunk: zlib-compressed JSON [[anchor, text], ...] of consecutive
-    blocks (DecompressionStream("deflate") inflates it)."""
+    holds a match — then the chunks: one raw deflate stream of JSON lines [[anchor, text],
+    ...], one line per chunk, fully flushed after each line. A full flush makes every chunk
+    start a fresh, byte-aligned block that needs nothing before it, so any run of neighbouring
+    chunks inflates in one call (`inflate_chunks`) — the browser pays one DecompressionStream
+    per range it reads, not one per chunk."""
     table = t2s_table()
     used = sorted(c for c in set("".join([title, *(t for _, _, t in blocks)])) if c in table)
     grouped = _chunks(blocks)
-    chunks = [_deflate(chunk) for chunk in grouped]
+    chunks = _deflate(grouped)
     starts, at = [], len(title) + 1
     for chunk in grouped:
         starts.append(at)
@@ -247,9 +250,22 @@ def _chunks(blocks: Sequence[Block]) -> list[list[list[str]]]:
     return chunks
 
 
-def _deflate(chunk: list[list[str]]) -> bytes:
-    payload = json.dumps(chunk, ensure_ascii=False, separators=(",", ":"))
-    return zlib.compress(payload.encode("utf-8"), 6)
+def _deflate(grouped: list[list[list[str]]]) -> list[bytes]:
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    chunks = []
+    for chunk in grouped:
+        line = json.dumps(chunk, ensure_ascii=False, separators=(",", ":")) + "\n"
+        chunks.append(compressor.compress(line.encode("utf-8")) + compressor.flush(zlib.Z_FULL_FLUSH))
+    return chunks
+
+
+FINAL_BLOCK = b"\x03\x00"  # an empty final block: ends a run of chunks cut from the stream
+
+
+def inflate_chunks(data: bytes) -> list[list[list[str]]]:
+    """A run of neighbouring chunks, each as its blocks — what search.js's inflateChunks does."""
+    text = zlib.decompressobj(-zlib.MAX_WBITS).decompress(data + FINAL_BLOCK).decode("utf-8")
+    return [json.loads(line) for line in text.split("\n")[:-1]]
 
 
 def split_fragment_body(data: bytes) -> tuple[dict[str, object], bytes]:
@@ -261,9 +277,5 @@ def split_fragment_body(data: bytes) -> tuple[dict[str, object], bytes]:
 
 def fragment_blocks(head: dict[str, object], body: bytes) -> list[list[str]]:
     """Every block of a fragment, as the browser would read them all (for the Python reader)."""
-    blocks: list[list[str]] = []
-    at = 0
-    for length in head.get("chunks", []):  # type: ignore[attr-defined]
-        blocks.extend(json.loads(zlib.decompress(body[at : at + length]).decode("utf-8")))
-        at += length
-    return blocks
+    lengths: list[int] = head.get("chunks", [])  # type: ignore[assignment]
+    return [block for chunk in inflate_chunks(body[: sum(lengths)]) for block in chunk]

@@ -89,6 +89,25 @@ test("findEntry, decodeDocs and decodePositions read real buckets (inline and pa
   assert.ok(packed > 0, "some fixture lists sit in pack files");
 });
 
+test("Index.list reads a key's packed documents and positions with one range request", async () => {
+  let both = 0;
+  for (const k of expected.keys) {
+    if (!k.positions) continue;
+    const entry = search.findEntry(bucketBytes(`${k.bucket}.bin`), k.c1, k.c2);
+    const log = [];
+    const index = new search.Index("", diskFetch(indexFolder, log));
+    await index.load();
+    const list = await index.list(k.c1, k.c2, true);
+    assert.deepEqual(Array.from(list.docs), k.docs, k.key);
+    assert.deepEqual(list.positions.map((p) => Array.from(p)), k.positions, k.key);
+    const packed = log.filter((line) => line.includes(".x "));
+    const parts = [entry.docs, entry.positions].filter((ref) => ref.pack !== undefined);
+    assert.equal(packed.length, parts.length ? 1 : 0, k.key);
+    if (parts.length === 2) both++;
+  }
+  assert.ok(both > 0, "some fixture keys have both parts in the pack");
+});
+
 test("chooseCover picks the cheapest covering pairs", () => {
   assert.deepEqual(search.chooseCover([5]), [0]);
   assert.deepEqual(search.chooseCover([1, 9, 1]), [0, 2]);

@@ -16,6 +16,7 @@ from generator.search.extract import (
     Block,
     DocPostings,
     fragment_blocks,
+    inflate_chunks,
     fragment_body,
     key_hash,
     postings,
@@ -169,9 +170,6 @@ def test_fragment_body_holds_blocks_and_the_folds_of_traditional_characters() ->
 def test_fragment_text_is_cut_into_chunks_of_whole_blocks() -> None:
     """Each chunk inflates on its own to whole blocks, in order, and closes once it holds
     CHUNK_CHARS characters — so the browser can stop reading after the chunks it needs."""
-    import json
-    import zlib
-
     blocks: list[Block] = [(f"p{i}", False, "营商环境" * (i + 40)) for i in range(30)]
     head, body = split_fragment_body(fragment_body("标题", blocks))
     lengths = head["chunks"]
@@ -179,7 +177,7 @@ def test_fragment_text_is_cut_into_chunks_of_whole_blocks() -> None:
     assert sum(lengths) == len(body)
     at, seen = 0, []
     for length in lengths:
-        chunk = json.loads(zlib.decompress(body[at : at + length]))
+        [chunk] = inflate_chunks(body[at : at + length])
         at += length
         text = sum(len(t) for _, t in chunk)
         assert text >= CHUNK_CHARS or at == len(body)  # only the last chunk may be short
@@ -191,7 +189,23 @@ def test_fragment_text_is_cut_into_chunks_of_whole_blocks() -> None:
     assert isinstance(starts, list) and len(starts) == len(lengths)
     at = 0
     for length, start in zip(lengths, starts, strict=True):
-        first = json.loads(zlib.decompress(body[at : at + length]))[0][1]
+        first = inflate_chunks(body[at : at + length])[0][0][1]
         at += length
         assert text[start : start + len(first)] == first  # index positions fall in this chunk
     assert fragment_blocks(*split_fragment_body(fragment_body("标题", []))) == []
+
+
+def test_any_run_of_neighbouring_chunks_inflates_in_one_call() -> None:
+    """The browser reads a run of chunks with one range request and inflates it with one
+    DecompressionStream: every run, from any chunk to any later one, gives exactly its blocks."""
+    blocks: list[Block] = [
+        (f"p{i}", False, f"第{i}段：营商环境\n“引号”\\ ]" * (i % 7 + 30)) for i in range(25)
+    ]
+    head, body = split_fragment_body(fragment_body("标题", blocks))
+    lengths = head["chunks"]
+    assert isinstance(lengths, list)
+    offsets = [sum(lengths[:i]) for i in range(len(lengths) + 1)]
+    single = [inflate_chunks(body[offsets[i] : offsets[i + 1]])[0] for i in range(len(lengths))]
+    for first in range(len(lengths)):
+        for last in range(first, len(lengths)):
+            assert inflate_chunks(body[offsets[first] : offsets[last + 1]]) == single[first : last + 1]

@@ -584,13 +584,26 @@
     return this.bytes(this.bucketPath(c1, c2, ".x"), [ref.pack, ref.length]);
   };
 
+  /* A key's document list and, when asked for, its positions. Both parts are fetched at
+     once: with one range request when they lie side by side in the pack, as the index writes
+     them, so a phrase costs its bucket and one request per pair it reads. */
   Index.prototype.list = async function (c1, c2, withPositions) {
     var entry = await this.entry(c1, c2);
     if (!entry) return null;
-    var list = decodeDocs(await this.part(c1, c2, entry, entry.docs), entry.df);
-    if (withPositions && entry.positions) {
-      list.positions = decodePositions(await this.part(c1, c2, entry, entry.positions), list);
+    var docs = entry.docs;
+    var positions = withPositions ? entry.positions : null;
+    var parts;
+    if (positions && docs.pack !== undefined && positions.pack === docs.pack + docs.length) {
+      var both = await this.part(c1, c2, entry, { pack: docs.pack, length: docs.length + positions.length });
+      parts = [both.subarray(0, docs.length), both.subarray(docs.length)];
+    } else {
+      parts = await Promise.all([
+        this.part(c1, c2, entry, docs),
+        positions ? this.part(c1, c2, entry, positions) : null,
+      ]);
     }
+    var list = decodeDocs(parts[0], entry.df);
+    if (positions) list.positions = decodePositions(parts[1], list);
     return list;
   };
 
@@ -625,22 +638,30 @@
     if (hints && hints.length && meta.starts) {
       var runs = runsOf(hintedChunks(meta.starts, hints, limit || 2));
       var parts = await Promise.all(
-        runs.map(function (run) {
-          return file.read(offsets[run[0]], offsets[run[1] + 1]);
+        runs.map(async function (run) {
+          return inflateChunks(await file.read(offsets[run[0]], offsets[run[1] + 1]));
         }),
       );
-      for (var r = 0; r < runs.length; r++) {
-        for (var c = runs[r][0]; c <= runs[r][1]; c++) {
-          var from = offsets[c] - offsets[runs[r][0]];
-          meta.blocks = meta.blocks.concat(await inflateJSON(parts[r].subarray(from, from + chunks[c])));
-        }
-      }
+      parts.forEach(function (part) {
+        part.forEach(function (chunk) {
+          meta.blocks = meta.blocks.concat(chunk);
+        });
+      });
       return meta;
     }
-    for (var i = 0; i < chunks.length; i++) {
+    var i = 0;
+    while (i < chunks.length) {
       if (enough && enough(meta.blocks, meta.table, offsets[i] - file.start)) break;
-      var bytes = await file.read(offsets[i], offsets[i + 1], offsets[chunks.length]);
-      meta.blocks = meta.blocks.concat(await inflateJSON(bytes));
+      await file.read(offsets[i], offsets[i + 1], offsets[chunks.length]);
+      var end = i + 1; // every chunk now held whole is inflated with this one, in one call
+      while (end < chunks.length && offsets[end + 1] <= file.have.length) end++;
+      var run = await inflateChunks(await file.read(offsets[i], offsets[end]));
+      meta.blocks = meta.blocks.concat(run[0]);
+      for (var k = 1; k < run.length; k++) {
+        if (enough && enough(meta.blocks, meta.table, offsets[i + k] - file.start)) return meta;
+        meta.blocks = meta.blocks.concat(run[k]);
+      }
+      i += run.length;
     }
     return meta;
   };
@@ -735,9 +756,18 @@
     return joined;
   }
 
-  async function inflateJSON(bytes) {
-    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
-    return JSON.parse(await new Response(stream).text());
+  /* A run of neighbouring chunks, as [[block, ...], ...]. The chunks are cut from one raw
+     deflate stream, fully flushed after each, so a run needs only an end: an empty final
+     block. One DecompressionStream per run — each costs about a millisecond of the page's
+     time however small its input. */
+  var FINAL_BLOCK = new Uint8Array([3, 0]);
+
+  async function inflateChunks(bytes) {
+    var stream = new Blob([bytes, FINAL_BLOCK]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+    var lines = (await new Response(stream).text()).split("\n");
+    return lines.slice(0, -1).map(function (line) {
+      return JSON.parse(line);
+    });
   }
 
   /* The matching speeches, ranked: [{doc, score}], and the folded terms. */
@@ -844,8 +874,8 @@
       var seq = ++state.seq;
       var query = input.value;
       var started = performance.now();
-      syncUrl();
       if (!query.trim()) {
+        syncUrl();
         list.replaceChildren();
         more.hidden = true;
         say("");
@@ -862,14 +892,15 @@
         state.terms = found.terms;
         state.query = query;
         state.shown = 0;
-        list.replaceChildren();
         if (!results.length) {
+          list.replaceChildren();
           say(format(strings.none || "", { query: query.trim() }));
           await suggest(query, found.terms, seq, filter);
         } else {
+          await showMore(seq, true);
+          if (seq !== state.seq) return;
           say(format(strings.count || "{count}", { count: results.length }));
         }
-        await showMore(seq);
         if (seq !== state.seq) return;
         root.setAttribute("data-state", "done");
         root.setAttribute("data-search-ms", String(Math.round(performance.now() - started)));
@@ -880,6 +911,9 @@
         root.setAttribute("data-state", "error");
         if (typeof console !== "undefined") console.warn(error);
       }
+      /* The address follows the query once the results are up: changing it makes the browser
+         fetch and redraw the page's icon, work that would otherwise compete with the search. */
+      if (seq === state.seq) syncUrl();
     }
 
     /* The ranked matches of `query` that pass the filters (facets fetched only when one is set). */
@@ -930,7 +964,9 @@
       }
     }
 
-    async function showMore(seq) {
+    /* The next page of results; `replace`: instead of what the list shows, swapped in only once
+       the new results are ready, so the list never flickers empty between keystrokes. */
+    async function showMore(seq, replace) {
       var batch = state.results.slice(state.shown, state.shown + PAGE_SIZE);
       state.shown += batch.length;
       var fragments = await Promise.all(
@@ -941,9 +977,9 @@
         }),
       );
       if (seq !== state.seq) return;
-      fragments.forEach(function (fragment) {
-        if (fragment) list.append(renderResult(fragment));
-      });
+      var items = fragments.filter(Boolean).map(renderResult);
+      if (replace) list.replaceChildren.apply(list, items);
+      else list.append.apply(list, items);
       more.hidden = state.shown >= state.results.length;
     }
 
