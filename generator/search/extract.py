@@ -255,7 +255,9 @@ def _deflate(grouped: list[list[list[str]]]) -> list[bytes]:
     chunks = []
     for chunk in grouped:
         line = json.dumps(chunk, ensure_ascii=False, separators=(",", ":")) + "\n"
-        chunks.append(compressor.compress(line.encode("utf-8")) + compressor.flush(zlib.Z_FULL_FLUSH))
+        chunks.append(
+            compressor.compress(line.encode("utf-8")) + compressor.flush(zlib.Z_FULL_FLUSH)
+        )
     return chunks
 
 

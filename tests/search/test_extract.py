@@ -16,8 +16,8 @@ from generator.search.extract import (
     Block,
     DocPostings,
     fragment_blocks,
-    inflate_chunks,
     fragment_body,
+    inflate_chunks,
     key_hash,
     postings,
     split_fragment_body,
@@ -208,4 +208,6 @@ def test_any_run_of_neighbouring_chunks_inflates_in_one_call() -> None:
     single = [inflate_chunks(body[offsets[i] : offsets[i + 1]])[0] for i in range(len(lengths))]
     for first in range(len(lengths)):
         for last in range(first, len(lengths)):
-            assert inflate_chunks(body[offsets[first] : offsets[last + 1]]) == single[first : last + 1]
+            assert (
+                inflate_chunks(body[offsets[first] : offsets[last + 1]]) == single[first : last + 1]
+            )
