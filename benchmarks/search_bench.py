@@ -8,11 +8,14 @@ For N speeches (default 10,000; benchmarks/archive_gen.py) it builds the site an
     for it cold (a fresh browser profile: search.js, index.json, buckets, packs, fragments of
     the first page of results) and warm (the same profile, right after another query);
   - the time from each keystroke to the results being on the page, in Debian chromium, typing
-    each query one character at a time (median and 95th percentile over all keystrokes);
+    each query one character at a time into a search page just opened in a fresh profile
+    (nothing of the index cached but index.json), `--rounds` times over (median and 95th
+    percentile over all keystrokes). The site is served by nginx, as a static host would
+    serve it, when nginx is installed (`--server python`: Python's threaded server);
   - the same recall, precision and cold bytes for Pagefind, when `pagefind` is importable
     (`make bench` installs `pagefind[extended]`).
 
-    python benchmarks/search_bench.py [--n 10000] [--skip-pagefind]
+    python benchmarks/search_bench.py [--n 10000] [--skip-pagefind] [--rounds 3] [--server nginx]
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 from archive_gen import base_speeches, generate
 from chromium import launch
+from nginx_server import NginxServer, nginx_binary
 from static_server import StaticServer
 
 from generator.archive import load_entry, speech_files
@@ -125,11 +129,9 @@ def search_file(path: str) -> bool:
 def ours_in_browser(browser: Any, base: str, queries: list[str]) -> dict[str, Any]:
     """Cold: a fresh profile opens the search page with ?q= (what a shared link does); every
     byte of search.js, index.json, buckets, packs and the first page's fragments counts.
-    Warm: the same profile then runs another query. Latency: typing each query into a fresh
-    page one character at a time."""
+    Warm: the same profile then runs another query."""
     cold: dict[str, int] = {}
     warm: dict[str, int] = {}
-    latencies: list[float] = []
     logs: dict[str, list[tuple[str, int]]] = {}
     for index, query in enumerate(queries):
         context = browser.new_context()
@@ -150,13 +152,25 @@ def ours_in_browser(browser: Any, base: str, queries: list[str]) -> dict[str, An
         )
         page.wait_for_load_state("networkidle")
         warm[other] = meter.total - before
-        page.goto(base + "search/")
-        page.wait_for_function(
-            "document.querySelector('[data-search-filters]') && !document.querySelector('[data-search-filters]').hidden"
-        )
-        latencies += _type(page, query)
         context.close()
-    return {"cold": cold, "warm": warm, "latencies": latencies, "logs": logs}
+    return {"cold": cold, "warm": warm, "logs": logs}
+
+
+def typing_latencies(browser: Any, base: str, queries: list[str], rounds: int) -> list[float]:
+    """Each query typed into a search page opened in a fresh profile: what a reader who has
+    just arrived meets, with none of the index but index.json fetched yet."""
+    latencies: list[float] = []
+    for _ in range(rounds):
+        for query in queries:
+            context = browser.new_context()
+            page = context.new_page()
+            page.goto(base + "search/")
+            page.wait_for_function(
+                "document.querySelector('[data-search-filters]') && !document.querySelector('[data-search-filters]').hidden"
+            )
+            latencies += _type(page, query)
+            context.close()
+    return latencies
 
 
 def _type(page: Any, query: str) -> list[float]:
@@ -242,6 +256,13 @@ def main() -> None:
         "--verbose", action="store_true", help="list each file a cold query fetched"
     )
     parser.add_argument("--keep", type=Path, help="build here and keep it (default: a temp folder)")
+    parser.add_argument("--rounds", type=int, default=3, help="times each query is typed")
+    parser.add_argument(
+        "--server",
+        choices=("nginx", "python"),
+        default="nginx" if nginx_binary() else "python",
+        help="what serves the site to the browser (default: nginx when installed)",
+    )
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="speechsite-search-bench-"))
     try:
@@ -276,9 +297,14 @@ def main() -> None:
         pf_seconds = None if args.skip_pagefind else pagefind(config.output)
         from playwright.sync_api import sync_playwright
 
-        with StaticServer(config.output) as server, sync_playwright() as playwright:
+        server = (
+            NginxServer(config.output) if args.server == "nginx" else StaticServer(config.output)
+        )
+        print(f"  served by {args.server}")
+        with server, sync_playwright() as playwright:
             browser = launch(playwright)
             measured = ours_in_browser(browser, server.url, QUERIES)
+            measured["latencies"] = typing_latencies(browser, server.url, QUERIES, args.rounds)
             theirs = (
                 pagefind_in_browser(browser, server.url, slugs) if pf_seconds is not None else None
             )

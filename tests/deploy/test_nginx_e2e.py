@@ -9,13 +9,6 @@ block the README gives for publishing on an nginx server.
 
 from __future__ import annotations
 
-import grp
-import os
-import pwd
-import shutil
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +18,7 @@ import pytest
 
 from generator.cli import main
 from scripts.chromium import CHROMIUM, launch
+from scripts.nginx_server import NginxServer, nginx_binary
 from tests.deploy.conftest import make_sample
 from tests.e2e.sites import require
 
@@ -35,50 +29,6 @@ pytestmark = pytest.mark.browser
 
 SUB_PATH = "/archive/"
 QUERY = "作风"  # in every sample speech
-NGINX_CONF = """\
-{user}daemon off;
-worker_processes 1;
-pid {run}/nginx.pid;
-error_log {run}/error.log;
-events {{ worker_connections 64; }}
-http {{
-    types {{
-        text/html html; text/css css; text/javascript js; application/json json;
-        application/xml xml; image/svg+xml svg; text/plain txt; image/png png;
-        application/octet-stream bin;
-    }}
-    default_type application/octet-stream;
-    charset utf-8;
-    charset_types text/css text/javascript application/json application/xml image/svg+xml;
-    access_log {run}/access.log;
-    client_body_temp_path {run}/body;
-    proxy_temp_path {run}/proxy;
-    fastcgi_temp_path {run}/fastcgi;
-    uwsgi_temp_path {run}/uwsgi;
-    scgi_temp_path {run}/scgi;
-    server {{
-        listen 127.0.0.1:{port};
-        absolute_redirect off;
-        location {sub_path} {{
-            alias {site}/;
-            index index.html;
-            error_page 404 {sub_path}404.html;
-        }}
-    }}
-}}
-"""
-
-
-def nginx_binary() -> str | None:
-    return shutil.which("nginx") or next(
-        (p for p in ("/usr/sbin/nginx",) if Path(p).is_file()), None
-    )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass
@@ -90,54 +40,13 @@ class Nginx:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Nginx]:
     """The sample deployed with `speechsite deploy dir` and served by nginx under /archive/."""
-    binary = nginx_binary()
-    require(binary, "nginx is missing (Debian package nginx-light)")
-    assert binary is not None
+    require(nginx_binary(), "nginx is missing (Debian package nginx-light)")
     work = tmp_path_factory.mktemp("nginx")
     project = make_sample(work / "project")
     site = work / "www" / "archive"
     assert main(["-C", str(project), "deploy", "dir", str(site), "--base-url", SUB_PATH]) == 0
-    run = work / "run"
-    run.mkdir()
-    # As root, nginx would hand the requests to `nobody`, who cannot enter pytest's folders.
-    user = ""
-    if os.geteuid() == 0:
-        user = f"user {pwd.getpwuid(os.getuid()).pw_name} {grp.getgrgid(os.getgid()).gr_name};\n"
-    for _ in range(3):  # the free port may be taken between the probe and nginx's bind
-        port = free_port()
-        conf = run / "nginx.conf"
-        conf.write_text(
-            NGINX_CONF.format(user=user, run=run, port=port, sub_path=SUB_PATH, site=site)
-        )
-        process = subprocess.Popen(
-            [binary, "-p", f"{run}/", "-c", str(conf), "-e", str(run / "error.log")],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        if _wait_for(port, process):
-            break
-    else:
-        log = (run / "error.log").read_text() if (run / "error.log").exists() else ""
-        pytest.fail(f"nginx did not start: {log}")
-    try:
-        yield Nginx(f"http://127.0.0.1:{port}{SUB_PATH}", site)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def _wait_for(port: int, process: subprocess.Popen[bytes]) -> bool:
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            return False
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return True
-        except OSError:
-            time.sleep(0.05)
-    process.kill()
-    return False
+    with NginxServer(site, SUB_PATH) as server:
+        yield Nginx(server.url, site)
 
 
 @pytest.fixture(scope="module")

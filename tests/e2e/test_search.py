@@ -244,6 +244,22 @@ def test_filters_narrow_results_and_update_the_url(browse: Browsing) -> None:
     page.context.close()
 
 
+def test_the_address_follows_the_typed_query(browse: Browsing) -> None:
+    """Typing updates ?q= once typing pauses; following a result at once still leaves the
+    address with the query, so going back shows the same search."""
+    page = browse.page()
+    open_search(page, browse.sample.url)
+    type_query(page, "作风")
+    page.wait_for_url(re.compile(r"/search/\?q=%E4%BD%9C%E9%A3%8E$"))
+    type_query(page, "营商环境")
+    page.locator("[data-search-result] [data-field=title]").first.click()
+    page.wait_for_url(re.compile(r"/speeches/"))
+    page.go_back()
+    page.wait_for_url(re.compile(r"/search/"))
+    assert parse_qs(urlsplit(page.url).query)["q"] == ["营商环境"]
+    page.context.close()
+
+
 def test_filters_from_the_url(browse: Browsing) -> None:
     page = browse.page()
     open_search(page, browse.extra_url, "?q=%E8%90%A5%E5%95%86&year=2021")

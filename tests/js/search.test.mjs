@@ -81,7 +81,13 @@ test("findEntry, decodeDocs and decodePositions read real buckets (inline and pa
     assert.deepEqual(Array.from(list.zones), k.zones, k.key);
     if (k.positions) {
       const positions = search.decodePositions(part(k, entry, entry.positions, bucket), list);
-      assert.deepEqual(positions.map((p) => Array.from(p)), k.positions, k.key);
+      const each = Array.from({ length: positions.length }, (_, i) => Array.from(positions.of(i)));
+      assert.deepEqual(each, k.positions, k.key);
+      each.forEach((own, i) =>
+        own.forEach((value) => {
+          assert.ok(positions.has(i, value) && !positions.has(i, value + 0.5), k.key);
+        }),
+      );
     } else {
       assert.equal(entry.positions, null, k.key);
     }
@@ -99,7 +105,8 @@ test("Index.list reads a key's packed documents and positions with one range req
     await index.load();
     const list = await index.list(k.c1, k.c2, true);
     assert.deepEqual(Array.from(list.docs), k.docs, k.key);
-    assert.deepEqual(list.positions.map((p) => Array.from(p)), k.positions, k.key);
+    const each = Array.from({ length: list.positions.length }, (_, i) => Array.from(list.positions.of(i)));
+    assert.deepEqual(each, k.positions, k.key);
     const packed = log.filter((line) => line.includes(".x "));
     const parts = [entry.docs, entry.positions].filter((ref) => ref.pack !== undefined);
     assert.equal(packed.length, parts.length ? 1 : 0, k.key);
@@ -357,12 +364,43 @@ test("Index.fragment reads hinted chunks together: one request per run of neighb
   assert.equal(apart.log.length, 3, apart.log.join("\n")); // the details, then two chunks
   const together = await blocksOf([3, 2]);
   assert.equal(together.log.length, 2, together.log.join("\n")); // the details, then one run
+  // a chunk holding as many matches as snippets wanted is read on its own
+  const log = [];
+  const twice = [Int32Array.from([starts[4] + 1, starts[4] + 2, starts[6] + 1])];
+  const alone = await new search.Index("", diskFetch(indexFolder, log)).fragment(doc, null, twice, 2);
+  assert.equal(log.length, 2, log.join("\n"));
+  const chunk4 = await new search.Index("", diskFetch(indexFolder)).fragment(doc, null, [Int32Array.from([starts[4] + 1])], 1);
+  assert.deepEqual(alone.blocks, chunk4.blocks);
+  assert.ok(chunk4.blocks.length > 0 && chunk4.blocks.length < all.blocks.length / 4);
   for (const { blocks } of [apart, together]) {
     // whole blocks of the speech, in reading order
     const places = blocks.map((b) => all.blocks.findIndex((x) => x[0] === b[0] && x[1] === b[1]));
     assert.ok(places.every((p, i) => p >= 0 && (i === 0 || p > places[i - 1])), String(places));
   }
   assert.ok(together.blocks.length < all.blocks.length / 2);
+});
+
+test("Index.fragment reuses what an earlier call for the same speech fetched and inflated", async () => {
+  const doc = expected.fragments.findIndex((f) => f.title === "乡村振兴推进会讲话");
+  const want = expected.fragments[doc].blocks;
+  const log = [];
+  const index = new search.Index("", diskFetch(indexFolder, log));
+  const first = await index.fragment(doc, search.snippetsEnough(["放管服"], null, 2));
+  const fetched = log.length;
+  assert.ok(fetched >= 1 && first.blocks.length < want.length);
+  // the next keystroke: the same speech, its first chunks again, then one further on
+  const again = await index.fragment(doc, search.snippetsEnough(["放管服"], null, 2));
+  assert.deepEqual(again.blocks, first.blocks);
+  assert.equal(log.length, fetched, log.join("\n"));
+  again.blocks.push(["x", "y"]); // each call's blocks are its own
+  const starts = again.starts;
+  const later = await index.fragment(doc, null, [Int32Array.from([starts[0] + 1])], 1);
+  assert.equal(log.length, fetched, "a chunk already read is not fetched again");
+  assert.deepEqual(later.blocks, want.slice(0, later.blocks.length));
+  const last = await index.fragment(doc, null, [Int32Array.from([starts.at(-1) + 1])], 1);
+  assert.equal(log.length, fetched + 1, log.join("\n"));
+  assert.deepEqual(last.blocks.at(-1), want.at(-1));
+  assert.deepEqual((await index.fragment(doc)).blocks, want);
 });
 
 test("a generation gone (a newer build published within the manifest's TTL): index.json is read again and the search retried", async () => {

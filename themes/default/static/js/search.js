@@ -189,22 +189,56 @@
     return { docs: docs, counts: counts, zones: zones };
   }
 
-  /* Positions, aligned with a decoded document list: one Int32Array per document. */
+  /* Positions, aligned with a decoded document list: `of(i)`, document i's as an Int32Array.
+     Decoded into one array in one pass, the varints read inline: a common pair has positions
+     in thousands of speeches, and an array each cost more than the decoding. */
   function decodePositions(bytes, list) {
-    var r = new Reader(bytes);
-    var out = new Array(list.docs.length);
-    for (var i = 0; i < list.docs.length; i++) {
-      var n = list.counts[i];
-      var positions = new Int32Array(n);
-      var at = 0;
-      for (var j = 0; j < n; j++) {
-        at = j === 0 ? r.varint() : at + r.varint();
-        positions[j] = at;
+    var n = list.docs.length;
+    var total = 0;
+    for (var i = 0; i < n; i++) total += list.counts[i];
+    var flat = new Int32Array(total);
+    var bounds = new Int32Array(n + 1);
+    var at = 0;
+    var k = 0;
+    for (var d = 0; d < n; d++) {
+      bounds[d] = k;
+      var position = 0;
+      for (var j = 0, count = list.counts[d]; j < count; j++) {
+        var value = 0;
+        var scale = 1;
+        for (;;) {
+          var byte = bytes[at++];
+          value += (byte & 0x7f) * scale;
+          if (byte < 0x80) break;
+          scale *= 128;
+        }
+        position = j === 0 ? value : position + value;
+        flat[k++] = position;
       }
-      out[i] = positions;
     }
-    return out;
+    bounds[n] = k;
+    return new Positions(flat, bounds);
   }
+
+  function Positions(flat, bounds) {
+    this.flat = flat;
+    this.bounds = bounds;
+    this.length = bounds.length - 1;
+  }
+  Positions.prototype.of = function (i) {
+    return this.flat.subarray(this.bounds[i], this.bounds[i + 1]);
+  };
+  /* Whether document i has `value` among its positions. */
+  Positions.prototype.has = function (i, value) {
+    var lo = this.bounds[i];
+    var hi = this.bounds[i + 1];
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (this.flat[mid] < value) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < this.bounds[i + 1] && this.flat[lo] === value;
+  };
 
   /* --- matching ------------------------------------------------------------------------- */
 
@@ -228,22 +262,6 @@
     return cover;
   }
 
-  function lowerBound(array, value) {
-    var lo = 0;
-    var hi = array.length;
-    while (lo < hi) {
-      var mid = (lo + hi) >> 1;
-      if (array[mid] < value) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
-  function contains(array, value) {
-    var i = lowerBound(array, value);
-    return i < array.length && array[i] === value;
-  }
-
   /* One term's matches: Map doc → {count, zone, positions (start offsets, or null)}.
      `api.list(c1, c2, withPositions)` resolves to {docs, counts, zones, positions?} or null;
      `api.entry(c1, c2)` to the bucket entry (for sizes) or null. */
@@ -259,7 +277,7 @@
         out.set(list.docs[i], {
           count: list.counts[i],
           zone: list.zones[i],
-          positions: list.positions ? list.positions[i] : null,
+          positions: list.positions ? list.positions.of(i) : null,
         });
       }
       return out;
@@ -283,30 +301,43 @@
       }),
     );
     if (lists.some(function (l) { return !l; })) return out;
-    var lookups = lists.map(function (l) {
-      var byDoc = new Map();
-      for (var i = 0; i < l.docs.length; i++) byDoc.set(l.docs[i], i);
-      return byDoc;
-    });
-    var anchor = lists[0];
+    return phraseMatches(lists, cover);
+  }
+
+  /* The speeches where the covering pairs sit at their offsets from one start: walked from the
+     shortest list, the others followed with cursors (every list is in document order). */
+  function phraseMatches(lists, cover) {
+    var out = new Map();
+    var a = 0;
+    for (var l = 1; l < lists.length; l++) if (lists[l].docs.length < lists[a].docs.length) a = l;
+    var anchor = lists[a];
+    var cursors = new Int32Array(lists.length);
+    var rows = new Int32Array(lists.length);
     for (var d = 0; d < anchor.docs.length; d++) {
       var doc = anchor.docs[d];
-      var rows = [d];
       var zone = anchor.zones[d];
-      for (var k = 1; k < lists.length; k++) {
-        var row = lookups[k].get(doc);
-        if (row === undefined) break;
-        rows.push(row);
-        zone &= lists[k].zones[row];
+      var all = true;
+      for (var k = 0; k < lists.length && all; k++) {
+        if (k === a) {
+          rows[k] = d;
+          continue;
+        }
+        var docs = lists[k].docs;
+        var c = cursors[k];
+        while (c < docs.length && docs[c] < doc) c++;
+        cursors[k] = c;
+        all = c < docs.length && docs[c] === doc;
+        rows[k] = c;
+        if (all) zone &= lists[k].zones[c];
       }
-      if (rows.length < lists.length) continue;
+      if (!all) continue;
       var starts = [];
-      var first = anchor.positions[d];
+      var first = anchor.positions.of(d);
       for (var s = 0; s < first.length; s++) {
-        var start = first[s] - cover[0];
+        var start = first[s] - cover[a];
         var ok = true;
-        for (var m = 1; m < lists.length && ok; m++) {
-          ok = contains(lists[m].positions[rows[m]], start + cover[m]);
+        for (var m = 0; m < lists.length && ok; m++) {
+          if (m !== a) ok = lists[m].positions.has(rows[m], start + cover[m]);
         }
         if (ok) starts.push(start);
       }
@@ -351,6 +382,9 @@
     var smallest = termMatches.reduce(function (a, b) {
       return a.size <= b.size ? a : b;
     });
+    var idfs = termMatches.map(function (matches) {
+      return Math.log(1 + docCount / matches.size);
+    });
     var results = [];
     smallest.forEach(function (_, doc) {
       var score = 0;
@@ -358,8 +392,7 @@
       for (var t = 0; t < termMatches.length; t++) {
         var hit = termMatches[t].get(doc);
         if (!hit) return;
-        var idf = Math.log(1 + docCount / termMatches[t].size);
-        score += idf * (1 + Math.log2(1 + hit.count));
+        score += idfs[t] * (1 + Math.log2(1 + hit.count));
         if (hit.zone & 2) score += TITLE_BONUS;
         if (hit.zone & 1) score += HEADING_BONUS;
         if (hit.positions) lists.push(hit.positions);
@@ -369,17 +402,62 @@
       }
       results.push({ doc: doc, score: score, hints: lists }); // hints: where the terms are
     });
-    results.sort(function (a, b) {
-      return b.score - a.score || a.doc - b.doc;
-    });
-    return results;
+    return byScore(results);
+  }
+
+  /* Results by score, then by number: grouped by score, the few distinct scores sorted, each
+     group's numbers in order. A common character matches most speeches, with a few dozen
+     distinct scores: this is linear where a sort with a comparator is not, and it runs before
+     the first results show. */
+  function byScore(results) {
+    var groups = new Map();
+    for (var i = 0; i < results.length; i++) {
+      var group = groups.get(results[i].score);
+      if (!group) groups.set(results[i].score, (group = []));
+      group.push(results[i]);
+    }
+    var scores = Float64Array.from(groups.keys()).sort();
+    var out = [];
+    for (var s = scores.length - 1; s >= 0; s--) {
+      var members = groups.get(scores[s]);
+      if (!inOrder(members)) {
+        members.sort(function (a, b) {
+          return a.doc - b.doc;
+        });
+      }
+      for (var m = 0; m < members.length; m++) out.push(members[m]);
+    }
+    return out;
+  }
+
+  function inOrder(results) {
+    for (var i = 1; i < results.length; i++) if (results[i - 1].doc > results[i].doc) return false;
+    return true;
   }
 
   /* --- snippets ------------------------------------------------------------------------- */
 
   /* Matched ranges [start, end) of the terms in `text` (original offsets), merged. */
   function findRanges(text, terms, table) {
-    var folded = foldWithOffsets(text, table);
+    return rangesIn(foldWithOffsets(text, table), terms);
+  }
+
+  /* A block's text folded with offsets, once per block and table: a block is checked for
+     snippets as it arrives, then cut into one, and the next keystroke's results often show
+     the same blocks again (fragment files keep their inflated chunks). */
+  var FOLDS = new WeakMap(); // block → Map(table or NO_TABLE → folded)
+  var NO_TABLE = {};
+
+  function foldedBlock(block, table) {
+    var byTable = FOLDS.get(block);
+    if (!byTable) FOLDS.set(block, (byTable = new Map()));
+    var key = table || NO_TABLE;
+    var folded = byTable.get(key);
+    if (!folded) byTable.set(key, (folded = foldWithOffsets(block[1], table)));
+    return folded;
+  }
+
+  function rangesIn(folded, terms) {
     var ranges = [];
     terms.forEach(function (term) {
       var from = 0;
@@ -402,10 +480,9 @@
     return merged;
   }
 
-  function distinctTerms(text, terms, table) {
-    var folded = fold(text, table);
+  function distinctTerms(folded, terms) {
     return terms.filter(function (t) {
-      return folded.indexOf(t) >= 0;
+      return folded.text.indexOf(t) >= 0;
     }).length;
   }
 
@@ -415,10 +492,9 @@
   function snippets(blocks, terms, table, limit, width) {
     var scored = [];
     blocks.forEach(function (block, index) {
-      var ranges = findRanges(block[1], terms, table);
-      if (ranges.length) {
-        scored.push({ index: index, distinct: distinctTerms(block[1], terms, table), ranges: ranges });
-      }
+      var folded = foldedBlock(block, table);
+      var ranges = rangesIn(folded, terms);
+      if (ranges.length) scored.push({ index: index, distinct: distinctTerms(folded, terms), ranges: ranges });
     });
     scored.sort(function (a, b) {
       return b.distinct - a.distinct || b.ranges.length - a.ranges.length || a.index - b.index;
@@ -454,19 +530,29 @@
     return function (blocks, own, read) {
       if (checked === 0) merged = mergeTables(table, own);
       for (; checked < blocks.length; checked++) {
-        if (full < limit && distinctTerms(blocks[checked][1], terms, merged) === terms.length) full++;
+        if (full < limit && distinctTerms(foldedBlock(blocks[checked], merged), terms) === terms.length) full++;
       }
       return enoughSnippets(full, limit, read);
     };
   }
 
+  /* The site's table with a fragment's own, made once per pair (blocks' folds are kept per
+     table). */
+  var MERGED = new WeakMap();
+
   function mergeTables(a, b) {
     if (!a) return b;
     if (!b) return a;
-    var merged = new Map(a);
-    b.forEach(function (v, k) {
-      merged.set(k, v);
-    });
+    var byOwn = MERGED.get(a);
+    if (!byOwn) MERGED.set(a, (byOwn = new WeakMap()));
+    var merged = byOwn.get(b);
+    if (!merged) {
+      merged = new Map(a);
+      b.forEach(function (v, k) {
+        merged.set(k, v);
+      });
+      byOwn.set(b, merged);
+    }
     return merged;
   }
 
@@ -626,20 +712,16 @@
      chunks are read in order until `enough(blocks, table, bytesRead)` says the snippets are
      there. Either way a result costs a few kilobytes of its fragment, not the whole speech. */
   Index.prototype.fragment = async function (doc, enough, hints, limit) {
-    var file = new FragmentFile(this, "f/" + doc + ".bin");
-    var meta = await file.head(hints && hints.length ? FRAGMENT_HEAD : FRAGMENT_FIRST);
-    meta.table = meta.fold ? tableFrom(meta.fold) : null;
+    var file = this.fragmentFile(doc);
+    var hinted = hints && hints.length;
+    var meta = Object.assign({}, await file.head(hinted ? FRAGMENT_HEAD : FRAGMENT_FIRST));
     meta.blocks = [];
-    var chunks = meta.chunks || [];
-    var offsets = [file.start];
-    chunks.forEach(function (length, i) {
-      offsets.push(offsets[i] + length);
-    });
-    if (hints && hints.length && meta.starts) {
+    var count = file.offsets.length - 1;
+    if (hinted && meta.starts) {
       var runs = runsOf(hintedChunks(meta.starts, hints, limit || 2));
       var parts = await Promise.all(
-        runs.map(async function (run) {
-          return inflateChunks(await file.read(offsets[run[0]], offsets[run[1] + 1]));
+        runs.map(function (run) {
+          return file.chunks(run[0], run[1]);
         }),
       );
       parts.forEach(function (part) {
@@ -649,21 +731,23 @@
       });
       return meta;
     }
-    var i = 0;
-    while (i < chunks.length) {
-      if (enough && enough(meta.blocks, meta.table, offsets[i] - file.start)) break;
-      await file.read(offsets[i], offsets[i + 1], offsets[chunks.length]);
-      var end = i + 1; // every chunk now held whole is inflated with this one, in one call
-      while (end < chunks.length && offsets[end + 1] <= file.have.length) end++;
-      var run = await inflateChunks(await file.read(offsets[i], offsets[end]));
-      meta.blocks = meta.blocks.concat(run[0]);
-      for (var k = 1; k < run.length; k++) {
-        if (enough && enough(meta.blocks, meta.table, offsets[i + k] - file.start)) return meta;
+    for (var i = 0; i < count; ) {
+      var run = await file.chunks(i, i, true);
+      for (var k = 0; k < run.length; k++, i++) {
+        if (enough && enough(meta.blocks, meta.table, file.offsets[i] - file.start)) return meta;
         meta.blocks = meta.blocks.concat(run[k]);
       }
-      i += run.length;
     }
     return meta;
+  };
+
+  /* The one reader of a fragment file for as long as the index's generation lasts (it goes
+     with the rest of the cache), so the next keystroke's results reuse the details and the
+     chunks this one fetched and inflated: typing on, the results mostly stay the same. */
+  Index.prototype.fragmentFile = function (doc) {
+    var key = "reader f/" + doc + ".bin";
+    if (!this.cache.has(key)) this.cache.set(key, new FragmentFile(this, "f/" + doc + ".bin"));
+    return this.cache.get(key);
   };
 
   /* Chunk numbers as runs of neighbours [[first, last], ...], each read with one request. */
@@ -681,21 +765,31 @@
     return runs;
   }
 
-  /* The chunks (by number) holding the hinted positions of the most terms, up to `limit`. */
+  /* The chunks (by number) to read for `limit` snippets: those holding the most terms (then
+     the earliest), up to `limit` of them — but no more once the chunks taken hold `limit`
+     matches of every term, as a single chunk often does: its blocks give the snippets. */
   function hintedChunks(starts, hints, limit) {
     var terms = new Map();
+    var matches = new Map();
     hints.forEach(function (positions, term) {
       for (var i = 0; i < positions.length; i++) {
         var chunk = chunkAt(starts, positions[i]);
         if (chunk < 0) continue; // in the title
         if (!terms.has(chunk)) terms.set(chunk, new Set());
         terms.get(chunk).add(term);
+        matches.set(chunk, (matches.get(chunk) || 0) + 1);
       }
     });
     var ranked = Array.from(terms.keys()).sort(function (a, b) {
       return terms.get(b).size - terms.get(a).size || a - b;
     });
-    return new Set(ranked.slice(0, limit));
+    var taken = new Set();
+    var held = 0;
+    for (var r = 0; r < ranked.length && taken.size < limit && held < limit * hints.length; r++) {
+      taken.add(ranked[r]);
+      held += matches.get(ranked[r]);
+    }
+    return taken;
   }
 
   function chunkAt(starts, position) {
@@ -711,25 +805,73 @@
   }
 
   /* One fragment file read by ranges: first its start (the details, often the first chunks),
-     then further parts as needed, each fetched once. */
+     then further parts as needed, each fetched and inflated once. */
   function FragmentFile(index, path) {
     this.index = index;
     this.path = path;
     this.have = null;
     this.start = 0;
+    this.offsets = []; // where each chunk starts in the file, and where the last ends
+    this.meta = null;
+    this.inflated = new Map(); // chunk number → its blocks
   }
 
   FragmentFile.prototype.fetch = function (from, length) {
     return this.index.bytes(this.path, [from, length], { cache: "no-cache" });
   };
 
-  FragmentFile.prototype.head = async function (first) {
+  /* The details, read with the first `first` bytes the first time they are asked for. */
+  FragmentFile.prototype.head = function (first) {
+    var self = this;
+    if (!this.meta) {
+      this.meta = this.readHead(first);
+      this.meta.catch(function () {
+        self.meta = null;
+      });
+    }
+    return this.meta;
+  };
+
+  FragmentFile.prototype.readHead = async function (first) {
     this.have = await this.fetch(0, first);
     var r = new Reader(this.have);
     var length = r.varint();
-    this.start = r.at + length;
-    var head = await this.read(r.at, this.start);
-    return JSON.parse(new TextDecoder().decode(head));
+    var start = r.at + length;
+    var head = JSON.parse(new TextDecoder().decode(await this.read(r.at, start)));
+    head.table = head.fold ? tableFrom(head.fold) : null;
+    var offsets = [start];
+    (head.chunks || []).forEach(function (size, i) {
+      offsets.push(offsets[i] + size);
+    });
+    this.start = start;
+    this.offsets = offsets;
+    return head;
+  };
+
+  /* The blocks of chunks first..last, as one array per chunk. `onward`: also every later chunk
+     that the read (which reads ahead) brought whole — all inflated in one call. */
+  FragmentFile.prototype.chunks = async function (first, last, onward) {
+    var offsets = this.offsets;
+    var count = offsets.length - 1;
+    var ahead = onward ? offsets[count] : undefined;
+    if (!this.holds(first, last)) await this.read(offsets[first], offsets[last + 1], ahead);
+    if (onward) while (last + 1 < count && offsets[last + 2] <= this.have.length) last++;
+    var missing = [];
+    for (var c = first; c <= last; c++) if (!this.inflated.has(c)) missing.push(c);
+    if (missing.length) {
+      var from = missing[0];
+      var to = missing[missing.length - 1];
+      var run = await inflateChunks(await this.read(offsets[from], offsets[to + 1]));
+      for (var i = 0; i < run.length; i++) this.inflated.set(from + i, run[i]);
+    }
+    var out = [];
+    for (var k = first; k <= last; k++) out.push(this.inflated.get(k));
+    return out;
+  };
+
+  FragmentFile.prototype.holds = function (first, last) {
+    for (var c = first; c <= last; c++) if (!this.inflated.has(c)) return false;
+    return true;
   };
 
   /* Bytes [from, to) of the file. What is missing is fetched, reading ahead to `ahead` (at
@@ -859,7 +1001,21 @@
       return filter;
     }
 
+    /* While the reader types, the address follows once typing pauses: each change of it makes
+       the browser record the entry and fetch and draw the page's icon again, work that would
+       compete with the next keystroke's search. Leaving the page, or choosing a result or a
+       filter, brings it up to date at once, so a shared or reloaded address holds the query. */
+    var URL_DELAY = 400;
+    var urlTimer = 0;
+
+    function syncUrlSoon() {
+      clearTimeout(urlTimer);
+      urlTimer = setTimeout(syncUrl, URL_DELAY);
+    }
+
     function syncUrl() {
+      clearTimeout(urlTimer);
+      urlTimer = 0;
       var params = new URLSearchParams();
       if (input.value) params.set("q", input.value);
       var filter = currentFilter();
@@ -870,7 +1026,8 @@
       history.replaceState(null, "", location.pathname + (search ? "?" + search : "") + location.hash);
     }
 
-    async function run() {
+    async function run(event) {
+      var typing = !!event && event.type === "input";
       var seq = ++state.seq;
       var query = input.value;
       var started = performance.now();
@@ -913,7 +1070,7 @@
       }
       /* The address follows the query once the results are up: changing it makes the browser
          fetch and redraw the page's icon, work that would otherwise compete with the search. */
-      if (seq === state.seq) syncUrl();
+      if (seq === state.seq) (typing ? syncUrlSoon : syncUrl)();
     }
 
     /* The ranked matches of `query` that pass the filters (facets fetched only when one is set). */
@@ -1027,6 +1184,11 @@
     }
 
     input.addEventListener("input", run);
+    function syncPending() {
+      if (urlTimer) syncUrl();
+    }
+    list.addEventListener("click", syncPending, true);
+    window.addEventListener("pagehide", syncPending);
     filters.forEach(function (select) {
       select.addEventListener("change", run);
     });
