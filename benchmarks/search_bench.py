@@ -102,11 +102,31 @@ class Meter:
         self.total = 0
         self.counts = counts
         self.log: list[tuple[str, int]] = []
+        self.pending = 0
+        self.page = page
+        page.on("request", self._started)
         page.on("requestfinished", self._finished)
+        page.on("requestfailed", self._failed)
+
+    def settled(self) -> int:
+        """The total once every counted request started so far has finished: the page's
+        events reach Python some time after the page itself is done."""
+        while self.pending > 0:
+            self.page.wait_for_timeout(20)
+        return self.total
+
+    def _started(self, request: Any) -> None:
+        if self.counts(urlsplit(request.url).path):
+            self.pending += 1
+
+    def _failed(self, request: Any) -> None:
+        if self.counts(urlsplit(request.url).path):
+            self.pending -= 1
 
     def _finished(self, request: Any) -> None:
         if not self.counts(urlsplit(request.url).path):
             return
+        self.pending -= 1
         try:
             response = request.response()
             if response is None:
@@ -141,7 +161,7 @@ def ours_in_browser(browser: Any, base: str, queries: list[str]) -> dict[str, An
         page.wait_for_function(
             "document.getElementById('search').getAttribute('data-state') === 'done'"
         )
-        cold[query] = meter.total
+        cold[query] = meter.settled()
         logs[query] = list(meter.log)
         other = queries[(index + 1) % len(queries)]
         before = meter.total
@@ -150,8 +170,7 @@ def ours_in_browser(browser: Any, base: str, queries: list[str]) -> dict[str, An
             "q => document.getElementById('search').getAttribute('data-state') === 'done' && new URLSearchParams(location.search).get('q') === q",
             arg=other,
         )
-        page.wait_for_load_state("networkidle")
-        warm[other] = meter.total - before
+        warm[other] = meter.settled() - before
         context.close()
     return {"cold": cold, "warm": warm, "logs": logs}
 
