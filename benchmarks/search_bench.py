@@ -95,50 +95,37 @@ def score(found: set[int], expected: set[int]) -> tuple[float, float]:
 
 
 class Meter:
-    """Bytes Chromium received over the network (response headers and body as sent; answers
-    from the browser cache count nothing) for requests whose URL path `counts`."""
+    """Bytes Chromium received over the network for requests whose URL path `counts`: the
+    page's own Resource Timing (`transferSize`: headers and body as sent; nothing for an
+    answer from the browser cache, the headers for a revalidation). The page's record, not
+    Playwright's request events, which can reach Python after the page is done or not at all
+    (queries measured 0 bytes that way)."""
+
+    ENTRIES = (
+        """() => performance.getEntriesByType('resource').map(e => [e.name, e.transferSize])"""
+    )
 
     def __init__(self, page: Any, counts: Callable[[str], bool]) -> None:
-        self.total = 0
-        self.counts = counts
-        self.log: list[tuple[str, int]] = []
-        self.pending = 0
         self.page = page
-        page.on("request", self._started)
-        page.on("requestfinished", self._finished)
-        page.on("requestfailed", self._failed)
+        self.counts = counts
+        page.add_init_script("performance.setResourceTimingBufferSize(1000000)")
+
+    @property
+    def log(self) -> list[tuple[str, int]]:
+        entries = self.page.evaluate(self.ENTRIES)
+        return [(url, int(size)) for url, size in entries if self.counts(urlsplit(url).path)]
+
+    @property
+    def total(self) -> int:
+        return sum(size for _, size in self.log)
 
     def settled(self) -> int:
-        """The total once every counted request started so far has finished: the page's
-        events reach Python some time after the page itself is done."""
-        while self.pending > 0:
-            self.page.wait_for_timeout(20)
-        return self.total
-
-    def _started(self, request: Any) -> None:
-        if self.counts(urlsplit(request.url).path):
-            self.pending += 1
-
-    def _failed(self, request: Any) -> None:
-        if self.counts(urlsplit(request.url).path):
-            self.pending -= 1
-
-    def _finished(self, request: Any) -> None:
-        if not self.counts(urlsplit(request.url).path):
-            return
-        self.pending -= 1
-        try:
-            response = request.response()
-            if response is None:
-                return
-            sizes = request.sizes()
-        except Exception:  # the page closed while the request finished: not part of a query
-            return
-        received = sizes["responseBodySize"] + sizes["responseHeadersSize"]
-        if response.status == 304:
-            received = sizes["responseHeadersSize"]
-        self.total += received
-        self.log.append((request.url, received))
+        """The total once it stops growing (a request's entry is recorded when it ends)."""
+        last = -1
+        while (now := self.total) != last:
+            last = now
+            self.page.wait_for_timeout(150)
+        return now
 
 
 def search_file(path: str) -> bool:
