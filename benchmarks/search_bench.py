@@ -149,9 +149,9 @@ def ours_in_browser(browser: Any, base: str, queries: list[str]) -> dict[str, An
             "document.getElementById('search').getAttribute('data-state') === 'done'"
         )
         cold[query] = meter.settled()
-        logs[query] = list(meter.log)
+        logs[query] = meter.log
         other = queries[(index + 1) % len(queries)]
-        before = meter.total
+        before = cold[query]
         page.fill("#search-input", other)
         page.wait_for_function(
             "q => document.getElementById('search').getAttribute('data-state') === 'done' && new URLSearchParams(location.search).get('q') === q",

@@ -190,29 +190,21 @@
   }
 
   /* Positions, aligned with a decoded document list: `of(i)`, document i's as an Int32Array.
-     Decoded into one array in one pass, the varints read inline: a common pair has positions
-     in thousands of speeches, and an array each cost more than the decoding. */
+     Decoded into one array in one pass: a common pair has positions in thousands of speeches,
+     and an array each cost more than the decoding. */
   function decodePositions(bytes, list) {
     var n = list.docs.length;
     var total = 0;
     for (var i = 0; i < n; i++) total += list.counts[i];
     var flat = new Int32Array(total);
     var bounds = new Int32Array(n + 1);
-    var at = 0;
+    var r = new Reader(bytes);
     var k = 0;
     for (var d = 0; d < n; d++) {
       bounds[d] = k;
       var position = 0;
       for (var j = 0, count = list.counts[d]; j < count; j++) {
-        var value = 0;
-        var scale = 1;
-        for (;;) {
-          var byte = bytes[at++];
-          value += (byte & 0x7f) * scale;
-          if (byte < 0x80) break;
-          scale *= 128;
-        }
-        position = j === 0 ? value : position + value;
+        position = j === 0 ? r.varint() : position + r.varint();
         flat[k++] = position;
       }
     }
@@ -230,15 +222,19 @@
   };
   /* Whether document i has `value` among its positions. */
   Positions.prototype.has = function (i, value) {
-    var lo = this.bounds[i];
-    var hi = this.bounds[i + 1];
+    var at = lowerBound(this.flat, value, this.bounds[i], this.bounds[i + 1]);
+    return at < this.bounds[i + 1] && this.flat[at] === value;
+  };
+
+  /* The first index in sorted array[lo, hi) whose value is not below `value` (hi if none). */
+  function lowerBound(array, value, lo, hi) {
     while (lo < hi) {
       var mid = (lo + hi) >> 1;
-      if (this.flat[mid] < value) lo = mid + 1;
+      if (array[mid] < value) lo = mid + 1;
       else hi = mid;
     }
-    return lo < this.bounds[i + 1] && this.flat[lo] === value;
-  };
+    return lo;
+  }
 
   /* --- matching ------------------------------------------------------------------------- */
 
@@ -309,14 +305,8 @@
   };
   ListMatches.prototype.get = function (doc) {
     var docs = this.list.docs;
-    var lo = 0;
-    var hi = docs.length;
-    while (lo < hi) {
-      var mid = (lo + hi) >> 1;
-      if (docs[mid] < doc) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < docs.length && docs[lo] === doc ? this.hit(lo) : undefined;
+    var at = lowerBound(docs, doc, 0, docs.length);
+    return at < docs.length && docs[at] === doc ? this.hit(at) : undefined;
   };
   ListMatches.prototype.forEach = function (fn) {
     for (var i = 0; i < this.size; i++) fn(this.hit(i), this.list.docs[i]);
@@ -408,10 +398,7 @@
     var results = [];
     if (termMatches.length === 1) {
       termMatches[0].forEach(function (hit, doc) {
-        var score = idfs[0] * (1 + Math.log2(1 + hit.count));
-        if (hit.zone & 2) score += TITLE_BONUS;
-        if (hit.zone & 1) score += HEADING_BONUS;
-        results.push({ doc: doc, score: score, hints: hit.positions ? [hit.positions] : NO_HINTS });
+        results.push({ doc: doc, score: hitScore(idfs[0], hit), hints: hit.positions ? [hit.positions] : NO_HINTS });
       });
       return byScore(results);
     }
@@ -421,9 +408,7 @@
       for (var t = 0; t < termMatches.length; t++) {
         var hit = termMatches[t].get(doc);
         if (!hit) return;
-        score += idfs[t] * (1 + Math.log2(1 + hit.count));
-        if (hit.zone & 2) score += TITLE_BONUS;
-        if (hit.zone & 1) score += HEADING_BONUS;
+        score += hitScore(idfs[t], hit);
         if (hit.positions) lists.push(hit.positions);
       }
       if (termMatches.length > 1 && lists.length === termMatches.length) {
@@ -432,6 +417,14 @@
       results.push({ doc: doc, score: score, hints: lists }); // hints: where the terms are
     });
     return byScore(results);
+  }
+
+  /* One term's part of a speech's score: more matches of a rarer term, a title or heading. */
+  function hitScore(idf, hit) {
+    var score = idf * (1 + Math.log2(1 + hit.count));
+    if (hit.zone & 2) score += TITLE_BONUS;
+    if (hit.zone & 1) score += HEADING_BONUS;
+    return score;
   }
 
   /* Results by score, then by number: grouped by score, the few distinct scores sorted, each
@@ -882,25 +875,25 @@
   FragmentFile.prototype.chunks = async function (first, last, onward) {
     var offsets = this.offsets;
     var count = offsets.length - 1;
-    var ahead = onward ? offsets[count] : undefined;
-    if (!this.holds(first, last)) await this.read(offsets[first], offsets[last + 1], ahead);
+    var gap = this.notInflated(first, last);
+    if (gap) await this.read(offsets[gap[0]], offsets[gap[1] + 1], onward ? offsets[count] : undefined);
     if (onward) while (last + 1 < count && offsets[last + 2] <= this.have.length) last++;
-    var missing = [];
-    for (var c = first; c <= last; c++) if (!this.inflated.has(c)) missing.push(c);
-    if (missing.length) {
-      var from = missing[0];
-      var to = missing[missing.length - 1];
-      var run = await inflateChunks(await this.read(offsets[from], offsets[to + 1]));
-      for (var i = 0; i < run.length; i++) this.inflated.set(from + i, run[i]);
+    gap = this.notInflated(first, last);
+    if (gap) {
+      // the bytes just read: held, or the same range again (answered from the index's cache)
+      var run = await inflateChunks(await this.read(offsets[gap[0]], offsets[gap[1] + 1]));
+      for (var i = 0; i < run.length; i++) this.inflated.set(gap[0] + i, run[i]);
     }
     var out = [];
     for (var k = first; k <= last; k++) out.push(this.inflated.get(k));
     return out;
   };
 
-  FragmentFile.prototype.holds = function (first, last) {
-    for (var c = first; c <= last; c++) if (!this.inflated.has(c)) return false;
-    return true;
+  /* [from, to]: the first and last of chunks first..last not yet inflated, or null. */
+  FragmentFile.prototype.notInflated = function (first, last) {
+    while (first <= last && this.inflated.has(first)) first++;
+    while (last >= first && this.inflated.has(last)) last--;
+    return first <= last ? [first, last] : null;
   };
 
   /* Bytes [from, to) of the file. What is missing is fetched, reading ahead to `ahead` (at
