@@ -16,8 +16,8 @@ for (const query of queries) {
   out.push({
     query,
     terms: found.terms,
-    docs: found.results.map((r) => r.doc),
-    scores: found.results.map((r) => r.score),
+    docs: found.results.slice().map((r) => r.doc),
+    scores: found.results.slice().map((r) => r.score),
   });
 }
 process.stdout.write(JSON.stringify(out));

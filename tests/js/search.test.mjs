@@ -137,19 +137,41 @@ function hits(entries) {
 
 test("rank: title above heading above body, more above fewer, ties by number", () => {
   const zones = hits([[0, 1, 0, null], [1, 1, 1, null], [2, 1, 2, null], [3, 1, 3, null]]);
-  assert.deepEqual(search.rank([zones], 100).map((r) => r.doc), [3, 2, 1, 0]);
+  assert.deepEqual(search.rank([zones], 100).slice().map((r) => r.doc), [3, 2, 1, 0]);
   const counts = hits([[0, 1, 0, null], [1, 5, 0, null], [2, 2, 0, null]]);
-  assert.deepEqual(search.rank([counts], 100).map((r) => r.doc), [1, 2, 0]);
+  assert.deepEqual(search.rank([counts], 100).slice().map((r) => r.doc), [1, 2, 0]);
   const ties = hits([[5, 2, 0, null], [1, 2, 0, null], [3, 2, 0, null]]);
-  assert.deepEqual(search.rank([ties], 10).map((r) => r.doc), [1, 3, 5]);
+  assert.deepEqual(search.rank([ties], 10).slice().map((r) => r.doc), [1, 3, 5]);
 });
 
 test("rank: closer terms above farther, every term required", () => {
   const first = hits([[0, 1, 0, [100]], [1, 1, 0, [100]], [2, 1, 0, [100]]]);
   const second = hits([[0, 1, 0, [900]], [1, 1, 0, [104]], [2, 1, 0, [130]], [7, 1, 0, [1]]]);
-  assert.deepEqual(search.rank([first, second], 100).map((r) => r.doc), [1, 2, 0]);
-  assert.deepEqual(search.rank([first, new Map()], 100), []);
-  assert.deepEqual(search.rank([], 100), []);
+  assert.deepEqual(search.rank([first, second], 100).slice().map((r) => r.doc), [1, 2, 0]);
+  assert.equal(search.rank([first, new Map()], 100).length, 0);
+  assert.equal(search.rank([], 100).length, 0);
+});
+
+test("rank: a list ranked in place (one- and two-character terms) equals its hits ranked one by one", async () => {
+  const varints = (values) =>
+    Uint8Array.from(values.flatMap((v) => { const out = []; for (; v >= 128; v = Math.floor(v / 128)) out.push((v & 127) | 128); out.push(v); return out; }));
+  const docs = [0, 2, 3, 7, 8, 9, 12, 40];
+  const counts = [1, 3, 1, 1, 2, 3, 1, 1];
+  const zones = [0, 0, 2, 1, 0, 0, 3, 0];
+  const list = { docs: Int32Array.from(docs), counts: Int32Array.from(counts), zones: Uint8Array.from(zones) };
+  const positions = docs.flatMap((_, i) => Array.from({ length: counts[i] }, (_, j) => (j === 0 ? 10 * i : 5)));
+  list.positions = search.decodePositions(varints(positions), list);
+  const inPlace = await search.matchTerm("营商", { list: async () => list }, true);
+  const oneByOne = new Map(docs.map((doc, i) => [doc, { count: counts[i], zone: zones[i], positions: list.positions.of(i) }]));
+  const ranked = search.rank([inPlace], 50).slice();
+  assert.deepEqual(ranked, search.rank([oneByOne], 50).slice());
+  assert.deepEqual(ranked.map((r) => r.doc), [12, 3, 7, 2, 9, 8, 0, 40]);
+  assert.deepEqual(Array.from(ranked[0].hints[0]), [60]);
+  // filtered: the same order, each result with its own hints
+  const kept = search.rank([inPlace], 50).filter((doc) => doc % 2 === 0);
+  assert.deepEqual(kept.slice(), ranked.filter((r) => r.doc % 2 === 0));
+  assert.deepEqual(kept.slice(1, 3), ranked.filter((r) => r.doc % 2 === 0).slice(1, 3));
+  assert.deepEqual(kept.slice(5, 99), []);
 });
 
 test("findRanges maps matches back to original offsets (traditional, full width)", () => {
@@ -212,8 +234,8 @@ test("Index.search equals the Python reader's results, fetching parts by range",
   for (const s of expected.searches) {
     const found = await index.search(s.query);
     assert.deepEqual(found.terms, s.terms, s.query);
-    assert.deepEqual(found.results.map((r) => r.doc), s.results.map((r) => r[0]), s.query);
-    found.results.forEach((r, i) => assert.ok(Math.abs(r.score - s.results[i][1]) < 1e-9, s.query));
+    assert.deepEqual(found.results.slice().map((r) => r.doc), s.results.map((r) => r[0]), s.query);
+    found.results.slice().forEach((r, i) => assert.ok(Math.abs(r.score - s.results[i][1]) < 1e-9, s.query));
   }
   assert.ok(log.some((line) => / bytes=\d+-\d+$/.test(line)), "pack files are read by range");
   assert.ok(log.includes("t2s.json"), "a traditional query fetched the table");
@@ -237,7 +259,7 @@ test("Index.search works with a server that ignores Range", async () => {
   const index = new search.Index("", diskFetch(indexFolder, log, false));
   for (const s of expected.searches) {
     const found = await index.search(s.query);
-    assert.deepEqual(found.results.map((r) => r.doc), s.results.map((r) => r[0]), s.query);
+    assert.deepEqual(found.results.slice().map((r) => r.doc), s.results.map((r) => r[0]), s.query);
   }
   assert.ok(log.some((line) => / bytes=\d+-\d+$/.test(line)));
 });
@@ -334,7 +356,7 @@ test("Index.fragment with the index's positions reads only the chunks holding th
   const index = new search.Index("", diskFetch(indexFolder, log));
   const found = await index.search("全面推进乡村振兴");
   assert.equal(found.results.length, 1);
-  const [result] = found.results;
+  const [result] = found.results.slice();
   assert.ok(result.hints.length === 1 && result.hints[0].length === 1);
   log.length = 0;
   const fragment = await index.fragment(result.doc, null, result.hints, 2);
@@ -360,10 +382,15 @@ test("Index.fragment reads hinted chunks together: one request per run of neighb
     const fragment = await new search.Index("", diskFetch(indexFolder, log)).fragment(doc, null, hints, 2);
     return { log, blocks: fragment.blocks };
   };
-  const apart = await blocksOf([5, 1]);
+  const apart = await blocksOf([7, 1]);
   assert.equal(apart.log.length, 3, apart.log.join("\n")); // the details, then two chunks
   const together = await blocksOf([3, 2]);
   assert.equal(together.log.length, 2, together.log.join("\n")); // the details, then one run
+  // chunks with one short chunk between them: one range, the chunk between read with them
+  const near = await blocksOf([4, 2]);
+  assert.equal(near.log.length, 2, near.log.join("\n"));
+  const chunk3 = await new search.Index("", diskFetch(indexFolder)).fragment(doc, null, [Int32Array.from([starts[3] + 1])], 1);
+  assert.ok(chunk3.blocks.every((b) => near.blocks.some((x) => x[0] === b[0])));
   // a chunk holding as many matches as snippets wanted is read on its own
   const log = [];
   const twice = [Int32Array.from([starts[4] + 1, starts[4] + 2, starts[6] + 1])];
@@ -372,7 +399,7 @@ test("Index.fragment reads hinted chunks together: one request per run of neighb
   const chunk4 = await new search.Index("", diskFetch(indexFolder)).fragment(doc, null, [Int32Array.from([starts[4] + 1])], 1);
   assert.deepEqual(alone.blocks, chunk4.blocks);
   assert.ok(chunk4.blocks.length > 0 && chunk4.blocks.length < all.blocks.length / 4);
-  for (const { blocks } of [apart, together]) {
+  for (const { blocks } of [apart, together, near]) {
     // whole blocks of the speech, in reading order
     const places = blocks.map((b) => all.blocks.findIndex((x) => x[0] === b[0] && x[1] === b[1]));
     assert.ok(places.every((p, i) => p >= 0 && (i === 0 || p > places[i - 1])), String(places));
@@ -418,7 +445,7 @@ test("a generation gone (a newer build published within the manifest's TTL): ind
   const index = new search.Index("", fetcher);
   const want = expected.searches.find((s) => s.query === "营商环境");
   const found = await index.search("营商环境");
-  assert.deepEqual(found.results.map((r) => r.doc), want.results.map((r) => r[0]));
+  assert.deepEqual(found.results.slice().map((r) => r.doc), want.results.map((r) => r[0]));
   assert.ok(log.some((l) => l.startsWith("old/")), log.join("\n")); // the gone generation was tried
   assert.equal(index.manifest.gen, real.gen);
   const missing = new search.Index("", diskFetch(join(here, "fixtures/no-such-folder")));

@@ -388,13 +388,16 @@
 
   /* Rank: title and heading matches first, then more and closer matches (score, then number). */
   function rank(termMatches, docCount) {
-    if (!termMatches.length) return [];
+    if (!termMatches.length) return byScore([]);
     var smallest = termMatches.reduce(function (a, b) {
       return a.size <= b.size ? a : b;
     });
     var idfs = termMatches.map(function (matches) {
       return Math.log(1 + docCount / matches.size);
     });
+    if (termMatches.length === 1 && termMatches[0] instanceof ListMatches) {
+      return rankList(termMatches[0].list, idfs[0]);
+    }
     var results = [];
     if (termMatches.length === 1) {
       termMatches[0].forEach(function (hit, doc) {
@@ -419,37 +422,141 @@
     return byScore(results);
   }
 
+  /* Ranked results, best first, each made into an object ({doc, score, hints}) only when read:
+     a common character is in most speeches, and an object for each before the first results
+     show cost more than the rest of the search. `hintsOf(k)`: result k's hints. */
+  function Ranking(docs, scores, hintsOf) {
+    this.docs = docs;
+    this.scores = scores;
+    this.hintsOf = hintsOf;
+    this.length = docs.length;
+  }
+  Ranking.prototype.at = function (k) {
+    return { doc: this.docs[k], score: this.scores[k], hints: this.hintsOf(k) };
+  };
+  /* Results from..to (to: the end when omitted), as objects. */
+  Ranking.prototype.slice = function (from, to) {
+    var out = [];
+    for (var k = from || 0, end = Math.min(to === undefined ? this.length : to, this.length); k < end; k++) out.push(this.at(k));
+    return out;
+  };
+  /* The results whose speech passes `keep(doc)`, ranked as they were. */
+  Ranking.prototype.filter = function (keep) {
+    var kept = [];
+    for (var k = 0; k < this.length; k++) if (keep(this.docs[k])) kept.push(k);
+    var self = this;
+    return new Ranking(
+      Int32Array.from(kept, function (k) {
+        return self.docs[k];
+      }),
+      Float64Array.from(kept, function (k) {
+        return self.scores[k];
+      }),
+      function (j) {
+        return self.hintsOf(kept[j]);
+      },
+    );
+  };
+
   /* One term's part of a speech's score: more matches of a rarer term, a title or heading. */
   function hitScore(idf, hit) {
-    var score = idf * (1 + Math.log2(1 + hit.count));
-    if (hit.zone & 2) score += TITLE_BONUS;
-    if (hit.zone & 1) score += HEADING_BONUS;
+    return scoreOf(idf, hit.count, hit.zone);
+  }
+
+  function scoreOf(idf, count, zone) {
+    var score = idf * (1 + Math.log2(1 + count));
+    if (zone & 2) score += TITLE_BONUS;
+    if (zone & 1) score += HEADING_BONUS;
     return score;
   }
 
-  /* Results by score, then by number: grouped by score, the few distinct scores sorted, each
-     group's numbers in order. A common character matches most speeches, with a few dozen
-     distinct scores: this is linear where a sort with a comparator is not, and it runs before
-     the first results show. */
-  function byScore(results) {
-    var groups = new Map();
-    for (var i = 0; i < results.length; i++) {
-      var group = groups.get(results[i].score);
-      if (!group) groups.set(results[i].score, (group = []));
-      group.push(results[i]);
-    }
-    var scores = Float64Array.from(groups.keys()).sort();
-    var out = [];
-    for (var s = scores.length - 1; s >= 0; s--) {
-      var members = groups.get(scores[s]);
-      if (!inOrder(members)) {
-        members.sort(function (a, b) {
-          return a.doc - b.doc;
-        });
+  /* One list's speeches ranked, read from its arrays, with no object per speech: grouped by
+     (count, zone), which is all a speech's score depends on, each group scored once. */
+  function rankList(list, idf) {
+    var n = list.docs.length;
+    var groupOf = new Map();
+    var groupScores = [];
+    var group = new Int32Array(n);
+    for (var i = 0; i < n; i++) {
+      var key = list.counts[i] * 4 + list.zones[i];
+      var g = groupOf.get(key);
+      if (g === undefined) {
+        g = groupScores.length;
+        groupOf.set(key, g);
+        groupScores.push(scoreOf(idf, list.counts[i], list.zones[i]));
       }
-      for (var m = 0; m < members.length; m++) out.push(members[m]);
+      group[i] = g;
     }
-    return out;
+    var order = orderByGroup(group, groupScores);
+    var docs = new Int32Array(n);
+    var scores = new Float64Array(n);
+    for (var k = 0; k < n; k++) {
+      docs[k] = list.docs[order[k]];
+      scores[k] = groupScores[group[order[k]]];
+    }
+    var positions = list.positions;
+    return new Ranking(docs, scores, function (k) {
+      return positions ? [positions.of(order[k])] : NO_HINTS;
+    });
+  }
+
+  /* Results by score, then by number. */
+  function byScore(results) {
+    if (!inOrder(results)) {
+      results = results.slice().sort(function (a, b) {
+        return a.doc - b.doc;
+      });
+    }
+    var groupOf = new Map();
+    var groupScores = [];
+    var group = new Int32Array(results.length);
+    for (var i = 0; i < results.length; i++) {
+      var g = groupOf.get(results[i].score);
+      if (g === undefined) {
+        g = groupScores.length;
+        groupOf.set(results[i].score, g);
+        groupScores.push(results[i].score);
+      }
+      group[i] = g;
+    }
+    var order = orderByGroup(group, groupScores);
+    return new Ranking(
+      Int32Array.from(order, function (at) {
+        return results[at].doc;
+      }),
+      Float64Array.from(order, function (at) {
+        return results[at].score;
+      }),
+      function (k) {
+        return results[order[k]].hints;
+      },
+    );
+  }
+
+  /* Indexes 0..n-1 (item i in group[i]) by their group's score, highest first, then by index: a
+     counting sort over the groups — a common character's speeches fall in a few dozen — so no
+     comparator runs per speech, and no typed-array sort, whose first call on a page is slow.
+     Groups of equal score share a place, so their items still go by index. */
+  function orderByGroup(group, groupScores) {
+    var n = group.length;
+    var ranked = groupScores.map(function (_, g) {
+      return g;
+    });
+    ranked.sort(function (a, b) {
+      return groupScores[b] - groupScores[a];
+    });
+    var place = new Int32Array(groupScores.length); // group → the place of its score
+    var places = 0;
+    ranked.forEach(function (g, r) {
+      if (r > 0 && groupScores[g] !== groupScores[ranked[r - 1]]) places++;
+      place[g] = places;
+    });
+    var starts = new Int32Array(places + 2); // where each place starts in the order
+    for (var i = 0; i < n; i++) starts[place[group[i]] + 1]++;
+    for (var p = 0; p <= places; p++) starts[p + 1] += starts[p];
+    var order = new Int32Array(n);
+    for (var k = 0; k < n; k++) order[starts[place[group[k]]]++] = k;
+    return order;
   }
 
   function inOrder(results) {
@@ -720,13 +827,18 @@
   };
 
   /* Bytes asked for first from a fragment when the index gave no positions (one- and
-     two-character queries): its details and as much text as enoughSnippets would read at
-     most (TEXT_BYTES), in one request — a speech's first snippets are usually near its
-     start, and one request is faster than several small ones. Longer speeches are read on in
-     FRAGMENT_STEP parts only while no snippet has been found. */
-  var FRAGMENT_FIRST = 16384;
+     two-character queries): its details and its first few chunks, in one request — a
+     speech's first snippets are usually near its start, and one request is faster than
+     several small ones. Only the first chunk is inflated at once; the rest of what came is
+     inflated, and the text read on in FRAGMENT_STEP parts, only while the snippets are not
+     there. */
+  var FRAGMENT_FIRST = 12288;
   var FRAGMENT_STEP = 8192;
   var FRAGMENT_HEAD = 768; // asked for first when the index says which chunks to read
+  /* Chunks to read from one speech that lie this close (compressed bytes between them) are
+     read as one range, chunks between included: one request, not two — five results' runs
+     otherwise outnumber the six connections a browser opens to a host, and wait. */
+  var RUN_GAP = 4096;
 
   /* A result's details and text. The text comes in chunks of consecutive blocks. With
      `hints` (the stream positions of the terms, per term, from the index) only the chunks
@@ -740,7 +852,7 @@
     meta.blocks = [];
     var count = file.offsets.length - 1;
     if (hinted && meta.starts) {
-      var runs = runsOf(hintedChunks(meta.starts, hints, limit || 2));
+      var runs = joinNear(runsOf(hintedChunks(meta.starts, hints, limit || 2)), file.offsets);
       var parts = await Promise.all(
         runs.map(function (run) {
           return file.chunks(run[0], run[1]);
@@ -754,7 +866,8 @@
       return meta;
     }
     for (var i = 0; i < count; ) {
-      var run = await file.chunks(i, i, true);
+      // the first chunk alone (often enough), then every chunk held or read next at once
+      var run = await file.chunks(i, i === 0 ? 0 : Math.max(i, file.heldThrough()), true);
       for (var k = 0; k < run.length; k++, i++) {
         if (enough && enough(meta.blocks, meta.table, file.offsets[i] - file.start)) return meta;
         meta.blocks = meta.blocks.concat(run[k]);
@@ -785,6 +898,17 @@
         else runs.push([n, n]);
       });
     return runs;
+  }
+
+  /* Runs with at most RUN_GAP bytes between them (offsets: where each chunk starts), joined. */
+  function joinNear(runs, offsets) {
+    var joined = [];
+    runs.forEach(function (run) {
+      var last = joined[joined.length - 1];
+      if (last && offsets[run[0]] - offsets[last[1] + 1] <= RUN_GAP) last[1] = run[1];
+      else joined.push(run.slice());
+    });
+    return joined;
   }
 
   /* The chunks (by number) to read for `limit` snippets: those holding the most terms (then
@@ -870,23 +994,26 @@
     return head;
   };
 
-  /* The blocks of chunks first..last, as one array per chunk. `onward`: also every later chunk
-     that the read (which reads ahead) brought whole — all inflated in one call. */
-  FragmentFile.prototype.chunks = async function (first, last, onward) {
+  /* The blocks of chunks first..last, as one array per chunk, inflated in one call. `ahead`:
+     a read that fetches reads ahead (see read), so the next chunks often come with these. */
+  FragmentFile.prototype.chunks = async function (first, last, ahead) {
     var offsets = this.offsets;
-    var count = offsets.length - 1;
     var gap = this.notInflated(first, last);
-    if (gap) await this.read(offsets[gap[0]], offsets[gap[1] + 1], onward ? offsets[count] : undefined);
-    if (onward) while (last + 1 < count && offsets[last + 2] <= this.have.length) last++;
-    gap = this.notInflated(first, last);
     if (gap) {
-      // the bytes just read: held, or the same range again (answered from the index's cache)
-      var run = await inflateChunks(await this.read(offsets[gap[0]], offsets[gap[1] + 1]));
+      var bytes = await this.read(offsets[gap[0]], offsets[gap[1] + 1], ahead ? offsets[offsets.length - 1] : undefined);
+      var run = await inflateChunks(bytes);
       for (var i = 0; i < run.length; i++) this.inflated.set(gap[0] + i, run[i]);
     }
     var out = [];
     for (var k = first; k <= last; k++) out.push(this.inflated.get(k));
     return out;
+  };
+
+  /* The last chunk whose bytes are all held (-1 if none). */
+  FragmentFile.prototype.heldThrough = function () {
+    var last = -1;
+    while (last + 2 < this.offsets.length && this.offsets[last + 2] <= this.have.length) last++;
+    return last;
   };
 
   /* [from, to]: the first and last of chunks first..last not yet inflated, or null. */
@@ -922,17 +1049,24 @@
 
   /* A run of neighbouring chunks, as [[block, ...], ...]. The chunks are cut from one raw
      deflate stream, fully flushed after each, so a run needs only an end: an empty final
-     block. One DecompressionStream per run — each costs about a millisecond of the page's
-     time however small its input. */
+     block. One DecompressionStream per run, written to directly: a Blob's stream costs the
+     page several times as much (a Blob is registered with the browser process), and each
+     stream costs about a millisecond however small its input. */
   var FINAL_BLOCK = new Uint8Array([3, 0]);
 
   async function inflateChunks(bytes) {
-    var stream = new Blob([bytes, FINAL_BLOCK]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
-    var lines = (await new Response(stream).text()).split("\n");
+    var stream = new DecompressionStream("deflate-raw");
+    var writer = stream.writable.getWriter();
+    writer.write(bytes).catch(ignore);
+    writer.write(FINAL_BLOCK).catch(ignore);
+    writer.close().catch(ignore);
+    var lines = (await new Response(stream.readable).text()).split("\n");
     return lines.slice(0, -1).map(function (line) {
       return JSON.parse(line);
     });
   }
+
+  function ignore() {} // a write's failure also fails the read, which reports it
 
   /* The matching speeches, ranked: [{doc, score}], and the folded terms. */
   /* A file of the index's generation that is gone (404) means a newer build was published
@@ -954,7 +1088,7 @@
     var manifest = await this.load();
     var table = needsTable(query, manifest, this.bitmap) ? await this.loadTable() : null;
     var terms = parseQuery(query, table);
-    if (!terms.length) return { terms: terms, results: [] };
+    if (!terms.length) return { terms: terms, results: rank([], 0) };
     var self = this;
     var multi = terms.length > 1;
     var matches = await Promise.all(
@@ -1102,8 +1236,8 @@
       var facets = await index.facets();
       return {
         terms: found.terms,
-        results: found.results.filter(function (r) {
-          return passes(facets, index.manifest, r.doc, filter);
+        results: found.results.filter(function (doc) {
+          return passes(facets, index.manifest, doc, filter);
         }),
       };
     }
