@@ -1,5 +1,6 @@
 // Fold every character of a text file with search.js and print, as JSON, the code points
-// whose folding differs from the expected text (same length, character for character).
+// whose folding differs from the expected text (same length, character for character), by
+// fold and by foldWithOffsets.
 //   node fold_all.mjs <text> <expected> <t2s.json>
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -13,6 +14,14 @@ const expected = Array.from(readFileSync(expectedPath, "utf8"));
 const differ = [];
 if (text.length !== expected.length) throw new Error("lengths differ");
 for (let i = 0; i < text.length; i++) {
-  if (search.fold(text[i], table) !== expected[i]) differ.push(text[i].codePointAt(0));
+  const alone = search.foldWithOffsets(text[i], table).text; // its fast path, by code unit
+  if (search.fold(text[i], table) !== expected[i] || alone !== expected[i]) differ.push(text[i].codePointAt(0));
+}
+// the whole text at once, as blocks are folded for snippets: the same as character by character
+const whole = text.join("");
+for (const t of [table, null]) {
+  const { text: folded, offsets } = search.foldWithOffsets(whole, t);
+  if (folded !== search.fold(whole, t)) throw new Error("foldWithOffsets differs from fold");
+  if (offsets.length !== folded.length + 1 || offsets[offsets.length - 1] !== whole.length) throw new Error("offsets");
 }
 process.stdout.write(JSON.stringify(differ));

@@ -65,19 +65,65 @@
   }
 
   /* Folded text plus, for each code unit of it, the offset of the original code unit, so a
-     match found in the folded text is highlighted in the original. */
+     match found in the folded text is highlighted in the original. Every block a result shows
+     is folded, on a page whose code is not yet compiled, so a character of one code unit that
+     folds to one is looked up by number (UNIT_FOLD, and the table's TABLE_UNITS); any other
+     takes foldChar. */
+  var UNIT_FOLD = new Uint16Array(65536); // code unit → its fold without the table; 0: not known
+  var NOT_A_UNIT = 0xffff; // its fold is not one code unit, or it is a surrogate
+  var TABLE_UNITS = new WeakMap(); // table → Map(code unit → code unit, or -1: not one unit)
+
+  function unitFold(c) {
+    if (c >= 0x4e00 && c <= 0x9fff) return c; // CJK Unified Ideographs: NFKC and case leave them
+    var f = UNIT_FOLD[c];
+    if (f === 0) {
+      var n = c >= 0xd800 && c <= 0xdfff ? "" : foldChar(String.fromCharCode(c), null);
+      f = n.length === 1 && n.charCodeAt(0) !== NOT_A_UNIT ? n.charCodeAt(0) : NOT_A_UNIT;
+      UNIT_FOLD[c] = f;
+    }
+    return f;
+  }
+
+  function tableUnits(table) {
+    var units = TABLE_UNITS.get(table);
+    if (!units) {
+      units = new Map();
+      table.forEach(function (to, from) {
+        if (from.length === 1) units.set(from.charCodeAt(0), to.length === 1 ? to.charCodeAt(0) : -1);
+      });
+      TABLE_UNITS.set(table, units);
+    }
+    return units;
+  }
+
   function foldWithOffsets(text, table) {
-    var folded = "";
+    var units = table ? tableUnits(table) : null;
+    var codes = [];
     var offsets = [];
-    var at = 0;
-    for (var ch of text) {
-      var f = foldChar(ch, table);
-      for (var i = 0; i < f.length; i++) offsets.push(at);
-      folded += f;
+    for (var at = 0; at < text.length; ) {
+      var f = unitFold(text.charCodeAt(at));
+      var mapped = units && f !== NOT_A_UNIT ? units.get(f) : undefined;
+      if (f !== NOT_A_UNIT && mapped !== -1) {
+        codes.push(mapped === undefined ? f : mapped);
+        offsets.push(at++);
+        continue;
+      }
+      var ch = String.fromCodePoint(text.codePointAt(at));
+      var folded = foldChar(ch, table);
+      for (var i = 0; i < folded.length; i++) {
+        codes.push(folded.charCodeAt(i));
+        offsets.push(at);
+      }
       at += ch.length;
     }
-    offsets.push(at);
-    return { text: folded, offsets: offsets };
+    offsets.push(text.length);
+    return { text: fromCodes(codes), offsets: offsets };
+  }
+
+  function fromCodes(codes) {
+    var out = "";
+    for (var i = 0; i < codes.length; i += 8192) out += String.fromCharCode.apply(null, codes.slice(i, i + 8192));
+    return out;
   }
 
   function tableFrom(pairs) {
