@@ -97,9 +97,10 @@ def score(found: set[int], expected: set[int]) -> tuple[float, float]:
 class Meter:
     """Bytes Chromium received over the network for requests whose URL path `counts`: the
     page's own Resource Timing (`transferSize`: headers and body as sent; nothing for an
-    answer from the browser cache, the headers for a revalidation). The page's record, not
-    Playwright's request events, which can reach Python after the page is done or not at all
-    (queries measured 0 bytes that way)."""
+    answer from the browser cache, the headers for a revalidation), and its workers' — Pagefind
+    searches in a worker, whose fetches the page's record does not hold. The browser's record,
+    not Playwright's request events, which can reach Python after the page is done or not at
+    all (queries measured 0 bytes that way)."""
 
     ENTRIES = (
         """() => performance.getEntriesByType('resource').map(e => [e.name, e.transferSize])"""
@@ -113,6 +114,8 @@ class Meter:
     @property
     def log(self) -> list[tuple[str, int]]:
         entries = self.page.evaluate(self.ENTRIES)
+        for worker in self.page.workers:
+            entries += worker.evaluate(self.ENTRIES)
         return [(url, int(size)) for url, size in entries if self.counts(urlsplit(url).path)]
 
     @property

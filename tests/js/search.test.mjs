@@ -371,6 +371,19 @@ test("Index.fragment with the index's positions reads only the chunks holding th
   assert.deepEqual(none.blocks, []);
 });
 
+test("joinNear: runs of chunks at most RUN_GAP bytes apart become one range", () => {
+  const gap = search.RUN_GAP;
+  // chunk c starts at offsets[c]; chunks 1, 3 and 5 are small, the others large
+  const sizes = [gap + 1, gap, gap + 1, gap, gap + 1, gap, gap + 1];
+  const offsets = [0];
+  for (const n of sizes) offsets.push(offsets[offsets.length - 1] + n);
+  assert.deepEqual(search.joinNear([[0, 0], [2, 2]], offsets), [[0, 2]]); // chunk 1 between
+  assert.deepEqual(search.joinNear([[0, 0], [2, 2], [4, 6]], offsets), [[0, 6]]);
+  assert.deepEqual(search.joinNear([[1, 1], [3, 3]], offsets), [[1, 1], [3, 3]]); // chunk 2 too big
+  assert.deepEqual(search.joinNear([[0, 1], [2, 3]], offsets), [[0, 3]]); // neighbours
+  assert.deepEqual(search.joinNear([], offsets), []);
+});
+
 test("Index.fragment reads hinted chunks together: one request per run of neighbours", async () => {
   const doc = expected.fragments.findIndex((f) => f.title === "乡村振兴推进会讲话");
   const all = await new search.Index("", diskFetch(indexFolder)).fragment(doc);
@@ -382,15 +395,14 @@ test("Index.fragment reads hinted chunks together: one request per run of neighb
     const fragment = await new search.Index("", diskFetch(indexFolder, log)).fragment(doc, null, hints, 2);
     return { log, blocks: fragment.blocks };
   };
-  const apart = await blocksOf([7, 1]);
+  const sizes = all.chunks; // compressed bytes of each chunk
+  const between = (a, b) => sizes.slice(a + 1, b).reduce((sum, n) => sum + n, 0);
+  const far = sizes.findIndex((_, b) => b > 2 && between(0, b) > search.RUN_GAP);
+  assert.ok(far > 0, String(sizes));
+  const apart = await blocksOf([far, 0]);
   assert.equal(apart.log.length, 3, apart.log.join("\n")); // the details, then two chunks
   const together = await blocksOf([3, 2]);
   assert.equal(together.log.length, 2, together.log.join("\n")); // the details, then one run
-  // chunks with one short chunk between them: one range, the chunk between read with them
-  const near = await blocksOf([4, 2]);
-  assert.equal(near.log.length, 2, near.log.join("\n"));
-  const chunk3 = await new search.Index("", diskFetch(indexFolder)).fragment(doc, null, [Int32Array.from([starts[3] + 1])], 1);
-  assert.ok(chunk3.blocks.every((b) => near.blocks.some((x) => x[0] === b[0])));
   // a chunk holding as many matches as snippets wanted is read on its own
   const log = [];
   const twice = [Int32Array.from([starts[4] + 1, starts[4] + 2, starts[6] + 1])];
@@ -399,7 +411,7 @@ test("Index.fragment reads hinted chunks together: one request per run of neighb
   const chunk4 = await new search.Index("", diskFetch(indexFolder)).fragment(doc, null, [Int32Array.from([starts[4] + 1])], 1);
   assert.deepEqual(alone.blocks, chunk4.blocks);
   assert.ok(chunk4.blocks.length > 0 && chunk4.blocks.length < all.blocks.length / 4);
-  for (const { blocks } of [apart, together, near]) {
+  for (const { blocks } of [apart, together]) {
     // whole blocks of the speech, in reading order
     const places = blocks.map((b) => all.blocks.findIndex((x) => x[0] === b[0] && x[1] === b[1]));
     assert.ok(places.every((p, i) => p >= 0 && (i === 0 || p > places[i - 1])), String(places));

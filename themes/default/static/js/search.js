@@ -884,7 +884,7 @@
   /* Chunks to read from one speech that lie this close (compressed bytes between them) are
      read as one range, chunks between included: one request, not two — five results' runs
      otherwise outnumber the six connections a browser opens to a host, and wait. */
-  var RUN_GAP = 4096;
+  var RUN_GAP = 2048;
 
   /* A result's details and text. The text comes in chunks of consecutive blocks. With
      `hints` (the stream positions of the terms, per term, from the index) only the chunks
@@ -1491,6 +1491,8 @@
     snippetsEnough: snippetsEnough,
     cut: cut,
     passes: passes,
+    RUN_GAP: RUN_GAP,
+    joinNear: joinNear,
     Index: Index,
     startPage: startPage,
   };
