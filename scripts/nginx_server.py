@@ -51,6 +51,8 @@ http {{
             alias {site}/;
             index index.html;
             error_page 404 {sub_path}404.html;
+            gzip on;
+            gzip_types text/css text/javascript application/json application/xml image/svg+xml text/plain;
         }}
     }}
 }}

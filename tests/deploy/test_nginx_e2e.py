@@ -141,3 +141,21 @@ def test_search_through_nginx(served: Nginx, page: tuple[Page, Recorder]) -> Non
     assert links and all(link.startswith(f"{SUB_PATH}speeches/") for link in links)
     tab.wait_for_load_state("networkidle")
     assert recorder.failures == []
+
+
+def test_nginx_compresses_text_but_not_the_index_parts(served: Nginx) -> None:
+    """The README's block: the script gzipped, the index's packs sent as they are (a range of a
+    compressed answer would be a range of the wrong bytes)."""
+    import urllib.request
+
+    script = next((served.site / "assets" / "js").glob("search.*.js"))
+    pack = next((served.site / "search").rglob("*.x"))
+
+    def encoding(path: Path, headers: dict[str, str]) -> tuple[str | None, int]:
+        url = served.url + path.relative_to(served.site).as_posix()
+        request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip", **headers})
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.headers.get("Content-Encoding"), answer.status
+
+    assert encoding(script, {}) == ("gzip", 200)
+    assert encoding(pack, {"Range": "bytes=0-9"}) == (None, 206)
