@@ -520,25 +520,17 @@
      (count, zone), which is all a speech's score depends on, each group scored once. */
   function rankList(list, idf) {
     var n = list.docs.length;
-    var groupOf = new Map();
-    var groupScores = [];
-    var group = new Int32Array(n);
-    for (var i = 0; i < n; i++) {
-      var key = list.counts[i] * 4 + list.zones[i];
-      var g = groupOf.get(key);
-      if (g === undefined) {
-        g = groupScores.length;
-        groupOf.set(key, g);
-        groupScores.push(scoreOf(idf, list.counts[i], list.zones[i]));
-      }
-      group[i] = g;
-    }
-    var order = orderByGroup(group, groupScores);
+    var keys = new Int32Array(n);
+    for (var i = 0; i < n; i++) keys[i] = list.counts[i] * 4 + list.zones[i];
+    var groups = groupBy(keys, function (i) {
+      return scoreOf(idf, list.counts[i], list.zones[i]);
+    });
+    var order = orderByGroup(groups.group, groups.scores);
     var docs = new Int32Array(n);
     var scores = new Float64Array(n);
     for (var k = 0; k < n; k++) {
       docs[k] = list.docs[order[k]];
-      scores[k] = groupScores[group[order[k]]];
+      scores[k] = groups.scores[groups.group[order[k]]];
     }
     var positions = list.positions;
     return new Ranking(docs, scores, function (k) {
@@ -553,19 +545,13 @@
         return a.doc - b.doc;
       });
     }
-    var groupOf = new Map();
-    var groupScores = [];
-    var group = new Int32Array(results.length);
-    for (var i = 0; i < results.length; i++) {
-      var g = groupOf.get(results[i].score);
-      if (g === undefined) {
-        g = groupScores.length;
-        groupOf.set(results[i].score, g);
-        groupScores.push(results[i].score);
-      }
-      group[i] = g;
-    }
-    var order = orderByGroup(group, groupScores);
+    var scores = Float64Array.from(results, function (r) {
+      return r.score;
+    });
+    var groups = groupBy(scores, function (i) {
+      return scores[i];
+    });
+    var order = orderByGroup(groups.group, groups.scores);
     return new Ranking(
       Int32Array.from(order, function (at) {
         return results[at].doc;
@@ -577,6 +563,24 @@
         return results[order[k]].hints;
       },
     );
+  }
+
+  /* Items grouped by key: `group[i]`, item i's group; `scores[g]`, group g's score, from
+     `scoreOfItem(i)` for the group's first item. */
+  function groupBy(keys, scoreOfItem) {
+    var groupOf = new Map();
+    var scores = [];
+    var group = new Int32Array(keys.length);
+    for (var i = 0; i < keys.length; i++) {
+      var g = groupOf.get(keys[i]);
+      if (g === undefined) {
+        g = scores.length;
+        groupOf.set(keys[i], g);
+        scores.push(scoreOfItem(i));
+      }
+      group[i] = g;
+    }
+    return { group: group, scores: scores };
   }
 
   /* Indexes 0..n-1 (item i in group[i]) by their group's score, highest first, then by index: a
@@ -1114,7 +1118,7 @@
 
   function ignore() {} // a write's failure also fails the read, which reports it
 
-  /* The matching speeches, ranked: [{doc, score}], and the folded terms. */
+  /* The matching speeches, ranked (a Ranking), and the folded terms. */
   /* A file of the index's generation that is gone (404) means a newer build was published
      since index.json was read: read it again and search the new generation, once. */
   Index.prototype.search = async function (query) {
