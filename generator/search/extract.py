@@ -14,6 +14,7 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -31,6 +32,7 @@ Block = tuple[str, bool, str]  # anchor, is a heading, text
 
 GROUP_BITS = 6  # postings are merged group by group (the top bits of the key's hash)
 GROUPS = 1 << GROUP_BITS
+SECTION_GROUPS = 2  # groups merged in one pass, stored together (memory: 1/32 of it a pass)
 _M1, _M2, _M3 = 0x9E3779B1, 0x85EBCA77, 0x2C1B3C6D
 _MASK32 = np.uint64(0xFFFFFFFF)
 
@@ -61,23 +63,29 @@ class DocPostings:
     position_bounds: npt.NDArray[np.int64]
 
     def to_bytes(self) -> bytes:
-        return b"".join(
-            a.tobytes()
-            for a in (self.key_bounds, self.position_bounds, self.keys, self.tfz, self.positions)
-        )
+        """The bounds, then section by section (SECTION_GROUPS groups) its keys, tfz and
+        positions: the merge reads one section of every speech a pass, one read each."""
+        parts = [self.key_bounds.tobytes(), self.position_bounds.tobytes()]
+        for first in range(0, GROUPS, SECTION_GROUPS):
+            part = self.group(first, first + SECTION_GROUPS)
+            parts += [part.keys.tobytes(), part.tfz.tobytes(), part.positions.tobytes()]
+        return b"".join(parts)
 
     @classmethod
     def from_bytes(cls, data: bytes) -> DocPostings:
         bounds = np.frombuffer(data, dtype=np.int64, count=2 * (GROUPS + 1))
         key_bounds, position_bounds = bounds[: GROUPS + 1], bounds[GROUPS + 1 :]
-        n_keys, n_positions = int(key_bounds[-1]), int(position_bounds[-1])
-        offset = bounds.nbytes
-        keys = np.frombuffer(data, dtype=np.uint64, count=n_keys, offset=offset)
-        offset += 8 * n_keys
-        tfz = np.frombuffer(data, dtype=np.uint32, count=n_keys, offset=offset)
-        offset += 4 * n_keys
-        positions = np.frombuffer(data, dtype=np.uint32, count=n_positions, offset=offset)
-        return cls(keys, tfz, positions, key_bounds, position_bounds)
+        sections = [
+            section_from_bytes(data, key_bounds, position_bounds, first)
+            for first in range(0, GROUPS, SECTION_GROUPS)
+        ]
+        return cls(
+            np.concatenate([s.keys for s in sections]),
+            np.concatenate([s.tfz for s in sections]),
+            np.concatenate([s.positions for s in sections]),
+            key_bounds,
+            position_bounds,
+        )
 
     def group(self, first: int, last: int) -> DocPostings:
         """Groups first..last-1 of this speech's postings (bounds relative to the slice)."""
@@ -90,6 +98,39 @@ class DocPostings:
             self.key_bounds[first : last + 1] - k0,
             self.position_bounds[first : last + 1] - p0,
         )
+
+
+POSTINGS_HEADER = 2 * (GROUPS + 1) * 8  # to_bytes's bounds, before the sections
+_Int = TypeVar("_Int", int, npt.NDArray[np.int64])
+
+
+def section_offset(keys_before: _Int, positions_before: _Int) -> _Int:
+    """Where in to_bytes's output the section starts that has this many keys and positions
+    before it (each key 8 + 4 bytes, each position 4): scalars, or arrays of them."""
+    return POSTINGS_HEADER + 12 * keys_before + 4 * positions_before
+
+
+def section_from_bytes(
+    data: bytes,
+    key_bounds: npt.NDArray[np.int64],
+    position_bounds: npt.NDArray[np.int64],
+    first: int,
+) -> DocPostings:
+    """The section starting at group `first` of to_bytes's output `data`."""
+    last = first + SECTION_GROUPS
+    k0, k1 = int(key_bounds[first]), int(key_bounds[last])
+    p0, p1 = int(position_bounds[first]), int(position_bounds[last])
+    at = section_offset(k0, p0)
+    keys = np.frombuffer(data, dtype=np.uint64, count=k1 - k0, offset=at)
+    tfz = np.frombuffer(data, dtype=np.uint32, count=k1 - k0, offset=at + 8 * (k1 - k0))
+    positions = np.frombuffer(data, dtype=np.uint32, count=p1 - p0, offset=at + 12 * (k1 - k0))
+    return DocPostings(
+        keys,
+        tfz,
+        positions,
+        key_bounds[first : last + 1] - k0,
+        position_bounds[first : last + 1] - p0,
+    )
 
 
 def stream(title: str, blocks: Sequence[Block]) -> tuple[str, list[int]]:

@@ -24,13 +24,31 @@ import numpy as np
 import numpy.typing as npt
 
 from generator.search import varint
-from generator.search.extract import CHAR_BITS, CHAR_MASK, GROUP_BITS, GROUPS, DocPostings, key_hash
+from generator.search.extract import (
+    CHAR_BITS,
+    CHAR_MASK,
+    GROUP_BITS,
+    GROUPS,
+    SECTION_GROUPS,
+    DocPostings,
+    key_hash,
+)
 from generator.workers import fork_pool
 
 INLINE_DOCS = 192  # a document list longer than this many bytes goes to the pack
 INLINE_POSITIONS = 96
 KEYS_PER_BUCKET = 40  # about 1.5 KB a bucket: a query reads little beside its keys
-GROUPS_PER_PASS = 2  # one pass merges this many hash groups of every speech (memory: 1/32 a pass)
+
+
+@dataclass(frozen=True)
+class Section:
+    """One range of hash groups of every speech, concatenated in document order: what a merge
+    pass works on. `lengths[d]`: how many of the keys are speech d's."""
+
+    keys: npt.NDArray[np.uint64]
+    tfz: npt.NDArray[np.uint32]
+    positions: npt.NDArray[np.uint32]
+    lengths: npt.NDArray[np.int64]
 
 
 class PostingsSource(Protocol):
@@ -40,7 +58,7 @@ class PostingsSource(Protocol):
 
     def total_keys(self) -> int: ...
 
-    def groups(self, first: int, last: int) -> list[DocPostings]: ...
+    def groups(self, first: int, last: int) -> Section: ...
 
 
 class InMemory:
@@ -53,8 +71,24 @@ class InMemory:
     def total_keys(self) -> int:
         return sum(len(d.keys) for d in self.docs)
 
-    def groups(self, first: int, last: int) -> list[DocPostings]:
-        return [d.group(first, last) for d in self.docs]
+    def groups(self, first: int, last: int) -> Section:
+        return concatenated([d.group(first, last) for d in self.docs])
+
+
+def concatenated(docs: Sequence[DocPostings]) -> Section:
+    if not docs:
+        return Section(
+            np.zeros(0, np.uint64),
+            np.zeros(0, np.uint32),
+            np.zeros(0, np.uint32),
+            np.zeros(0, np.int64),
+        )
+    return Section(
+        np.concatenate([d.keys for d in docs]),
+        np.concatenate([d.tfz for d in docs]),
+        np.concatenate([d.positions for d in docs]),
+        np.array([len(d.keys) for d in docs], dtype=np.int64),
+    )
 
 
 def bucket_bits(keys: int) -> int:
@@ -69,10 +103,9 @@ def bucket_bits(keys: int) -> int:
 def estimate_keys(source: PostingsSource) -> int:
     """Distinct keys of the whole index, from those of hash group 0: keys spread evenly over
     the groups, so group 0 holds 1/GROUPS of them."""
-    sample = source.groups(0, 1)
-    if not sample:
+    if not len(source):
         return 0
-    return GROUPS * len(np.unique(np.concatenate([d.keys for d in sample])))
+    return GROUPS * len(np.unique(source.groups(0, 1).keys))
 
 
 @dataclass
@@ -97,7 +130,7 @@ def build(source: PostingsSource, jobs: int = 1, out: Path | None = None) -> Ind
     (forked workers inherit the source). With `out`, each pass writes its files there and
     keeps only their digests, so no process ever holds the whole index."""
     bits = bucket_bits(estimate_keys(source))
-    ranges = [(first, first + GROUPS_PER_PASS) for first in range(0, GROUPS, GROUPS_PER_PASS)]
+    ranges = [(first, first + SECTION_GROUPS) for first in range(0, GROUPS, SECTION_GROUPS)]
     _SOURCE["source"], _SOURCE["bits"], _SOURCE["out"] = source, bits, out
     try:
         if jobs > 1 and source.total_keys() >= PARALLEL_MIN:
@@ -135,9 +168,9 @@ def _pass(bounds: tuple[int, int]) -> IndexFiles:
     return part
 
 
-def _merge(index: IndexFiles, docs: list[DocPostings], first: int, last: int) -> None:
+def _merge(index: IndexFiles, section: Section, first: int, last: int) -> None:
     """Merge one range of hash groups of every speech into that range's bucket files."""
-    lengths = np.array([len(d.keys) for d in docs], dtype=np.int64)
+    lengths = section.lengths
     per_group = 1 << (index.bucket_bits - GROUP_BITS)
     buckets = range(first * per_group, last * per_group)
     total = int(lengths.sum())
@@ -145,10 +178,8 @@ def _merge(index: IndexFiles, docs: list[DocPostings], first: int, last: int) ->
         for b in buckets:
             index.files[f"b/{b}.bin"] = varint.encode_one(0)
         return
-    key = np.concatenate([d.keys for d in docs])
-    tfz = np.concatenate([d.tfz for d in docs])
-    positions = np.concatenate([d.positions for d in docs])
-    doc = np.repeat(np.arange(len(docs), dtype=np.uint32), lengths)
+    key, tfz, positions = section.keys, section.tfz, section.positions
+    doc = np.repeat(np.arange(len(lengths), dtype=np.uint32), lengths)
     counts = np.where(key & CHAR_MASK != 0, tfz >> np.uint32(2), np.uint32(0)).astype(np.int64)
     pos_start = np.cumsum(counts) - counts
     h = key_hash(key)

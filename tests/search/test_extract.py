@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given, settings
+import pytest
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from generator.bodystore import BodyStore
 from generator.search.extract import (
     CHAR_BITS,
     CHUNK_CHARS,
     GROUP_BITS,
     GROUPS,
+    SECTION_GROUPS,
     ZONE_HEADING,
     ZONE_TITLE,
     Block,
@@ -24,6 +27,8 @@ from generator.search.extract import (
     stream,
 )
 from generator.search.fold import fold
+from generator.search.index import InMemory
+from generator.search.site import CachedPostings
 
 Table = dict[str, tuple[int, int, list[int]]]  # key text → (count, zone, positions)
 
@@ -211,3 +216,26 @@ def test_any_run_of_neighbouring_chunks_inflates_in_one_call() -> None:
             assert (
                 inflate_chunks(body[offsets[first] : offsets[last + 1]]) == single[first : last + 1]
             )
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.tuples(TITLE, BLOCKS), min_size=1, max_size=6))
+def test_cached_postings_read_the_sections_the_merge_would_make(
+    tmp_path_factory: pytest.TempPathFactory, docs: list[tuple[str, list[Block]]]
+) -> None:
+    """The build's reader (one read per speech and section, gathered by numpy) gives what the
+    speeches' postings give in memory: every section, and a group inside one."""
+    store = BodyStore(tmp_path_factory.mktemp("store"))
+    made = [postings(title, blocks) for title, blocks in docs]
+    cached = CachedPostings(store, [store.write_bytes(d.to_bytes()) for d in made])
+    memory = InMemory(made)
+    assert cached.total_keys() == memory.total_keys()
+    ranges = [(s, s + SECTION_GROUPS) for s in range(0, GROUPS, SECTION_GROUPS)] + [(0, 1), (3, 4)]
+    for first, last in ranges:
+        got, want = cached.groups(first, last), memory.groups(first, last)
+        for name in ("keys", "tfz", "positions", "lengths"):
+            assert getattr(got, name).tolist() == getattr(want, name).tolist(), (name, first)
+    with pytest.raises(ValueError):
+        cached.groups(1, 3)  # two sections
