@@ -519,23 +519,19 @@
   /* One list's speeches ranked, read from its arrays, with no object per speech: grouped by
      (count, zone), which is all a speech's score depends on, each group scored once. */
   function rankList(list, idf) {
-    var n = list.docs.length;
-    var keys = new Int32Array(n);
-    for (var i = 0; i < n; i++) keys[i] = list.counts[i] * 4 + list.zones[i];
-    var groups = groupBy(keys, function (i) {
-      return scoreOf(idf, list.counts[i], list.zones[i]);
-    });
-    var order = orderByGroup(groups.group, groups.scores);
-    var docs = new Int32Array(n);
-    var scores = new Float64Array(n);
-    for (var k = 0; k < n; k++) {
-      docs[k] = list.docs[order[k]];
-      scores[k] = groups.scores[groups.group[order[k]]];
-    }
+    var keys = new Int32Array(list.docs.length);
+    for (var i = 0; i < keys.length; i++) keys[i] = list.counts[i] * 4 + list.zones[i];
     var positions = list.positions;
-    return new Ranking(docs, scores, function (k) {
-      return positions ? [positions.of(order[k])] : NO_HINTS;
-    });
+    return ranked(
+      list.docs,
+      keys,
+      function (i) {
+        return scoreOf(idf, list.counts[i], list.zones[i]);
+      },
+      function (i) {
+        return positions ? [positions.of(i)] : NO_HINTS;
+      },
+    );
   }
 
   /* Results by score, then by number. */
@@ -548,21 +544,34 @@
     var scores = Float64Array.from(results, function (r) {
       return r.score;
     });
-    var groups = groupBy(scores, function (i) {
-      return scores[i];
-    });
-    var order = orderByGroup(groups.group, groups.scores);
-    return new Ranking(
-      Int32Array.from(order, function (at) {
-        return results[at].doc;
+    return ranked(
+      Int32Array.from(results, function (r) {
+        return r.doc;
       }),
-      Float64Array.from(order, function (at) {
-        return results[at].score;
-      }),
-      function (k) {
-        return results[order[k]].hints;
+      scores,
+      function (i) {
+        return scores[i];
+      },
+      function (i) {
+        return results[i].hints;
       },
     );
+  }
+
+  /* Items i (speech docs[i], in number order) ranked: grouped by keys[i], each group scored
+     by scoreOfItem of its first item, best group first and by number within a group. */
+  function ranked(docs, keys, scoreOfItem, hintsOfItem) {
+    var groups = groupBy(keys, scoreOfItem);
+    var order = orderByGroup(groups.group, groups.scores);
+    var rankedDocs = new Int32Array(order.length);
+    var scores = new Float64Array(order.length);
+    for (var k = 0; k < order.length; k++) {
+      rankedDocs[k] = docs[order[k]];
+      scores[k] = groups.scores[groups.group[order[k]]];
+    }
+    return new Ranking(rankedDocs, scores, function (k) {
+      return hintsOfItem(order[k]);
+    });
   }
 
   /* Items grouped by key: `group[i]`, item i's group; `scores[g]`, group g's score, from
