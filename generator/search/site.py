@@ -90,12 +90,12 @@ class CachedPostings:
         if not start <= first < last <= end:
             raise ValueError(f"groups {first}..{last} span sections of {SECTION_GROUPS}")
         kb, pb = self.key_bounds, self.position_bounds
-        keys_in = kb[:, end] - kb[:, start]  # each speech's keys and positions in the section
-        positions_in = pb[:, end] - pb[:, start]
-        sizes = 12 * keys_in + 4 * positions_in
+        keys_in = kb[:, end] - kb[:, start]  # each speech's keys in the section
+        offsets = section_offset(kb[:, start], pb[:, start])
+        sizes = section_offset(kb[:, end], pb[:, end]) - offsets
         padded = (sizes + 7) // 8 * 8  # each speech's section starts 8-aligned in the buffer
         at = np.cumsum(padded) - padded
-        buffer = self._read_sections(start, sizes, padded)
+        buffer = self._read_sections(offsets, sizes, padded)
         k0, k1 = kb[:, first] - kb[:, start], kb[:, last] - kb[:, start]
         p0, p1 = pb[:, first] - pb[:, start], pb[:, last] - pb[:, start]
         return Section(
@@ -106,9 +106,11 @@ class CachedPostings:
         )
 
     def _read_sections(
-        self, start: int, sizes: npt.NDArray[np.int64], padded: npt.NDArray[np.int64]
+        self,
+        offsets: npt.NDArray[np.int64],
+        sizes: npt.NDArray[np.int64],
+        padded: npt.NDArray[np.int64],
     ) -> npt.NDArray[np.uint8]:
-        offsets = section_offset(self.key_bounds[:, start], self.position_bounds[:, start])
         read = self.store.read_bytes
         parts = []
         for locator, offset, size, pad in zip(
