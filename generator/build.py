@@ -51,6 +51,7 @@ from generator.render.pages import (
 from generator.render.theme import Theme
 from generator.search import cache as search_cache
 from generator.search import site as search_site
+from generator.search.patch import IndexState
 from generator.workers import fork_pool
 
 if TYPE_CHECKING:  # imported where needed: a no-change build never pays for them
@@ -389,7 +390,7 @@ class Build:
         related state too."""
         self.cache.pages = {page.output: page.key for page in self.pages} | self.extra_keys
         if complete:
-            self.cache.collect_garbage()
+            search_cache.relocate(self.cache.folder, self.cache.collect_garbage())
         self.cache.save(with_related=complete)
         self.memory.saved(self.cache)
 
@@ -728,8 +729,9 @@ class BuildCache:
         atomic_write_bytes(self.folder / self.MAIN, pickle.dumps(data, protocol=5), False)
         self.bodies.close()
 
-    def collect_garbage(self) -> None:
-        """Drop bodies no speech uses any more (before save: moved bodies change entries)."""
+    def collect_garbage(self) -> dict[str, str]:
+        """Drop bodies no speech uses any more (before save: moved bodies change entries);
+        return the moved ones' locators, old → new."""
         moved = self.bodies.collect(
             locator for value in self.entries.values() for locator in value[5].locators()
         )
@@ -744,6 +746,7 @@ class BuildCache:
                 )
                 self.entries[name] = (*value[:3], info.fragment, value[4], info)
         _remove_old_formats(self.folder)
+        return moved
 
 
 def _related_lists(
@@ -1179,8 +1182,8 @@ def write_search(
     carried = search_cache.carry_over(cache.folder, key, previous, target)
     if carried is not None:
         return carried
-    files = merge_search(docs, config, cache, staging, previous, target, jobs)
-    search_cache.remember(cache.folder, key, files)
+    files, state = merge_search(docs, config, cache, staging, previous, target, jobs)
+    search_cache.remember(cache.folder, key, files, state)
     return files
 
 
@@ -1192,16 +1195,38 @@ def merge_search(
     previous: dict[str, str],
     target: Path,
     jobs: int,
-) -> dict[str, str]:
-    """Write the whole search index into `staging` (only files the output lacks, byte for
-    byte: a recorded file gone from the output counts as lacking)."""
-    root = f"{target}{os.sep}"
-    present = {
-        name: value
-        for name, value in previous.items()
-        if not name.startswith("search/") or os.path.exists(root + name)
-    }
-    return search_site.write_index(docs, config.topics, cache.bodies, staging, present, jobs)
+) -> tuple[dict[str, str], IndexState]:
+    """Write the search index into `staging` (only files the output lacks, byte for byte: a
+    recorded file gone from the output counts as lacking), updating the last build's where
+    it can; return its files and its state."""
+    last = search_cache.last_index(cache.folder)
+    return search_site.write_index(
+        docs,
+        config.topics,
+        cache.bodies,
+        staging,
+        _present(previous, target),
+        jobs,
+        (*last, target) if last is not None else None,
+    )
+
+
+def _present(previous: dict[str, str], target: Path) -> dict[str, str]:
+    """The recorded files, less the search index's files gone from the output: each of the
+    index's folders is listed once (a file's existence asked 20,000 times took longer)."""
+    listed: dict[str, set[str]] = {}
+
+    def there(name: str) -> bool:
+        folder, _, base = name.rpartition("/")
+        names = listed.get(folder)
+        if names is None:
+            try:
+                names = listed[folder] = set(os.listdir(target / folder))
+            except OSError:
+                names = listed[folder] = set()
+        return base in names
+
+    return {n: v for n, v in previous.items() if not n.startswith("search/") or there(n)}
 
 
 @dataclass

@@ -18,12 +18,13 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
 from generator.search import varint
+from generator.search.bucket import INLINE_DOCS, INLINE_POSITIONS
 from generator.search.extract import (
     CHAR_BITS,
     CHAR_MASK,
@@ -35,8 +36,6 @@ from generator.search.extract import (
 )
 from generator.workers import fork_pool
 
-INLINE_DOCS = 192  # a document list longer than this many bytes goes to the pack
-INLINE_POSITIONS = 96
 KEYS_PER_BUCKET = 40  # about 1.5 KB a bucket: a query reads little beside its keys
 
 
@@ -91,6 +90,18 @@ def concatenated(docs: Sequence[DocPostings]) -> Section:
     )
 
 
+_T = TypeVar("_T", bound=np.generic)
+
+
+def gather(
+    values: npt.NDArray[_T], starts: npt.NDArray[np.int64], counts: npt.NDArray[np.int64]
+) -> npt.NDArray[_T]:
+    """values[starts[0]:starts[0]+counts[0]], then the next run, ... as one array."""
+    total = int(counts.sum())
+    shift = np.repeat(starts - (np.cumsum(counts) - counts), counts)
+    return values[shift + np.arange(total)]
+
+
 def bucket_bits(keys: int) -> int:
     """log2 of the bucket count: at least one bucket per hash group, about KEYS_PER_BUCKET
     keys in each (a bucket then holds 1–4 KB of headers and short lists)."""
@@ -100,12 +111,13 @@ def bucket_bits(keys: int) -> int:
     return bits
 
 
-def estimate_keys(source: PostingsSource) -> int:
-    """Distinct keys of the whole index, from those of hash group 0: keys spread evenly over
-    the groups, so group 0 holds 1/GROUPS of them."""
+def group0_keys(source: PostingsSource) -> int:
+    """Distinct keys of hash group 0. Keys spread evenly over the groups, so GROUPS times
+    this estimates the whole index's keys, from which the bucket count follows before any
+    merging (and which an update of the index keeps exact, patch.py)."""
     if not len(source):
         return 0
-    return GROUPS * len(np.unique(source.groups(0, 1).keys))
+    return len(np.unique(source.groups(0, 1).keys))
 
 
 @dataclass
@@ -114,6 +126,7 @@ class IndexFiles:
     files: dict[str, bytes] = field(default_factory=dict)  # b/<n>.bin and b/<n>.x (in memory)
     digests: dict[str, str] = field(default_factory=dict)  # every file's sha256, also when written
     keys: int = 0
+    group0: int = 0  # distinct keys in hash group 0 (group0_keys)
     postings: int = 0
     positions: int = 0
 
@@ -129,7 +142,8 @@ def build(source: PostingsSource, jobs: int = 1, out: Path | None = None) -> Ind
     """Merge pass by pass; passes are independent, so on several cores they run in parallel
     (forked workers inherit the source). With `out`, each pass writes its files there and
     keeps only their digests, so no process ever holds the whole index."""
-    bits = bucket_bits(estimate_keys(source))
+    group0 = group0_keys(source)
+    bits = bucket_bits(GROUPS * group0)
     ranges = [(first, first + SECTION_GROUPS) for first in range(0, GROUPS, SECTION_GROUPS)]
     _SOURCE["source"], _SOURCE["bits"], _SOURCE["out"] = source, bits, out
     try:
@@ -140,7 +154,7 @@ def build(source: PostingsSource, jobs: int = 1, out: Path | None = None) -> Ind
             parts = [_pass(r) for r in ranges]
     finally:
         _SOURCE.clear()
-    index = IndexFiles(bits)
+    index = IndexFiles(bits, group0=group0)
     for part in parts:
         index.files.update(part.files)
         index.digests.update(part.digests)

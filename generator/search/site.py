@@ -23,7 +23,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -31,16 +31,18 @@ import numpy.typing as npt
 from generator.config import Topic
 from generator.fsutil import stage
 from generator.render.pages import LEVEL_ORDER, SpeechSummary
-from generator.search import index
+from generator.search import index, patch
 from generator.search.extract import (
     GROUPS,
     POSTINGS_HEADER,
     SECTION_GROUPS,
+    DocPostings,
     section_offset,
     split_fragment_body,
 )
 from generator.search.fold import HAN_FIRST, HAN_LAST, client_table
-from generator.search.index import Section
+from generator.search.index import Section, gather
+from generator.search.patch import IndexState
 from generator.search.varint import encode_one
 
 FORMAT = 1
@@ -99,9 +101,9 @@ class CachedPostings:
         k0, k1 = kb[:, first] - kb[:, start], kb[:, last] - kb[:, start]
         p0, p1 = pb[:, first] - pb[:, start], pb[:, last] - pb[:, start]
         return Section(
-            _gather(buffer.view(np.uint64), at // 8 + k0, k1 - k0),
-            _gather(buffer.view(np.uint32), (at + 8 * keys_in) // 4 + k0, k1 - k0),
-            _gather(buffer.view(np.uint32), (at + 12 * keys_in) // 4 + p0, p1 - p0),
+            gather(buffer.view(np.uint64), at // 8 + k0, k1 - k0),
+            gather(buffer.view(np.uint32), (at + 8 * keys_in) // 4 + k0, k1 - k0),
+            gather(buffer.view(np.uint32), (at + 12 * keys_in) // 4 + p0, p1 - p0),
             k1 - k0,
         )
 
@@ -121,16 +123,16 @@ class CachedPostings:
         return np.frombuffer(b"".join(parts), dtype=np.uint8)
 
 
-_T = TypeVar("_T", bound=np.generic)
+@dataclass
+class _Buckets:
+    """The index's bucket files, merged or updated: their generation, digests by name under
+    it, and the counts IndexState keeps."""
 
-
-def _gather(
-    values: npt.NDArray[_T], starts: npt.NDArray[np.int64], counts: npt.NDArray[np.int64]
-) -> npt.NDArray[_T]:
-    """values[starts[0]:starts[0]+counts[0]], then the next run, ... as one array."""
-    total = int(counts.sum())
-    shift = np.repeat(starts - (np.cumsum(counts) - counts), counts)
-    return values[shift + np.arange(total)]
+    gen: str
+    bits: int
+    digests: dict[str, str]
+    keys: int
+    group0: int
 
 
 def write_index(
@@ -140,42 +142,52 @@ def write_index(
     staging: Path,
     previous: dict[str, str],
     jobs: int = 1,
-) -> dict[str, str]:
+    last: tuple[IndexState, dict[str, str], Path] | None = None,
+) -> tuple[dict[str, str], IndexState]:
     """Write every file of the index into `staging` (files the output already holds with the
-    same bytes are not written) and return each one's sha256, by path under the output.
-    `docs` in slug order: a speech's number in the index is its place in that order."""
-    pending = staging / "search" / ".pending"
-    built = index.build(CachedPostings(store, [d.postings for d in docs]), jobs, pending)
+    same bytes are not written) and return each one's sha256, by path under the output, with
+    the state the next build updates it from. `docs` in slug order: a speech's number in the
+    index is its place in that order. `previous`: the output's files still there. `last`: the
+    last build's state, its index files and the output folder that holds them — when given,
+    only the buckets of keys whose postings changed are written (patch.py), if that can be."""
+    slugs = [d.summary.slug for d in docs]
+    tokens = [d.digest or d.postings for d in docs]
+    merged = None
+    if last is not None:
+        merged = _updated(last, slugs, tokens, docs, store, staging, previous)
+    if merged is None:
+        merged = _merged(slugs, docs, store, staging, previous, jobs)
+    gen, digests = merged.gen, merged.digests
     facets, years, levels = _facets([d.summary for d in docs], topics)
-    digests = dict(built.digests)
-    digests["facets.bin"] = hashlib.sha256(facets).hexdigest()
-    (pending / "facets.bin").write_bytes(facets)
-    gen_hash = hashlib.sha256()
-    for name in sorted(digests):
-        gen_hash.update(f"{name}\0{digests[name]}\n".encode())
-    gen = gen_hash.hexdigest()[:16]
-    for name, digest in digests.items():  # the output has this very file already
-        if previous.get(f"search/{gen}/{name}") == digest:
-            (pending / name).unlink()
-    pending.rename(staging / "search" / gen)  # named by its content, once it is all there
     files = {f"search/{gen}/{name}": digest for name, digest in digests.items()}
 
     def put(name: str, data: bytes) -> None:
         files[name] = stage(staging, previous, name, data)
 
+    put(f"search/{gen}/facets.bin", facets)
+    version = hashlib.sha256()  # what the browser's cached buckets are valid for
+    for name in sorted(files):
+        version.update(f"{name}\0{files[name]}\n".encode())
     table = client_table()
     table_json = json.dumps(
         {"from": table.source, "to": table.target}, ensure_ascii=False, separators=(",", ":")
     ).encode("utf-8")
     table_name = f"t2s.{hashlib.sha256(table_json).hexdigest()[:12]}.json"
     put(f"search/{table_name}", table_json)
+    shown = [f"{d.summary.key}|{d.digest or d.fragment}" for d in docs]
+    known = last[0].fragments if last is not None and last[0].slugs == slugs else []
     for number, doc in enumerate(docs):
-        put(f"search/f/{number}.bin", fragment(doc, store))
+        name = f"search/f/{number}.bin"
+        if number < len(known) and known[number] == shown[number] and name in previous:
+            files[name] = previous[name]  # shows what it showed: the same bytes
+        else:
+            put(name, fragment(doc, store))
     manifest = {
         "format": FORMAT,
         "gen": gen,
+        "version": version.hexdigest()[:16],
         "docs": len(docs),
-        "bucketBits": built.bucket_bits,
+        "bucketBits": merged.bits,
         "table": table_name,
         "tableFirst": HAN_FIRST,
         "tableLast": HAN_LAST,
@@ -183,13 +195,106 @@ def write_index(
         "topics": [{"name": t.name, "slug": t.slug} for t in topics],
         "levels": levels,
         "years": years,
-        "keys": built.keys,
+        "keys": merged.keys,
     }
     put(
         "search/index.json",
         json.dumps(manifest, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
     )
-    return files
+    state = IndexState(
+        gen,
+        merged.bits,
+        merged.keys,
+        merged.group0,
+        slugs,
+        tokens,
+        [d.postings for d in docs],
+        shown,
+    )
+    return files, state
+
+
+def generation(slugs: Sequence[str], bits: int) -> str:
+    """The folder the buckets live in, named by what gives their document numbers and
+    bucket numbers a meaning — the speeches, in order, and the bucket count — so that a page
+    never pairs buckets with an index.json of other numbers (a stale folder is gone: 404,
+    and search.js reads index.json again). An edited speech keeps the folder; index.json's
+    `version` then tells the browser which buckets it fetched are stale."""
+    hasher = hashlib.sha256(f"{FORMAT}|{bits}\n".encode())
+    hasher.update("\n".join(slugs).encode())
+    return hasher.hexdigest()[:16]
+
+
+def _merged(
+    slugs: list[str],
+    docs: Sequence[SearchDoc],
+    store: Store,
+    staging: Path,
+    previous: dict[str, str],
+    jobs: int,
+) -> _Buckets:
+    """Every bucket merged from every speech's postings."""
+    pending = staging / "search" / ".pending"
+    built = index.build(CachedPostings(store, [d.postings for d in docs]), jobs, pending)
+    gen = generation(slugs, built.bucket_bits)
+    for name, digest in built.digests.items():  # the output has this very file already
+        if previous.get(f"search/{gen}/{name}") == digest:
+            (pending / name).unlink()
+    pending.rename(staging / "search" / gen)
+    return _Buckets(gen, built.bucket_bits, dict(built.digests), built.keys, built.group0)
+
+
+def _updated(
+    last: tuple[IndexState, dict[str, str], Path],
+    slugs: list[str],
+    tokens: list[str],
+    docs: Sequence[SearchDoc],
+    store: Store,
+    staging: Path,
+    previous: dict[str, str],
+) -> _Buckets | None:
+    """The last build's buckets with the changed speeches' postings updated, when every one
+    of its index files is still in the output as it wrote it; else None."""
+    state, recorded, output = last
+    if any(previous.get(name) != digest for name, digest in recorded.items()):
+        return None
+    prefix = f"search/{state.gen}/"
+
+    def read_file(name: str) -> bytes | None:
+        digest = recorded.get(prefix + name)
+        if digest is None:
+            return b""  # (a bucket without a pack)
+        try:
+            data = (output / (prefix + name)).read_bytes()
+        except OSError:
+            return None
+        return data if hashlib.sha256(data).hexdigest() == digest else None
+
+    def read_postings(number: int) -> tuple[DocPostings, DocPostings] | None:
+        try:
+            before = store.read_bytes(state.postings[number])
+        except OSError:  # (its cache is gone)
+            return None
+        after = store.read_bytes(docs[number].postings)
+        return DocPostings.from_bytes(before), DocPostings.from_bytes(after)
+
+    patched = patch.update(state, slugs, tokens, read_postings, read_file)
+    if patched is None:
+        return None
+    digests = {
+        name[len(prefix) :]: digest
+        for name, digest in recorded.items()
+        if name.startswith(prefix) and name[len(prefix) :].startswith("b/")
+    }
+    for name, data in patched.files.items():
+        if data is None:
+            del digests[name]
+            continue
+        path = staging / (prefix + name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        digests[name] = hashlib.sha256(data).hexdigest()
+    return _Buckets(state.gen, state.bits, digests, patched.keys, patched.group0)
 
 
 def fragment(doc: SearchDoc, store: Store) -> bytes:

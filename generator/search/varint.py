@@ -77,3 +77,26 @@ def decode(data: bytes, offset: int = 0, count: int | None = None) -> tuple[list
                 break
         values.append(value)
     return values, offset
+
+
+def decode_array(data: bytes | npt.NDArray[np.uint8]) -> npt.NDArray[np.uint64]:
+    """Every varint in `data`, at numpy speed: an index update decodes whole document lists of
+    the keys an edit touches, some of them ten thousand entries long."""
+    raw = np.frombuffer(data, dtype=np.uint8) if isinstance(data, bytes) else data
+    ends = np.flatnonzero(raw < 0x80)
+    starts = np.empty_like(ends)
+    starts[:1] = 0
+    starts[1:] = ends[:-1] + 1
+    lengths = ends - starts + 1
+    values = np.zeros(len(ends), dtype=np.uint64)
+    for byte in range(int(lengths.max()) if len(lengths) else 0):
+        live = np.flatnonzero(lengths > byte)
+        part = (raw[starts[live] + byte] & 0x7F).astype(np.uint64)
+        values[live] |= part << np.uint64(7 * byte)
+    return values
+
+
+def ends(data: bytes | npt.NDArray[np.uint8]) -> npt.NDArray[np.int64]:
+    """The offset just past each varint in `data`."""
+    raw = np.frombuffer(data, dtype=np.uint8) if isinstance(data, bytes) else data
+    return np.flatnonzero(raw < 0x80) + 1

@@ -44,6 +44,7 @@ from generator.build import (
 from generator.config import Config
 from generator.search import cache as search_cache
 from generator.search import site as search_site
+from generator.search.patch import IndexState
 from generator.workers import Forked
 
 INDEX_MANIFEST = "search/index.json"
@@ -178,16 +179,17 @@ class PhasedBuilds:
                 build.jobs,
             )
             child = Forked(write)
-            files = child.result(cancelled)
-            if files is None:
+            written = child.result(cancelled)
+            if written is None:
                 self._reap_later(child, staging)
                 return None
+            files, state = written
             build.clock("search")
             self._swap_in(work, staging, files, applied)
         finally:
             if child is None or not child.cancelled:
                 shutil.rmtree(staging, ignore_errors=True)
-        search_cache.remember(build.cache_dir, work.key, files)
+        search_cache.remember(build.cache_dir, work.key, files, state)
         build.save()
         build.finish()
         return result
@@ -214,7 +216,7 @@ class PhasedBuilds:
 
         return told
 
-    def _reap_later(self, child: Forked[dict[str, str]], staging: Path) -> None:
+    def _reap_later(self, child: Forked[tuple[dict[str, str], IndexState]], staging: Path) -> None:
         """Let a thread wait for the killed child and its workers to be gone (a large process
         takes a tenth of a second to tear down, which the next build need not wait for: it
         writes elsewhere), then remove what they wrote."""

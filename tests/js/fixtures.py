@@ -140,6 +140,7 @@ def generate(folder: Path) -> None:
     manifest = {
         "format": 1,
         "gen": "g",
+        "version": "v1",
         "docs": len(DOCS),
         "bucketBits": built.bucket_bits,
         "table": "t2s.json",

@@ -6,7 +6,7 @@ import { join } from "node:path";
 
 export function diskFetch(folder, log = [], ranges = true) {
   return async function (url, init = {}) {
-    const path = join(folder, url);
+    const path = join(folder, url.split("?")[0]); // a static host ignores the query
     const range = init.headers && init.headers.Range;
     log.push(range ? `${url} ${range}` : url);
     if (!existsSync(path)) return new Response("missing", { status: 404 });

@@ -107,7 +107,7 @@ test("Index.list reads a key's packed documents and positions with one range req
     assert.deepEqual(Array.from(list.docs), k.docs, k.key);
     const each = Array.from({ length: list.positions.length }, (_, i) => Array.from(list.positions.of(i)));
     assert.deepEqual(each, k.positions, k.key);
-    const packed = log.filter((line) => line.includes(".x "));
+    const packed = log.filter((line) => line.includes(".x?v=v1 "));
     const parts = [entry.docs, entry.positions].filter((ref) => ref.pack !== undefined);
     assert.equal(packed.length, parts.length ? 1 : 0, k.key);
     if (parts.length === 2) both++;
@@ -264,26 +264,34 @@ test("Index.search works with a server that ignores Range", async () => {
   assert.ok(log.some((line) => / bytes=\d+-\d+$/.test(line)));
 });
 
-test("a newer generation of the index, seen after the manifest's TTL, drops everything fetched for the old one", async () => {
-  let gen = "old";
+test("a newer version of the index, seen after the manifest's TTL, drops everything fetched for the old one", async () => {
+  let version = "old";
   const fetched = [];
   const fetcher = async (url) => {
     fetched.push(url);
     const body = url.endsWith("index.json")
-      ? JSON.stringify({ gen, tableBitmap: "", docs: 1, bucketBits: 6, topics: [], levels: [], years: [] })
+      ? JSON.stringify({ gen: "g", version, tableBitmap: "", docs: 1, bucketBits: 6, topics: [], levels: [], years: [] })
       : "x";
     return new Response(body, { status: 200 });
   };
   const index = new search.Index("/search/", fetcher);
-  assert.equal((await index.load()).gen, "old");
+  assert.equal((await index.load()).version, "old");
   await index.bytes("f/0.bin");
+  await index.facets();
   await index.load(); // within the TTL: nothing fetched again
   assert.equal(fetched.filter((u) => u.endsWith("index.json")).length, 1);
-  gen = "new";
+  version = "new";
   index.loadedAt -= 60_000;
-  assert.equal((await index.load()).gen, "new");
+  assert.equal((await index.load()).version, "new");
   await index.bytes("f/0.bin");
+  await index.facets();
   assert.equal(fetched.filter((u) => u.endsWith("f/0.bin")).length, 2); // not the old answer
+  // The generation's files (same folder, rewritten in place) carry the version: new URLs,
+  // which no HTTP cache between can answer with the old bytes.
+  assert.deepEqual(
+    fetched.filter((u) => u.includes("facets.bin")),
+    ["/search/g/facets.bin?v=old", "/search/g/facets.bin?v=new"],
+  );
 });
 
 test("Index.fragment reads every chunk when asked for the whole text", async () => {
@@ -450,7 +458,7 @@ test("a generation gone (a newer build published within the manifest's TTL): ind
   const fetcher = async (url, init) => {
     if (url === "index.json" && !published) {
       published = true; // the next read sees the new build
-      return new Response(JSON.stringify({ ...real, gen: "old" }), { status: 200 });
+      return new Response(JSON.stringify({ ...real, gen: "old", version: "old" }), { status: 200 });
     }
     return disk(url, init);
   };
@@ -460,6 +468,7 @@ test("a generation gone (a newer build published within the manifest's TTL): ind
   assert.deepEqual(found.results.slice().map((r) => r.doc), want.results.map((r) => r[0]));
   assert.ok(log.some((l) => l.startsWith("old/")), log.join("\n")); // the gone generation was tried
   assert.equal(index.manifest.gen, real.gen);
+  assert.equal(index.manifest.version, real.version);
   const missing = new search.Index("", diskFetch(join(here, "fixtures/no-such-folder")));
   await assert.rejects(missing.search("营商"), /404/); // nothing newer: the error stands
 });

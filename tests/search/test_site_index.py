@@ -1,5 +1,6 @@
-"""The index in the built site: deterministic, incremental with the rest of the build, and
-named by generation so a browser never mixes two builds' buckets."""
+"""The index in the built site: deterministic, incremental with the rest of the build (an
+edit rewrites only the buckets it changes, byte for byte what a fresh build writes), and
+named by generation so a browser never pairs buckets with another numbering of speeches."""
 
 from __future__ import annotations
 
@@ -47,7 +48,7 @@ def test_editing_one_speech(tmp_path: Path) -> None:
     project = sample_project(tmp_path / "p")
     site = build(project)
     before = search_files(site)
-    gen = manifest(site)["gen"]
+    gen, version = manifest(site)["gen"], manifest(site)["version"]
     speeches = sorted((project / "content" / "speeches").glob("*.md"))
     edited = 2
     path = speeches[edited]
@@ -56,10 +57,12 @@ def test_editing_one_speech(tmp_path: Path) -> None:
     )
     build(project)
     after = search_files(site)
-    new_gen = manifest(site)["gen"]
-    assert new_gen != gen
-    assert not any(name.startswith(f"{gen}/") for name in after)  # the old generation is gone
-    assert any(name.startswith(f"{new_gen}/") for name in after)
+    assert manifest(site)["gen"] == gen  # the same speeches: the same folder
+    assert manifest(site)["version"] != version
+    buckets = [name for name in before if name.startswith(f"{gen}/b/")]
+    rewritten = [name for name in buckets if after.get(name) != before[name]]
+    # Only the buckets of the keys in the added paragraph (and its neighbours) changed.
+    assert 0 < len(rewritten) < len(buckets) // 4, rewritten
     fragments = [f"f/{n}.bin" for n in range(len(speeches))]
     assert after[fragments[edited]][0] != before[fragments[edited]][0]
     for n, name in enumerate(fragments):
@@ -68,6 +71,8 @@ def test_editing_one_speech(tmp_path: Path) -> None:
     assert after[str(manifest(site)["table"])] == before[str(manifest(site)["table"])]
     _, results = Reader(site / "search").search("数字政府建设")
     assert [r.doc for r in results] == [edited]
+    fresh = search_files(build(project, tmp_path / "fresh"))  # the same input, built afresh
+    assert {n: v[0] for n, v in after.items()} == {n: v[0] for n, v in fresh.items()}
 
 
 def test_no_op_rebuild_rewrites_nothing(tmp_path: Path) -> None:
@@ -94,16 +99,12 @@ def test_changed_details_change_fragment_and_facets_only(tmp_path: Path) -> None
     assert path.read_text(encoding="utf-8") != text
     build(project)
     after = search_files(site)
-    new_gen = str(manifest(site)["gen"])
-    assert new_gen != gen
-    assert after[f"{new_gen}/facets.bin"][0] != before[f"{gen}/facets.bin"][0]
+    assert manifest(site)["gen"] == gen
+    assert after[f"{gen}/facets.bin"][0] != before[f"{gen}/facets.bin"][0]
     assert after["f/0.bin"][0] != before["f/0.bin"][0]
     assert all(after[f"f/{n}.bin"] == before[f"f/{n}.bin"] for n in range(1, 5))
-    buckets_before = {k.split("/", 1)[1]: v[0] for k, v in before.items() if k.startswith(gen)}
-    buckets_after = {k.split("/", 1)[1]: v[0] for k, v in after.items() if k.startswith(new_gen)}
-    assert {k: v for k, v in buckets_before.items() if k.startswith("b/")} == {
-        k: v for k, v in buckets_after.items() if k.startswith("b/")
-    }
+    buckets = [name for name in before if name.startswith(f"{gen}/b/")]
+    assert all(after[name] == before[name] for name in buckets)  # not even rewritten
 
 
 def test_removing_a_speech(tmp_path: Path) -> None:
@@ -111,10 +112,13 @@ def test_removing_a_speech(tmp_path: Path) -> None:
     site = build(project)
     speeches = sorted((project / "content" / "speeches").glob("*.md"))
     before = search_files(site)
+    gen = manifest(site)["gen"]
     speeches[0].unlink()
     build(project)
     after = search_files(site)
     assert manifest(site)["docs"] == 4
+    assert manifest(site)["gen"] != gen  # renumbered: a new folder, the old one gone
+    assert not any(name.startswith(f"{gen}/") for name in after)
     assert "f/4.bin" not in after
     assert [after[f"f/{n}.bin"][0] for n in range(4)] == [
         before[f"f/{n}.bin"][0] for n in range(1, 5)
@@ -124,3 +128,46 @@ def test_removing_a_speech(tmp_path: Path) -> None:
     assert results and all(r.doc < 4 for r in results)
     urls = {str(reader.fragment(r.doc)["url"]) for r in results}
     assert f"/speeches/{speeches[0].stem}/" not in urls
+
+
+def _edit(project: Path, number: int, addition: str) -> None:
+    path = sorted((project / "content" / "speeches").glob("*.md"))[number]
+    path.write_text(path.read_text(encoding="utf-8") + f"\n{addition}\n", encoding="utf-8")
+
+
+def _touched_bucket(tmp_path: Path) -> str:
+    """A bucket file the edit `_edit(project, 1, "新增：数字政府建设。")` rewrites."""
+    probe = sample_project(tmp_path / "probe")
+    probe_site = build(probe)
+    before = search_files(probe_site)
+    _edit(probe, 1, "新增：数字政府建设。")
+    after = search_files(build(probe))
+    gen = manifest(probe_site)["gen"]
+    return next(n for n in before if n.startswith(f"{gen}/b/") and after[n][0] != before[n][0])
+
+
+def test_an_index_file_changed_by_hand_is_merged_afresh(tmp_path: Path) -> None:
+    """An update reads the buckets it changes; one not as the last build wrote it means the
+    whole index is merged again, and the output is what a fresh build writes."""
+    project = sample_project(tmp_path / "p")
+    site = build(project)
+    name = _touched_bucket(tmp_path)
+    (site / "search" / name).write_bytes(b"\x01garbage")
+    _edit(project, 1, "新增：数字政府建设。")
+    after = search_files(build(project))
+    fresh = search_files(build(project, tmp_path / "fresh"))
+    assert {n: v[0] for n, v in after.items()} == {n: v[0] for n, v in fresh.items()}
+
+
+def test_an_index_file_gone_from_the_output_is_written_again(tmp_path: Path) -> None:
+    project = sample_project(tmp_path / "p")
+    site = build(project)
+    gen = manifest(site)["gen"]
+    gone = sorted((site / "search" / str(gen) / "b").glob("*.bin"))[3]
+    gone.unlink()
+    _edit(project, 1, "新增：数字政府建设。")
+    build(project)
+    assert gone.is_file()
+    after = search_files(site)
+    fresh = search_files(build(project, tmp_path / "fresh"))
+    assert {n: v[0] for n, v in after.items()} == {n: v[0] for n, v in fresh.items()}

@@ -809,7 +809,7 @@
 
   /* index.json is checked again (a revalidation: no bytes when unchanged) once it is older
      than this, so a page left open while a new build is published never pairs the new
-     fragments with the old index: a new generation drops everything fetched for the old. */
+     fragments with the old index: a new version drops everything fetched for the old. */
   var MANIFEST_TTL = 30000;
 
   Index.prototype.load = async function () {
@@ -818,7 +818,7 @@
       this.cache.delete("index.json");
       var bytes = await this.bytes("index.json", null, { cache: "no-cache" });
       var manifest = JSON.parse(new TextDecoder().decode(bytes));
-      if (this.manifest && manifest.gen !== this.manifest.gen) {
+      if (this.manifest && manifest.version !== this.manifest.version) {
         var current = this.cache.get("index.json");
         this.cache.clear();
         this.cache.set("index.json", current);
@@ -839,9 +839,16 @@
     return this.table;
   };
 
-  Index.prototype.bucketPath = function (c1, c2, suffix) {
+  /* A file of the index's generation (the folder its document and bucket numbers belong
+     to). A build that changes some speeches' text rewrites the buckets it touches under the
+     same names; the version in the query makes them new URLs to any cache in between. */
+  Index.prototype.genPath = function (name) {
     var m = this.manifest;
-    return m.gen + "/b/" + bucketOf(c1, c2, m.bucketBits) + suffix;
+    return m.gen + "/" + name + "?v=" + m.version;
+  };
+
+  Index.prototype.bucketPath = function (c1, c2, suffix) {
+    return this.genPath("b/" + bucketOf(c1, c2, this.manifest.bucketBits) + suffix);
   };
 
   Index.prototype.entry = async function (c1, c2) {
@@ -882,7 +889,7 @@
   };
 
   Index.prototype.facets = async function () {
-    return this.bytes(this.manifest.gen + "/facets.bin");
+    return this.bytes(this.genPath("facets.bin"));
   };
 
   /* Bytes asked for first from a fragment when the index gave no positions (one- and
@@ -1129,16 +1136,16 @@
 
   /* The matching speeches, ranked (a Ranking), and the folded terms. */
   /* A file of the index's generation that is gone (404) means a newer build was published
-     since index.json was read: read it again and search the new generation, once. */
+     since index.json was read: read it again and search the new version, once. */
   Index.prototype.search = async function (query) {
     try {
       return await this.searchOnce(query);
     } catch (error) {
-      var gen = this.manifest && this.manifest.gen;
-      if (!error || error.status !== 404 || !gen) throw error;
+      var version = this.manifest && this.manifest.version;
+      if (!error || error.status !== 404 || !version) throw error;
       this.loadedAt = -Infinity;
       await this.load();
-      if (this.manifest.gen === gen) throw error;
+      if (this.manifest.version === version) throw error;
       return this.searchOnce(query);
     }
   };

@@ -1,0 +1,207 @@
+"""The search index updated where a few speeches changed, instead of merged again.
+
+An edited speech has keys in most of the index's buckets, but an edit changes few of them: a
+corrected character changes the postings of four keys, a sentence added at the end those of
+the keys in it. The update compares each changed speech's postings with the ones the index
+was built from, key by key, and rewrites only the buckets (and packs) of keys whose postings
+differ — the bytes the full merge would write, which tests hold equal file by file. A change
+to the list of speeches (which renumbers them) or to the bucket count, too many changed
+speeches, or an index file that is missing or not what the last build wrote: the caller
+merges everything again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from generator.search import bucket, varint
+from generator.search.bucket import Entry
+from generator.search.extract import CHAR_MASK, GROUP_BITS, GROUPS, DocPostings, key_hash
+from generator.search.index import bucket_bits, gather
+
+# Beyond this many changed speeches nearly every bucket changes: the parallel merge is faster.
+MAX_CHANGED = 32
+
+
+@dataclass(frozen=True)
+class IndexState:
+    """What a build records of the index it wrote, for the next build to update it: its
+    generation and bucket count, how many keys it has (all, and in hash group 0, from which
+    the bucket count is estimated), and per speech (in number order) its slug, the token that
+    changes when its postings may have, where its postings are cached, and the token of
+    what its fragment shows."""
+
+    gen: str
+    bits: int
+    keys: int
+    group0: int
+    slugs: list[str]
+    tokens: list[str]
+    postings: list[str]
+    fragments: list[str]
+
+
+@dataclass
+class Patched:
+    """The update: each changed bucket file's new bytes (None: the file is gone)."""
+
+    files: dict[str, bytes | None] = field(default_factory=dict)
+    keys: int = 0
+    group0: int = 0
+
+
+Read = Callable[[str], bytes | None]  # an index file of the last build by name, if still whole
+Change = tuple[int, int, npt.NDArray[np.uint32] | None]  # document, tfz (0: gone), positions
+
+
+def update(
+    state: IndexState,
+    slugs: Sequence[str],
+    tokens: Sequence[str],
+    read_postings: Callable[[int], tuple[DocPostings, DocPostings] | None],
+    read_file: Read,
+) -> Patched | None:
+    """The bucket files that change when speech n's postings go from read_postings(n)[0] to
+    [1], for every n whose token differs from the state's; None when the index must be
+    merged again instead."""
+    if list(slugs) != state.slugs:
+        return None
+    changed = [n for n, token in enumerate(tokens) if token != state.tokens[n]]
+    if len(changed) > MAX_CHANGED:
+        return None
+    by_bucket: dict[int, dict[int, list[Change]]] = {}
+    for doc in changed:
+        pair = read_postings(doc)
+        if pair is None:
+            return None
+        for key, tfz, positions in key_changes(*pair):
+            b = int(key_hash(np.array([key], dtype=np.uint64))[0]) >> (32 - state.bits)
+            by_bucket.setdefault(b, {}).setdefault(key, []).append((doc, tfz, positions))
+    patched = Patched(keys=state.keys, group0=state.group0)
+    for b, changes in sorted(by_bucket.items()):
+        if not _patch_bucket(patched, b, changes, state.bits, read_file):
+            return None
+    if bucket_bits(GROUPS * patched.group0) != state.bits:
+        return None  # the new bucket count renames every bucket
+    return patched
+
+
+def _patch_bucket(
+    patched: Patched, b: int, changes: dict[int, list[Change]], bits: int, read_file: Read
+) -> bool:
+    body, pack = read_file(f"b/{b}.bin"), read_file(f"b/{b}.x")
+    if body is None or pack is None:
+        return False
+    entries = {entry.key: entry for entry in bucket.decode(body, pack)}
+    before = len(entries)
+    for key, key_changes_ in changes.items():
+        fresh = splice(entries.get(key), key, key_changes_)
+        if fresh is None:
+            entries.pop(key, None)
+        else:
+            entries[key] = fresh
+    keys = np.array(sorted(entries), dtype=np.uint64)
+    low = (key_hash(keys) & np.uint64(0xFFFF)).astype(np.int64)
+    ordered = [entries[int(keys[i])] for i in np.lexsort((keys, low))]
+    new_body, new_pack = bucket.encode(ordered)
+    if new_body != body:
+        patched.files[f"b/{b}.bin"] = new_body
+    if new_pack != pack:
+        patched.files[f"b/{b}.x"] = new_pack or None
+    patched.keys += len(entries) - before
+    if b >> (bits - GROUP_BITS) == 0:
+        patched.group0 += len(entries) - before
+    return True
+
+
+def key_changes(
+    old: DocPostings, new: DocPostings
+) -> list[tuple[int, int, npt.NDArray[np.uint32] | None]]:
+    """Every key whose postings differ between a speech's two versions: (key, new tfz,
+    new positions), tfz 0 for a key the new version lacks."""
+    common, at_old, at_new = np.intersect1d(
+        old.keys, new.keys, assume_unique=True, return_indices=True
+    )
+    old_start, old_count = _position_slices(old)
+    new_start, new_count = _position_slices(new)
+    same = old.tfz[at_old] == new.tfz[at_new]
+    check = np.flatnonzero(same & (old_count[at_old] > 0))
+    if len(check):
+        counts = old_count[at_old][check]
+        equal = gather(old.positions, old_start[at_old][check], counts) == gather(
+            new.positions, new_start[at_new][check], counts
+        )
+        segments = np.cumsum(counts) - counts
+        same[check[~np.logical_and.reduceat(equal, segments)]] = False
+    fresh = np.concatenate(
+        [at_new[~same], np.flatnonzero(~np.isin(new.keys, common, assume_unique=True))]
+    )
+    out: list[tuple[int, int, npt.NDArray[np.uint32] | None]] = []
+    for i in fresh.tolist():
+        start, count = int(new_start[i]), int(new_count[i])
+        positions = new.positions[start : start + count] if count else None
+        out.append((int(new.keys[i]), int(new.tfz[i]), positions))
+    for key in np.setdiff1d(old.keys, new.keys, assume_unique=True).tolist():
+        out.append((int(key), 0, None))
+    return out
+
+
+def _position_slices(
+    postings: DocPostings,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Where each key's positions start in `postings.positions`, and how many it has."""
+    counts = np.where(
+        postings.keys & CHAR_MASK != 0, postings.tfz >> np.uint32(2), np.uint32(0)
+    ).astype(np.int64)
+    return np.cumsum(counts) - counts, counts
+
+
+def splice(entry: Entry | None, key: int, changes: Sequence[Change]) -> Entry | None:
+    """`entry` (None: a new key) with each change's document given its new tfz and positions
+    (tfz 0: removed); None when no document is left."""
+    bigram = key & int(CHAR_MASK) != 0
+    if entry is None:
+        docs = np.zeros(0, dtype=np.uint64)
+        tfz = np.zeros(0, dtype=np.uint64)
+        positions = b""
+    else:
+        values = varint.decode_array(entry.docs)
+        docs, tfz, positions = np.cumsum(values[0::2]), values[1::2].copy(), entry.positions
+    bounds = np.zeros(1, dtype=np.int64)  # the byte where each document's positions start
+    if bigram and len(docs):
+        ends = varint.ends(positions)[np.cumsum(tfz >> np.uint64(2)).astype(np.int64) - 1]
+        bounds = np.concatenate([bounds, ends])
+    # From the last document back: each change leaves the bounds before it as they were.
+    for doc, new_tfz, new_positions in sorted(changes, key=lambda c: c[0], reverse=True):
+        i = int(np.searchsorted(docs, doc))
+        present = i < len(docs) and int(docs[i]) == doc
+        if bigram:
+            start = int(bounds[i])
+            end = int(bounds[i + 1]) if present else start
+            segment = _encode_positions(new_positions) if new_tfz else b""
+            positions = positions[:start] + segment + positions[end:]
+        if present and new_tfz:
+            tfz[i] = new_tfz
+        elif present:
+            docs, tfz = np.delete(docs, i), np.delete(tfz, i)
+        elif new_tfz:
+            docs, tfz = np.insert(docs, i, doc), np.insert(tfz, i, new_tfz)
+    if not len(docs):
+        return None
+    pairs = np.empty(2 * len(docs), dtype=np.uint64)
+    pairs[0::2] = np.diff(docs, prepend=np.uint64(0))
+    pairs[1::2] = tfz
+    return Entry(key, len(docs), varint.encode(pairs)[0], positions)
+
+
+def _encode_positions(positions: npt.NDArray[np.uint32] | None) -> bytes:
+    """One document's positions of a key, gap-coded, the first as it is."""
+    if positions is None or not len(positions):
+        return b""
+    values = positions.astype(np.uint64)
+    values[1:] -= values[:-1].copy()
+    return varint.encode(values)[0]
