@@ -67,6 +67,16 @@ class BodyStore:
             return set()
         return {entry.name for entry in os.scandir(self.folder) if entry.name.endswith(".pack")}
 
+    def sizes(self) -> dict[str, int]:
+        """Each pack file's size, by name."""
+        if not self.folder.is_dir():
+            return {}
+        return {
+            entry.name: entry.stat().st_size
+            for entry in os.scandir(self.folder)
+            if entry.name.endswith(".pack")
+        }
+
     def close(self) -> None:
         """Close this process's open packs (the data is written already: no buffering)."""
         for writer in [k for k in _WRITERS if k[0] == str(self.folder)]:

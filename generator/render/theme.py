@@ -9,7 +9,9 @@ are minified (unless `build.minify: false`) and named after a digest of the byte
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -63,7 +65,10 @@ class Theme:
             )
         return [custom, default]
 
-    def environment(self) -> jinja2.Environment:
+    def environment(self, bytecode: Path | None = None) -> jinja2.Environment:
+        """The templates' environment; with `bytecode`, a folder where compiled templates are
+        kept between builds (a build that renders a few pages spent most of its rendering
+        time compiling the templates they use)."""
         import jinja2  # only builds that render a page need it
 
         loaders: list[jinja2.BaseLoader] = [
@@ -82,6 +87,7 @@ class Theme:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             auto_reload=False,  # a build reads each template once: no stat per page rendered
+            bytecode_cache=None if bytecode is None else _bytecode_cache(bytecode),
         )
 
     def _assets(self) -> dict[str, Asset]:
@@ -150,3 +156,19 @@ def _load_strings(path: Path) -> dict[str, str]:
     if not isinstance(data, dict):
         raise UserError("UI strings must be a mapping of key: text", path, 1)
     return {str(k): str(v) for k, v in data.items()}
+
+
+def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache:
+    """Jinja's own cache of compiled templates, keyed by each template's name and source
+    checksum; the files name this module's digest too, since the environment's options
+    (autoescape, whitespace control) shape the compiled code as well. Files of other
+    versions are removed."""
+    import jinja2
+
+    version = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+    folder.mkdir(parents=True, exist_ok=True)
+    for entry in os.scandir(folder):
+        if not entry.name.startswith(f"{version}-"):
+            with contextlib.suppress(FileNotFoundError):  # (another worker's doing)
+                os.unlink(entry.path)
+    return jinja2.FileSystemBytecodeCache(str(folder), f"{version}-%s.cache")

@@ -483,6 +483,36 @@ def test_lost_body_cache_is_rebuilt(site_project: Path) -> None:
     )
 
 
+def _packed(project: Path) -> int:
+    return sum(p.stat().st_size for p in (project / ".speechsite-cache" / "bodies").glob("*"))
+
+
+def test_body_cache_garbage_stays_bounded(site_project: Path) -> None:
+    """Collection is skipped while a build's new bodies are small beside the cache, so edit
+    after edit leaves some dead bodies, but never more than a fraction of the cache; removed
+    speeches are collected at once."""
+    folder = site_project / "content" / "speeches"
+    for path in sorted(folder.glob("*.md")):  # 25 speeches: one is a small part of the cache
+        text = path.read_text(encoding="utf-8")
+        for copy in range(4):
+            slugged = re.sub(r"^slug: (.*)$", rf"slug: \1-{copy}", text, count=1, flags=re.M)
+            (folder / f"{path.stem}-{copy}.md").write_text(slugged, encoding="utf-8")
+    build(site_project)
+    after_first = _packed(site_project)
+    speeches = sorted(folder.glob("*.md"))
+    for n in range(12):
+        path = speeches[n % 2]
+        path.write_text(path.read_text(encoding="utf-8") + f"\n第{n}次补充。\n", encoding="utf-8")
+        build(site_project)
+        assert _packed(site_project) < after_first * 1.5
+    page = site_project / "site" / "speeches" / speeches[1].stem / "index.html"
+    assert "第11次补充。" in page.read_text(encoding="utf-8")
+    for path in speeches[2:]:
+        path.unlink()
+    build(site_project)
+    assert _packed(site_project) < after_first / 4
+
+
 def test_files_gone_from_the_output_are_written_again(site_project: Path) -> None:
     """A page, robots.txt and a search file deleted by hand come back with the next build,
     though their content did not change (the record still names their hashes)."""
