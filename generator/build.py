@@ -725,10 +725,10 @@ class BuildCache:
             if entries.keys() == saved.keys() and all(entries[k] is saved[k] for k in entries):
                 continue  # one edit rewrites one shard, not the whole cache
             path = self.folder / f"entries-{shard:02d}.pickle"
-            data = {"version": CACHE_VERSION, "entries": entries}
-            atomic_write_bytes(path, pickle.dumps(data, protocol=5), False)
+            shard_data = {"version": CACHE_VERSION, "entries": entries}
+            atomic_write_bytes(path, pickle.dumps(shard_data, protocol=5), False)
             self.saved_shards[shard] = entries
-        data: dict[str, object] = {
+        data = {
             "version": CACHE_VERSION,
             "pages": self.pages,
             "group_slugs": self.group_slugs,
