@@ -263,7 +263,7 @@ def fragment_body(title: str, blocks: Sequence[Block]) -> bytes:
     chunks inflates in one call (`inflate_chunks`) — the browser pays one DecompressionStream
     per range it reads, not one per chunk."""
     table = t2s_table()
-    used = sorted(_traditional().intersection("".join([title, *(t for _, _, t in blocks)])))
+    used = _traditional_in("".join([title, *(t for _, _, t in blocks)]))
     grouped = _chunks(blocks)
     chunks = _deflate(grouped)
     starts, at = [], len(title) + 1
@@ -278,10 +278,19 @@ def fragment_body(title: str, blocks: Sequence[Block]) -> bytes:
 
 
 @cache
-def _traditional() -> frozenset[str]:
-    """The table's characters, as a set a speech's characters are intersected with at C speed
-    (this runs once per speech in the cold build's load step)."""
-    return frozenset(t2s_table())
+def _is_traditional() -> npt.NDArray[np.bool_]:
+    """A flag per code point: has an entry in the traditional → simplified table."""
+    flags = np.zeros(0x110000, dtype=np.bool_)
+    flags[[ord(char) for char in t2s_table()]] = True
+    return flags
+
+
+def _traditional_in(text: str) -> list[str]:
+    """The table's characters that occur in `text`, sorted: looked up by code point at numpy
+    speed (this runs once per speech in the cold build's load step; a set intersection with
+    the string took a quarter of a millisecond)."""
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    return [chr(code) for code in np.unique(codes[_is_traditional()[codes]]).tolist()]
 
 
 def _chunks(blocks: Sequence[Block]) -> list[list[list[str]]]:
