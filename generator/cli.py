@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from rich.console import Console
 from rich.markup import escape
@@ -182,6 +184,22 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     serve.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
 
+_built = False  # set once a build's files are all written and closed: `run` may end at once
+
+
+def run() -> NoReturn:
+    """The command line's entry point. After a build, the process ends without the
+    interpreter's teardown: a build of 10,000 speeches leaves millions of objects it would
+    free one by one, a third of a second the user waits for nothing (every file is written
+    and closed by then, and the output flushed here). Other commands end as usual."""
+    code = main()
+    if _built:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    raise SystemExit(code)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     console = Console(stderr=False, highlight=False)
@@ -261,6 +279,8 @@ def _build(args: argparse.Namespace, console: Console) -> int:
         )
     if not args.quiet:
         print_build_result(console, result)
+    global _built
+    _built = True
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -255,3 +256,23 @@ def test_python_m_generator(project: Path) -> None:
     assert bad.returncode == 2
     assert bad.stderr.startswith("error: ") and "missing.txt" in bad.stderr
     assert_no_traceback(bad.stdout, bad.stderr)
+
+
+def test_python_m_generator_build_exits_at_once_with_its_output(project: Path) -> None:
+    """`run` ends a build's process without the interpreter's teardown: the summary printed
+    and the exit code must still come out, and the site be whole."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"}
+    command = [sys.executable, "-m", "generator", "-C", str(project)]
+    shutil.copytree(ROOT / "themes", project / "themes")
+    subprocess.run([*command, "ingest"], env=env, timeout=60, check=True, capture_output=True)
+    done = subprocess.run(
+        [*command, "build"], capture_output=True, text=True, env=env, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("built ") and " rendered, " in done.stdout, done.stdout
+    assert (project / "site" / "index.html").is_file()
+    assert (project / "site" / ".speechsite-build.json").is_file()
+    bad = subprocess.run(
+        [*command, "build", "--jobs", "0"], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert bad.returncode == 2 and bad.stderr.startswith("error: ")
