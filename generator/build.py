@@ -795,7 +795,7 @@ def _related_lists(
 
 def _remove_old_formats(folder: Path) -> None:
     """Delete the per-speech files of older versions (html/, search/), but not the search
-    index's state (search/state.json), without which no build could carry the index over."""
+    index's state (search/state.pickle), without which no build could carry the index over."""
     shutil.rmtree(folder / "html", ignore_errors=True)
     search = folder / search_cache.FOLDER
     for entry in os.scandir(search) if search.is_dir() else ():
