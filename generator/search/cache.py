@@ -34,10 +34,10 @@ def index_key(docs: Sequence[SearchDoc], topics: Sequence[Topic]) -> str:
 @cache
 def _code_digest() -> str:
     """Index files are only reusable for the code that wrote them."""
-    from generator.search import extract, fold, index, site, varint
+    from generator.search import bucket, extract, fold, index, patch, site, varint
 
     hasher = hashlib.sha256()
-    for module in (extract, fold, index, site, varint):
+    for module in (bucket, extract, fold, index, patch, site, varint):
         if module.__file__:
             hasher.update(Path(module.__file__).read_bytes())
     return hasher.hexdigest()[:16]

@@ -12,6 +12,8 @@ merges everything again.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -162,46 +164,91 @@ def _position_slices(
 
 def splice(entry: Entry | None, key: int, changes: Sequence[Change]) -> Entry | None:
     """`entry` (None: a new key) with each change's document given its new tfz and positions
-    (tfz 0: removed); None when no document is left."""
+    (tfz 0: removed); None when no document is left. A long list (a common key's: thousands
+    of speeches) is changed as numpy arrays, a short one (most keys an edit touches are rare)
+    as Python lists, which numpy's per-call cost would make slower."""
     bigram = key & int(CHAR_MASK) != 0
-    if entry is None:
-        docs = np.zeros(0, dtype=np.uint64)
-        tfz = np.zeros(0, dtype=np.uint64)
-        positions = b""
-    else:
-        values = varint.decode_array(entry.docs)
-        docs, tfz, positions = np.cumsum(values[0::2]), values[1::2].copy(), entry.positions
-    bounds = np.zeros(1, dtype=np.int64)  # the byte where each document's positions start
-    if bigram and len(docs):
-        ends = varint.ends(positions)[np.cumsum(tfz >> np.uint64(2)).astype(np.int64) - 1]
-        bounds = np.concatenate([bounds, ends])
+    long = entry is not None and len(entry.docs) > SHORT
+    docs, tfz, bounds, positions = _long(entry, bigram) if long else _short(entry, bigram)
     # From the last document back: each change leaves the bounds before it as they were.
     for doc, new_tfz, new_positions in sorted(changes, key=lambda c: c[0], reverse=True):
-        i = int(np.searchsorted(docs, doc))
-        present = i < len(docs) and int(docs[i]) == doc
+        i = bisect.bisect_left(docs, doc)
+        present = i < len(docs) and docs[i] == doc
         if bigram:
             start = int(bounds[i])
             end = int(bounds[i + 1]) if present else start
-            segment = _encode_positions(new_positions) if new_tfz else b""
+            segment = b""
+            if new_tfz and new_positions is not None:
+                segment = _varints(_gapped(new_positions.astype(np.int64)).tolist())
             positions = positions[:start] + segment + positions[end:]
         if present and new_tfz:
             tfz[i] = new_tfz
         elif present:
-            docs, tfz = np.delete(docs, i), np.delete(tfz, i)
+            docs, tfz = _delete(docs, i), _delete(tfz, i)
         elif new_tfz:
-            docs, tfz = np.insert(docs, i, doc), np.insert(tfz, i, new_tfz)
+            docs, tfz = _insert(docs, i, doc), _insert(tfz, i, new_tfz)
     if not len(docs):
         return None
     pairs = np.empty(2 * len(docs), dtype=np.uint64)
-    pairs[0::2] = np.diff(docs, prepend=np.uint64(0))
-    pairs[1::2] = tfz
-    return Entry(key, len(docs), varint.encode(pairs)[0], positions)
+    pairs[0::2], pairs[1::2] = _gapped(np.asarray(docs, dtype=np.int64)), tfz
+    return Entry(key, len(docs), _varints(pairs.tolist() if not long else pairs), positions)
 
 
-def _encode_positions(positions: npt.NDArray[np.uint32] | None) -> bytes:
-    """One document's positions of a key, gap-coded, the first as it is."""
-    if positions is None or not len(positions):
-        return b""
-    values = positions.astype(np.uint64)
-    values[1:] -= values[:-1].copy()
+SHORT = 64  # bytes of a list below which Python is faster than numpy's per-call cost
+
+Numbers = list[int] | npt.NDArray[np.int64]
+
+
+def _short(entry: Entry | None, bigram: bool) -> tuple[list[int], list[int], list[int], bytes]:
+    """An entry's document numbers, tfz values, the byte where each document's positions
+    start (and, last, where they end), and its positions' bytes — as lists."""
+    if entry is None:
+        return [], [], [0], b""
+    values = varint.decode(entry.docs)[0]
+    docs, tfz = list(itertools.accumulate(values[0::2])), values[1::2]
+    bounds = [0]
+    if bigram:
+        ends = varint.ends(entry.positions).tolist()
+        bounds += [ends[n - 1] for n in itertools.accumulate(t >> 2 for t in tfz)]
+    return docs, tfz, bounds, entry.positions
+
+
+def _long(
+    entry: Entry | None, bigram: bool
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64], bytes]:
+    """`_short`, as numpy arrays."""
+    assert entry is not None
+    values = varint.decode_array(entry.docs).astype(np.int64)
+    docs, tfz = np.cumsum(values[0::2]), values[1::2].copy()
+    bounds = np.zeros(1, dtype=np.int64)
+    if bigram:
+        ends = varint.ends(entry.positions)[np.cumsum(tfz >> 2) - 1]
+        bounds = np.concatenate([bounds, ends])
+    return docs, tfz, bounds, entry.positions
+
+
+def _delete(values: Numbers, i: int) -> Numbers:
+    if isinstance(values, list):
+        del values[i]
+        return values
+    return np.delete(values, i)
+
+
+def _insert(values: Numbers, i: int, value: int) -> Numbers:
+    if isinstance(values, list):
+        values.insert(i, value)
+        return values
+    return np.insert(values, i, value)
+
+
+def _gapped(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Each value less the one before it (the first as it is)."""
+    gaps = values.copy()
+    gaps[1:] -= values[:-1]
+    return gaps
+
+
+def _varints(values: list[int] | npt.NDArray[np.uint64]) -> bytes:
+    if isinstance(values, list):
+        return varint.encode_list(values)
     return varint.encode(values)[0]

@@ -51,7 +51,12 @@ def _encode_chunk(values: npt.NDArray[np.uint64]) -> tuple[bytes, npt.NDArray[np
     return out.tobytes(), size
 
 
+_SMALL = [bytes((value,)) for value in range(0x80)]  # most values an index holds are small
+
+
 def encode_one(value: int) -> bytes:
+    if value < 0x80:
+        return _SMALL[value]
     out = bytearray()
     while True:
         low = value & 0x7F
@@ -63,11 +68,23 @@ def encode_one(value: int) -> bytes:
             return bytes(out)
 
 
+def encode_list(values: list[int]) -> bytes:
+    """Varints of a short list, without numpy's per-call cost (an index update encodes the
+    lists of thousands of rare keys, a few values each)."""
+    return b"".join([_SMALL[v] if v < 0x80 else encode_one(v) for v in values])
+
+
 def decode(data: bytes, offset: int = 0, count: int | None = None) -> tuple[list[int], int]:
     """Decode `count` varints (all, when None) from `offset`; return them and the end offset."""
     values: list[int] = []
-    while offset < len(data) and (count is None or len(values) < count):
-        value = shift = 0
+    end = len(data)
+    while offset < end and (count is None or len(values) < count):
+        byte = data[offset]
+        offset += 1
+        if byte < 0x80:  # the common case: one byte
+            values.append(byte)
+            continue
+        value, shift = byte & 0x7F, 7
         while True:
             byte = data[offset]
             offset += 1

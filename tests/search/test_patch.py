@@ -88,11 +88,11 @@ def edits(draw: st.DrawFn) -> tuple[list[str], list[str]]:
     return before, after
 
 
-@pytest.mark.parametrize("inline", [None, 1])
+@pytest.mark.parametrize(("inline", "short"), [(None, None), (1, None), (None, 0)])
 @settings(max_examples=120, deadline=None)
 @given(case=edits())
 def test_an_updated_index_is_the_merged_one(
-    case: tuple[list[str], list[str]], inline: int | None
+    case: tuple[list[str], list[str]], inline: int | None, short: int | None
 ) -> None:
     before, after = case
     with pytest.MonkeyPatch.context() as mp:
@@ -100,6 +100,8 @@ def test_an_updated_index_is_the_merged_one(
             for module in (index, bucket):
                 mp.setattr(module, "INLINE_DOCS", inline)
                 mp.setattr(module, "INLINE_POSITIONS", inline)
+        if short is not None:  # every list through numpy, as long lists go
+            mp.setattr(patch, "SHORT", short)
         old, new = [speech(t) for t in before], [speech(t) for t in after]
         changed = {i for i in range(len(before)) if before[i] != after[i]}
         result = updated(old, new, changed)
