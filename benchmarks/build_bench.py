@@ -3,7 +3,8 @@
 For each N (default 1,000 and 10,000) it generates N speeches (benchmarks/archive_gen.py) and
 prints, for `speechsite build` run as a separate process like a user runs it:
   cold build (no cache, no output; the search index included), no-change rebuild,
-  one-edit rebuild, and the peak memory of the whole process tree (PSS: a page forked workers
+  one-edit rebuild (a sentence appended to one speech; and, printed beside it, a sentence
+  inserted in the middle of another), and the peak memory of the whole process tree (PSS: a page forked workers
   share with the build is counted once; RSS summed over the processes is printed beside it);
 and, on the same speeches, the cold build time of Pelican (default theme) and MkDocs, when they
 are installed (`make bench` installs them into the project's virtual environment).
@@ -122,15 +123,27 @@ def bench_speechsite(project: Path) -> dict[str, float]:
         target.read_text(encoding="utf-8").rstrip("\n") + "编辑新增的一句话。\n", encoding="utf-8"
     )
     edited, edit_peak = run(speechsite(project), project)
+    edited_cpu = CPU[0]
+    # The same, with the sentence inserted mid-text: every position after it moves, so most
+    # of the speech's keys change, and the index update rewrites most buckets.
+    other = sorted((project / "content" / "speeches").glob("*.md"))[
+        len(os.listdir(project / "content" / "speeches")) // 3
+    ]
+    text = other.read_text(encoding="utf-8")
+    middle = text.index("\n", len(text) // 2)
+    other.write_text(text[:middle] + "编辑插入的一句话。" + text[middle:], encoding="utf-8")
+    inserted, insert_peak = run(speechsite(project), project)
     return {
         "rss": max(cold_rss, RSS_PEAK[0]),
         "cold": cold,
         "unchanged": unchanged,
         "edited": edited,
-        "peak": max(cold_peak, edit_peak),
+        "inserted": inserted,
+        "peak": max(cold_peak, edit_peak, insert_peak),
         "cold_cpu": cold_cpu,
         "unchanged_cpu": unchanged_cpu,
-        "edited_cpu": CPU[0],
+        "edited_cpu": edited_cpu,
+        "inserted_cpu": CPU[0],
     }
 
 
@@ -206,12 +219,14 @@ def main() -> None:
             ours = bench_speechsite(project)
             print(
                 f"N={size:>6}  speechsite: cold {ours['cold']:.2f} s, no-change {ours['unchanged']:.2f} s, "
-                f"one-edit {ours['edited']:.2f} s, peak memory {ours['peak'] / 2**20:.0f} MiB "
+                f"one-edit {ours['edited']:.2f} s (mid-text {ours['inserted']:.2f} s), "
+                f"peak memory {ours['peak'] / 2**20:.0f} MiB "
                 f"(PSS; RSS summed over processes {ours['rss'] / 2**20:.0f} MiB)"
             )
             print(
                 f"N={size:>6}  speechsite CPU time: cold {ours['cold_cpu']:.2f} s, "
-                f"no-change {ours['unchanged_cpu']:.2f} s, one-edit {ours['edited_cpu']:.2f} s"
+                f"no-change {ours['unchanged_cpu']:.2f} s, one-edit {ours['edited_cpu']:.2f} s "
+                f"(mid-text {ours['inserted_cpu']:.2f} s)"
             )
             if args.skip_others:
                 continue
