@@ -8,10 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from generator.search import varint
-from generator.search.extract import CHAR_BITS, CHAR_MASK, key_hash
+from generator.search.extract import CHAR_BITS, CHAR_MASK
 
 INLINE_DOCS = 192  # a document list longer than this many bytes goes to the pack
 INLINE_POSITIONS = 96
@@ -26,13 +24,8 @@ class Entry:
     df: int
     docs: bytes
     positions: bytes
-
-
-def order(key: int) -> tuple[int, int]:
-    """An entry's place in its bucket: by the low 16 bits of its hash, then by key (the
-    order index._group_order's radix passes give)."""
-    h = int(key_hash(np.array([key], dtype=np.uint64))[0])
-    return h & 0xFFFF, key
+    head: bytes = b""  # its six header varints as read (empty: encode them), for an update
+    # rewrites a bucket mostly of entries it leaves as they were
 
 
 def decode(body: bytes, pack: bytes) -> list[Entry]:
@@ -40,7 +33,9 @@ def decode(body: bytes, pack: bytes) -> list[Entry]:
     (count,), at = varint.decode(body, 0, 1)
     entries = []
     for _ in range(count):
+        start = at
         (first, second, df, doc_len, pos_len, flags), at = varint.decode(body, at, 6)
+        head = body[start:at]
         parts = []
         for bit, length in ((1, doc_len), (2, pos_len)):
             if flags & bit:
@@ -49,7 +44,7 @@ def decode(body: bytes, pack: bytes) -> list[Entry]:
             else:
                 parts.append(body[at : at + length])
                 at += length
-        entries.append(Entry((first << CHAR_BITS) | second, df, parts[0], parts[1]))
+        entries.append(Entry((first << CHAR_BITS) | second, df, parts[0], parts[1], head))
     if at != len(body):
         raise ValueError(f"bucket has {len(body) - at} bytes after its last entry")
     return entries
@@ -60,11 +55,14 @@ def encode(entries: Sequence[Entry]) -> tuple[bytes, bytes]:
     body = bytearray(varint.encode_one(len(entries)))
     pack = bytearray()
     for entry in entries:
-        doc_len, pos_len = len(entry.docs), len(entry.positions)
-        flags = (doc_len > INLINE_DOCS) | ((pos_len > INLINE_POSITIONS) << 1)
-        first, second = entry.key >> CHAR_BITS, entry.key & int(CHAR_MASK)
-        for value in (first, second, entry.df, doc_len, pos_len, flags):
-            body += varint.encode_one(value)
+        if entry.head:
+            body += entry.head
+        else:
+            doc_len, pos_len = len(entry.docs), len(entry.positions)
+            flags = (doc_len > INLINE_DOCS) | ((pos_len > INLINE_POSITIONS) << 1)
+            first, second = entry.key >> CHAR_BITS, entry.key & int(CHAR_MASK)
+            for value in (first, second, entry.df, doc_len, pos_len, flags):
+                body += varint.encode_one(value)
         for data, limit in ((entry.docs, INLINE_DOCS), (entry.positions, INLINE_POSITIONS)):
             if len(data) > limit:
                 body += varint.encode_one(len(pack))

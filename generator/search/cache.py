@@ -96,6 +96,6 @@ def relocate(cache_dir: Path, moved: Mapping[str, str]) -> None:
     index = state.get("index") if state is not None else None
     if state is None or not isinstance(index, IndexState):
         return
-    if any(locator in moved for locator in index.postings):
-        postings = [moved.get(locator, locator) for locator in index.postings]
-        _write(cache_dir, state | {"index": dataclasses.replace(index, postings=postings)})
+    if any(locator in moved for locator in index.locators):
+        locators = [moved.get(locator, locator) for locator in index.locators]
+        _write(cache_dir, state | {"index": dataclasses.replace(index, locators=locators)})

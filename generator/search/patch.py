@@ -43,7 +43,7 @@ class IndexState:
     group0: int
     slugs: list[str]
     tokens: list[str]
-    postings: list[str]
+    locators: list[str]
     fragments: list[str]
 
 
@@ -69,7 +69,9 @@ def update(
 ) -> Patched | None:
     """The bucket files that change when speech n's postings go from read_postings(n)[0] to
     [1], for every n whose token differs from the state's; None when the index must be
-    merged again instead."""
+    merged again instead. (Text inserted early in a speech moves every later position, so
+    most of its keys change and the update rewrites most buckets: still less work than a merge,
+    which at 1,000 speeches as at 10,000 takes longer, on two cores, than this on one.)"""
     if list(slugs) != state.slugs:
         return None
     changed = [n for n, token in enumerate(tokens) if token != state.tokens[n]]
@@ -80,8 +82,10 @@ def update(
         pair = read_postings(doc)
         if pair is None:
             return None
-        for key, tfz, positions in key_changes(*pair):
-            b = int(key_hash(np.array([key], dtype=np.uint64))[0]) >> (32 - state.bits)
+        found = key_changes(*pair)
+        keys = np.array([key for key, _, _ in found], dtype=np.uint64)
+        buckets = (key_hash(keys) >> np.uint64(32 - state.bits)).tolist()
+        for b, (key, tfz, positions) in zip(buckets, found, strict=True):
             by_bucket.setdefault(b, {}).setdefault(key, []).append((doc, tfz, positions))
     patched = Patched(keys=state.keys, group0=state.group0)
     for b, changes in sorted(by_bucket.items()):
@@ -100,8 +104,8 @@ def _patch_bucket(
         return False
     entries = {entry.key: entry for entry in bucket.decode(body, pack)}
     before = len(entries)
-    for key, key_changes_ in changes.items():
-        fresh = splice(entries.get(key), key, key_changes_)
+    for key, of_key in changes.items():
+        fresh = splice(entries.get(key), key, of_key)
         if fresh is None:
             entries.pop(key, None)
         else:

@@ -272,7 +272,7 @@ def _updated(
 
     def read_postings(number: int) -> tuple[DocPostings, DocPostings] | None:
         try:
-            before = store.read_bytes(state.postings[number])
+            before = store.read_bytes(state.locators[number])
         except OSError:  # (its cache is gone)
             return None
         after = store.read_bytes(docs[number].postings)

@@ -27,7 +27,7 @@ def test_relocated_postings_follow_the_body_cache(tmp_path: Path) -> None:
     cache.relocate(tmp_path, {"q:0:7": "r:40:7", "unrelated:0:1": "s:0:1"})
     found = cache.last_index(tmp_path)
     assert found is not None
-    assert found[0].postings == ["p:0:5", "r:40:7"]
+    assert found[0].locators == ["p:0:5", "r:40:7"]
     assert found[0].tokens == _state().tokens  # nothing else changed
 
 

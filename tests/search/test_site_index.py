@@ -7,10 +7,29 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from generator.search import patch
 from generator.search.reader import Reader
 from tests.helpers import snapshot
 from tests.search.projects import build, sample_project
+
+
+@pytest.fixture(autouse=True)
+def _updates(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether each build updated the index (True) or merged it."""
+    seen: list[bool] = []
+    update = patch.update
+
+    def spied(*args: Any, **kwargs: Any) -> patch.Patched | None:
+        result = update(*args, **kwargs)
+        seen.append(result is not None)
+        return result
+
+    monkeypatch.setattr(patch, "update", spied)
+    return seen
 
 
 def search_files(site: Path) -> dict[str, tuple[bytes, int]]:
@@ -44,7 +63,7 @@ def test_two_builds_of_the_same_input_are_identical(tmp_path: Path) -> None:
     assert all(a[name][0] == b[name][0] for name in a)
 
 
-def test_editing_one_speech(tmp_path: Path) -> None:
+def test_editing_one_speech(tmp_path: Path, _updates: list[bool]) -> None:
     project = sample_project(tmp_path / "p")
     site = build(project)
     before = search_files(site)
@@ -56,6 +75,7 @@ def test_editing_one_speech(tmp_path: Path) -> None:
         path.read_text(encoding="utf-8") + "\n新增一段：推进数字政府建设。\n", encoding="utf-8"
     )
     build(project)
+    assert _updates == [True]  # the first build merged; this one updated
     after = search_files(site)
     assert manifest(site)["gen"] == gen  # the same speeches: the same folder
     assert manifest(site)["version"] != version
@@ -146,7 +166,9 @@ def _touched_bucket(tmp_path: Path) -> str:
     return next(n for n in before if n.startswith(f"{gen}/b/") and after[n][0] != before[n][0])
 
 
-def test_an_index_file_changed_by_hand_is_merged_afresh(tmp_path: Path) -> None:
+def test_an_index_file_changed_by_hand_is_merged_afresh(
+    tmp_path: Path, _updates: list[bool]
+) -> None:
     """An update reads the buckets it changes; one not as the last build wrote it means the
     whole index is merged again, and the output is what a fresh build writes."""
     project = sample_project(tmp_path / "p")
@@ -154,7 +176,9 @@ def test_an_index_file_changed_by_hand_is_merged_afresh(tmp_path: Path) -> None:
     name = _touched_bucket(tmp_path)
     (site / "search" / name).write_bytes(b"\x01garbage")
     _edit(project, 1, "新增：数字政府建设。")
+    _updates.clear()
     after = search_files(build(project))
+    assert _updates == [False]  # it would have read the changed file: merged instead
     fresh = search_files(build(project, tmp_path / "fresh"))
     assert {n: v[0] for n, v in after.items()} == {n: v[0] for n, v in fresh.items()}
 
