@@ -194,8 +194,11 @@ def run() -> NoReturn:
     and closed by then, and the output flushed here). Other commands end as usual."""
     code = main()
     if _built:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except OSError:  # a reader that went away (`| head`): nothing more to tell it
+                code = code or 1
         os._exit(code)
     raise SystemExit(code)
 
