@@ -16,6 +16,7 @@ import bisect
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -24,6 +25,7 @@ from generator.search import bucket, varint
 from generator.search.bucket import Entry
 from generator.search.extract import CHAR_MASK, GROUP_BITS, GROUPS, DocPostings, key_hash
 from generator.search.index import bucket_bits, gather
+from generator.workers import fork_pool
 
 # Beyond this many changed speeches nearly every bucket changes: the parallel merge is faster.
 MAX_CHANGED = 32
@@ -49,15 +51,19 @@ class IndexState:
 
 @dataclass
 class Patched:
-    """The update: each changed bucket file's new bytes (None: the file is gone)."""
+    """The update: each changed bucket file's digest as `write` gave it (None: the file is
+    gone), and how many keys the index has, all and in hash group 0 (deltas, in a part)."""
 
-    files: dict[str, bytes | None] = field(default_factory=dict)
+    files: dict[str, str | None] = field(default_factory=dict)
     keys: int = 0
     group0: int = 0
 
 
 Read = Callable[[str], bytes | None]  # an index file of the last build by name, if still whole
+Write = Callable[[str, bytes], str]  # stores a changed index file; returns its digest
 Change = tuple[int, int, npt.NDArray[np.uint32] | None]  # document, tfz (0: gone), positions
+Work = list[tuple[int, dict[int, list[Change]]]]  # buckets and the changes of their keys
+PARALLEL_BUCKETS = 256  # fewer buckets to rewrite are done faster than workers are forked
 
 
 def update(
@@ -66,12 +72,14 @@ def update(
     tokens: Sequence[str],
     read_postings: Callable[[int], tuple[DocPostings, DocPostings] | None],
     read_file: Read,
+    write: Write,
+    jobs: int = 1,
 ) -> Patched | None:
     """The bucket files that change when speech n's postings go from read_postings(n)[0] to
     [1], for every n whose token differs from the state's; None when the index must be
     merged again instead. (Text inserted early in a speech moves every later position, so
-    most of its keys change and the update rewrites most buckets: still less work than a merge,
-    which at 1,000 speeches as at 10,000 takes longer, on two cores, than this on one.)"""
+    most of its keys change and the update rewrites most buckets: still less work than a
+    merge, at 1,000 speeches as at 10,000; such an update runs on `jobs` forked workers.)"""
     if list(slugs) != state.slugs:
         return None
     changed = [n for n, token in enumerate(tokens) if token != state.tokens[n]]
@@ -88,16 +96,49 @@ def update(
         for b, (key, tfz, positions) in zip(buckets, found, strict=True):
             by_bucket.setdefault(b, {}).setdefault(key, []).append((doc, tfz, positions))
     patched = Patched(keys=state.keys, group0=state.group0)
-    for b, changes in sorted(by_bucket.items()):
-        if not _patch_bucket(patched, b, changes, state.bits, read_file):
+    for part in _patch_all(sorted(by_bucket.items()), state.bits, read_file, write, jobs):
+        if part is None:
             return None
+        patched.files.update(part.files)
+        patched.keys += part.keys
+        patched.group0 += part.group0
     if bucket_bits(GROUPS * patched.group0) != state.bits:
         return None  # the new bucket count renames every bucket
     return patched
 
 
+_WORK: dict[str, Any] = {}  # what forked workers inherit: bits, read_file, write
+
+
+def _patch_all(
+    work: Work, bits: int, read_file: Read, write: Write, jobs: int
+) -> list[Patched | None]:
+    _WORK.update(bits=bits, read=read_file, write=write)
+    try:
+        if jobs <= 1 or len(work) < PARALLEL_BUCKETS:
+            return [_patch_some(work)]
+        with fork_pool(jobs) as pool:  # every jobs-th bucket each: big and small ones mixed
+            return list(pool.map(_patch_some, [work[i::jobs] for i in range(jobs)]))
+    finally:
+        _WORK.clear()
+
+
+def _patch_some(work: Work) -> Patched | None:
+    """These buckets rewritten (key counts as deltas); None if one cannot be."""
+    part = Patched()
+    for b, changes in work:
+        if not _patch_bucket(part, b, changes, _WORK["bits"], _WORK["read"], _WORK["write"]):
+            return None
+    return part
+
+
 def _patch_bucket(
-    patched: Patched, b: int, changes: dict[int, list[Change]], bits: int, read_file: Read
+    patched: Patched,
+    b: int,
+    changes: dict[int, list[Change]],
+    bits: int,
+    read_file: Read,
+    write: Write,
 ) -> bool:
     body, pack = read_file(f"b/{b}.bin"), read_file(f"b/{b}.x")
     if body is None or pack is None:
@@ -115,9 +156,9 @@ def _patch_bucket(
     ordered = [entries[int(keys[i])] for i in np.lexsort((keys, low))]
     new_body, new_pack = bucket.encode(ordered)
     if new_body != body:
-        patched.files[f"b/{b}.bin"] = new_body
+        patched.files[f"b/{b}.bin"] = write(f"b/{b}.bin", new_body)
     if new_pack != pack:
-        patched.files[f"b/{b}.x"] = new_pack or None
+        patched.files[f"b/{b}.x"] = write(f"b/{b}.x", new_pack) if new_pack else None
     patched.keys += len(entries) - before
     if b >> (bits - GROUP_BITS) == 0:
         patched.group0 += len(entries) - before

@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -154,7 +155,7 @@ def write_index(
     tokens = [d.digest or d.postings for d in docs]
     merged = None
     if last is not None:
-        merged = _updated(last, slugs, tokens, docs, store, staging, previous)
+        merged = _updated(last, slugs, tokens, docs, store, staging, previous, jobs)
     if merged is None:
         merged = _merged(slugs, docs, store, staging, previous, jobs)
     gen, digests = merged.gen, merged.digests
@@ -252,6 +253,7 @@ def _updated(
     store: Store,
     staging: Path,
     previous: dict[str, str],
+    jobs: int,
 ) -> _Buckets | None:
     """The last build's buckets with the changed speeches' postings updated, when every one
     of its index files is still in the output as it wrote it; else None."""
@@ -278,22 +280,26 @@ def _updated(
         after = store.read_bytes(docs[number].postings)
         return DocPostings.from_bytes(before), DocPostings.from_bytes(after)
 
-    patched = patch.update(state, slugs, tokens, read_postings, read_file)
-    if patched is None:
+    def write(name: str, data: bytes) -> str:
+        path = staging / (prefix + name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        return hashlib.sha256(data).hexdigest()
+
+    patched = patch.update(state, slugs, tokens, read_postings, read_file, write, jobs)
+    if patched is None:  # what it wrote before it found it could not goes: the merge writes all
+        shutil.rmtree(staging / prefix, ignore_errors=True)
         return None
     digests = {
         name[len(prefix) :]: digest
         for name, digest in recorded.items()
         if name.startswith(prefix) and name[len(prefix) :].startswith("b/")
     }
-    for name, data in patched.files.items():
-        if data is None:
+    for name, digest in patched.files.items():
+        if digest is None:
             del digests[name]
-            continue
-        path = staging / (prefix + name)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        digests[name] = hashlib.sha256(data).hexdigest()
+        else:
+            digests[name] = digest
     return _Buckets(state.gen, state.bits, digests, patched.keys, patched.group0)
 
 

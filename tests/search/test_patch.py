@@ -4,7 +4,9 @@ cannot be sure of that."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -43,21 +45,29 @@ def updated(
     built = index.build(index.InMemory(old))
     state = state_for(old, built)
     tokens = [f"t{i}" if i not in changed else f"new{i}" for i in range(len(new))]
+    written: dict[str, bytes] = {}
+
+    def write(name: str, data: bytes) -> str:
+        written[name] = data
+        return hashlib.sha256(data).hexdigest()
+
     patched = patch.update(
         state,
         state.slugs,
         tokens,
         lambda n: (old[n], new[n]),
         lambda name: built.files.get(name, b""),
+        write,
     )
     if patched is None:
         return None
     files = dict(built.files)
-    for name, data in patched.files.items():
-        if data is None:
+    for name, digest in patched.files.items():
+        if digest is None:
             del files[name]
         else:
-            files[name] = data
+            assert digest == hashlib.sha256(written[name]).hexdigest()
+            files[name] = written[name]
     return files, patched
 
 
@@ -138,18 +148,21 @@ def test_declines_what_it_cannot_update() -> None:
     def files(name: str) -> bytes | None:
         return built.files.get(name, b"")
 
-    assert patch.update(state, state.slugs, tokens, postings_of, files) is not None
+    def write(name: str, data: bytes) -> str:
+        return name
+
+    assert patch.update(state, state.slugs, tokens, postings_of, files, write) is not None
     # speeches renumbered: another list of slugs
-    assert patch.update(state, ["s0", "s2"], tokens, postings_of, files) is None
+    assert patch.update(state, ["s0", "s2"], tokens, postings_of, files, write) is None
     # a bucket file missing or not as the last build wrote it
-    assert patch.update(state, state.slugs, tokens, postings_of, lambda name: None) is None
+    assert patch.update(state, state.slugs, tokens, postings_of, lambda name: None, write) is None
     # the cached postings of the last build gone
-    assert patch.update(state, state.slugs, tokens, lambda n: None, files) is None
+    assert patch.update(state, state.slugs, tokens, lambda n: None, files, write) is None
     # more changed speeches than an update is worth
     many = IndexState(
         "g", state.bits, 0, 0, [f"s{i}" for i in range(40)], ["a"] * 40, [""] * 40, []
     )
-    assert patch.update(many, many.slugs, ["b"] * 40, postings_of, files) is None
+    assert patch.update(many, many.slugs, ["b"] * 40, postings_of, files, write) is None
 
 
 def test_key_changes_lists_exactly_the_keys_that_differ() -> None:
@@ -167,3 +180,40 @@ def test_key_changes_lists_exactly_the_keys_that_differ() -> None:
     assert changes[key("丙戊")] == (1 << 2, [4])  # once, in the body; title "题", then "\0"
     assert changes[key("戊")][1] is None  # a unigram has no positions
     assert np.array_equal(np.sort(np.array(list(changes))), np.unique(np.array(list(changes))))
+
+
+def test_an_update_on_forked_workers_writes_the_same_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many buckets to rewrite (text inserted early moves every later position) are split
+    between forked workers, which write what they rewrite themselves."""
+    monkeypatch.setattr(patch, "PARALLEL_BUCKETS", 1)
+    texts = ["甲乙丙丁戊己庚辛壬癸" * 12 + f"|第{i}段ab" for i in range(12)]
+    old = [speech(t) for t in texts]
+    new = [speech("插入" + texts[0]), *old[1:-1], speech(texts[-1] + "|癸壬")]
+    built = index.build(index.InMemory(old))
+    state = state_for(old, built)
+    tokens = ["new0", *state.tokens[1:-1], "new11"]
+
+    def write(name: str, data: bytes) -> str:
+        (tmp_path / name.replace("/", "_")).write_bytes(data)
+        return hashlib.sha256(data).hexdigest()
+
+    patched = patch.update(
+        state,
+        state.slugs,
+        tokens,
+        lambda n: (old[n], new[n]),
+        lambda name: built.files.get(name, b""),
+        write,
+        jobs=2,
+    )
+    assert patched is not None and len(patched.files) > 2
+    files = dict(built.files)
+    for name, digest in patched.files.items():
+        if digest is None:
+            del files[name]
+        else:
+            files[name] = (tmp_path / name.replace("/", "_")).read_bytes()
+            assert hashlib.sha256(files[name]).hexdigest() == digest
+    assert files == index.build(index.InMemory(new)).files
