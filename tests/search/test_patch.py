@@ -40,16 +40,28 @@ def state_for(docs: Sequence[DocPostings], built: index.IndexFiles) -> IndexStat
 
 
 def updated(
-    old: Sequence[DocPostings], new: Sequence[DocPostings], changed: set[int]
+    old: Sequence[DocPostings],
+    new: Sequence[DocPostings],
+    changed: set[int],
+    folder: Path | None = None,
+    jobs: int = 1,
 ) -> tuple[dict[str, bytes], patch.Patched] | None:
+    """The index of `old` updated to `new`; its files, and the update. The rewritten files
+    are kept in memory, or in `folder` (forked workers write them there)."""
     built = index.build(index.InMemory(old))
     state = state_for(old, built)
     tokens = [f"t{i}" if i not in changed else f"new{i}" for i in range(len(new))]
     written: dict[str, bytes] = {}
 
     def write(name: str, data: bytes) -> str:
-        written[name] = data
+        if folder is None:
+            written[name] = data
+        else:
+            (folder / name.replace("/", "_")).write_bytes(data)
         return hashlib.sha256(data).hexdigest()
+
+    def read(name: str) -> bytes:
+        return written[name] if folder is None else (folder / name.replace("/", "_")).read_bytes()
 
     patched = patch.update(
         state,
@@ -58,6 +70,7 @@ def updated(
         lambda n: (old[n], new[n]),
         lambda name: built.files.get(name, b""),
         write,
+        jobs,
     )
     if patched is None:
         return None
@@ -66,8 +79,8 @@ def updated(
         if digest is None:
             del files[name]
         else:
-            assert digest == hashlib.sha256(written[name]).hexdigest()
-            files[name] = written[name]
+            files[name] = read(name)
+            assert digest == hashlib.sha256(files[name]).hexdigest()
     return files, patched
 
 
@@ -191,29 +204,6 @@ def test_an_update_on_forked_workers_writes_the_same_files(
     texts = ["甲乙丙丁戊己庚辛壬癸" * 12 + f"|第{i}段ab" for i in range(12)]
     old = [speech(t) for t in texts]
     new = [speech("插入" + texts[0]), *old[1:-1], speech(texts[-1] + "|癸壬")]
-    built = index.build(index.InMemory(old))
-    state = state_for(old, built)
-    tokens = ["new0", *state.tokens[1:-1], "new11"]
-
-    def write(name: str, data: bytes) -> str:
-        (tmp_path / name.replace("/", "_")).write_bytes(data)
-        return hashlib.sha256(data).hexdigest()
-
-    patched = patch.update(
-        state,
-        state.slugs,
-        tokens,
-        lambda n: (old[n], new[n]),
-        lambda name: built.files.get(name, b""),
-        write,
-        jobs=2,
-    )
-    assert patched is not None and len(patched.files) > 2
-    files = dict(built.files)
-    for name, digest in patched.files.items():
-        if digest is None:
-            del files[name]
-        else:
-            files[name] = (tmp_path / name.replace("/", "_")).read_bytes()
-            assert hashlib.sha256(files[name]).hexdigest() == digest
-    assert files == index.build(index.InMemory(new)).files
+    result = updated(old, new, {0, 11}, tmp_path, jobs=2)
+    assert result is not None and len(result[1].files) > 2
+    assert result[0] == index.build(index.InMemory(new)).files
