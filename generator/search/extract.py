@@ -100,6 +100,14 @@ class DocPostings:
         )
 
 
+def position_counts(
+    keys: npt.NDArray[np.uint64], tfz: npt.NDArray[np.uint32]
+) -> npt.NDArray[np.int64]:
+    """How many positions each key's postings hold: its count for a bigram, none for a
+    unigram (positions only verify phrases)."""
+    return np.where(keys & CHAR_MASK != 0, tfz >> np.uint32(2), np.uint32(0)).astype(np.int64)
+
+
 POSTINGS_HEADER = 2 * (GROUPS + 1) * 8  # to_bytes's bounds, before the sections
 _Int = TypeVar("_Int", int, npt.NDArray[np.int64])
 

@@ -33,6 +33,7 @@ from generator.search.extract import (
     SECTION_GROUPS,
     DocPostings,
     key_hash,
+    position_counts,
 )
 from generator.workers import fork_pool
 
@@ -194,7 +195,7 @@ def _merge(index: IndexFiles, section: Section, first: int, last: int) -> None:
         return
     key, tfz, positions = section.keys, section.tfz, section.positions
     doc = np.repeat(np.arange(len(lengths), dtype=np.uint32), lengths)
-    counts = np.where(key & CHAR_MASK != 0, tfz >> np.uint32(2), np.uint32(0)).astype(np.int64)
+    counts = position_counts(key, tfz)
     pos_start = np.cumsum(counts) - counts
     h = key_hash(key)
     bucket = (h >> np.uint64(32 - index.bucket_bits)).astype(np.int64)

@@ -23,7 +23,14 @@ import numpy.typing as npt
 
 from generator.search import bucket, varint
 from generator.search.bucket import Entry
-from generator.search.extract import CHAR_MASK, GROUP_BITS, GROUPS, DocPostings, key_hash
+from generator.search.extract import (
+    CHAR_MASK,
+    GROUP_BITS,
+    GROUPS,
+    DocPostings,
+    key_hash,
+    position_counts,
+)
 from generator.search.index import bucket_bits, gather
 from generator.workers import fork_pool
 
@@ -201,9 +208,7 @@ def _position_slices(
     postings: DocPostings,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """Where each key's positions start in `postings.positions`, and how many it has."""
-    counts = np.where(
-        postings.keys & CHAR_MASK != 0, postings.tfz >> np.uint32(2), np.uint32(0)
-    ).astype(np.int64)
+    counts = position_counts(postings.keys, postings.tfz)
     return np.cumsum(counts) - counts, counts
 
 

@@ -281,10 +281,7 @@ def _updated(
         return DocPostings.from_bytes(before), DocPostings.from_bytes(after)
 
     def write(name: str, data: bytes) -> str:
-        path = staging / (prefix + name)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        return hashlib.sha256(data).hexdigest()
+        return stage(staging, previous, prefix + name, data)
 
     patched = patch.update(state, slugs, tokens, read_postings, read_file, write, jobs)
     if patched is None:  # what it wrote before it found it could not goes: the merge writes all
