@@ -63,9 +63,7 @@ class BodyStore:
 
     def packs(self) -> set[str]:
         """Names of the pack files present."""
-        if not self.folder.is_dir():
-            return set()
-        return {entry.name for entry in os.scandir(self.folder) if entry.name.endswith(".pack")}
+        return set(self.sizes())
 
     def sizes(self) -> dict[str, int]:
         """Each pack file's size, by name."""
@@ -91,9 +89,8 @@ class BodyStore:
         for locator in used:
             live.setdefault(locator.rsplit(":", 2)[0], []).append(locator)
         moved: dict[str, str] = {}
-        for name in self.packs():
+        for name, size in self.sizes().items():
             locators = live.get(name, [])
-            size = (self.folder / name).stat().st_size
             if locators and name.startswith(self.session):
                 continue
             if locators and sum(int(loc.rsplit(":", 1)[1]) for loc in locators) * 2 >= size:
