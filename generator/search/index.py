@@ -264,7 +264,7 @@ def _encode(
     # Positions: gathered into the merged order, gap-coded within each document.
     total = int(counts.sum())
     pair_first = np.cumsum(counts) - counts
-    ordered = positions[np.repeat(pos_start - pair_first, counts) + np.arange(total)]
+    ordered = gather(positions, pos_start, counts)
     gapped = ordered.astype(np.int64)
     gapped[1:] -= ordered[:-1].astype(np.int64)
     has = counts > 0
