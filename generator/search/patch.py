@@ -41,12 +41,11 @@ MAX_CHANGED = 32
 @dataclass(frozen=True)
 class IndexState:
     """What a build records of the index it wrote, for the next build to update it: its
-    generation and bucket count, how many keys it has (all, and in hash group 0, from which
+    bucket count (with the slugs, what names its generation), how many keys it has (all, and in hash group 0, from which
     the bucket count is estimated), and per speech (in number order) its slug, the token that
     changes when its postings may have, where its postings are cached, and the token of
     what its fragment shows."""
 
-    gen: str
     bits: int
     keys: int
     group0: int

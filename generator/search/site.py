@@ -203,7 +203,6 @@ def write_index(
         json.dumps(manifest, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
     )
     state = IndexState(
-        gen,
         merged.bits,
         merged.keys,
         merged.group0,
@@ -260,7 +259,8 @@ def _updated(
     state, recorded, output = last
     if any(previous.get(name) != digest for name, digest in recorded.items()):
         return None
-    prefix = f"search/{state.gen}/"
+    gen = generation(state.slugs, state.bits)
+    prefix = f"search/{gen}/"
 
     def read_file(name: str) -> bytes | None:
         digest = recorded.get(prefix + name)
@@ -297,7 +297,7 @@ def _updated(
             del digests[name]
         else:
             digests[name] = digest
-    return _Buckets(state.gen, state.bits, digests, patched.keys, patched.group0)
+    return _Buckets(gen, state.bits, digests, patched.keys, patched.group0)
 
 
 def fragment(doc: SearchDoc, store: Store) -> bytes:

@@ -11,7 +11,7 @@ from generator.search.patch import IndexState
 
 
 def _state() -> IndexState:
-    return IndexState("g", 12, 100, 3, ["a", "b"], ["t1", "t2"], ["p:0:5", "q:0:7"], ["f1", "f2"])
+    return IndexState(12, 100, 3, ["a", "b"], ["t1", "t2"], ["p:0:5", "q:0:7"], ["f1", "f2"])
 
 
 def test_remembered_state_is_read_back(tmp_path: Path) -> None:

@@ -28,7 +28,6 @@ def speech(text: str) -> DocPostings:
 def state_for(docs: Sequence[DocPostings], built: index.IndexFiles) -> IndexState:
     n = len(docs)
     return IndexState(
-        "g",
         built.bucket_bits,
         built.keys,
         built.group0,
@@ -172,9 +171,7 @@ def test_declines_what_it_cannot_update() -> None:
     # the cached postings of the last build gone
     assert patch.update(state, state.slugs, tokens, lambda n: None, files, write) is None
     # more changed speeches than an update is worth
-    many = IndexState(
-        "g", state.bits, 0, 0, [f"s{i}" for i in range(40)], ["a"] * 40, [""] * 40, []
-    )
+    many = IndexState(state.bits, 0, 0, [f"s{i}" for i in range(40)], ["a"] * 40, [""] * 40, [])
     assert patch.update(many, many.slugs, ["b"] * 40, postings_of, files, write) is None
 
 
