@@ -4,10 +4,12 @@ For each N (default 1,000 and 10,000) it generates N speeches (benchmarks/archiv
 prints, for `speechsite build` run as a separate process like a user runs it:
   cold build (no cache, no output; the search index included), no-change rebuild,
   one-edit rebuild (a sentence appended to one speech; and, printed beside it, a sentence
-  inserted in the middle of another), and the peak memory of the whole process tree (PSS: a page forked workers
-  share with the build is counted once; RSS summed over the processes is printed beside it);
+  inserted in the middle of another), each timed unwatched; then the peak memory of the
+  whole process tree over the same steps run again (PSS: a page forked workers share with the
+  build is counted once; RSS summed over the processes is printed beside it);
 and, on the same speeches, the cold build time of Pelican (default theme) and MkDocs, when they
 are installed (`make bench` installs them into the project's virtual environment).
+Nothing is deleted until every figure is taken (see set_aside).
 
     python benchmarks/build_bench.py [--sizes 1000 10000] [--skip-others]
 """
@@ -23,6 +25,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -67,10 +70,18 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run(command: list[str], cwd: Path, timeout: float | None = None) -> tuple[float, int]:
-    """Wall time and peak tree memory of a command; fails loudly if the command fails.
-    With `timeout`, a command still running then is stopped and reported as (inf, peak).
-    Its CPU time goes to CPU[0]: on a shared machine wall times vary, CPU time much less."""
+def run(
+    command: list[str], cwd: Path, timeout: float | None = None, watch: bool = False
+) -> tuple[float, int]:
+    """Wall time of a command and, when `watch`ed, the peak memory of its process tree (else
+    0); fails loudly if the command fails. With `timeout`, a command still running then is
+    stopped and reported as (inf, peak). Its CPU time goes to CPU[0]: on a shared machine
+    wall times vary, CPU time much less.
+
+    Watching costs the command time: reading a process's PSS walks its page tables under the
+    lock its page faults need, and every 20 ms over a 10,000-speech build's three processes
+    that made the cold build 3 s (12%) slower. So times come from unwatched runs and memory
+    from runs of their own."""
     cpu_before = _children_cpu()
     RSS_PEAK[0] = 0
     start = time.perf_counter()
@@ -87,17 +98,20 @@ def run(command: list[str], cwd: Path, timeout: float | None = None) -> tuple[fl
             time.sleep(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    if watch:
+        sampler.start()
     try:
         output, _ = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         process.kill()
         process.communicate()
         done.set()
-        sampler.join()
+        if watch:
+            sampler.join()
         return float("inf"), peak
     done.set()
-    sampler.join()
+    if watch:
+        sampler.join()
     seconds = time.perf_counter() - start
     CPU[0] = _children_cpu() - cpu_before
     if process.returncode != 0:
@@ -109,42 +123,66 @@ def speechsite(project: Path) -> list[str]:
     return [sys.executable, "-m", "generator", "-C", str(project), "build", "--quiet"]
 
 
-def bench_speechsite(project: Path) -> dict[str, float]:
-    shutil.rmtree(project / "site", ignore_errors=True)
-    shutil.rmtree(project / ".speechsite-cache", ignore_errors=True)
-    cold, cold_peak = run(speechsite(project), project)
-    cold_cpu, cold_rss = CPU[0], RSS_PEAK[0]
-    unchanged, _ = run(speechsite(project), project)
-    unchanged_cpu = CPU[0]
-    target = sorted((project / "content" / "speeches").glob("*.md"))[
-        len(os.listdir(project / "content" / "speeches")) // 2
-    ]
-    target.write_text(
-        target.read_text(encoding="utf-8").rstrip("\n") + "编辑新增的一句话。\n", encoding="utf-8"
-    )
-    edited, edit_peak = run(speechsite(project), project)
-    edited_cpu = CPU[0]
-    # The same, with the sentence inserted mid-text: every position after it moves, so most
-    # of the speech's keys change, and the index update rewrites most buckets.
-    other = sorted((project / "content" / "speeches").glob("*.md"))[
-        len(os.listdir(project / "content" / "speeches")) // 3
-    ]
-    text = other.read_text(encoding="utf-8")
+def set_aside(paths: list[Path], trash: Path) -> None:
+    """Move `paths` into `trash`, which is deleted once every figure is taken. On a file
+    system without a journal (as here), ext4 skips each inode freed in the last half minute or
+    more when it allocates one, reading its inode table block: deleting a site's 30,000 files
+    just before a build added 6-7 s of kernel time to writing the next one's (measured with
+    perf: `recently_deleted` under `ext4_create`). That is the benchmark's doing, not the
+    build's, so nothing is deleted between the runs it times."""
+    trash.mkdir(parents=True, exist_ok=True)
+    for path in paths:
+        if path.exists():
+            path.rename(trash / f"{len(os.listdir(trash))}-{path.name}")
+
+
+def _speech(project: Path, fraction: float) -> Path:
+    speeches = sorted((project / "content" / "speeches").glob("*.md"))
+    return speeches[int(len(speeches) * fraction)]
+
+
+def append_sentence(project: Path, fraction: float) -> None:
+    """A sentence appended to one speech: the index update's best case."""
+    target = _speech(project, fraction)
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.rstrip("\n") + "编辑新增的一句话。\n", encoding="utf-8")
+
+
+def insert_sentence(project: Path, fraction: float) -> None:
+    """A sentence inserted mid-text: every position after it moves, so most of the speech's
+    keys change, and the index update rewrites most buckets."""
+    target = _speech(project, fraction)
+    text = target.read_text(encoding="utf-8")
     middle = text.index("\n", len(text) // 2)
-    other.write_text(text[:middle] + "编辑插入的一句话。" + text[middle:], encoding="utf-8")
-    inserted, insert_peak = run(speechsite(project), project)
-    return {
-        "rss": max(cold_rss, RSS_PEAK[0]),
-        "cold": cold,
-        "unchanged": unchanged,
-        "edited": edited,
-        "inserted": inserted,
-        "peak": max(cold_peak, edit_peak, insert_peak),
-        "cold_cpu": cold_cpu,
-        "unchanged_cpu": unchanged_cpu,
-        "edited_cpu": edited_cpu,
-        "inserted_cpu": CPU[0],
-    }
+    target.write_text(text[:middle] + "编辑插入的一句话。" + text[middle:], encoding="utf-8")
+
+
+def bench_speechsite(project: Path, trash: Path) -> dict[str, float]:
+    """The four timed builds, unwatched; then the same steps again, watched for memory."""
+    figures: dict[str, float] = {}
+    set_aside([project / "site", project / ".speechsite-cache"], trash)
+    steps: list[tuple[str, Callable[[], None]]] = [
+        ("cold", lambda: None),
+        ("unchanged", lambda: None),
+        ("edited", lambda: append_sentence(project, 0.5)),
+        ("inserted", lambda: insert_sentence(project, 1 / 3)),
+    ]
+    for name, change in steps:
+        change()
+        figures[name], _ = run(speechsite(project), project)
+        figures[f"{name}_cpu"] = CPU[0]
+    set_aside([project / "site", project / ".speechsite-cache"], trash)
+    peaks, rss = [], []
+    for change in (
+        lambda: None,
+        lambda: append_sentence(project, 0.6),
+        lambda: insert_sentence(project, 0.7),
+    ):
+        change()
+        peaks.append(run(speechsite(project), project, watch=True)[1])
+        rss.append(RSS_PEAK[0])
+    figures["peak"], figures["rss"] = max(peaks), max(rss)
+    return figures
 
 
 def pelican_project(project: Path, out: Path) -> Path | None:
@@ -187,13 +225,10 @@ def mkdocs_project(project: Path, out: Path) -> Path | None:
     return root
 
 
-def _versus(seconds: float, peak: int, ours: float) -> str:
+def _versus(seconds: float, ours: float) -> str:
     if seconds == float("inf"):
-        return f"did not finish in {LIMIT[0]:.0f} s (stopped), peak memory {peak / 2**20:.0f} MiB"
-    return (
-        f"cold {seconds:.2f} s, peak memory {peak / 2**20:.0f} MiB "
-        f"(speechsite {seconds / ours:.1f}x faster)"
-    )
+        return f"did not finish in {LIMIT[0]:.0f} s (stopped)"
+    return f"cold {seconds:.2f} s (speechsite {seconds / ours:.1f}x faster)"
 
 
 def main() -> None:
@@ -211,12 +246,12 @@ def main() -> None:
     bases = base_speeches()
     bin_dir = Path(sys.executable).parent
     print(f"base speeches: {len(bases)} (seeds + corpus); cores: {os.cpu_count()}")
-    for size in args.sizes:
-        with tempfile.TemporaryDirectory(prefix="speechsite-bench-") as tmp:
-            work = Path(tmp)
+    with tempfile.TemporaryDirectory(prefix="speechsite-bench-") as tmp:
+        for size in args.sizes:  # (each size's files are deleted at the end: see set_aside)
+            work = Path(tmp) / str(size)
             project = work / "project"
             generate(project, size, bases)
-            ours = bench_speechsite(project)
+            ours = bench_speechsite(project, Path(tmp) / "trash")
             print(
                 f"N={size:>6}  speechsite: cold {ours['cold']:.2f} s, no-change {ours['unchanged']:.2f} s, "
                 f"one-edit {ours['edited']:.2f} s (mid-text {ours['inserted']:.2f} s), "
@@ -232,19 +267,19 @@ def main() -> None:
                 continue
             pelican = pelican_project(project, work)
             if pelican is not None:
-                seconds, peak = run(
+                seconds, _ = run(
                     [str(bin_dir / "pelican"), "content", "-s", "pelicanconf.py", "-q"],
                     pelican,
                     LIMIT[0],
                 )
-                print(f"N={size:>6}  pelican:    {_versus(seconds, peak, ours['cold'])}")
+                print(f"N={size:>6}  pelican:    {_versus(seconds, ours['cold'])}")
                 print(f"N={size:>6}  pelican CPU time: {CPU[0]:.2f} s")
             else:
                 print(f"N={size:>6}  pelican:    not installed (make bench installs it)")
             mkdocs = mkdocs_project(project, work)
             if mkdocs is not None:
-                seconds, peak = run([str(bin_dir / "mkdocs"), "build", "-q"], mkdocs, LIMIT[0])
-                print(f"N={size:>6}  mkdocs:     {_versus(seconds, peak, ours['cold'])}")
+                seconds, _ = run([str(bin_dir / "mkdocs"), "build", "-q"], mkdocs, LIMIT[0])
+                print(f"N={size:>6}  mkdocs:     {_versus(seconds, ours['cold'])}")
             else:
                 print(f"N={size:>6}  mkdocs:     not installed (make bench installs it)")
 
