@@ -65,10 +65,17 @@ class DocPostings:
     def to_bytes(self) -> bytes:
         """The bounds, then section by section (SECTION_GROUPS groups) its keys, tfz and
         positions: the merge reads one section of every speech a pass, one read each."""
-        parts = [self.key_bounds.tobytes(), self.position_bounds.tobytes()]
-        for first in range(0, GROUPS, SECTION_GROUPS):
-            part = self.group(first, first + SECTION_GROUPS)
-            parts += [part.keys.tobytes(), part.tfz.tobytes(), part.positions.tobytes()]
+        parts: list[bytes | memoryview] = [
+            self.key_bounds.tobytes(),
+            self.position_bounds.tobytes(),
+        ]
+        keys, tfz, positions = (memoryview(a) for a in (self.keys, self.tfz, self.positions))
+        key_at = self.key_bounds[::SECTION_GROUPS].tolist()  # (plain slices: this runs once
+        position_at = self.position_bounds[::SECTION_GROUPS].tolist()  # per speech loaded)
+        for section in range(len(key_at) - 1):
+            k0, k1 = key_at[section], key_at[section + 1]
+            p0, p1 = position_at[section], position_at[section + 1]
+            parts += [keys[k0:k1], tfz[k0:k1], positions[p0:p1]]
         return b"".join(parts)
 
     @classmethod
