@@ -69,7 +69,7 @@ class DocPostings:
             self.key_bounds.tobytes(),
             self.position_bounds.tobytes(),
         ]
-        keys, tfz, positions = (memoryview(a) for a in (self.keys, self.tfz, self.positions))
+        keys, tfz, positions = self.keys.data, self.tfz.data, self.positions.data
         key_at = self.key_bounds[::SECTION_GROUPS].tolist()  # (plain slices: this runs once
         position_at = self.position_bounds[::SECTION_GROUPS].tolist()  # per speech loaded)
         for section in range(len(key_at) - 1):
