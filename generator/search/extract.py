@@ -164,48 +164,17 @@ def postings(title: str, blocks: Sequence[Block]) -> DocPostings:
         return DocPostings(empty, np.zeros(0, np.uint32), np.zeros(0, np.uint32), none, none)
     lengths = np.array([len(t) + 1 for t in text.split("\0")], dtype=np.int64)
     zone = np.repeat(np.array(block_zones, dtype=np.uint32), lengths)[: len(codes)]
-    if len(codes) <= _POSITION_MASK:
-        return _postings_packed(codes, zone)
-    real = codes != SEPARATOR
-    first, second = codes[:-1], codes[1:]
-    pair = real[:-1] & real[1:]
-    bigram_at = np.nonzero(pair)[0]
-    unigram_at = np.nonzero(real)[0]
-    keys = np.concatenate(
-        [codes[unigram_at] << CHAR_BITS, (first[bigram_at] << CHAR_BITS) | second[bigram_at]]
-    )
-    where = np.concatenate([unigram_at, bigram_at]).astype(np.uint32)
-    zones = np.concatenate([zone[unigram_at], zone[bigram_at]])
-    order = np.argsort(keys, kind="stable")
-    keys, where, zones = keys[order], where[order], zones[order]
-    starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
-    counts = np.diff(np.append(starts, len(keys))).astype(np.uint32)
-    zone_bits = np.bitwise_or.reduceat(zones, starts).astype(np.uint32)
-    unique, tfz = keys[starts], (counts << 2) | zone_bits
-    is_bigram = (unique & CHAR_MASK) != 0
-    position_counts = np.where(is_bigram, counts, 0).astype(np.int64)
-    first_position = np.cumsum(position_counts) - position_counts
-    # Regroup by hash group (a stable radix sort keeps keys in order inside each group).
-    group = (key_hash(unique) >> np.uint64(32 - GROUP_BITS)).astype(np.uint8)
-    order = np.argsort(group, kind="stable")
-    unique, tfz, group = unique[order], tfz[order], group[order]
-    position_counts = position_counts[order]
-    shift = first_position[order] - (np.cumsum(position_counts) - position_counts)
-    take = np.repeat(shift, position_counts) + np.arange(int(position_counts.sum()))
-    positions = _bigram_positions(keys, where)[take]
-    key_bounds = np.searchsorted(group, np.arange(GROUPS + 1), side="left").astype(np.int64)
-    position_bounds = np.concatenate([[0], np.cumsum(position_counts)])[key_bounds]
-    return DocPostings(unique, tfz.astype(np.uint32), positions, key_bounds, position_bounds)
+    return _postings_of(codes, zone)
 
 
-_POSITION_BITS = 16
-_POSITION_MASK = (1 << _POSITION_BITS) - 1
-_KEY_MASK = np.uint64((1 << (2 * CHAR_BITS)) - 1)
+_GROUP_SHIFT = 2 * CHAR_BITS
+_KEY_MASK = np.uint64((1 << _GROUP_SHIFT) - 1)
 
 
-def _postings_packed(codes: npt.NDArray[np.uint64], zone: npt.NDArray[np.uint32]) -> DocPostings:
-    """The common case, a stream under 65,536 characters: group (6 bits), key (42) and position
-    (16) packed into one 64-bit word, so one plain sort orders everything the merge needs."""
+def _postings_of(codes: npt.NDArray[np.uint64], zone: npt.NDArray[np.uint32]) -> DocPostings:
+    """Each occurrence's group (6 bits) and key (42) in one word, ordered by a stable radix
+    sort, so a key's positions stay in stream order (the occurrences come in it: unigrams, then
+    bigrams) with no third field to sort."""
     real = codes != SEPARATOR
     pair = real[:-1] & real[1:]
     bigram_at = np.flatnonzero(pair).astype(np.uint64)
@@ -216,24 +185,33 @@ def _postings_packed(codes: npt.NDArray[np.uint64], zone: npt.NDArray[np.uint32]
             (codes[bigram_at] << np.uint64(CHAR_BITS)) | codes[bigram_at + np.uint64(1)],
         ]
     )
-    group = key_hash(keys) >> np.uint64(32 - GROUP_BITS)
-    where = np.concatenate([unigram_at, bigram_at])
-    packed = (group << np.uint64(58)) | (keys << np.uint64(_POSITION_BITS)) | where
-    packed.sort()
-    keys = (packed >> np.uint64(_POSITION_BITS)) & _KEY_MASK
-    where = (packed & np.uint64(_POSITION_MASK)).astype(np.uint32)
+    grouped = (key_hash(keys) >> np.uint64(32 - GROUP_BITS) << np.uint64(_GROUP_SHIFT)) | keys
+    order = _radix_order(grouped)
+    grouped = grouped[order]
+    keys = grouped & _KEY_MASK
+    where = np.concatenate([unigram_at, bigram_at]).astype(np.uint32)[order]
     starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
     counts = np.diff(np.append(starts, len(keys))).astype(np.uint32)
     zone_bits = np.bitwise_or.reduceat(zone[where], starts).astype(np.uint32)
     unique = keys[starts]
     is_bigram_key = (unique & CHAR_MASK) != 0
-    groups = (packed[starts] >> np.uint64(58)).astype(np.int64)
+    groups = (grouped[starts] >> np.uint64(_GROUP_SHIFT)).astype(np.int64)
     key_bounds = np.searchsorted(groups, np.arange(GROUPS + 1), side="left").astype(np.int64)
     position_counts = np.where(is_bigram_key, counts, 0).astype(np.int64)
     position_bounds = np.concatenate([[0], np.cumsum(position_counts)])[key_bounds]
     positions = where[(keys & CHAR_MASK) != 0]
     tfz = ((counts << 2) | zone_bits).astype(np.uint32)
     return DocPostings(unique, tfz, positions, key_bounds, position_bounds)
+
+
+def _radix_order(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.intp]:
+    """The stable order of 48-bit values: three passes over 16-bit digits, each a linear-time
+    stable argsort in numpy (a quarter faster than sorting the words with their positions)."""
+    order = np.argsort(values.astype(np.uint16), kind="stable")
+    for shift in (16, 32):
+        digit = (values[order] >> np.uint64(shift)).astype(np.uint16)
+        order = order[np.argsort(digit, kind="stable")]
+    return order
 
 
 _BMP_TABLE: npt.NDArray[np.uint32] | None = None
@@ -252,14 +230,6 @@ def fold_codes(text: str) -> npt.NDArray[np.uint64]:
     if len(codes) and int(codes.max()) > 0xFFFF:
         return np.frombuffer(fold(text).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     return _BMP_TABLE[codes].astype(np.uint64)
-
-
-def _bigram_positions(
-    keys: npt.NDArray[np.uint64], where: npt.NDArray[np.uint32]
-) -> npt.NDArray[np.uint32]:
-    """Positions of the bigram occurrences, in key order (unigram occurrences dropped)."""
-    found: npt.NDArray[np.uint32] = where[(keys & CHAR_MASK) != 0]
-    return found
 
 
 CHUNK_CHARS = 600  # a snippet chunk closes once its blocks hold this many characters

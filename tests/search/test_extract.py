@@ -131,7 +131,7 @@ def test_postings_equal_a_plain_scan(title: str, blocks: list[Block]) -> None:
 
 
 def test_long_speech_positions_beyond_16_bits() -> None:
-    """Streams over 65,535 characters take the unpacked path; its positions are exact too."""
+    """Positions past 65,535 (no field of a sort key holds them) are exact too."""
     body = "一" * 70_000 + "营商环境"
     blocks: list[Block] = [("p1", False, "营商"), ("p2", False, body)]
     found = table(postings("标题", blocks))
