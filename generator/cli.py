@@ -267,7 +267,6 @@ def _ingest(args: argparse.Namespace, console: Console) -> int:
 
 
 def _build(args: argparse.Namespace, console: Console) -> int:
-    from generator.allocator import retain_freed_memory
     from generator.build import build_site
     from generator.report import build_progress, print_build_result
 
@@ -277,7 +276,6 @@ def _build(args: argparse.Namespace, console: Console) -> int:
     )
     if args.jobs is not None and args.jobs < 1:
         raise UserError("--jobs must be at least 1")
-    retain_freed_memory()
     with build_progress(console, args.quiet) as progress:
         result = build_site(
             config, output=output, base_url=args.base_url, jobs=args.jobs, progress=progress
@@ -290,7 +288,6 @@ def _build(args: argparse.Namespace, console: Console) -> int:
 
 
 def _deploy(args: argparse.Namespace, console: Console) -> int:
-    from generator.allocator import retain_freed_memory
     from generator.deploy.publish import deploy
     from generator.deploy.targets import target_from_args
     from generator.report import build_progress, print_deploy_result
@@ -311,7 +308,6 @@ def _deploy(args: argparse.Namespace, console: Console) -> int:
         if not args.quiet:
             console.print(f"[dim]{escape(text)} …[/dim]", highlight=False, soft_wrap=True)
 
-    retain_freed_memory()
     with build_progress(console, args.quiet) as progress:
         result = deploy(
             config,
