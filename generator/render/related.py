@@ -24,6 +24,7 @@ import numpy.typing as npt
 
 DIMENSIONS = 256
 BLOCK = 512  # rows scored at once: 512 x 10,000 float32 scores are 20 MB
+CHUNK = 64  # columns a row's maximum is taken over, to bound its best scores (_floor)
 SCALE = 2048  # |any partial dot product| <= (SCALE + DIMENSIONS**0.5 / 2)**2 < 2**24
 UNIT = float(SCALE * SCALE)  # a score of 1: identical texts, or one shared topic
 REBUILD_SHARE = 8  # more than 1/8 of the speeches edited: recompute everything
@@ -195,9 +196,27 @@ def _top_rows(
     if take <= 0:
         return _empty(rows.size, limit)
     scores = _scores(rows, np.arange(count), vectors, topics)
-    threshold = np.partition(scores, count - take, axis=1)[:, count - take]
-    row, column = np.nonzero(scores >= threshold[:, None])  # the best, and all tied with them
+    row, column = np.nonzero(scores >= _floor(scores, take)[:, None])
     return _best_pairs(row, column, scores[row, column], rows.size, limit)
+
+
+def _floor(scores: FloatArray, take: int) -> FloatArray:
+    """Per row, a score no higher than its `take`-th best, so that every score at or above it
+    holds the best `take` and all tied with them (`_best_pairs` then keeps the best).
+
+    The `take`-th best of the maxima of CHUNK-wide slices is such a score (those maxima are
+    `take` scores of the row), and it is found from a row's hundredth part: a full partition
+    of every row was half of the cold build's related step. Few scores beside the best reach
+    it, so the candidates stay few."""
+    count = scores.shape[1]
+    chunks = -(-count // CHUNK)
+    if chunks < take:  # (a short archive: its rows are short too)
+        return np.partition(scores, count - take, axis=1)[:, count - take]
+    padded = np.full((scores.shape[0], chunks * CHUNK), -np.inf, dtype=np.float32)
+    padded[:, :count] = scores
+    maxima = padded.reshape(scores.shape[0], chunks, CHUNK).max(axis=2)
+    floor: FloatArray = np.partition(maxima, chunks - take, axis=1)[:, chunks - take]
+    return floor
 
 
 def _best(columns: IndexArray, scores: FloatArray, limit: int) -> tuple[IndexArray, FloatArray]:

@@ -101,3 +101,36 @@ def test_scores_are_exact_whatever_the_blocking(monkeypatch: pytest.MonkeyPatch)
     blocked = compute(slugs, topics, raw, 5)
     assert np.array_equal(blocked.columns, whole.columns)
     assert np.array_equal(blocked.scores, whole.scores)
+
+
+def brute_force(
+    topics: list[tuple[str, ...]],
+    raw: np.ndarray,  # type: ignore[type-arg]
+    limit: int,
+) -> list[list[int]]:
+    """Each row's best `limit` other rows by a full sort: score, then the earlier row."""
+    vectors = related._quantize(raw).astype(np.float64)
+    out = []
+    for i in range(len(topics)):
+        scored = [
+            (-(len(set(topics[i]) & set(topics[j])) * related.UNIT + vectors[i] @ vectors[j]), j)
+            for j in range(len(topics))
+            if j != i
+        ]
+        out.append([j for _, j in sorted(scored)[:limit]])
+    return out
+
+
+@pytest.mark.parametrize(
+    ("count", "copies", "chunk"), [(2, 1, 64), (9, 3, 2), (150, 5, 4), (257, 1, 8)]
+)
+def test_best_rows_equal_a_full_sort(
+    monkeypatch: pytest.MonkeyPatch, count: int, copies: int, chunk: int
+) -> None:
+    """The related rows found from chunk maxima (`_floor`) are those a full sort finds, ties
+    (copies of one text) included, on both sides of the short-archive fallback."""
+    monkeypatch.setattr(related, "CHUNK", chunk)
+    slugs, topics, raw = archive(count, seed=count, copies=copies)
+    result = compute(slugs, topics, raw, 5)
+    found = [[c for c in row if c >= 0] for row in result.columns.tolist()]
+    assert found == brute_force(topics, raw, 5)
