@@ -179,11 +179,14 @@ def _scores(
 ) -> FloatArray:
     """Scores of `rows` against `columns` times UNIT: exact integer products, then one float32
     multiply and add per element, so every element comes out the same however it is blocked.
-    A speech is never related to itself (-inf)."""
+    A speech is never related to itself (-inf: found by a search of the sorted `columns`, not
+    by comparing every row with every column)."""
     scores: FloatArray = topics[rows] @ topics[columns].T
     scores *= np.float32(UNIT)
     scores += vectors[rows] @ vectors[columns].T
-    scores[rows[:, None] == columns[None, :]] = -np.inf
+    at = np.minimum(np.searchsorted(columns, rows), max(columns.size - 1, 0))
+    itself = np.flatnonzero(columns[at] == rows) if columns.size else at[:0]
+    scores[itself, at[itself]] = -np.inf
     return scores
 
 
