@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 
-from generator.search import patch
+from generator.build import build_site
+from generator.config import load_config
+from generator.search import patch, site
 from generator.search.reader import Reader
 from tests.helpers import snapshot
 from tests.search.projects import build, sample_project
@@ -61,6 +63,27 @@ def test_two_builds_of_the_same_input_are_identical(tmp_path: Path) -> None:
     a, b = search_files(first), search_files(second)
     assert sorted(a) == sorted(b)
     assert all(a[name][0] == b[name][0] for name in a)
+
+
+def test_fragments_written_by_forked_workers_are_those_one_process_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alone = search_files(build(sample_project(tmp_path / "a")))
+    monkeypatch.setattr(site, "PARALLEL_FRAGMENTS", 1)
+    pools = []
+    real = site.fork_pool
+
+    def counted(workers: int) -> Any:
+        pools.append(workers)
+        return real(workers)
+
+    monkeypatch.setattr(site, "fork_pool", counted)
+    project = sample_project(tmp_path / "b")
+    output = build_site(load_config(project), jobs=2).output
+    assert pools == [2]
+    shared = search_files(output)
+    assert sorted(shared) == sorted(alone)
+    assert all(shared[name][0] == alone[name][0] for name in alone)
 
 
 def test_editing_one_speech(tmp_path: Path, _updates: list[bool]) -> None:
