@@ -33,10 +33,14 @@ def index_key(docs: Sequence[SearchDoc], topics: Sequence[Topic]) -> str:
 
 @cache
 def _code_digest() -> str:
-    """Index files are only reusable for the code that wrote them."""
+    """Index files are only reusable for the code that wrote them, and for the code that made
+    the cached postings they were merged from: the build cache's version covers the Markdown
+    renderer whose blocks the postings index, and a new version re-extracts every speech's
+    postings to new places, which an update must read the old ones from."""
+    from generator.build import CACHE_VERSION
     from generator.search import bucket, extract, fold, index, patch, site, varint
 
-    hasher = hashlib.sha256()
+    hasher = hashlib.sha256(CACHE_VERSION.encode())
     for module in (bucket, extract, fold, index, patch, site, varint):
         if module.__file__:
             hasher.update(Path(module.__file__).read_bytes())

@@ -4,6 +4,7 @@ named by generation so a browser never pairs buckets with another numbering of s
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from pathlib import Path
@@ -11,9 +12,11 @@ from typing import Any
 
 import pytest
 
+import generator.build as build_module
 from generator.build import build_site
 from generator.config import load_config
-from generator.search import patch, site
+from generator.search import cache as search_cache
+from generator.search import index, patch, site
 from generator.search.reader import Reader
 from tests.helpers import snapshot
 from tests.search.projects import build, sample_project
@@ -171,6 +174,34 @@ def test_removing_a_speech(tmp_path: Path) -> None:
     assert results and all(r.doc < 4 for r in results)
     urls = {str(reader.fragment(r.doc)["url"]) for r in results}
     assert f"/speeches/{speeches[0].stem}/" not in urls
+
+
+def test_new_code_merges_the_index_afresh_and_the_next_edit_updates_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, _updates: list[bool]
+) -> None:
+    """A new build-cache version (a new Markdown renderer, say) re-extracts every speech's
+    postings: the index must be merged from them, not carried over, and the state it leaves
+    must point at them, so the next edit is an update, not a second merge."""
+    project = sample_project(tmp_path / "p")
+    build(project)
+    merges = []
+    merge = index.build
+
+    def counted(*args: Any, **kwargs: Any) -> index.IndexFiles:
+        merges.append(1)
+        return merge(*args, **kwargs)
+
+    monkeypatch.setattr(index, "build", counted)
+    monkeypatch.setattr(build_module, "CACHE_VERSION", "a-new-version")
+    monkeypatch.setattr(
+        search_cache, "_code_digest", functools.cache(search_cache._code_digest.__wrapped__)
+    )
+    build(project)
+    assert merges == [1]
+    _updates.clear()
+    _edit(project, 1, "新增：数字政府建设。")
+    build(project)
+    assert merges == [1] and _updates == [True]
 
 
 def _edit(project: Path, number: int, addition: str) -> None:
