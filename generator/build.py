@@ -866,8 +866,12 @@ def load_speeches(
     # Entries the last load of this process accepted are still whole while no pack went away.
     checked = cache.checked[1] if cache.checked and cache.checked[0] == packs else {}
     folder = f"{config.speeches_dir}{os.sep}"  # str(path) of each file, without making paths
+    # Cached by absolute path: `speechsite build` in the project and `speechsite -C <path>`
+    # (or the preview server) are the same files, and must not load all of them again.
+    absolute = f"{os.path.abspath(config.speeches_dir)}{os.sep}"
+    keys: list[str] = []
     for file_name, (size, mtime) in (scan or scan_speeches(config.speeches_dir)).items():
-        name = folder + file_name
+        name = absolute + file_name
         cached = cache.entries.get(name)
         if (
             cached
@@ -883,17 +887,18 @@ def load_speeches(
                 entries.append(entry)
                 bodies[entry.slug] = info
                 continue
-        todo.append(Path(name))
+        todo.append(Path(folder + file_name))
+        keys.append(name)
     cache.bodies.folder.mkdir(parents=True, exist_ok=True)
     results = _map(_load_one, [(p, anchor, placeholder, cache.bodies) for p in todo], jobs)
     errors = [r for r in results if isinstance(r, UserError)]
     if errors:
         raise errors[0]
     vectors: dict[str, bytes] = {}
-    for path, loaded in zip(todo, results, strict=True):
+    for path, key, loaded in zip(todo, keys, results, strict=True):
         stat = path.stat()
         entry, info, vector = loaded
-        fresh[str(path)] = (stat.st_mtime_ns, stat.st_size, label, info.fragment, entry, info)
+        fresh[key] = (stat.st_mtime_ns, stat.st_size, label, info.fragment, entry, info)
         entries.append(entry)
         bodies[entry.slug] = info
         vectors[entry.slug] = vector

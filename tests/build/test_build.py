@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+import generator.build as build_module
+from generator.bodystore import BodyStore
 from generator.build import MARKER, BuildResult, build_site
 from generator.cli import main
 from generator.config import load_config
@@ -271,6 +273,28 @@ def test_one_edit_rerenders_its_page_and_indexes(site_project: Path) -> None:
     assert 1 <= result.rendered < result.pages
     assert result.written >= 1
     assert {p: p.stat().st_mtime_ns for p in untouched} == before
+
+
+def test_a_relative_project_path_reuses_the_cache_of_an_absolute_one(
+    site_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`speechsite build` in the project folder after `speechsite -C <path> build` (or the
+    other way round) loads only what changed, not every speech again."""
+    build(site_project)
+    path = next((site_project / "content" / "speeches").glob("xian-luo-shi*.md"))
+    path.write_text(path.read_text(encoding="utf-8") + "编辑新增的一句话。\n", encoding="utf-8")
+    loaded: list[Path] = []
+    load_one = build_module._load_one
+
+    def spied(args: tuple[Path, str, str, BodyStore]) -> object:
+        loaded.append(args[0])
+        return load_one(args)
+
+    monkeypatch.setattr(build_module, "_load_one", spied)
+    monkeypatch.chdir(site_project)
+    result = build_site(load_config(Path(".")), jobs=1)
+    assert [p.name for p in loaded] == [path.name]
+    assert 1 <= result.rendered < result.pages
 
 
 def test_deleted_speech_disappears_from_site(site_project: Path) -> None:
