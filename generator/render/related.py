@@ -208,9 +208,9 @@ def _floor(scores: FloatArray, take: int) -> FloatArray:
     holds the best `take` and all tied with them (`_best_pairs` then keeps the best).
 
     The `take`-th best of the maxima of CHUNK-wide slices is such a score (those maxima are
-    `take` scores of the row), and it is found from a row's hundredth part: a full partition
-    of every row was half of the cold build's related step. Few scores beside the best reach
-    it, so the candidates stay few."""
+    `take` scores of the row), and it is found from a sixty-fourth of the row: a full
+    partition of every row was half of the cold build's related step. Few scores beside the
+    best reach it, so the candidates stay few."""
     count = scores.shape[1]
     chunks = -(-count // CHUNK)
     if chunks < take:  # (a short archive: its rows are short too)
