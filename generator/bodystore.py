@@ -50,16 +50,23 @@ class BodyStore:
 
     def read_bytes(self, locator: str, start: int = 0, length: int | None = None) -> bytes:
         """What `locator` holds, or `length` bytes of it from `start`."""
+        fd, offset, size = self.locate(locator)
+        wanted = size - start if length is None else length
+        data = os.pread(fd, wanted, offset + start)
+        if len(data) != wanted:
+            raise OSError(f"body cache truncated: {self.folder / locator.rsplit(':', 2)[0]}")
+        return data
+
+    def locate(self, locator: str) -> tuple[int, int, int]:
+        """(open file, offset, length) of what `locator` holds, for a reader of many parts of
+        many locators (the index merge reads 32 of each speech's) to `os.pread` itself; the
+        file stays open for this process, and for processes it forks."""
         name, offset, size = locator.rsplit(":", 2)
         key = (str(self.folder), os.getpid(), name)
         fd = _READERS.get(key)
         if fd is None:
             fd = _READERS[key] = os.open(self.folder / name, os.O_RDONLY)
-        wanted = int(size) - start if length is None else length
-        data = os.pread(fd, wanted, int(offset) + start)
-        if len(data) != wanted:
-            raise OSError(f"body cache truncated: {self.folder / name}")
-        return data
+        return fd, int(offset), int(size)
 
     def packs(self) -> set[str]:
         """Names of the pack files present."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -55,6 +56,8 @@ class Store(Protocol):
 
     def read_bytes(self, locator: str, start: int = 0, length: int | None = None) -> bytes: ...
 
+    def locate(self, locator: str) -> tuple[int, int, int]: ...
+
 
 @dataclass(frozen=True)
 class SearchDoc:
@@ -76,6 +79,9 @@ class CachedPostings:
     def __init__(self, store: Store, locators: Sequence[str]) -> None:
         self.store = store
         self.locators = locators
+        located = [store.locate(loc) for loc in locators]  # (one parse of each locator)
+        self.files = [fd for fd, _, _ in located]
+        self.starts = np.array([offset for _, offset, _ in located], dtype=np.int64)
         headers = [store.read_bytes(loc, 0, POSTINGS_HEADER) for loc in locators]
         bounds = np.frombuffer(b"".join(headers), dtype=np.int64).reshape(len(locators), -1)
         self.key_bounds = bounds[:, : GROUPS + 1]
@@ -115,14 +121,24 @@ class CachedPostings:
         sizes: npt.NDArray[np.int64],
         padded: npt.NDArray[np.int64],
     ) -> npt.NDArray[np.uint8]:
-        read = self.store.read_bytes
-        parts = []
-        for locator, offset, size, pad in zip(
-            self.locators, offsets.tolist(), sizes.tolist(), (padded - sizes).tolist(), strict=True
+        pread = os.pread
+        parts: list[bytes] = []
+        for locator, fd, at, size, pad in zip(
+            self.locators,
+            self.files,
+            (self.starts + offsets).tolist(),
+            sizes.tolist(),
+            (padded - sizes).tolist(),
+            strict=True,
         ):
-            parts.append(read(locator, offset, size))
-            parts.append(bytes(pad))
+            part = pread(fd, size, at)
+            if len(part) != size:
+                raise OSError(f"body cache truncated: {locator.rsplit(':', 2)[0]}")
+            parts += (part, _ZEROS[pad])
         return np.frombuffer(b"".join(parts), dtype=np.uint8)
+
+
+_ZEROS = [bytes(pad) for pad in range(8)]  # the padding that 8-aligns a speech's section
 
 
 @dataclass
