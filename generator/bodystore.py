@@ -52,10 +52,7 @@ class BodyStore:
         """What `locator` holds, or `length` bytes of it from `start`."""
         fd, offset, size = self.locate(locator)
         wanted = size - start if length is None else length
-        data = os.pread(fd, wanted, offset + start)
-        if len(data) != wanted:
-            raise OSError(f"body cache truncated: {self.folder / locator.rsplit(':', 2)[0]}")
-        return data
+        return read_exactly(locator, fd, wanted, offset + start, self.folder)
 
     def locate(self, locator: str) -> tuple[int, int, int]:
         """(open file, offset, length) of what `locator` holds, for a reader of many parts of
@@ -112,3 +109,13 @@ class BodyStore:
         fd = _READERS.pop((str(self.folder), os.getpid(), name), None)
         if fd is not None:
             os.close(fd)
+
+
+def read_exactly(locator: str, fd: int, size: int, at: int, folder: Path | None = None) -> bytes:
+    """`size` bytes at `at` of the pack `locator` is in (open as `fd`: BodyStore.locate); an
+    error names the pack, in `folder` when given."""
+    data = os.pread(fd, size, at)
+    if len(data) != size:
+        pack = locator.rsplit(":", 2)[0]
+        raise OSError(f"body cache truncated: {folder / pack if folder else pack}")
+    return data

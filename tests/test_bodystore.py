@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import multiprocessing
+import re
 from pathlib import Path
 
+import pytest
+
 from generator.bodystore import BodyStore
+from generator.search.site import CachedPostings
 
 
 def _write_in_child(args: tuple[BodyStore, str]) -> str:
@@ -48,3 +52,15 @@ def test_collect_keeps_packs_mostly_alive(tmp_path: Path) -> None:
     assert current.collect(locators[:3]) == {}
     assert current.read(locators[0]) == "讲" * 50
     current.close()
+
+
+def test_a_truncated_pack_is_an_error_naming_it(tmp_path: Path) -> None:
+    store = BodyStore(tmp_path)
+    locator = store.write("讲话" * 50)
+    store.close()
+    pack = tmp_path / locator.rsplit(":", 2)[0]
+    pack.write_bytes(pack.read_bytes()[:-10])
+    with pytest.raises(OSError, match=re.escape(str(pack))):
+        store.read(locator)
+    with pytest.raises(OSError, match=re.escape(pack.name)):
+        CachedPostings(store, [locator])  # (its header reaches past the end too)

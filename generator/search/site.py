@@ -20,7 +20,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from generator.bodystore import read_exactly
 from generator.config import Topic
 from generator.fsutil import stage
 from generator.render.pages import LEVEL_ORDER, SpeechSummary
@@ -77,12 +77,14 @@ class CachedPostings:
     work per read is what the stage spent its time on."""
 
     def __init__(self, store: Store, locators: Sequence[str]) -> None:
-        self.store = store
         self.locators = locators
         located = [store.locate(loc) for loc in locators]  # (one parse of each locator)
         self.files = [fd for fd, _, _ in located]
         self.starts = np.array([offset for _, offset, _ in located], dtype=np.int64)
-        headers = [store.read_bytes(loc, 0, POSTINGS_HEADER) for loc in locators]
+        headers = [
+            read_exactly(locator, fd, POSTINGS_HEADER, offset)
+            for locator, (fd, offset, _) in zip(locators, located, strict=True)
+        ]
         bounds = np.frombuffer(b"".join(headers), dtype=np.int64).reshape(len(locators), -1)
         self.key_bounds = bounds[:, : GROUPS + 1]
         self.position_bounds = bounds[:, GROUPS + 1 :]
@@ -121,7 +123,6 @@ class CachedPostings:
         sizes: npt.NDArray[np.int64],
         padded: npt.NDArray[np.int64],
     ) -> npt.NDArray[np.uint8]:
-        pread = os.pread
         parts: list[bytes] = []
         for locator, fd, at, size, pad in zip(
             self.locators,
@@ -131,10 +132,7 @@ class CachedPostings:
             (padded - sizes).tolist(),
             strict=True,
         ):
-            part = pread(fd, size, at)
-            if len(part) != size:
-                raise OSError(f"body cache truncated: {locator.rsplit(':', 2)[0]}")
-            parts += (part, _ZEROS[pad])
+            parts += (read_exactly(locator, fd, size, at), _ZEROS[pad])
         return np.frombuffer(b"".join(parts), dtype=np.uint8)
 
 
