@@ -35,6 +35,19 @@ def fork_pool(workers: int) -> ProcessPoolExecutor:
 
 
 T = TypeVar("T")
+R = TypeVar("R")
+
+
+def in_shares(function: Callable[[list[T]], R], items: list[T], jobs: int, least: int) -> list[R]:
+    """`function` of all `items` here, with one job or fewer than `least` items (forking the
+    build's process costs tens of milliseconds); else of every `jobs`-th item in each of
+    `jobs` forked workers, so that big and small items mix. One result a share."""
+    if jobs <= 1 or len(items) < least:
+        return [function(items)]
+    with fork_pool(jobs) as pool:
+        return list(pool.map(function, [items[i::jobs] for i in range(jobs)]))
+
+
 POLL = 0.01  # seconds between checks of `cancelled` while a forked child works
 KILL_WAIT = 10.0  # seconds at most for a killed child's processes to be gone
 

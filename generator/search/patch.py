@@ -32,7 +32,7 @@ from generator.search.extract import (
     position_counts,
 )
 from generator.search.index import bucket_bits, gather
-from generator.workers import fork_pool
+from generator.workers import in_shares
 
 # Beyond this many changed speeches nearly every bucket changes: the parallel merge is faster.
 MAX_CHANGED = 32
@@ -121,10 +121,7 @@ def _patch_all(
 ) -> list[Patched | None]:
     _WORK.update(bits=bits, read=read_file, write=write)
     try:
-        if jobs <= 1 or len(work) < PARALLEL_BUCKETS:
-            return [_patch_some(work)]
-        with fork_pool(jobs) as pool:  # every jobs-th bucket each: big and small ones mixed
-            return list(pool.map(_patch_some, [work[i::jobs] for i in range(jobs)]))
+        return in_shares(_patch_some, work, jobs, PARALLEL_BUCKETS)
     finally:
         _WORK.clear()
 

@@ -46,7 +46,7 @@ from generator.search.fold import HAN_FIRST, HAN_LAST, client_table
 from generator.search.index import Section, gather
 from generator.search.patch import IndexState
 from generator.search.varint import encode_one
-from generator.workers import fork_pool
+from generator.workers import in_shares
 
 FORMAT = 1
 
@@ -335,13 +335,9 @@ def write_fragments(
     forked workers, a share each."""
     _FRAGMENTS.update(docs=docs, store=store, staging=staging, previous=previous)
     try:
-        if jobs <= 1 or len(numbers) < PARALLEL_FRAGMENTS:
-            return _write_fragments(numbers)
-        shares = [numbers[i::jobs] for i in range(jobs)]
         files: dict[str, str] = {}
-        with fork_pool(jobs) as pool:
-            for written in pool.map(_write_fragments, shares):
-                files.update(written)
+        for written in in_shares(_write_fragments, numbers, jobs, PARALLEL_FRAGMENTS):
+            files.update(written)
         return files
     finally:
         _FRAGMENTS.clear()

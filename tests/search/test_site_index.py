@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 import generator.build as build_module
+from generator import workers
 from generator.build import build_site
 from generator.config import load_config
 from generator.search import cache as search_cache
@@ -74,13 +75,13 @@ def test_fragments_written_by_forked_workers_are_those_one_process_writes(
     alone = search_files(build(sample_project(tmp_path / "a")))
     monkeypatch.setattr(site, "PARALLEL_FRAGMENTS", 1)
     pools = []
-    real = site.fork_pool
+    real = workers.fork_pool
 
-    def counted(workers: int) -> Any:
-        pools.append(workers)
-        return real(workers)
+    def counted(jobs: int) -> Any:
+        pools.append(jobs)
+        return real(jobs)
 
-    monkeypatch.setattr(site, "fork_pool", counted)
+    monkeypatch.setattr(workers, "fork_pool", counted)
     project = sample_project(tmp_path / "b")
     output = build_site(load_config(project), jobs=2).output
     assert pools == [2]
