@@ -91,27 +91,24 @@ def run(
 
     def sample() -> None:
         nonlocal peak
-        while not done.is_set():
+        while watch and not done.is_set():
             rss, pss = tree_memory(process.pid)
             peak = max(peak, pss)
             RSS_PEAK[0] = max(RSS_PEAK[0], rss)
             time.sleep(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
-    if watch:
-        sampler.start()
+    sampler.start()
     try:
         output, _ = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         process.kill()
         process.communicate()
         done.set()
-        if watch:
-            sampler.join()
+        sampler.join()
         return float("inf"), peak
     done.set()
-    if watch:
-        sampler.join()
+    sampler.join()
     seconds = time.perf_counter() - start
     CPU[0] = _children_cpu() - cpu_before
     if process.returncode != 0:
