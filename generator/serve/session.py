@@ -79,11 +79,12 @@ def serve(
     except KeyboardInterrupt:
         pass
     finally:
-        observer.stop()
-        observer.join()
-        debouncer.stop()
-        rebuilder.close()
-        server.stop()
+        with _shielded():
+            observer.stop()
+            observer.join()
+            debouncer.stop()
+            rebuilder.close()
+            server.stop()
     log("stopped")
     return 0
 
@@ -93,6 +94,22 @@ def _rel(path: Path, root: Path) -> str:
         return path.resolve().relative_to(root.resolve()).as_posix() + "/"
     except ValueError:
         return str(path)
+
+
+@contextmanager
+def _shielded() -> Iterator[None]:
+    """Ctrl-C (or SIGTERM) again while serve stops is ignored: stopping is what it asked for
+    already, and a KeyboardInterrupt in the middle would leave the rebuild, the watcher or
+    its staging folder behind (a rebuild in progress gives way at once, so this is short)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {s: signal.signal(s, signal.SIG_IGN) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 @contextmanager

@@ -53,6 +53,22 @@ def test_ctrl_c_during_a_rebuild_leaves_no_staging_folder(sample: Path) -> None:
     assert not leftovers(sample)
 
 
+def test_a_second_ctrl_c_while_stopping_does_not_cut_the_cleanup_short(sample: Path) -> None:
+    """An impatient user presses Ctrl-C again while serve stops (waiting for a rebuild): the
+    stop still completes — watcher, rebuild and server closed, nothing left behind."""
+    serve = ServeProcess(sample).start()
+    speech = sample / "content" / "speeches" / f"{SLUG}.md"
+    speech.write_text(speech.read_text(encoding="utf-8") + "\n新增一句。\n", encoding="utf-8")
+    time.sleep(0.08)  # past the debounce: the rebuild is starting or running
+    for _ in range(5):  # (the first stops serve; the others land while it stops)
+        serve.process.send_signal(signal.SIGINT)
+        time.sleep(0.01)
+    assert serve.stop(timeout=30) == 0, serve.output
+    assert "stopped" in serve.output
+    assert "Traceback" not in serve.output
+    assert not leftovers(sample)
+
+
 def test_a_busy_port_is_reported_and_the_next_free_one_used(sample: Path) -> None:
     with socket.socket() as holder:
         holder.bind(("127.0.0.1", 0))
