@@ -298,6 +298,8 @@ class Build:
         settings = settings_digest(config, self.urls, self.theme)
         self.memory.keys = page_keys(self.pages, settings, self.memory.keys)
         self.previous = self.memory.output_record(self.target)
+        gc.freeze()  # pages, summaries and related lists live to the end too: once the plan
+        # let the collector run again, its first two passes scanned them all (0.08 s at 10,000)
         self.clock("plan")
 
     def _known(
@@ -432,9 +434,18 @@ def page_keys(
         if last is not None and last[0] == ident:
             page.key = last[1]
         else:
-            page.key = digest([settings, page.template, page.key_data])
+            page.key = _parts_key(ident)
         fresh[page.output] = (ident, page.key)
     return fresh
+
+
+def _parts_key(ident: tuple[str, str, tuple[str | None, ...]]) -> str:
+    """The key of a page made of strings: their digest, one to a line (none holds a line break:
+    settings and parts are digests, the template a file name) — a fifth of the time JSON took,
+    which a new process pays for all 10,000 speech pages."""
+    settings, template, parts = ident
+    lines = "\n".join([settings, template, *["" if p is None else p for p in parts]])
+    return hashlib.sha256(lines.encode("utf-8")).hexdigest()
 
 
 FINGERPRINT = "inputs.sha256"

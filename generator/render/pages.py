@@ -110,13 +110,14 @@ class Page:
     title: str
     description: str
     context: dict[str, Any]
-    key_data: Any
+    key_data: Any  # what the page shows, for its key (None when `key_parts` says it)
     feed_url: str | None = None
     in_sitemap: bool = True
     key: str = field(default="")
     make_context: Callable[[], dict[str, Any]] | None = None  # a context built on demand
-    # The strings key_data is made of, when it is only strings (a speech page's): equal parts,
-    # equal key, so a process building again need not digest it again (build.page_keys).
+    # What the page shows, when that is only strings (a speech page's: digests of its entry
+    # and the summaries it shows): equal parts, equal key, so a process building again need
+    # not digest it again, and a new one digests them as plain lines (build.page_keys).
     key_parts: tuple[str | None, ...] | None = None
 
     def full_context(self) -> dict[str, Any]:
@@ -291,8 +292,7 @@ class PageBuilder:
     ) -> Page:
         path = f"speeches/{entry.slug}/"
         summary = self.summaries[entry.slug]
-        # The summaries' keys, as `digest` would put them: the same JSON, without a call back
-        # for each summary of 10,000 pages.
+        # What the page shows: its file's digest and the keys of the summaries it shows
         parts = (
             entry.digest,
             prev.key if prev else None,
@@ -307,7 +307,7 @@ class PageBuilder:
             title=entry.title,
             description=summary.excerpt,
             context={},
-            key_data=[*parts[:3], list(parts[3:])],
+            key_data=None,
             make_context=partial(self._speech_context, entry, prev, nxt, related, path),
             key_parts=parts,
         )

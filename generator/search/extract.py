@@ -214,22 +214,26 @@ def _radix_order(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.intp]:
     return order
 
 
-_BMP_TABLE: npt.NDArray[np.uint32] | None = None
+_UNKNOWN = 0xFFFFFFFF  # not folded yet: no code point is this large
+# Each BMP character's folding, filled in as characters are first met: folding all 65,536
+# up front took a tenth of a second, paid again by each process that indexes a speech.
+_BMP_TABLE = np.full(0x10000, _UNKNOWN, dtype=np.uint32)
 
 
 def fold_codes(text: str) -> npt.NDArray[np.uint64]:
-    """`fold(text)` as code points, by table lookup for the BMP (the Python loop only for the
-    rare characters beyond it)."""
-    global _BMP_TABLE
-    if _BMP_TABLE is None:
-        _BMP_TABLE = np.array(
-            [ord(fold(chr(c))) if not 0xD800 <= c < 0xE000 else c for c in range(0x10000)],
-            dtype=np.uint32,
-        )
+    """`fold(text)` as code points, by table lookup for the BMP (the Python loop only for
+    characters not met before, and the rare ones beyond the BMP)."""
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    if len(codes) and int(codes.max()) > 0xFFFF:
+    if not len(codes):
+        return codes.astype(np.uint64)
+    if int(codes.max()) > 0xFFFF:
         return np.frombuffer(fold(text).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    return _BMP_TABLE[codes].astype(np.uint64)
+    folded = _BMP_TABLE[codes]
+    if int(folded.max()) == _UNKNOWN:
+        new = np.unique(codes[folded == _UNKNOWN]).tolist()
+        _BMP_TABLE[new] = [c if 0xD800 <= c < 0xE000 else ord(fold(chr(c))) for c in new]
+        folded = _BMP_TABLE[codes]
+    return folded.astype(np.uint64)
 
 
 CHUNK_CHARS = 600  # a snippet chunk closes once its blocks hold this many characters

@@ -537,6 +537,23 @@ def test_body_cache_garbage_stays_bounded(site_project: Path) -> None:
     assert _packed(site_project) < after_first / 4
 
 
+def test_a_speech_page_made_from_the_cache_equals_one_made_from_its_file(
+    site_project: Path,
+) -> None:
+    """The cache keeps each speech's file name as text and its outline as JSON: a page
+    rendered again from them (its file deleted by hand, its speech not edited) is the page
+    its speech file gave, outline and all."""
+    build(site_project)
+    pages = sorted((site_project / "site" / "speeches").glob("*/index.html"))
+    expected = {page: page.read_bytes() for page in pages}
+    for page in pages:
+        page.unlink()
+    result = build(site_project)
+    assert result.rendered == len(pages)
+    assert {page: page.read_bytes() for page in pages} == expected
+    assert all(b'class="toc"' in data for data in expected.values())
+
+
 def test_files_gone_from_the_output_are_written_again(site_project: Path) -> None:
     """A page, robots.txt and a search file deleted by hand come back with the next build,
     though their content did not change (the record still names their hashes)."""

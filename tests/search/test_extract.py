@@ -18,6 +18,7 @@ from generator.search.extract import (
     ZONE_TITLE,
     Block,
     DocPostings,
+    fold_codes,
     fragment_blocks,
     fragment_body,
     inflate_chunks,
@@ -128,6 +129,14 @@ def test_speech_with_only_empty_texts_has_no_postings() -> None:
 @given(TITLE, BLOCKS)
 def test_postings_equal_a_plain_scan(title: str, blocks: list[Block]) -> None:
     assert table(postings(title, blocks)) == expected(title, blocks)
+
+
+@given(st.lists(st.text(max_size=30), min_size=1, max_size=5))
+def test_fold_codes_equal_fold_as_characters_are_first_met(texts: list[str]) -> None:
+    """The BMP table fills as characters come: each text, new characters or old, folds as
+    `fold` does (a text beyond the BMP takes `fold`'s own path)."""
+    for text in texts:
+        assert fold_codes(text).tolist() == [ord(c) for c in fold(text)]
 
 
 def test_long_speech_positions_beyond_16_bits() -> None:
