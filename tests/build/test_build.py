@@ -13,11 +13,13 @@ import pytest
 import yaml
 
 import generator.build as build_module
+from generator.archive import Entry
 from generator.bodystore import BodyStore
 from generator.build import MARKER, BuildResult, build_site
 from generator.cli import main
 from generator.config import load_config
 from generator.errors import UserError
+from generator.render.pages import BodyInfo, PageBuilder, SpeechSummary
 from tests.conftest import ROOT
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -295,6 +297,32 @@ def test_a_relative_project_path_reuses_the_cache_of_an_absolute_one(
     result = build_site(load_config(Path(".")), jobs=1)
     assert [p.name for p in loaded] == [path.name]
     assert 1 <= result.rendered < result.pages
+
+
+def test_a_new_process_makes_summaries_only_for_what_changed(
+    site_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache keeps each speech's summary for the URLs and topics it was made with: the
+    next build (a new `Memory`, as a new process has) makes only the edited speech's, and a
+    new base URL makes every one again, with the new URLs."""
+    build(site_project)
+    path = next((site_project / "content" / "speeches").glob("xian-luo-shi*.md"))
+    path.write_text(path.read_text(encoding="utf-8") + "编辑新增的一句话。\n", encoding="utf-8")
+    made: list[str] = []
+    new_summary = PageBuilder._new_summary
+
+    def spied(self: PageBuilder, entry: Entry, body: BodyInfo) -> SpeechSummary:
+        made.append(entry.slug)
+        return new_summary(self, entry, body)
+
+    monkeypatch.setattr(PageBuilder, "_new_summary", spied)
+    build(site_project)
+    assert made == [path.stem]
+    made.clear()
+    build(site_project, base_url="https://example.org/archive/")
+    assert len(made) == len(list(path.parent.glob("*.md")))
+    home = (site_project / "site" / "index.html").read_text(encoding="utf-8")
+    assert f'href="/archive/speeches/{path.stem}/"' in home
 
 
 def test_deleted_speech_disappears_from_site(site_project: Path) -> None:
