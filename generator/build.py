@@ -1312,7 +1312,7 @@ def _feeds(builder: PageBuilder, config: Config, urls: Urls) -> dict[str, _Feed]
 
         return [replace(s, url=urls.absolute(s.url)) for s in items[:FEED_SIZE]]
 
-    dated = sorted(builder.summaries.values(), key=lambda s: (s.date or "", s.slug), reverse=True)
+    dated = [builder.summaries[entry.slug] for entry in builder.newest_first]
     feeds = {
         "feed.xml": _Feed(
             {

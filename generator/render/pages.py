@@ -383,11 +383,19 @@ class PageBuilder:
             for t in self.archive.topics
         ]
 
+    @cached_property
+    def newest_first(self) -> list[Entry]:
+        """The speeches by date, newest first, a later slug first on the same date, then the
+        undated ones: the order of topic pages and feeds, sorted once for all of them."""
+        return sorted(self.archive.entries, key=lambda e: (e.date or "", e.slug), reverse=True)
+
     def latest(self) -> list[SpeechSummary]:
-        dated = [e for e in self.archive.entries if e.date]
-        undated = [e for e in self.archive.entries if not e.date]
-        ordered = sorted(dated, key=lambda e: (e.date or "", e.slug), reverse=True) + undated
-        return [self.summaries[e.slug] for e in ordered[: self.latest_count]]
+        """The newest dated speeches; should there be too few, undated ones in archive order."""
+        count = self.latest_count
+        shown = [e for e in self.newest_first[:count] if e.date]
+        if len(shown) < count:
+            shown += [e for e in self.archive.entries if not e.date][: count - len(shown)]
+        return [self.summaries[e.slug] for e in shown]
 
     def home(self) -> Page:
         topics = self.topic_infos()
@@ -446,8 +454,7 @@ class PageBuilder:
         )
 
     def topic_pages(self, topic: Topic) -> list[Page]:
-        entries = [e for e in self.archive.entries if topic.name in e.topics]
-        entries.sort(key=lambda e: (e.date or "", e.slug), reverse=True)
+        entries = [e for e in self.newest_first if topic.name in e.topics]
         info = next(t for t in self.topic_infos() if t["name"] == topic.name)
         base = f"topics/{topic.slug}/"
         pages = []
