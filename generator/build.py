@@ -492,7 +492,8 @@ def _up_to_date(cache_dir: Path, fingerprint: str, target: Path, result: BuildRe
     if not recorded.exists() or recorded.read_text(encoding="utf-8") != fingerprint:
         return False
     files = read_marker(target)
-    if not files or not all((target / name).is_file() for name in files):
+    root = f"{target}{os.sep}"  # (strings, not Paths: 30,000 Paths took a fifth of a second)
+    if not files or not all(os.path.isfile(root + name) for name in files):
         return False
     result.pages = sum(1 for name in files if name.endswith(".html"))
     result.unchanged = len(files)
