@@ -131,6 +131,22 @@ def test_postings_equal_a_plain_scan(title: str, blocks: list[Block]) -> None:
     assert table(postings(title, blocks)) == expected(title, blocks)
 
 
+def _reference_hash(key: int) -> int:
+    """key_hash in Python integers, as search.js's Math.imul computes it."""
+    first, second = key >> CHAR_BITS, key & ((1 << CHAR_BITS) - 1)
+    h = ((first * 0x9E3779B1) ^ ((second + 1) * 0x85EBCA77)) & 0xFFFFFFFF
+    h ^= h >> 15
+    h = (h * 0x2C1B3C6D) & 0xFFFFFFFF
+    return h ^ (h >> 12)
+
+
+@given(st.lists(st.tuples(st.integers(0, 0x10FFFF), st.integers(0, 0x10FFFF)), min_size=1))
+def test_key_hash_equals_the_32_bit_formula(pairs: list[tuple[int, int]]) -> None:
+    keys = [(first << CHAR_BITS) | second for first, second in pairs]
+    hashed = key_hash(np.array(keys, dtype=np.uint64)).tolist()
+    assert hashed == [_reference_hash(key) for key in keys]
+
+
 @given(st.lists(st.text(max_size=30), min_size=1, max_size=5))
 def test_fold_codes_equal_fold_as_characters_are_first_met(texts: list[str]) -> None:
     """The BMP table fills as characters come: each text, new characters or old, folds as
