@@ -44,8 +44,8 @@ class OutlineEntry:
 class Entry:
     """One speech as the build sees it. The build cache holds 10,000 of these and loads them
     all on every build that is not a no-change one, so its file is text, not a `Path`, and its
-    outline is JSON, decoded only when its own page renders: 10,000 Path and 60,000 outline
-    objects took 60% longer to unpickle."""
+    outline is JSON, decoded only when its own page renders: with 10,000 Path and 60,000
+    outline objects, the entries took well over twice as long to unpickle."""
 
     file: str
     digest: str

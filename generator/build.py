@@ -448,7 +448,7 @@ def page_keys(
 
 def _parts_key(ident: tuple[str, str, tuple[str | None, ...]]) -> str:
     """The key of a page made of strings: their digest, one to a line (none holds a line break:
-    settings and parts are digests, the template a file name) — a fifth of the time JSON took,
+    settings and parts are digests, the template a file name): under half the time JSON took,
     which a new process pays for all 10,000 speech pages."""
     settings, template, parts = ident
     lines = "\n".join([settings, template, *["" if p is None else p for p in parts]])
@@ -673,7 +673,7 @@ class BuildCache:
     def summaries(self, made_for: str) -> dict[str, tuple[Entry, BodyInfo, SpeechSummary]]:
         """slug → (entry, body, summary) of the cached speeches whose summary was made for
         `made_for` (pages.PageBuilder's `known`): a new process then makes none of 10,000
-        summaries again, nor their keys (0.13 s)."""
+        summaries again, nor their keys (0.1 s)."""
         return {
             value[4].slug: (value[4], value[5], value[7])
             for value in self.entries.values()
