@@ -63,6 +63,15 @@ def test_never_related_to_itself_and_short_archives() -> None:
     assert compute(["only"], [()], raw[:1], 5).as_dict() == {"only": []}
 
 
+@pytest.mark.parametrize(("count", "limit"), [(0, 5), (3, 5), (200, 5), (120, 9)])
+def test_as_dict_lists_each_row_as_row_rounds_it(count: int, limit: int) -> None:
+    """as_dict rounds each distinct score once: every row equals `row`, which rounds each of
+    its scores on its own (short rows, with -inf beyond their last speech, included)."""
+    slugs, topics, raw = archive(count, seed=5)
+    result = compute(slugs, topics, raw, limit)
+    assert result.as_dict() == {slug: result.row(i) for i, slug in enumerate(slugs)}
+
+
 @pytest.mark.parametrize("seed", range(12))
 def test_update_after_edits_equals_full_computation(seed: int) -> None:
     rng = np.random.default_rng(100 + seed)
