@@ -1251,12 +1251,12 @@ def write_search(
 ) -> dict[str, str]:
     """The search index: rebuilt when a speech's text or summary changed, else carried over."""
     docs = search_docs(builder, bodies)
-    key = search_cache.index_key(docs, config.topics)
+    key = search_cache.index_key(docs, config.topics, CACHE_VERSION)
     carried = search_cache.carry_over(cache.folder, key, previous, target)
     if carried is not None:
         return carried
     files, state = merge_search(docs, config, cache, staging, previous, target, jobs)
-    search_cache.remember(cache.folder, key, files, state)
+    search_cache.remember(cache.folder, key, files, state, CACHE_VERSION)
     return files
 
 
@@ -1272,7 +1272,7 @@ def merge_search(
     """Write the search index into `staging` (only files the output lacks, byte for byte: a
     recorded file gone from the output counts as lacking), updating the last build's where
     it can; return its files and its state."""
-    last = search_cache.last_index(cache.folder)
+    last = search_cache.last_index(cache.folder, CACHE_VERSION)
     return search_site.write_index(
         docs,
         config.topics,

@@ -21,26 +21,29 @@ FOLDER = "search"
 STATE = "state.pickle"
 
 
-def index_key(docs: Sequence[SearchDoc], topics: Sequence[Topic]) -> str:
-    """A digest of everything the index shows: equal keys mean equal index files."""
+def index_key(docs: Sequence[SearchDoc], topics: Sequence[Topic], postings_version: str) -> str:
+    """A digest of everything the index shows: equal keys mean equal index files.
+    `postings_version`: the version of the code that made the cached postings (see
+    `_code_digest`)."""
     from generator.search import site
 
-    hasher = hashlib.sha256(f"{site.FORMAT}|{_code_digest()}|{topics!r}".encode())
+    code = _code_digest(postings_version)
+    hasher = hashlib.sha256(f"{site.FORMAT}|{code}|{topics!r}".encode())
     for d in docs:
         hasher.update(f"{d.digest or d.postings}|{d.summary.key}\n".encode())
     return hasher.hexdigest()
 
 
 @cache
-def _code_digest() -> str:
+def _code_digest(postings_version: str) -> str:
     """Index files are only reusable for the code that wrote them, and for the code that made
-    the cached postings they were merged from: the build cache's version covers the Markdown
-    renderer whose blocks the postings index, and a new version re-extracts every speech's
-    postings to new places, which an update must read the old ones from."""
-    from generator.build import CACHE_VERSION
+    the cached postings they were merged from: the build cache's version (which the build
+    passes in) covers the Markdown renderer whose blocks the postings index, and a new version
+    re-extracts every speech's postings to new places, which an update must read the old ones
+    from."""
     from generator.search import bucket, extract, fold, index, patch, site, varint
 
-    hasher = hashlib.sha256(CACHE_VERSION.encode())
+    hasher = hashlib.sha256(postings_version.encode())
     for module in (bucket, extract, fold, index, patch, site, varint):
         if module.__file__:
             hasher.update(Path(module.__file__).read_bytes())
@@ -78,10 +81,10 @@ def carry_over(
     return {str(k): str(v) for k, v in files.items()}
 
 
-def last_index(cache_dir: Path) -> tuple[IndexState, dict[str, str]] | None:
+def last_index(cache_dir: Path, postings_version: str) -> tuple[IndexState, dict[str, str]] | None:
     """The state and files of the index the last build wrote, made by this very code."""
     state = _read(cache_dir)
-    if state is None or state.get("code") != _code_digest():
+    if state is None or state.get("code") != _code_digest(postings_version):
         return None
     index, files = state.get("index"), state.get("files")
     if not isinstance(index, IndexState) or not isinstance(files, dict):
@@ -89,8 +92,11 @@ def last_index(cache_dir: Path) -> tuple[IndexState, dict[str, str]] | None:
     return index, files
 
 
-def remember(cache_dir: Path, key: str, files: dict[str, str], index: IndexState) -> None:
-    _write(cache_dir, {"key": key, "code": _code_digest(), "files": files, "index": index})
+def remember(
+    cache_dir: Path, key: str, files: dict[str, str], index: IndexState, postings_version: str
+) -> None:
+    code = _code_digest(postings_version)
+    _write(cache_dir, {"key": key, "code": code, "files": files, "index": index})
 
 
 def relocate(cache_dir: Path, moved: Mapping[str, str]) -> None:

@@ -32,6 +32,7 @@ from functools import partial
 from pathlib import Path
 
 from generator.build import (
+    CACHE_VERSION,
     Applied,
     Build,
     BuildResult,
@@ -136,7 +137,7 @@ class PhasedBuilds:
         """What phase 2 must do, or None when the index phase 1 kept is still right (a build
         would carry it over: the same key, the same files)."""
         docs = build.search_docs()
-        key = search_cache.index_key(docs, build.config.topics)
+        key = search_cache.index_key(docs, build.config.topics, CACHE_VERSION)
         carried = search_cache.carry_over(build.cache_dir, key, build.previous, build.target)
         if carried == kept:
             return None
@@ -189,7 +190,7 @@ class PhasedBuilds:
         finally:
             if child is None or not child.cancelled:
                 shutil.rmtree(staging, ignore_errors=True)
-        search_cache.remember(build.cache_dir, work.key, files, state)
+        search_cache.remember(build.cache_dir, work.key, files, state, CACHE_VERSION)
         build.save()
         build.finish()
         return result

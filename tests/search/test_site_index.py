@@ -4,7 +4,6 @@ named by generation so a browser never pairs buckets with another numbering of s
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 from pathlib import Path
@@ -16,7 +15,6 @@ import generator.build as build_module
 from generator import workers
 from generator.build import build_site
 from generator.config import load_config
-from generator.search import cache as search_cache
 from generator.search import index, patch, site
 from generator.search.reader import Reader
 from tests.helpers import snapshot
@@ -194,9 +192,6 @@ def test_new_code_merges_the_index_afresh_and_the_next_edit_updates_it(
 
     monkeypatch.setattr(index, "build", counted)
     monkeypatch.setattr(build_module, "CACHE_VERSION", "a-new-version")
-    monkeypatch.setattr(
-        search_cache, "_code_digest", functools.cache(search_cache._code_digest.__wrapped__)
-    )
     build(project)
     assert merges == [1]
     _updates.clear()
