@@ -158,17 +158,20 @@ def insert_sentence(project: Path, fraction: float) -> None:
     target.write_text(text[:middle] + "编辑插入的一句话。" + text[middle:], encoding="utf-8")
 
 
+STEPS = ("cold", "unchanged", "edited", "inserted")  # the timed builds, in order
+
+
 def bench_speechsite(project: Path, trash: Path) -> dict[str, float]:
     """The four timed builds, unwatched; then the same steps again, watched for memory."""
     figures: dict[str, float] = {}
     set_aside([project / "site", project / ".speechsite-cache"], trash)
-    steps: list[tuple[str, Callable[[], None]]] = [
-        ("cold", lambda: None),
-        ("unchanged", lambda: None),
-        ("edited", lambda: append_sentence(project, 0.5)),
-        ("inserted", lambda: insert_sentence(project, 1 / 3)),
+    changes: list[Callable[[], None]] = [
+        lambda: None,
+        lambda: None,
+        lambda: append_sentence(project, 0.5),
+        lambda: insert_sentence(project, 1 / 3),
     ]
-    for name, change in steps:
+    for name, change in zip(STEPS, changes, strict=True):
         change()
         figures[name], _ = run(speechsite(project), project)
         figures[f"{name}_cpu"], figures[f"{name}_sys"] = CPU
@@ -224,9 +227,6 @@ def mkdocs_project(project: Path, out: Path) -> Path | None:
         (docs / path.name).write_text(body, encoding="utf-8")
     (root / "mkdocs.yml").write_text("site_name: bench\n", encoding="utf-8")
     return root
-
-
-STEPS = ("cold", "unchanged", "edited", "inserted")  # bench_speechsite's timed builds
 
 
 def _cpu(total: float, system: float) -> str:

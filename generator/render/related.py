@@ -74,7 +74,7 @@ class Related:
         values (a few hundred among 50,000 at 10,000 speeches): each is rounded once, which
         halved the time a new process takes to list them all."""
         values, which = np.unique(self.scores, return_inverse=True)
-        rounded = [round(value / UNIT, 3) for value in values.tolist()]
+        rounded = [_shown(value) for value in values.tolist()]
         rows = cast(list[list[int]], which.reshape(self.scores.shape).tolist())
         slugs = self.slugs
         out: dict[str, list[tuple[str, float]]] = {}
@@ -89,11 +89,12 @@ class Related:
         return self._listed(self.columns[index].tolist(), self.scores[index].tolist())
 
     def _listed(self, columns: list[int], scores: list[float]) -> list[tuple[str, float]]:
-        return [
-            (self.slugs[c], round(s / UNIT, 3))
-            for c, s in zip(columns, scores, strict=True)
-            if c >= 0
-        ]
+        return [(self.slugs[c], _shown(s)) for c, s in zip(columns, scores, strict=True) if c >= 0]
+
+
+def _shown(score: float) -> float:
+    """A score as the lists show it: in units of UNIT, rounded to 3 places."""
+    return round(score / UNIT, 3)
 
 
 def compute(

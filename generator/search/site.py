@@ -194,7 +194,7 @@ def write_index(
     known = last[0].fragments if last is not None and last[0].slugs == slugs else []
     todo = []
     for number in range(len(docs)):
-        name = f"search/f/{number}.bin"
+        name = fragment_name(number)
         if number < len(known) and known[number] == shown[number] and name in previous:
             files[name] = previous[name]  # shows what it showed: the same bytes
         else:
@@ -348,9 +348,14 @@ def _write_fragments(numbers: list[int]) -> dict[str, str]:
     staging, previous = _FRAGMENTS["staging"], _FRAGMENTS["previous"]
     files = {}
     for number in numbers:
-        name = f"search/f/{number}.bin"
+        name = fragment_name(number)
         files[name] = stage(staging, previous, name, fragment(docs[number], store))
     return files
+
+
+def fragment_name(number: int) -> str:
+    """The fragment file of speech `number`, under the output (search.js fetches the same)."""
+    return f"search/f/{number}.bin"
 
 
 def fragment(doc: SearchDoc, store: Store) -> bytes:
