@@ -66,6 +66,8 @@ CACHE_DIR = ".speechsite-cache"
 def _code_version() -> str:
     """Cached data is only valid for the code that made it: a digest of the modules whose
     output the cache holds, so a change to any of them (or an upgrade) starts afresh."""
+    import isal
+
     from generator import archive, bodystore, speech, yamlio
     from generator.render import markdown, pages
 
@@ -74,6 +76,7 @@ def _code_version() -> str:
     hasher.update(related.read_bytes())  # import and a no-change build does not need it
     for name in ("extract.py", "fold.py"):  # each speech's search data, cached with it
         hasher.update((Path(__file__).parent / "search" / name).read_bytes())
+    hasher.update(isal.__version__.encode())  # its deflate writes the cached fragments' bytes
     for module in (archive, bodystore, speech, yamlio, markdown, pages, sys.modules[__name__]):
         if module.__file__:
             hasher.update(Path(module.__file__).read_bytes())

@@ -18,6 +18,7 @@ from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
+from isal import isal_zlib
 
 from generator.search.fold import fold, t2s_table
 from generator.search.varint import decode, encode_one
@@ -297,13 +298,19 @@ def _chunks(blocks: Sequence[Block]) -> list[list[list[str]]]:
     return chunks
 
 
+DEFLATE_LEVEL = 3  # ISA-L's highest: its deflate, not zlib's, at a third of zlib 6's time
+
+
 def _deflate(grouped: list[list[list[str]]]) -> list[bytes]:
-    compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    """Raw deflate, as zlib and the browser's DecompressionStream read it, written by ISA-L
+    (python-isal): at its level 3, 0.15 ms a speech against zlib level 6's 0.43 ms — the
+    largest single cost of loading a speech in the cold build — for chunks 5% larger."""
+    compressor = isal_zlib.compressobj(DEFLATE_LEVEL, isal_zlib.DEFLATED, -isal_zlib.MAX_WBITS)
     chunks = []
     for chunk in grouped:
         line = json.dumps(chunk, ensure_ascii=False, separators=(",", ":")) + "\n"
         chunks.append(
-            compressor.compress(line.encode("utf-8")) + compressor.flush(zlib.Z_FULL_FLUSH)
+            compressor.compress(line.encode("utf-8")) + compressor.flush(isal_zlib.Z_FULL_FLUSH)
         )
     return chunks
 
