@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.render.markdown import (
+    RenderedBody,
     render_body,
     render_plain_subset,
     render_with_markdown_it,
@@ -79,3 +80,33 @@ def test_markup_in_speech_text_stays_text() -> None:
 
 def test_text_has_no_markdown_escapes() -> None:
     assert render_body(escape_markdown("一*二_三[四]") + "\n").text == "一*二_三[四]"
+
+
+WHITESPACE = [chr(c) for c in range(0x3001) if chr(c).isspace()]  # tab … U+3000 ideographic
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from([*WHITESPACE, "讲", "话", "a", "1", "，", "\u200b", "\ufeff"])))
+def test_chars_counts_what_is_not_regex_whitespace(text: str) -> None:
+    import re
+
+    body = RenderedBody("", text, 0, 0)
+    assert body.chars == len(re.sub(r"\s", "", text))
+
+
+def test_chars_leaves_out_every_kind_of_whitespace() -> None:
+    assert len(WHITESPACE) >= 20  # (the sampled alphabet holds every one of them)
+    assert RenderedBody("", "讲\u3000话\n落\u00a0实\t作 风\u2028", 0, 0).chars == 6
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT)
+def test_a_body_is_plain_inline_exactly_when_no_block_needs_escaping_or_marking(text: str) -> None:
+    from generator.render.markdown import (
+        _MAY_HOLD_PLACEHOLDER_RE,
+        _NEEDS_ESCAPE_RE,
+        _plain_inline,
+    )
+
+    needs = _NEEDS_ESCAPE_RE.search(text) or _MAY_HOLD_PLACEHOLDER_RE.search(text)
+    assert _plain_inline(text) is (needs is None)
