@@ -102,13 +102,34 @@ def test_empty_speech_has_no_postings() -> None:
     assert doc.key_bounds.tolist() == [0] * (GROUPS + 1)
 
 
-def test_keys_are_grouped_by_hash_and_sorted_inside_each_group() -> None:
-    doc = postings("深化放管服改革", [("p1", False, "推进最多跑一次改革，优化营商环境。" * 3)])
-    groups = (key_hash(doc.keys) >> np.uint64(32 - GROUP_BITS)).astype(np.int64)
+def _assert_grouped_and_ordered(doc: DocPostings) -> None:
+    """Each hash group's keys inside its bounds, strictly ordered by (hash, key)."""
+    hashes = key_hash(doc.keys).astype(np.int64)
+    groups = hashes >> (32 - GROUP_BITS)
     for g in range(GROUPS):
         a, b = int(doc.key_bounds[g]), int(doc.key_bounds[g + 1])
         assert (groups[a:b] == g).all()
-        assert (np.diff(doc.keys[a:b].astype(np.int64)) > 0).all()
+    pairs = list(zip(hashes.tolist(), doc.keys.tolist(), strict=True))
+    assert pairs == sorted(set(pairs))
+
+
+def test_keys_are_grouped_by_hash_and_ordered_by_hash_then_key() -> None:
+    doc = postings("深化放管服改革", [("p1", False, "推进最多跑一次改革，优化营商环境。" * 3)])
+    assert int(doc.key_bounds[-1]) == len(doc.keys) > 20
+    _assert_grouped_and_ordered(doc)
+
+
+COLLIDING = ("呉噋", "廼妶")  # two bigrams whose keys share their 32-bit hash
+
+
+def test_keys_sharing_a_hash_keep_apart_with_their_own_positions() -> None:
+    first, second = (key(fold(pair)) for pair in COLLIDING)
+    hashes = key_hash(np.array([first, second], dtype=np.uint64)).tolist()
+    assert first != second and hashes[0] == hashes[1]  # (else this tests nothing)
+    text = "".join(COLLIDING) * 2 + COLLIDING[1] + "好" + COLLIDING[0]
+    doc = postings("", [("p1", False, text)])
+    _assert_grouped_and_ordered(doc)
+    assert table(doc) == expected("", [("p1", False, text)])
 
 
 ALPHABET = "营商环境放管服一次營環 ，A"
