@@ -9,6 +9,7 @@ which gets it too, stops the build and reports it once.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 import multiprocessing
 import os
@@ -27,11 +28,38 @@ def _ignore_interrupts() -> None:
     gc.enable()  # (forked from a step that paused the collector: each worker collects its own)
 
 
-def fork_pool(workers: int) -> ProcessPoolExecutor:
-    """A pool of forked workers (they inherit the parent's data) that ignore Ctrl-C."""
+def _keep_freed_memory() -> None:
+    _ignore_interrupts()
+    keep_freed_memory()
+
+
+def fork_pool(workers: int, keep_memory: bool = False) -> ProcessPoolExecutor:
+    """A pool of forked workers (they inherit the parent's data) that ignore Ctrl-C; with
+    `keep_memory`, workers that reuse what they free (keep_freed_memory)."""
     return ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_interrupts
+        workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_keep_freed_memory if keep_memory else _ignore_interrupts,
     )
+
+
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters (malloc.h)
+
+
+def keep_freed_memory() -> None:
+    """Have glibc's malloc keep freed memory for the next allocation instead of returning it
+    to the system: a worker that allocates large arrays task after task (the index merge:
+    tens of megabytes a pass) otherwise maps them fresh each time, and the kernel zeroes every
+    page on first touch. At 10,000 speeches the search step's system time went from 4.2 to
+    2.5 s and its wall time from 5.8 to 4.7 s, for a peak 70 MiB higher (both workers hold
+    their largest pass's memory until they exit). Elsewhere than glibc, nothing changes."""
+    try:
+        libc = ctypes.CDLL(None)
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):
+        return
+    mallopt(_M_MMAP_THRESHOLD, 1 << 30)  # (the largest allowed: arrays come from the heap)
+    mallopt(_M_TRIM_THRESHOLD, 1 << 30)  # (freed memory at the heap's top stays)
 
 
 T = TypeVar("T")

@@ -149,7 +149,7 @@ def build(source: PostingsSource, jobs: int = 1, out: Path | None = None) -> Ind
     _SOURCE["source"], _SOURCE["bits"], _SOURCE["out"] = source, bits, out
     try:
         if jobs > 1 and source.total_keys() >= PARALLEL_MIN:
-            with fork_pool(min(jobs, len(ranges))) as pool:
+            with fork_pool(min(jobs, len(ranges)), keep_memory=True) as pool:
                 parts = list(pool.map(_pass, ranges))
         else:
             parts = [_pass(r) for r in ranges]
