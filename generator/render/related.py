@@ -25,7 +25,7 @@ import numpy.typing as npt
 
 DIMENSIONS = 256
 BLOCK = 512  # rows scored at once: 512 x 10,000 float32 scores are 20 MB
-CHUNK = 64  # columns a row's maximum is taken over, to bound its best scores (_floor)
+CHUNK = 64  # columns a row's maximum is taken over, to bound its best scores (_candidates)
 SCALE = 2048  # |any partial dot product| <= (SCALE + DIMENSIONS**0.5 / 2)**2 < 2**24
 UNIT = float(SCALE * SCALE)  # a score of 1: identical texts, or one shared topic
 REBUILD_SHARE = 8  # more than 1/8 of the speeches edited: recompute everything
@@ -207,27 +207,47 @@ def _top_rows(
     if take <= 0:
         return _empty(rows.size, limit)
     scores = _scores(rows, np.arange(count), vectors, topics)
-    row, column = np.nonzero(scores >= _floor(scores, take)[:, None])
+    row, column = _candidates(scores, take)
     return _best_pairs(row, column, scores[row, column], rows.size, limit)
 
 
-def _floor(scores: FloatArray, take: int) -> FloatArray:
-    """Per row, a score no higher than its `take`-th best, so that every score at or above it
-    holds the best `take` and all tied with them (`_best_pairs` then keeps the best).
+def _candidates(scores: FloatArray, take: int) -> tuple[IndexArray, IndexArray]:
+    """(row, column) of every score at or above its row's floor: a score no higher than the
+    row's `take`-th best, so the candidates hold the best `take` and all tied with them
+    (`_best_pairs` then keeps the best).
 
-    The `take`-th best of the maxima of CHUNK-wide slices is such a score (those maxima are
-    `take` scores of the row), and it is found from a sixty-fourth of the row: a full
-    partition of every row was half of the cold build's related step. Few scores beside the
-    best reach it, so the candidates stay few."""
+    The floor is the `take`-th best of the maxima of CHUNK-wide slices (those maxima are
+    `take` scores of the row), found from a sixty-fourth of the row — a full partition of
+    every row was half of the cold build's related step. Only the slices whose maximum
+    reaches it can hold a candidate, so only they are searched: a few per row, where
+    comparing and scanning the whole block took a third of the step."""
     count = scores.shape[1]
     chunks = -(-count // CHUNK)
     if chunks < take:  # (a short archive: its rows are short too)
-        return np.partition(scores, count - take, axis=1)[:, count - take]
-    padded = np.full((scores.shape[0], chunks * CHUNK), -np.inf, dtype=np.float32)
-    padded[:, :count] = scores
-    maxima = padded.reshape(scores.shape[0], chunks, CHUNK).max(axis=2)
-    floor: FloatArray = np.partition(maxima, chunks - take, axis=1)[:, chunks - take]
-    return floor
+        floor = np.partition(scores, count - take, axis=1)[:, count - take]
+        found = np.nonzero(scores >= floor[:, None])
+        return found[0].astype(np.int64), found[1].astype(np.int64)
+    maxima = _chunk_maxima(scores, chunks)
+    floor = np.partition(maxima, chunks - take, axis=1)[:, chunks - take]
+    row, chunk = np.nonzero(maxima >= floor[:, None])
+    columns = chunk[:, None] * CHUNK + np.arange(CHUNK)  # each such slice's columns
+    inside = columns < count  # (the last slice may be short)
+    columns = np.minimum(columns, count - 1)
+    hit = (scores[row[:, None], columns] >= floor[row][:, None]) & inside
+    pair, at = np.nonzero(hit)
+    return row[pair].astype(np.int64), columns[pair, at].astype(np.int64)
+
+
+def _chunk_maxima(scores: FloatArray, chunks: int) -> FloatArray:
+    """Each row's maximum over each CHUNK-wide slice of its columns, the last one possibly
+    shorter (taken by itself, not by padding a copy of the whole block)."""
+    rows, count = scores.shape
+    whole = count // CHUNK
+    maxima = np.empty((rows, chunks), dtype=np.float32)
+    maxima[:, :whole] = scores[:, : whole * CHUNK].reshape(rows, whole, CHUNK).max(axis=2)
+    if whole < chunks:
+        maxima[:, whole] = scores[:, whole * CHUNK :].max(axis=1)
+    return maxima
 
 
 def _best(columns: IndexArray, scores: FloatArray, limit: int) -> tuple[IndexArray, FloatArray]:

@@ -136,7 +136,7 @@ def brute_force(
 def test_best_rows_equal_a_full_sort(
     monkeypatch: pytest.MonkeyPatch, count: int, copies: int, chunk: int
 ) -> None:
-    """The related rows found from chunk maxima (`_floor`) are those a full sort finds, ties
+    """The related rows found from chunk maxima (`_candidates`) are those a full sort finds, ties
     (copies of one text) included, on both sides of the short-archive fallback."""
     monkeypatch.setattr(related, "CHUNK", chunk)
     slugs, topics, raw = archive(count, seed=count, copies=copies)
