@@ -105,9 +105,10 @@ def compute(
     vectors = _quantize(raw)
     columns, scores = _empty(count, limit)
     matrix = _topic_matrix(topics)
+    scratch = _Scratch.of(min(BLOCK, count), count)
     for start in range(0, count, BLOCK):
         rows = np.arange(start, min(start + BLOCK, count))
-        columns[rows], scores[rows] = _top_rows(rows, vectors, matrix, limit)
+        columns[rows], scores[rows] = _top_rows(rows, vectors, matrix, limit, scratch)
     return Related(slugs, topics, raw, vectors, columns, scores, limit)
 
 
@@ -148,9 +149,10 @@ def update(
     is_edited[edited] = True
     lost = (is_edited[np.maximum(columns, 0)] & (columns >= 0)).any(axis=1) | is_edited
     again = np.flatnonzero(lost)
+    scratch = _Scratch.of(min(BLOCK, again.size), count)
     for start in range(0, again.size, BLOCK):
         rows = again[start : start + BLOCK]
-        columns[rows], scores[rows] = _top_rows(rows, vectors, matrix, limit)
+        columns[rows], scores[rows] = _top_rows(rows, vectors, matrix, limit, scratch)
     keep = np.flatnonzero(~lost)
     for start in range(0, keep.size, BLOCK * 8):
         rows = keep[start : start + BLOCK * 8]
@@ -198,15 +200,42 @@ def _scores(
     return scores
 
 
+@dataclass
+class _Scratch:
+    """Two blocks' worth of scores, written again for each block of rows: fresh 20 MB
+    arrays a block (and copies of the whole matrices, indexed by every column) cost the
+    related step a third of its time in page faults and copying."""
+
+    scores: FloatArray
+    shared: FloatArray
+
+    @classmethod
+    def of(cls, rows: int, columns: int) -> _Scratch:
+        return cls(*(np.empty((rows, columns), dtype=np.float32) for _ in range(2)))
+
+
+def _all_scores(
+    rows: IndexArray, vectors: FloatArray, topics: FloatArray, scratch: _Scratch
+) -> FloatArray:
+    """`_scores` of `rows` against every row, in `scratch`: the same values (a sum of two
+    float32 values does not depend on their order)."""
+    scores = np.matmul(vectors[rows], vectors.T, out=scratch.scores[: rows.size])
+    shared = np.matmul(topics[rows], topics.T, out=scratch.shared[: rows.size])
+    shared *= np.float32(UNIT)
+    scores += shared
+    scores[np.arange(rows.size), rows] = -np.inf
+    return scores
+
+
 def _top_rows(
-    rows: IndexArray, vectors: FloatArray, topics: FloatArray, limit: int
+    rows: IndexArray, vectors: FloatArray, topics: FloatArray, limit: int, scratch: _Scratch
 ) -> tuple[IndexArray, FloatArray]:
     """The best `limit` other rows of each of `rows`, best first."""
     count = vectors.shape[0]
     take = min(limit, count - 1)
     if take <= 0:
         return _empty(rows.size, limit)
-    scores = _scores(rows, np.arange(count), vectors, topics)
+    scores = _all_scores(rows, vectors, topics, scratch)
     row, column = _candidates(scores, take)
     return _best_pairs(row, column, scores[row, column], rows.size, limit)
 
