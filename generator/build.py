@@ -918,6 +918,8 @@ def load_speeches(
     # (or the preview server) are the same files, and must not load all of them again.
     absolute = f"{os.path.abspath(config.speeches_dir)}{os.sep}"
     keys: list[str] = []
+    stats: list[tuple[int, int]] = []  # (mtime, size) as scanned, before the file was read:
+    # a file written while it loads then differs from its cache entry, and loads again
     for file_name, (size, mtime) in (scan or scan_speeches(config.speeches_dir)).items():
         name = absolute + file_name
         cached = cache.entries.get(name)
@@ -937,16 +939,16 @@ def load_speeches(
                 continue
         todo.append(Path(folder + file_name))
         keys.append(name)
+        stats.append((mtime, size))
     cache.bodies.folder.mkdir(parents=True, exist_ok=True)
     results = _map(_load_one, [(p, anchor, placeholder, cache.bodies) for p in todo], jobs)
     errors = [r for r in results if isinstance(r, UserError)]
     if errors:
         raise errors[0]
     vectors: dict[str, bytes] = {}
-    for path, key, loaded in zip(todo, keys, results, strict=True):
-        stat = path.stat()
+    for key, (mtime, size), loaded in zip(keys, stats, results, strict=True):
         entry, info, vector = loaded
-        fresh[key] = (stat.st_mtime_ns, stat.st_size, label, info.fragment, entry, info, "", None)
+        fresh[key] = (mtime, size, label, info.fragment, entry, info, "", None)
         entries.append(entry)
         bodies[entry.slug] = info
         vectors[entry.slug] = vector

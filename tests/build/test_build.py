@@ -277,6 +277,33 @@ def test_one_edit_rerenders_its_page_and_indexes(site_project: Path) -> None:
     assert {p: p.stat().st_mtime_ns for p in untouched} == before
 
 
+def test_an_edit_made_while_its_speech_loads_is_built_by_the_next_build(
+    site_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache records a file's stat from before it was read: an edit saved just after the
+    read (an editor saving while a build runs) then still differs, and the next build loads
+    it, where a stat taken after the read would have filed the new stat with the old text."""
+    build(site_project)
+    path = next((site_project / "content" / "speeches").glob("xian-luo-shi*.md"))
+    text = path.read_text(encoding="utf-8").rstrip("\n")
+    path.write_text(text + "第一次编辑。\n", encoding="utf-8")
+    load_entry = build_module.load_entry
+
+    def load_then_edit(file: Path) -> Entry:
+        entry = load_entry(file)
+        if file == path:  # the editor saves again, after the build read the first edit
+            path.write_text(text + "第一次编辑。第二次编辑。\n", encoding="utf-8")
+        return entry
+
+    monkeypatch.setattr(build_module, "load_entry", load_then_edit)
+    build(site_project)
+    page = site_project / "site" / "speeches" / path.stem / "index.html"
+    assert "第一次编辑。" in page.read_text(encoding="utf-8")
+    monkeypatch.undo()
+    build(site_project)
+    assert "第一次编辑。第二次编辑。" in page.read_text(encoding="utf-8")
+
+
 def test_a_relative_project_path_reuses_the_cache_of_an_absolute_one(
     site_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
