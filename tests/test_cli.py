@@ -276,3 +276,34 @@ def test_python_m_generator_build_exits_at_once_with_its_output(project: Path) -
         [*command, "build", "--jobs", "0"], capture_output=True, text=True, env=env, timeout=60
     )
     assert bad.returncode == 2 and bad.stderr.startswith("error: ")
+
+
+_RICH_LOADED = """
+import sys
+from generator.cli import main
+code = main(sys.argv[1:])
+print(code, any(name == "rich" or name.startswith("rich.") for name in sys.modules))
+"""
+
+
+def test_a_quiet_build_does_not_import_rich_and_a_failing_one_reports_with_it(
+    tmp_path: Path,
+) -> None:
+    """Importing rich is a tenth of a no-change build's time: a quiet build that succeeds has
+    nothing to print, so it goes without; an error is still printed, through rich."""
+    shutil.copytree(ROOT / "content" / "speeches", tmp_path / "content" / "speeches")
+    shutil.copytree(ROOT / "themes", tmp_path / "themes")
+    shutil.copy(ROOT / "site.yaml", tmp_path / "site.yaml")
+
+    def build(*extra: str) -> tuple[str, str]:
+        argv = [sys.executable, "-c", _RICH_LOADED, "-C", str(tmp_path), "build", *extra]
+        done = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT, check=False)
+        return done.stdout.split("\n")[-2], done.stderr
+
+    assert build("--quiet") == ("0 False", "")
+    code, _ = build()  # (not quiet: the summary line is printed by rich)
+    assert code == "0 True"
+    (tmp_path / "site.yaml").write_text("title: [unclosed\n", encoding="utf-8")
+    code, err = build("--quiet")
+    assert code == "2 True"
+    assert "error:" in err and "site.yaml" in err
