@@ -1017,6 +1017,9 @@ def render_pages(
                 gone.add(page.output)
     if gone:
         previous = {name: value for name, value in previous.items() if name not in gone}
+    # List pages first: each takes several times a speech page's time, and in their place at
+    # the end of the list they were the last chunks, one worker rendering them alone.
+    todo.sort(key=lambda index: pages[index].kind == "speech")
     _STATE.update(
         pages=pages,
         theme=theme,
@@ -1046,7 +1049,7 @@ def render_pages(
 
 def _render_all(todo: list[int], jobs: int) -> Iterator[tuple[str, str]]:
     """Rendered (output, hash) pairs, chunk by chunk, so progress can be shown as they come."""
-    size = max(50, len(todo) // (jobs * 8))
+    size = max(50, len(todo) // (jobs * 16))  # (small chunks: the workers finish together)
     chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
     if jobs <= 1 or len(todo) < PARALLEL_MIN:
         for chunk in chunks:
