@@ -961,7 +961,8 @@ def _map(function: Callable[[Any], Any], items: list[Any], jobs: int) -> list[An
     if jobs <= 1 or len(items) < PARALLEL_MIN:
         return [function(item) for item in items]
     with fork_pool(jobs) as pool:
-        return list(pool.map(function, items, chunksize=max(1, len(items) // (jobs * 8))))
+        # small chunks (a fifth of a second of work at 10,000): the workers finish together
+        return list(pool.map(function, items, chunksize=max(1, len(items) // (jobs * 32))))
 
 
 def settings_digest(config: Config, urls: Urls, theme: Theme) -> str:
