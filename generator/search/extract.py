@@ -56,8 +56,9 @@ def key_hash32(keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint32]:
 
 @dataclass(frozen=True)
 class DocPostings:
-    """A speech's postings, ordered by key hash (so by hash group), then key: `tfz` is count << 2 | zone bits;
-    `positions` holds, key by key, the stream offsets of each bigram (none for unigrams).
+    """A speech's postings, ordered by key hash (so by hash group), then key: `tfz` is
+    count << 2 | zone bits; `positions` holds, key by key, the stream offsets of each bigram
+    (none for unigrams).
     `key_bounds`/`position_bounds` give each group's slice, so the merge can take one group of
     every speech at a time and never hold the whole archive's postings in memory."""
 
