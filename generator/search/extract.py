@@ -213,16 +213,31 @@ def _hash_order(
     group and key), then a fix-up of the rare runs where two keys share a hash."""
     order = np.argsort(hashes.astype(np.uint16), kind="stable")
     order = order[np.argsort((hashes[order] >> np.uint32(16)).astype(np.uint16), kind="stable")]
-    ordered_hashes, ordered_keys = hashes[order], keys[order]
-    same_hash = ordered_hashes[1:] == ordered_hashes[:-1]
-    mixed = np.flatnonzero(same_hash & (ordered_keys[1:] != ordered_keys[:-1]))
-    if len(mixed):
-        run_starts = np.flatnonzero(np.concatenate([[True], ~same_hash]))
-        run_ends = np.append(run_starts[1:], len(order))
-        for run in np.unique(np.searchsorted(run_starts, mixed, side="right") - 1).tolist():
-            a, b = int(run_starts[run]), int(run_ends[run])
-            order[a:b] = order[a:b][np.argsort(ordered_keys[a:b], kind="stable")]
+    ordered_hashes = hashes[order]
+    sort_runs_by_key(order, ordered_hashes[1:] == ordered_hashes[:-1], keys[order])
     return order
+
+
+_Order = TypeVar("_Order", np.intp, np.int64)
+
+
+def sort_runs_by_key(
+    order: npt.NDArray[_Order],
+    same_run: npt.NDArray[np.bool_],
+    ordered_keys: npt.NDArray[np.uint64],
+) -> None:
+    """Sort by key, stably and in place, each run of `order` that holds more than one key
+    (`same_run[i]`: element i + 1 is in element i's run; `ordered_keys`: the keys in `order`):
+    the rare runs of keys that share a hash, after a radix sort by hash that keeps a key's
+    postings together only where no other key has its hash."""
+    mixed = np.flatnonzero(same_run & (ordered_keys[1:] != ordered_keys[:-1]))
+    if not len(mixed):
+        return
+    starts = np.flatnonzero(np.concatenate([[True], ~same_run]))
+    ends = np.append(starts[1:], len(order))
+    for run in np.unique(np.searchsorted(starts, mixed, side="right") - 1).tolist():
+        a, b = int(starts[run]), int(ends[run])
+        order[a:b] = order[a:b][np.argsort(ordered_keys[a:b], kind="stable")]
 
 
 _UNKNOWN = 0xFFFFFFFF  # not folded yet: no code point is this large

@@ -34,6 +34,7 @@ from generator.search.extract import (
     DocPostings,
     key_hash,
     position_counts,
+    sort_runs_by_key,
 )
 from generator.workers import fork_pool
 
@@ -223,17 +224,8 @@ def _group_order(
     low = (h & np.uint64(0xFFFF)).astype(np.uint16)
     order = np.argsort(low, kind="stable")
     order = order[np.argsort(bucket[order].astype(np.uint16), kind="stable")]
-    sorted_key = key[order]
     group = (bucket[order].astype(np.uint64) << np.uint64(16)) | low[order]
-    new_group = np.concatenate([[True], group[1:] != group[:-1]])
-    new_key = np.concatenate([[True], sorted_key[1:] != sorted_key[:-1]])
-    mixed = np.flatnonzero(new_key & ~new_group)  # a key change inside one hash run
-    if len(mixed):
-        starts = np.flatnonzero(new_group)
-        ends = np.append(starts[1:], len(order))
-        for run in np.unique(np.searchsorted(starts, mixed, side="right") - 1):
-            a, b = int(starts[run]), int(ends[run])
-            order[a:b] = order[a:b][np.argsort(sorted_key[a:b], kind="stable")]
+    sort_runs_by_key(order, group[1:] == group[:-1], key[order])
     return order
 
 

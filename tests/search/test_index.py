@@ -170,3 +170,20 @@ def test_parallel_merge_writes_the_same_files(monkeypatch: pytest.MonkeyPatch) -
         serial.postings,
         serial.positions,
     )
+
+
+def test_keys_sharing_a_hash_are_merged_apart(tmp_path: Path) -> None:
+    """Two keys with one 32-bit hash share bucket and low hash bits, so the merge's radix order
+    interleaves their postings document by document until its fix-up sorts the run by key."""
+    from generator.search.extract import key_hash
+    from tests.search.test_extract import COLLIDING, key
+
+    keys = np.array([key(fold(pair)) for pair in COLLIDING], dtype=np.uint64)
+    assert keys[0] != keys[1] and len(set(key_hash(keys).tolist())) == 1  # (else moot)
+    first, second = COLLIDING
+    texts = [first, second, first + "，" + second, second, first]
+    docs: list[Doc] = [(f"第{n}篇", [("p1", False, text)]) for n, text in enumerate(texts)]
+    check(docs, [first, second, f"{first} {second}", first[0], second[1]])
+    reader = write_index(tmp_path, docs)
+    assert found(reader, first) == {0, 2, 4}
+    assert found(reader, second) == {1, 2, 3}
