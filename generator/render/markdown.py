@@ -170,8 +170,10 @@ _HEADING_RE = re.compile(
     r"(?:\{#(?P<id>[A-Za-z0-9_-]+)\}\n)?(?P<hashes>#{1,6}) "
     r"(?P<text>(?![\s#])(?:[^\s*_`\[\]<>&\\#]|\\[!-/:-@\[-`{-~]|[ \u3000](?=\S))+)"
 )
-_NEEDS_ESCAPE_RE = re.compile('[&<>"]')
-_MAY_HOLD_PLACEHOLDER_RE = re.compile("[×Xx]")
+_NEEDS_ESCAPE = '&<>"'
+_MAY_HOLD_PLACEHOLDER = "×Xx"
+_NEEDS_ESCAPE_RE = re.compile(f"[{_NEEDS_ESCAPE}]")
+_MAY_HOLD_PLACEHOLDER_RE = re.compile(f"[{_MAY_HOLD_PLACEHOLDER}]")
 # An opening address on its own (同志们：, 各位代表！) is no excerpt of what a speech says.
 _ADDRESS_RE = re.compile(r".{1,16}[：:！!，,]")
 
@@ -235,10 +237,7 @@ def _plain_inline(markdown: str) -> bool:
     """No block of this body needs escaping or may hold a placeholder: asked once of the body
     by substring tests (a regex character class scanned it ten times slower), not twice of each
     of its forty-odd blocks."""
-    return not any(char in markdown for char in _INLINE_SPECIAL)
-
-
-_INLINE_SPECIAL = '&<>"×Xx'  # what _NEEDS_ESCAPE_RE and _MAY_HOLD_PLACEHOLDER_RE look for
+    return not any(char in markdown for char in _NEEDS_ESCAPE + _MAY_HOLD_PLACEHOLDER)
 
 
 def _inline_html(text: str, mark: Callable[[re.Match[str]], str]) -> tuple[str, int]:
