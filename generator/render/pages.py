@@ -460,7 +460,11 @@ class PageBuilder:
         pages = []
         chunks = list(self._paginate(entries, self.per_page, base))
         for number, (chunk, path, pagination) in enumerate(chunks, start=1):
-            items = [self._topic_item(e, topic) for e in chunk]
+            # What an item shows besides its summary, its excerpt and matched terms, follows
+            # from its speech's file: the file's digest stands for them in the key. (Encoding
+            # them took 40 ms of every build at 10,000 speeches; the items themselves are made
+            # only for a page that renders.)
+            shown = [[e.digest, self.summaries[e.slug].key] for e in chunk]
             title = topic.name if number == 1 else f"{topic.name}（{number}/{len(chunks)}）"
             pages.append(
                 Page(
@@ -470,12 +474,19 @@ class PageBuilder:
                     "topic",
                     title,
                     topic.description,
-                    {"topic": info, "items": items, "pagination": pagination},
-                    [info, items, pagination],
+                    {},
+                    [info, shown, pagination],
                     self.url(f"{base}feed.xml"),
+                    make_context=partial(self._topic_context, topic, info, chunk, pagination),
                 )
             )
         return pages
+
+    def _topic_context(
+        self, topic: Topic, info: dict[str, Any], chunk: list[Entry], pagination: dict[str, Any]
+    ) -> dict[str, Any]:
+        items = [self._topic_item(e, topic) for e in chunk]
+        return {"topic": info, "items": items, "pagination": pagination}
 
     def _topic_item(self, entry: Entry, topic: Topic) -> dict[str, Any]:
         terms = entry.topic_terms.get(topic.name, [])

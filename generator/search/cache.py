@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 import pickle
 from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 
 from generator.config import Topic
-from generator.fsutil import atomic_write_bytes
+from generator.fsutil import atomic_write_bytes, presence
 from generator.search.patch import IndexState
 from generator.search.site import SearchDoc
 
@@ -50,13 +51,30 @@ def _code_digest(postings_version: str) -> str:
     return hasher.hexdigest()[:16]
 
 
+_LAST_READ: dict[Path, tuple[tuple[int, int, int], dict[str, object]]] = {}
+
+
 def _read(cache_dir: Path) -> dict[str, object] | None:
-    """The state as the last build saved it; None if missing or damaged (a full merge)."""
+    """The state as the last build saved it; None if missing or damaged (a full merge). A build
+    asks twice (carry_over, then last_index): the second time, while the file is the very one
+    read (every write makes a new file: a new inode), it is not unpickled again (10 ms at
+    10,000 speeches)."""
+    path = cache_dir / FOLDER / STATE
     try:
-        state = pickle.loads((cache_dir / FOLDER / STATE).read_bytes())
+        with path.open("rb") as handle:
+            stat = os.fstat(handle.fileno())
+            stamp = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+            last = _LAST_READ.get(path)
+            if last is not None and last[0] == stamp:
+                return last[1]
+            state = pickle.loads(handle.read())
     except Exception:
         return None
-    return state if isinstance(state, dict) else None
+    if not isinstance(state, dict):
+        return None
+    _LAST_READ.clear()  # (one state kept: the latest)
+    _LAST_READ[path] = (stamp, state)
+    return state
 
 
 def _write(cache_dir: Path, state: dict[str, object]) -> None:
@@ -75,8 +93,10 @@ def carry_over(
     files = state.get("files")
     if not isinstance(files, dict):
         return None
-    for name, file_hash in files.items():
-        if previous.get(name) != file_hash or not (target / name).is_file():
+    if any(previous.get(name) != file_hash for name, file_hash in files.items()):
+        return None
+    with presence(target) as exists:
+        if not all(map(exists, files)):
             return None
     return {str(k): str(v) for k, v in files.items()}
 

@@ -146,6 +146,36 @@ def test_topic_pages_list_exactly_their_speeches(site_project: Path) -> None:
         assert listed == expected, topic.name
 
 
+def _shown_terms(page: Path, slug: str) -> list[tuple[str, int]]:
+    """The matched terms a topic page shows for one speech's item."""
+    text = page.read_text(encoding="utf-8")
+    item = text[text.index(f'href="/speeches/{slug}/"') :]
+    terms = item[: item.index("</p>", item.index('<p class="terms">'))]
+    found = re.findall(r'<span class="term">([^<]+)<span class="term-count">×(\d+)</span>', terms)
+    return [(term, int(count)) for term, count in found]
+
+
+def test_topic_items_show_their_matched_terms_and_follow_an_edit_of_them(
+    site_project: Path,
+) -> None:
+    """Each item of a topic page shows the speech's first 8 matched terms for that topic, as
+    its front matter lists them; editing only those terms (nothing a summary shows) renders
+    the topic page again."""
+    site = build(site_project).output
+    config = load_config(site_project)
+    speech = sorted((site_project / "content" / "speeches").glob("*.md"))[0]
+    data = front(speech)
+    name = data["topics"][0]  # type: ignore[index]
+    evidence = data["topic_evidence"][name]["terms"]  # type: ignore[index]
+    page = site / "topics" / next(t.slug for t in config.topics if t.name == name) / "index.html"
+    assert _shown_terms(page, speech.stem) == list(evidence.items())[:8]
+    first = next(iter(evidence))
+    text = speech.read_text(encoding="utf-8")
+    speech.write_text(text.replace(f"      {first}: ", f"      {first}一: ", 1), encoding="utf-8")
+    build(site_project)
+    assert _shown_terms(page, speech.stem)[0][0] == f"{first}一"
+
+
 def test_feeds_and_sitemap_parse(site_project: Path) -> None:
     site = build(site_project, base_url="https://example.org/archive/").output
     feed = ET.parse(site / "feed.xml").getroot()
@@ -651,3 +681,19 @@ def test_a_template_edit_carries_the_search_index_over(
     result = build(site_project)
     assert result.rendered > 0 and not merged
     assert (site_project / ".speechsite-cache" / "search" / "state.pickle").is_file()
+
+
+def test_an_index_file_deleted_by_hand_is_not_carried_over(site_project: Path) -> None:
+    """A template edit carries the search index over only while its files are all still in
+    the output: one deleted by hand comes back, byte for byte, not a record naming a file
+    that is gone."""
+    build(site_project)
+    site = site_project / "site"
+    facets = next((site / "search").glob("*/facets.bin"))
+    expected = facets.read_bytes()
+    facets.unlink()
+    template = site_project / "themes" / "default" / "templates" / "speech.html"
+    text = template.read_text(encoding="utf-8")
+    template.write_text(text.replace("{% block content %}", "{% block content %}<!-- x -->"))
+    build(site_project)
+    assert facets.read_bytes() == expected
