@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 
-def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
-    """Write `data` to a temporary file beside `path`, then rename it over `path`.
+def atomic_write_bytes(
+    path: Path, data: bytes | Sequence[bytes | memoryview], durable: bool = True
+) -> None:
+    """Write `data` (or its parts, one after another) to a temporary file beside `path`, then
+    rename it over `path`.
 
     `durable=False` skips the fsync of each file, for batches that flush once at the end
     (`flush_to_disk`): the rename still makes every write all-or-nothing for readers and against
@@ -27,7 +30,8 @@ def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for part in [data] if isinstance(data, bytes) else data:
+                handle.write(part)
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())

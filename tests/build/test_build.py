@@ -697,3 +697,38 @@ def test_an_index_file_deleted_by_hand_is_not_carried_over(site_project: Path) -
     template.write_text(text.replace("{% block content %}", "{% block content %}<!-- x -->"))
     build(site_project)
     assert facets.read_bytes() == expected
+
+
+def test_cache_files_round_trip_their_arrays_and_refuse_damage(tmp_path: Path) -> None:
+    """A cache file keeps arrays out of band; read back they are equal and writable. A file
+    cut short, padded, emptied or not ours reads as None (a slower build, not a crash)."""
+    import numpy as np
+
+    path = tmp_path / "state.pickle"
+    array = np.arange(1000, dtype=np.float32).reshape(10, 100)
+    build_module._write_pickle(path, {"version": build_module.CACHE_VERSION, "a": array, "n": 1})
+    data = build_module._read_pickle(path)
+    assert data is not None and data["n"] == 1
+    assert np.array_equal(data["a"], array) and data["a"].flags.writeable
+    whole = path.read_bytes()
+    for damaged in (whole[:-1], whole + b"\0", b"", b"not a cache file at all", whole[:12]):
+        path.write_bytes(damaged)
+        assert build_module._read_pickle(path) is None, damaged[:20]
+    build_module._write_pickle(path, {"version": "another version", "a": array})
+    assert build_module._read_pickle(path) is None
+
+
+def test_a_damaged_build_cache_only_builds_again(site_project: Path) -> None:
+    """Every cache file cut in half: the next build reads none of them, and makes the same
+    site as before, byte for byte."""
+    site = build(site_project).output
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    cache = site_project / ".speechsite-cache"
+    files = [*cache.glob("*.pickle"), *cache.glob("search/*.pickle")]
+    assert len(files) > 3
+    for path in files:
+        path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    edited = next((site_project / "content" / "speeches").glob("*.md"))
+    edited.touch()  # (an input changed: the build does not stop at the fingerprint)
+    build(site_project)
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
