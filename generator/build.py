@@ -394,9 +394,8 @@ class Build:
             if applied is not None:
                 applied(before, files, self.result)
 
-        apply(staging, self.target, before, files, self.result, order, in_place)
-        self.previous = files
-        self.memory.applied(self.target, files)
+        self.previous = apply(staging, self.target, before, files, self.result, order, in_place)
+        self.memory.applied(self.target, self.previous)
 
     def save(self, complete: bool = True) -> None:
         """Save the cache: each page's key, and — once the build is `complete` (serve's phase 2
@@ -573,20 +572,21 @@ def apply(
     result: BuildResult,
     order: Order | None = None,
     in_place: Callable[[], None] | None = None,
-) -> None:
+) -> dict[str, str]:
     """Move staged files into the output (by name, or in `order`); delete files of the previous
-    build that are gone; call `in_place`; record `files`. `result.changed` lists what was moved
+    build that are gone; call `in_place`; record `files`, and return the record (`files` in
+    the record's order, which the next build passes as `previous`). `result.changed` lists what was moved
     or deleted. (Telling the preview's tabs before writing the record saves them its time; a
     record written late or never only makes the next build stage a few files again.)"""
     if not target.exists():
         # A first build: the staging folder becomes the output in one rename.
         result.changed = sorted(name for name in files if (staging / name).exists())
         result.written = len(result.changed)
-        _write_marker(staging, files)
+        record = _write_marker(staging, files)
         staging.rename(target)
         if in_place is not None:
             in_place()
-        return
+        return record
     target.mkdir(parents=True, exist_ok=True)
     staged = sorted(_walk(staging), key=order)  # only what changed was staged
     for name in staged:
@@ -600,7 +600,7 @@ def apply(
     result.changed = staged + removed
     if in_place is not None:
         in_place()
-    _write_marker(target, files)
+    return _write_marker(target, files, previous)
 
 
 def _remove_stale(target: Path, names: list[str]) -> list[str]:
@@ -628,11 +628,21 @@ def _walk(folder: Path) -> Iterator[str]:
             yield name if relative == "." else f"{relative.replace(os.sep, '/')}/{name}"
 
 
-def _write_marker(folder: Path, files: dict[str, str]) -> None:
-    marker = {"generator": f"speechsite {__version__}", "files": dict(sorted(files.items()))}
-    atomic_write_bytes(
-        folder / MARKER, (json.dumps(marker, ensure_ascii=False, indent=0) + "\n").encode()
-    )
+def _write_marker(
+    folder: Path, files: dict[str, str], before: dict[str, str] | None = None
+) -> dict[str, str]:
+    """Write the record of the output's files, by name; return it in that order. `before`, a
+    record this function returned (or read_marker read: the file's order), is in that order
+    already: while the names are the same, as after most edits, its order is taken instead of
+    sorting 30,000 names (25 ms)."""
+    if before is not None and before.keys() == files.keys():
+        ordered = {name: files[name] for name in before}
+    else:
+        ordered = dict(sorted(files.items()))
+    marker = {"generator": f"speechsite {__version__}", "files": ordered}
+    text = json.dumps(marker, ensure_ascii=False, separators=(",\n", ":"))
+    atomic_write_bytes(folder / MARKER, (text + "\n").encode())
+    return ordered
 
 
 def _prune_empty_dirs(directory: Path, root: Path) -> None:
