@@ -679,7 +679,8 @@ class BuildCache:
     # related.as_dict(), kept while the process lives (serve): the next build makes again only
     # the lists of rows that changed
     related_lists: dict[str, list[tuple[str, float]]] | None = None
-    # The packs present at the last load and the entries it found whole (load_speeches)
+    # The packs present at the last load and the entries it found whole (load_speeches), or,
+    # when the cache was read from disk, those of the shards whose packs were all present
     checked: tuple[set[str], dict[str, CachedEntry]] | None = None
     saved_shards: dict[int, dict[str, CachedEntry]] = field(default_factory=dict)  # as on disk
 
@@ -760,11 +761,16 @@ class BuildCache:
         cache.packed = data.get("packed", (0, 0))
         cache.related = cache.related_saved = related["related"]
         cache.digests = related["digests"]
+        present, whole = cache.bodies.packs(), {}
         for shard in range(SHARDS):
             entries = _read_pickle(folder / f"entries-{shard:02d}.pickle")
             if entries is not None:
                 cache.entries.update(entries["entries"])
                 cache.saved_shards[shard] = entries["entries"]
+                listed = entries.get("packs")
+                if isinstance(listed, list) and present.issuperset(listed):
+                    whole.update(entries["entries"])  # (all its entries' bodies are there)
+        cache.checked = (present, whole)  # checking each entry's three locators: 16 ms
         return cache
 
     def save(self, with_related: bool = True) -> None:
@@ -777,6 +783,7 @@ class BuildCache:
             related = {"version": CACHE_VERSION, "related": self.related, "digests": self.digests}
             _write_pickle(self.folder / "related.pickle", related)
             self.related_saved = self.related
+        packs = sorted(self.bodies.packs())  # a shard's entries' bodies are in these
         shards: dict[int, dict[str, CachedEntry]] = {}
         for name, value in self.entries.items():
             shards.setdefault(zlib.crc32(name.encode()) % SHARDS, {})[name] = value
@@ -785,7 +792,7 @@ class BuildCache:
             if entries.keys() == saved.keys() and all(entries[k] is saved[k] for k in entries):
                 continue  # one edit rewrites one shard, not the whole cache
             path = self.folder / f"entries-{shard:02d}.pickle"
-            _write_pickle(path, {"version": CACHE_VERSION, "entries": entries})
+            _write_pickle(path, {"version": CACHE_VERSION, "entries": entries, "packs": packs})
             self.saved_shards[shard] = entries
         data = {
             "version": CACHE_VERSION,
@@ -950,7 +957,8 @@ def load_speeches(
     bodies: dict[str, BodyInfo] = {}
     todo: list[Path] = []
     packs = cache.bodies.packs()
-    # Entries the last load of this process accepted are still whole while no pack went away.
+    # Entries the last load of this process (or BuildCache.load) found whole are still whole
+    # while no pack went away.
     checked = cache.checked[1] if cache.checked and cache.checked[0] == packs else {}
     folder = f"{config.speeches_dir}{os.sep}"  # str(path) of each file, without making paths
     # Cached by absolute path: `speechsite build` in the project and `speechsite -C <path>`
@@ -1361,7 +1369,7 @@ def _feeds(builder: PageBuilder, config: Config, urls: Urls) -> dict[str, _Feed]
 
         return [replace(s, url=urls.absolute(s.url)) for s in items[:FEED_SIZE]]
 
-    dated = [builder.summaries[entry.slug] for entry in builder.newest_first]
+    dated = [builder.summaries[entry.slug] for entry in builder.newest_first[:FEED_SIZE]]
     feeds = {
         "feed.xml": _Feed(
             {
@@ -1375,14 +1383,8 @@ def _feeds(builder: PageBuilder, config: Config, urls: Urls) -> dict[str, _Feed]
             }
         )
     }
-    latest: dict[str, list[SpeechSummary]] = {topic.name: [] for topic in config.topics}
-    for summary in dated:  # each topic's latest, in one pass (a feed shows FEED_SIZE)
-        for ref in summary.topics:
-            shown = latest.get(ref.name)
-            if shown is not None and len(shown) < FEED_SIZE and summary not in shown[-1:]:
-                shown.append(summary)  # (once, should it name a topic twice)
     for topic in config.topics:
-        items = latest[topic.name]
+        items = [builder.summaries[e.slug] for e in builder.by_topic[topic.name][:FEED_SIZE]]
         name = f"topics/{topic.slug}/feed.xml"
         feeds[name] = _Feed(
             {

@@ -242,9 +242,14 @@ class PageBuilder:
 
     # --- speeches ---------------------------------------------------------------------------
 
+    @cached_property
+    def in_order(self) -> list[SpeechSummary]:
+        """The summaries in archive order."""
+        return [self.summaries[entry.slug] for entry in self.archive.entries]
+
     def speech_pages(self) -> list[Page]:
         entries = self.archive.entries
-        ordered = [self.summaries[entry.slug] for entry in entries]
+        ordered = self.in_order
         earlier, self.known_pages = self.known_pages, {}
         pages = []
         for index, entry in enumerate(entries):
@@ -367,21 +372,28 @@ class PageBuilder:
         return self._topic_infos
 
     def _count_topics(self) -> list[dict[str, Any]]:
-        counts: dict[str, int] = defaultdict(int)
-        for entry in self.archive.entries:
-            for name in entry.topics:
-                counts[name] += 1
         return [
             {
                 "name": t.name,
                 "slug": t.slug,
                 "url": self.url(f"topics/{t.slug}/"),
                 "description": t.description,
-                "count": counts[t.name],
+                "count": len(self.by_topic[t.name]),
                 "feed_url": self.url(f"topics/{t.slug}/feed.xml"),
             }
             for t in self.archive.topics
         ]
+
+    @cached_property
+    def by_topic(self) -> dict[str, list[Entry]]:
+        """Each topic's speeches, newest first (`newest_first`), in one pass over them all."""
+        lists: dict[str, list[Entry]] = {t.name: [] for t in self.archive.topics}
+        for entry in self.newest_first:
+            for name in entry.topics:
+                listed = lists.get(name)
+                if listed is not None and (not listed or listed[-1] is not entry):
+                    listed.append(entry)  # (once, should it name a topic twice)
+        return lists
 
     @cached_property
     def newest_first(self) -> list[Entry]:
@@ -401,11 +413,11 @@ class PageBuilder:
         topics = self.topic_infos()
         years: dict[int, int] = defaultdict(int)
         levels: dict[str, int] = defaultdict(int)
-        for entry in self.archive.entries:
-            if entry.year:
-                years[entry.year] += 1
-            if entry.level:
-                levels[entry.level] += 1
+        for summary in self.summaries.values():
+            if summary.year:
+                years[summary.year] += 1
+            if summary.level:
+                levels[summary.level] += 1
         s = self.strings
         chart_topics = bar_chart(
             [(t["name"], t["count"]) for t in topics],
@@ -454,7 +466,7 @@ class PageBuilder:
         )
 
     def topic_pages(self, topic: Topic) -> list[Page]:
-        entries = [e for e in self.newest_first if topic.name in e.topics]
+        entries = self.by_topic[topic.name]
         info = next(t for t in self.topic_infos() if t["name"] == topic.name)
         base = f"topics/{topic.slug}/"
         pages = []
@@ -597,8 +609,8 @@ class PageBuilder:
         ]
         buckets: dict[str, list[SpeechSummary]] = defaultdict(list)
         value = _GROUP_VALUE[mode]
-        for entry in self.archive.entries:
-            buckets[value(entry) or ""].append(self.summaries[entry.slug])
+        for summary in self.in_order:
+            buckets[value(summary) or ""].append(summary)
 
         def order(label: str) -> tuple[int, Any]:
             if not label:
@@ -657,10 +669,10 @@ class PageBuilder:
         )
 
 
-_GROUP_VALUE: dict[str, Callable[[Entry], str | None]] = {
-    "year": lambda entry: str(entry.year) if entry.year else None,
-    "level": lambda entry: entry.level,
-    "speaker": lambda entry: entry.speaker,
+_GROUP_VALUE: dict[str, Callable[[SpeechSummary], str | None]] = {
+    "year": lambda summary: str(summary.year) if summary.year else None,
+    "level": lambda summary: summary.level,
+    "speaker": lambda summary: summary.speaker,
 }
 
 

@@ -592,6 +592,36 @@ def test_lost_body_cache_is_rebuilt(site_project: Path) -> None:
     )
 
 
+def test_a_lost_pack_reloads_only_the_speeches_it_held(
+    site_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cache shard is trusted whole only while every pack it lists is there: after the pack
+    an edit wrote is deleted, the edited speech loads again (and its page is right), and the
+    speeches whose bodies are in the packs still there do not."""
+    build(site_project)
+    bodies = site_project / ".speechsite-cache" / "bodies"
+    first = set(bodies.glob("*.pack"))
+    path = next((site_project / "content" / "speeches").glob("xian-luo-shi*.md"))
+    path.write_text(path.read_text(encoding="utf-8") + "\n新的一段。\n", encoding="utf-8")
+    build(site_project)
+    [second] = set(bodies.glob("*.pack")) - first
+    second.unlink()
+    loaded: list[str] = []
+    load_one = build_module._load_one
+
+    def counted(args: tuple[Path, str, str, BodyStore]) -> object:
+        loaded.append(args[0].stem)
+        return load_one(args)
+
+    monkeypatch.setattr(build_module, "_load_one", counted)
+    other = next((site_project / "content" / "speeches").glob("xian-zhang*.md"))
+    other.touch()  # (an input changed: the build does not stop at the fingerprint)
+    build(site_project)
+    assert sorted(loaded) == sorted([path.stem, other.stem])
+    page = site_project / "site" / "speeches" / path.stem / "index.html"
+    assert "新的一段。" in page.read_text(encoding="utf-8")
+
+
 def _packed(project: Path) -> int:
     return sum(p.stat().st_size for p in (project / ".speechsite-cache" / "bodies").glob("*"))
 
