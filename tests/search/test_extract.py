@@ -18,6 +18,7 @@ from generator.search.extract import (
     ZONE_TITLE,
     Block,
     DocPostings,
+    distinct,
     fold_codes,
     fragment_blocks,
     fragment_body,
@@ -285,3 +286,9 @@ def test_cached_postings_read_the_sections_the_merge_would_make(
             assert getattr(got, name).tolist() == getattr(want, name).tolist(), (name, first)
     with pytest.raises(ValueError):
         cached.groups(1, 3)  # two sections
+
+
+@given(st.lists(st.integers(0, 0x10FFFF), max_size=200), st.sampled_from([np.uint32, np.int64]))
+def test_distinct_is_what_np_unique_gives(values: list[int], dtype: type) -> None:
+    array = np.array(values, dtype=dtype)
+    assert distinct(array) == np.unique(array).tolist()
