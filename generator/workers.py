@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
-import multiprocessing
 import os
 import pickle
 import select
@@ -19,8 +18,11 @@ import signal
 import time
 import traceback
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from typing import Any, Generic, NoReturn, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar, cast
+
+if TYPE_CHECKING:  # imported where a pool is made: a build of a few speeches makes none, and
+    # multiprocessing took 11 ms of its start
+    from concurrent.futures import ProcessPoolExecutor
 
 
 def _ignore_interrupts() -> None:
@@ -36,6 +38,9 @@ def _keep_freed_memory() -> None:
 def fork_pool(workers: int, keep_memory: bool = False) -> ProcessPoolExecutor:
     """A pool of forked workers (they inherit the parent's data) that ignore Ctrl-C; with
     `keep_memory`, workers that reuse what they free (keep_freed_memory)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     return ProcessPoolExecutor(
         workers,
         mp_context=multiprocessing.get_context("fork"),
