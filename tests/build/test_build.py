@@ -762,3 +762,18 @@ def test_a_damaged_build_cache_only_builds_again(site_project: Path) -> None:
     edited.touch()  # (an input changed: the build does not stop at the fingerprint)
     build(site_project)
     assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+
+
+def test_a_speech_deleted_while_its_folder_is_scanned_is_left_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file listed but gone by the time it is stat'ed is not a crash: the build sees the
+    folder as it was after the deletion."""
+    import os
+
+    (tmp_path / "kept.md").write_text("x", encoding="utf-8")
+    (tmp_path / ".hidden.md").write_text("x", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    listdir = os.listdir
+    monkeypatch.setattr(os, "listdir", lambda folder: [*listdir(folder), "gone.md"])
+    assert list(build_module.scan_speeches(tmp_path)) == ["kept.md"]
