@@ -587,7 +587,8 @@ def apply(
     record written late or never only makes the next build stage a few files again.)"""
     if not target.exists():
         # A first build: the staging folder becomes the output in one rename.
-        result.changed = sorted(name for name in files if (staging / name).exists())
+        with presence(staging) as made:  # (30,000 Paths and stats took 0.4 s)
+            result.changed = sorted(filter(made, files))
         result.written = len(result.changed)
         record = _write_marker(staging, files)
         staging.rename(target)
@@ -925,15 +926,15 @@ def _read_pickle(path: Path) -> dict[str, Any] | None:
     return data
 
 
-def _load_one(args: tuple[Path, str, str, BodyStore]) -> tuple[Entry, BodyInfo, bytes] | UserError:
-    """Parse one speech, store its rendered body and search data, and keep only what indexes
-    need."""
+def _load_one(args: tuple[str, str, str, BodyStore]) -> tuple[Entry, BodyInfo, bytes] | UserError:
+    """Parse one speech (by its path: a string is cheaper to send to a worker than a Path),
+    store its rendered body and search data, and keep only what indexes need."""
     from generator.render.related import raw_vector
     from generator.search import extract as search_extract
 
-    path, anchor_label, placeholder_title, store = args
+    name, anchor_label, placeholder_title, store = args
     try:
-        entry = load_entry(path)
+        entry = load_entry(Path(name))
     except UserError as err:
         return err
     body = render_body(entry.body, anchor_label, placeholder_title)
@@ -962,7 +963,7 @@ def load_speeches(
     fresh: dict[str, CachedEntry] = {}
     entries: list[Entry] = []
     bodies: dict[str, BodyInfo] = {}
-    todo: list[Path] = []
+    todo: list[str] = []
     packs = cache.bodies.packs()
     # Entries the last load of this process (or BuildCache.load) found whole are still whole
     # while no pack went away.
@@ -991,7 +992,7 @@ def load_speeches(
                 entries.append(entry)
                 bodies[entry.slug] = info
                 continue
-        todo.append(Path(folder + file_name))
+        todo.append(folder + file_name)
         keys.append(name)
         stats.append((mtime, size))
     cache.bodies.folder.mkdir(parents=True, exist_ok=True)

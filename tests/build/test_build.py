@@ -345,8 +345,8 @@ def test_a_relative_project_path_reuses_the_cache_of_an_absolute_one(
     loaded: list[Path] = []
     load_one = build_module._load_one
 
-    def spied(args: tuple[Path, str, str, BodyStore]) -> object:
-        loaded.append(args[0])
+    def spied(args: tuple[str, str, str, BodyStore]) -> object:
+        loaded.append(Path(args[0]))
         return load_one(args)
 
     monkeypatch.setattr(build_module, "_load_one", spied)
@@ -609,8 +609,8 @@ def test_a_lost_pack_reloads_only_the_speeches_it_held(
     loaded: list[str] = []
     load_one = build_module._load_one
 
-    def counted(args: tuple[Path, str, str, BodyStore]) -> object:
-        loaded.append(args[0].stem)
+    def counted(args: tuple[str, str, str, BodyStore]) -> object:
+        loaded.append(Path(args[0]).stem)
         return load_one(args)
 
     monkeypatch.setattr(build_module, "_load_one", counted)
