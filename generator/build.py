@@ -582,9 +582,10 @@ def apply(
 ) -> dict[str, str]:
     """Move staged files into the output (by name, or in `order`); delete files of the previous
     build that are gone; call `in_place`; record `files`, and return the record (`files` in
-    the record's order, which the next build passes as `previous`). `result.changed` lists what was moved
-    or deleted. (Telling the preview's tabs before writing the record saves them its time; a
-    record written late or never only makes the next build stage a few files again.)"""
+    the record's order, which the next build passes as `previous`). `result.changed` lists
+    what was moved or deleted. (Telling the preview's tabs before writing the record saves
+    them its time; a record written late or never only makes the next build stage a few files
+    again.)"""
     if not target.exists():
         # A first build: the staging folder becomes the output in one rename.
         with presence(staging) as made:  # (30,000 Paths and stats took 0.4 s)
