@@ -363,12 +363,11 @@ class Build:
 
     def search_docs(self) -> list[search_site.SearchDoc]:
         """Every speech as the search index sees it, in slug order (a speech's number)."""
-        return search_docs(self.builder, self.bodies)
+        return search_docs(self.builder)
 
     def write_search(self, staging: Path) -> dict[str, str]:
         return write_search(
             self.builder,
-            self.bodies,
             self.config,
             self.previous,
             staging,
@@ -402,7 +401,7 @@ class Build:
         still reads bodies where phase 1 found them) — drop unused bodies and save the large
         related state too."""
         self.cache.pages = {page.output: page.key for page in self.pages} | self.extra_keys
-        self.cache.keep_summaries(self.builder.known, self.summaries_for)
+        self.cache.keep_summaries(self.builder.known, self.summaries_for, self.builder.made)
         if complete:
             search_cache.relocate(self.cache.folder, self.cache.collect_garbage())
         self.cache.save(with_related=complete)
@@ -708,12 +707,18 @@ class BuildCache:
         }
 
     def keep_summaries(
-        self, known: dict[str, tuple[Entry, BodyInfo, SpeechSummary]], made_for: str
+        self,
+        known: dict[str, tuple[Entry, BodyInfo, SpeechSummary]],
+        made_for: str,
+        new: set[str],
     ) -> None:
-        """Keep each speech's summary with it, for `summaries`. An entry that gets no new
-        summary stays the very same tuple, so its shard is not saved again."""
+        """Keep each speech's summary with it, for `summaries`: those of the slugs in `new`,
+        whose summaries were made by this build (the others' are the cache's own). An entry
+        that gets no new summary stays the very same tuple, so its shard is not saved again."""
+        if not new:
+            return
         for name, value in self.entries.items():
-            made = known.get(value[4].slug)
+            made = known.get(value[4].slug) if value[4].slug in new else None
             if (
                 made is not None
                 and made[0] is value[4]
@@ -1290,23 +1295,17 @@ def write_extras(
     return files, new_keys
 
 
-def search_docs(builder: PageBuilder, bodies: dict[str, BodyInfo]) -> list[search_site.SearchDoc]:
-    """Every speech as the search index sees it, in slug order (a speech's number)."""
-    entries = builder.archive.by_slug()
-    return [
-        search_site.SearchDoc(
-            builder.summaries[slug],
-            bodies[slug].search_postings,
-            bodies[slug].search_fragment,
-            entries[slug].digest,
-        )
-        for slug in sorted(builder.summaries)
-    ]
+def search_docs(builder: PageBuilder) -> list[search_site.SearchDoc]:
+    """Every speech as the search index sees it, in slug order (a speech's number): from each
+    slug's (entry, body, summary) as the builder keeps them, one lookup a speech, not four."""
+    known = builder.known
+    shown = (known[slug] for slug in sorted(known))
+    Doc = search_site.SearchDoc
+    return [Doc(s, b.search_postings, b.search_fragment, e.digest) for e, b, s in shown]
 
 
 def write_search(
     builder: PageBuilder,
-    bodies: dict[str, BodyInfo],
     config: Config,
     previous: dict[str, str],
     staging: Path,
@@ -1315,7 +1314,7 @@ def write_search(
     jobs: int = 1,
 ) -> dict[str, str]:
     """The search index: rebuilt when a speech's text or summary changed, else carried over."""
-    docs = search_docs(builder, bodies)
+    docs = search_docs(builder)
     key = search_cache.index_key(docs, config.topics, CACHE_VERSION)
     carried = search_cache.carry_over(cache.folder, key, previous, target)
     if carried is not None:
