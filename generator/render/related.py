@@ -72,17 +72,20 @@ class Related:
     def as_dict(self) -> dict[str, list[tuple[str, float]]]:
         """slug → [(related slug, score rounded to 3 places)], best first. Scores take few
         values (a few hundred among 50,000 at 10,000 speeches): each is rounded once, which
-        halved the time a new process takes to list them all."""
+        halved the time a new process takes to list them all. The pairs of all rows are made
+        in one list, then cut row by row: a list made per row took twice as long (26 ms)."""
         values, which = np.unique(self.scores, return_inverse=True)
-        rounded = [_shown(value) for value in values.tolist()]
-        rows = cast(list[list[int]], which.reshape(self.scores.shape).tolist())
+        rounded = np.array([_shown(value) for value in values.tolist()], dtype=object)
+        valid = self.columns >= 0
         slugs = self.slugs
-        out: dict[str, list[tuple[str, float]]] = {}
-        for slug, columns, indices in zip(slugs, self.columns.tolist(), rows, strict=True):
-            out[slug] = [
-                (slugs[c], rounded[i]) for c, i in zip(columns, indices, strict=True) if c >= 0
-            ]
-        return out
+        names = list(map(slugs.__getitem__, cast(list[int], self.columns[valid].tolist())))
+        shown = cast(list[float], rounded[which.reshape(self.scores.shape)[valid]].tolist())
+        pairs = list(zip(names, shown, strict=True))
+        ends = cast(list[int], np.cumsum(valid.sum(axis=1)).tolist())
+        return {
+            slug: pairs[start:end]
+            for slug, start, end in zip(slugs, [0, *ends][:-1], ends, strict=True)
+        }
 
     def row(self, index: int) -> list[tuple[str, float]]:
         """One speech's entry of `as_dict`."""
