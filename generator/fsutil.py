@@ -30,7 +30,7 @@ def atomic_write_bytes(
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:
         with os.fdopen(fd, "wb") as handle:
-            for part in [data] if isinstance(data, bytes) else data:
+            for part in [data] if isinstance(data, bytes | bytearray | memoryview) else data:
                 handle.write(part)
             if durable:
                 handle.flush()

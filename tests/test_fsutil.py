@@ -1,0 +1,39 @@
+"""Atomic writes and the existence test for many files (generator/fsutil.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.fsutil import atomic_write_bytes, presence
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"\x00one buffer", bytearray(b"\x00one buffer"), memoryview(b"\x00one buffer")],
+)
+def test_one_buffer_of_any_kind_is_written_whole(tmp_path: Path, data: object) -> None:
+    path = tmp_path / "sub" / "file.bin"
+    atomic_write_bytes(path, data, durable=False)  # type: ignore[arg-type]
+    assert path.read_bytes() == b"\x00one buffer"
+    assert [p.name for p in path.parent.iterdir()] == ["file.bin"]  # no temporary left
+
+
+def test_parts_are_written_one_after_another(tmp_path: Path) -> None:
+    path = tmp_path / "file.bin"
+    path.write_bytes(b"old")
+    atomic_write_bytes(path, [b"ab", memoryview(b"cd"), b""])
+    assert path.read_bytes() == b"abcd"
+
+
+def test_presence_tells_files_and_folders_that_exist_from_those_that_do_not(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "index.html").write_text("x", encoding="utf-8")
+    with presence(tmp_path) as exists:
+        assert exists("a/b/index.html") and exists("a/b")
+        assert not exists("a/b/gone.html") and not exists("a/c/index.html")
+    with presence(tmp_path / "missing") as exists:
+        assert not exists("a/b/index.html")
