@@ -174,6 +174,7 @@ _NEEDS_ESCAPE = '&<>"'
 _MAY_HOLD_PLACEHOLDER = "×Xx"
 _NEEDS_ESCAPE_RE = re.compile(f"[{_NEEDS_ESCAPE}]")
 _MAY_HOLD_PLACEHOLDER_RE = re.compile(f"[{_MAY_HOLD_PLACEHOLDER}]")
+_INLINE_SPECIAL = _NEEDS_ESCAPE + _MAY_HOLD_PLACEHOLDER  # what _plain_inline looks for
 # An opening address on its own (同志们：, 各位代表！) is no excerpt of what a speech says.
 _ADDRESS_RE = re.compile(r".{1,16}[：:！!，,]")
 
@@ -237,7 +238,7 @@ def _plain_inline(markdown: str) -> bool:
     """No block of this body needs escaping or may hold a placeholder: asked once of the body
     by substring tests (a regex character class scanned it ten times slower), not twice of each
     of its forty-odd blocks."""
-    return not any(char in markdown for char in _NEEDS_ESCAPE + _MAY_HOLD_PLACEHOLDER)
+    return not any(char in markdown for char in _INLINE_SPECIAL)
 
 
 def _inline_html(text: str, mark: Callable[[re.Match[str]], str]) -> tuple[str, int]:
