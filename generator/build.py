@@ -50,7 +50,7 @@ from generator.render.pages import (
     body_info,
     digest,
 )
-from generator.render.theme import Theme
+from generator.render.theme import Asset, Theme, data_url
 from generator.search import cache as search_cache
 from generator.search import site as search_site
 from generator.search.patch import IndexState
@@ -1150,14 +1150,27 @@ def _environment(
 ) -> jinja2.Environment:
     env = theme.environment(bytecode)
 
-    def asset(name: str) -> str:
-        found = theme.assets.get(name)
-        if found is None:
+    def found(name: str) -> Asset:
+        asset = theme.assets.get(name)
+        if asset is None:
             raise UserError(
                 f"template asks for a static file that does not exist: {name}",
                 theme.dirs[0] / "static",
             )
-        return urls.url(found.path)
+        return asset
+
+    def asset(name: str) -> str:
+        return urls.url(found(name).path)
+
+    def asset_data(name: str) -> str:
+        """The file itself as a data: URL. For the favicon: a browser fetches a linked icon
+        only after the page's load, so a visit that leaves at once aborts that request, and
+        a page with no icon link makes it ask for /favicon.ico, missing under a sub-path."""
+        if name not in inlined:  # (made once a process: every page has the favicon)
+            inlined[name] = data_url(found(name))
+        return inlined[name]
+
+    inlined: dict[str, str] = {}
 
     env.globals.update(
         site={
@@ -1170,6 +1183,7 @@ def _environment(
         t=theme.strings,
         url=urls.url,
         asset=asset,
+        asset_data=asset_data,
         generator=f"speechsite {__version__}",
     )
     return env

@@ -511,6 +511,38 @@ def test_custom_theme_overrides_one_template(site_project: Path) -> None:
     assert (site / "index.html").is_file()  # everything else comes from default
 
 
+def test_the_favicon_is_inlined_from_the_theme_that_overrides_it(site_project: Path) -> None:
+    """Every page carries the icon as a data: URL (no request for it), made of the bytes of the
+    winning theme's file: an override of static/favicon.svg alone changes every page's icon."""
+    import base64
+
+    static = site_project / "themes" / "mine" / "static"
+    static.mkdir(parents=True)
+    icon = b'<svg xmlns="http://www.w3.org/2000/svg"><circle r="9"/></svg>'
+    (static / "favicon.svg").write_bytes(icon)
+    config_path = site_project / "site.yaml"
+    config_path.write_text(
+        config_path.read_text(encoding="utf-8") + "\ntheme: mine\n", encoding="utf-8"
+    )
+    site = build(site_project).output
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 10
+    for page in pages:
+        links = re.findall(r'<link rel="icon" href="([^"]+)"', page.read_text(encoding="utf-8"))
+        assert len(links) == 1, page
+        kind, _, data = links[0].partition(";base64,")
+        assert kind == "data:image/svg+xml"
+        assert base64.b64decode(data) == icon, page
+
+
+def test_a_template_inlining_a_missing_static_file_names_it(site_project: Path) -> None:
+    base = site_project / "themes" / "default" / "templates" / "base.html"
+    text = base.read_text(encoding="utf-8")
+    base.write_text(text.replace("asset_data('favicon.svg')", "asset_data('icon.png')"))
+    with pytest.raises(UserError, match=r"static file that does not exist: icon\.png"):
+        build(site_project)
+
+
 def test_large_archive_groups_get_their_own_pages(site_project: Path) -> None:
     speeches = site_project / "content" / "speeches"
     original = next(speeches.glob("xian-luo-shi*.md"))
