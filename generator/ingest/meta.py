@@ -49,10 +49,16 @@ _ROLE = (
 # A personal name: two to four Han characters, or a transcribed name joined by a middle dot
 # (艾尔肯·吐尼亚孜). The cap keeps a caption such as 省长赵刚作政府工作报告 from passing as a name.
 _DOT = "·•・"
-_NAME = rf"(?:[{HAN}]{{2,4}}|[{HAN}]{{1,8}}(?:[{_DOT}][{HAN}]{{1,8}})+)"
+# A name anonymised for publication keeps its surname, or none, and stands for the rest with
+# placeholders: 王××, 张XX, ×××, XXX (the placeholders render.markdown marks).
+_ANONYMISED_NAME = rf"(?:[{HAN}]{{1,2}}(?:×{{1,3}}|X{{1,3}}|x{{2,3}})|×{{2,4}}|X{{2,4}}|x{{2,4}})"
+_NAME = rf"(?:[{HAN}]{{2,4}}|[{HAN}]{{1,8}}(?:[{_DOT}][{HAN}]{{1,8}})+|{_ANONYMISED_NAME})"
 _BYLINE_BODY = rf"(?P<role>[^。！？：:，,]{{0,24}}?{_ROLE})\s*(?P<name>{_NAME})"
 _BYLINE_RE = re.compile(rf"^{_BYLINE_BODY}$")
 _NAME_LINE_RE = re.compile(rf"^{_NAME}$")
+# An anonymised name alone on a header line, or with 同志, is the speaker's wherever it stands:
+# no site puts placeholders in its chrome.
+_ANONYMISED_NAME_LINE_RE = re.compile(rf"^(?P<name>{_ANONYMISED_NAME})(?:同志)?$")
 # A subtitle gives the date and/or the meeting: ——2026年1月25日在…会议上 or （2020年5月8日）.
 # It needs a dash, a bracket or a date in front: a bare 在…上的讲话 is a title. Some pages put
 # the byline on the same line (…会议上 陕西省省长 赵刚).
@@ -348,6 +354,12 @@ def _read_header_line(paragraph: Line, meta: Meta, previous: str) -> str:
     if previous in ("subtitle", "date") and meta.speaker is None and _NAME_LINE_RE.match(text):
         # A name alone under the subtitle or the date is the speaker's (习　近　平).
         meta.speaker = text
+        return "byline"
+    anonymised = _ANONYMISED_NAME_LINE_RE.match(text)
+    if anonymised and meta.speaker is None:
+        meta.speaker = anonymised.group("name")
+        if meta.speaker != text:  # (the line's 同志 is kept in the report, as a date line is)
+            meta.removed.append(Removed(paragraph.line, text, "name line, read as the speaker"))
         return "byline"
     meta.removed.append(Removed(paragraph.line, text, "page chrome between title and text"))
     return "chrome"
