@@ -15,6 +15,7 @@ from itertools import pairwise
 
 from generator.config import Boilerplate
 from generator.ingest.decode import SourceLine
+from generator.ingest.pagemarks import is_page_mark
 from generator.ingest.punct import to_fullwidth
 from generator.text import INDENT_CHARS, INVISIBLE_RE, ODD_SPACE_RE, TERMINAL, is_cjk
 
@@ -114,8 +115,13 @@ def _block_end(lines: Sequence[Line], start: int, end: re.Pattern[str] | None) -
 
 
 def remove_lines(lines: list[Line], rules: Boilerplate, removed: list[Removed]) -> list[Line]:
+    """Lines no rule matches. A line that starts with an enumerator is an item of the speech
+    and is never matched: "（2）严禁传播未经核实的信息。" is no notice, however short."""
     kept: list[Line] = []
     for line in lines:
+        if _ENUMERATOR_RE.match(line.text):
+            kept.append(line)
+            continue
         rule = next((r for r in rules.lines if line.text and r.pattern.search(line.text)), None)
         if rule is None:
             kept.append(line)
@@ -140,9 +146,11 @@ _LABEL_ONLY_RE = re.compile(
 _FINISHED_RE = re.compile(r"[。！？!?…；;：:][”’」』)）》\]]*$")
 # A numbered heading ("一、…", "（二）…") ends without punctuation and is followed by its text.
 _HEADING_RE = re.compile(rf"^(?:[{_CN_ORDINAL}]+、|[（(][{_CN_ORDINAL}]+[）)]).{{2,38}}$")
-# An enumerator that starts a heading or a list item (一、 （一） 1. （1） 第一，).
+# An enumerator that starts a heading or a list item (一、 （一） 1. （1） 第一， 一要 一是
+# 首先，): a line it starts is an item of the speech, which ends where the line ends.
 _ENUMERATOR_RE = re.compile(
-    rf"^(?:[{_CN_ORDINAL}]+、|[（(][{_CN_ORDINAL}\d]+[）)]|\d+[.．、](?!\d)|第[{_CN_ORDINAL}]+[，、,：:])"
+    rf"^(?:[{_CN_ORDINAL}]+、|[（(][{_CN_ORDINAL}\d]+[）)]|\d+[.．、](?!\d)|第[{_CN_ORDINAL}]+[，、,：:]"
+    rf"|[{_CN_ORDINAL}]{{1,3}}[要是](?=[^，,。\s])|(?:首先|其次|再次|最后)[，,])"
 )
 # A short line ending in a colon or an exclamation mark is an address (各位代表：) or a label.
 _ADDRESS_RE = re.compile(r"^[^。！？!?]{1,15}[：:！!]$")
@@ -162,10 +170,22 @@ def join_broken_lines(lines: list[Line]) -> list[Line]:
     out: list[Line] = []
     after_blank: list[bool] = []  # per paragraph in `out`: did it start after a blank line?
     previous_blank = True
+    # Page marks met since the last line of text, with the blank state before them: a page
+    # break often falls inside a sentence, so the lines around it are joined as if it were not
+    # there, and the marks follow as paragraphs of their own (meta.py removes them).
+    held: list[Line] = []
+    blank_before_marks = True
     for line in lines:
+        if line.text and is_page_mark(line.text):
+            if not held:
+                blank_before_marks = previous_blank
+            held.append(Line(line.text, line.line, line.heading_level))
+            continue
         if not line.text:
             previous_blank = True
             continue
+        if held:
+            previous_blank = blank_before_marks
         last = out[-1] if out else None
         if last is not None and _joins(last, line, width, previous_blank, soft):
             if _rejoins_fragment(out, after_blank, line):
@@ -174,10 +194,19 @@ def join_broken_lines(lines: list[Line]) -> list[Line]:
             last.text = _glue(last.text, line.text)
             last.joined = True
         else:
+            _place_marks(held, out, after_blank)
             out.append(Line(line.text, line.line, line.heading_level))
             after_blank.append(previous_blank)
         previous_blank = False
+    _place_marks(held, out, after_blank)
     return out
+
+
+def _place_marks(held: list[Line], out: list[Line], after_blank: list[bool]) -> None:
+    """Page marks held back while a paragraph went on: each becomes a paragraph of its own."""
+    out.extend(held)
+    after_blank.extend(True for _ in held)
+    held.clear()
 
 
 def blank_separated(lines: Sequence[Line]) -> bool:

@@ -17,21 +17,35 @@ from pathlib import Path
 from generator.errors import UserError
 from generator.ingest.clean import Line, Removed
 from generator.ingest.outline import match_enumerator
+from generator.ingest.pagemarks import PAGE_LINE_RE as _PAGE_LINE_RE
+from generator.ingest.pagemarks import PAGE_MARK_RE, is_page_mark
 from generator.numerals import parse_cn
 from generator.text import HAN, count_han
 
-_CN_DIGIT = "〇零一二三四五六七八九"
+# A year in Chinese numerals is read digit by digit (二〇二三); official documents write its
+# zero as 〇, 零, or the circles ○ and ◯.
+_CN_YEAR_DIGITS = {
+    **dict.fromkeys("〇零○◯", 0),
+    **{char: value for value, char in enumerate("一二三四五六七八九", start=1)},
+}
+_CN_DIGIT = "".join(_CN_YEAR_DIGITS)
 _CN_NUM = "一二三四五六七八九十"
 _YEAR = rf"(?P<y>\d{{4}}|[{_CN_DIGIT}]{{4}})"
 _MONTH = rf"(?P<m>\d{{1,2}}|[{_CN_NUM}]{{1,3}})"
 _DAY = rf"(?P<d>\d{{1,2}}|[{_CN_NUM}]{{1,3}})"
 DATE_RE = re.compile(rf"{_YEAR}\s*年\s*{_MONTH}\s*月(?:\s*{_DAY}\s*日)?")
-_DATE_LINE_RE = re.compile(rf"^[（(]?{DATE_RE.pattern}[)）]?$")
-
-PAGE_MARK_RE = re.compile(r"[（(]\s*第\s*(?P<n>\d+)\s*[/／]\s*(?P<m>\d+)\s*页\s*[)）]")
-_PAGE_LINE_RE = re.compile(
-    r"^[（(]?\s*第\s*(?P<n>\d+)\s*页\s*[/／，,]?\s*共\s*(?P<m>\d+)\s*页\s*[)）]?$"
+# A date whose month or day was anonymised: 2023年×月×日, 2023年X月.
+_ANONYMISED_DATE_LINE_RE = re.compile(
+    rf"^[（(]?{_YEAR}\s*年\s*[×X\d]{{1,2}}\s*月(?:\s*[×X\d]{{1,2}}\s*日)?[)）]?$"
 )
+_NUMERIC_DATE_RE = re.compile(r"(?P<y>\d{4})[.．/-](?P<m>\d{1,2})[.．/-](?P<d>\d{1,2})")
+# A line that is a date, in words or digits (2024.01.28), perhaps with the time of day or a
+# note in its brackets: （2023年8月16日上午，根据录音整理）.
+_DATE_LINE_RE = re.compile(
+    rf"^[（(]?(?:{DATE_RE.pattern}|{_NUMERIC_DATE_RE.pattern.replace('?P<', '?P<n')})"
+    r"(?:[^（）()。！？]{0,16}?)?[)）]?$"
+)
+
 
 _TITLE_WORDS = (
     "讲话|报告|致辞|发言|讲稿|演讲|演讲稿|讲话稿|讲话提纲|总结|主持词|贺词|祝词|开幕词|闭幕词|"
@@ -55,6 +69,11 @@ _ANONYMISED_NAME = rf"(?:[{HAN}]{{1,2}}(?:×{{1,3}}|X{{1,3}}|x{{2,3}})|×{{2,4}}
 _NAME = rf"(?:[{HAN}]{{2,4}}|[{HAN}]{{1,8}}(?:[{_DOT}][{HAN}]{{1,8}})+|{_ANONYMISED_NAME})"
 _BYLINE_BODY = rf"(?P<role>[^。！？：:，,]{{0,24}}?{_ROLE})\s*(?P<name>{_NAME})"
 _BYLINE_RE = re.compile(rf"^{_BYLINE_BODY}$")
+# A byline with a label, as a lecture's or a report's page has it: 主讲人：刘建国, 报告人：县长 王明.
+_LABELLED_BYLINE_RE = re.compile(
+    rf"^(?:主讲人|主讲|讲话人|报告人|宣讲人|发言人)\s*[:：]\s*"
+    rf"(?:(?P<role>[^。！？：:，,]{{0,24}}?{_ROLE})\s*)?(?P<name>{_NAME})$"
+)
 _NAME_LINE_RE = re.compile(rf"^{_NAME}$")
 # An anonymised name alone on a header line, or with 同志, is the speaker's wherever it stands:
 # no site puts placeholders in its chrome.
@@ -94,10 +113,12 @@ _REPORT_OPENING_RE = re.compile(
 _NATIONAL_RE = re.compile(r"国务院|全国人民代表大会|全国代表大会|全国政协|中共中央|党中央|全国人大")
 _MUNICIPALITY_RE = re.compile(r"(?:北京|上海|天津|重庆)市")
 # The unit characters also start common words (市场, 旗帜, 区域, 乡村, 镇静): those are no unit.
+# Nor is a word that ends in a unit character: 城市, 超市; 社区, 园区, 开发区, 景区, 山区;
+# 县域; 城镇; and 乡镇 names the kind, not the unit (全县乡镇工作会议 is the county's meeting).
 _UNIT_RE = re.compile(
-    r"(?P<省>自治区|省)|(?P<市>市(?![场民值容面])|自治州|州|盟(?![友约员])|地区)"
-    r"|(?P<县>县|旗(?![帜舰号手])|区(?![域别间块分位]))"
-    r"|(?P<乡镇>乡(?![村亲愁土情贤音])|镇(?![静定压守])|街道|苏木)"
+    r"(?P<省>自治区|省)|(?P<市>(?<![城超门股夜集])市(?![场民值容面])|自治州|州|盟(?![友约员])|地区)"
+    r"|(?P<县>县(?![域])|旗(?![帜舰号手])|(?<![社园城景小校片辖灾疫山矿牧林库湖街营厂发])区(?![域别间块分位]))"
+    r"|(?P<乡镇>乡(?![村亲愁土情贤音镇])|(?<![城乡])镇(?![静定压守])|街道|苏木)"
 )
 # 全省/全县… as the speaker's own jurisdiction. Not inside a word (健全市场, 安全区) and not
 # 全市场/全区域, which name no jurisdiction.
@@ -163,13 +184,20 @@ def is_prose(text: str) -> bool:
 
 def _is_title_candidate(text: str) -> bool:
     bare = PAGE_MARK_RE.sub("", text).strip()
-    return 2 <= len(bare) <= 80 and not is_prose(bare) and not _SALUTATION_RE.match(bare)
+    return (
+        2 <= len(bare) <= 80
+        and not is_prose(bare)
+        and not _SALUTATION_RE.match(bare)
+        and not (_SENTENCE_RE.match(bare) and (bare.endswith("。") or "，" in bare))
+    )
 
 
 def _find_title(paragraphs: list[Line]) -> int | None:
-    """The first title-like line that ends like a title (讲话, 报告…), else the first short line
-    before the speech starts."""
+    """The first title-like line that ends like a title (讲话, 报告…), passing over a site's
+    column labels (领导讲话, 政府工作报告 alone) while a more specific one follows; else the
+    first short line before the speech starts."""
     fallback: int | None = None
+    titled: list[int] = []
     for index, paragraph in enumerate(paragraphs[:40]):
         text = paragraph.text
         if _starts_body(text, paragraph):
@@ -178,10 +206,21 @@ def _find_title(paragraphs: list[Line]) -> int | None:
             continue
         bare = PAGE_MARK_RE.sub("", text).strip()
         if _TITLE_END_RE.search(bare) and count_han(bare) >= 4:
-            return index
-        if fallback is None and count_han(bare) >= 4 and not _BYLINE_RE.match(bare):
+            titled.append(index)
+        elif fallback is None and count_han(bare) >= 4 and not _is_byline(bare):
             fallback = index
+    specific = [i for i in titled if not _COLUMN_LABEL_RE.match(paragraphs[i].text)]
+    if specific or titled:
+        return (specific or titled)[0]
     return fallback
+
+
+# A web site's name for a column or genre, which pages put above a speech's title: 领导讲话,
+# 重要讲话, 政府工作报告, 讲话稿精选; and a breadcrumb ending in one (文档之家 » 讲话致辞 » 领导讲话).
+_COLUMN_LABEL_RE = re.compile(
+    rf"^(?:.*[>»›＞]\s*)?(?:领导|重要|主要|最新|精选|热门|优秀|政府)?(?:{_TITLE_WORDS}|工作报告)"
+    r"(?:稿|材料|精选|汇编|专栏|频道|范文)?$"
+)
 
 
 def _starts_body(text: str, paragraph: Line) -> bool:
@@ -257,8 +296,16 @@ def _read_header(paragraphs: list[Line], start: int, meta: Meta) -> int:
     while index < len(paragraphs) and index - start < _HEADER_LIMIT:
         paragraph = paragraphs[index]
         text = paragraph.text
-        if _starts_body(text, paragraph):
+        if _starts_body(text, paragraph) or (
+            _SENTENCE_RE.match(text) and not _CAPTION_RE.match(text)
+        ):
             return index
+        dashed = _BYLINE_RE.match(_DASH_RE.sub("", text).strip()) if _DASH_RE.match(text) else None
+        if dashed and meta.speaker is None:  # ——县委副书记 王小明: a byline, not a subtitle
+            _set_speaker(meta, dashed.group("role"), dashed.group("name"))
+            previous = "byline"
+            index += 1
+            continue
         if _DASH_RE.match(text) or _is_subtitle(text):
             index = _read_subtitle(paragraphs, index, meta)
             previous = "subtitle"
@@ -274,9 +321,20 @@ def _read_header(paragraphs: list[Line], start: int, meta: Meta) -> int:
     return index
 
 
+# A whole sentence, however short (大家好！ 今天，我和大家一起学习交流。): the speech has begun.
+# (Not one in brackets: （此文档可编辑！） is a site's note.)
+_SENTENCE_RE = re.compile(rf"^[^（(【\[].*[{HAN}].*[。！？!?][”’」』]?$")
+# A photo's caption on a report's page is a sentence too: 省长赵刚作政府工作报告。
+_CAPTION_RE = re.compile(r"^[^，,。]{1,24}作[^，,。]{0,12}(?:报告|讲话|发言|说明)[。.]?$")
+
+
 def _is_header_line(text: str) -> bool:
     """A line that belongs to a header: a subtitle, a byline or a date line."""
-    return _is_subtitle(text) or bool(_BYLINE_RE.match(text) or _DATE_LINE_RE.match(text))
+    return _is_subtitle(text) or _is_byline(text) or bool(_DATE_LINE_RE.match(text))
+
+
+def _is_byline(text: str) -> bool:
+    return bool(_BYLINE_RE.match(text) or _LABELLED_BYLINE_RE.match(text))
 
 
 def _continues_title(title: str, text: str, following: str) -> bool:
@@ -338,13 +396,23 @@ def _set_speaker(meta: Meta, role: str, name: str) -> None:
 def _read_header_line(paragraph: Line, meta: Meta, previous: str) -> str:
     """Take metadata from one header line and say what it was; chrome is recorded as removed."""
     text = paragraph.text
-    byline = _BYLINE_RE.match(text)
+    byline = _BYLINE_RE.match(text) or _LABELLED_BYLINE_RE.match(text)
+    if byline and meta.speaker is None and byline.group("role") is None:
+        meta.speaker = byline.group("name")  # (主讲人：刘建国: a name without an office)
+        if meta.speaker != text:
+            meta.removed.append(Removed(paragraph.line, text, "name line, read as the speaker"))
+        return "byline"
     if byline and meta.speaker is None:
         _set_speaker(meta, byline.group("role"), byline.group("name"))
         return "byline"
     if _DATE_LINE_RE.match(text):
         meta.date = meta.date or parse_date(text)
         meta.removed.append(Removed(paragraph.line, text, "date line, read as the date"))
+        return "date"
+    anonymised = _ANONYMISED_DATE_LINE_RE.match(text)
+    if anonymised:  # 2023年×月×日: the year is all the date there is
+        meta.date = meta.date or str(_to_int(anonymised.group("y")))
+        meta.removed.append(Removed(paragraph.line, text, "date line, read as the year"))
         return "date"
     page = _PAGE_LINE_RE.match(text)
     if page:
@@ -369,8 +437,7 @@ def _read_body(paragraphs: list[Line], meta: Meta) -> list[Line]:
     body = list(meta.body)
     for paragraph in paragraphs:
         text = paragraph.text
-        page = PAGE_MARK_RE.fullmatch(text) or _PAGE_LINE_RE.match(text)
-        if page:
+        if is_page_mark(text):
             meta.removed.append(Removed(paragraph.line, text, "page marker"))
             continue
         if meta.salutation is None and not body:
@@ -383,7 +450,7 @@ def _read_body(paragraphs: list[Line], meta: Meta) -> list[Line]:
 
 def parse_date(text: str) -> str | None:
     """ISO date (or year-month) from 2026年1月25日 / 二〇二六年一月二十五日."""
-    found = DATE_RE.search(text)
+    found = DATE_RE.search(text) or _NUMERIC_DATE_RE.search(text)
     if not found:
         return None
     year = _to_int(found.group("y"))
@@ -401,8 +468,8 @@ def parse_date(text: str) -> str | None:
 def _to_int(text: str) -> int | None:
     if text.isdigit():
         return int(text)
-    if len(text) == 4 and all(c in _CN_DIGIT for c in text):
-        return int("".join(str(_CN_DIGIT.index(c) % 10 if c != "零" else 0) for c in text))
+    if len(text) == 4 and all(c in _CN_YEAR_DIGITS for c in text):
+        return int("".join(str(_CN_YEAR_DIGITS[c]) for c in text))
     return parse_cn(text)
 
 
@@ -411,7 +478,7 @@ def _infer(meta: Meta) -> None:
     found = _TITLE_SPEAKER_RE.match(meta.title)
     if found:
         meta.occasion = meta.occasion or found.group("occ").strip()
-        who = found.group("who").strip()
+        who = found.group("who").strip().rstrip("：:").strip()  # (县长：在…上的讲话)
         if who and meta.speaker is None:
             byline = _BYLINE_RE.match(who)
             if byline:

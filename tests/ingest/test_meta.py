@@ -1,0 +1,44 @@
+"""Metadata read from header lines: dates in words and digits, the level of a meeting's unit."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.ingest.meta import parse_date, unit_level
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("2023年3月5日", "2023-03-05"),
+        ("二〇二三年十二月二十六日", "2023-12-26"),  # read digit by digit: not 3034
+        ("二零二三年一月十二日", "2023-01-12"),
+        ("二○二三年十二月二十六日", "2023-12-26"),  # ○, the circle official documents use
+        ("一九九九年十月一日", "1999-10-01"),
+        ("二〇二〇年五月", "2020-05"),
+        ("（2023年8月16日上午，根据录音整理）", "2023-08-16"),
+        ("2024.01.28", "2024-01-28"),
+        ("2023年13月1日", None),
+        ("2023年工作回顾", None),
+    ],
+)
+def test_dates_in_words_and_digits(text: str, date: str | None) -> None:
+    assert parse_date(text) == date
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("全市社区工作会议", "市"),  # 社区 is no district
+        ("全市县域经济发展大会", "市"),
+        ("全市开发区高质量发展大会", "市"),
+        ("全区文明城市创建工作推进会", "县"),  # 城市 is no city
+        ("全市新型城镇化工作会议", "市"),
+        ("全县乡镇党委书记会议", "县"),  # 乡镇 names the kind, not the unit
+        ("呼伦贝尔市海拉尔区人民代表大会", "县"),
+        ("某某镇人民代表大会", "乡镇"),
+        ("北京市第十六届人民代表大会", "省"),
+    ],
+)
+def test_the_level_is_the_unit_named_last(text: str, level: str) -> None:
+    assert unit_level(text) == level
