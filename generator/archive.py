@@ -103,6 +103,8 @@ def load_entry(path: Path, data: bytes | None = None) -> Entry:
         raise UserError(
             f"not valid UTF-8 at byte {exc.start}", path, line, "save as UTF-8"
         ) from None
+    if _CONTROL_RE.search(text):
+        text = without_controls(text)
     front, body, body_line = split_front_matter(text, path)
     check = _FieldCheck(path, text)
     for key in REQUIRED:
@@ -138,6 +140,16 @@ def load_entry(path: Path, data: bytes | None = None) -> Entry:
     )
 
 
+# Control characters no HTML page or XML feed may hold. Word writes a soft line break as a
+# vertical tab and a page break as a form feed: those become line breaks; the rest go.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_BREAKS = {0x0B: "\n", 0x0C: "\n"}
+
+
+def without_controls(text: str) -> str:
+    return _CONTROL_RE.sub(lambda found: _BREAKS.get(ord(found.group(0)), ""), text)
+
+
 def _key_lines(text: str) -> dict[str, int]:
     """Line of each top-level front-matter key, for error messages."""
     lines: dict[str, int] = {}
@@ -164,7 +176,8 @@ class _FieldCheck:
         return UserError(f"{key}: {message}", self.path, self.lines.get(key, 1), hint)
 
     def required(self, front: dict[str, Any], key: str) -> None:
-        if front.get(key) in (None, ""):
+        value = front.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
             raise UserError(
                 f"missing required field '{key}'",
                 self.path,
@@ -176,9 +189,11 @@ class _FieldCheck:
         value = front.get(key)
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
-            raise self.fail(key, f"expected text, got {type(value).__name__}")
-        return str(value).strip() or None
+        if not isinstance(value, str):
+            # (YAML reads 010 as 8 and 1. as 1.0: a number's text as written is gone)
+            hint = f"put it in quotes: {key}: '…'" if isinstance(value, int | float) else None
+            raise self.fail(key, f"expected text, got {type(value).__name__} {value!r}", hint)
+        return without_controls(value).strip() or None
 
     def string_list(self, front: dict[str, Any], key: str) -> list[str]:
         value = front.get(key)
@@ -188,7 +203,7 @@ class _FieldCheck:
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise self.fail(key, "expected a list of names", f"e.g. {key}: [作风整顿, 落实]")
-        return [v.strip() for v in value if v.strip()]
+        return list(dict.fromkeys(v.strip() for v in value if v.strip()))  # (once each)
 
     def date(self, front: dict[str, Any]) -> str | None:
         value = front.get("date")
@@ -235,10 +250,15 @@ class _FieldCheck:
         children = item.get("children") or []
         if not isinstance(children, list):
             raise self.fail("outline", f"children of {ident} must be a list")
+        texts = [item.get("label") or "", item["title"]]
+        if not all(isinstance(text, str) for text in texts):
+            raise self.fail(
+                "outline", f"label and title of {ident} must be text", "put them in quotes"
+            )
         return OutlineEntry(
             ident,
-            str(item.get("label") or ""),
-            str(item["title"]),
+            without_controls(texts[0]),
+            without_controls(texts[1]),
             [self._item(c) for c in children],
         )
 

@@ -1251,6 +1251,18 @@ def _render(env: jinja2.Environment, page: Page) -> bytes:
             line,
             "see docs/theme-context.md for the variables a template can use",
         ) from None
+    except UserError:
+        raise
+    except Exception as exc:  # an expression that fails as it runs: {{ 1/0 }}, {{ n + "字" }}
+        path, line = _template_frame(exc)
+        if path is None:
+            raise  # not the template's: a fault of ours, shown as one
+        raise UserError(
+            f"template error: {type(exc).__name__}: {exc}",
+            path,
+            line,
+            "fix the expression on this line of the template",
+        ) from None
 
 
 def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:

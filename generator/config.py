@@ -332,7 +332,26 @@ def _topics(checker: _Checker, site_topics: dict[str, Any]) -> tuple[Topic, ...]
         merged[str(name)] = (spec, default_checker)
     for name, spec in site_topics.items():
         merged[str(name)] = (spec, checker)
-    return tuple(_topic(check, str(name), spec) for name, (spec, check) in merged.items())
+    topics = tuple(_topic(check, str(name), spec) for name, (spec, check) in merged.items())
+    _unique_slugs(checker, topics, site_topics)
+    return topics
+
+
+def _unique_slugs(
+    checker: _Checker, topics: tuple[Topic, ...], site_topics: dict[str, Any]
+) -> None:
+    """Two topics with one slug would write one page and one feed over the other's."""
+    owner: dict[str, str] = {}
+    for topic in topics:
+        other = owner.setdefault(topic.slug, topic.name)
+        if other != topic.name:
+            name = topic.name if topic.name in site_topics else other
+            given = isinstance(site_topics.get(name), dict) and "slug" in site_topics[name]
+            raise checker.fail(
+                ("topics", name, "slug") if given else ("topics", name),
+                f"topics {other} and {topic.name} have the same slug '{topic.slug}'",
+                "give one of them its own 'slug:' (lowercase letters, digits and '-')",
+            )
 
 
 def _topic(checker: _Checker, name: str, spec: Any) -> Topic:

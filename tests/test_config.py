@@ -285,3 +285,21 @@ def test_site_topic_is_assigned_on_ingest(tmp_path: Path) -> None:
     run_ingest(tmp_path)
     [target] = speeches_dir(tmp_path).glob("*.md")
     assert "- 会议\n" in target.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "named"),
+    [
+        ("topics:\n  乡村振兴:\n    slug: luoshi\n    terms: {乡村振兴: 1}\n", 3, "乡村振兴.slug"),
+        ("topics:\n  🎉:\n    terms: {a: 1}\n  🎊:\n    terms: {b: 1}\n", 4, "🎊"),
+    ],
+)
+def test_two_topics_with_one_slug_are_refused(
+    tmp_path: Path, text: str, line: int, named: str
+) -> None:
+    """One would write its page and feed over the other's: given (乡村振兴 as luoshi, the
+    built-in 落实's) or made from names that give the same slug."""
+    error = config_error(tmp_path, text)
+    assert "the same slug" in error.message
+    assert named in error.message
+    assert error.line == line

@@ -21,9 +21,10 @@ if TYPE_CHECKING:  # markdown-it is imported only when a body needs it (see _par
     from markdown_it.utils import EnvType, OptionsDict
 
 # × standing for a name or number (not 2×35, a multiplication), and X/XX/xx placeholders that
-# are not part of a Latin word.
+# are not part of a Latin word or a number (X86, 4X100米), nor the X of X光 and X射线.
 PLACEHOLDER_RE = re.compile(
-    r"(?<![0-9０-９])×+(?![0-9０-９])|(?<![A-Za-z])(?:X{1,6}|x{2,6})(?![A-Za-z])"
+    r"(?<![0-9０-９])×+(?![0-9０-９])"
+    r"|(?<![A-Za-z0-9０-９])(?:X(?![光射])|X{2,6}|x{2,6})(?![A-Za-z0-9０-９])"
 )
 
 
@@ -54,6 +55,9 @@ def _parser() -> MarkdownIt:
     from mdit_py_plugins.attrs import attrs_block_plugin
 
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    # An indented line is a paragraph pasted with its indent (speeches hold no code): as an
+    # indented code block it showed in monospace, unnumbered, and search never saw it.
+    md.disable("code")
     md.use(attrs_block_plugin)
     md.add_render_rule("text", _render_text)
     md.add_render_rule("heading_close", _render_heading_close)
@@ -115,7 +119,7 @@ def render_with_markdown_it(
     tokens = md.parse(markdown, env)
     paragraphs = _number(tokens)
     rendered = md.renderer.render(tokens, md.options, env)
-    text = "\n".join(_inline_text(t) for t in tokens if t.type == "inline")
+    text = "\n".join(_token_text(t) for t in tokens if t.type in _TEXT_TOKENS)
     paragraphs_text = (
         _inline_text(tokens[i + 1])
         for i, t in enumerate(tokens)
@@ -136,7 +140,16 @@ def _blocks(tokens: list[Token]) -> tuple[tuple[str, bool, str], ...]:
             opener = tokens[index - 1] if index else None
             own = opener is not None and str(opener.attrGet("id") or "") == anchor
             blocks.append((anchor, heading and own, _inline_text(token)))
+        elif token.type == "fence":  # (shown on the page: searchable too)
+            blocks.append((anchor, False, _token_text(token)))
     return tuple(blocks)
+
+
+_TEXT_TOKENS = ("inline", "fence")
+
+
+def _token_text(token: Token) -> str:
+    return _inline_text(token) if token.type == "inline" else token.content.rstrip("\n")
 
 
 def _inline_text(token: Token) -> str:
@@ -256,9 +269,14 @@ def _inline_html(text: str, mark: Callable[[re.Match[str]], str]) -> tuple[str, 
 
 
 def _number(tokens: list[Token]) -> int:
-    """Give top-level paragraphs ids p1, p2…; give headings without an id a safe one."""
+    """Give top-level paragraphs ids p1, p2…; give headings without an id a safe one. Block
+    attributes (`{…}` above a block) may set a heading's id and nothing else: a speech file must
+    not restyle the page (`{style="position:fixed…"}`) or take the theme's ids and classes."""
     count = headings = 0
     for index, token in enumerate(tokens):
+        if token.attrs and token.type != "heading_open":
+            start = token.attrs.get("start") if token.type == "ordered_list_open" else None
+            token.attrs = {"start": start} if start is not None else {}  # (<ol start="3">)
         if token.type == "paragraph_open" and token.level == 0:
             count += 1
             token.attrSet("id", f"p{count}")

@@ -433,6 +433,48 @@ def test_failed_build_keeps_the_last_good_site(site_project: Path) -> None:
     assert not list(site_project.glob(".site.staging-*"))
 
 
+@pytest.mark.parametrize("expression", ["{{ 1 / 0 }}", '{{ speech.chars + "字" }}'])
+def test_a_template_expression_that_fails_names_its_line(
+    site_project: Path, expression: str
+) -> None:
+    template = site_project / "themes" / "default" / "templates" / "speech.html"
+    lines = template.read_text(encoding="utf-8").split("\n")
+    lines.insert(20, expression)
+    template.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        build(site_project)
+    assert str(caught.value).startswith(f"{template}:21: template error: ")
+    assert "Error" in caught.value.message  # ZeroDivisionError, TypeError
+
+
+def test_control_characters_do_not_reach_pages_or_feeds(site_project: Path) -> None:
+    """Word's soft line break (a vertical tab) and other C0 controls, in the text and in an
+    escaped YAML string, are no XML and no HTML: they become line breaks or go."""
+    path = next((site_project / "content" / "speeches").glob("xian-luo-shi*.md"))
+    text = path.read_text(encoding="utf-8")
+    title = 'title: "控制\\v字符\\x08的讲话"'  # (YAML escapes: \v and \x08)
+    text = re.sub(r"^title: .*$", lambda _: title, text, count=1, flags=re.M)
+    path.write_text(text.replace("同志们：", "同志们：\x0b\x01", 1), encoding="utf-8")
+    site = build(site_project).output
+    for file in [*site.rglob("*.html"), *site.rglob("*.xml")]:
+        data = file.read_text(encoding="utf-8")
+        assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f]", data), file
+    for feed in site.rglob("*.xml"):
+        ET.parse(feed)  # well-formed
+    assert "控制\n字符的讲话" in (site / "feed.xml").read_text(encoding="utf-8")
+
+
+def test_a_topic_named_twice_is_listed_once(site_project: Path) -> None:
+    path = next((site_project / "content" / "speeches").glob("xian-luo-shi*.md"))
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("topics:\n- ", "topics:\n- 落实\n- ' 落实 '\n- ", 1))
+    site = build(site_project).output
+    slug = path.stem
+    page = (site / "speeches" / slug / "index.html").read_text(encoding="utf-8")
+    chips = re.findall(r'<dd><ul class="chips">(.*?)</ul>', page, re.S)
+    assert chips and chips[0].count(">落实<") == 1
+
+
 def test_refuses_to_clear_a_foreign_folder(site_project: Path) -> None:
     foreign = site_project / "site"
     foreign.mkdir()
@@ -461,6 +503,14 @@ def test_refuses_output_containing_the_project(site_project: Path) -> None:
             "invalid slug",
         ),
         (lambda t: re.sub(r"^date: .*$", "date: 2020-13-45", t, count=1, flags=re.M), "date"),
+        (
+            lambda t: re.sub(r"^title: .*$", 'title: "   "', t, count=1, flags=re.M),
+            "missing required field 'title'",
+        ),
+        (  # YAML reads 010 as 8: the text as written is gone, so it must be quoted
+            lambda t: re.sub(r"^title: .*$", "title: 010", t, count=1, flags=re.M),
+            "title: expected text, got int 8",
+        ),
     ],
 )
 def test_bad_front_matter_is_a_clear_error(site_project: Path, edit, message: str) -> None:  # type: ignore[no-untyped-def]

@@ -56,6 +56,16 @@ def test_hand_written_markdown_falls_back_to_markdown_it() -> None:
     assert "<li>列表项</li>" in html and "<strong>强调</strong>" in html
 
 
+def test_indented_and_fenced_text_is_shown_and_searchable() -> None:
+    """An indented paragraph (pasted with its indent) is a paragraph, not code; a fenced block
+    stays as it is, and both are in the text that search and 字数 see."""
+    body = render_body("    今年以来，地区生产总值增长6.5%。\n\n```\n附表一\n```\n")
+    assert '<p id="p1" data-n="1">今年以来，地区生产总值增长6.5%。</p>' in body.html
+    assert "<pre><code>附表一" in body.html
+    assert body.text == "今年以来，地区生产总值增长6.5%。\n附表一"
+    assert [text for _, _, text in body.blocks] == ["今年以来，地区生产总值增长6.5%。", "附表一"]
+
+
 def test_paragraphs_are_numbered_and_headings_anchored() -> None:
     body = render_body("{#s1}\n## 一、总体\n\n第一段。\n\n第二段。\n", "链接到本节")
     assert '<h2 id="s1">一、总体<a class="heading-anchor" href="#s1"' in body.html
@@ -64,11 +74,35 @@ def test_paragraphs_are_numbered_and_headings_anchored() -> None:
     assert body.paragraphs == 2
 
 
+def test_block_attributes_set_a_headings_id_and_nothing_else() -> None:
+    """`{…}` above a block may name a heading; on any block it must not style the page, take a
+    class or data attribute of the theme, or replace a paragraph's number."""
+    evil = '{style="position:fixed;top:0;width:100%;height:100%" .evil #main data-x="1"}\n'
+    markdown = (
+        f'{{#s1 style="color:red" .big}}\n## 一、总体\n\n{evil}第一段。\n\n'
+        f"{evil}- 一项\n- 二项\n\n{evil}> 引文\n\n{evil}3. 第三\n4. 第四\n"
+    )
+    html = render_body(markdown).html
+    assert '<h2 id="s1">' in html
+    assert '<p id="p1" data-n="1">第一段。</p>' in html
+    for leaked in ("style=", "evil", "big", 'id="main"', "data-x"):
+        assert leaked not in html, leaked
+    assert "<ul>" in html and "<blockquote>" in html
+    assert '<ol start="3">' in html  # (a list's own start is kept)
+
+
 def test_placeholders_are_marked_but_multiplication_is_not() -> None:
     body = render_body("×书记和XX同志，规模2×35万千瓦，xx小时。\n")
     assert body.html.count('<mark class="placeholder"') == 3
     assert "2×35" in body.html
     assert body.placeholders == 3
+
+
+def test_an_x_in_a_word_or_a_number_is_no_placeholder() -> None:
+    body = render_body("购置X光机和X射线设备，4X100米接力，X86服务器，X同志，XX光伏公司。\n")
+    assert body.placeholders == 2  # X同志, XX光伏公司
+    assert '<mark class="placeholder" title="匿名化占位符">X</mark>同志' in body.html
+    assert '<mark class="placeholder" title="匿名化占位符">XX</mark>光伏' in body.html
 
 
 def test_markup_in_speech_text_stays_text() -> None:
