@@ -23,6 +23,7 @@ from generator.config import Topic
 from generator.errors import UserError
 from generator.ingest.slug import is_valid_slug
 from generator.speech import split_front_matter
+from generator.text import CONTROL_RE, without_controls
 
 REQUIRED = ("title", "slug")
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -103,7 +104,7 @@ def load_entry(path: Path, data: bytes | None = None) -> Entry:
         raise UserError(
             f"not valid UTF-8 at byte {exc.start}", path, line, "save as UTF-8"
         ) from None
-    if _CONTROL_RE.search(text):
+    if CONTROL_RE.search(text):
         text = without_controls(text)
     front, body, body_line = split_front_matter(text, path)
     check = _FieldCheck(path, text)
@@ -138,16 +139,6 @@ def load_entry(path: Path, data: bytes | None = None) -> Entry:
         outline_json=outline_json(check.outline(front)),
         source_path=_source_path(front.get("source")),
     )
-
-
-# Control characters no HTML page or XML feed may hold. Word writes a soft line break as a
-# vertical tab and a page break as a form feed: those become line breaks; the rest go.
-_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_BREAKS = {0x0B: "\n", 0x0C: "\n"}
-
-
-def without_controls(text: str) -> str:
-    return _CONTROL_RE.sub(lambda found: _BREAKS.get(ord(found.group(0)), ""), text)
 
 
 def _key_lines(text: str) -> dict[str, int]:

@@ -13,8 +13,19 @@ CJK_RE = re.compile(f"[{HAN}{CJK_PUNCT}]")
 # Punctuation that ends a sentence or a paragraph.
 TERMINAL = "。！？!?…；;：:”’」』)）"
 SENTENCE_END = "。！？"
-# Characters removed everywhere: zero-width spaces and joiners, BOMs, soft hyphens.
-INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Characters removed everywhere: zero-width spaces and joiners, BOMs, soft hyphens, and the
+# control characters no HTML page or XML feed may hold (tab and line breaks are whitespace).
+INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0e-\x1f\x7f-\x9f]")
+# In a speech file: those controls, and the vertical tab and form feed that Word writes for a
+# soft line break and a page break (`without_controls` makes them line breaks).
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_BREAKS = {0x0B: "\n", 0x0C: "\n"}
+
+
+def without_controls(text: str) -> str:
+    return CONTROL_RE.sub(lambda found: _BREAKS.get(ord(found.group(0)), ""), text)
+
+
 # Spaces other than the ideographic space, folded to an ASCII space.
 ODD_SPACE_RE = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\t\u000b\u000c]")
 INDENT_CHARS = " \u3000"

@@ -20,7 +20,7 @@ from generator.config import Boilerplate, load_config
 from generator.ingest import decode
 from generator.ingest.clean import Cleaned, clean_lines
 from generator.ingest.decode import SourceLine
-from generator.text import HAN_RE
+from generator.text import CONTROL_RE, HAN_RE
 
 # The built-in rules: a project folder without site.yaml gets exactly those.
 RULES: Boilerplate = load_config(Path("/nonexistent-speechsite-project")).boilerplate
@@ -31,6 +31,7 @@ ODD_CHARS = (
     string.punctuation
     + " \t\n\r\x0b\x0c\u3000\u00a0\u2002\u2028\u2029"  # spaces and line breaks of every kind
     + "\u200b\u200c\u200d\u2060\ufeff\u00ad"  # zero-width characters, BOM, soft hyphen
+    + "\x01\x08\x1b\x7f\x9f"  # control characters no page or feed may hold
     + "，。、；：？！“”‘’（）《》【】…—·×〇"
 )
 ANY_TEXT = st.text(
@@ -145,6 +146,7 @@ def test_never_raises_and_paragraphs_are_tidy(text: str) -> None:
         assert "\n" not in paragraph.text and "\r" not in paragraph.text
         assert paragraph.text == paragraph.text.strip(" \u3000")
         assert "\u200b" not in paragraph.text and "\ufeff" not in paragraph.text
+        assert not CONTROL_RE.search(paragraph.text), "no control characters"
 
 
 # --- (b) idempotent ---------------------------------------------------------------------------
