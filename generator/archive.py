@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -136,7 +136,7 @@ def load_entry(path: Path, data: bytes | None = None) -> Entry:
             _topic_terms(front.get("topic_evidence")), ensure_ascii=False, separators=(",", ":")
         ),
         part=check.part(front),
-        outline_json=outline_json(check.outline(front)),
+        outline_json=outline_json(check.anchors(check.outline(front), body, body_line)),
         source_path=_source_path(front.get("source")),
     )
 
@@ -232,6 +232,41 @@ class _FieldCheck:
             raise self.fail("outline", "expected a list of {id, label, title, children}")
         return [self._item(item) for item in value]
 
+    def anchors(self, outline: list[OutlineEntry], body: str, body_line: int) -> list[OutlineEntry]:
+        """Check the body's `{#id}` anchors against the outline: each id once, none that the page
+        gives its paragraphs and headings itself (p3, h2) or its main landmark (main), and an
+        anchor for every outline entry, whose table of contents would link to nowhere."""
+        lines: dict[str, int] = {}
+        for found in _ANCHOR_LINE_RE.finditer(body):
+            ident, line = found.group(1), body_line + body.count("\n", 0, found.start())
+            if ident in lines:
+                raise UserError(
+                    f"the anchor {{#{ident}}} is used twice (also line {lines[ident]})",
+                    self.path,
+                    line,
+                    "give each heading its own id",
+                )
+            if _RESERVED_ID_RE.fullmatch(ident):
+                raise UserError(
+                    f"the anchor {{#{ident}}} is an id the page gives itself",
+                    self.path,
+                    line,
+                    "choose another id, such as s1 or s1-2",
+                )
+            lines[ident] = line
+        seen: set[str] = set()
+        for item in _flatten(outline):
+            if item.id in seen:
+                raise self.fail("outline", f"{item.id} is in the outline twice")
+            seen.add(item.id)
+            if item.id not in lines:
+                raise self.fail(
+                    "outline",
+                    f"{item.id} has no {{#{item.id}}} anchor in the text",
+                    f"put {{#{item.id}}} on the line above its heading, or remove it from outline",
+                )
+        return outline
+
     def _item(self, item: Any) -> OutlineEntry:
         if not isinstance(item, dict) or not item.get("id") or "title" not in item:
             raise self.fail("outline", f"each item needs id and title, got {item!r}")
@@ -252,6 +287,16 @@ class _FieldCheck:
             without_controls(texts[1]),
             [self._item(c) for c in children],
         )
+
+
+_ANCHOR_LINE_RE = re.compile(r"^\{#([A-Za-z0-9_-]+)\}[ \t]*$", re.M)
+_RESERVED_ID_RE = re.compile(r"p\d+|h\d+|main")
+
+
+def _flatten(items: list[OutlineEntry]) -> Iterator[OutlineEntry]:
+    for item in items:
+        yield item
+        yield from _flatten(item.children)
 
 
 def outline_json(outline: list[OutlineEntry]) -> str:

@@ -98,8 +98,10 @@ def column_chart(items: list[tuple[str, int]], *, title: str, label: str) -> str
                 f' text-anchor="middle" font-size="{SMALL}" fill="currentColor">{count}</text>'
             )
         if (n - 1 - index) % stride == 0:
+            half = _text_width(name, SMALL) / 2  # (kept inside the box: the last label was cut)
+            x = min(max(centre, PAD + half), WIDTH - PAD - half)
             parts.append(
-                f'<text class="chart-label" x="{_n(centre)}" y="{_n(base_y + 6 + SMALL)}"'
+                f'<text class="chart-label" x="{_n(x)}" y="{_n(base_y + 6 + SMALL)}"'
                 f' text-anchor="middle" font-size="{SMALL}" fill="currentColor">'
                 f"{escape(name)}</text>"
             )

@@ -507,6 +507,12 @@ def test_refuses_output_containing_the_project(site_project: Path) -> None:
             lambda t: re.sub(r"^title: .*$", 'title: "   "', t, count=1, flags=re.M),
             "missing required field 'title'",
         ),
+        (lambda t: t.replace("{#s1}\n", "", 1), "s1 has no {#s1} anchor"),
+        (lambda t: t.replace("{#s1}\n", "{#s2}\n", 1), "{#s2} is used twice"),
+        (
+            lambda t: t.replace("{#s1}\n", "{#p2}\n", 1).replace("- id: s1\n", "- id: p2\n", 1),
+            "{#p2} is an id the page gives itself",
+        ),
         (  # YAML reads 010 as 8: the text as written is gone, so it must be quoted
             lambda t: re.sub(r"^title: .*$", "title: 010", t, count=1, flags=re.M),
             "title: expected text, got int 8",

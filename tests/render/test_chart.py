@@ -8,7 +8,8 @@ from collections.abc import Callable
 
 import pytest
 
-from generator.render.chart import bar_chart, column_chart
+from generator.render.chart import SMALL, _text_width, bar_chart, column_chart
+from generator.render.pages import MAX_COLUMNS, year_columns
 
 SVG = "{http://www.w3.org/2000/svg}"
 Chart = Callable[..., str]
@@ -111,6 +112,31 @@ def test_many_years_thin_out_labels_but_keep_the_last() -> None:
     assert "2029" in labels
     assert 3 < len(labels) < len(items)
     assert len(_bars(ET.tostring(root, encoding="unicode"))) == len(items)
+
+
+@pytest.mark.parametrize("first", [1995, 2000, 2020])
+def test_column_labels_stay_inside_the_viewbox(first: int) -> None:
+    """A label centred under the first or the last column stuck out of the box and was cut
+    ("202…" under a 1995–2024 chart)."""
+    items = [(str(year), 1) for year in range(first, 2025)]
+    root = ET.fromstring(column_chart(items, title="t", label="l"))
+    width = float(root.get("viewBox", "").split()[2])
+    labels = [t for t in root.iter(f"{SVG}text") if t.get("class") == "chart-label"]
+    assert labels[-1].text == "2024"
+    for label in labels:
+        half = _text_width(label.text or "", SMALL) / 2
+        assert float(label.get("x", 0)) - half >= 0
+        assert float(label.get("x", 0)) + half <= width
+
+
+def test_a_long_span_of_years_is_counted_by_decade_or_more() -> None:
+    assert year_columns({}) == []
+    assert year_columns({2020: 3, 2022: 1}) == [("2020", 3), ("2021", 0), ("2022", 1)]
+    span = year_columns({1900: 1, 1905: 2, 2024: 5})
+    assert len(span) == 13 and span[0] == ("1900–1909", 3) and span[-1] == ("2020–2029", 5)
+    ages = year_columns({1: 1, 2099: 1})  # a typo next to a real date: 21 columns, not 2,099
+    assert len(ages) <= MAX_COLUMNS and ages[0] == ("0–99", 1) and ages[-1][1] == 1
+    assert sum(count for _, count in ages) == 2
 
 
 def test_all_zero_counts_draw_nothing_but_do_not_fail() -> None:
