@@ -216,6 +216,22 @@ def _in_stack(stack: list[_Open], family: str) -> bool:
     return any(entry.family == family for entry in stack)
 
 
+_LIST = 3  # ranks from here on are lists (1. （1）), not sections (一、 （一）)
+_INFORMAL = 5  # ranks from here on (第一, 首先, 一要, 一是) have no place in GB/T 9704's order
+
+
+def _closes(stack: list[_Open], match: Match) -> bool:
+    """Whether a style not yet open closes the innermost open item rather than nesting in it.
+
+    A style closes the open items of its own rank and below, in GB/T 9704's order (一、 （一）
+    1. （1）, then 第一/首先, then 一要/一是). But under an informal item (第一， 二要) a list
+    in 1. or （1） is that item's sub-list; a section's style (一、 （一）) still closes it."""
+    top = stack[-1]
+    if top.rank < _INFORMAL or match.rank >= _INFORMAL:
+        return top.rank >= match.rank
+    return match.rank < _LIST  # a section's style closes; a list's nests
+
+
 def _place(
     match: Match,
     line: int,
@@ -230,7 +246,7 @@ def _place(
         number = match.number if match.number is not None else previous.number + 1
         _check_sequence(previous.number, number, match, line, warnings)
     else:
-        while stack and stack[-1].rank >= match.rank:
+        while stack and _closes(stack, match):
             stack.pop()
         number = match.number if match.number is not None else 1
         if number != 1:
