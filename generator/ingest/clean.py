@@ -7,6 +7,7 @@ what was dropped and a user can check that nothing of the speech went with it.
 
 from __future__ import annotations
 
+import html
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -46,9 +47,10 @@ class Cleaned:
 def clean_lines(source: Iterable[SourceLine], rules: Boilerplate) -> Cleaned:
     """Normalise characters, drop boilerplate, and re-join broken lines into paragraphs."""
     lines = [
-        Line(normalise_chars(s.text), s.line, s.heading_level)
+        Line(normalise_chars(text), s.line, s.heading_level)
         for s in source
-        if not _only_invisible(s.text)
+        for text in from_html(s.text)
+        if not _only_invisible(text)
     ]
     removed: list[Removed] = []
     lines = fold_split_marks(lines)
@@ -69,6 +71,26 @@ def clean_lines(source: Iterable[SourceLine], rules: Boilerplate) -> Cleaned:
         kept = {id(p) for p in remove_lines(joined, rules, removed)}
         paragraphs = [p for p in paragraphs if not p.joined or id(p) in kept]
     return Cleaned(paragraphs, removed)
+
+
+# Text copied out of a page's source: entities (&ldquo; &nbsp; &#8220;) and the tags of
+# paragraphs, line breaks and inline styling. Only these tags: a "<" in a speech stays.
+_ENTITY_RE = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
+_BREAK_TAG_RE = re.compile(r"<(?:br|/?p|/?div)(?:\s[^<>]{0,200})?\s*/?>", re.IGNORECASE)
+_INLINE_TAG_RE = re.compile(
+    r"</?(?:span|font|strong|b|em|i|u|a|sup|sub)(?:\s[^<>]{0,200})?>", re.IGNORECASE
+)
+
+
+def from_html(text: str) -> list[str]:
+    """The line as text: tags of breaks split it, inline tags go, entities are decoded."""
+    if "<" in text:
+        text = _INLINE_TAG_RE.sub("", text)
+        if _BREAK_TAG_RE.search(text):
+            return [piece for part in _BREAK_TAG_RE.split(text) for piece in from_html(part)]
+    if "&" in text and _ENTITY_RE.search(text):
+        text = html.unescape(text)
+    return [text]
 
 
 def normalise_chars(text: str) -> str:
