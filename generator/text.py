@@ -22,7 +22,21 @@ CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _BREAKS = {0x0B: "\n", 0x0C: "\n"}
 
 
+_C0 = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+
+
+def has_controls(raw: bytes, text: str) -> bool:
+    """Whether the UTF-8 file `raw`, decoded as `text`, holds a control character. Deleting the
+    C0 bytes and comparing lengths takes half a regex search over the text; a C1 control is
+    two bytes starting \xc2, which only then sends the text to the regex."""
+    return len(raw.translate(None, _C0)) != len(raw) or (
+        b"\xc2" in raw and CONTROL_RE.search(text) is not None
+    )
+
+
 def without_controls(text: str) -> str:
+    if CONTROL_RE.search(text) is None:
+        return text
     return CONTROL_RE.sub(lambda found: _BREAKS.get(ord(found.group(0)), ""), text)
 
 
