@@ -368,6 +368,14 @@ def speech_files(directory: Path) -> list[Path]:
     return [directory / name for name in names]
 
 
+def _line_of(entry: Entry, key: str) -> int:
+    """The line of a front-matter key in the entry's file, for an error (else the first key's)."""
+    try:
+        return _key_lines(entry.path.read_text(encoding="utf-8")).get(key, 2)
+    except (OSError, UnicodeDecodeError):
+        return 2
+
+
 def assemble(entries: Iterable[Entry], topics: tuple[Topic, ...]) -> Archive:
     """Check what no single file can: unique slugs and known topics; sort into archive order."""
     known = {t.name for t in topics}
@@ -378,7 +386,7 @@ def assemble(entries: Iterable[Entry], topics: tuple[Topic, ...]) -> Archive:
             raise UserError(
                 f"slug '{entry.slug}' is also used by {other.path}",
                 entry.path,
-                2,
+                _line_of(entry, "slug"),
                 "give one of them another slug in its front matter",
             )
         seen[entry.slug] = entry
@@ -387,7 +395,7 @@ def assemble(entries: Iterable[Entry], topics: tuple[Topic, ...]) -> Archive:
                 raise UserError(
                     f"unknown topic '{topic}'",
                     entry.path,
-                    _key_lines(entry.path.read_text(encoding="utf-8")).get("topics", 2),
+                    _line_of(entry, "topics"),
                     f"known topics: {', '.join(sorted(known))}; or add it under 'topics:' in site.yaml",
                 )
     return Archive(sorted(seen.values(), key=Entry.sort_key), topics)

@@ -309,9 +309,20 @@ def _build(args: argparse.Namespace, consoles: _Consoles) -> int:
         from generator.report import print_build_result
 
         print_build_result(consoles.out, result)
+        from urllib.parse import urlsplit
+
+        if not urlsplit(args.base_url or config.base_url).netloc:
+            print(f"warning: {_NO_HOST}", file=sys.stderr)
     global _built
     _built = True
     return 0
+
+
+_NO_HOST = (
+    "base_url has no host, so feeds, the sitemap and canonical links hold paths, not full URLs "
+    "(Atom and sitemap readers need those): set base_url: https://your.host/ in site.yaml, "
+    "or pass --base-url"
+)
 
 
 def _build_progress(

@@ -307,3 +307,22 @@ def test_a_quiet_build_does_not_import_rich_and_a_failing_one_reports_with_it(
     code, err = build("--quiet")
     assert code == "2 True"
     assert "error:" in err and "site.yaml" in err
+
+
+def test_a_build_without_a_host_in_base_url_warns_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Atom ids and sitemap locations must be full URLs; with base_url "/" they are paths, so
+    the build says how to give the site its host. With a host given, it says nothing."""
+    shutil.copytree(ROOT / "content" / "speeches", tmp_path / "content" / "speeches")
+    shutil.copytree(ROOT / "themes", tmp_path / "themes")
+    shutil.copy(ROOT / "site.yaml", tmp_path / "site.yaml")
+    code, _, err = run(capsys, "-C", str(tmp_path), "build")
+    assert code == 0
+    assert err.count("warning: base_url has no host") == 1
+    assert "--base-url" in err
+    code, _, err = run(capsys, "-C", str(tmp_path), "build", "--base-url", "https://a.example/")
+    assert code == 0
+    assert "warning" not in err
+    code, out, err = run(capsys, "-C", str(tmp_path), "build", "--quiet")
+    assert (code, out, err) == (0, "", "")

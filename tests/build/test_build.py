@@ -533,8 +533,15 @@ def test_slug_collision_names_both_files(site_project: Path) -> None:
     speeches = site_project / "content" / "speeches"
     original = next(speeches.glob("xian-luo-shi*.md"))
     shutil.copy(original, speeches / "copy.md")
-    with pytest.raises(UserError, match="also used by"):
+    with pytest.raises(UserError, match="also used by") as caught:
         build(site_project)
+    copy = caught.value.path if caught.value.path else ""
+    slug_line = next(
+        number
+        for number, line in enumerate(Path(copy).read_text(encoding="utf-8").split("\n"), start=1)
+        if line.startswith("slug:")
+    )
+    assert caught.value.line == slug_line  # (not always line 2)
 
 
 def test_cli_build_error_has_no_traceback(
