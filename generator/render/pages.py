@@ -617,6 +617,10 @@ class PageBuilder:
         for summary in self.in_order:
             buckets[value(summary) or ""].append(summary)
 
+        for label in buckets:
+            if label not in self.group_slugs:  # pinyin is slow to load: reuse earlier slugs
+                self.group_slugs[label] = _group_slug(label)
+
         def order(label: str) -> tuple[int, Any]:
             if not label:
                 return (2, "")
@@ -624,7 +628,8 @@ class PageBuilder:
                 return (0, -int(label))
             if mode == "level":
                 return (0, _level_rank(label))
-            return (0, label)
+            return (0, self.group_slugs[label], label)  # speakers by pinyin (their slug), as
+            # a reader looks a name up, not by code point (张 after 李 and 王)
 
         folder = {
             "year": "archive/year/",
@@ -633,8 +638,6 @@ class PageBuilder:
         }[mode]
         groups = []
         for label, items in sorted(buckets.items(), key=lambda kv: order(kv[0])):
-            if label not in self.group_slugs:  # pinyin is slow to load: reuse earlier slugs
-                self.group_slugs[label] = _group_slug(label)
             path = f"{folder}{self.group_slugs[label]}/"
             groups.append(
                 {

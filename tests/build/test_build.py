@@ -627,6 +627,21 @@ def test_large_archive_groups_get_their_own_pages(site_project: Path) -> None:
                 assert target.is_file(), f"{page.relative_to(site)} links to missing {link}"
 
 
+def test_speakers_are_listed_in_pinyin_order(site_project: Path) -> None:
+    """A reader looks a name up by its sound: 李 (li), 欧阳 (ou), 王 (wang), 张 (zhang) — not by
+    code point, which put 张 before 李 and 欧阳 after 王."""
+    speeches = site_project / "content" / "speeches"
+    text = next(speeches.glob("xian-luo-shi*.md")).read_text(encoding="utf-8")
+    for n, name in enumerate(["张三", "王五", "欧阳娜", "李四"]):
+        copy = re.sub(r"^slug: .*$", f"slug: speaker-{n}", text, count=1, flags=re.M)
+        copy = re.sub(r"^speaker: .*$", f"speaker: {name}", copy, count=1, flags=re.M)
+        (speeches / f"speaker-{n}.md").write_text(copy, encoding="utf-8")
+    page = (build(site_project).output / "archive" / "speaker" / "index.html").read_text("utf-8")
+    shown = [name for name in re.findall(r"<h2[^>]*>\s*([^<\s]+)", page)]
+    order = [name for name in shown if name in ("张三", "王五", "欧阳娜", "李四")]
+    assert order == ["李四", "欧阳娜", "王五", "张三"], shown
+
+
 def _many_speeches(project: Path, copies: int) -> list[Path]:
     """`copies` copies of each sample speech, with their own slugs (texts shared, as related
     speeches with tied scores have)."""
