@@ -48,6 +48,7 @@ from generator.render.pages import (
     PageBuilder,
     SpeechSummary,
     body_info,
+    date_formats,
     digest,
 )
 from generator.render.theme import Asset, Theme, data_url
@@ -325,8 +326,8 @@ class Build:
 
     @cached_property
     def summaries_for(self) -> str:
-        """What a speech's summary shows besides its entry and body: URLs and topics."""
-        return f"{self.urls.base_url}|{self.config.topics!r}"
+        """What a speech's summary shows besides its entry and body: URLs, topics, dates' form."""
+        return f"{self.urls.base_url}|{self.config.topics!r}|{date_formats(self.theme.strings)!r}"
 
     def write_pages(self, staging: Path, progress: Progress | None) -> dict[str, str]:
         """Render changed pages and extras (feeds, sitemap, assets) into `staging`; return the

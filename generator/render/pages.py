@@ -146,12 +146,31 @@ def digest(data: Any) -> str:
     return hashlib.sha256(_ENCODER.encode(data).encode("utf-8")).hexdigest()
 
 
+# How a date reads, by how much of it is known: theme strings date_year, date_month, date_day
+# ({y}, {m}, {d}, and {month}, the month's name from the comma-separated `months`).
+DateFormats = tuple[str, str, str, tuple[str, ...]]
+CHINESE_DATES: DateFormats = ("{y}年", "{y}年{m}月", "{y}年{m}月{d}日", ())
+
+
+def date_formats(strings: dict[str, str]) -> DateFormats:
+    return (
+        strings.get("date_year", CHINESE_DATES[0]),
+        strings.get("date_month", CHINESE_DATES[1]),
+        strings.get("date_day", CHINESE_DATES[2]),
+        tuple(name.strip() for name in strings.get("months", "").split(",") if name.strip()),
+    )
+
+
 @lru_cache(maxsize=4096)  # (10,000 speeches share a few thousand dates)
-def date_display(date: str | None) -> str:
+def date_display(date: str | None, formats: DateFormats = CHINESE_DATES) -> str:
     if not date:
         return ""
     parts = [int(p) for p in date.split("-")]
-    return "".join(f"{n}{unit}" for n, unit in zip(parts, ("年", "月", "日"), strict=False))
+    y, m, d = [*parts, 0, 0][:3]
+    months = formats[3]
+    month = months[m - 1] if len(months) == 12 and m else str(m)
+    form = (formats[0], formats[1], formats[2])[len(parts) - 1]
+    return form.format(y=y, m=m, d=d, month=month)
 
 
 def excerpt(text: str, salutation: str | None, limit: int = EXCERPT_CHARS) -> str:
@@ -196,6 +215,7 @@ class PageBuilder:
     known_pages: dict[str, KnownPage] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self.dates = date_formats(self.strings)
         self.topic_refs = {
             t.name: TopicRef(t.name, t.slug, self.url(f"topics/{t.slug}/"))
             for t in self.archive.topics
@@ -225,7 +245,7 @@ class PageBuilder:
             title=entry.title,
             url=self.url(f"speeches/{entry.slug}/"),
             date=entry.date,
-            date_display=date_display(entry.date),
+            date_display=date_display(entry.date, self.dates),
             year=entry.year,
             speaker=entry.speaker,
             speaker_role=entry.speaker_role,
@@ -358,15 +378,22 @@ class PageBuilder:
         return {"speech": speech, "prev": prev, "next": nxt, "related": related}
 
     def _citation(self, summary: SpeechSummary, path: str) -> str:
-        """`作者：《题名》，场合，日期。URL` — the speaker's office once, the page's full URL."""
+        """`作者：《题名》，场合，日期。URL` — the speaker's office once, the page's full URL; the
+        form is the theme's (strings citation, citation_where, list_separator)."""
         role, name = summary.speaker_role or "", summary.speaker or ""
         author = (
             name if not role or role == name else (name if name.startswith(role) else role + name)
         )
-        author = author or self.strings.get("unknown_speaker", "佚名")
-        where = "，".join(p for p in (summary.occasion, summary.date_display) if p)
-        canonical = self.absolute(self.url(path))
-        return f"{author}：《{summary.title}》" + (f"，{where}" if where else "") + f"。{canonical}"
+        s = self.strings
+        author = author or s.get("unknown_speaker", "佚名")
+        shown = [p for p in (summary.occasion, summary.date_display) if p]
+        where = s.get("list_separator", "，").join(shown)
+        return s.get("citation", "{author}：《{title}》{where}。{url}").format(
+            author=author,
+            title=summary.title,
+            where=s.get("citation_where", "，{where}").format(where=where) if where else "",
+            url=self.absolute(self.url(path)),
+        )
 
     # --- index pages -------------------------------------------------------------------------
 
@@ -621,7 +648,7 @@ class PageBuilder:
             if label not in self.group_slugs:  # pinyin is slow to load: reuse earlier slugs
                 self.group_slugs[label] = _group_slug(label)
 
-        def order(label: str) -> tuple[int, Any]:
+        def order(label: str) -> tuple[Any, ...]:
             if not label:
                 return (2, "")
             if mode == "year":

@@ -627,6 +627,34 @@ def test_large_archive_groups_get_their_own_pages(site_project: Path) -> None:
                 assert target.is_file(), f"{page.relative_to(site)} links to missing {link}"
 
 
+def test_an_english_site_writes_dates_and_citations_in_english(site_project: Path) -> None:
+    """Dates and the citation's form are theme strings: `language: en` switches them too, and a
+    build after the switch shows no Chinese date its cache kept."""
+    path = next((site_project / "content" / "speeches").glob("xian-luo-shi*.md"))
+    text = re.sub(r"^date: .*$", "date: '2021-05-04'", path.read_text("utf-8"), 1, re.M)
+    path.write_text(re.sub(r"^occasion: .*$", "occasion: 全县大会", text, count=1, flags=re.M))
+    page = site_project / "site" / "speeches" / path.stem / "index.html"
+    build(site_project)
+    assert "2021年5月4日" in page.read_text("utf-8")
+    config = site_project / "site.yaml"
+    config.write_text(config.read_text("utf-8") + "\nlanguage: en\n", encoding="utf-8")
+    build(site_project)
+    html = page.read_text("utf-8")
+    assert "May 4, 2021" in html and "2021年5月4日" not in html
+    citation = re.search(r'<p class="cite-text" id="cite-text">(.*?)</p>', html)
+    assert citation is not None
+    assert re.fullmatch(r".+, “.+”, 全县大会, May 4, 2021\. /speeches/.+/", citation.group(1))
+    # Only the dates' form changed, by a theme of the site's own: the summaries the cache keeps
+    # were made with the old form, and must be made again.
+    strings = site_project / "themes" / "mine" / "i18n" / "en.yaml"
+    strings.parent.mkdir(parents=True)
+    strings.write_text('date_day: "{d}/{m}/{y}"\n', encoding="utf-8")
+    config.write_text(config.read_text("utf-8") + "\ntheme: mine\n", encoding="utf-8")
+    build(site_project)
+    html = page.read_text("utf-8")
+    assert "4/5/2021" in html and "May 4, 2021" not in html
+
+
 def test_speakers_are_listed_in_pinyin_order(site_project: Path) -> None:
     """A reader looks a name up by its sound: 李 (li), 欧阳 (ou), 王 (wang), 张 (zhang) — not by
     code point, which put 张 before 李 and 欧阳 after 王."""
