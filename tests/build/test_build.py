@@ -631,7 +631,7 @@ def test_an_english_site_writes_dates_and_citations_in_english(site_project: Pat
     """Dates and the citation's form are theme strings: `language: en` switches them too, and a
     build after the switch shows no Chinese date its cache kept."""
     path = next((site_project / "content" / "speeches").glob("xian-luo-shi*.md"))
-    text = re.sub(r"^date: .*$", "date: '2021-05-04'", path.read_text("utf-8"), 1, re.M)
+    text = re.sub(r"^date: .*$", "date: '2021-05-04'", path.read_text("utf-8"), count=1, flags=re.M)
     path.write_text(re.sub(r"^occasion: .*$", "occasion: 全县大会", text, count=1, flags=re.M))
     page = site_project / "site" / "speeches" / path.stem / "index.html"
     build(site_project)
