@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-# Han ideographs (BMP blocks, extension A, compatibility) plus the placeholder ×/〇.
-HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007"
+# Han ideographs (BMP blocks, extension A, compatibility, and the supplementary planes' extensions
+# B–H: rare name characters such as 𫖯) plus the placeholder ×/〇.
+HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007\U00020000-\U0003134f"
 # Full-width punctuation that belongs to Chinese running text.
 CJK_PUNCT = r"\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2018\u2019\u201c\u201d\u2026\u2014\u00b7"
 HAN_RE = re.compile(f"[{HAN}]")

@@ -82,8 +82,21 @@ _INLINE_TAG_RE = re.compile(
 )
 
 
+# Emphasis a Markdown editor left in the text (**一、总体要求**), and a heading set in
+# brackets (【一、总体要求】): the heading without its wrapping.
+_BOLD_RE = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+_BRACKETED_HEADING_RE = re.compile(
+    r"^【((?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、])[^【】]+)】$"
+)
+
+
 def from_html(text: str) -> list[str]:
-    """The line as text: tags of breaks split it, inline tags go, entities are decoded."""
+    """The line as text: tags of breaks split it, inline tags go, entities are decoded, and
+    Markdown emphasis and a bracketed heading lose their wrapping."""
+    if "**" in text:
+        text = _BOLD_RE.sub(r"\1", text)
+    if text.startswith("【"):
+        text = _BRACKETED_HEADING_RE.sub(r"\1", text.strip())
     if "<" in text:
         text = _INLINE_TAG_RE.sub("", text)
         if _BREAK_TAG_RE.search(text):
@@ -138,10 +151,13 @@ def _block_end(lines: Sequence[Line], start: int, end: re.Pattern[str] | None) -
 
 def remove_lines(lines: list[Line], rules: Boilerplate, removed: list[Removed]) -> list[Line]:
     """Lines no rule matches. A line that starts with an enumerator is an item of the speech
-    and is never matched: "（2）严禁传播未经核实的信息。" is no notice, however short."""
+    and is never matched: "（2）严禁传播未经核实的信息。" is no notice, however short. Nor is a
+    piece of a hard-wrapped sentence: a line the line before it runs into, or that runs into
+    the next, at the file's wrapping width (its short-line guards fit every wrapped line)."""
     kept: list[Line] = []
-    for line in lines:
-        if _ENUMERATOR_RE.match(line.text):
+    wrapped = _wrapped_pieces(lines)
+    for index, line in enumerate(lines):
+        if index in wrapped or _ENUMERATOR_RE.match(line.text):
             kept.append(line)
             continue
         rule = next((r for r in rules.lines if line.text and r.pattern.search(line.text)), None)
@@ -150,6 +166,23 @@ def remove_lines(lines: list[Line], rules: Boilerplate, removed: list[Removed]) 
         else:
             removed.append(Removed(line.line, line.text, rule.name))
     return kept
+
+
+def _wrapped_pieces(lines: list[Line]) -> set[int]:
+    """Indexes of the lines that are pieces of a hard-wrapped sentence (no blank line between)."""
+    width = hard_wrap_width(lines)
+    if width is None:
+        return set()
+
+    def runs_on(line: Line) -> bool:  # full to the width and not finished
+        return len(line.text) >= width - 2 and line.text[-1] not in TERMINAL
+
+    pieces: set[int] = set()
+    for index in range(len(lines) - 1):
+        this, after = lines[index], lines[index + 1]
+        if this.text and after.text and runs_on(this):
+            pieces.update((index, index + 1))
+    return pieces
 
 
 # --- re-joining lines that a scraper or a hard wrap broke mid-sentence ------------------------
@@ -172,10 +205,12 @@ _HEADING_RE = re.compile(rf"^(?:[{_CN_ORDINAL}]+、|[（(][{_CN_ORDINAL}]+[）)]
 # 首先，): a line it starts is an item of the speech, which ends where the line ends.
 _ENUMERATOR_RE = re.compile(
     rf"^(?:[{_CN_ORDINAL}]+、|[（(][{_CN_ORDINAL}\d]+[）)]|\d+[.．、](?!\d)|第[{_CN_ORDINAL}]+[，、,：:]"
-    rf"|[{_CN_ORDINAL}]{{1,3}}[要是](?=[^，,。\s])|(?:首先|其次|再次|最后)[，,])"
+    rf"|[{_CN_ORDINAL}]{{1,3}}[要是](?=[^，,。\s])|(?:首先|其次|再次|最后)[，,]|\d{{1,2}}[）)]|[①-⑳])"
 )
 # A short line ending in a colon or an exclamation mark is an address (各位代表：) or a label.
 _ADDRESS_RE = re.compile(r"^[^。！？!?]{1,15}[：:！!]$")
+# Longest line that may be a heading without an enumerator.
+_HEADING_MAX = 40
 # Longest line that counts as a link fragment cut out of a sentence ("政府工作报告").
 _FRAGMENT_MAX = 24
 
@@ -258,7 +293,11 @@ def _joins(last: Line, line: Line, width: int | None, after_blank: bool, soft: b
     if after_blank:
         return False
     if width is not None:
-        return len(last.text) >= width - 2 and last.text[-1] not in TERMINAL
+        return (
+            len(last.text) >= width - 2
+            and last.text[-1] not in TERMINAL
+            and not _ENUMERATOR_RE.match(line.text)
+        )
     if _starts_own_paragraph(line.text):
         return False
     if soft:
@@ -275,7 +314,11 @@ def _cut_mid_sentence(paragraph: Line) -> bool:
         return False
     if text.endswith("的") or paragraph.joined:
         return True
-    return len(text) >= 20 and any(mark in text for mark in "，。；")
+    # A line of clauses without an end: cut. A heading often has a comma and no end mark
+    # (坚持问题导向，扎实推进各项整改任务落地见效), but no sentence ends inside it.
+    if any(mark in text for mark in "。；"):
+        return len(text) >= 20
+    return len(text) > _HEADING_MAX and "，" in text
 
 
 def _unfinished(text: str) -> bool:

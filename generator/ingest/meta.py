@@ -17,8 +17,8 @@ from pathlib import Path
 from generator.errors import UserError
 from generator.ingest.clean import Line, Removed
 from generator.ingest.outline import match_enumerator
+from generator.ingest.pagemarks import INLINE_PAGE_MARK_RE, PAGE_MARK_RE, is_page_mark
 from generator.ingest.pagemarks import PAGE_LINE_RE as _PAGE_LINE_RE
-from generator.ingest.pagemarks import PAGE_MARK_RE, is_page_mark
 from generator.numerals import parse_cn
 from generator.text import HAN, count_han
 
@@ -71,7 +71,7 @@ _BYLINE_BODY = rf"(?P<role>[^。！？：:，,]{{0,24}}?{_ROLE})\s*(?P<name>{_NA
 _BYLINE_RE = re.compile(rf"^{_BYLINE_BODY}$")
 # A byline with a label, as a lecture's or a report's page has it: 主讲人：刘建国, 报告人：县长 王明.
 _LABELLED_BYLINE_RE = re.compile(
-    rf"^(?:主讲人|主讲|讲话人|报告人|宣讲人|发言人)\s*[:：]\s*"
+    rf"^(?:主讲人|主讲|讲话人|报告人|宣讲人|发言人|主持人)\s*[:：]\s*"
     rf"(?:(?P<role>[^。！？：:，,]{{0,24}}?{_ROLE})\s*)?(?P<name>{_NAME})$"
 )
 _NAME_LINE_RE = re.compile(rf"^{_NAME}$")
@@ -169,7 +169,12 @@ def read_meta(paragraphs: list[Line], path: Path) -> Meta:
     else:
         meta = _title_meta(paragraphs[title_index])
         _drop_preamble(paragraphs[:title_index], meta)
-        body_start = _read_header(paragraphs, title_index + 1, meta)
+        after = title_index + 1
+        following = paragraphs[after].text if after < len(paragraphs) else ""
+        if _TITLE_END_RE.search(following) and _first_of_two(paragraphs, after):
+            meta.title = f"{meta.title} {following}"  # (its second line ends like a title)
+            after += 1
+        body_start = _read_header(paragraphs, after, meta)
     meta.body = _read_body(paragraphs[body_start:], meta)
     if title_index is None:
         _untitled(meta, path, paragraphs)
@@ -211,8 +216,27 @@ def _find_title(paragraphs: list[Line]) -> int | None:
             fallback = index
     specific = [i for i in titled if not _COLUMN_LABEL_RE.match(paragraphs[i].text)]
     if specific or titled:
-        return (specific or titled)[0]
+        chosen = (specific or titled)[0]
+        return chosen - 1 if _first_of_two(paragraphs, chosen) else chosen  # (read_meta joins)
     return fallback
+
+
+def _first_of_two(paragraphs: list[Line], index: int) -> bool:
+    """Whether the title line at `index` is the second line of a title set on two: it goes on
+    from the line before (暨…, 及…), or that line opens the occasion (在…) it closes (…上的讲话)."""
+    if index == 0:
+        return False
+    before, title = paragraphs[index - 1].text, paragraphs[index].text
+    if not _is_title_candidate(before) or count_han(before) < 6 or _TITLE_END_RE.search(before):
+        return False
+    if any(mark in before for mark in "。！？；：:") or _is_byline(before):
+        return False
+    return title.startswith(("暨", "及", "和", "与", "并", "兼")) or (
+        before.startswith("在")
+        and "上" not in before
+        and not title.startswith("在")
+        and bool(re.search(r"上的\S{0,6}$", title))
+    )
 
 
 # A web site's name for a column or genre, which pages put above a speech's title: 领导讲话,
@@ -296,8 +320,10 @@ def _read_header(paragraphs: list[Line], start: int, meta: Meta) -> int:
     while index < len(paragraphs) and index - start < _HEADER_LIMIT:
         paragraph = paragraphs[index]
         text = paragraph.text
-        if _starts_body(text, paragraph) or (
-            _SENTENCE_RE.match(text) and not _CAPTION_RE.match(text)
+        if (
+            _starts_body(text, paragraph)
+            or (_SENTENCE_RE.match(text) and not _CAPTION_RE.match(text))
+            or _LABEL_LINE_RE.match(text)
         ):
             return index
         dashed = _BYLINE_RE.match(_DASH_RE.sub("", text).strip()) if _DASH_RE.match(text) else None
@@ -324,6 +350,9 @@ def _read_header(paragraphs: list[Line], start: int, meta: Meta) -> int:
 # A whole sentence, however short (大家好！ 今天，我和大家一起学习交流。): the speech has begun.
 # (Not one in brackets: （此文档可编辑！） is a site's note.)
 _SENTENCE_RE = re.compile(rf"^[^（(【\[].*[{HAN}].*[。！？!?][”’」』]?$")
+# A label introducing what follows, which the speech starts with: an addressee (县委：) or a
+# participant of a symposium (张建国（宏达公司董事长）：).
+_LABEL_LINE_RE = re.compile(rf"^[^：:]*[{HAN}][^：:]*[：:]$")
 # A photo's caption on a report's page is a sentence too: 省长赵刚作政府工作报告。
 _CAPTION_RE = re.compile(r"^[^，,。]{1,24}作[^，,。]{0,12}(?:报告|讲话|发言|说明)[。.]?$")
 
@@ -404,6 +433,8 @@ def _read_header_line(paragraph: Line, meta: Meta, previous: str) -> str:
         return "byline"
     if byline and meta.speaker is None:
         _set_speaker(meta, byline.group("role"), byline.group("name"))
+        if _LABELLED_BYLINE_RE.match(text):  # (its label, 主持人：, is kept in the report)
+            meta.removed.append(Removed(paragraph.line, text, "name line, read as the speaker"))
         return "byline"
     if _DATE_LINE_RE.match(text):
         meta.date = meta.date or parse_date(text)
@@ -440,6 +471,10 @@ def _read_body(paragraphs: list[Line], meta: Meta) -> list[Line]:
         if is_page_mark(text):
             meta.removed.append(Removed(paragraph.line, text, "page marker"))
             continue
+        if "页" in text and INLINE_PAGE_MARK_RE.search(text):  # …增长9.6%（第2页）其中…
+            for mark in INLINE_PAGE_MARK_RE.findall(text):
+                meta.removed.append(Removed(paragraph.line, mark, "page marker"))
+            paragraph.text = INLINE_PAGE_MARK_RE.sub("", text)
         if meta.salutation is None and not body:
             found = _SALUTATION_RE.match(text)
             if found:

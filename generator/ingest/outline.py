@@ -30,11 +30,15 @@ class Rule:
 
 # The label is group "label"; the number is group "n" (or a sequence word in group "word").
 RULES: tuple[Rule, ...] = (
-    # Not 一、二季度 or 三、四月份: a run of numerals joined by 、 counting something.
+    # Not 一、二季度 or 三、四月份: a run of numerals joined by 、 counting something. But
+    # 一、一季度… is item one about the first quarter: a run never repeats its numeral.
     Rule(
         "一、",
         1,
-        re.compile(rf"^(?P<label>(?P<n>{_CN})、)(?!{_CN}(?:季度|月|年级|等奖|产业|类|级|成))"),
+        re.compile(
+            rf"^(?P<label>(?P<n>{_CN})、)"
+            rf"(?!(?!(?P=n)(?:季度|月|年级|等奖|产业|类|级|成)){_CN}(?:季度|月|年级|等奖|产业|类|级|成))"
+        ),
     ),
     Rule("（一）", 2, re.compile(rf"^(?P<label>[（(](?P<n>{_CN})[）)]、?)")),
     # Not 1.5亿 or 25、26日; but 20.2026年… is item 20 followed by a year.
@@ -47,6 +51,8 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule("（1）", 4, re.compile(r"^(?P<label>[（(](?P<n>\d{1,2}|[０-９]{1,2})[）)]、?)")),
+    # 1） and 1), a common variant of （1）. (Not ① ② ③: the usual marks of notes.)
+    Rule("1）", 4, re.compile(r"^(?P<label>(?P<n>\d{1,2}|[０-９]{1,2})[）)])(?![\d０-９])")),
     Rule(
         "第一",
         5,
@@ -197,6 +203,8 @@ def build_outline(paragraphs: list[Line]) -> Outline:
             and not _in_stack(stack, match.family)
         ):
             match = None  # 最后/然后 only continue an ordinal sequence already open
+        if match is not None and _inline_list(paragraph.text, match):
+            match = None  # 一是…；二是…: a list inside a paragraph stays its text
         if match is None:
             blocks.append(Paragraph(paragraph.text, paragraph.line))
             continue
@@ -210,6 +218,25 @@ def build_outline(paragraphs: list[Line]) -> Outline:
         if rest:
             blocks.append(Paragraph(rest, paragraph.line))
     return Outline(roots, blocks, warnings)
+
+
+_INLINE_FAMILIES = {"一是": "是", "一要": "要", "第一": None}
+_NUMERALS = "一二三四五六七八九十"
+
+
+def _inline_list(text: str, match: Match) -> bool:
+    """Whether a paragraph that opens with 一是 (一要, 第一) goes on to the next item within its
+    first sentence: 一是…；二是…, 第一，…；第二，…. (After a full stop, 。二要…, the next item
+    starts a sentence of its own: the first item keeps its heading.)"""
+    if match.family not in _INLINE_FAMILIES or match.number is None:
+        return False
+    if not 1 <= match.number < len(_NUMERALS):
+        return False
+    following = _NUMERALS[match.number]  # the next numeral (number is 1-based)
+    suffix = _INLINE_FAMILIES[match.family]
+    label = f"第{following}" if suffix is None else f"{following}{suffix}"
+    lead = text[len(match.label) : match.lead_end]
+    return re.search(f"[，,；;、：:]\\s*{label}", lead) is not None
 
 
 def _in_stack(stack: list[_Open], family: str) -> bool:

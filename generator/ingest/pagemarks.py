@@ -24,6 +24,10 @@ _PAGE_NUMBER_RE = re.compile(
 )
 
 
+# Inside a sentence of the body, where a scraper left a page's mark: （第2页）, (第2/4页).
+INLINE_PAGE_MARK_RE = re.compile(r"[（(]\s*第\s*\d{1,3}\s*(?:[/／]\s*\d{1,3}\s*)?页\s*[)）]")
+
+
 def is_page_mark(text: str) -> bool:
     """A line that is nothing but a page mark of any kind."""
     return bool(
