@@ -66,11 +66,17 @@ def resolve_request(root: Path, base_path: str, raw_path: str) -> Target | None:
         return None
     if not resolved.is_relative_to(root):
         return None
-    if resolved.is_dir():
+    try:  # (a name longer than the file system allows raises here: no such file)
+        is_dir = resolved.is_dir()
+        is_file = not is_dir and resolved.is_file()
+    except OSError:
+        return None
+    if is_dir:
         if rest and not rest.endswith("/"):
             return Target("", None, redirect=path + "/")
         resolved = resolved / "index.html"
         rest = rest + "index.html"
+        is_file = resolved.is_file()
     elif rest.endswith("/") or not rest:
         return Target(rest + "index.html", None)  # no such folder (or a file asked for as one)
-    return Target(rest, resolved if resolved.is_file() else None)
+    return Target(rest, resolved if is_file else None)

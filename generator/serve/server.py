@@ -52,6 +52,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self._answer(body=False)
 
     def _answer(self, body: bool) -> None:
+        if not self.server.host_allowed(self.headers.get("Host")):
+            # A page on another site that rebinds its name to 127.0.0.1 sends its own name:
+            # such a request reads nothing here.
+            self._send(421, "text/plain; charset=utf-8", b"421 Misdirected Request\n", body)
+            return
         path = self.path.split("?", 1)[0]
         if path == EVENTS_PATH and body:
             self._events()
@@ -193,6 +198,7 @@ class PreviewServer(http.server.ThreadingHTTPServer):
         search_lock: threading.Lock | None = None,
     ) -> None:
         self.root = root.resolve()
+        self.bound_host = host
         self.base_path = normalise_base(base_path)
         self.hub = hub
         self.search_lock = search_lock or threading.Lock()
@@ -204,6 +210,16 @@ class PreviewServer(http.server.ThreadingHTTPServer):
     @property
     def port(self) -> int:
         return int(self.server_address[1])
+
+    def host_allowed(self, header: str | None) -> bool:
+        """Whether a request's Host header names this server: a loopback name, or the host it
+        was bound to (a request without one, HTTP/1.0, is let through)."""
+        if header is None:
+            return True
+        name = header.strip().lower()
+        name = name[1 : name.index("]")] if name.startswith("[") and "]" in name else name
+        name = name.rsplit(":", 1)[0] if name.count(":") == 1 else name
+        return name in {"localhost", "127.0.0.1", "::1", self.bound_host.lower()}
 
     def url(self, host: str) -> str:
         shown = f"[{host}]" if ":" in host else host

@@ -19,7 +19,7 @@ from types import FrameType
 from rich.console import Console
 from rich.markup import escape
 
-from generator.build import Urls
+from generator.build import Urls, guard_output
 from generator.config import CONFIG_NAME, load_config
 from generator.report import build_progress, print_build_result
 from generator.serve.livereload import EventHub
@@ -44,6 +44,9 @@ def serve(
     """Run until `stop` is set or Ctrl-C; returns the exit code."""
     config = load_config(root)
     target = (output or config.output).resolve()
+    # Before anything is served: a folder the build may not write to (one speechsite did not
+    # create, or the project's own parent) must not become the server's root either.
+    guard_output(target, root.resolve())
     urls = Urls(config.base_url)
     hub = EventHub()
     search_lock = threading.Lock()  # the search index's replacement, and the server's reads

@@ -9,6 +9,7 @@ import json
 import socket
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -101,6 +102,45 @@ def test_traversal_gets_the_404_page(server: PreviewServer, built: Path, path: s
     body: bytes = response.body  # type: ignore[attr-defined]
     assert b"never served" not in body
     assert body.startswith((built / "404.html").read_bytes()[:200])
+
+
+def raw_request(server: PreviewServer, request: bytes) -> bytes:
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as raw:
+        raw.sendall(request)
+        answer = b""
+        while chunk := raw.recv(65536):
+            answer += chunk
+    return answer
+
+
+@pytest.mark.parametrize(
+    ("host", "status"),
+    [
+        ("localhost", b"200"),
+        ("127.0.0.1:8000", b"200"),
+        ("[::1]:8000", b"200"),
+        ("attacker.example", b"421"),
+        ("attacker.example:8000", b"421"),
+        ("127.0.0.1.attacker.example", b"421"),
+    ],
+)
+def test_only_requests_for_this_host_are_answered(
+    server: PreviewServer, host: str, status: bytes
+) -> None:
+    """A page elsewhere that rebinds its own name to 127.0.0.1 (DNS rebinding) sends that name
+    as Host: it reads nothing."""
+    answer = raw_request(
+        server, f"GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode()
+    )
+    assert answer.split(b" ", 2)[1] == status
+
+
+@pytest.mark.parametrize("name", ["a" * 300, "长" * 105])
+def test_a_name_too_long_for_the_file_system_gets_the_404_page(
+    server: PreviewServer, name: str
+) -> None:
+    response = get(server, "/" + quote(name))
+    assert response.status == 404
 
 
 def test_an_absolute_url_in_the_request_line_is_not_a_way_out(server: PreviewServer) -> None:

@@ -98,6 +98,23 @@ def test_a_broken_site_yaml_at_start_is_an_error(sample: Path, capsys: object) -
     assert main(["-C", str(sample), "serve", "--port", "0"]) == 2
 
 
+@pytest.mark.parametrize("output", ["foreign", ".."])
+def test_an_output_the_build_may_not_write_is_never_served(
+    sample: Path, output: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A folder speechsite did not create, or the project's parent, was refused by the build
+    and then served all the same (its files, site.yaml among them, readable over HTTP). serve
+    now stops with the build's refusal before it binds a port."""
+    foreign = sample / "foreign"
+    foreign.mkdir()
+    (foreign / "private.txt").write_text("not for the web")
+    code = main(["-C", str(sample), "serve", "--port", "0", "--output", str(sample / output)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "refusing" in err or "contain the project" in err
+    assert "serving" not in err
+
+
 def test_a_bad_port_is_an_error(sample: Path) -> None:
     assert main(["-C", str(sample), "serve", "--port", "70000"]) == 2
 
