@@ -8,7 +8,8 @@ assets first, pages after them, so no page ever points at an asset that is not t
 then files that are gone are deleted and the marker is written last.
 
 A folder is only ever changed when it is empty or holds speechsite's marker
-(`.speechsite-deploy.json`): a deploy never overwrites or deletes files it did not publish.
+(`.speechsite-deploy.json`), which lists what it published: a deploy never overwrites or
+deletes files it did not publish, even beside those it did.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import os
 import shutil
 from pathlib import Path
 
-from generator.deploy.manifest import DEPLOY_MARKER, Changes, compare, scan
+from generator.deploy.manifest import DEPLOY_MARKER, Changes, compare, published_files, scan
 from generator.errors import UserError
 
 STAGING_PREFIX = ".speechsite-staging-"
@@ -29,6 +30,8 @@ def publish_dir(site: Path, dest: Path, dry_run: bool) -> Changes:
         raise UserError("the destination is a file, not a folder", dest)
     new, sizes = scan(site)
     old, _ = scan(dest, skip_prefix=STAGING_PREFIX)
+    if DEPLOY_MARKER in old:
+        old = _ours(dest, old, new)
     changes = compare(new, old, sizes)
     if changes.empty:
         return changes
@@ -36,6 +39,23 @@ def publish_dir(site: Path, dest: Path, dry_run: bool) -> Changes:
     if not dry_run:
         _apply(site, dest, changes)
     return changes
+
+
+def _ours(dest: Path, found: dict[str, str], new: dict[str, str]) -> dict[str, str]:
+    """The files in `dest` that the last deploy published (its marker lists them): the others,
+    put there by hand (a host's verification file, downloads), are neither deleted nor, with
+    other bytes, overwritten."""
+    published = set(published_files(dest / DEPLOY_MARKER))
+    theirs = sorted(name for name in found if name not in published and name != DEPLOY_MARKER)
+    clash = [name for name in theirs if name in new and found[name] != new[name]]
+    if clash:
+        raise UserError(
+            "refusing to overwrite files the last deploy did not publish "
+            f"({', '.join(clash[:3])}{', …' if len(clash) > 3 else ''})",
+            dest,
+            hint="move them away, or rename the speech or asset that would replace them",
+        )
+    return {name: digest for name, digest in found.items() if name not in theirs or name in new}
 
 
 def refuse_foreign(dest: Path | str, has_marker: bool, changes: Changes) -> None:

@@ -66,6 +66,8 @@ def publish_git(
         _run(scratch, "config", "user.name", identity[0])
         _run(scratch, "config", "user.email", identity[1])
         old = _fetch_tip(scratch, repo, branch)
+        if old is not None:
+            _refuse_foreign_branch(scratch, repo, branch, old)
         _commit(scratch, site, target, message, old)
         new_tree = _run(scratch, "rev-parse", f"refs/heads/{branch}^{{tree}}").strip()
         old_tree = _run(scratch, "rev-parse", f"{old}^{{tree}}").strip() if old else None
@@ -75,6 +77,30 @@ def publish_git(
         if not dry_run:
             _push(scratch, repo, branch)
         return changes
+
+
+def _refuse_foreign_branch(scratch: Path, repo: str, branch: str, tip: str) -> None:
+    """Refuse the repository's default branch (its main line of work: a project's sources)
+    unless speechsite published its tip: a new commit would replace every file on it. A
+    pages branch another tool published is taken over, its history kept below."""
+    if "Built by speechsite" in _run(scratch, "log", "-1", "--format=%B", tip):
+        return
+    heads = git("ls-remote", "--symref", repo, "HEAD", cwd=scratch)
+    default = next(
+        (
+            line.split()[1].removeprefix("refs/heads/")
+            for line in heads.stdout.splitlines()
+            if line.startswith("ref:") and len(line.split()) >= 2
+        ),
+        None,
+    )
+    if branch != default:
+        return
+    raise UserError(
+        f"refusing to publish to {branch}, the default branch of {repo}: its last commit was "
+        "not made by speechsite deploy, and publishing would replace every file on it",
+        hint="publish to a branch of its own (the default is gh-pages)",
+    )
 
 
 def _fetch_tip(scratch: Path, repo: str, branch: str) -> str | None:

@@ -82,6 +82,16 @@ def scan(folder: Path, skip_prefix: str | None = None) -> tuple[dict[str, str], 
     return hashes, sizes
 
 
+def published_files(marker: Path) -> list[str]:
+    """The files a deploy marker lists (none when it cannot be read)."""
+    try:
+        data = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    files = data.get("files") if isinstance(data, dict) else None
+    return [str(name) for name in files] if isinstance(files, dict) else []
+
+
 def marker_bytes(files: dict[str, str]) -> bytes:
     """The deploy marker: the published files and their hashes (stable bytes: no dates or
     versions, so a deploy that changes no file writes an identical marker)."""

@@ -66,7 +66,7 @@ def deploy(
     stage = on_stage or (lambda _: None)
     root = config.root
     repo = resolve_repo(target.repo, root) if isinstance(target, GitTarget) else ""
-    where = _where(target, repo, root)
+    where = _where(target, repo, config)
     source = source_state(root, _inputs(config))
     if not allow_dirty:
         require_clean(source, root)
@@ -108,7 +108,7 @@ def deploy(
             if target.remote:
                 changes = publish_rsync(output, target.dest, target.rsh, dry_run)
             else:
-                changes = publish_dir(output, local_dest(target, root), dry_run)
+                changes = publish_dir(output, local_dest(target, root, config), dry_run)
             result.changes = changes.without({DEPLOY_MARKER: len(marker)})
     result.seconds = time.perf_counter() - started
     return result
@@ -122,19 +122,20 @@ def _inputs(config: Config) -> list[Path]:
     return inputs
 
 
-def _where(target: Target, repo: str, root: Path) -> str:
+def _where(target: Target, repo: str, config: Config) -> str:
     """Check the target before building, so a mistake fails at once; describe it."""
     if isinstance(target, GitTarget):
         return f"{repo} (branch {target.branch})"
     if target.remote:
         require_rsync(target.dest)
         return target.dest
-    return str(local_dest(target, root))
+    return str(local_dest(target, config.root, config))
 
 
-def local_dest(target: DirTarget, root: Path) -> Path:
+def local_dest(target: DirTarget, root: Path, config: Config | None = None) -> Path:
     """The destination folder (relative to the project), never the project or a folder
-    holding it."""
+    holding it, nor the project's own output, content, themes or cache: publishing into
+    site/ made it a folder the next `speechsite build` refused to replace."""
     dest = Path(target.dest).expanduser()
     dest = (dest if dest.is_absolute() else root / dest).resolve()
     if root.resolve().is_relative_to(dest):
@@ -143,6 +144,15 @@ def local_dest(target: DirTarget, root: Path) -> Path:
             dest,
             hint="publish to a folder of its own, e.g. /var/www/archive",
         )
+    inputs = [root / "content", root / "themes", root / CACHE_DIR]
+    own = [config.output, *inputs] if config is not None else inputs
+    for folder in own:
+        if dest.is_relative_to(folder.resolve()):
+            raise UserError(
+                f"the destination is inside the project's {folder.name}/ folder",
+                dest,
+                hint="publish to a folder outside the project's output, content and themes",
+            )
     return dest
 
 

@@ -66,15 +66,27 @@ def source_state(root: Path, inputs: list[Path]) -> SourceState:
     if head.returncode == 0 and head.stdout.strip():
         commit, _, subject = head.stdout.strip().partition("\n")
     paths = [str(p.resolve()) for p in inputs if p.exists()]
-    status = git("status", "--porcelain", "--untracked-files=all", "--", *paths, cwd=root)
+    status = git(
+        "status", "--porcelain", "--untracked-files=all", "--ignored", "--", *paths, cwd=root
+    )
     if status.returncode != 0:
         raise UserError(
             f"git status failed: {status.stderr.strip()}",
             root,
             hint="deploy reads the state of the project's git repository",
         )
-    dirty = [line for line in status.stdout.splitlines() if line.strip()]
+    dirty = [line for line in status.stdout.splitlines() if line.strip() and _read(line)]
     return SourceState(repository, commit, subject, dirty)
+
+
+def _read(line: str) -> bool:
+    """Whether a `git status` line names a file the build reads. An ignored file (`!! path`)
+    is one unless hidden or a cache: a speech that .gitignore keeps out of every commit was
+    published all the same, from a deploy that said it was built from a commit."""
+    if not line.startswith("!! "):
+        return True
+    parts = line[3:].strip().strip('"').rstrip("/").split("/")
+    return not any(part.startswith(".") or part == "__pycache__" for part in parts)
 
 
 def require_clean(state: SourceState, root: Path) -> None:

@@ -108,15 +108,35 @@ def test_a_folder_speechsite_did_not_publish_to_is_refused(
     assert (dest / "photo.jpg").exists()
 
 
-def test_files_added_by_hand_to_a_published_folder_are_removed_and_listed(
+def test_files_added_by_hand_to_a_published_folder_are_kept(
     sample: Path, dest: Path, run: Deploy
 ) -> None:
+    """A host's verification file or a download put beside the site is not the deploy's to
+    delete (the marker lists what it published), even when the site changes."""
     deploy_dir(run, sample, dest)
-    (dest / "stray.html").write_text("x")
+    (dest / "google1234.html").write_text("google-site-verification")
+    (dest / "downloads").mkdir()
+    (dest / "downloads" / "report.pdf").write_bytes(b"%PDF")
     out = deploy_dir(run, sample, dest, "--dry-run")
-    assert listing(out) == ["- stray.html"]
+    assert listing(out) == []
+    retitle(sample, "新的标题")
     deploy_dir(run, sample, dest)
-    assert not (dest / "stray.html").exists()
+    assert "新的标题" in (dest / "index.html").read_text(encoding="utf-8")
+    assert (dest / "google1234.html").read_text() == "google-site-verification"
+    assert (dest / "downloads" / "report.pdf").read_bytes() == b"%PDF"
+
+
+def test_a_file_added_by_hand_is_not_overwritten(sample: Path, dest: Path, run: Deploy) -> None:
+    deploy_dir(run, sample, dest)
+    (dest / "index.html").unlink()  # gone from the published files, then put back by hand
+    marker = json.loads((dest / DEPLOY_MARKER).read_text())
+    del marker["files"]["index.html"]
+    (dest / DEPLOY_MARKER).write_text(json.dumps(marker))
+    (dest / "index.html").write_text("somebody's own page")
+    done = run(sample, "dir", str(dest), "--base-url", BASE)
+    assert done.code == 2
+    assert "refusing to overwrite files the last deploy did not publish (index.html)" in done.err
+    assert (dest / "index.html").read_text() == "somebody's own page"
 
 
 def test_a_failed_copy_leaves_the_previous_deployment_intact(
@@ -215,6 +235,18 @@ def test_a_destination_that_holds_the_project_is_refused(sample: Path, run: Depl
     assert done.code == 2
     assert "would contain the project itself" in done.err
     assert not (sample.parent / "index.html").exists()
+
+
+@pytest.mark.parametrize("inside", ["site", "site/www", "content/public", "themes/x"])
+def test_a_destination_inside_the_projects_own_folders_is_refused(
+    sample: Path, run: Deploy, inside: str
+) -> None:
+    """Publishing into site/ made it a folder the next build refused to replace; into content/
+    or themes/, it would become an input of the next build."""
+    done = run(sample, "dir", inside)
+    assert done.code == 2
+    assert "the destination is inside the project's" in done.err
+    assert not (sample / inside / "index.html").exists()
 
 
 def test_a_relative_destination_is_read_from_the_project(sample: Path, run: Deploy) -> None:

@@ -212,6 +212,26 @@ def test_an_existing_branch_keeps_its_history(sample: Path, remote: Path, run: D
     assert "1 removed" in done.out
 
 
+def test_the_default_branch_of_a_source_repository_is_refused(
+    sample: Path, remote: Path, run: Deploy
+) -> None:
+    """`--branch main` onto a repository whose main holds a project's sources: publishing would
+    replace all of them with the site. Refused, and the branch is left as it was."""
+    other = sample.parent / "sources"
+    git(sample.parent, "clone", "-q", str(remote), str(other))
+    git(other, "checkout", "-q", "-b", "main")
+    (other / "README.md").write_text("sources\n")
+    commit_all(other, "Sources")
+    git(other, "push", "-q", "origin", "main")
+    git(remote, "symbolic-ref", "HEAD", "refs/heads/main")
+    before = tip(remote, "main")
+    done = run(sample, "git", str(remote), "--branch", "main")
+    assert done.code == 2
+    assert "refusing to publish to main, the default branch of" in done.err
+    assert tip(remote, "main") == before
+    assert branch_files(remote, "main") == {"README.md"}
+
+
 def test_without_a_git_identity_a_fallback_committer_is_used(
     sample: Path, remote: Path, run: Deploy, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -43,6 +43,20 @@ def test_uncommitted_inputs_are_refused_and_named(sample: Path, change: str, lis
     assert info.value.hint is not None and "--allow-dirty" in info.value.hint
 
 
+def test_an_ignored_speech_is_an_uncommitted_input(sample: Path) -> None:
+    """A draft .gitignore keeps out of every commit is still read by the build: a deploy
+    "built from" a commit must not publish it. Ignored hidden files (editor swap files, which
+    no build reads) do not count."""
+    (sample / ".git" / "info" / "exclude").write_text("secret-draft.md\n*.swp\n")
+    (sample / "content" / "speeches" / ".x.md.swp").write_text("swap")
+    assert source_state(sample, inputs(sample)).clean
+    (sample / "content" / "speeches" / "secret-draft.md").write_text("---\ntitle: x\n---\n")
+    state = source_state(sample, inputs(sample))
+    with pytest.raises(UserError) as info:
+        require_clean(state, sample)
+    assert "!! content/speeches/secret-draft.md" in info.value.message
+
+
 def test_changes_outside_the_build_inputs_do_not_count(sample: Path) -> None:
     (sample / "notes.txt").write_text("to do\n", encoding="utf-8")
     (sample / "content" / "raw").mkdir()
