@@ -39,6 +39,7 @@ from generator.bodystore import BodyStore
 from generator.config import Config
 from generator.errors import UserError
 from generator.fsutil import atomic_write_bytes, presence, stage
+from generator.lock import LOCK_NAME, cache_lock
 from generator.render.feeds import FEED_SIZE, atom_feed, robots, sitemap
 from generator.render.markdown import render_body
 from generator.render.pages import (
@@ -105,6 +106,7 @@ class BuildResult:
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
     changed: list[str] = field(default_factory=list)  # output files moved in or deleted
+    cache_cleared: str = ""  # the error a damaged cache gave, when it was cleared and rebuilt
 
 
 @dataclass
@@ -140,6 +142,28 @@ def build_site(
     .speechsite-cache/) holds what lets the next build of that output be incremental; a build
     into another output with other settings, such as deploy's, passes its own so that the
     user's next build of site/ stays incremental."""
+    folder = cache_dir or config.root / CACHE_DIR
+    with cache_lock(folder):
+        try:
+            return _build_once(config, output, base_url, jobs, progress, cache_dir)
+        except (UserError, KeyboardInterrupt, MemoryError):
+            raise
+        except Exception as exc:
+            if not clear_cache(folder):
+                raise
+            result = _build_once(config, output, base_url, jobs, progress, cache_dir)
+            result.cache_cleared = f"{type(exc).__name__}: {exc}"
+            return result
+
+
+def _build_once(
+    config: Config,
+    output: Path | None,
+    base_url: str | None,
+    jobs: int | None,
+    progress: Progress | None,
+    cache_dir: Path | None,
+) -> BuildResult:
     build = Build(config, output=output, base_url=base_url, jobs=jobs, cache_dir=cache_dir)
     if build.up_to_date():
         return build.result
@@ -155,6 +179,18 @@ def build_site(
     build.save()
     build.finish()
     return build.result
+
+
+def clear_cache(folder: Path) -> bool:
+    """Delete what the build cache holds (not its lock); False when there was nothing to
+    delete, so an error with an empty cache is not one the cache caused."""
+    entries = [entry for entry in folder.iterdir() if entry.name != LOCK_NAME]
+    for entry in entries:
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+    return bool(entries)
 
 
 Stamp = tuple[int, int, int] | None  # a file's inode, size and mtime: it changes on any write

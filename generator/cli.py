@@ -305,6 +305,12 @@ def _build(args: argparse.Namespace, consoles: _Consoles) -> int:
         result = build_site(
             config, output=output, base_url=args.base_url, jobs=args.jobs, progress=progress
         )
+    if result.cache_cleared:
+        print(
+            f"warning: the build cache could not be read ({result.cache_cleared}); "
+            "it was cleared and the site built afresh",
+            file=sys.stderr,
+        )
     if not args.quiet:
         from generator.report import print_build_result
 

@@ -197,7 +197,7 @@ def test_invalid_regex_names_the_key(tmp_path: Path, text: str, key: str, line: 
 
 # --- rules and topics take effect -------------------------------------------------------------
 
-AD_LINE = "更多精彩讲话稿请关注本站每日更新"
+AD_LINE = "精彩讲话稿每日更新尽在本站"
 SPEECH = speech_text(
     "在全县作风整顿动员会议上的讲话",
     "同志们：",
@@ -219,7 +219,7 @@ def test_user_line_rule_removes_a_new_kind_of_ad_on_reingest(tmp_path: Path) -> 
           boilerplate:
             lines:
               - name: site promotion
-                pattern: '^(?=.{0,30}$).*请关注本站'
+                pattern: '^(?=.{0,30}$).*尽在本站'
         """,
     )
     report = run_ingest(tmp_path)

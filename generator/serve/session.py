@@ -19,8 +19,9 @@ from types import FrameType
 from rich.console import Console
 from rich.markup import escape
 
-from generator.build import Urls, guard_output
-from generator.config import CONFIG_NAME, load_config
+from generator.build import CACHE_DIR, Urls, guard_output
+from generator.config import CONFIG_NAME, Config, load_config
+from generator.lock import cache_lock
 from generator.report import build_progress, print_build_result
 from generator.serve.livereload import EventHub
 from generator.serve.rebuild import Rebuilder
@@ -47,6 +48,22 @@ def serve(
     # Before anything is served: a folder the build may not write to (one speechsite did not
     # create, or the project's own parent) must not become the server's root either.
     guard_output(target, root.resolve())
+    with cache_lock(root / CACHE_DIR):  # (a build or another serve meanwhile is refused)
+        return _session(root, console, host, port, output, jobs, quiet, stop, config, target)
+
+
+def _session(
+    root: Path,
+    console: Console,
+    host: str,
+    port: int,
+    output: Path | None,
+    jobs: int | None,
+    quiet: bool,
+    stop: threading.Event | None,
+    config: Config,
+    target: Path,
+) -> int:
     urls = Urls(config.base_url)
     hub = EventHub()
     search_lock = threading.Lock()  # the search index's replacement, and the server's reads

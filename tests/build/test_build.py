@@ -902,6 +902,63 @@ def test_a_damaged_build_cache_only_builds_again(site_project: Path) -> None:
     assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
 
 
+def test_a_cache_whose_stores_hold_garbage_is_cleared_and_the_site_built_afresh(
+    site_project: Path,
+) -> None:
+    """The cache's pickles read fine, but its stores of bodies and search postings hold other
+    bytes than their locators say (as two processes writing one cache left it): reading them
+    failed with a ValueError on every later build. The build now clears the cache, builds
+    afresh, says so, and makes the same site as a clean build."""
+    build(site_project)
+    cache = site_project / ".speechsite-cache"
+    packs = list((cache / "bodies").glob("*.pack"))
+    assert packs
+    for pack in packs:
+        size = pack.stat().st_size
+        pack.write_bytes(bytes(range(256)) * (size // 256) + b"\xff" * (size % 256))
+    edited = next((site_project / "content" / "speeches").glob("xian-luo-shi*.md"))
+    edited.write_text(edited.read_text("utf-8") + "\n补充一句。\n", encoding="utf-8")
+    result = build(site_project)
+    assert result.cache_cleared  # (it was, and the error is named for the warning)
+    after = {
+        p.relative_to(result.output): p.read_bytes()
+        for p in result.output.rglob("*")
+        if p.is_file()
+    }
+    shutil.rmtree(cache)
+    shutil.rmtree(result.output)
+    clean = build(site_project).output
+    assert after == {p.relative_to(clean): p.read_bytes() for p in clean.rglob("*") if p.is_file()}
+
+
+def test_a_second_process_on_one_cache_is_refused(site_project: Path) -> None:
+    """Two processes writing one cache corrupted it: while one holds the cache's lock, another
+    build stops at once, naming the holder."""
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; from generator.lock import cache_lock\n"
+            "with cache_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(30)",
+            str(site_project / ".speechsite-cache"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        with pytest.raises(UserError, match=f"another speechsite process \\(pid {holder.pid}\\)"):
+            build(site_project)
+    finally:
+        holder.kill()
+        holder.wait()
+    build(site_project)  # (released with its process)
+
+
 def test_a_speech_deleted_while_its_folder_is_scanned_is_left_out(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -81,6 +81,19 @@ def test_a_busy_port_is_reported_and_the_next_free_one_used(sample: Path) -> Non
                 assert response.status == 200
 
 
+def test_a_build_or_a_second_serve_while_serving_is_refused(
+    sample: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two processes writing one build cache corrupted it for good: while serve runs, a build
+    of the same project, or another serve, stops at once and says why."""
+    with ServeProcess(sample, "--port", "0") as serve:
+        assert main(["-C", str(sample), "build", "--quiet"]) == 2
+        assert f"another speechsite process (pid {serve.process.pid})" in capsys.readouterr().err
+        assert main(["-C", str(sample), "serve", "--port", "0"]) == 2
+        assert "another speechsite process" in capsys.readouterr().err
+    assert main(["-C", str(sample), "build", "--quiet"]) == 0
+
+
 def test_serve_writes_exactly_what_build_writes(sample: Path, tmp_path: Path) -> None:
     twin = tmp_path / "twin"
     shutil.copytree(sample, twin)
