@@ -40,7 +40,8 @@ class ErrorReport:
     def text(self) -> str:
         """One line for the console: `file:line: message (hint)`."""
         where = ""
-        if self.path and not self.message.startswith(self.path):
+        named = self.message.split(": ", 1)[0]  # (ingest's messages begin with the file's path)
+        if self.path and not named.endswith(self.path):
             where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
         return where + self.message + (f" ({self.hint})" if self.hint else "")
 

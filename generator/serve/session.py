@@ -21,6 +21,7 @@ from rich.markup import escape
 
 from generator.build import CACHE_DIR, Urls, guard_output
 from generator.config import CONFIG_NAME, Config, load_config
+from generator.errors import UserError
 from generator.lock import cache_lock
 from generator.report import build_progress, print_build_result
 from generator.serve.livereload import EventHub
@@ -74,9 +75,16 @@ def _session(
     def busy(asked: int, got: int) -> None:
         log(f"port {asked} is in use; serving on the next free port, {got}, instead")
 
-    server = bind(
-        lambda p: PreviewServer(target, urls.base_path, host, p, hub, search_lock), port, busy
-    )
+    try:
+        server = bind(
+            lambda p: PreviewServer(target, urls.base_path, host, p, hub, search_lock), port, busy
+        )
+    except OSError as err:  # (not a busy port: bind tries the next ones for that)
+        raise UserError(
+            f"cannot listen on {host}: {err.strerror or err}",
+            hint="--host takes a name or address of this machine, such as 127.0.0.1 (the "
+            "default) or localhost",
+        ) from None
     rebuilder = Rebuilder(root, target, config.base_url, hub, log, jobs, search_lock)
     if output is None:
         rebuilder.configured_output = target

@@ -124,6 +124,7 @@ def test_a_raw_file_that_cannot_be_ingested_is_reported(sample: Path) -> None:
     raw = write_raw(sample, "empty.txt", "")
     outcome = run.run({raw})
     assert outcome.error is not None and outcome.error.path == "content/raw/empty.txt"
+    assert outcome.error.text.count("empty.txt") == 1  # (the path once, not twice)
     assert hub.failing
 
 

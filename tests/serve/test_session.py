@@ -128,6 +128,15 @@ def test_an_output_the_build_may_not_write_is_never_served(
     assert "serving" not in err
 
 
+def test_a_host_that_is_not_this_machine_is_a_clear_error(
+    sample: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["-C", str(sample), "serve", "--host", "10.255.255.1", "--port", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot listen on 10.255.255.1" in err
+    assert "--host takes" in err
+
+
 def test_a_bad_port_is_an_error(sample: Path) -> None:
     assert main(["-C", str(sample), "serve", "--port", "70000"]) == 2
 
