@@ -12,12 +12,14 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import pairwise
 
-from generator.config import Boilerplate
+from generator.config import BlockRule, Boilerplate, LineRule
 from generator.ingest.decode import SourceLine
 from generator.ingest.pagemarks import is_page_mark
 from generator.ingest.punct import to_fullwidth
+from generator.ingest.script import compile_either
 from generator.text import INDENT_CHARS, INVISIBLE_RE, ODD_SPACE_RE, TERMINAL, is_cjk
 
 
@@ -53,6 +55,7 @@ def clean_lines(source: Iterable[SourceLine], rules: Boilerplate) -> Cleaned:
         if not _only_invisible(text)
     ]
     removed: list[Removed] = []
+    rules = either_script_rules(rules)
     lines = fold_split_marks(lines)
     lines = remove_blocks(lines, rules, removed)
     lines = remove_lines(lines, rules, removed)
@@ -75,17 +78,17 @@ def clean_lines(source: Iterable[SourceLine], rules: Boilerplate) -> Cleaned:
 
 # Text copied out of a page's source: entities (&ldquo; &nbsp; &#8220;) and the tags of
 # paragraphs, line breaks and inline styling. Only these tags: a "<" in a speech stays.
-_ENTITY_RE = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
-_BREAK_TAG_RE = re.compile(r"<(?:br|/?p|/?div)(?:\s[^<>]{0,200})?\s*/?>", re.IGNORECASE)
-_INLINE_TAG_RE = re.compile(
+_ENTITY_RE = compile_either(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
+_BREAK_TAG_RE = compile_either(r"<(?:br|/?p|/?div)(?:\s[^<>]{0,200})?\s*/?>", re.IGNORECASE)
+_INLINE_TAG_RE = compile_either(
     r"</?(?:span|font|strong|b|em|i|u|a|sup|sub)(?:\s[^<>]{0,200})?>", re.IGNORECASE
 )
 
 
 # Emphasis a Markdown editor left in the text (**一、总体要求**), and a heading set in
 # brackets (【一、总体要求】): the heading without its wrapping.
-_BOLD_RE = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
-_BRACKETED_HEADING_RE = re.compile(
+_BOLD_RE = compile_either(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+_BRACKETED_HEADING_RE = compile_either(
     r"^【((?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、])[^【】]+)】$"
 )
 
@@ -114,13 +117,32 @@ def normalise_chars(text: str) -> str:
 
 
 # Either kind of character the two substitutions above handle: one search spares most lines both.
-_ODD_CHAR_RE = re.compile(f"{INVISIBLE_RE.pattern}|{ODD_SPACE_RE.pattern}")
+_ODD_CHAR_RE = compile_either(f"{INVISIBLE_RE.pattern}|{ODD_SPACE_RE.pattern}")
 
 
 def _only_invisible(text: str) -> bool:
     """A line holding nothing but zero-width characters is an empty inline element a scraper
     put on a line of its own: it is neither text nor a paragraph break, so it is skipped."""
     return bool(INVISIBLE_RE.search(text)) and not INVISIBLE_RE.sub("", text).strip()
+
+
+@lru_cache(maxsize=8)
+def either_script_rules(rules: Boilerplate) -> Boilerplate:
+    """The boilerplate rules, each matching traditional characters as well (來源, 責任編輯)."""
+    return Boilerplate(
+        tuple(
+            LineRule(rule.name, compile_either(rule.pattern.pattern, rule.pattern.flags))
+            for rule in rules.lines
+        ),
+        tuple(
+            BlockRule(
+                rule.name,
+                compile_either(rule.start.pattern, rule.start.flags),
+                compile_either(rule.end.pattern, rule.end.flags) if rule.end else None,
+            )
+            for rule in rules.blocks
+        ),
+    )
 
 
 def remove_blocks(lines: list[Line], rules: Boilerplate, removed: list[Removed]) -> list[Line]:
@@ -193,22 +215,22 @@ _CONTINUES = frozenset("，。、；：！？）》」』】〕〉’”,.;:!?)]
 _OPENS = frozenset("（(《「『【〔〈‘“[，、,")
 _CN_ORDINAL = "一二三四五六七八九十百"
 # An enumerator alone on its line ("三、", "第一，", "一是") labels the line after it.
-_LABEL_ONLY_RE = re.compile(
+_LABEL_ONLY_RE = compile_either(
     rf"^(?:[{_CN_ORDINAL}]+、|[（(][{_CN_ORDINAL}]+[）)]|\d+[.．、]|[（(]\d+[）)]"
     rf"|第[{_CN_ORDINAL}]+[，、,]?|[{_CN_ORDINAL}]+[是要])$"
 )
 # A paragraph is finished when it ends with a sentence or clause mark, possibly inside quotes.
-_FINISHED_RE = re.compile(r"[。！？!?…；;：:][”’」』)）》\]]*$")
+_FINISHED_RE = compile_either(r"[。！？!?…；;：:][”’」』)）》\]]*$")
 # A numbered heading ("一、…", "（二）…") ends without punctuation and is followed by its text.
-_HEADING_RE = re.compile(rf"^(?:[{_CN_ORDINAL}]+、|[（(][{_CN_ORDINAL}]+[）)]).{{2,38}}$")
+_HEADING_RE = compile_either(rf"^(?:[{_CN_ORDINAL}]+、|[（(][{_CN_ORDINAL}]+[）)]).{{2,38}}$")
 # An enumerator that starts a heading or a list item (一、 （一） 1. （1） 第一， 一要 一是
 # 首先，): a line it starts is an item of the speech, which ends where the line ends.
-_ENUMERATOR_RE = re.compile(
+_ENUMERATOR_RE = compile_either(
     rf"^(?:[{_CN_ORDINAL}]+、|[（(][{_CN_ORDINAL}\d]+[）)]|\d+[.．、](?!\d)|第[{_CN_ORDINAL}]+[，、,：:]"
     rf"|[{_CN_ORDINAL}]{{1,3}}[要是](?=[^，,。\s])|(?:首先|其次|再次|最后)[，,]|\d{{1,2}}[）)]|[①-⑳])"
 )
 # A short line ending in a colon or an exclamation mark is an address (各位代表：) or a label.
-_ADDRESS_RE = re.compile(r"^[^。！？!?]{1,15}[：:！!]$")
+_ADDRESS_RE = compile_either(r"^[^。！？!?]{1,15}[：:！!]$")
 # Longest line that may be a heading without an enumerator.
 _HEADING_MAX = 40
 # Longest line that counts as a link fragment cut out of a sentence ("政府工作报告").
@@ -410,9 +432,9 @@ def hard_wrap_width(lines: Sequence[Line]) -> int | None:
 # A wiki's or an editor's note reference: [1], [12], [注1], [CPC 2]. ASCII brackets only: a
 # document's own full-width ［1］ notes are part of the published text. Inside running text a mark
 # follows a character; alone on a line it is a mark too, but "[1] 文字" at a line start is a label.
-_MARK_LABEL_RE = re.compile(r"(?:注|[A-Za-z]{1,10})?\s?\d{1,3}")
-_MARK_LINE_RE = re.compile(rf"\[{_MARK_LABEL_RE.pattern}\]")
-_REFERENCE_RE = re.compile(rf"(?<=[^\s\[]){_MARK_LINE_RE.pattern}")
+_MARK_LABEL_RE = compile_either(r"(?:注|[A-Za-z]{1,10})?\s?\d{1,3}")
+_MARK_LINE_RE = compile_either(rf"\[{_MARK_LABEL_RE.pattern}\]")
+_REFERENCE_RE = compile_either(rf"(?<=[^\s\[]){_MARK_LINE_RE.pattern}")
 
 
 def fold_split_marks(lines: list[Line]) -> list[Line]:
@@ -472,7 +494,7 @@ def strip_reference_marks(paragraph: Line, removed: list[Removed]) -> str:
 
 # --- spaces inside a paragraph -----------------------------------------------------------------
 
-_SPACE_RUN_RE = re.compile(r"[ \u3000]+")
+_SPACE_RUN_RE = compile_either(r"[ \u3000]+")
 
 
 def tidy_spaces(text: str) -> str:

@@ -19,6 +19,7 @@ from generator.ingest.clean import Line, Removed
 from generator.ingest.outline import match_enumerator
 from generator.ingest.pagemarks import INLINE_PAGE_MARK_RE, PAGE_MARK_RE, is_page_mark
 from generator.ingest.pagemarks import PAGE_LINE_RE as _PAGE_LINE_RE
+from generator.ingest.script import compile_either, to_simplified
 from generator.numerals import parse_cn
 from generator.text import HAN, count_han
 
@@ -33,15 +34,15 @@ _CN_NUM = "一二三四五六七八九十"
 _YEAR = rf"(?P<y>\d{{4}}|[{_CN_DIGIT}]{{4}})"
 _MONTH = rf"(?P<m>\d{{1,2}}|[{_CN_NUM}]{{1,3}})"
 _DAY = rf"(?P<d>\d{{1,2}}|[{_CN_NUM}]{{1,3}})"
-DATE_RE = re.compile(rf"{_YEAR}\s*年\s*{_MONTH}\s*月(?:\s*{_DAY}\s*日)?")
+DATE_RE = compile_either(rf"{_YEAR}\s*年\s*{_MONTH}\s*月(?:\s*{_DAY}\s*日)?")
 # A date whose month or day was anonymised: 2023年×月×日, 2023年X月.
-_ANONYMISED_DATE_LINE_RE = re.compile(
+_ANONYMISED_DATE_LINE_RE = compile_either(
     rf"^[（(]?{_YEAR}\s*年\s*[×X\d]{{1,2}}\s*月(?:\s*[×X\d]{{1,2}}\s*日)?[)）]?$"
 )
-_NUMERIC_DATE_RE = re.compile(r"(?P<y>\d{4})[.．/-](?P<m>\d{1,2})[.．/-](?P<d>\d{1,2})")
+_NUMERIC_DATE_RE = compile_either(r"(?P<y>\d{4})[.．/-](?P<m>\d{1,2})[.．/-](?P<d>\d{1,2})")
 # A line that is a date, in words or digits (2024.01.28), perhaps with the time of day or a
 # note in its brackets: （2023年8月16日上午，根据录音整理）.
-_DATE_LINE_RE = re.compile(
+_DATE_LINE_RE = compile_either(
     rf"^[（(]?(?:{DATE_RE.pattern}|{_NUMERIC_DATE_RE.pattern.replace('?P<', '?P<n')})"
     r"(?:[^（）()。！？]{0,16}?)?[)）]?$"
 )
@@ -51,8 +52,8 @@ _TITLE_WORDS = (
     "讲话|报告|致辞|发言|讲稿|演讲|演讲稿|讲话稿|讲话提纲|总结|主持词|贺词|祝词|开幕词|闭幕词|"
     "党课|述职报告|汇报|讲评|动员|部署|意见|决议|公报"
 )
-_TITLE_END_RE = re.compile(rf"(?:{_TITLE_WORDS})(?:[（(][^）)]*[)）])?$")
-_SALUTATION_RE = re.compile(
+_TITLE_END_RE = compile_either(rf"(?:{_TITLE_WORDS})(?:[（(][^）)]*[)）])?$")
+_SALUTATION_RE = compile_either(
     r"^(?:各位代表|同志们|各位委员|各位领导|各位来宾|各位同志|各位同仁|同事们|朋友们|女士们|先生们|"
     r"尊敬的[^。！？]{1,40}|亲爱的[^。！？]{1,20}|各位[^。！？，,]{1,12})[：:！!，,]"
 )
@@ -68,61 +69,63 @@ _DOT = "·•・"
 _ANONYMISED_NAME = rf"(?:[{HAN}]{{1,2}}(?:×{{1,3}}|X{{1,3}}|x{{2,3}})|×{{2,4}}|X{{2,4}}|x{{2,4}})"
 _NAME = rf"(?:[{HAN}]{{2,4}}|[{HAN}]{{1,8}}(?:[{_DOT}][{HAN}]{{1,8}})+|{_ANONYMISED_NAME})"
 _BYLINE_BODY = rf"(?P<role>[^。！？：:，,]{{0,24}}?{_ROLE})\s*(?P<name>{_NAME})"
-_BYLINE_RE = re.compile(rf"^{_BYLINE_BODY}$")
+_BYLINE_RE = compile_either(rf"^{_BYLINE_BODY}$")
 # A byline with a label, as a lecture's or a report's page has it: 主讲人：刘建国, 报告人：县长 王明.
-_LABELLED_BYLINE_RE = re.compile(
+_LABELLED_BYLINE_RE = compile_either(
     rf"^(?:主讲人|主讲|讲话人|报告人|宣讲人|发言人|主持人)\s*[:：]\s*"
     rf"(?:(?P<role>[^。！？：:，,]{{0,24}}?{_ROLE})\s*)?(?P<name>{_NAME})$"
 )
-_NAME_LINE_RE = re.compile(rf"^{_NAME}$")
+_NAME_LINE_RE = compile_either(rf"^{_NAME}$")
 # An anonymised name alone on a header line, or with 同志, is the speaker's wherever it stands:
 # no site puts placeholders in its chrome.
-_ANONYMISED_NAME_LINE_RE = re.compile(rf"^(?P<name>{_ANONYMISED_NAME})(?:同志)?$")
+_ANONYMISED_NAME_LINE_RE = compile_either(rf"^(?P<name>{_ANONYMISED_NAME})(?:同志)?$")
 # A subtitle gives the date and/or the meeting: ——2026年1月25日在…会议上 or （2020年5月8日）.
 # It needs a dash, a bracket or a date in front: a bare 在…上的讲话 is a title. Some pages put
 # the byline on the same line (…会议上 陕西省省长 赵刚).
 _DASHES = "—\\-－–~～"
-_SUBTITLE_RE = re.compile(
+_SUBTITLE_RE = compile_either(
     rf"^(?:[{_DASHES}]+\s*[（(]?|[（(])?\s*(?:(?P<date>{DATE_RE.pattern})\s*)?在(?P<occ>[^。！？]+?)上"
     r"(?:的(?:讲话|报告|发言|致辞|工作报告|总结讲话|动员讲话))?\s*[)）]?"
     rf"(?:\s*{_BYLINE_BODY})?$"
 )
 # An adopted text (决议, 决定) states when and where it was adopted: （2020年5月28日…会议通过）.
-_ADOPTED_RE = re.compile(
+_ADOPTED_RE = compile_either(
     rf"^[（(]\s*(?P<date>{DATE_RE.pattern})\s*(?P<occ>[^。！？（）()]{{4,60}}?)"
     r"(?:审议通过|通过|批准)\s*[)）]$"
 )
-_SUBTITLE_START_RE = re.compile(rf"^(?:[{_DASHES}]+|[（(]|\s*{DATE_RE.pattern})")
-_DASH_RE = re.compile(rf"^[{_DASHES}]{{1,4}}")
-_TITLE_SPEAKER_RE = re.compile(
+_SUBTITLE_START_RE = compile_either(rf"^(?:[{_DASHES}]+|[（(]|\s*{DATE_RE.pattern})")
+_DASH_RE = compile_either(rf"^[{_DASHES}]{{1,4}}")
+_TITLE_SPEAKER_RE = compile_either(
     r"^(?P<who>[^在]{0,24}?)(?:同志)?在(?P<occ>.+)上的(?:总结|动员|主持|即席|专题|重要)?"
     r"(?:讲话|发言|致辞|报告|讲稿|讲话稿|讲话提纲|主持词|汇报)"
 )
 # A decision's title names the meeting that made it: 第十届…第五次会议关于政府工作报告的决议.
-_ADOPTED_TITLE_RE = re.compile(
+_ADOPTED_TITLE_RE = compile_either(
     r"^(?P<occ>[^，。！？\s]{4,40}?(?:会议|大会|全会))关于\S+的(?:决议|决定)$"
 )
-_ROLE_ONLY_RE = re.compile(rf"^[{HAN}]{{0,12}}{_ROLE}$")
+_ROLE_ONLY_RE = compile_either(rf"^[{HAN}]{{0,12}}{_ROLE}$")
 # The opening sentence of a work report says whose report it is: 我代表…人民政府，向大会报告工作.
-_REPORT_OPENING_RE = re.compile(
+_REPORT_OPENING_RE = compile_either(
     r"我(?:代表|受)(?P<who>[^，,。！？]{2,30}?)(?:的委托)?[，,]?\s*向(?:本次)?(?:大会|会议)"
     r"(?:报告|作)(?P<what>[^，,。！？]{0,10})"
 )
 # Administrative units → level. In a name such as 呼伦贝尔市海拉尔区人民代表大会 the last unit is
 # the one meeting, so the last match wins; province-level municipalities are 省.
-_NATIONAL_RE = re.compile(r"国务院|全国人民代表大会|全国代表大会|全国政协|中共中央|党中央|全国人大")
-_MUNICIPALITY_RE = re.compile(r"(?:北京|上海|天津|重庆)市")
+_NATIONAL_RE = compile_either(
+    r"国务院|全国人民代表大会|全国代表大会|全国政协|中共中央|党中央|全国人大"
+)
+_MUNICIPALITY_RE = compile_either(r"(?:北京|上海|天津|重庆)市")
 # The unit characters also start common words (市场, 旗帜, 区域, 乡村, 镇静): those are no unit.
 # Nor is a word that ends in a unit character: 城市, 超市; 社区, 园区, 开发区, 景区, 山区;
 # 县域; 城镇; and 乡镇 names the kind, not the unit (全县乡镇工作会议 is the county's meeting).
-_UNIT_RE = re.compile(
+_UNIT_RE = compile_either(
     r"(?P<省>自治区|省)|(?P<市>(?<![城超门股夜集])市(?![场民值容面])|自治州|州|盟(?![友约员])|地区)"
     r"|(?P<县>县(?![域])|旗(?![帜舰号手])|(?<![社园城景小校片辖灾疫山矿牧林库湖街营厂发])区(?![域别间块分位]))"
     r"|(?P<乡镇>乡(?![村亲愁土情贤音镇])|(?<![城乡])镇(?![静定压守])|街道|苏木)"
 )
 # 全省/全县… as the speaker's own jurisdiction. Not inside a word (健全市场, 安全区) and not
 # 全市场/全区域, which name no jurisdiction.
-_TEXT_LEVEL_RE = re.compile(
+_TEXT_LEVEL_RE = compile_either(
     r"(?<![健完安齐保周成两十顾])全(国|省|区|市|县|镇|乡|旗|州)(?![场域级内外])"
 )
 _TEXT_LEVEL = {
@@ -241,7 +244,7 @@ def _first_of_two(paragraphs: list[Line], index: int) -> bool:
 
 # A web site's name for a column or genre, which pages put above a speech's title: 领导讲话,
 # 重要讲话, 政府工作报告, 讲话稿精选; and a breadcrumb ending in one (文档之家 » 讲话致辞 » 领导讲话).
-_COLUMN_LABEL_RE = re.compile(
+_COLUMN_LABEL_RE = compile_either(
     rf"^(?:.*[>»›＞]\s*)?(?:领导|重要|主要|最新|精选|热门|优秀|政府)?(?:{_TITLE_WORDS}|工作报告)"
     r"(?:稿|材料|精选|汇编|专栏|频道|范文)?$"
 )
@@ -263,7 +266,7 @@ def _title_meta(paragraph: Line) -> Meta:
     return meta
 
 
-_FILENAME_PREFIX_RE = re.compile(r"^[A-Za-z0-9]+[-_]+")
+_FILENAME_PREFIX_RE = compile_either(r"^[A-Za-z0-9]+[-_]+")
 
 
 def _untitled(meta: Meta, path: Path, paragraphs: list[Line]) -> None:
@@ -349,12 +352,12 @@ def _read_header(paragraphs: list[Line], start: int, meta: Meta) -> int:
 
 # A whole sentence, however short (大家好！ 今天，我和大家一起学习交流。): the speech has begun.
 # (Not one in brackets: （此文档可编辑！） is a site's note.)
-_SENTENCE_RE = re.compile(rf"^[^（(【\[].*[{HAN}].*[。！？!?][”’」』]?$")
+_SENTENCE_RE = compile_either(rf"^[^（(【\[].*[{HAN}].*[。！？!?][”’」』]?$")
 # A label introducing what follows, which the speech starts with: an addressee (县委：) or a
 # participant of a symposium (张建国（宏达公司董事长）：).
-_LABEL_LINE_RE = re.compile(rf"^[^：:]*[{HAN}][^：:]*[：:]$")
+_LABEL_LINE_RE = compile_either(rf"^[^：:]*[{HAN}][^：:]*[：:]$")
 # A photo's caption on a report's page is a sentence too: 省长赵刚作政府工作报告。
-_CAPTION_RE = re.compile(r"^[^，,。]{1,24}作[^，,。]{0,12}(?:报告|讲话|发言|说明)[。.]?$")
+_CAPTION_RE = compile_either(r"^[^，,。]{1,24}作[^，,。]{0,12}(?:报告|讲话|发言|说明)[。.]?$")
 
 
 def _is_header_line(text: str) -> bool:
@@ -553,7 +556,9 @@ def _level(meta: Meta) -> str | None:
         if level:
             return level
     counts = Counter(
-        _TEXT_LEVEL[found.group(1)] for p in meta.body for found in _TEXT_LEVEL_RE.finditer(p.text)
+        _TEXT_LEVEL[to_simplified(found.group(1))]
+        for p in meta.body
+        for found in _TEXT_LEVEL_RE.finditer(p.text)
     )
     if counts:
         level, hits = counts.most_common(1)[0]

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from generator.ingest.clean import Line
+from generator.ingest.script import compile_either, to_simplified
 from generator.numerals import CN_NUMERAL_CHARS, parse_number
 
 _CN = f"[{CN_NUMERAL_CHARS}]{{1,4}}"
@@ -35,33 +36,33 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "一、",
         1,
-        re.compile(
+        compile_either(
             rf"^(?P<label>(?P<n>{_CN})、)"
             rf"(?!(?!(?P=n)(?:季度|月|年级|等奖|产业|类|级|成)){_CN}(?:季度|月|年级|等奖|产业|类|级|成))"
         ),
     ),
-    Rule("（一）", 2, re.compile(rf"^(?P<label>[（(](?P<n>{_CN})[）)]、?)")),
+    Rule("（一）", 2, compile_either(rf"^(?P<label>[（(](?P<n>{_CN})[）)]、?)")),
     # Not 1.5亿 or 25、26日; but 20.2026年… is item 20 followed by a year.
     Rule(
         "1.",
         3,
-        re.compile(
+        compile_either(
             r"^(?P<label>(?P<n>\d{1,2}|[０-９]{1,2})(?:[.．](?=\d{4}年)|[.．、](?![\d０-９])))"
             r"(?!\d{1,2}[日号])"
         ),
     ),
-    Rule("（1）", 4, re.compile(r"^(?P<label>[（(](?P<n>\d{1,2}|[０-９]{1,2})[）)]、?)")),
+    Rule("（1）", 4, compile_either(r"^(?P<label>[（(](?P<n>\d{1,2}|[０-９]{1,2})[）)]、?)")),
     # 1） and 1), a common variant of （1）. (Not ① ② ③: the usual marks of notes.)
-    Rule("1）", 4, re.compile(r"^(?P<label>(?P<n>\d{1,2}|[０-９]{1,2})[）)])(?![\d０-９])")),
+    Rule("1）", 4, compile_either(r"^(?P<label>(?P<n>\d{1,2}|[０-９]{1,2})[）)])(?![\d０-９])")),
     Rule(
         "第一",
         5,
-        re.compile(
+        compile_either(
             rf"^(?P<label>第(?P<n>{_CN})|(?P<word>首先|其次|再次|然后|最后))(?P<sep>[，,、：:])"
         ),
     ),
-    Rule("一要", 6, re.compile(rf"^(?P<label>(?P<n>{_CN})要)(?!求|素|点|件|闻|害|紧|务|领)")),
-    Rule("一是", 6, re.compile(rf"^(?P<label>(?P<n>{_CN})是)(?![的否])")),
+    Rule("一要", 6, compile_either(rf"^(?P<label>(?P<n>{_CN})要)(?!求|素|点|件|闻|害|紧|务|领)")),
+    Rule("一是", 6, compile_either(rf"^(?P<label>(?P<n>{_CN})是)(?![的否])")),
 )
 
 
@@ -150,7 +151,7 @@ def match_enumerator(text: str, heading_level: int | None = None) -> Match | Non
 def _number(found: re.Match[str]) -> int | None:
     word = found.groupdict().get("word")
     if word:
-        return _SEQUENCE_WORDS[word]
+        return _SEQUENCE_WORDS[to_simplified(word)]  # (最後 is 最后)
     return parse_number(found.group("n"))
 
 
@@ -304,7 +305,7 @@ def _check_sequence(
         )
 
 
-_DECLARED_RE = re.compile(
+_DECLARED_RE = compile_either(
     rf"(?:讲|谈|强调|提|说|提出|讲讲|谈谈)(?:以下)?(?P<n>{_CN})(?:点|个方面)(?:意见|要求|看法|想法|体会|建议)?"
 )
 

@@ -7,17 +7,17 @@ stand alone on their line when they are not in a title, and none is text of the 
 
 from __future__ import annotations
 
-import re
+from generator.ingest.script import compile_either
 
 # In a title or alone: (第2/4页)
-PAGE_MARK_RE = re.compile(r"[（(]\s*第\s*(?P<n>\d+)\s*[/／]\s*(?P<m>\d+)\s*页\s*[)）]")
+PAGE_MARK_RE = compile_either(r"[（(]\s*第\s*(?P<n>\d+)\s*[/／]\s*(?P<m>\d+)\s*页\s*[)）]")
 # Alone: 第1页 共2页, 第2页/共4页, （第1页，共3页）
-PAGE_LINE_RE = re.compile(
+PAGE_LINE_RE = compile_either(
     r"^[（(]?\s*第\s*(?P<n>\d+)\s*页\s*[/／，,]?\s*共\s*(?P<m>\d+)\s*页\s*[)）]?$"
 )
 # Alone, numbering a page without saying how many there are: 第 2 页, ·3·, 3/4, and a
 # page's pager: 上一页 1 2 3 下一页, 本文共2页，当前第1页 下一页.
-_PAGE_NUMBER_RE = re.compile(
+_PAGE_NUMBER_RE = compile_either(
     r"^(?:第\s*\d{1,3}\s*页|[·•]\s*\d{1,3}\s*[·•]|\d{1,3}\s*[/／]\s*\d{1,3}"
     r"|上一页|(?:上一页|首页)?[\s\d]*(?:下一页|尾页)|(?:本文)?共\s*\d+\s*页\s*[，,]?\s*当前第\s*\d+\s*页"
     r"(?:\s*(?:上一页|下一页))*)$"
@@ -25,7 +25,7 @@ _PAGE_NUMBER_RE = re.compile(
 
 
 # Inside a sentence of the body, where a scraper left a page's mark: （第2页）, (第2/4页).
-INLINE_PAGE_MARK_RE = re.compile(r"[（(]\s*第\s*\d{1,3}\s*(?:[/／]\s*\d{1,3}\s*)?页\s*[)）]")
+INLINE_PAGE_MARK_RE = compile_either(r"[（(]\s*第\s*\d{1,3}\s*(?:[/／]\s*\d{1,3}\s*)?页\s*[)）]")
 
 
 def is_page_mark(text: str) -> bool:

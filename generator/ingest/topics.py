@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from generator.config import Topic
+from generator.ingest.script import to_simplified
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,9 @@ class TopicScore:
 
 
 def score_topics(text: str, topics: tuple[Topic, ...]) -> list[TopicScore]:
-    """Score every topic on `text`; `assigned` says whether it passes its threshold."""
+    """Score every topic on `text`; `assigned` says whether it passes its threshold. A text
+    in traditional characters is read as simplified (the terms are written so)."""
+    text = to_simplified(text)
     length = max(len(text), 1)
     scores = []
     for topic in topics:
