@@ -26,6 +26,7 @@ from charset_normalizer.md import mess_ratio
 
 from generator.errors import UserError
 from generator.ingest.docx import read_docx_paragraphs
+from generator.text import count_han
 
 _TEXT_SUFFIXES = frozenset({".txt"})
 _DOCX_SUFFIX = ".docx"
@@ -103,6 +104,22 @@ def read_source(path: Path) -> SourceText:
     return SourceText(_split_lines(text), encoding, digest)
 
 
+def _repair_mojibake(text: str, encoding: str) -> tuple[str, str]:
+    """Text that was UTF-8 once and went through Windows-1252 or Latin-1 on its way here
+    (Ã¤Â¸Â­ for 中), repaired by ftfy: only when the repair gives more Chinese and loses no
+    character (a copy that already lost bytes, shown as ?, stays as it is). The encoding the
+    report shows says so."""
+    import ftfy
+    import ftfy.badness
+
+    if not ftfy.badness.is_bad(text):
+        return text, encoding
+    fixed = ftfy.fix_encoding(text)
+    if fixed.count("\ufffd") > text.count("\ufffd") or count_han(fixed) <= count_han(text):
+        return text, encoding
+    return fixed, f"{encoding}, mojibake repaired"
+
+
 def _decode_text(raw: bytes, path: Path) -> tuple[str, str]:
     """Decode a text file's bytes, returning the text (leading BOM dropped) and the encoding."""
     if not raw:
@@ -110,6 +127,7 @@ def _decode_text(raw: bytes, path: Path) -> tuple[str, str]:
     _reject_known_binary(raw, path)
     text, encoding = _decode(raw, path)
     text = text.removeprefix("\ufeff")
+    text, encoding = _repair_mojibake(text, encoding)
     if _control_share(text) > 0.01:
         raise UserError("file looks binary (control characters), not plain text", path)
     if not text.replace("\ufeff", "").strip():

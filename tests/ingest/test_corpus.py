@@ -269,7 +269,7 @@ def test_fixture(raw: Path, tmp_path: Path) -> None:
     removed = {(r.reason, r.text) for r in prepared.removed}
     for reason, text in expected.get("removed", []):
         assert (reason, text) in removed, (reason, text)
-    lost = _han(raw.read_bytes().decode(prepared.source.encoding)) - _han(
+    lost = _han(raw.read_bytes().decode(prepared.source.encoding.split(",")[0])) - _han(
         *(p.text for p in meta.body),
         meta.title,
         meta.subtitle,
