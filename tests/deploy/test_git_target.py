@@ -196,14 +196,18 @@ def test_a_remote_of_the_project_and_its_own_repository(
     assert not (sample / "index.html").exists()
 
 
+def push_branch(remote: Path, clone: Path, branch: str, name: str, text: str) -> None:
+    """A branch another tool made in `remote`: one commit holding one file."""
+    git(clone.parent, "clone", "-q", str(remote), str(clone))
+    git(clone, "checkout", "-q", "-b", branch)
+    (clone / name).write_text(text)
+    commit_all(clone, f"Add {name}")
+    git(clone, "push", "-q", "origin", branch)
+
+
 def test_an_existing_branch_keeps_its_history(sample: Path, remote: Path, run: Deploy) -> None:
     """A gh-pages branch made by another tool: the first deploy goes on top of it."""
-    other = sample.parent / "other"
-    git(sample.parent, "clone", "-q", str(remote), str(other))
-    git(other, "checkout", "-q", "-b", "gh-pages")
-    (other / "old.html").write_text("old site\n")
-    commit_all(other, "Old site")
-    git(other, "push", "-q", "origin", "gh-pages")
+    push_branch(remote, sample.parent / "other", "gh-pages", "old.html", "old site\n")
     old = tip(remote)
     done = run(sample, "git", str(remote))
     assert done.code == 0
@@ -217,12 +221,7 @@ def test_the_default_branch_of_a_source_repository_is_refused(
 ) -> None:
     """`--branch main` onto a repository whose main holds a project's sources: publishing would
     replace all of them with the site. Refused, and the branch is left as it was."""
-    other = sample.parent / "sources"
-    git(sample.parent, "clone", "-q", str(remote), str(other))
-    git(other, "checkout", "-q", "-b", "main")
-    (other / "README.md").write_text("sources\n")
-    commit_all(other, "Sources")
-    git(other, "push", "-q", "origin", "main")
+    push_branch(remote, sample.parent / "sources", "main", "README.md", "sources\n")
     git(remote, "symbolic-ref", "HEAD", "refs/heads/main")
     before = tip(remote, "main")
     done = run(sample, "git", str(remote), "--branch", "main")
