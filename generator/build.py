@@ -141,12 +141,14 @@ def build_site(
     """Build the site into `output` (default: the configured one). `cache_dir` (default
     .speechsite-cache/) holds what lets the next build of that output be incremental; a build
     into another output with other settings, such as deploy's, passes its own so that the
-    user's next build of site/ stays incremental."""
+    user's next build of site/ stays incremental. The cache is held for the build (another
+    process building or serving the project stops with a UserError); a cache that cannot be
+    read (an error other than the user's) is cleared once and the site built afresh."""
     folder = cache_dir or config.root / CACHE_DIR
     with cache_lock(folder):
         try:
             return _build_once(config, output, base_url, jobs, progress, cache_dir)
-        except (UserError, KeyboardInterrupt, MemoryError):
+        except (UserError, MemoryError):
             raise
         except Exception as exc:
             if not clear_cache(folder):
