@@ -150,6 +150,8 @@ def remove_blocks(lines: list[Line], rules: Boilerplate, removed: list[Removed])
     index = 0
     while index < len(lines):
         rule = next((r for r in rules.blocks if r.start.search(lines[index].text)), None)
+        if rule is not None and rule.end is None and _speech_goes_on(lines[index + 1 :]):
+            rule = None  # (延伸阅读： before a quotation, with the speech's next section after)
         if rule is None:
             kept.append(lines[index])
             index += 1
@@ -160,6 +162,22 @@ def remove_blocks(lines: list[Line], rules: Boilerplate, removed: list[Removed])
                 removed.append(Removed(line.line, line.text, rule.name))
         index = end + 1
     return kept
+
+
+# What only a speech has after a footer's first line: a section's label (一、 （二） 第三，) or
+# the speaker turning to the audience again (同志们，).
+_SECTION_RE = compile_either(
+    r"(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]"
+    r"|第[一二三四五六七八九十]+[，、,]"
+    r"|(?:同志们|各位代表|各位委员|朋友们|同事们|同学们)[，,！!])"
+)
+
+
+def _speech_goes_on(rest: Sequence[Line]) -> bool:
+    """Whether the lines after a footer's start (a block without an end, which would run to the
+    end of the file) go on with the speech: then the start was a line of the speech too."""
+    return any(_SECTION_RE.search(line.text) for line in rest if line.text)  # (anywhere in
+    # a line: once joined to the line before it, cleaning its own output must decide the same)
 
 
 def _block_end(lines: Sequence[Line], start: int, end: re.Pattern[str] | None) -> int:
@@ -227,7 +245,7 @@ _HEADING_RE = compile_either(rf"^(?:[{_CN_ORDINAL}]+、|[（(][{_CN_ORDINAL}]+[�
 # 首先，): a line it starts is an item of the speech, which ends where the line ends.
 _ENUMERATOR_RE = compile_either(
     rf"^(?:[{_CN_ORDINAL}]+、|[（(][{_CN_ORDINAL}\d]+[）)]|\d+[.．、](?!\d)|第[{_CN_ORDINAL}]+[，、,：:]"
-    rf"|[{_CN_ORDINAL}]{{1,3}}[要是](?=[^，,。\s])|(?:首先|其次|再次|最后)[，,]|\d{{1,2}}[）)]|[①-⑳])"
+    rf"|[{_CN_ORDINAL}]{{1,3}}[要是](?=[^，,。\s])|(?:首先|其次|再次|最后)[，,]|\d{{1,2}}[）)]|[①-⑳●◆■▪•])"
 )
 # A short line ending in a colon or an exclamation mark is an address (各位代表：) or a label.
 _ADDRESS_RE = compile_either(r"^[^。！？!?]{1,15}[：:！!]$")
@@ -270,7 +288,8 @@ def join_broken_lines(lines: list[Line]) -> list[Line]:
             if _rejoins_fragment(out, after_blank, line):
                 _merge_last_two(out, after_blank)
                 last = out[-1]
-            last.text = _glue(last.text, line.text)
+            wrapped = width is not None and len(last.text) >= width - 2  # (cut at the column)
+            last.text = last.text + line.text if wrapped else _glue(last.text, line.text)
             last.joined = True
         else:
             _place_marks(held, out, after_blank)

@@ -39,12 +39,13 @@ DATE_RE = compile_either(rf"{_YEAR}\s*年\s*{_MONTH}\s*月(?:\s*{_DAY}\s*日)?")
 _ANONYMISED_DATE_LINE_RE = compile_either(
     rf"^[（(]?{_YEAR}\s*年\s*[×X\d]{{1,2}}\s*月(?:\s*[×X\d]{{1,2}}\s*日)?[)）]?$"
 )
+_TITLE_LABEL_RE = compile_either(r"^(?:标题|题目|文章标题|名称)\s*[:：]\s*")
 _NUMERIC_DATE_RE = compile_either(r"(?P<y>\d{4})[.．/-](?P<m>\d{1,2})[.．/-](?P<d>\d{1,2})")
 # A line that is a date, in words or digits (2024.01.28), perhaps with the time of day or a
 # note in its brackets: （2023年8月16日上午，根据录音整理）.
 _DATE_LINE_RE = compile_either(
     rf"^[（(]?(?:{DATE_RE.pattern}|{_NUMERIC_DATE_RE.pattern.replace('?P<', '?P<n')})"
-    r"(?:[^（）()。！？]{0,16}?)?[)）]?$"
+    r"(?![^（）()]*\d{1,2}[:：]\d{2})(?:[^（）()。！？]{0,16}?)?[)）]?$"  # (not a time: a stamp)
 )
 
 
@@ -257,8 +258,11 @@ def _starts_body(text: str, paragraph: Line) -> bool:
 
 
 def _title_meta(paragraph: Line) -> Meta:
-    text = paragraph.text
+    label = _TITLE_LABEL_RE.match(paragraph.text)  # (标题：… in a disclosure table)
+    text = paragraph.text[label.end() :] if label else paragraph.text
     meta = Meta(title=text, title_line=paragraph.line)
+    if label:
+        meta.removed.append(Removed(paragraph.line, label.group(0).strip(), "the title's label"))
     mark = PAGE_MARK_RE.search(text)
     if mark:
         meta.part = (int(mark.group("n")), int(mark.group("m")))
