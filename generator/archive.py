@@ -237,9 +237,14 @@ class _FieldCheck:
         gives its paragraphs and headings itself (p3, h2) or its main landmark (main), and an
         anchor for every outline entry, whose table of contents would link to nowhere. (Lines
         are counted only for an error: every build that loads a speech runs this.)"""
-        found = [m.group(1) for m in _ANCHOR_RE.finditer(body) if _line_start(body, m.start())]
+        anchors = [m for m in _ANCHOR_RE.finditer(body) if _line_start(body, m.start())]
+        found = [m.group(1) for m in anchors]
         known = set(found)
-        if len(known) != len(found) or any(_RESERVED_ID_RE.fullmatch(i) for i in known):
+        if (
+            len(known) != len(found)
+            or any(_RESERVED_ID_RE.fullmatch(i) for i in known)
+            or not all(body.startswith("#", m.end() + 1) for m in anchors)
+        ):
             self._bad_anchor(body, body_line)
         seen: set[str] = set()
         for item in _flatten(outline):
@@ -274,6 +279,13 @@ class _FieldCheck:
                     line,
                     "choose another id, such as s1 or s1-2",
                 )
+            if not body.startswith("#", found.end() + 1):
+                raise UserError(
+                    f"the anchor {{#{ident}}} is not on the line above a heading",
+                    self.path,
+                    line,
+                    "put it right above its heading (a line starting with #), or remove it",
+                )
             lines[ident] = line
 
     def _item(self, item: Any) -> OutlineEntry:
@@ -307,7 +319,12 @@ def _line_start(text: str, at: int) -> bool:
     return at == 0 or text[at - 1] == "\n"
 
 
-_RESERVED_ID_RE = re.compile(r"p\d+|h\d+|main")
+# Ids the page gives itself: paragraphs' and headings' numbers, and the default theme's own
+# (docs/theme-context.md lists them); a body anchor with one of them made two elements one id.
+_RESERVED_ID_RE = re.compile(
+    r"p\d+|h\d+|main|search(?:-[a-z-]+)?|site-search-input|speech-title|cite-(?:heading|text)"
+    r"|[a-z]+-heading"
+)
 
 
 def _flatten(items: list[OutlineEntry]) -> Iterator[OutlineEntry]:

@@ -312,6 +312,9 @@ class Build:
 
     def _plan(self) -> None:
         self.cache = cache = self.memory.build_cache(self.cache_dir)
+        self.other_output = cache.target != str(self.target)
+        if self.other_output:  # its keys and index state describe another output's files
+            cache.pages = {}
         gc.freeze()  # the cache's many objects live to the end: keep the collector off them,
         # and off the pages forked workers share, which it would otherwise copy by touching them
         self.clock.last = time.perf_counter()  # (the stages, as ever, from here)
@@ -440,6 +443,7 @@ class Build:
         still reads bodies where phase 1 found them) — drop unused bodies and save the large
         related state too."""
         self.cache.pages = {page.output: page.key for page in self.pages} | self.extra_keys
+        self.cache.target = str(self.target)
         self.cache.keep_summaries(self.builder.known, self.summaries_for, self.builder.made)
         if complete:
             search_cache.relocate(self.cache.folder, self.cache.collect_garbage())
@@ -719,6 +723,9 @@ class BuildCache:
     pages: dict[str, str] = field(default_factory=dict)
     group_slugs: dict[str, str] = field(default_factory=dict)
     packed: tuple[int, int] = (0, 0)  # bytes of the packs and speeches at the last collection
+    # The output the page keys and the search index's state were made for: a build into
+    # another (--output public) leaves them describing that one.
+    target: str = ""
 
     related: Related | None = None
     related_saved: Related | None = None  # as loaded: save only what changed
@@ -810,6 +817,7 @@ class BuildCache:
         if data is None or related is None:
             return cache
         cache.pages = data["pages"]
+        cache.target = data.get("target", "")
         cache.group_slugs = data["group_slugs"]
         cache.packed = data.get("packed", (0, 0))
         cache.related = cache.related_saved = related["related"]
@@ -852,6 +860,7 @@ class BuildCache:
             "pages": self.pages,
             "group_slugs": self.group_slugs,
             "packed": self.packed,
+            "target": self.target,
         }
         _write_pickle(self.folder / self.MAIN, data)
         self.bodies.close()
@@ -1381,10 +1390,11 @@ def write_search(
     """The search index: rebuilt when a speech's text or summary changed, else carried over."""
     docs = search_docs(builder)
     key = search_cache.index_key(docs, config.topics, CACHE_VERSION)
-    carried = search_cache.carry_over(cache.folder, key, previous, target)
+    elsewhere = cache.target != str(target)  # (the last index was written to another output)
+    carried = None if elsewhere else search_cache.carry_over(cache.folder, key, previous, target)
     if carried is not None:
         return carried
-    files, state = merge_search(docs, config, cache, staging, previous, target, jobs)
+    files, state = merge_search(docs, config, cache, staging, previous, target, jobs, elsewhere)
     search_cache.remember(cache.folder, key, files, state, CACHE_VERSION)
     return files
 
@@ -1397,11 +1407,12 @@ def merge_search(
     previous: dict[str, str],
     target: Path,
     jobs: int,
+    elsewhere: bool = False,
 ) -> tuple[dict[str, str], IndexState]:
     """Write the search index into `staging` (only files the output lacks, byte for byte: a
     recorded file gone from the output counts as lacking), updating the last build's where
     it can; return its files and its state."""
-    last = search_cache.last_index(cache.folder, CACHE_VERSION)
+    last = None if elsewhere else search_cache.last_index(cache.folder, CACHE_VERSION)
     return search_site.write_index(
         docs,
         config.topics,

@@ -120,9 +120,20 @@ class Theme:
         return assets
 
     def _strings(self) -> dict[str, str]:
+        """The strings of the best language any theme of the chain has, the site theme's over
+        the default's: a site theme with only zh-CN.yaml leaves an English site English."""
+        fallbacks = _language_fallbacks(self.language)
+        chosen = next(
+            (
+                number
+                for number, lang in enumerate(fallbacks)
+                if any((d / "i18n" / f"{lang}.yaml").exists() for d in self.dirs)
+            ),
+            len(fallbacks) - 1,
+        )
         strings: dict[str, str] = {}
         for directory in reversed(self.dirs):
-            for lang in _language_fallbacks(self.language):
+            for lang in fallbacks[: chosen + 1]:
                 path = directory / "i18n" / f"{lang}.yaml"
                 if path.exists():
                     strings.update(_load_strings(path))

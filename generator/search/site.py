@@ -85,7 +85,8 @@ class CachedPostings:
             read_exactly(locator, fd, POSTINGS_HEADER, offset)
             for locator, (fd, offset, _) in zip(locators, located, strict=True)
         ]
-        bounds = np.frombuffer(b"".join(headers), dtype=np.int64).reshape(len(locators), -1)
+        width = POSTINGS_HEADER // 8  # (an archive of no speeches has no header to read)
+        bounds = np.frombuffer(b"".join(headers), dtype=np.int64).reshape(len(locators), width)
         self.key_bounds = bounds[:, : GROUPS + 1]
         self.position_bounds = bounds[:, GROUPS + 1 :]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import shutil
 import xml.etree.ElementTree as ET
@@ -510,6 +511,13 @@ def test_refuses_output_containing_the_project(site_project: Path) -> None:
         (lambda t: t.replace("{#s1}\n", "", 1), "s1 has no {#s1} anchor"),
         (lambda t: t.replace("{#s1}\n", "{#s2}\n", 1), "{#s2} is used twice"),
         (
+            lambda t: t.replace("{#s1}\n", "{#cite-text}\n", 1).replace(
+                "- id: s1\n", "- id: cite-text\n", 1
+            ),
+            "{#cite-text} is an id the page gives itself",
+        ),
+        (lambda t: re.sub(r"\{#s1\}\n## ", "{#s1}\n段落：", t, count=1), "not on the line above"),
+        (
             lambda t: t.replace("{#s1}\n", "{#p2}\n", 1).replace("- id: s1\n", "- id: p2\n", 1),
             "{#p2} is an id the page gives itself",
         ),
@@ -929,6 +937,38 @@ def test_a_cache_whose_stores_hold_garbage_is_cleared_and_the_site_built_afresh(
     shutil.rmtree(result.output)
     clean = build(site_project).output
     assert after == {p.relative_to(clean): p.read_bytes() for p in clean.rglob("*") if p.is_file()}
+
+
+def test_a_build_into_another_output_and_back_leaves_no_stale_file(site_project: Path) -> None:
+    """The cache's page keys and search state described the last output built, whichever: after
+    an edit built into public/, a build of site/ kept site/'s old pages and search fragments,
+    for good. Both outputs now match a clean build of the same inputs."""
+    build(site_project)
+    path = next((site_project / "content" / "speeches").glob("xian-luo-shi*.md"))
+    text = re.sub(r"^title: .*$", "title: 改过的标题", path.read_text("utf-8"), count=1, flags=re.M)
+    path.write_text(text, encoding="utf-8")
+    build(site_project, output=site_project / "public")
+    site = build(site_project).output
+
+    def files(folder: Path) -> dict[Path, bytes]:
+        return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+    built, public = files(site), files(site_project / "public")
+    shutil.rmtree(site_project / ".speechsite-cache")
+    shutil.rmtree(site)
+    assert built == files(build(site_project).output) == public
+
+
+def test_an_archive_of_no_speeches_builds_an_empty_site(site_project: Path) -> None:
+    """A new project, or one whose last speech was deleted: the search index's reader failed
+    on no speeches with a traceback, and the deleted speech stayed published."""
+    build(site_project)
+    for path in (site_project / "content" / "speeches").glob("*.md"):
+        path.unlink()
+    site = build(site_project).output
+    assert not list(site.glob("speeches/*/index.html"))
+    assert json.loads((site / "search" / "index.json").read_text("utf-8"))["docs"] == 0
+    assert (site / "index.html").is_file()
 
 
 def test_a_second_process_on_one_cache_is_refused(site_project: Path) -> None:

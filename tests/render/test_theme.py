@@ -125,3 +125,20 @@ def test_only_javascript_and_css_are_minified() -> None:
     assert minified(".svg", text) == text
     assert minified(".txt", text) == text
     assert minified(".JS", b"var  a = 1 ;") == b"var a=1;"
+
+
+def test_a_site_themes_strings_in_another_language_do_not_replace_the_sites(
+    tmp_path: Path,
+) -> None:
+    """An English site whose own theme has only zh-CN.yaml stays English; the site theme's
+    strings in the site's language still win over the default's."""
+    themes = tmp_path / "themes"
+    shutil.copytree(ROOT / "themes" / "default", themes / "default")
+    (themes / "mine" / "i18n").mkdir(parents=True)
+    (themes / "mine" / "i18n" / "zh-CN.yaml").write_text("go_home: 回到首页\n", encoding="utf-8")
+    english = Theme(themes, "mine", "en").strings
+    assert english["go_home"] == Theme(themes, "default", "en").strings["go_home"]
+    assert english["go_home"] != "回到首页"
+    assert Theme(themes, "mine", "zh-CN").strings["go_home"] == "回到首页"
+    (themes / "mine" / "i18n" / "en.yaml").write_text("go_home: Back home\n", encoding="utf-8")
+    assert Theme(themes, "mine", "en").strings["go_home"] == "Back home"
