@@ -164,23 +164,21 @@ class Meta:
 
 def read_meta(paragraphs: list[Line], path: Path) -> Meta:
     """Split paragraphs into preamble, title, header and body, and read the metadata."""
-    title_index = _find_title(paragraphs)
-    if title_index is None:
+    found = _find_title(paragraphs)
+    if found is None:
         meta = Meta(title="", title_line=0)
         body_start = 0
         if paragraphs and _is_header_line(paragraphs[0].text):
             body_start = _read_header(paragraphs, 0, meta)  # no title, but a subtitle or byline
     else:
+        title_index, lines = found
         meta = _title_meta(paragraphs[title_index])
+        if lines == 2:  # (its second line ends like a title)
+            meta.title = f"{meta.title} {paragraphs[title_index + 1].text}"
         _drop_preamble(paragraphs[:title_index], meta)
-        after = title_index + 1
-        following = paragraphs[after].text if after < len(paragraphs) else ""
-        if _TITLE_END_RE.search(following) and _first_of_two(paragraphs, after):
-            meta.title = f"{meta.title} {following}"  # (its second line ends like a title)
-            after += 1
-        body_start = _read_header(paragraphs, after, meta)
+        body_start = _read_header(paragraphs, title_index + lines, meta)
     meta.body = _read_body(paragraphs[body_start:], meta)
-    if title_index is None:
+    if found is None:
         _untitled(meta, path, paragraphs)
     _infer(meta)
     return meta
@@ -201,10 +199,11 @@ def _is_title_candidate(text: str) -> bool:
     )
 
 
-def _find_title(paragraphs: list[Line]) -> int | None:
-    """The first title-like line that ends like a title (讲话, 报告…), passing over a site's
-    column labels (领导讲话, 政府工作报告 alone) while a more specific one follows; else the
-    first short line before the speech starts."""
+def _find_title(paragraphs: list[Line]) -> tuple[int, int] | None:
+    """Where the title is and on how many lines (1 or 2): the first title-like line that ends
+    like a title (讲话, 报告…), passing over a site's column labels (领导讲话, 政府工作报告 alone)
+    while a more specific one follows, with the line before it when the title began there;
+    else the first short line before the speech starts."""
     fallback: int | None = None
     titled: list[int] = []
     for index, paragraph in enumerate(paragraphs[:40]):
@@ -221,8 +220,8 @@ def _find_title(paragraphs: list[Line]) -> int | None:
     specific = [i for i in titled if not _COLUMN_LABEL_RE.match(paragraphs[i].text)]
     if specific or titled:
         chosen = (specific or titled)[0]
-        return chosen - 1 if _first_of_two(paragraphs, chosen) else chosen  # (read_meta joins)
-    return fallback
+        return (chosen - 1, 2) if _first_of_two(paragraphs, chosen) else (chosen, 1)
+    return None if fallback is None else (fallback, 1)
 
 
 def _first_of_two(paragraphs: list[Line], index: int) -> bool:
@@ -423,26 +422,32 @@ def _subtitle_match(text: str) -> re.Match[str] | None:
     return _SUBTITLE_RE.match(text) or _ADOPTED_RE.match(text)
 
 
-def _set_speaker(meta: Meta, role: str, name: str) -> None:
+def _set_speaker(meta: Meta, role: str | None, name: str) -> None:
     if meta.speaker is None:
         meta.speaker = name
-        meta.speaker_role = role.strip()
+        meta.speaker_role = role.strip() if role else None
+
+
+def _speaker_line(
+    meta: Meta, paragraph: Line, role: str | None, name: str, more_than_name: bool
+) -> str:
+    """The speaker from a header line; a line that holds more than the office and the name
+    (主讲人：, 同志) is kept in the report, as a date line is."""
+    _set_speaker(meta, role, name)
+    if more_than_name:
+        meta.removed.append(
+            Removed(paragraph.line, paragraph.text, "name line, read as the speaker")
+        )
+    return "byline"
 
 
 def _read_header_line(paragraph: Line, meta: Meta, previous: str) -> str:
     """Take metadata from one header line and say what it was; chrome is recorded as removed."""
     text = paragraph.text
     byline = _BYLINE_RE.match(text) or _LABELLED_BYLINE_RE.match(text)
-    if byline and meta.speaker is None and byline.group("role") is None:
-        meta.speaker = byline.group("name")  # (主讲人：刘建国: a name without an office)
-        if meta.speaker != text:
-            meta.removed.append(Removed(paragraph.line, text, "name line, read as the speaker"))
-        return "byline"
-    if byline and meta.speaker is None:
-        _set_speaker(meta, byline.group("role"), byline.group("name"))
-        if _LABELLED_BYLINE_RE.match(text):  # (its label, 主持人：, is kept in the report)
-            meta.removed.append(Removed(paragraph.line, text, "name line, read as the speaker"))
-        return "byline"
+    if byline and meta.speaker is None:  # (主讲人：刘建国 has a name without an office)
+        labelled = byline.re is _LABELLED_BYLINE_RE
+        return _speaker_line(meta, paragraph, byline.group("role"), byline.group("name"), labelled)
     if _DATE_LINE_RE.match(text):
         meta.date = meta.date or parse_date(text)
         meta.removed.append(Removed(paragraph.line, text, "date line, read as the date"))
@@ -463,10 +468,8 @@ def _read_header_line(paragraph: Line, meta: Meta, previous: str) -> str:
         return "byline"
     anonymised = _ANONYMISED_NAME_LINE_RE.match(text)
     if anonymised and meta.speaker is None:
-        meta.speaker = anonymised.group("name")
-        if meta.speaker != text:  # (the line's 同志 is kept in the report, as a date line is)
-            meta.removed.append(Removed(paragraph.line, text, "name line, read as the speaker"))
-        return "byline"
+        name = anonymised.group("name")
+        return _speaker_line(meta, paragraph, None, name, name != text)
     meta.removed.append(Removed(paragraph.line, text, "page chrome between title and text"))
     return "chrome"
 
