@@ -233,19 +233,21 @@ class _FieldCheck:
         return [self._item(item) for item in value]
 
     def anchors(self, outline: list[OutlineEntry], body: str, body_line: int) -> list[OutlineEntry]:
-        """Check the body's `{#id}` anchors against the outline: each id once, none that the page
-        gives its paragraphs and headings itself (p3, h2) or its main landmark (main), and an
-        anchor for every outline entry, whose table of contents would link to nowhere. (Lines
-        are counted only for an error: every build that loads a speech runs this.)"""
-        anchors = [m for m in _ANCHOR_RE.finditer(body) if _line_start(body, m.start())]
-        found = [m.group(1) for m in anchors]
-        known = set(found)
-        if (
-            len(known) != len(found)
-            or any(_RESERVED_ID_RE.fullmatch(i) for i in known)
-            or not all(body.startswith("#", m.end() + 1) for m in anchors)
-        ):
-            self._bad_anchor(body, body_line)
+        """Check the body's `{#id}` anchors against the outline: each id once, right above a
+        heading, none that the page gives its paragraphs and headings itself (p3, h2) or its
+        theme's elements (main, cite-text), and one for every outline entry, whose table of
+        contents would link to nowhere. (Lines are counted only for an error: every build that
+        loads a speech runs this.)"""
+        known: dict[str, int] = {}  # id → where its anchor starts
+        for found in _ANCHOR_RE.finditer(body):
+            at, ident = found.start(), found.group(1)
+            if not _line_start(body, at):
+                continue
+            problem = _anchor_problem(body, body_line, found, known)
+            if problem is not None:
+                message, hint = problem
+                raise UserError(message, self.path, body_line + body.count("\n", 0, at), hint)
+            known[ident] = at
         seen: set[str] = set()
         for item in _flatten(outline):
             if item.id in seen:
@@ -258,35 +260,6 @@ class _FieldCheck:
                     f"put {{#{item.id}}} on the line above its heading, or remove it from outline",
                 )
         return outline
-
-    def _bad_anchor(self, body: str, body_line: int) -> None:
-        lines: dict[str, int] = {}
-        for found in _ANCHOR_RE.finditer(body):
-            if not _line_start(body, found.start()):
-                continue
-            ident, line = found.group(1), body_line + body.count("\n", 0, found.start())
-            if ident in lines:
-                raise UserError(
-                    f"the anchor {{#{ident}}} is used twice (also line {lines[ident]})",
-                    self.path,
-                    line,
-                    "give each heading its own id",
-                )
-            if _RESERVED_ID_RE.fullmatch(ident):
-                raise UserError(
-                    f"the anchor {{#{ident}}} is an id the page gives itself",
-                    self.path,
-                    line,
-                    "choose another id, such as s1 or s1-2",
-                )
-            if not body.startswith("#", found.end() + 1):
-                raise UserError(
-                    f"the anchor {{#{ident}}} is not on the line above a heading",
-                    self.path,
-                    line,
-                    "put it right above its heading (a line starting with #), or remove it",
-                )
-            lines[ident] = line
 
     def _item(self, item: Any) -> OutlineEntry:
         if not isinstance(item, dict) or not item.get("id") or "title" not in item:
@@ -325,6 +298,30 @@ _RESERVED_ID_RE = re.compile(
     r"p\d+|h\d+|main|search(?:-[a-z-]+)?|site-search-input|speech-title|cite-(?:heading|text)"
     r"|[a-z]+-heading"
 )
+
+
+def _anchor_problem(
+    body: str, body_line: int, found: re.Match[str], known: dict[str, int]
+) -> tuple[str, str] | None:
+    """What is wrong with one anchor line, with what to do, or None."""
+    ident = found.group(1)
+    if ident in known:
+        line = body_line + body.count("\n", 0, known[ident])
+        return (
+            f"the anchor {{#{ident}}} is used twice (also line {line})",
+            "give each heading its own id",
+        )
+    if _RESERVED_ID_RE.fullmatch(ident):
+        return (
+            f"the anchor {{#{ident}}} is an id the page gives itself",
+            "choose another id, such as s1 or s1-2",
+        )
+    if not body.startswith("#", found.end() + 1):
+        return (
+            f"the anchor {{#{ident}}} is not on the line above a heading",
+            "put it right above its heading (a line starting with #), or remove it",
+        )
+    return None
 
 
 def _flatten(items: list[OutlineEntry]) -> Iterator[OutlineEntry]:
