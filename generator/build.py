@@ -312,9 +312,8 @@ class Build:
 
     def _plan(self) -> None:
         self.cache = cache = self.memory.build_cache(self.cache_dir)
-        self.other_output = cache.target != str(self.target)
-        if self.other_output:  # its keys and index state describe another output's files
-            cache.pages = {}
+        if cache.target != str(self.target):  # its keys describe another output's files
+            cache.pages = {}  # (write_search leaves that output's index state aside too)
         gc.freeze()  # the cache's many objects live to the end: keep the collector off them,
         # and off the pages forked workers share, which it would otherwise copy by touching them
         self.clock.last = time.perf_counter()  # (the stages, as ever, from here)

@@ -16,10 +16,11 @@ TERMINAL = "。！？!?…；;：:”’」』)）"
 SENTENCE_END = "。！？"
 # Characters removed everywhere: zero-width spaces and joiners, BOMs, soft hyphens, and the
 # control characters no HTML page or XML feed may hold (tab and line breaks are whitespace).
-INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_CONTROLS = "\x00-\x08\x0e-\x1f\x7f-\x9f"
+INVISIBLE_RE = re.compile(f"[\u200b\u200c\u200d\u2060\ufeff\u00ad{_CONTROLS}]")
 # In a speech file: those controls, and the vertical tab and form feed that Word writes for a
 # soft line break and a page break (`without_controls` makes them line breaks).
-CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROL_RE = re.compile(f"[\x0b\x0c{_CONTROLS}]")
 _BREAKS = {0x0B: "\n", 0x0C: "\n"}
 
 

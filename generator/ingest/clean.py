@@ -214,13 +214,10 @@ def _wrapped_pieces(lines: list[Line]) -> set[int]:
     if width is None:
         return set()
 
-    def runs_on(line: Line) -> bool:  # full to the width and not finished
-        return len(line.text) >= width - 2 and line.text[-1] not in TERMINAL
-
     pieces: set[int] = set()
     for index in range(len(lines) - 1):
         this, after = lines[index], lines[index + 1]
-        if this.text and after.text and runs_on(this):
+        if this.text and after.text and _runs_on(this.text, width):
             pieces.update((index, index + 1))
     return pieces
 
@@ -288,7 +285,7 @@ def join_broken_lines(lines: list[Line]) -> list[Line]:
             if _rejoins_fragment(out, after_blank, line):
                 _merge_last_two(out, after_blank)
                 last = out[-1]
-            wrapped = width is not None and len(last.text) >= width - 2  # (cut at the column)
+            wrapped = width is not None and _at_width(last.text, width)  # (cut at the column)
             last.text = last.text + line.text if wrapped else _glue(last.text, line.text)
             last.joined = True
         else:
@@ -334,11 +331,7 @@ def _joins(last: Line, line: Line, width: int | None, after_blank: bool, soft: b
     if after_blank:
         return False
     if width is not None:
-        return (
-            len(last.text) >= width - 2
-            and last.text[-1] not in TERMINAL
-            and not _ENUMERATOR_RE.match(line.text)
-        )
+        return _runs_on(last.text, width) and not _ENUMERATOR_RE.match(line.text)
     if _starts_own_paragraph(line.text):
         return False
     if soft:
@@ -426,6 +419,16 @@ def _glue(left: str, right: str) -> str:
     if a.isascii() and a.isdigit() and b.isascii() and b.isdigit():
         return f"{left} {right}"
     return left + right
+
+
+def _at_width(text: str, width: int) -> bool:
+    """Whether a line of a hard-wrapped file is full: it reached the wrapping column."""
+    return len(text) >= width - 2
+
+
+def _runs_on(text: str, width: int) -> bool:
+    """Whether a line of a hard-wrapped file goes on in the next one: full, and not finished."""
+    return _at_width(text, width) and text[-1] not in TERMINAL
 
 
 def hard_wrap_width(lines: Sequence[Line]) -> int | None:

@@ -419,13 +419,13 @@ class PageBuilder:
 
     @cached_property
     def by_topic(self) -> dict[str, list[Entry]]:
-        """Each topic's speeches, newest first (`newest_first`), in one pass over them all."""
+        """Each topic's speeches, newest first (`newest_first`), in one pass over them all.
+        (An entry names each topic once: archive.load_entry keeps the first of repeats.)"""
         lists: dict[str, list[Entry]] = {t.name: [] for t in self.archive.topics}
         for entry in self.newest_first:
             for name in entry.topics:
-                listed = lists.get(name)
-                if listed is not None and (not listed or listed[-1] is not entry):
-                    listed.append(entry)  # (once, should it name a topic twice)
+                if name in lists:
+                    lists[name].append(entry)
         return lists
 
     @cached_property
