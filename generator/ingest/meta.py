@@ -234,12 +234,15 @@ def _first_of_two(paragraphs: list[Line], index: int) -> bool:
         return False
     if any(mark in before for mark in "。！？；：:") or _is_byline(before):
         return False
-    return title.startswith(("暨", "及", "和", "与", "并", "兼")) or (
+    return bool(_GOES_ON_RE.match(title)) or (
         before.startswith("在")
         and "上" not in before
         and not title.startswith("在")
         and bool(re.search(r"上的\S{0,6}$", title))
     )
+
+
+_GOES_ON_RE = compile_either("^[暨及和与并兼]")  # (與, 並 too)
 
 
 # A web site's name for a column or genre, which pages put above a speech's title: 领导讲话,
@@ -481,7 +484,7 @@ def _read_body(paragraphs: list[Line], meta: Meta) -> list[Line]:
         if is_page_mark(text):
             meta.removed.append(Removed(paragraph.line, text, "page marker"))
             continue
-        if "页" in text and INLINE_PAGE_MARK_RE.search(text):  # …增长9.6%（第2页）其中…
+        if INLINE_PAGE_MARK_RE.search(text):  # …增长9.6%（第2页）其中… (or 第2頁)
             for mark in INLINE_PAGE_MARK_RE.findall(text):
                 meta.removed.append(Removed(paragraph.line, mark, "page marker"))
             paragraph.text = INLINE_PAGE_MARK_RE.sub("", text)

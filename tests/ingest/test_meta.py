@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from generator.ingest.meta import parse_date, unit_level
@@ -42,3 +44,19 @@ def test_dates_in_words_and_digits(text: str, date: str | None) -> None:
 )
 def test_the_level_is_the_unit_named_last(text: str, level: str) -> None:
     assert unit_level(text) == level
+
+
+def test_traditional_page_marks_and_title_lines_are_read_like_simplified(tmp_path: Path) -> None:
+    """A 頁 in a page mark and 與 starting a title's second line, as 页 and 与 are."""
+    from generator.config import load_config
+    from generator.ingest.pipeline import prepare
+
+    raw = tmp_path / "speech.txt"
+    raw.write_text(
+        "在全縣深化改革\n與優化營商環境推進會上的講話\n同志們：\n"
+        "全縣貸款增長9.6%（第2頁）其中製造業增長24.1%。\n",
+        encoding="utf-8",
+    )
+    meta = prepare(raw, load_config(tmp_path)).meta
+    assert meta.title == "在全縣深化改革 與優化營商環境推進會上的講話"
+    assert [p.text for p in meta.body][-1] == "全縣貸款增長9.6%其中製造業增長24.1%。"
