@@ -108,7 +108,7 @@ def deploy(
             if target.remote:
                 changes = publish_rsync(output, target.dest, target.rsh, dry_run)
             else:
-                changes = publish_dir(output, local_dest(target, root, config), dry_run)
+                changes = publish_dir(output, local_dest(target, config), dry_run)
             result.changes = changes.without({DEPLOY_MARKER: len(marker)})
     result.seconds = time.perf_counter() - started
     return result
@@ -129,13 +129,14 @@ def _where(target: Target, repo: str, config: Config) -> str:
     if target.remote:
         require_rsync(target.dest)
         return target.dest
-    return str(local_dest(target, config.root, config))
+    return str(local_dest(target, config))
 
 
-def local_dest(target: DirTarget, root: Path, config: Config | None = None) -> Path:
+def local_dest(target: DirTarget, config: Config) -> Path:
     """The destination folder (relative to the project), never the project or a folder
     holding it, nor the project's own output, content, themes or cache: publishing into
     site/ made it a folder the next `speechsite build` refused to replace."""
+    root = config.root
     dest = Path(target.dest).expanduser()
     dest = (dest if dest.is_absolute() else root / dest).resolve()
     if root.resolve().is_relative_to(dest):
@@ -144,9 +145,7 @@ def local_dest(target: DirTarget, root: Path, config: Config | None = None) -> P
             dest,
             hint="publish to a folder of its own, e.g. /var/www/archive",
         )
-    inputs = [root / "content", root / "themes", root / CACHE_DIR]
-    own = [config.output, *inputs] if config is not None else inputs
-    for folder in own:
+    for folder in (config.output, root / "content", root / "themes", root / CACHE_DIR):
         if dest.is_relative_to(folder.resolve()):
             raise UserError(
                 f"the destination is inside the project's {folder.name}/ folder",
