@@ -503,7 +503,14 @@ def _parts_key(ident: tuple[str, str, tuple[str | None, ...]]) -> str:
 FINGERPRINT = "inputs.sha256"
 
 
-Scan = dict[str, tuple[int, int]]  # speech file name → (size, mtime in ns), in name order
+Scan = dict[str, tuple[int, int]]  # speech file name → (size, change_stamp), in name order
+
+
+def change_stamp(stat: os.stat_result) -> int:
+    """A file's mtime and ctime in one number. mtime alone misses an edit that keeps the size
+    and sets the time back (`cp -p`, `touch -r`, an editor keeping timestamps); the ctime,
+    which no tool sets, moves on every write, replacement or rename onto the name."""
+    return stat.st_mtime_ns | stat.st_ctime_ns << 64
 
 
 def scan_speeches(folder: Path) -> Scan:
@@ -519,7 +526,7 @@ def scan_speeches(folder: Path) -> Scan:
                     stat = os.stat(name, dir_fd=fd)
                 except FileNotFoundError:  # deleted since it was listed: as if before
                     continue
-                found.append((name, (stat.st_size, stat.st_mtime_ns)))
+                found.append((name, (stat.st_size, change_stamp(stat))))
     finally:
         os.close(fd)
     return dict(sorted(found))
@@ -528,13 +535,13 @@ def scan_speeches(folder: Path) -> Scan:
 def inputs_fingerprint(
     config: Config, urls: Urls, theme: Theme, target: Path, scan: Scan | None = None
 ) -> str:
-    """Everything a build reads, by name, size and mtime: equal means nothing to do."""
+    """Everything a build reads, by name, size and change stamp: equal means nothing to do."""
     hasher = hashlib.sha256(f"{CACHE_VERSION}|{urls.base_url}|{target}|{theme.digest}".encode())
     if config.source is not None:
         hasher.update(config.source.read_bytes())
     hasher.update(repr(config.topics).encode())  # built-in topics live outside site.yaml
     scan = scan_speeches(config.speeches_dir) if scan is None else scan
-    hasher.update("".join(f"{n}|{size}|{mtime}\n" for n, (size, mtime) in scan.items()).encode())
+    hasher.update("".join(f"{n}|{size}|{stamp}\n" for n, (size, stamp) in scan.items()).encode())
     return hasher.hexdigest()
 
 
@@ -704,7 +711,7 @@ def _prune_empty_dirs(directory: Path, root: Path) -> None:
 # --- loading ------------------------------------------------------------------------------
 
 
-# mtime_ns, size, labels, body, entry, body info, and the summary with what it was made for
+# change stamp, size, labels, body, entry, body info, and the summary with what it was made for
 CachedEntry = tuple[int, int, str, str, Entry, BodyInfo, str, SpeechSummary | None]
 SHARDS = 32  # the entries are saved in this many files, by a hash of the speech's path
 
@@ -1026,14 +1033,14 @@ def load_speeches(
     # (or the preview server) are the same files, and must not load all of them again.
     absolute = f"{os.path.abspath(config.speeches_dir)}{os.sep}"
     keys: list[str] = []
-    stats: list[tuple[int, int]] = []  # (mtime, size) as scanned, before the file was read:
+    stats: list[tuple[int, int]] = []  # (stamp, size) as scanned, before the file was read:
     # a file written while it loads then differs from its cache entry, and loads again
-    for file_name, (size, mtime) in (scan or scan_speeches(config.speeches_dir)).items():
+    for file_name, (size, stamp) in (scan or scan_speeches(config.speeches_dir)).items():
         name = absolute + file_name
         cached = cache.entries.get(name)
         if (
             cached
-            and cached[:3] == (mtime, size, label)
+            and cached[:3] == (stamp, size, label)
             and (
                 checked.get(name) is cached
                 or all(loc.rsplit(":", 2)[0] in packs for loc in cached[5].locators())
@@ -1047,16 +1054,16 @@ def load_speeches(
                 continue
         todo.append(folder + file_name)
         keys.append(name)
-        stats.append((mtime, size))
+        stats.append((stamp, size))
     cache.bodies.folder.mkdir(parents=True, exist_ok=True)
     results = _map(_load_one, [(p, anchor, placeholder, cache.bodies) for p in todo], jobs)
     errors = [r for r in results if isinstance(r, UserError)]
     if errors:
         raise errors[0]
     vectors: dict[str, bytes] = {}
-    for key, (mtime, size), loaded in zip(keys, stats, results, strict=True):
+    for key, (stamp, size), loaded in zip(keys, stats, results, strict=True):
         entry, info, vector = loaded
-        fresh[key] = (mtime, size, label, info.fragment, entry, info, "", None)
+        fresh[key] = (stamp, size, label, info.fragment, entry, info, "", None)
         entries.append(entry)
         bodies[entry.slug] = info
         vectors[entry.slug] = vector

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import xml.etree.ElementTree as ET
@@ -306,6 +307,26 @@ def test_one_edit_rerenders_its_page_and_indexes(site_project: Path) -> None:
     assert 1 <= result.rendered < result.pages
     assert result.written >= 1
     assert {p: p.stat().st_mtime_ns for p in untouched} == before
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_built(site_project: Path) -> None:
+    """`cp -p`, `touch -r` and some editors put the old mtime back; with the size unchanged the
+    file's stat then matches its cache entry but for the ctime, which only the kernel sets."""
+    build(site_project)
+    path = next((site_project / "content" / "speeches").glob("xian-luo-shi*.md"))
+    text = path.read_text(encoding="utf-8")
+    stat = path.stat()
+    head, body = text.rsplit("---\n", 1)
+    sentence = body.split("。", 1)[0].splitlines()[-1]
+    edited = f"{head}---\n{body.replace('。', '！', 1)}"
+    assert len(edited.encode()) == len(text.encode())
+    path.write_text(edited, encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (stat.st_size, stat.st_mtime_ns)
+    result = build(site_project)
+    page = (site_project / "site" / "speeches" / path.stem / "index.html").read_text("utf-8")
+    assert result.rendered >= 1
+    assert f"{sentence[-8:]}！" in page
 
 
 def test_an_edit_made_while_its_speech_loads_is_built_by_the_next_build(
