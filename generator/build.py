@@ -52,7 +52,7 @@ from generator.render.pages import (
     date_formats,
     digest,
 )
-from generator.render.theme import Asset, Theme, data_url
+from generator.render.theme import Asset, Theme, counted, data_url
 from generator.search import cache as search_cache
 from generator.search import site as search_site
 from generator.search.patch import IndexState
@@ -1238,6 +1238,7 @@ def _environment(
         url=urls.url,
         asset=asset,
         asset_data=asset_data,
+        counted=lambda key, n: counted(theme.strings, key, n),
         generator=f"speechsite {__version__}",
     )
     return env

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from collections.abc import Callable
 from html import escape
+
+CountText = Callable[[int], str]  # a count as the page writes it: 4 → "4 篇"
 
 # Coordinates are in viewBox units; the page's CSS sets the rendered width (≈ 1 unit = 1 px).
 WIDTH = 400
@@ -24,11 +27,11 @@ MAX_LABEL_SHARE = 0.4  # the label column never takes more than this share of th
 ELLIPSIS = "…"
 
 
-def bar_chart(items: list[tuple[str, int]], *, title: str, label: str) -> str:
+def bar_chart(items: list[tuple[str, int]], *, title: str, count_text: CountText = str) -> str:
     """Horizontal bars, one row per item (`(name, count)`), in the given order.
 
-    `title` names the chart (its `<title>`); `label` is the unit of the counts ("篇"). The
-    accessible name (`aria-label`) is the title followed by every value with its unit, so a
+    `title` names the chart (its `<title>`); `count_text` writes a count with its unit ("4 篇",
+    "1 speech"). The accessible name (`aria-label`) is the title followed by every value, so a
     screen reader gets the data, not a picture. Empty input gives "".
     """
     if not items:
@@ -47,7 +50,7 @@ def bar_chart(items: list[tuple[str, int]], *, title: str, label: str) -> str:
         text_y = y + BAR / 2
         shown = _truncate(name, FONT, label_width)
         rows.append(
-            f'<g class="chart-row"><title>{escape(_value(name, count, label))}</title>'
+            f'<g class="chart-row"><title>{escape(_value(name, count, count_text))}</title>'
             f'<text class="chart-label" x="{_n(PAD + label_width)}" y="{_n(text_y)}"'
             f' text-anchor="end" dominant-baseline="central" font-size="{FONT}"'
             f' fill="currentColor">{escape(shown)}</text>'
@@ -57,13 +60,13 @@ def bar_chart(items: list[tuple[str, int]], *, title: str, label: str) -> str:
             f' dominant-baseline="central" font-size="{SMALL}" fill="currentColor">{count}</text>'
             "</g>"
         )
-    return _svg("chart chart-bars", height, title, label, items, "".join(rows))
+    return _svg("chart chart-bars", height, title, count_text, items, "".join(rows))
 
 
-def column_chart(items: list[tuple[str, int]], *, title: str, label: str) -> str:
+def column_chart(items: list[tuple[str, int]], *, title: str, count_text: CountText = str) -> str:
     """Vertical columns, one per item (`(year, count)`), left to right in the given order.
 
-    `title` and `label` (the unit) as for `bar_chart`. Labels that would collide are thinned
+    `title` and `count_text` as for `bar_chart`. Labels that would collide are thinned
     out (every k-th, always keeping the last); a value is written above its column when there
     is room; every value is in the accessible name and in the column's tooltip. Items are drawn
     as given: a caller wanting an even time axis passes the empty years with 0. Empty input
@@ -88,7 +91,7 @@ def column_chart(items: list[tuple[str, int]], *, title: str, label: str) -> str
         centre = PAD + slot * index + slot / 2
         h = plot_height * count / top if top else 0.0
         parts = [
-            f'<g class="chart-row"><title>{escape(_value(name, count, label))}</title>'
+            f'<g class="chart-row"><title>{escape(_value(name, count, count_text))}</title>'
             f'<rect class="chart-bar" x="{_n(centre - column / 2)}" y="{_n(base_y - h)}"'
             f' width="{_n(column)}" height="{_n(h)}" rx="2" fill="currentColor"/>'
         ]
@@ -111,13 +114,18 @@ def column_chart(items: list[tuple[str, int]], *, title: str, label: str) -> str
         f'<line class="chart-axis" x1="{PAD}" y1="{_n(base_y)}" x2="{WIDTH - PAD}"'
         f' y2="{_n(base_y)}" stroke="currentColor" stroke-width="1"/>'
     )
-    return _svg("chart chart-columns", height, title, label, items, axis + "".join(cols))
+    return _svg("chart chart-columns", height, title, count_text, items, axis + "".join(cols))
 
 
 def _svg(
-    cls: str, height: float, title: str, label: str, items: list[tuple[str, int]], body: str
+    cls: str,
+    height: float,
+    title: str,
+    count_text: CountText,
+    items: list[tuple[str, int]],
+    body: str,
 ) -> str:
-    data = ", ".join(_value(name, count, label) for name, count in items)
+    data = ", ".join(_value(name, count, count_text) for name, count in items)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="{cls}" viewBox="0 0 {WIDTH} {_n(height)}"'
         f' width="100%" role="img" aria-label="{escape(title)}: {escape(data)}">'
@@ -125,9 +133,9 @@ def _svg(
     )
 
 
-def _value(name: str, count: int, unit: str) -> str:
-    """`作风整顿 4 篇`: a name, its count and the unit (not yet escaped)."""
-    return f"{name} {count} {unit}" if unit else f"{name} {count}"
+def _value(name: str, count: int, count_text: CountText) -> str:
+    """`作风整顿 4 篇`: a name and its count with the unit (not yet escaped)."""
+    return f"{name} {count_text(count)}"
 
 
 def _n(value: float) -> str:

@@ -21,6 +21,7 @@ from generator.archive import Archive, Entry
 from generator.config import Topic
 from generator.render.chart import bar_chart, column_chart
 from generator.render.markdown import RenderedBody
+from generator.render.theme import counted
 
 READING_CHARS_PER_MINUTE = 400
 EXCERPT_CHARS = 120
@@ -455,12 +456,12 @@ class PageBuilder:
         chart_topics = bar_chart(
             [(t["name"], t["count"]) for t in topics],
             title=s.get("chart_topics", "各主题讲话数"),
-            label=s.get("speeches_unit", "篇"),
+            count_text=lambda n: counted(s, "speeches_count", n),
         )
         chart_years = column_chart(
             year_columns(years),
             title=s.get("chart_years", "各年份讲话数"),
-            label=s.get("speeches_unit", "篇"),
+            count_text=lambda n: counted(s, "speeches_count", n),
         )
         level_list = [
             {
@@ -509,7 +510,7 @@ class PageBuilder:
             # them took 40 ms of every build at 10,000 speeches; the items themselves are made
             # only for a page that renders.)
             shown = [[e.digest, self.summaries[e.slug].key] for e in chunk]
-            title = topic.name if number == 1 else f"{topic.name}（{number}/{len(chunks)}）"
+            title = topic.name if number == 1 else topic.name + self._part_of(number, len(chunks))
             pages.append(
                 Page(
                     f"{path}index.html",
@@ -583,6 +584,11 @@ class PageBuilder:
                     pages += self._group_pages(mode, heading, mode_links, group)
         return pages
 
+    def _part_of(self, number: int, pages: int) -> str:
+        """What a list's later page adds to its title: `（2/5）`, or ` (2/5)` in English."""
+        form = self.strings.get("page_suffix", "（{n}/{m}）")
+        return form.replace("{n}", str(number)).replace("{m}", str(pages))
+
     def _paginate(
         self, items: list[Any], size: int, base: str
     ) -> Iterator[tuple[list[Any], str, dict[str, Any]]]:
@@ -620,7 +626,7 @@ class PageBuilder:
             }
             title = f"{heading} · {group['label']}"
             if number > 1:
-                title += f"（{number}/{len(chunks)}）"
+                title += self._part_of(number, len(chunks))
             pages.append(
                 Page(
                     f"{path}index.html",

@@ -156,6 +156,13 @@ class Theme:
         return hasher.hexdigest()
 
 
+def counted(strings: dict[str, str], key: str, n: int) -> str:
+    """The theme string `key` with `{n}` filled in, in its singular form `<key>_one` when `n`
+    is 1 and the language has one ("1 speech"; Chinese needs none: "1 篇")."""
+    form = strings.get(f"{key}_one") if n == 1 else None
+    return (form or strings.get(key, "{n}")).replace("{n}", str(n))
+
+
 def minified(suffix: str, data: bytes) -> bytes:
     """JavaScript (rjsmin) and CSS (rcssmin) without comments and needless whitespace; names are
     not shortened and license comments (`/*! … */`) are kept. Other files as they are."""

@@ -684,6 +684,28 @@ def test_an_english_site_writes_dates_and_citations_in_english(site_project: Pat
     assert "4/5/2021" in html and "May 4, 2021" not in html
 
 
+def test_an_english_site_counts_in_the_singular_and_titles_later_pages_in_english(
+    site_project: Path,
+) -> None:
+    """A count of one reads "1 speech" (the theme's `<key>_one` form), in text and in the home
+    chart's accessible name; a later page's title gets " (2/3)", not the full-width "（2/3）"."""
+    config = site_project / "site.yaml"
+    config.write_text(
+        config.read_text("utf-8") + "\nlanguage: en\nbuild:\n  per_page: 2\n", encoding="utf-8"
+    )
+    site = build(site_project).output
+    home = (site / "index.html").read_text("utf-8")
+    counts = re.findall(r'<span class="count">([^<]+)</span>', home)
+    assert "1 speech" in counts and "1 speeches" not in home
+    chart = re.search(r'aria-label="Speeches per topic: ([^"]+)"', home)
+    assert chart is not None and "1 speech," in chart.group(1) + ","
+    assert "1 speeches" not in chart.group(1)
+    later = next(site.glob("topics/*/page/2/index.html")).read_text("utf-8")
+    title = re.search(r"<title>([^<]+)</title>", later)
+    assert title is not None and re.search(r" \(2/\d+\) · ", title.group(1)), title.group(1)
+    assert "（" not in title.group(1)
+
+
 def test_speakers_are_listed_in_pinyin_order(site_project: Path) -> None:
     """A reader looks a name up by its sound: 李 (li), 欧阳 (ou), 王 (wang), 张 (zhang) — not by
     code point, which put 张 before 李 and 欧阳 after 王."""

@@ -5,6 +5,8 @@ shown as text and never run, and the note shown without JavaScript."""
 
 from __future__ import annotations
 
+import html
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -13,15 +15,17 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
+import yaml
 
 from generator.search.reader import Reader
 from scripts.static_server import StaticServer
+from tests.conftest import ROOT
 from tests.e2e.browser import AXE_RUN_JS, BLOCKING, NARROW, Visitor
 from tests.e2e.sites import ServedSite
 from tests.search.projects import Speech, build, new_project, write_speech
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page, Request
+    from playwright.sync_api import Browser, Page, Request, Route
 
 pytestmark = pytest.mark.browser
 
@@ -476,4 +480,30 @@ def test_traditional_text_is_found_and_marked_in_the_original(browse: Browsing) 
     title = page.locator("[data-search-result] [data-field=title]")
     type_query(page, "经济")
     assert title.locator("mark").all_inner_texts() == ["經濟"]
+    page.context.close()
+
+
+def test_an_english_count_of_one_is_singular(browse: Browsing) -> None:
+    """The count says "1 speech found" where the strings have a singular form (en.yaml's
+    search_count_one), "3 speeches found" otherwise: the page's strings swapped for English."""
+    english = yaml.safe_load((ROOT / "themes/default/i18n/en.yaml").read_text("utf-8"))
+    keys = ("count", "count_one", "none", "suggest", "suggest_count", "suggest_count_one", "error")
+    strings = html.escape(json.dumps({k: english[f"search_{k}"] for k in keys}), quote=True)
+    page = browse.page()
+
+    def in_english(route: Route) -> None:
+        body = route.fetch().text()
+        route.fulfill(
+            body=re.sub(r'data-strings="[^"]*"', lambda _: f'data-strings="{strings}"', body),
+            content_type="text/html; charset=utf-8",
+        )
+
+    page.route(re.compile(r".*/search/(\?.*)?$"), in_english)
+    open_search(page, browse.extra_url)
+    type_query(page, "安全测试")
+    assert page.locator("[data-search-count]").inner_text() == "1 speech found"
+    type_query(page, "营商环境")
+    count = len(expected_urls(browse.extra_dir, "营商环境"))
+    assert count > 1
+    assert page.locator("[data-search-count]").inner_text() == f"{count} speeches found"
     page.context.close()

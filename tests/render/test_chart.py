@@ -25,7 +25,7 @@ def _bars(svg: str) -> list[dict[str, str]]:
 @pytest.mark.parametrize("chart", [bar_chart, column_chart])
 def test_text_is_escaped(chart: Chart) -> None:
     evil = '<script>alert("x")</script>&'
-    svg = chart([(evil, 3)], title=f"t{evil}", label=f"l{evil}")
+    svg = chart([(evil, 3)], title=f"t{evil}", count_text=lambda n: f"{n} l{evil}")
     assert "<script>" not in svg
     assert "&lt;script&gt;" in svg
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;" in svg
@@ -39,20 +39,20 @@ def test_text_is_escaped(chart: Chart) -> None:
 
 @pytest.mark.parametrize("chart", [bar_chart, column_chart])
 def test_empty_input_gives_empty_string(chart: Chart) -> None:
-    assert chart([], title="t", label="l") == ""
+    assert chart([], title="t") == ""
 
 
 @pytest.mark.parametrize(("chart", "items"), [(bar_chart, TOPICS), (column_chart, YEARS)])
 def test_output_is_deterministic(chart: Chart, items: list[tuple[str, int]]) -> None:
-    first = chart(list(items), title="标题", label="说明")
-    assert first == chart(list(items), title="标题", label="说明")
+    first = chart(list(items), title="标题")
+    assert first == chart(list(items), title="标题")
     # fixed number formatting: at most two decimals, no exponent
     for number in re.findall(r'\s(?:x|y|x1|x2|y1|y2|height)="([^"]+)"', first):
         assert re.fullmatch(r"-?\d+(?:\.\d{1,2})?", number), number
 
 
 def test_bar_widths_are_proportional() -> None:
-    bars = _bars(bar_chart(TOPICS, title="t", label="l"))
+    bars = _bars(bar_chart(TOPICS, title="t"))
     widths = [float(b["width"]) for b in bars]
     assert len(widths) == 3
     assert widths[0] > 0
@@ -62,7 +62,7 @@ def test_bar_widths_are_proportional() -> None:
 
 
 def test_column_heights_are_proportional_and_share_a_baseline() -> None:
-    bars = _bars(column_chart(YEARS, title="t", label="l"))
+    bars = _bars(column_chart(YEARS, title="t"))
     heights = [float(b["height"]) for b in bars]
     for (_, count), h in zip(YEARS, heights, strict=True):
         assert h == pytest.approx(heights[3] * count / 6, abs=0.02)
@@ -71,7 +71,7 @@ def test_column_heights_are_proportional_and_share_a_baseline() -> None:
 
 
 def test_svg_is_accessible_and_scales() -> None:
-    svg = bar_chart(TOPICS, title="各主题讲话数", label="篇")
+    svg = bar_chart(TOPICS, title="各主题讲话数", count_text=lambda n: f"{n} 篇")
     root = ET.fromstring(svg)
     assert root.get("role") == "img"
     assert root.get("aria-label") == "各主题讲话数: 作风整顿 4 篇, 落实 2 篇, 营商环境 1 篇"
@@ -87,7 +87,7 @@ def test_svg_is_accessible_and_scales() -> None:
 def test_every_bar_and_label_stays_inside_the_viewbox() -> None:
     items = [("一个非常非常长的主题名称用来测试截断效果", 120), ("短", 1)]
     for chart in (bar_chart, column_chart):
-        svg = chart(items, title="t", label="l")
+        svg = chart(items, title="t")
         root = ET.fromstring(svg)
         _, _, width, height = (float(v) for v in root.get("viewBox", "").split())
         for rect in root.iter(f"{SVG}rect"):
@@ -98,7 +98,7 @@ def test_every_bar_and_label_stays_inside_the_viewbox() -> None:
 
 def test_long_labels_are_truncated_with_full_name_in_tooltip() -> None:
     name = "一个非常非常长的主题名称用来测试截断效果"
-    root = ET.fromstring(bar_chart([(name, 3)], title="t", label="l"))
+    root = ET.fromstring(bar_chart([(name, 3)], title="t"))
     label = next(t for t in root.iter(f"{SVG}text") if t.get("class") == "chart-label")
     assert (label.text or "").endswith("…")
     assert len(label.text or "") < len(name)
@@ -107,7 +107,7 @@ def test_long_labels_are_truncated_with_full_name_in_tooltip() -> None:
 
 def test_many_years_thin_out_labels_but_keep_the_last() -> None:
     items = [(str(year), year % 7) for year in range(1990, 2030)]
-    root = ET.fromstring(column_chart(items, title="t", label="l"))
+    root = ET.fromstring(column_chart(items, title="t"))
     labels = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "chart-label"]
     assert "2029" in labels
     assert 3 < len(labels) < len(items)
@@ -119,7 +119,7 @@ def test_column_labels_stay_inside_the_viewbox(first: int) -> None:
     """A label centred under the first or the last column stuck out of the box and was cut
     ("202…" under a 1995–2024 chart)."""
     items = [(str(year), 1) for year in range(first, 2025)]
-    root = ET.fromstring(column_chart(items, title="t", label="l"))
+    root = ET.fromstring(column_chart(items, title="t"))
     width = float(root.get("viewBox", "").split()[2])
     labels = [t for t in root.iter(f"{SVG}text") if t.get("class") == "chart-label"]
     assert labels[-1].text == "2024"
@@ -141,5 +141,16 @@ def test_a_long_span_of_years_is_counted_by_decade_or_more() -> None:
 
 def test_all_zero_counts_draw_nothing_but_do_not_fail() -> None:
     for chart in (bar_chart, column_chart):
-        bars = _bars(chart([("a", 0), ("b", 0)], title="t", label="l"))
+        bars = _bars(chart([("a", 0), ("b", 0)], title="t"))
         assert all(float(b.get("width", 1)) == 0 or float(b.get("height", 1)) == 0 for b in bars)
+
+
+def test_counts_read_as_the_page_writes_them() -> None:
+    """An English site's chart says "1 speech", not "1 speeches": the caller writes each count."""
+    svg = column_chart(
+        [("2024", 1), ("2025", 3)],
+        title="Speeches per year",
+        count_text=lambda n: f"{n} speech" if n == 1 else f"{n} speeches",
+    )
+    root = ET.fromstring(svg)
+    assert root.get("aria-label") == "Speeches per year: 2024 1 speech, 2025 3 speeches"

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from generator.render import theme as theme_module
 from generator.render.theme import Theme, minified
@@ -142,3 +143,25 @@ def test_a_site_themes_strings_in_another_language_do_not_replace_the_sites(
     assert Theme(themes, "mine", "zh-CN").strings["go_home"] == "回到首页"
     (themes / "mine" / "i18n" / "en.yaml").write_text("go_home: Back home\n", encoding="utf-8")
     assert Theme(themes, "mine", "en").strings["go_home"] == "Back home"
+
+
+def test_every_language_of_the_default_theme_has_every_string() -> None:
+    """A key missing from one language falls back to another's text; only the singular forms
+    (`<key>_one`) are a language's own, and each sits beside the string it is a form of."""
+    folder = ROOT / "themes" / "default" / "i18n"
+    keys = {
+        path.stem: set(yaml.safe_load(path.read_text("utf-8"))) for path in folder.glob("*.yaml")
+    }
+    assert set(keys) >= {"zh-CN", "en"}
+    general = {lang: {k for k in found if not k.endswith("_one")} for lang, found in keys.items()}
+    assert all(found == general["zh-CN"] for found in general.values()), general
+    for found in keys.values():
+        assert all(k.removesuffix("_one") in found for k in found)
+
+
+def test_counted_takes_the_singular_form_for_one_only() -> None:
+    strings = {"speeches_count": "{n} speeches", "speeches_count_one": "{n} speech"}
+    assert theme_module.counted(strings, "speeches_count", 1) == "1 speech"
+    assert theme_module.counted(strings, "speeches_count", 0) == "0 speeches"
+    assert theme_module.counted(strings, "speeches_count", 2) == "2 speeches"
+    assert theme_module.counted({"speeches_count": "{n} 篇"}, "speeches_count", 1) == "1 篇"

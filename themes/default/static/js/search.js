@@ -1215,6 +1215,13 @@
       });
     }
 
+    // A count in words: the string `key`, or its singular form `<key>_one` for one where the
+    // language has one ("1 speech found"), as the build's counted() does.
+    function counted(key, count, fallback) {
+      var template = (count === 1 && strings[key + "_one"]) || strings[key] || fallback;
+      return format(template, { count: count });
+    }
+
     function currentFilter() {
       var filter = {};
       filters.forEach(function (select) {
@@ -1278,7 +1285,7 @@
         } else {
           await showMore(seq, true);
           if (seq !== state.seq) return;
-          say(format(strings.count || "{count}", { count: results.length }));
+          say(counted("count", results.length, "{count}"));
         }
         if (seq !== state.seq) return;
         root.setAttribute("data-state", "done");
@@ -1333,7 +1340,7 @@
             input.value = candidate;
             run();
           });
-          p.append(a, format(strings.suggest_count || "", { count: results.length }));
+          p.append(a, counted("suggest_count", results.length, ""));
           var li = doc.createElement("li");
           li.className = "search-empty";
           li.append(p);
