@@ -389,8 +389,15 @@ def _merge_last_two(out: list[Line], after_blank: list[bool]) -> None:
 
 
 def join_short_tails(paragraphs: list[Line]) -> list[Line]:
-    """Re-attach a fragment of one or two characters cut off a line ("政府工作报\\n告")."""
+    """Re-attach a fragment of one or two characters cut off a line ("政府工作报\n告").
+
+    Above the first sentence (the title, subtitle, byline and date) such a line is often a
+    line of its own: a two-character name (王刚), a platform's label (原创). There a piece is
+    re-attached only to a line that cannot end as it does: one character to a line that does
+    not close a title (…上的讲话, a bracket), two to a line ending in a word that needs more
+    (…会议上的\n讲话)."""
     out: list[Line] = []
+    in_header = True
     for paragraph in paragraphs:
         prev = out[-1] if out else None
         if (
@@ -400,12 +407,28 @@ def join_short_tails(paragraphs: list[Line]) -> list[Line]:
             and prev.text[-1] not in TERMINAL
             and len(prev.text) >= 4
             and prev.heading_level is None
+            and (not in_header or _cut_in_header(prev.text, paragraph.text))
         ):
             prev.text += paragraph.text
             prev.joined = True
         else:
             out.append(paragraph)
+        in_header = in_header and paragraph.text[-1] not in TERMINAL
     return out
+
+
+# What a title or subtitle ends with: the kind of text it names, or a closing bracket.
+_TITLE_END_RE = compile_either(
+    r"(?:讲话|讲话稿|讲稿|发言|致辞|贺词|报告|演讲|主持词|汇报|提纲|总结|》|」|】)$"
+)
+_NEEDS_MORE = "的之在和与及暨于对把将为同上"  # a line ending in these goes on in the next
+
+
+def _cut_in_header(text: str, piece: str) -> bool:
+    """Whether a header line was cut before `piece` (see join_short_tails)."""
+    if len(piece) == 1:
+        return not _TITLE_END_RE.search(text)
+    return text[-1] in _NEEDS_MORE
 
 
 def _glue(left: str, right: str) -> str:

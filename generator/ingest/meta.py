@@ -349,7 +349,7 @@ def _read_header(paragraphs: list[Line], start: int, meta: Meta) -> int:
         if previous == "title" and _continues_title(meta.title, text, following):
             meta.title = f"{meta.title} {text}"
         else:
-            previous = _read_header_line(paragraph, meta, previous)
+            previous = _read_header_line(paragraph, meta, previous, following)
         index += 1
     if index - start >= _HEADER_LIMIT:
         return start  # no recognisable start of speech: keep everything after the title
@@ -444,8 +444,9 @@ def _speaker_line(
     return "byline"
 
 
-def _read_header_line(paragraph: Line, meta: Meta, previous: str) -> str:
-    """Take metadata from one header line and say what it was; chrome is recorded as removed."""
+def _read_header_line(paragraph: Line, meta: Meta, previous: str, following: str) -> str:
+    """Take metadata from one header line and say what it was; chrome is recorded as removed.
+    `following` is the next line's text."""
     text = paragraph.text
     byline = _BYLINE_RE.match(text) or _LABELLED_BYLINE_RE.match(text)
     if byline and meta.speaker is None:  # (主讲人：刘建国 has a name without an office)
@@ -465,8 +466,12 @@ def _read_header_line(paragraph: Line, meta: Meta, previous: str) -> str:
         meta.part = meta.part or (int(page.group("n")), int(page.group("m")))
         meta.removed.append(Removed(paragraph.line, text, "page line, read as the part"))
         return "page"
-    if previous in ("subtitle", "date") and meta.speaker is None and _NAME_LINE_RE.match(text):
-        # A name alone under the subtitle or the date is the speaker's (习　近　平).
+    named = previous in ("subtitle", "date") or (
+        previous == "title" and bool(_DATE_LINE_RE.match(following))
+    )
+    if named and meta.speaker is None and _NAME_LINE_RE.match(text):
+        # A name alone under the subtitle or the date is the speaker's (习　近　平), and so is
+        # one between the title and the date line (title / 王刚 / （2024年1月5日）).
         meta.speaker = text
         return "byline"
     anonymised = _ANONYMISED_NAME_LINE_RE.match(text)
