@@ -46,6 +46,7 @@ class BlockRule:
 class Boilerplate:
     lines: tuple[LineRule, ...]
     blocks: tuple[BlockRule, ...]
+    inline: tuple[LineRule, ...] = ()  # removed from inside a line: a stamped-on watermark
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ _SCHEMA: _Schema = {
         "boilerplate": {
             "lines": (list, []),
             "blocks": (list, []),
+            "inline": (list, []),
         },
     },
     "topics": (dict, {}),
@@ -275,6 +277,7 @@ def _default_yaml(name: str) -> dict[str, Any]:
 def _boilerplate(checker: _Checker, ingest: dict[str, Any]) -> Boilerplate:
     lines: list[LineRule] = []
     blocks: list[BlockRule] = []
+    inline: list[LineRule] = []
     sources: list[tuple[dict[str, Any], _Checker, KeyPath, str]] = []
     if ingest["default_rules"]:
         defaults = _default_yaml("boilerplate.yaml")
@@ -289,7 +292,10 @@ def _boilerplate(checker: _Checker, ingest: dict[str, Any]) -> Boilerplate:
         for index, block in enumerate(data.get("blocks") or []):
             where = (*keys, "blocks", index)
             blocks.append(_block_rule(check, where, block, f"{origin} block rule {index + 1}"))
-    return Boilerplate(tuple(lines), tuple(blocks))
+        for index, rule in enumerate(data.get("inline") or []):
+            where = (*keys, "inline", index)
+            inline.append(_line_rule(check, where, rule, f"{origin} inline rule {index + 1}"))
+    return Boilerplate(tuple(lines), tuple(blocks), tuple(inline))
 
 
 def _line_rule(check: _Checker, where: KeyPath, rule: Any, default_name: str) -> LineRule:

@@ -41,7 +41,7 @@ def test_no_site_yaml_means_defaults(tmp_path: Path) -> None:
     assert config.slug_max_length == 60
     assert config.minify is True
     assert {t.name for t in config.topics} >= {"作风整顿", "营商环境", "落实"}
-    assert config.boilerplate.lines and config.boilerplate.blocks
+    assert config.boilerplate.lines and config.boilerplate.blocks and config.boilerplate.inline
 
 
 def test_repo_site_yaml_loads(project: Path) -> None:
@@ -146,6 +146,8 @@ def test_unknown_key_without_a_close_match_lists_the_valid_ones(tmp_path: Path) 
          "regular expression"),
         ("ingest:\n  boilerplate:\n    blocks:\n      - end: x\n", "ingest.boilerplate.blocks.0", 4,
          "'start'"),
+        ("ingest:\n  boilerplate:\n    inline:\n      - '(unclosed'\n",
+         "ingest.boilerplate.inline.0", 4, "regular expression"),
     ],
 )  # fmt: skip
 def test_wrong_type_names_key_and_line(

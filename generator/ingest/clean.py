@@ -59,6 +59,7 @@ def clean_lines(source: Iterable[SourceLine], rules: Boilerplate) -> Cleaned:
     lines = fold_split_marks(lines)
     lines = remove_blocks(lines, rules, removed)
     lines = remove_lines(lines, rules, removed)
+    lines = remove_inline(lines, rules, removed)
     lines = remove_reference_marks(lines, removed)
     paragraphs = join_broken_lines(lines)
     for paragraph in paragraphs:
@@ -142,6 +143,10 @@ def either_script_rules(rules: Boilerplate) -> Boilerplate:
             )
             for rule in rules.blocks
         ),
+        tuple(
+            LineRule(rule.name, compile_either(rule.pattern.pattern, rule.pattern.flags))
+            for rule in rules.inline
+        ),
     )
 
 
@@ -197,7 +202,9 @@ def remove_lines(lines: list[Line], rules: Boilerplate, removed: list[Removed]) 
     kept: list[Line] = []
     wrapped = _wrapped_pieces(lines)
     for index, line in enumerate(lines):
-        if index in wrapped or _ENUMERATOR_RE.match(line.text):
+        if index in wrapped or (
+            _ENUMERATOR_RE.match(line.text) and not _BULLET_STRIP_RE.match(line.text)
+        ):
             kept.append(line)
             continue
         rule = next((r for r in rules.lines if line.text and r.pattern.search(line.text)), None)
@@ -244,6 +251,9 @@ _ENUMERATOR_RE = compile_either(
     rf"^(?:[{_CN_ORDINAL}]+、|[（(][{_CN_ORDINAL}\d]+[）)]|\d+[.．、](?!\d)|第[{_CN_ORDINAL}]+[，、,：:]"
     rf"|[{_CN_ORDINAL}]{{1,3}}[要是](?=[^，,。\s])|(?:首先|其次|再次|最后)[，,]|\d{{1,2}}[）)]|[①-⑳●◆■▪•])"
 )
+# Bullets strung along one line, each before a word or two (● 免费下载 ● 无水印): a site's badges,
+# not an item of the speech, so the line rules judge it.
+_BULLET_STRIP_RE = compile_either(r"^(?:[●◆■▪•]\s*[^●◆■▪•。！？；，]{1,8}\s*){2,}$")
 # A short line ending in a colon or an exclamation mark is an address (各位代表：) or a label.
 _ADDRESS_RE = compile_either(r"^[^。！？!?]{1,15}[：:！!]$")
 # Longest line that may be a heading without an enumerator.
@@ -386,6 +396,24 @@ def _merge_last_two(out: list[Line], after_blank: list[bool]) -> None:
     after_blank.pop()
     out[-1].text = _glue(out[-1].text, fragment.text)
     out[-1].joined = True
+
+
+def remove_inline(lines: list[Line], rules: Boilerplate, removed: list[Removed]) -> list[Line]:
+    """Cut the inline rules' matches out of lines (a watermark stamped onto paragraphs); a line
+    left empty goes. Each cut is reported with the line it was cut from."""
+    if not rules.inline:
+        return lines
+    out = []
+    for line in lines:
+        was_text = bool(line.text)
+        for rule in rules.inline:
+            cut = [m.group(0) for m in rule.pattern.finditer(line.text) if m.group(0)]
+            if cut:
+                line.text = rule.pattern.sub("", line.text).strip()
+                removed.extend(Removed(line.line, text, rule.name) for text in cut)
+        if line.text or not was_text:  # (a blank line stays: it ends a paragraph)
+            out.append(line)
+    return out
 
 
 def join_short_tails(paragraphs: list[Line]) -> list[Line]:

@@ -291,3 +291,28 @@ def test_titles_and_outlines_of_the_sample(project: Path) -> None:
     assert len(report.results) == 5
     for result in report.results:
         assert result.title and result.slug and result.outline_items > 0
+
+
+def test_a_site_inline_rule_cuts_its_watermark_out_of_paragraphs(tmp_path: Path) -> None:
+    """A site's inline rule removes only what it matches, wherever in a line, and reports it."""
+    from generator.config import load_config
+
+    (tmp_path / "site.yaml").write_text(
+        "ingest:\n  boilerplate:\n    inline:\n      - {name: our stamp, pattern: '〔某某网〕'}\n",
+        encoding="utf-8",
+    )
+    raw = tmp_path / "speech.txt"
+    raw.write_text(
+        "在全县工作会议上的讲话\n同志们：\n今天开会，〔某某网〕研究部署工作。\n〔某某网〕\n抓好落实。\n",
+        encoding="utf-8",
+    )
+    prepared = pipeline.prepare(raw, load_config(tmp_path))
+    assert [p.text for p in prepared.meta.body] == [
+        "同志们：",
+        "今天开会，研究部署工作。",
+        "抓好落实。",
+    ]
+    assert [(r.line, r.reason, r.text) for r in prepared.removed if r.reason == "our stamp"] == [
+        (3, "our stamp", "〔某某网〕"),
+        (4, "our stamp", "〔某某网〕"),
+    ]
