@@ -157,7 +157,7 @@ class Reader:
         return verify(cover, [x for x in lists if x is not None])
 
     def fragment(self, doc: int) -> dict[str, Any]:
-        data = self._read(f"f/{doc}.bin")
+        data = self._read(f"{self.manifest['gen']}/f/{doc}.bin")
         (length,), at = decode(data, 0, 1)
         meta: dict[str, Any] = json.loads(data[at : at + length].decode("utf-8"))
         meta["blocks"] = fragment_blocks(meta, data[at + length :])

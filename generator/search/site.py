@@ -6,13 +6,14 @@
     search/<gen>/b/<n>.bin|.x    the buckets and their packs (index.py)
     search/<gen>/facets.bin      year, level and topics of every speech, for the filters
     search/t2s.<hash>.json       traditional → simplified, fetched only for queries that need it
-    search/f/<n>.bin             speech n's fragment: its title, URL and details, then its
+    search/<gen>/f/<n>.bin       speech n's fragment: its title, URL and details, then its
                                  text in compressed chunks, from which the browser cuts
                                  snippets (read with range requests, chunk by chunk, for
                                  shown results only)
 
 Everything under search/<gen>/ is named by a digest of the index, so a browser never mixes
-buckets of two builds; index.json, revalidated, points at the current generation.
+buckets or fragments of two builds (speech n of one build is not speech n of the next, once
+a speech is added or removed); index.json, revalidated, points at the current generation.
 """
 
 from __future__ import annotations
@@ -195,12 +196,12 @@ def write_index(
     known = last[0].fragments if last is not None and last[0].slugs == slugs else []
     todo = []
     for number in range(len(docs)):
-        name = fragment_name(number)
+        name = fragment_name(gen, number)
         if number < len(known) and known[number] == shown[number] and name in previous:
             files[name] = previous[name]  # shows what it showed: the same bytes
         else:
             todo.append(number)
-    files.update(write_fragments(todo, docs, store, staging, previous, jobs))
+    files.update(write_fragments(gen, todo, docs, store, staging, previous, jobs))
     manifest = {
         "format": FORMAT,
         "gen": gen,
@@ -324,6 +325,7 @@ _FRAGMENTS: dict[str, Any] = {}  # what forked workers read (they inherit it)
 
 
 def write_fragments(
+    gen: str,
     numbers: list[int],
     docs: Sequence[SearchDoc],
     store: Store,
@@ -334,7 +336,7 @@ def write_fragments(
     """Stage the fragment files of speeches `numbers`; return each one's sha256 by name. A cold
     build writes 10,000 of them after the merge, a second of the parent's time: many go to
     forked workers, a share each."""
-    _FRAGMENTS.update(docs=docs, store=store, staging=staging, previous=previous)
+    _FRAGMENTS.update(gen=gen, docs=docs, store=store, staging=staging, previous=previous)
     try:
         files: dict[str, str] = {}
         for written in in_shares(_write_fragments, numbers, jobs, PARALLEL_FRAGMENTS):
@@ -345,18 +347,19 @@ def write_fragments(
 
 
 def _write_fragments(numbers: list[int]) -> dict[str, str]:
-    docs, store = _FRAGMENTS["docs"], _FRAGMENTS["store"]
+    gen, docs, store = _FRAGMENTS["gen"], _FRAGMENTS["docs"], _FRAGMENTS["store"]
     staging, previous = _FRAGMENTS["staging"], _FRAGMENTS["previous"]
     files = {}
     for number in numbers:
-        name = fragment_name(number)
+        name = fragment_name(gen, number)
         files[name] = stage(staging, previous, name, fragment(docs[number], store))
     return files
 
 
-def fragment_name(number: int) -> str:
-    """The fragment file of speech `number`, under the output (search.js fetches the same)."""
-    return f"search/f/{number}.bin"
+def fragment_name(gen: str, number: int) -> str:
+    """The fragment file of speech `number` of generation `gen`, under the output (search.js
+    fetches the same)."""
+    return f"search/{gen}/f/{number}.bin"
 
 
 def fragment(doc: SearchDoc, store: Store) -> bytes:

@@ -261,10 +261,7 @@ def _index_files(previous: dict[str, str], files: dict[str, str]) -> dict[str, s
 
 
 def swap_order(name: str) -> tuple[int, str]:
-    """The order phase 2 moves the index's files in: the new generation and the folding table
-    (names no current index.json points at) first, the fragments, then index.json."""
-    if name == INDEX_MANIFEST:
-        return (2, name)
-    if name.startswith("search/f/"):
-        return (1, name)
-    return (0, name)
+    """The order phase 2 moves the index's files in: the generation's buckets, fragments and
+    facets and the folding table first (a new generation's names no current index.json points
+    at), then index.json."""
+    return (1 if name == INDEX_MANIFEST else 0, name)

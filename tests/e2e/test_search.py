@@ -507,3 +507,66 @@ def test_an_english_count_of_one_is_singular(browse: Browsing) -> None:
     assert count > 1
     assert page.locator("[data-search-count]").inner_text() == f"{count} speeches found"
     page.context.close()
+
+
+def test_more_results_after_a_deploy_search_the_new_site_again(
+    browse: Browsing, tmp_path: Path
+) -> None:
+    """Results are speech numbers of the build they came from. A build published while the page
+    is open, with a speech added in front (every number after it shifts), must not make "more"
+    show other speeches' details: the page sees the old generation gone and searches again."""
+    project = new_project(tmp_path / "deployed")
+    for n in range(12):
+        write_speech(project, Speech(f"m-{n:02d}", f"第{n}次会议", [BODY, "数字乡村" * (n + 1)]))
+    site = build(project)
+    with StaticServer(site) as server:
+        page = browse.page()
+        open_search(page, server.url)
+        type_query(page, "数字乡村")
+        assert "12" in page.locator("[data-search-count]").inner_text()
+        write_speech(project, Speech("a-new", "数字乡村建设会议", [BODY, "数字乡村" * 30]))
+        build(project)
+        page.locator("#search-more").click()
+        expected = expected_urls(site, "数字乡村")
+        assert expected[0] == "/speeches/a-new/"
+        page.wait_for_function(
+            """url => {
+              const first = document.querySelector('[data-search-result]');
+              return first && first.getAttribute('data-search-result') === url
+                && document.getElementById('search').dataset.state === 'done';
+            }""",
+            arg=expected[0],
+        )
+        shown = result_urls(page)
+        assert shown == expected[: len(shown)]
+        assert "13" in page.locator("[data-search-count]").inner_text()
+        page.context.close()
+    # The old generation's fragments answered 404: that is how the page noticed.
+    browse.watch.problems[:] = [p for p in browse.watch.problems if "404" not in p]
+
+
+def test_an_input_method_composing_pinyin_searches_only_its_characters(browse: Browsing) -> None:
+    """While pinyin is being composed the box holds letters the reader has not chosen: no
+    search runs for them; the characters committed at the end are searched."""
+    page = browse.page()
+    open_search(page, browse.extra_url)
+    page.evaluate(
+        """() => { window.__searched = [];
+                   document.addEventListener('speechsite:results',
+                     e => window.__searched.push(e.detail.query), true); }"""
+    )
+    box = page.locator("#search-input")
+    box.focus()
+    cdp = page.context.new_cdp_session(page)
+    for text in ("y", "yi", "ying", "ying'sh", "ying'shang"):
+        cdp.send(
+            "Input.imeSetComposition",
+            {"text": text, "selectionStart": len(text), "selectionEnd": len(text)},
+        )
+    page.wait_for_timeout(600)
+    assert page.evaluate("window.__searched") == []
+    cdp.send("Input.insertText", {"text": "营商"})
+    wait_done(page, "营商")
+    assert page.evaluate("window.__searched") == ["营商"]
+    assert result_urls(page) == expected_urls(browse.extra_dir, "营商")
+    page.context.close()

@@ -128,8 +128,8 @@ def generate(folder: Path) -> None:
         path.write_bytes(data)
     for number, (title, blocks) in enumerate(DOCS):
         meta = {"title": title, "url": f"/speeches/{number}/", "topics": []}
-        (site / "f").mkdir(exist_ok=True)
-        (site / "f" / f"{number}.bin").write_bytes(
+        (site / "g" / "f").mkdir(exist_ok=True)
+        (site / "g" / "f" / f"{number}.bin").write_bytes(
             fragment_file(meta, fragment_body(title, blocks))
         )
     table = client_table()

@@ -101,7 +101,7 @@ test("Index.list reads a key's packed documents and positions with one range req
     if (!k.positions) continue;
     const entry = search.findEntry(bucketBytes(`${k.bucket}.bin`), k.c1, k.c2);
     const log = [];
-    const index = new search.Index("", diskFetch(indexFolder, log));
+    const index = await loaded(log);
     await index.load();
     const list = await index.list(k.c1, k.c2, true);
     assert.deepEqual(Array.from(list.docs), k.docs, k.key);
@@ -307,16 +307,25 @@ test("Index.fragment reads every chunk when asked for the whole text", async () 
   }
 });
 
+/* An Index on the fixture whose index.json is read, with `log` cleared after it: the log
+   then holds only the fragment's requests. */
+async function loaded(log) {
+  const index = new search.Index("", diskFetch(indexFolder, log));
+  await index.load();
+  log.length = 0;
+  return index;
+}
+
 test("Index.fragment stops reading once the chunks read hold the snippets", async () => {
   const doc = expected.fragments.findIndex((f) => f.title === "乡村振兴推进会讲话");
-  const size = readFileSync(join(indexFolder, `f/${doc}.bin`)).length;
+  const size = readFileSync(join(indexFolder, `g/f/${doc}.bin`)).length;
   const received = (log) =>
     log.reduce((sum, line) => {
       const m = / bytes=(\d+)-(\d+)$/.exec(line);
       return sum + (m ? Math.min(size - 1, Number(m[2])) - Number(m[1]) + 1 : size);
     }, 0);
   const early = [];
-  const index = new search.Index("", diskFetch(indexFolder, early));
+  const index = await loaded(early);
   const enough = search.snippetsEnough(["放管服"], null, 2);
   const first = await index.fragment(doc, enough);
   assert.ok(first.blocks.length >= 2 && first.blocks.length < 13, String(first.blocks.length));
@@ -325,7 +334,7 @@ test("Index.fragment stops reading once the chunks read hold the snippets", asyn
   assert.equal(early.length, 1, early.join("\n")); // the details and the first 16 KB of text
 
   const late = [];
-  const rare = await new search.Index("", diskFetch(indexFolder, late)).fragment(doc, (blocks) =>
+  const rare = await (await loaded(late)).fragment(doc, (blocks) =>
     search.snippetsEnough(["乡村振兴"], null, 1)(blocks, null, 0),
   );
   assert.equal(rare.blocks.length, 13); // the term is in the last block: every chunk was read
@@ -333,13 +342,16 @@ test("Index.fragment stops reading once the chunks read hold the snippets", asyn
   assert.ok(late.length > 2 && late.every((l) => / bytes=\d+-\d+$/.test(l)), late.join("\n"));
 });
 
-test("enoughSnippets: enough blocks holding every term, or one after 4 KB, or none after 16 KB", () => {
-  assert.equal(search.enoughSnippets(2, 2, 0), true);
-  assert.equal(search.enoughSnippets(1, 2, 0), false);
-  assert.equal(search.enoughSnippets(1, 2, 4095), false);
-  assert.equal(search.enoughSnippets(1, 2, 4096), true);
-  assert.equal(search.enoughSnippets(0, 2, 16383), false);
-  assert.equal(search.enoughSnippets(0, 2, 16384), true);
+test("enoughSnippets: enough blocks holding every term, or one after 4 KB, or some after 16 KB", () => {
+  assert.equal(search.enoughSnippets(2, 2, 0, 2), true);
+  assert.equal(search.enoughSnippets(1, 2, 0, 1), false);
+  assert.equal(search.enoughSnippets(1, 2, 4095, 1), false);
+  assert.equal(search.enoughSnippets(1, 2, 4096, 1), true);
+  assert.equal(search.enoughSnippets(0, 2, 16383, 1), false);
+  assert.equal(search.enoughSnippets(0, 2, 16384, 1), true);
+  // no block holds any term yet: read on, however far, for a first snippet
+  assert.equal(search.enoughSnippets(0, 2, 16384, 0), false);
+  assert.equal(search.enoughSnippets(0, 2, 1 << 20, 0), false);
 });
 
 test("snippetsEnough counts blocks holding every term, folding each block once", () => {
@@ -361,7 +373,7 @@ test("snippetsEnough counts blocks holding every term, folding each block once",
 
 test("Index.fragment with the index's positions reads only the chunks holding the match", async () => {
   const log = [];
-  const index = new search.Index("", diskFetch(indexFolder, log));
+  const index = await loaded(log);
   const found = await index.search("全面推进乡村振兴");
   assert.equal(found.results.length, 1);
   const [result] = found.results.slice();
@@ -372,7 +384,7 @@ test("Index.fragment with the index's positions reads only the chunks holding th
   assert.deepEqual(fragment.blocks.at(-1), want.at(-1)); // the last block, where the phrase is
   assert.ok(fragment.blocks.length < want.length / 2, String(fragment.blocks.length));
   // the details, then that chunk only
-  const size = readFileSync(join(indexFolder, `f/${result.doc}.bin`)).length;
+  const size = readFileSync(join(indexFolder, `g/f/${result.doc}.bin`)).length;
   const [, from, to] = / bytes=(\d+)-(\d+)$/.exec(log.at(-1));
   assert.ok(log.length === 2 && Number(from) > size / 2 && Number(to) === size - 1, log.join("\n"));
   const none = await index.fragment(result.doc, null, [Int32Array.from([1])], 2); // in the title
@@ -400,7 +412,7 @@ test("Index.fragment reads hinted chunks together: one request per run of neighb
   const blocksOf = async (chunks) => {
     const log = [];
     const hints = [Int32Array.from(chunks.map((c) => starts[c] + 1))];
-    const fragment = await new search.Index("", diskFetch(indexFolder, log)).fragment(doc, null, hints, 2);
+    const fragment = await (await loaded(log)).fragment(doc, null, hints, 2);
     return { log, blocks: fragment.blocks };
   };
   const sizes = all.chunks; // compressed bytes of each chunk
@@ -414,7 +426,7 @@ test("Index.fragment reads hinted chunks together: one request per run of neighb
   // a chunk holding as many matches as snippets wanted is read on its own
   const log = [];
   const twice = [Int32Array.from([starts[4] + 1, starts[4] + 2, starts[6] + 1])];
-  const alone = await new search.Index("", diskFetch(indexFolder, log)).fragment(doc, null, twice, 2);
+  const alone = await (await loaded(log)).fragment(doc, null, twice, 2);
   assert.equal(log.length, 2, log.join("\n"));
   const chunk4 = await new search.Index("", diskFetch(indexFolder)).fragment(doc, null, [Int32Array.from([starts[4] + 1])], 1);
   assert.deepEqual(alone.blocks, chunk4.blocks);
@@ -431,7 +443,7 @@ test("Index.fragment reuses what an earlier call for the same speech fetched and
   const doc = expected.fragments.findIndex((f) => f.title === "乡村振兴推进会讲话");
   const want = expected.fragments[doc].blocks;
   const log = [];
-  const index = new search.Index("", diskFetch(indexFolder, log));
+  const index = await loaded(log);
   const first = await index.fragment(doc, search.snippetsEnough(["放管服"], null, 2));
   const fetched = log.length;
   assert.ok(fetched >= 1 && first.blocks.length < want.length);

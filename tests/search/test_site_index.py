@@ -52,10 +52,10 @@ def test_layout(tmp_path: Path) -> None:
     m = manifest(site)
     gen = str(m["gen"])
     assert {"index.json", "index.html", f"{gen}/facets.bin", str(m["table"])} <= names
-    assert {f"f/{n}.bin" for n in range(5)} <= names
+    assert {f"{gen}/f/{n}.bin" for n in range(5)} <= names
     buckets = {n for n in names if n.startswith(f"{gen}/b/") and n.endswith(".bin")}
     assert len(buckets) == 1 << int(str(m["bucketBits"]))
-    assert all(n.split("/")[0] in (gen, "f") or "/" not in n for n in names)
+    assert all(n.split("/")[0] == gen or "/" not in n for n in names)
     assert m["docs"] == 5
 
 
@@ -108,7 +108,7 @@ def test_editing_one_speech(tmp_path: Path, _updates: list[bool]) -> None:
     rewritten = [name for name in buckets if after.get(name) != before[name]]
     # Only the buckets of the keys in the added paragraph (and its neighbours) changed.
     assert 0 < len(rewritten) < len(buckets) // 4, rewritten
-    fragments = [f"f/{n}.bin" for n in range(len(speeches))]
+    fragments = [f"{gen}/f/{n}.bin" for n in range(len(speeches))]
     assert after[fragments[edited]][0] != before[fragments[edited]][0]
     for n, name in enumerate(fragments):
         if n != edited:
@@ -146,8 +146,8 @@ def test_changed_details_change_fragment_and_facets_only(tmp_path: Path) -> None
     after = search_files(site)
     assert manifest(site)["gen"] == gen
     assert after[f"{gen}/facets.bin"][0] != before[f"{gen}/facets.bin"][0]
-    assert after["f/0.bin"][0] != before["f/0.bin"][0]
-    assert all(after[f"f/{n}.bin"] == before[f"f/{n}.bin"] for n in range(1, 5))
+    assert after[f"{gen}/f/0.bin"][0] != before[f"{gen}/f/0.bin"][0]
+    assert all(after[f"{gen}/f/{n}.bin"] == before[f"{gen}/f/{n}.bin"] for n in range(1, 5))
     buckets = [name for name in before if name.startswith(f"{gen}/b/")]
     assert all(after[name] == before[name] for name in buckets)  # not even rewritten
 
@@ -164,9 +164,10 @@ def test_removing_a_speech(tmp_path: Path) -> None:
     assert manifest(site)["docs"] == 4
     assert manifest(site)["gen"] != gen  # renumbered: a new folder, the old one gone
     assert not any(name.startswith(f"{gen}/") for name in after)
-    assert "f/4.bin" not in after
-    assert [after[f"f/{n}.bin"][0] for n in range(4)] == [
-        before[f"f/{n}.bin"][0] for n in range(1, 5)
+    new = manifest(site)["gen"]
+    assert f"{new}/f/4.bin" not in after
+    assert [after[f"{new}/f/{n}.bin"][0] for n in range(4)] == [
+        before[f"{gen}/f/{n}.bin"][0] for n in range(1, 5)
     ]
     reader = Reader(site / "search")
     _, results = reader.search("作风")

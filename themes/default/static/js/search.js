@@ -700,13 +700,15 @@
 
   /* Whether a result's text read so far (`read` compressed bytes) is enough for its
      snippets: `limit` blocks holding every term (reading on could only find blocks with more
-     matches of the same terms); or one, once a few chunks are read; or none, after the first
-     16 KB (the title or a detail matched, or the terms are far apart): a long speech is not
-     read to its end for a snippet. `full`: how many blocks read so far hold every term. */
+     matches of the same terms); or one, once a few chunks are read; or, after the first
+     16 KB, blocks holding some of the terms (they are far apart): a long speech is not read
+     to its end for a better snippet — but it is for a first one, where no block read so far
+     holds any term (a word of one or two characters comes with no positions to say where it
+     is). `full`: how many blocks read so far hold every term; `some`: hold any. */
   var SNIPPET_BYTES = 4096;
   var TEXT_BYTES = 16384;
-  function enoughSnippets(full, limit, read) {
-    return read >= TEXT_BYTES || full >= limit || (full > 0 && read >= SNIPPET_BYTES);
+  function enoughSnippets(full, limit, read, some) {
+    return (read >= TEXT_BYTES && some > 0) || full >= limit || (full > 0 && read >= SNIPPET_BYTES);
   }
 
   /* The `enough` test Index.fragment takes, counting the blocks that hold every term as they
@@ -714,13 +716,17 @@
   function snippetsEnough(terms, table, limit) {
     var checked = 0;
     var full = 0;
+    var some = 0;
     var merged;
     return function (blocks, own, read) {
       if (checked === 0) merged = mergeTables(table, own);
       for (; checked < blocks.length; checked++) {
-        if (full < limit && distinctTerms(foldedBlock(blocks[checked], merged), terms) === terms.length) full++;
+        if (full >= limit) continue;
+        var found = distinctTerms(foldedBlock(blocks[checked], merged), terms);
+        if (found === terms.length) full++;
+        if (found > 0) some++;
       }
-      return enoughSnippets(full, limit, read);
+      return enoughSnippets(full, limit, read, some);
     };
   }
 
@@ -912,6 +918,7 @@
      chunks are read in order until `enough(blocks, table, bytesRead)` says the snippets are
      there. Either way a result costs a few kilobytes of its fragment, not the whole speech. */
   Index.prototype.fragment = async function (doc, enough, hints, limit) {
+    if (!this.manifest) await this.load(); // (its generation names the fragment's folder)
     var file = this.fragmentFile(doc);
     var hinted = hints && hints.length;
     var meta = Object.assign({}, await file.head(hinted ? FRAGMENT_HEAD : FRAGMENT_FIRST));
@@ -947,7 +954,7 @@
      chunks this one fetched and inflated: typing on, the results mostly stay the same. */
   Index.prototype.fragmentFile = function (doc) {
     var key = "reader f/" + doc + ".bin";
-    if (!this.cache.has(key)) this.cache.set(key, new FragmentFile(this, "f/" + doc + ".bin"));
+    if (!this.cache.has(key)) this.cache.set(key, new FragmentFile(this, this.genPath("f/" + doc + ".bin")));
     return this.cache.get(key);
   };
 
@@ -1275,6 +1282,7 @@
         var results = found.results;
         if (seq !== state.seq) return;
         state.results = results;
+        state.version = index.manifest.version;
         state.terms = found.terms;
         state.query = query;
         state.shown = 0;
@@ -1352,21 +1360,41 @@
 
     /* The next page of results; `replace`: instead of what the list shows, swapped in only once
        the new results are ready, so the list never flickers empty between keystrokes. */
+    /* The next results' details and snippets. Results are speech numbers of the build they
+       were found in: once another build is published (index.json, read again after 30 s,
+       names a new version; or a fragment is gone) the query is searched again instead. */
     async function showMore(seq, replace) {
+      if (!replace && (await published(seq))) return;
       var batch = state.results.slice(state.shown, state.shown + PAGE_SIZE);
       state.shown += batch.length;
+      var gone = false;
       var fragments = await Promise.all(
         batch.map(function (r) {
-          return index.fragment(r.doc, snippetsEnough(state.terms, index.table, SNIPPETS), r.hints, SNIPPETS).catch(function () {
+          return index.fragment(r.doc, snippetsEnough(state.terms, index.table, SNIPPETS), r.hints, SNIPPETS).catch(function (error) {
+            gone = gone || (!!error && error.status === 404);
             return null;
           });
         }),
       );
       if (seq !== state.seq) return;
+      if (gone) index.loadedAt = -Infinity;
+      if (gone && (await published(seq))) return;
       var items = fragments.filter(Boolean).map(renderResult);
       if (replace) list.replaceChildren.apply(list, items);
       else list.append.apply(list, items);
       more.hidden = state.shown >= state.results.length;
+    }
+
+    /* Whether a build newer than the results' was published: then the query runs again. */
+    async function published(seq) {
+      try {
+        await index.load();
+      } catch (error) {
+        return false;
+      }
+      if (seq !== state.seq || index.manifest.version === state.version) return false;
+      run();
+      return true;
     }
 
     function renderResult(fragment) {
@@ -1412,7 +1440,14 @@
       return Array.from(list.querySelectorAll("[data-search-result] a"));
     }
 
-    input.addEventListener("input", run);
+    /* While an input method composes (pinyin ying'shang before 营商 is chosen), the box holds
+       letters the reader has not chosen yet: the search waits for the composition's end. */
+    input.addEventListener("input", function (event) {
+      if (!event.isComposing) run(event);
+    });
+    input.addEventListener("compositionend", function () {
+      run({ type: "input" });
+    });
     function syncPending() {
       if (urlTimer) syncUrl();
     }
