@@ -5,12 +5,15 @@ has loaded."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
+from scripts.static_server import StaticServer
 from tests.e2e.browser import KINDS, NARROW, Visitor
 from tests.e2e.sites import ServedSite
+from tests.search.projects import Speech, build, new_project, write_speech
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Request
@@ -69,3 +72,107 @@ def test_a_page_requests_nothing_once_loaded(
     finally:
         context.close()
     assert not late, f"requested after the load event of the {kind} page: {late}"
+
+
+# Which TOC entry the page marks, and which it should: the last TOC heading above a line 15%
+# down the viewport (at the page's end: above its bottom).
+TOC_STATE_JS = """() => {
+  const marked = document.querySelector('[data-toc] a[aria-current="true"]');
+  const headings = [...document.querySelectorAll('[data-toc] a[data-toc-link]')]
+    .map(a => document.getElementById(a.dataset.tocLink)).filter(Boolean);
+  const end = innerHeight + scrollY >= document.documentElement.scrollHeight - 2;
+  const line = end ? innerHeight : innerHeight * 0.15;
+  const above = headings.filter(h => h.getBoundingClientRect().top <= line + 1);
+  return {
+    marked: marked ? marked.dataset.tocLink : null,
+    expected: above.length ? above[above.length - 1].id : null,
+    count: headings.length,
+  };
+}"""
+
+
+def test_the_toc_marks_the_section_a_jump_lands_in(
+    chromium: Browser, served: dict[str, ServedSite]
+) -> None:
+    """A deep link (#p…), a jump back to the top and one to the end skip past headings without
+    scrolling through them: the marked TOC entry still follows where the reader landed."""
+    site = served["root"]
+    pages = sorted(site.site.directory.glob("speeches/*/index.html"))
+    page_file = max(pages, key=lambda p: p.read_text("utf-8").count("data-toc-link"))
+    path = page_file.parent.relative_to(site.site.directory).as_posix() + "/"
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(site.url + path, wait_until="load")
+        paragraphs = page.eval_on_selector_all(".speech-body p[id]", "ps => ps.map(p => p.id)")
+        deep = paragraphs[len(paragraphs) * 2 // 3]
+        page.goto(site.url + path + "#" + deep, wait_until="load")
+        jumps = [
+            "location.hash = '#" + deep + "'",
+            "scrollTo({top: 0, behavior: 'instant'})",
+            "scrollTo({top: document.documentElement.scrollHeight, behavior: 'instant'})",
+            "scrollTo({top: document.documentElement.scrollHeight / 2, behavior: 'instant'})",
+        ]
+        for jump in jumps:
+            page.evaluate(f"() => {{ {jump}; }}")
+            page.wait_for_timeout(1600)  # (a smooth scroll, where one runs, has ended)
+            state = page.evaluate(TOC_STATE_JS)
+            assert state["count"] >= 3
+            assert state["marked"] == state["expected"], (jump, state)
+        assert page.evaluate(TOC_STATE_JS)["marked"] is not None
+    finally:
+        context.close()
+
+
+def test_a_deep_link_lands_at_once(chromium: Browser, served: dict[str, ServedSite]) -> None:
+    """Opening a citation's #p… link puts the paragraph in place at once; it does not animate
+    through the page as a click on a link on the page may."""
+    site = served["root"]
+    pages = sorted(site.site.directory.glob("speeches/*/index.html"))
+    page_file = max(pages, key=lambda p: p.stat().st_size)
+    path = page_file.parent.relative_to(site.site.directory).as_posix() + "/"
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(site.url + path, wait_until="load")
+        last = page.eval_on_selector_all(".speech-body p[id]", "ps => ps[ps.length - 3].id")
+        fresh = context.new_page()  # a reader following the link from elsewhere
+        fresh.goto(site.url + path + "#" + last, wait_until="load")
+        fresh.wait_for_timeout(100)
+        top = fresh.evaluate(f"document.getElementById('{last}').getBoundingClientRect().top")
+        assert 0 <= top < 100, top
+    finally:
+        context.close()
+
+
+LONG_TOPIC = "营商环境优化提升暨行政审批制度改革和一网通办政务服务能力建设三年行动"
+LATIN = "https://example.org/" + "a-very-long-path-segment" * 8
+
+
+def test_long_topic_names_and_latin_runs_stay_inside_a_phone_screen(
+    chromium: Browser, tmp_path: Path
+) -> None:
+    """A topic name longer than a phone's line wraps inside its chip; a long URL in a paragraph
+    breaks."""
+    project = new_project(tmp_path / "long")
+    config = project / "site.yaml"
+    config.write_text(
+        config.read_text("utf-8")
+        + f"  {LONG_TOPIC}:\n    slug: long-topic\n    terms: {{改革: 1}}\n",
+        encoding="utf-8",
+    )
+    blocks = ["同志们：", f"会议材料见 {LATIN} ，请各单位认真学习。", "今天研究部署工作。"]
+    write_speech(
+        project, Speech("long-topic-speech", "一次会议上的讲话", blocks, topics=[LONG_TOPIC])
+    )
+    site = build(project)
+    context = chromium.new_context(viewport={"width": NARROW, "height": 844})
+    try:
+        with StaticServer(site) as server:
+            page = context.new_page()
+            for path in ("speeches/long-topic-speech/", "topics/long-topic/", "topics/"):
+                page.goto(server.url + path, wait_until="load")
+                width = page.evaluate("document.documentElement.scrollWidth")
+                assert width <= NARROW, (path, width)
+    finally:
+        context.close()

@@ -29,7 +29,7 @@
       var target = document.getElementById(links[i].getAttribute("data-toc-link"));
       if (target) entries.push({ link: links[i], heading: target });
     }
-    if (!entries.length || !("IntersectionObserver" in window)) return;
+    if (!entries.length) return;
 
     var current = null;
     function setCurrent(entry) {
@@ -51,9 +51,13 @@
       }
     }
 
-    /* The current section is the last heading above a line 15% down the viewport. */
+    /* The current section is the last heading above a line 15% down the viewport; at the
+       page's end (where the last sections may never reach that line), the last heading in
+       view. */
     function update() {
       var line = window.innerHeight * 0.15;
+      var root = document.documentElement;
+      if (window.innerHeight + window.scrollY >= root.scrollHeight - 2) line = window.innerHeight;
       var found = null;
       for (var j = 0; j < entries.length; j++) {
         if (entries[j].heading.getBoundingClientRect().top <= line + 1) found = entries[j];
@@ -62,8 +66,22 @@
       setCurrent(found);
     }
 
-    var observer = new IntersectionObserver(update, { rootMargin: "0px 0px -85% 0px", threshold: [0, 1] });
-    for (var k = 0; k < entries.length; k++) observer.observe(entries[k].heading);
+    /* Judged again after every scroll, however it happened — a jump to #p78, a drag of the
+       scrollbar, find in page, Home and End skip past any heading, so watching headings
+       cross a line would miss them — once a frame at most. */
+    var pending = false;
+    function schedule() {
+      if (pending) return;
+      pending = true;
+      window.requestAnimationFrame(function () {
+        pending = false;
+        update();
+      });
+    }
+    window.addEventListener("scroll", schedule, { passive: true });
+    window.addEventListener("resize", schedule);
+    window.addEventListener("hashchange", schedule);
+    window.addEventListener("load", schedule);
     update();
   }
 
