@@ -1090,6 +1090,7 @@ def settings_digest(config: Config, urls: Urls, theme: Theme) -> str:
             config.title,
             config.description,
             config.language,
+            config.content_language,
         ]
     )
 
@@ -1239,9 +1240,20 @@ def _environment(
         asset=asset,
         asset_data=asset_data,
         counted=lambda key, n: counted(theme.strings, key, n),
+        content_lang=content_lang(config),
         generator=f"speechsite {__version__}",
     )
     return env
+
+
+def content_lang(config: Config) -> Markup:
+    """` lang="zh-CN"` for the elements holding speech text, where the site's own language is
+    another (an English site of Chinese speeches: a screen reader then reads them with a
+    Chinese voice, and the theme sets Chinese text as Chinese); else nothing."""
+    site, content = (
+        tag.split("-")[0].lower() for tag in (config.language, config.content_language)
+    )
+    return Markup("") if site == content else Markup(' lang="{}"').format(config.content_language)
 
 
 def _nav(page: Page, urls: Urls, strings: dict[str, str]) -> list[dict[str, Any]]:

@@ -73,6 +73,7 @@ class Config:
     base_url: str = "/"
     output: Path = Path("site")
     theme: str = "default"
+    content_language: str = "zh-CN"  # what the speeches are written in (the UI: `language`)
     per_page: int = 20
     latest: int = 10
     related: int = 5
@@ -88,6 +89,7 @@ _SCHEMA: _Schema = {
     "title": (str, "讲话稿档案"),
     "description": (str, "讲话稿的整理、检索与归档"),
     "language": (str, "zh-CN"),
+    "content_language": (str, "zh-CN"),
     "paths": {
         "raw": (str, "content/raw"),
         "speeches": (str, "content/speeches"),
@@ -168,6 +170,7 @@ def _build(
         base_url=checker.base_url(("base_url",), values["base_url"]),
         output=root / values["output"],
         theme=values["theme"],
+        content_language=values["content_language"],
         per_page=_positive(checker, ("build", "per_page"), values["build"]["per_page"]),
         latest=_positive(checker, ("build", "latest"), values["build"]["latest"]),
         related=_positive(checker, ("build", "related"), values["build"]["related"]),

@@ -706,6 +706,25 @@ def test_an_english_site_counts_in_the_singular_and_titles_later_pages_in_englis
     assert "（" not in title.group(1)
 
 
+def test_an_english_site_marks_the_speeches_text_as_chinese(site_project: Path) -> None:
+    """The pages' language is the site's; the speech text in them is the speeches' own
+    (content_language), so screen readers and the theme treat it as Chinese. A Chinese site
+    needs no mark beyond <html lang>."""
+    site = build(site_project).output
+    page = next(site.glob("speeches/*/index.html"))
+    assert page.read_text("utf-8").count('lang="zh-CN"') == 1  # <html> only
+    config = site_project / "site.yaml"
+    config.write_text(config.read_text("utf-8") + "\nlanguage: en\n", encoding="utf-8")
+    build(site_project)
+    html = page.read_text("utf-8")
+    assert '<html lang="en"' in html
+    for marked in ('id="speech-title"', 'class="speech-body"', 'class="toc-list toc-depth-1"'):
+        tag = re.search(rf"<[^>]*{marked}[^>]*>", html)
+        assert tag is not None and 'lang="zh-CN"' in tag.group(0), marked
+    listing = (site / "archive" / "index.html").read_text("utf-8")
+    assert re.search(r'<h\d class="speech-item-title" lang="zh-CN">', listing)
+
+
 def test_speakers_are_listed_in_pinyin_order(site_project: Path) -> None:
     """A reader looks a name up by its sound: 李 (li), 欧阳 (ou), 王 (wang), 张 (zhang) — not by
     code point, which put 张 before 李 and 欧阳 after 王."""
