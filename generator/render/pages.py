@@ -649,6 +649,8 @@ class PageBuilder:
         value = _GROUP_VALUE[mode]
         for summary in self.in_order:
             buckets[value(summary) or ""].append(summary)
+        for items in buckets.values():  # newest first, as topic pages list them: an overview
+            items.sort(key=lambda s: s.date or "", reverse=True)  # shows a group's latest
 
         for label in buckets:
             if label not in self.group_slugs:  # pinyin is slow to load: reuse earlier slugs
