@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 from isal import isal_zlib
 
-from generator.search.fold import fold, t2s_table
+from generator.search.fold import fold, search_table
 from generator.search.varint import decode, encode_one
 
 SEPARATOR = 0  # code of the block separator in the folded stream (NUL never reaches the text)
@@ -284,7 +284,7 @@ def fragment_body(title: str, blocks: Sequence[Block]) -> bytes:
     start a fresh, byte-aligned block that needs nothing before it, so any run of neighbouring
     chunks inflates in one call (`inflate_chunks`) — the browser pays one DecompressionStream
     per range it reads, not one per chunk."""
-    table = t2s_table()
+    table = search_table()
     used = _traditional_in("".join([title, *(t for _, _, t in blocks)]))
     grouped = _chunks(blocks)
     chunks = _deflate(grouped)
@@ -303,7 +303,7 @@ def fragment_body(title: str, blocks: Sequence[Block]) -> bytes:
 def _is_traditional() -> npt.NDArray[np.bool_]:
     """A flag per code point: has an entry in the traditional → simplified table."""
     flags = np.zeros(0x110000, dtype=np.bool_)
-    flags[[ord(char) for char in t2s_table()]] = True
+    flags[[ord(char) for char in search_table()]] = True
     return flags
 
 

@@ -42,6 +42,30 @@ def t2s_table() -> dict[str, str]:
     return table
 
 
+@cache
+def search_table() -> dict[str, str]:
+    """What search folds: `t2s_table`, and the variant forms Taiwan and Hong Kong texts write
+    that it leaves alone — 著 for 着 (隨著, 著力), 衞 for 衛 — brought to the same simplified
+    character through OpenCC's variant tables (TWVariantsRev, HKVariantsRev). Search only:
+    著 in 著名 folds to 着 as well, on both sides of every comparison, so nothing is lost,
+    while ingest keeps every character as written."""
+    table = dict(t2s_table())
+    folder = importlib.resources.files("opencc") / "dictionary"
+    simplified = {  # characters with a traditional form of their own (么 → 麼): no variants
+        line.partition("\t")[0]
+        for line in (folder / "STCharacters.txt").read_text(encoding="utf-8").splitlines()
+    }
+    for name in ("TWVariantsRev.txt", "HKVariantsRev.txt"):
+        for line in (folder / name).read_text(encoding="utf-8").splitlines():
+            variant, _, standard = line.partition("\t")
+            standard = standard.split(" ")[0]
+            if len(variant) == 1 and len(standard) == 1:
+                target = table.get(standard, standard)
+                if target != variant and variant not in table and variant not in simplified:
+                    table[variant] = target
+    return table
+
+
 def _one(char: str) -> str:
     if char.isspace():
         return " "
@@ -51,7 +75,7 @@ def _one(char: str) -> str:
     lowered = folded.lower()
     if len(lowered) == 1:
         folded = lowered
-    return t2s_table().get(folded, folded)
+    return search_table().get(folded, folded)
 
 
 class _FoldMap(dict[int, int]):
@@ -82,7 +106,7 @@ def client_table() -> ClientTable:
     """What the browser needs to fold a query exactly as `fold` does: the traditional →
     simplified pairs (as two equal-length strings) and a bitmap of the BMP Han characters that
     have an entry, so a query in simplified characters never fetches the table."""
-    table = t2s_table()
+    table = search_table()
     bitmap = bytearray((HAN_LAST - HAN_FIRST + 8) // 8)
     for char in table:
         code = ord(char)

@@ -5,7 +5,15 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.search.fold import HAN_FIRST, HAN_LAST, client_table, fold, t2s_table
+from generator.ingest.script import to_simplified
+from generator.search.fold import (
+    HAN_FIRST,
+    HAN_LAST,
+    client_table,
+    fold,
+    search_table,
+    t2s_table,
+)
 
 
 def test_traditional_becomes_simplified() -> None:
@@ -53,7 +61,7 @@ def test_table_is_resolved_to_a_fixed_point() -> None:
 def test_client_table_matches_the_table() -> None:
     table = client_table()
     assert len(table.source) == len(table.target)
-    assert dict(zip(table.source, table.target, strict=True)) == t2s_table()
+    assert dict(zip(table.source, table.target, strict=True)) == search_table()
     for char in table.source:
         code = ord(char)
         if HAN_FIRST <= code <= HAN_LAST:
@@ -84,3 +92,22 @@ def test_folding_keeps_length_and_is_idempotent(text: str) -> None:
 def test_folding_works_character_by_character(text: str) -> None:
     assert fold(text) == "".join(fold(char) for char in text)
     assert all(c == " " or not c.isspace() for c in fold(text))
+
+
+def test_taiwan_and_hong_kong_variants_fold_like_their_simplified_forms() -> None:
+    """隨著 and 著力 are how Taiwan writes 随着 and 着力; 保衞 is Hong Kong's 保卫. Search folds
+    them alike (著名 too folds 著 to 着, on both sides); ingest keeps the text as written."""
+    for written, simplified in [
+        ("隨著", "随着"),
+        ("著力", "着力"),
+        ("沿著", "沿着"),
+        ("保衞", "保卫"),
+    ]:
+        assert fold(written) == fold(simplified), written
+    assert fold("著名") == fold("着名")
+    assert fold("什么") == "什么"  # a simplified character with a traditional form of its own
+    assert to_simplified("隨著著名") == "随著著名"
+    table = search_table()
+    for source, target in table.items():
+        assert len(source) == len(target) == 1
+        assert target not in table or table[target] == target
