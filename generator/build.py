@@ -1003,13 +1003,20 @@ def _load_one(args: tuple[str, str, str, BodyStore]) -> tuple[Entry, BodyInfo, b
     info = dataclasses.replace(
         body_info(store.write(body.html), body, entry.salutation, terms),
         search_postings=store.write_bytes(
-            search_extract.postings(entry.title, body.blocks).to_bytes()
+            search_extract.postings(entry.title, body.blocks, search_details(entry)).to_bytes()
         ),
         search_fragment=store.write_bytes(search_extract.fragment_body(entry.title, body.blocks)),
     )
     vector = raw_vector(body.text).tobytes()
     entry.body = ""  # the fragment holds it now
     return entry, info, vector
+
+
+def search_details(entry: Entry) -> list[str]:
+    """What search finds a speech by besides its text: its speaker (with the office), its
+    occasion and its topics — what a result shows, and what a reader looks a speech up by."""
+    speaker = " ".join(part for part in (entry.speaker_role, entry.speaker) if part)
+    return [text for text in (speaker, entry.occasion, *entry.topics) if text]
 
 
 def load_speeches(

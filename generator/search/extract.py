@@ -154,15 +154,20 @@ def section_from_bytes(
     )
 
 
-def stream(title: str, blocks: Sequence[Block]) -> tuple[str, list[int]]:
-    """The searchable text of a speech and the zone of each of its blocks (title first)."""
-    texts = [title] + [text for _, _, text in blocks]
+def stream(
+    title: str, blocks: Sequence[Block], details: Sequence[str] = ()
+) -> tuple[str, list[int]]:
+    """The searchable text of a speech and the zone of each of its blocks: the title, the
+    body's blocks, then `details` (speaker, occasion, topics: what a result shows beside its
+    title, so a reader searches them too), each a block of its own."""
+    texts = [title] + [text for _, _, text in blocks] + list(details)
     zones = [ZONE_TITLE] + [ZONE_HEADING if heading else 0 for _, heading, _ in blocks]
+    zones += [0] * len(details)
     return "\0".join(t.replace("\0", " ") for t in texts), zones
 
 
-def postings(title: str, blocks: Sequence[Block]) -> DocPostings:
-    text, block_zones = stream(title, blocks)
+def postings(title: str, blocks: Sequence[Block], details: Sequence[str] = ()) -> DocPostings:
+    text, block_zones = stream(title, blocks, details)
     codes = fold_codes(text)
     if not np.any(codes != SEPARATOR):  # no text at all (empty title and blocks)
         none = np.zeros(GROUPS + 1, dtype=np.int64)
@@ -292,7 +297,8 @@ def fragment_body(title: str, blocks: Sequence[Block]) -> bytes:
     for chunk in grouped:
         starts.append(at)
         at += sum(len(text) + 1 for _, text in chunk)
-    head: dict[str, object] = {"chunks": [len(c) for c in chunks], "starts": starts}
+    # "end": where the body ends in the stream and the details begin (not in the chunks)
+    head: dict[str, object] = {"chunks": [len(c) for c in chunks], "starts": starts, "end": at}
     if used:
         head["fold"] = {"from": "".join(used), "to": "".join(table[c] for c in used)}
     encoded = json.dumps(head, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

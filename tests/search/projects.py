@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.archive import load_entry
-from generator.build import build_site
+from generator.build import build_site, search_details
 from generator.config import load_config
 from generator.ingest.pipeline import ingest
 from generator.render.markdown import render_body
@@ -82,14 +82,19 @@ def build(project: Path, output: Path | None = None, base_url: str | None = None
 
 
 def cleaned_texts(project: Path) -> list[str]:
-    """Per speech, in slug order (= document number): the folded title and rendered body
-    blocks, joined by newlines — what a plain substring scan searches."""
+    """Per speech, in slug order (= document number): the folded title, rendered body blocks
+    and search details (speaker, occasion, topics), joined by newlines — what a plain
+    substring scan searches."""
     entries = sorted(
         (load_entry(path) for path in (project / "content" / "speeches").glob("*.md")),
         key=lambda e: e.slug,
     )
     return [
-        fold("\n".join([e.title, *(text for _, _, text in render_body(e.body).blocks)]))
+        fold(
+            "\n".join(
+                [e.title, *(text for _, _, text in render_body(e.body).blocks), *search_details(e)]
+            )
+        )
         for e in entries
     ]
 

@@ -18,7 +18,7 @@ from generator.config import load_config
 from generator.search import index, patch, site
 from generator.search.reader import Reader
 from tests.helpers import snapshot
-from tests.search.projects import build, sample_project
+from tests.search.projects import Speech, build, new_project, sample_project, write_speech
 
 
 @pytest.fixture(autouse=True)
@@ -246,3 +246,25 @@ def test_an_index_file_gone_from_the_output_is_written_again(tmp_path: Path) -> 
     after = search_files(site)
     fresh = search_files(build(project, tmp_path / "fresh"))
     assert {n: v[0] for n, v in after.items()} == {n: v[0] for n, v in fresh.items()}
+
+
+def test_a_speech_is_found_by_its_speaker_occasion_and_topics(tmp_path: Path) -> None:
+    """A result shows its speaker, occasion and topics: a reader searches them too, though the
+    text never names them (the speaker's name is in the byline, not the speech)."""
+    project = new_project(tmp_path / "p")
+    path = write_speech(
+        project, Speech("a", "在全县大会上的讲话", ["今天开会。"], topics=["营商环境"])
+    )
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace(
+            "topics:", "speaker: 欧阳明\nspeaker_role: 县长\noccasion: 全县春季动员大会\ntopics:"
+        ),
+        encoding="utf-8",
+    )
+    write_speech(project, Speech("b", "另一次讲话", ["同志们好。"]))
+    reader = Reader(build(project) / "search")
+    for query in ("欧阳明", "县长 欧阳明", "春季动员", "营商环境"):
+        _, results = reader.search(query)
+        assert [r.doc for r in results] == [0], query
+    assert reader.fragment(0)["blocks"] == [["p1", "今天开会。"]]  # no details in the text

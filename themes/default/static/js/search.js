@@ -925,7 +925,7 @@
     meta.blocks = [];
     var count = file.offsets.length - 1;
     if (hinted && meta.starts) {
-      var runs = joinNear(runsOf(hintedChunks(meta.starts, hints, limit || 2)), file.offsets);
+      var runs = joinNear(runsOf(hintedChunks(meta.starts, hints, limit || 2, meta.end)), file.offsets);
       var parts = await Promise.all(
         runs.map(function (run) {
           return file.chunks(run[0], run[1]);
@@ -986,12 +986,14 @@
 
   /* The chunks (by number) to read for `limit` snippets: those holding the most terms (then
      the earliest), up to `limit` of them — but no more once the chunks taken hold `limit`
-     matches of every term, as a single chunk often does: its blocks give the snippets. */
-  function hintedChunks(starts, hints, limit) {
+     matches of every term, as a single chunk often does: its blocks give the snippets.
+     `end`: where the body ends (matches after it are in the speech's details, in no chunk). */
+  function hintedChunks(starts, hints, limit, end) {
     var terms = new Map();
     var matches = new Map();
     hints.forEach(function (positions, term) {
       for (var i = 0; i < positions.length; i++) {
+        if (end !== undefined && positions[i] >= end) continue; // in the details
         var chunk = chunkAt(starts, positions[i]);
         if (chunk < 0) continue; // in the title
         if (!terms.has(chunk)) terms.set(chunk, new Set());
