@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -176,9 +177,18 @@ def _cost(entry: Entry) -> int:
     return (entry.positions[2] if entry.positions else 0) + (entry.docs[2] if entry.docs else 0)
 
 
+# What a query loses before it is folded: invisible characters a paste brings along (zero-width
+# spaces, a BOM, soft hyphens), and quotation marks around a term, which a reader types from
+# the habit of search engines ("营商环境"): every term is matched as a phrase already.
+QUERY_INVISIBLE_RE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
+QUERY_QUOTES = "\"'“”‘’「」『』"
+
+
 def parse_query(query: str) -> list[str]:
+    """The query's distinct terms (see parseQuery in search.js)."""
     terms: list[str] = []
-    for term in fold(query).split(" "):
+    for term in fold(QUERY_INVISIBLE_RE.sub("", query)).split(" "):
+        term = term.strip(QUERY_QUOTES)
         if term and term not in terms:
             terms.append(term)
     return terms

@@ -187,3 +187,14 @@ def test_keys_sharing_a_hash_are_merged_apart(tmp_path: Path) -> None:
     reader = write_index(tmp_path, docs)
     assert found(reader, first) == {0, 2, 4}
     assert found(reader, second) == {1, 2, 3}
+
+
+def test_a_query_loses_invisible_characters_and_the_quotes_around_its_terms() -> None:
+    """A pasted query brings zero-width spaces and BOMs along, and readers quote phrases from
+    the habit of search engines: neither may turn a phrase into one no speech contains."""
+    assert parse_query("营商\u200b环境") == ["营商环境"]
+    assert parse_query("\ufeff放管服\u00ad") == ["放管服"]
+    assert parse_query('"营商环境"') == ["营商环境"]
+    assert parse_query("'放管服' “最多跑一次” 「落实」") == ["放管服", "最多跑一次", "落实"]
+    assert parse_query("“ ”") == []
+    assert parse_query("放“管”服") == ["放“管”服"]  # inside a term, quotes are text

@@ -148,10 +148,25 @@
   }
 
   /* A query: folded terms, split on spaces, duplicates dropped. */
+  /* What a query loses before it is folded: invisible characters a paste brings along, and
+     quotation marks around a term (every term is matched as a phrase already). The same as
+     QUERY_INVISIBLE_RE and QUERY_QUOTES in reader.py. */
+  var QUERY_INVISIBLE = /[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]/g;
+  var QUERY_QUOTES = "\"'\u201c\u201d\u2018\u2019\u300c\u300d\u300e\u300f";
+
+  function trimQuotes(term) {
+    var a = 0;
+    var b = term.length;
+    while (a < b && QUERY_QUOTES.indexOf(term[a]) >= 0) a++;
+    while (b > a && QUERY_QUOTES.indexOf(term[b - 1]) >= 0) b--;
+    return term.slice(a, b);
+  }
+
   function parseQuery(query, table) {
     var seen = new Set();
     var terms = [];
-    for (var term of fold(query, table).split(" ")) {
+    for (var raw of fold(query.replace(QUERY_INVISIBLE, ""), table).split(" ")) {
+      var term = trimQuotes(raw);
       if (term && !seen.has(term)) {
         seen.add(term);
         terms.push(term);
