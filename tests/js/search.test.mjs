@@ -197,6 +197,13 @@ test("cut makes a window with marked parts and ellipses", () => {
   assert.deepEqual(none, [{ text: "ab", mark: false }, { text: "…", mark: false }]);
 });
 
+test("cut never cuts a match in two: the window reaches the end of one it started", () => {
+  const text = "甲".repeat(18) + "营商环境" + "乙".repeat(20);
+  const parts = search.cut(text, [[2, 4], [18, 22]], 20); // the window ends at 20
+  const marked = parts.filter((p) => p.mark).map((p) => p.text);
+  assert.deepEqual(marked, ["甲甲", "营商环境"]);
+});
+
 test("snippets: blocks with the most terms, in reading order, marks on the original text", () => {
   const blocks = [
     ["p1", "作风建设。"],

@@ -775,6 +775,9 @@
     }
     var start = Math.max(0, ranges[0][0] - Math.floor(width / 3));
     var end = Math.min(text.length, Math.max(start + width, ranges[0][1]));
+    ranges.forEach(function (r) {
+      if (r[0] < end && r[1] > end) end = Math.min(text.length, r[1]); // a match is never cut
+    });
     var parts = [];
     if (start > 0) parts.push({ text: "…", mark: false });
     var at = start;
