@@ -1,7 +1,8 @@
 """Atom feeds, sitemap.xml and robots.txt, serialised with ElementTree (escaping is its job).
 
-Output is deterministic: an entry's `updated` is the speech's own date (or the site's latest
-date when it has none), never the time of the build.
+Output is deterministic: an entry's `updated` is the speech's own date, never the time of the
+build. Atom requires one; an undated speech gets EPOCH, a date no reader takes for news (the
+feed's latest date would present it as the newest speech).
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def atom_feed(
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
         _text(entry, "title", summary.title)
         _text(entry, "id", summary.url)
-        _text(entry, "updated", _timestamp(summary.date, latest))
+        _text(entry, "updated", _timestamp(summary.date, EPOCH))
         ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "href": summary.url})
         if summary.speaker:
             person = ET.SubElement(entry, f"{{{ATOM}}}author")
