@@ -176,3 +176,51 @@ def test_long_topic_names_and_latin_runs_stay_inside_a_phone_screen(
                 assert width <= NARROW, (path, width)
     finally:
         context.close()
+
+
+def test_a_printed_speech_is_the_speech_alone_with_its_placeholder_legend(
+    chromium: Browser, served: dict[str, ServedSite]
+) -> None:
+    """Print hides the site's chrome (header, contents, previous/next, related, buttons) and
+    keeps the text, the citation and the note that explains the marked placeholders."""
+    site = served["root"]
+    pages = sorted(site.site.directory.glob("speeches/*/index.html"))
+    page_file = next(p for p in pages if "notice-placeholders" in p.read_text("utf-8"))
+    path = page_file.parent.relative_to(site.site.directory).as_posix() + "/"
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(site.url + path, wait_until="load")
+        page.emulate_media(media="print")
+        shown = page.evaluate(
+            """selectors => Object.fromEntries(selectors.map(s => {
+                 const el = document.querySelector(s);
+                 return [s, !!el && getComputedStyle(el).display !== 'none'];
+               }))""",
+            [
+                ".site-header",
+                ".site-footer",
+                ".toc",
+                ".pager",
+                ".related",
+                ".copy-button",
+                ".speech-body",
+                ".cite",
+                ".notice-placeholders",
+                "#speech-title",
+            ],
+        )
+        assert shown == {
+            ".site-header": False,
+            ".site-footer": False,
+            ".toc": False,
+            ".pager": False,
+            ".related": False,
+            ".copy-button": False,
+            ".speech-body": True,
+            ".cite": True,
+            ".notice-placeholders": True,
+            "#speech-title": True,
+        }
+    finally:
+        context.close()
