@@ -238,7 +238,7 @@ _OPENS = frozenset("（(《「『【〔〈‘“[，、,")
 _CN_ORDINAL = "一二三四五六七八九十百"
 # An enumerator alone on its line ("三、", "第一，", "一是") labels the line after it.
 _LABEL_ONLY_RE = compile_either(
-    rf"^(?:[{_CN_ORDINAL}]+、|[（(][{_CN_ORDINAL}]+[）)]|\d+[.．、]|[（(]\d+[）)]"
+    rf"^(?:[{_CN_ORDINAL}]+(?:、|[．.](?![\d０-９]))|[（(][{_CN_ORDINAL}]+[）)]|\d+[.．、]|[（(]\d+[）)]"
     rf"|第[{_CN_ORDINAL}]+[，、,]?|[{_CN_ORDINAL}]+[是要])$"
 )
 # A paragraph is finished when it ends with a sentence or clause mark, possibly inside quotes.
@@ -248,7 +248,7 @@ _HEADING_RE = compile_either(rf"^(?:[{_CN_ORDINAL}]+、|[（(][{_CN_ORDINAL}]+[�
 # An enumerator that starts a heading or a list item (一、 （一） 1. （1） 第一， 一要 一是
 # 首先，): a line it starts is an item of the speech, which ends where the line ends.
 _ENUMERATOR_RE = compile_either(
-    rf"^(?:[{_CN_ORDINAL}]+、|[（(][{_CN_ORDINAL}\d]+[）)]|\d+[.．、](?!\d)|第[{_CN_ORDINAL}]+[，、,：:]"
+    rf"^(?:[{_CN_ORDINAL}]+(?:、|[．.](?![\d０-９]))|[（(][{_CN_ORDINAL}\d]+[）)]|\d+[.．、](?!\d)|第[{_CN_ORDINAL}]+[，、,：:]"
     rf"|[{_CN_ORDINAL}]{{1,3}}[要是](?=[^，,。\s])|(?:首先|其次|再次|最后)[，,]|\d{{1,2}}[）)]|[①-⑳●◆■▪•])"
 )
 # Bullets strung along one line, each before a word or two (● 免费下载 ● 无水印): a site's badges,

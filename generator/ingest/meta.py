@@ -45,7 +45,9 @@ _NUMERIC_DATE_RE = compile_either(r"(?P<y>\d{4})[.．/-](?P<m>\d{1,2})[.．/-](?
 # note in its brackets: （2023年8月16日上午，根据录音整理）.
 _DATE_LINE_RE = compile_either(
     rf"^[（(]?(?:{DATE_RE.pattern}|{_NUMERIC_DATE_RE.pattern.replace('?P<', '?P<n')})"
-    r"(?![^（）()]*\d{1,2}[:：]\d{2})(?:[^（）()。！？]{0,16}?)?[)）]?$"  # (not a time: a stamp)
+    r"(?![^（）()]*\d{1,2}[:：]\d{2})"  # (not a time: a stamp)
+    r"(?:\s*[（(]?(?:星期|周|礼拜)[一二三四五六日天][)）]?)?"  # 2024年3月12日（星期二）
+    r"(?:[^（）()。！？]{0,16}?)?[)）]?$"
 )
 
 
@@ -97,8 +99,9 @@ _ADOPTED_RE = compile_either(
 _SUBTITLE_START_RE = compile_either(rf"^(?:[{_DASHES}]+|[（(]|\s*{DATE_RE.pattern})")
 _DASH_RE = compile_either(rf"^[{_DASHES}]{{1,4}}")
 _TITLE_SPEAKER_RE = compile_either(
-    r"^(?P<who>[^在]{0,24}?)(?:同志)?在(?P<occ>.+)上的(?:总结|动员|主持|即席|专题|重要)?"
-    r"(?:讲话|发言|致辞|报告|讲稿|讲话稿|讲话提纲|主持词|汇报)"
+    r"^《?(?P<who>[^在《》]{0,24}?)(?:同志)?在(?P<occ>.+)上的"
+    r"(?:总结|动员|主持|即席|专题|重要|表态|交流|点评|主旨|工作|典型|书面|开幕|闭幕|辅导)?"
+    r"(?:讲话|发言|致辞|报告|讲稿|讲话稿|讲话提纲|主持词|汇报|演讲|讲评|点评)"
 )
 # A decision's title names the meeting that made it: 第十届…第五次会议关于政府工作报告的决议.
 _ADOPTED_TITLE_RE = compile_either(
@@ -259,12 +262,27 @@ def _starts_body(text: str, paragraph: Line) -> bool:
     return match_enumerator(text, paragraph.heading_level) is not None and len(text) > 4
 
 
+# What a document site appends to a page's title: its own name (…上的讲话_百度文库, | 豆丁网)
+# and a bundle's count (（精选2篇）).
+_TITLE_SITE_SUFFIX_RE = compile_either(
+    r"\s*(?:[_|｜]\s*[^_|｜\s。，]{1,10}(?:文库|文档|网|范文|资料|平台|之家)"
+    r"|[（(](?:精选|共)?\s*\d{1,2}\s*篇[)）])$"
+)
+
+
 def _title_meta(paragraph: Line) -> Meta:
     label = _TITLE_LABEL_RE.match(paragraph.text)  # (标题：… in a disclosure table)
     text = paragraph.text[label.end() :] if label else paragraph.text
+    suffix = _TITLE_SITE_SUFFIX_RE.search(text)
+    if suffix and suffix.start() > 0:
+        text = text[: suffix.start()]
     meta = Meta(title=text, title_line=paragraph.line)
     if label:
         meta.removed.append(Removed(paragraph.line, label.group(0).strip(), "the title's label"))
+    if suffix and suffix.start() > 0:
+        meta.removed.append(
+            Removed(paragraph.line, suffix.group(0).strip(), "the site's title suffix")
+        )
     mark = PAGE_MARK_RE.search(text)
     if mark:
         meta.part = (int(mark.group("n")), int(mark.group("m")))

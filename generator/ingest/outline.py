@@ -32,12 +32,13 @@ class Rule:
 # The label is group "label"; the number is group "n" (or a sequence word in group "word").
 RULES: tuple[Rule, ...] = (
     # Not 一、二季度 or 三、四月份: a run of numerals joined by 、 counting something. But
-    # 一、一季度… is item one about the first quarter: a run never repeats its numeral.
+    # 一、一季度… is item one about the first quarter: a run never repeats its numeral. 一．, as
+    # converted documents write it, is the same heading.
     Rule(
         "一、",
         1,
         compile_either(
-            rf"^(?P<label>(?P<n>{_CN})、)"
+            rf"^(?P<label>(?P<n>{_CN})(?:、|[．.](?![\d０-９])))"
             rf"(?!(?!(?P=n)(?:季度|月|年级|等奖|产业|类|级|成)){_CN}(?:季度|月|年级|等奖|产业|类|级|成))"
         ),
     ),
