@@ -486,14 +486,17 @@ def hard_wrap_width(lines: Sequence[Line]) -> int | None:
     """The column at which a file was hard-wrapped, if it was.
 
     A wrapped file has many lines of (nearly) the same length that end mid-sentence; a file of
-    one paragraph per line has lengths all over the place."""
-    lengths = [len(line.text) for line in lines if len(line.text) >= 16]
+    one paragraph per line has lengths all over the place. Lines that start with an enumerator
+    are no evidence: parallel headings (一、坚持以上率下，带头转变工作作风 …) are often written
+    to one length, and end without a stop."""
+    plain = [line for line in lines if len(line.text) >= 16 and not _ENUMERATOR_RE.match(line.text)]
+    lengths = [len(line.text) for line in plain]
     if len(lengths) < 5:
         return None
     counts = Counter(lengths)
     best, hits = max(((n, counts[n] + counts[n - 1]) for n in counts), key=lambda t: (t[1], t[0]))
     unfinished = sum(
-        1 for line in lines if len(line.text) in (best, best - 1) and line.text[-1] not in TERMINAL
+        1 for line in plain if len(line.text) in (best, best - 1) and line.text[-1] not in TERMINAL
     )
     if hits >= 5 and hits / len(lengths) >= 0.4 and unfinished >= hits / 2:
         return best
