@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -58,6 +58,7 @@ def clean_lines(source: Iterable[SourceLine], rules: Boilerplate) -> Cleaned:
     rules = either_script_rules(rules)
     lines = fold_split_marks(lines)
     lines = remove_blocks(lines, rules, removed)
+    lines = remove_running_heads(lines, removed)
     lines = remove_lines(lines, rules, removed)
     lines = remove_inline(lines, rules, removed)
     lines = remove_reference_marks(lines, removed)
@@ -194,6 +195,81 @@ def _block_end(lines: Sequence[Line], start: int, end: re.Pattern[str] | None) -
     return start  # no end found: remove only the start line rather than the rest of the file
 
 
+# A printed page's number between dashes (GB/T 9704: - 2 -, —3—), as the built-in rule has it.
+_DASHED_PAGE_NUMBER_RE = compile_either(r"^[-—－–]{1,2}\s*\d{1,3}\s*[-—－–]{1,2}$")
+# What a running head or foot can be: a short line that is no sentence.
+_RUNNING_HEAD_RE = compile_either(r"^[^。！？!?；;]{2,40}$")
+
+
+def remove_running_heads(lines: list[Line], removed: list[Removed]) -> list[Line]:
+    """Drop the running heads and feet a printed document's text (PDF to text) repeats at each
+    page break: a short line beside a page number that is the document's first line (its
+    title, at the top of every page) or that stands there twice or more (a gazette's name). Left in, they cut the sentence that runs over the break in two."""
+    breaks = [i for i, line in enumerate(lines) if _is_page_break(line.text)]
+    if not breaks:
+        return lines
+    first = next((i for i, line in enumerate(lines) if line.text), -1)
+    where: dict[str, set[int]] = defaultdict(set)  # text → the lines holding it beside a break
+    for at in breaks:
+        for index in _beside(lines, at):
+            text = lines[index].text
+            if index != first and _RUNNING_HEAD_RE.match(text) and not _ENUMERATOR_RE.match(text):
+                where[text].add(index)
+    title = lines[first].text if first >= 0 else ""
+    drop = {
+        index
+        for text, found in where.items()
+        if text == title or len(found) >= 2  # (the same words on two lines: no sentence piece)
+        for index in found
+    }
+    for index in sorted(drop):
+        removed.append(Removed(lines[index].line, lines[index].text, "running head"))
+    kept = [line for index, line in enumerate(lines) if index not in drop]
+    return _close_page_gaps(kept)
+
+
+def _close_page_gaps(lines: list[Line]) -> list[Line]:
+    """Drop the blank lines a page break puts around its page number where a sentence runs
+    over it (the text before it is unfinished: no stop, no heading), so joining sees one
+    sentence, as it does across a page mark with no blank lines about it."""
+    blank: set[int] = set()
+    for at, line in enumerate(lines):
+        if not _is_page_break(line.text):
+            continue
+        before = at - 1
+        while before >= 0 and (not lines[before].text or _is_page_break(lines[before].text)):
+            before -= 1
+        if before < 0 or not _runs_over_a_break(lines[before].text):
+            continue
+        after = at + 1
+        while after < len(lines) and (not lines[after].text or _is_page_break(lines[after].text)):
+            after += 1
+        blank.update(i for i in range(before + 1, after) if not lines[i].text)
+    return [line for index, line in enumerate(lines) if index not in blank]
+
+
+def _runs_over_a_break(text: str) -> bool:
+    """A line a sentence goes on from: long enough to be text, with no stop, not a heading."""
+    return len(text) >= 10 and text[-1] not in TERMINAL and not _ENUMERATOR_RE.match(text)
+
+
+def _is_page_break(text: str) -> bool:
+    return bool(text) and (is_page_mark(text) or bool(_DASHED_PAGE_NUMBER_RE.match(text)))
+
+
+def _beside(lines: list[Line], at: int) -> list[int]:
+    """The indexes of the two lines of text nearest before and after line `at`."""
+    found: list[int] = []
+    for step in (-1, 1):
+        index, taken = at + step, 0
+        while 0 <= index < len(lines) and taken < 2:
+            if lines[index].text and not _is_page_break(lines[index].text):
+                found.append(index)
+                taken += 1
+            index += step
+    return found
+
+
 def remove_lines(lines: list[Line], rules: Boilerplate, removed: list[Removed]) -> list[Line]:
     """Lines no rule matches. A line that starts with an enumerator is an item of the speech
     and is never matched: "（2）严禁传播未经核实的信息。" is no notice, however short. Nor is a
@@ -202,7 +278,7 @@ def remove_lines(lines: list[Line], rules: Boilerplate, removed: list[Removed]) 
     kept: list[Line] = []
     wrapped = _wrapped_pieces(lines)
     for index, line in enumerate(lines):
-        if index in wrapped or (
+        if (index in wrapped and not _is_page_break(line.text)) or (
             _ENUMERATOR_RE.match(line.text) and not _BULLET_STRIP_RE.match(line.text)
         ):
             kept.append(line)
