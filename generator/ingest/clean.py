@@ -59,6 +59,7 @@ def clean_lines(source: Iterable[SourceLine], rules: Boilerplate) -> Cleaned:
     lines = fold_split_marks(lines)
     lines = remove_blocks(lines, rules, removed)
     lines = remove_running_heads(lines, removed)
+    lines = remove_contents(lines, removed)
     lines = remove_lines(lines, rules, removed)
     lines = remove_inline(lines, rules, removed)
     lines = remove_reference_marks(lines, removed)
@@ -193,6 +194,30 @@ def _block_end(lines: Sequence[Line], start: int, end: re.Pattern[str] | None) -
         if end.search(lines[index].text):
             return index
     return start  # no end found: remove only the start line rather than the rest of the file
+
+
+# A table of contents' entry: a heading, dot leaders, its page number (一、工作回顾……1).
+_CONTENTS_ENTRY_RE = compile_either(r"^(?!.*[。！？])\S.{0,80}?(?:[.．…·・]\s*){4,}\s*\d{1,4}$")
+_CONTENTS_TITLE_RE = compile_either(r"^目\s*录$|^(?i:contents)$")
+
+
+def remove_contents(lines: list[Line], removed: list[Removed]) -> list[Line]:
+    """Drop a table of contents a Word or PDF export kept: its entries (dot leaders and a page
+    number end each one; an entry starts with its heading's enumerator, so the line rules,
+    which leave enumerated lines alone, would not) and the 目录 line above them. Left in, it
+    became a second outline before the speech's own."""
+    entries = {i for i, line in enumerate(lines) if _CONTENTS_ENTRY_RE.match(line.text)}
+    if not entries:
+        return lines
+    drop = set(entries)
+    for i, line in enumerate(lines):
+        if _CONTENTS_TITLE_RE.match(line.text):
+            after = next((j for j in range(i + 1, len(lines)) if lines[j].text), None)
+            if after in entries:
+                drop.add(i)
+    for index in sorted(drop):
+        removed.append(Removed(lines[index].line, lines[index].text, "table of contents"))
+    return [line for index, line in enumerate(lines) if index not in drop]
 
 
 # A printed page's number between dashes (GB/T 9704: - 2 -, —3—), as the built-in rule has it.
