@@ -354,7 +354,7 @@ _ENUMERATOR_RE = compile_either(
 )
 # Bullets strung along one line, each before a word or two (● 免费下载 ● 无水印): a site's badges,
 # not an item of the speech, so the line rules judge it.
-_BULLET_STRIP_RE = compile_either(r"^(?:[●◆■▪•]\s*[^●◆■▪•。！？；，]{1,8}\s*){2,}$")
+_BULLET_STRIP_RE = compile_either(r"^(?:[●◆■▪•]\s*[^●◆■▪•。！？；，]{0,8}\s*){2,}$")
 # A short line ending in a colon or an exclamation mark is an address (各位代表：) or a label.
 _ADDRESS_RE = compile_either(r"^[^。！？!?]{1,15}[：:！!]$")
 # Longest line that may be a heading without an enumerator.
