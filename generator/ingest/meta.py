@@ -58,8 +58,8 @@ _TITLE_WORDS = (
 _TITLE_END_RE = compile_either(rf"(?:{_TITLE_WORDS})(?:[（(][^）)]*[)）])?$")
 _SALUTATION_RE = compile_either(
     r"^(?:各位代表|同志们|各位委员|各位领导|各位来宾|各位同志|各位同仁|同事们|朋友们|女士们|先生们|"
-    r"尊敬的[^。！？]{1,40}|亲爱的[^。！？]{1,20}|各位[^。！？，,]{1,12})[：:！!，,]"
-)
+    r"尊敬的[^。！？]{1,40}|亲爱的[^。！？]{1,20}|各位[^。！？，,]{1,12})(?:[：:！!，,]|$)"
+)  # (a transcript may write the address with no mark after it: 尊敬的各位领导、各位嘉宾)
 _ROLE = (
     r"(?:代理)?(?:代|副)?(?:省长|市长|县长|区长|旗长|州长|盟长|乡长|镇长|主席|总理|书记|主任|部长|"
     r"厅长|局长|委员长|秘书长|院长|检察长|理事长|会长|董事长|总经理|校长|行长)"
@@ -270,13 +270,22 @@ _TITLE_SITE_SUFFIX_RE = compile_either(
 )
 
 
+_TITLE_DATE_RE = compile_either(rf"\s*[（(]\s*{DATE_RE.pattern}\s*[)）]$")
+
+
 def _title_meta(paragraph: Line) -> Meta:
     label = _TITLE_LABEL_RE.match(paragraph.text)  # (标题：… in a disclosure table)
     text = paragraph.text[label.end() :] if label else paragraph.text
     suffix = _TITLE_SITE_SUFFIX_RE.search(text)
     if suffix and suffix.start() > 0:
         text = text[: suffix.start()]
+    dated = _TITLE_DATE_RE.search(text)  # …上的讲话（2024年1月5日）: the date, not the title
+    if dated and dated.start() > 0:
+        text = text[: dated.start()].rstrip()
     meta = Meta(title=text, title_line=paragraph.line)
+    if dated and dated.start() > 0:
+        meta.date = parse_date(dated.group(0))
+        meta.removed.append(Removed(paragraph.line, dated.group(0), "date line, read as the date"))
     if label:
         meta.removed.append(Removed(paragraph.line, label.group(0).strip(), "the title's label"))
     if suffix and suffix.start() > 0:
@@ -514,7 +523,7 @@ def _read_body(paragraphs: list[Line], meta: Meta) -> list[Line]:
         if meta.salutation is None and not body:
             found = _SALUTATION_RE.match(text)
             if found:
-                meta.salutation = found.group(0)[:-1]
+                meta.salutation = found.group(0).rstrip("：:！!，,")
         body.append(paragraph)
     return body
 
