@@ -135,12 +135,22 @@ def _numbering_element(document: DocxDocument) -> XmlElement | None:
 
 
 def iter_paragraphs(container: XmlElement) -> Iterator[XmlElement]:
-    """Paragraphs of the body in order, descending into tables row by row, cell by cell."""
+    """Paragraphs of the body in order, descending into tables row by row, cell by cell; not
+    into a table of contents Word generated (its entries repeat the headings, page numbers
+    glued on: a second outline)."""
     for child in container:
         if child.tag == W_P:
             yield child
-        elif child.tag in _BLOCK_CONTAINERS:
+        elif child.tag in _BLOCK_CONTAINERS and not _is_contents(child):
             yield from iter_paragraphs(child)
+
+
+def _is_contents(element: XmlElement) -> bool:
+    """A content control that is a table of contents (docPartGallery "Table of Contents")."""
+    if element.tag != qn("w:sdt"):
+        return False
+    gallery = _find(element, "w:sdtPr", "w:docPartObj", "w:docPartGallery")
+    return "table of contents" in (_str_attr(gallery) or "").lower()
 
 
 def paragraph_text(paragraph: XmlElement) -> str:
@@ -159,6 +169,8 @@ def _collect_inline(element: XmlElement, pieces: list[str | None]) -> None:
 
 
 def _collect_run(run: XmlElement, pieces: list[str | None]) -> None:
+    if _hidden(run):  # text the document hides (w:vanish): a site's stamp, never the speech's
+        return
     for child in run:
         tag = child.tag
         if tag == W_T:
@@ -169,6 +181,11 @@ def _collect_run(run: XmlElement, pieces: list[str | None]) -> None:
             pieces.append(None)
         elif tag == qn("w:noBreakHyphen"):
             pieces.append("-")
+
+
+def _hidden(run: XmlElement) -> bool:
+    vanish = _find(run, "w:rPr", "w:vanish")
+    return vanish is not None and (_str_attr(vanish) or "true").lower() not in ("0", "false", "off")
 
 
 def _join_breaks(pieces: list[str | None]) -> str:

@@ -254,6 +254,37 @@ def test_runs_breaks_tabs_links_and_tracked_changes(tmp_path: Path) -> None:
     ]
 
 
+def test_hidden_text_and_a_generated_table_of_contents_are_left_out(tmp_path: Path) -> None:
+    """Hidden runs (w:vanish) are no visible text: a site's stamp hides there. Word's table of
+    contents (a content control of the "Table of Contents" gallery) repeats the headings with
+    their page numbers glued on; it is not read. Other content controls are."""
+    document = docx.Document()
+    paragraph_from_xml(document, "<w:t>在全县大会上的讲话</w:t>")
+    paragraph_from_xml(document, "<w:rPr><w:vanish/></w:rPr><w:t>本文由某某文库用户上传</w:t>")
+    hidden_off = document.add_paragraph()
+    hidden_off._p.append(
+        parse_xml(f'<w:r {W}><w:rPr><w:vanish w:val="0"/></w:rPr><w:t>可见</w:t></w:r>')
+    )
+    body = document.element.body
+    contents = parse_xml(
+        f'<w:sdt {W}><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents"/>'
+        "</w:docPartObj></w:sdtPr><w:sdtContent><w:p><w:r><w:t>一、总体要求</w:t></w:r>"
+        "<w:r><w:tab/><w:t>1</w:t></w:r></w:p></w:sdtContent></w:sdt>"
+    )
+    other = parse_xml(
+        f'<w:sdt {W}><w:sdtPr><w:alias w:val="正文"/></w:sdtPr><w:sdtContent><w:p><w:r>'
+        "<w:t>同志们：</w:t></w:r></w:p></w:sdtContent></w:sdt>"
+    )
+    body.insert(len(body) - 1, contents)
+    body.insert(len(body) - 1, other)
+    assert texts(read_source(save(document, tmp_path))) == [
+        "在全县大会上的讲话",
+        "",
+        "可见",
+        "同志们：",
+    ]
+
+
 # --- failures ---------------------------------------------------------------------------------
 
 
