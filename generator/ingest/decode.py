@@ -208,6 +208,10 @@ def _decode_with_bom(raw: bytes, path: Path) -> tuple[str, str] | None:
             try:
                 return raw[len(bom) :].decode(body_codec), encoding
             except UnicodeDecodeError as exc:
+                # A UTF-8 BOM some tool put in front of a GBK file: the body says what it is.
+                legacy = _decode_legacy_chinese(raw[len(bom) :]) if bom == codecs.BOM_UTF8 else None
+                if legacy is not None:
+                    return legacy[0], f"{legacy[1]}, after a UTF-8 BOM"
                 raise _decode_error(raw[len(bom) :], exc, body_codec, path, len(bom)) from None
     return None
 

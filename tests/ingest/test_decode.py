@@ -92,6 +92,18 @@ def test_gb2312(tmp_path: Path) -> None:
     assert texts(source) == SIMPLIFIED.splitlines()
 
 
+def test_a_utf8_bom_in_front_of_a_gb_file_is_dropped_and_the_body_read_as_gb(
+    tmp_path: Path,
+) -> None:
+    """Some editors and converters put a UTF-8 BOM before text they leave in GBK: the body
+    decides, and the encoding says so."""
+    source = read_source(write(tmp_path, codecs.BOM_UTF8 + SIMPLIFIED.encode("gbk")))
+    assert source.encoding == "gb2312, after a UTF-8 BOM"
+    assert texts(source) == SIMPLIFIED.splitlines()
+    damaged = codecs.BOM_UTF8 + "一\n".encode() + b"\xff\xfe\xfd\n"  # neither UTF-8 nor GB
+    assert read_error(write(tmp_path, damaged, "damaged.txt")).line == 2
+
+
 def test_gb2312_dash_and_middle_dot_read_as_chinese_editors_show_them(tmp_path: Path) -> None:
     # Python's gb2312 codec would give U+2015 and U+30FB for these two byte pairs.
     source = read_source(write(tmp_path, "——2016年2月 阿拉坦·巴根".encode("gbk")))
