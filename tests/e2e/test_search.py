@@ -570,3 +570,21 @@ def test_an_input_method_composing_pinyin_searches_only_its_characters(browse: B
     assert page.evaluate("window.__searched") == ["营商"]
     assert result_urls(page) == expected_urls(browse.extra_dir, "营商")
     page.context.close()
+
+
+def test_a_pasted_page_of_text_is_searched_as_its_first_hundred_characters(
+    browse: Browsing,
+) -> None:
+    """The boxes take 100 characters, and a ?q= link is cut to as many: a pasted page of text
+    asked for a bucket per pair of its characters (905 requests for 1,000 characters)."""
+    long = "营商环境" * 100
+    page = browse.page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    open_search(page, browse.extra_url, "?q=" + quote(long))
+    page.wait_for_function("document.getElementById('search').dataset.state === 'done'")
+    assert page.locator("#search-input").input_value() == long[:100]
+    assert len(requests) < 60, len(requests)
+    page.goto(browse.extra_url)
+    assert page.locator("#site-search-input").get_attribute("maxlength") == "100"
+    page.context.close()

@@ -1536,7 +1536,8 @@
     }
 
     var params = new URLSearchParams(location.search);
-    input.value = params.get("q") || "";
+    // (as long as the box takes: a pasted page of text would ask for hundreds of buckets)
+    input.value = (params.get("q") || "").slice(0, input.maxLength > 0 ? input.maxLength : undefined);
     index
       .load()
       .then(function (manifest) {
