@@ -428,23 +428,43 @@ def test_search_under_a_sub_path(browse: Browsing) -> None:
 
 
 def test_suggestion_respects_the_filters(browse: Browsing) -> None:
-    """A suggestion's count is what clicking it shows, under the filters in force."""
+    """A suggestion's count is what clicking it shows, under the filters in force; when the
+    filters are what excluded every match, the page says so and offers to clear them."""
     page = browse.page()
     open_search(page, browse.extra_url, "?year=2019")
     page.wait_for_function("document.querySelector('[data-search-filter=year]').value === '2019'")
-    for query in ("作风建设", "营商环境 作风建设", "持续优化甲"):
+    type_query(page, "持续优化甲")
+    assert result_urls(page) == []
+    suggestion = page.locator(".search-suggestion")
+    count = int(re.findall(r"\d+", suggestion.inner_text())[-1])
+    suggestion.locator("a").click()
+    wait_done(page, "持续优化")
+    assert result_urls(page) == ["/speeches/a-2019/"] and count == 1
+    for query in ("作风建设", "营商环境 作风建设"):
         type_query(page, query)
         assert result_urls(page) == []
-        suggestion = page.locator(".search-suggestion")
-        if not suggestion.count():
-            continue
-        count = int(re.findall(r"\d+", suggestion.inner_text())[-1])
-        suggestion.locator("a").click()
-        wait_done(page, page.locator("#search-input").input_value())
-        assert len(result_urls(page)) == count, query
-    # the last query's suggestion ("持续优化", in the 2019 speech) is offered and right
-    assert page.locator("#search-input").input_value() == "持续优化"
-    assert result_urls(page) == ["/speeches/a-2019/"]
+        unfiltered = expected_urls(browse.extra_dir, query)
+        status = page.locator("[data-search-count]").inner_text()
+        assert "筛选" in status and str(len(unfiltered)) in status, status
+    page.locator(".search-clear-filters").click()
+    page.wait_for_function("document.querySelector('[data-search-filter=year]').value === ''")
+    page.wait_for_function(
+        "n => document.querySelectorAll('[data-search-result]').length === n",
+        arg=len(expected_urls(browse.extra_dir, "营商环境 作风建设")),
+    )
+    assert result_urls(page) == expected_urls(browse.extra_dir, "营商环境 作风建设")
+    page.context.close()
+
+
+def test_a_long_term_with_no_match_suggests_its_longest_piece_that_has_one(
+    browse: Browsing,
+) -> None:
+    """放管服改革甲 is in no speech, nor are its pieces one character shorter; 放管服 is."""
+    page = browse.page()
+    open_search(page, browse.sample.url)
+    type_query(page, "放管服改革甲")
+    assert result_urls(page) == []
+    assert page.locator(".search-suggestion a").inner_text() == "放管服"
     page.context.close()
 
 

@@ -1344,12 +1344,23 @@
     }
 
     /* "No results": offer each term alone, or the term without its last character. */
+    /* "No results": a query with fewer words — each term alone, or a shorter piece of a single
+       term, longest first, down to two characters (放管服改革 → 放管服) — that the filters let
+       through; and, when the filters are what excluded every match, say so and offer to clear
+       them. */
     async function suggest(query, terms, seq, filter) {
+      if (Object.keys(filter).length) {
+        var unfiltered = (await searchFiltered(query, {})).results;
+        if (seq !== state.seq) return;
+        if (unfiltered.length) return offerClearing(query, unfiltered.length);
+      }
       var candidates = [];
       if (terms.length > 1) candidates = terms.slice();
-      else if (terms.length === 1 && codePoints(terms[0]).length > 2) {
-        var cps = codePoints(terms[0]);
-        candidates = [cps.slice(0, -1).join(""), cps.slice(1).join("")];
+      else if (terms.length === 1) {
+        var cps = codePoints(terms[0]).slice(0, SUGGEST_CHARS);
+        for (var n = cps.length - 1; n >= 2; n--) {
+          candidates.push(cps.slice(0, n).join(""), cps.slice(cps.length - n).join(""));
+        }
       }
       for (var candidate of candidates) {
         var results = (await searchFiltered(candidate, filter)).results;
@@ -1376,6 +1387,30 @@
           return;
         }
       }
+    }
+
+    var SUGGEST_CHARS = 12; // pieces of at most this long a term are tried
+
+    function offerClearing(query, count) {
+      say(format(strings.none_filtered || strings.none || "", { query: query.trim(), count: count }));
+      var p = doc.createElement("p");
+      p.className = "search-suggestion";
+      var button = doc.createElement("button");
+      button.type = "button";
+      button.className = "search-clear-filters";
+      button.textContent = strings.clear_filters || "";
+      button.addEventListener("click", function () {
+        filters.forEach(function (select) {
+          select.value = "";
+        });
+        run();
+        input.focus();
+      });
+      p.append(button);
+      var li = doc.createElement("li");
+      li.className = "search-empty";
+      li.append(p);
+      list.append(li);
     }
 
     /* The next page of results; `replace`: instead of what the list shows, swapped in only once
