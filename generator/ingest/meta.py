@@ -75,7 +75,7 @@ _BYLINE_BODY = rf"(?P<role>[^。！？：:，,]{{0,24}}?{_ROLE})\s*(?P<name>{_NA
 _BYLINE_RE = compile_either(rf"^{_BYLINE_BODY}$")
 # A byline with a label, as a lecture's or a report's page has it: 主讲人：刘建国, 报告人：县长 王明.
 _LABELLED_BYLINE_RE = compile_either(
-    rf"^(?:主讲人|主讲|讲话人|报告人|宣讲人|发言人|主持人)\s*[:：]\s*"
+    rf"^(?:主讲人|主讲|讲话人|报告人|宣讲人|发言人|主持人|作者)\s*[:：]\s*"
     rf"(?:(?P<role>[^。！？：:，,]{{0,24}}?{_ROLE})\s*)?(?P<name>{_NAME})$"
 )
 _NAME_LINE_RE = compile_either(rf"^{_NAME}$")
