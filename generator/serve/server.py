@@ -12,6 +12,7 @@ import errno
 import http.server
 import mimetypes
 import socket
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -206,6 +207,16 @@ class PreviewServer(http.server.ThreadingHTTPServer):
         self.address_family = family
         super().__init__((host, port), _Handler)
         self._thread: threading.Thread | None = None
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A browser that drops a connection mid-answer (a tab closed or reloaded) is no
+        error; anything else is reported on one line, not as socketserver's traceback."""
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError | TimeoutError):
+            return
+        print(
+            f"serve: could not answer a request: {type(error).__name__}: {error}", file=sys.stderr
+        )
 
     @property
     def port(self) -> int:

@@ -229,3 +229,26 @@ def test_a_range_request_gets_just_that_part(server: PreviewServer, built: Path)
     assert response.getheader("Content-Range") == f"bytes 10-19/{len(feed)}"
     assert response.read() == feed[10:20]
     connection.close()
+
+
+def test_a_dropped_connection_prints_no_traceback(
+    built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A tab closed mid-answer resets the connection: nothing to report. Another failure is
+    one line, never socketserver's traceback."""
+    server = PreviewServer(built, "/", "127.0.0.1", 0, EventHub())
+    try:
+        for error in (ConnectionResetError(104, "Connection reset by peer"), BrokenPipeError()):
+            try:
+                raise error
+            except OSError:
+                server.handle_error(None, ("127.0.0.1", 50000))
+        assert capsys.readouterr().err == ""
+        try:
+            raise ValueError("bad")
+        except ValueError:
+            server.handle_error(None, ("127.0.0.1", 50000))
+        err = capsys.readouterr().err
+        assert err == "serve: could not answer a request: ValueError: bad\n"
+    finally:
+        server.server_close()
