@@ -674,11 +674,23 @@ def strip_reference_marks(paragraph: Line, removed: list[Removed]) -> str:
 _SPACE_RUN_RE = compile_either(r"[ \u3000]+")
 
 
+def _unspaced(text: str) -> str:
+    """A letter-spaced line, as OCR or a spaced-out layout writes one (全 县 G D P 增 长
+    1 2 . 5 %): nearly every character alone between single spaces. Its characters are put
+    back together, digits and Latin letters too; a wider gap stays a space between words."""
+    tokens = text.split(" ")
+    words = [t for t in tokens if t]
+    if len(words) < 6 or sum(len(w) == 1 for w in words) < 0.9 * len(words):
+        return text
+    return " ".join("".join(run.split(" ")) for run in text.split("  ")).strip()
+
+
 def tidy_spaces(text: str) -> str:
     """Drop spaces next to Chinese text (layout, not content); keep one between Latin words."""
     text = text.strip(INDENT_CHARS)
     if " " not in text and "\u3000" not in text:
         return text  # most paragraphs of Chinese text have no inner spaces at all
+    text = _unspaced(text)
     pieces = _SPACE_RUN_RE.split(text)
     out = pieces[0]
     for piece in pieces[1:]:
