@@ -20,7 +20,7 @@ from generator.ingest.decode import SourceLine
 from generator.ingest.pagemarks import is_page_mark
 from generator.ingest.punct import to_fullwidth
 from generator.ingest.script import compile_either
-from generator.text import INDENT_CHARS, INVISIBLE_RE, ODD_SPACE_RE, TERMINAL, is_cjk
+from generator.text import HAN, INDENT_CHARS, INVISIBLE_RE, ODD_SPACE_RE, TERMINAL, is_cjk
 
 
 @dataclass
@@ -57,6 +57,7 @@ def clean_lines(source: Iterable[SourceLine], rules: Boilerplate) -> Cleaned:
     removed: list[Removed] = []
     rules = either_script_rules(rules)
     lines = fold_split_marks(lines)
+    lines = strip_symbol_bullets(lines, removed)
     lines = remove_blocks(lines, rules, removed)
     lines = remove_running_heads(lines, removed)
     lines = remove_contents(lines, removed)
@@ -127,6 +128,26 @@ def _only_invisible(text: str) -> bool:
     """A line holding nothing but zero-width characters is an empty inline element a scraper
     put on a line of its own: it is neither text nor a paragraph break, so it is skipped."""
     return bool(INVISIBLE_RE.search(text)) and not INVISIBLE_RE.sub("", text).strip()
+
+
+# Bullets of a symbol font (Wingdings) copied out of a PDF or Word file as the letters of the
+# same codes: ● as l, ➢ as Ø, ✓ as ü, ■ as n, ◆ as u, § and Ÿ, before the item's first
+# character.
+_SYMBOL_BULLET_RE = compile_either(f"^[lnuØüŸ§¨q]\\s*(?=[{HAN}])")
+
+
+def strip_symbol_bullets(lines: list[Line], removed: list[Removed]) -> list[Line]:
+    """Take such bullets off the items they start, where two lines or more start with one
+    (a single n型 or u盘 is a word)."""
+    marked = [line for line in lines if _SYMBOL_BULLET_RE.match(line.text)]
+    if len(marked) < 2:
+        return lines
+    for line in marked:
+        bullet = _SYMBOL_BULLET_RE.match(line.text)
+        assert bullet is not None
+        removed.append(Removed(line.line, bullet.group(0).strip(), "symbol-font bullet"))
+        line.text = line.text[bullet.end() :]
+    return lines
 
 
 @lru_cache(maxsize=8)
