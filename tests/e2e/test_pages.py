@@ -5,8 +5,9 @@ has loaded."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -74,6 +75,12 @@ def test_a_page_requests_nothing_once_loaded(
     assert not late, f"requested after the load event of the {kind} page: {late}"
 
 
+def speech_path(site: ServedSite, rank: Callable[[Path], Any]) -> str:
+    """The path below the site root of the sample's speech page that ranks highest."""
+    pages = sorted(site.site.directory.glob("speeches/*/index.html"))
+    return max(pages, key=rank).parent.relative_to(site.site.directory).as_posix() + "/"
+
+
 # Which TOC entry the page marks, and which it should: the last TOC heading above a line 15%
 # down the viewport (at the page's end: above its bottom).
 TOC_STATE_JS = """() => {
@@ -97,9 +104,7 @@ def test_the_toc_marks_the_section_a_jump_lands_in(
     """A deep link (#p…), a jump back to the top and one to the end skip past headings without
     scrolling through them: the marked TOC entry still follows where the reader landed."""
     site = served["root"]
-    pages = sorted(site.site.directory.glob("speeches/*/index.html"))
-    page_file = max(pages, key=lambda p: p.read_text("utf-8").count("data-toc-link"))
-    path = page_file.parent.relative_to(site.site.directory).as_posix() + "/"
+    path = speech_path(site, lambda page: page.read_text("utf-8").count("data-toc-link"))
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
     try:
         page = context.new_page()
@@ -128,9 +133,7 @@ def test_a_deep_link_lands_at_once(chromium: Browser, served: dict[str, ServedSi
     """Opening a citation's #p… link puts the paragraph in place at once; it does not animate
     through the page as a click on a link on the page may."""
     site = served["root"]
-    pages = sorted(site.site.directory.glob("speeches/*/index.html"))
-    page_file = max(pages, key=lambda p: p.stat().st_size)
-    path = page_file.parent.relative_to(site.site.directory).as_posix() + "/"
+    path = speech_path(site, lambda page: page.stat().st_size)
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
     try:
         page = context.new_page()
@@ -184,9 +187,7 @@ def test_a_printed_speech_is_the_speech_alone_with_its_placeholder_legend(
     """Print hides the site's chrome (header, contents, previous/next, related, buttons) and
     keeps the text, the citation and the note that explains the marked placeholders."""
     site = served["root"]
-    pages = sorted(site.site.directory.glob("speeches/*/index.html"))
-    page_file = next(p for p in pages if "notice-placeholders" in p.read_text("utf-8"))
-    path = page_file.parent.relative_to(site.site.directory).as_posix() + "/"
+    path = speech_path(site, lambda page: "notice-placeholders" in page.read_text("utf-8"))
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
     try:
         page = context.new_page()
