@@ -60,7 +60,9 @@ _ADDRESS = (
     r"(?:各位代表|同志们|各位委员|各位领导|各位来宾|各位同志|各位同仁|同事们|朋友们|女士们|先生们|"
     r"尊敬的[^。！？]{1,40}|亲爱的[^。！？]{1,20}|各位[^。！？，,、]{1,12})"
 )
-_SALUTATION_RE = compile_either(rf"^{_ADDRESS}(?:、{_ADDRESS})*(?:[：:！!，,]|$)")  # (a transcript may write the address with no mark after it: 尊敬的各位领导、各位嘉宾)
+# One address or several (同志们、朋友们：); a transcript may write it with no mark after it
+# (尊敬的各位领导、各位嘉宾).
+_SALUTATION_RE = compile_either(rf"^{_ADDRESS}(?:、{_ADDRESS})*(?:[：:！!，,]|$)")
 _ROLE = (
     r"(?:代理)?(?:代|副)?(?:省长|市长|县长|区长|旗长|州长|盟长|乡长|镇长|主席|总理|书记|主任|部长|"
     r"厅长|局长|委员长|秘书长|院长|检察长|理事长|会长|董事长|总经理|校长|行长)"
