@@ -713,12 +713,24 @@ def tidy_spaces(text: str) -> str:
         return text  # most paragraphs of Chinese text have no inner spaces at all
     text = _unspaced(text)
     pieces = _SPACE_RUN_RE.split(text)
+    phrases = _PHRASES_RE.match(text) is not None
     out = pieces[0]
     for piece in pieces[1:]:
         if not piece:
             continue
-        if out and (is_cjk(out[-1]) or is_cjk(piece[0])):
+        if phrases and _HAN_RUN_END_RE.search(out) and _HAN_RUN_START_RE.match(piece):
+            out += " " + piece  # 坚持人民至上 推动高质量发展: two phrases of a title
+        elif out and (is_cjk(out[-1]) or is_cjk(piece[0])):
             out += piece
         else:
             out += " " + piece
     return out
+
+
+# A short line of phrases set apart by spaces, as titles and headings are (坚持人民至上 推动
+#高质量发展): no sentence mark, a few runs of four Chinese characters or more. Between two such
+# runs the space is the title's own, not layout.
+_PHRASES_RE = compile_either(f"^(?=.{{8,40}}$)(?!.*[。！？；，、：]).*[{HAN}]{{4}}[ \u3000]+[{HAN}]{{4}}")
+# (Not where the words run on across the space: 会议 上的讲话, 关于 加强…, …的 意见.)
+_HAN_RUN_END_RE = compile_either(f"(?:^|[^{HAN}])[{HAN}]{{3,}}(?<![的之与和及在为于对把将向])$")
+_HAN_RUN_START_RE = compile_either(f"^(?![上的之与和及暨并为于对在])[{HAN}]{{4,}}(?:[^{HAN}]|$)")
