@@ -728,9 +728,11 @@ def tidy_spaces(text: str) -> str:
 
 
 # A short line of phrases set apart by spaces, as titles and headings are (坚持人民至上 推动
-#高质量发展): no sentence mark, a few runs of four Chinese characters or more. Between two such
+# 高质量发展): no sentence mark, a few runs of four Chinese characters or more. Between two such
 # runs the space is the title's own, not layout.
-_PHRASES_RE = compile_either(f"^(?=.{{8,40}}$)(?!.*[。！？；，、：]).*[{HAN}]{{4}}[ \u3000]+[{HAN}]{{4}}")
+_PHRASES_RE = compile_either(
+    f"^(?=.{{8,40}}$)(?!.*[。！？；，、：]).*[{HAN}]{{4}}[ \u3000]+[{HAN}]{{4}}"
+)
 # (Not where the words run on across the space: 会议 上的讲话, 关于 加强…, …的 意见.)
 _HAN_RUN_END_RE = compile_either(f"(?:^|[^{HAN}])[{HAN}]{{3,}}(?<![的之与和及在为于对把将向])$")
 _HAN_RUN_START_RE = compile_either(f"^(?![上的之与和及暨并为于对在])[{HAN}]{{4,}}(?:[^{HAN}]|$)")
