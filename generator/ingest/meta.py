@@ -148,6 +148,19 @@ _TEXT_LEVEL = {
 }
 _OPENING_PARAGRAPHS = 3  # how far into the body the opening sentence is looked for
 _HEADER_LIMIT = 16  # lines between title and text beyond which we stop calling lines chrome
+_LONG_HEADER_LIMIT = 40  # … where every one of them is a word or two (see _header_limit)
+
+
+def _header_limit(paragraphs: list[Line], start: int) -> int:
+    """How many lines after the title may be header. A repost puts its chrome one word to a
+    line (原创 / 账号 / 发表于湖南 / #合集 / 编辑 / 丨 / 名字 …), past 16 lines; while every line
+    is that short and no sentence, the header reads on, up to 40 lines."""
+    run = 0
+    for paragraph in paragraphs[start : start + _LONG_HEADER_LIMIT]:
+        if len(paragraph.text) > 20 or any(mark in paragraph.text for mark in "。！？；"):
+            break
+        run += 1
+    return max(_HEADER_LIMIT, min(_LONG_HEADER_LIMIT, run + 1))
 
 
 @dataclass
@@ -356,7 +369,8 @@ def _read_header(paragraphs: list[Line], start: int, meta: Meta) -> int:
     """Read subtitle, byline, date and page marks; return the index where the speech starts."""
     index = start
     previous = "title" if start > 0 else ""  # what the last header line was
-    while index < len(paragraphs) and index - start < _HEADER_LIMIT:
+    limit = _header_limit(paragraphs, start)
+    while index < len(paragraphs) and index - start < limit:
         paragraph = paragraphs[index]
         text = paragraph.text
         if (
@@ -381,7 +395,7 @@ def _read_header(paragraphs: list[Line], start: int, meta: Meta) -> int:
         else:
             previous = _read_header_line(paragraph, meta, previous, following)
         index += 1
-    if index - start >= _HEADER_LIMIT:
+    if index - start >= limit:
         return start  # no recognisable start of speech: keep everything after the title
     return index
 
