@@ -17,7 +17,7 @@ from itertools import pairwise
 
 from generator.config import BlockRule, Boilerplate, LineRule
 from generator.ingest.decode import SourceLine
-from generator.ingest.pagemarks import is_page_mark
+from generator.ingest.pagemarks import is_page_break, is_page_mark
 from generator.ingest.punct import to_fullwidth
 from generator.ingest.script import compile_either
 from generator.text import HAN, INDENT_CHARS, INVISIBLE_RE, ODD_SPACE_RE, TERMINAL, is_cjk
@@ -139,12 +139,10 @@ _SYMBOL_BULLET_RE = compile_either(f"^[lnuØüŸ§¨q]\\s*(?=[{HAN}])")
 def strip_symbol_bullets(lines: list[Line], removed: list[Removed]) -> list[Line]:
     """Take such bullets off the items they start, where two lines or more start with one
     (a single n型 or u盘 is a word)."""
-    marked = [line for line in lines if _SYMBOL_BULLET_RE.match(line.text)]
+    marked = [(line, bullet) for line in lines if (bullet := _SYMBOL_BULLET_RE.match(line.text))]
     if len(marked) < 2:
         return lines
-    for line in marked:
-        bullet = _SYMBOL_BULLET_RE.match(line.text)
-        assert bullet is not None
+    for line, bullet in marked:
         removed.append(Removed(line.line, bullet.group(0).strip(), "symbol-font bullet"))
         line.text = line.text[bullet.end() :]
     return lines
@@ -241,8 +239,6 @@ def remove_contents(lines: list[Line], removed: list[Removed]) -> list[Line]:
     return [line for index, line in enumerate(lines) if index not in drop]
 
 
-# A printed page's number between dashes (GB/T 9704: - 2 -, —3—), as the built-in rule has it.
-_DASHED_PAGE_NUMBER_RE = compile_either(r"^[-—－–]{1,2}\s*\d{1,3}\s*[-—－–]{1,2}$")
 # What a running head or foot can be: a short line that is no sentence.
 _RUNNING_HEAD_RE = compile_either(r"^[^。！？!?；;]{2,40}$")
 
@@ -251,7 +247,7 @@ def remove_running_heads(lines: list[Line], removed: list[Removed]) -> list[Line
     """Drop the running heads and feet a printed document's text (PDF to text) repeats at each
     page break: a short line beside a page number that is the document's first line (its
     title, at the top of every page) or that stands there twice or more (a gazette's name). Left in, they cut the sentence that runs over the break in two."""
-    breaks = [i for i, line in enumerate(lines) if _is_page_break(line.text)]
+    breaks = [i for i, line in enumerate(lines) if is_page_break(line.text)]
     if not breaks:
         return lines
     first = next((i for i, line in enumerate(lines) if line.text), -1)
@@ -280,15 +276,15 @@ def _close_page_gaps(lines: list[Line]) -> list[Line]:
     sentence, as it does across a page mark with no blank lines about it."""
     blank: set[int] = set()
     for at, line in enumerate(lines):
-        if not _is_page_break(line.text):
+        if not is_page_break(line.text):
             continue
         before = at - 1
-        while before >= 0 and (not lines[before].text or _is_page_break(lines[before].text)):
+        while before >= 0 and (not lines[before].text or is_page_break(lines[before].text)):
             before -= 1
         if before < 0 or not _runs_over_a_break(lines[before].text):
             continue
         after = at + 1
-        while after < len(lines) and (not lines[after].text or _is_page_break(lines[after].text)):
+        while after < len(lines) and (not lines[after].text or is_page_break(lines[after].text)):
             after += 1
         blank.update(i for i in range(before + 1, after) if not lines[i].text)
     return [line for index, line in enumerate(lines) if index not in blank]
@@ -299,17 +295,13 @@ def _runs_over_a_break(text: str) -> bool:
     return len(text) >= 10 and text[-1] not in TERMINAL and not _ENUMERATOR_RE.match(text)
 
 
-def _is_page_break(text: str) -> bool:
-    return bool(text) and (is_page_mark(text) or bool(_DASHED_PAGE_NUMBER_RE.match(text)))
-
-
 def _beside(lines: list[Line], at: int) -> list[int]:
     """The indexes of the two lines of text nearest before and after line `at`."""
     found: list[int] = []
     for step in (-1, 1):
         index, taken = at + step, 0
         while 0 <= index < len(lines) and taken < 2:
-            if lines[index].text and not _is_page_break(lines[index].text):
+            if lines[index].text and not is_page_break(lines[index].text):
                 found.append(index)
                 taken += 1
             index += step
@@ -324,7 +316,7 @@ def remove_lines(lines: list[Line], rules: Boilerplate, removed: list[Removed]) 
     kept: list[Line] = []
     wrapped = _wrapped_pieces(lines)
     for index, line in enumerate(lines):
-        if (index in wrapped and not _is_page_break(line.text)) or (
+        if (index in wrapped and not is_page_break(line.text)) or (
             _ENUMERATOR_RE.match(line.text) and not _BULLET_STRIP_RE.match(line.text)
         ):
             kept.append(line)
@@ -359,8 +351,10 @@ _CONTINUES = frozenset("，。、；：！？）》」』】〕〉’”,.;:!?)]
 _OPENS = frozenset("（(《「『【〔〈‘“[，、,")
 _CN_ORDINAL = "一二三四五六七八九十百"
 # An enumerator alone on its line ("三、", "第一，", "一是") labels the line after it.
+# 一、 and 一．(as converted documents write it; not 一.5倍)
+_CN_ITEM = rf"[{_CN_ORDINAL}]+(?:、|[．.](?![\d０-９]))"
 _LABEL_ONLY_RE = compile_either(
-    rf"^(?:[{_CN_ORDINAL}]+(?:、|[．.](?![\d０-９]))|[（(][{_CN_ORDINAL}]+[）)]|\d+[.．、]|[（(]\d+[）)]"
+    rf"^(?:{_CN_ITEM}|[（(][{_CN_ORDINAL}]+[）)]|\d+[.．、]|[（(]\d+[）)]"
     rf"|第[{_CN_ORDINAL}]+[，、,]?|[{_CN_ORDINAL}]+[是要])$"
 )
 # A paragraph is finished when it ends with a sentence or clause mark, possibly inside quotes.
@@ -370,7 +364,7 @@ _HEADING_RE = compile_either(rf"^(?:[{_CN_ORDINAL}]+、|[（(][{_CN_ORDINAL}]+[�
 # An enumerator that starts a heading or a list item (一、 （一） 1. （1） 第一， 一要 一是
 # 首先，): a line it starts is an item of the speech, which ends where the line ends.
 _ENUMERATOR_RE = compile_either(
-    rf"^(?:[{_CN_ORDINAL}]+(?:、|[．.](?![\d０-９]))|[（(][{_CN_ORDINAL}\d]+[）)]|\d+[.．、](?!\d)|第[{_CN_ORDINAL}]+[，、,：:]"
+    rf"^(?:{_CN_ITEM}|[（(][{_CN_ORDINAL}\d]+[）)]|\d+[.．、](?!\d)|第[{_CN_ORDINAL}]+[，、,：:]"
     rf"|[{_CN_ORDINAL}]{{1,3}}[要是](?=[^，,。\s])|(?:首先|其次|再次|最后)[，,]|\d{{1,2}}[）)]|[①-⑳●◆■▪•])"
 )
 # Bullets strung along one line, each before a word or two (● 免费下载 ● 无水印): a site's badges,

@@ -28,8 +28,18 @@ _PAGE_NUMBER_RE = compile_either(
 INLINE_PAGE_MARK_RE = compile_either(r"[（(]\s*第\s*\d{1,3}\s*(?:[/／]\s*\d{1,3}\s*)?页\s*[)）]")
 
 
+# A printed page's number between dashes (GB/T 9704: - 2 -, —3—). The built-in "page number"
+# rule removes it before lines are joined; the cleaner also needs to know it is a page break.
+DASHED_PAGE_NUMBER_RE = compile_either(r"^[-—－–]{1,2}\s*\d{1,3}\s*[-—－–]{1,2}$")
+
+
 def is_page_mark(text: str) -> bool:
     """A line that is nothing but a page mark of any kind."""
     return bool(
         PAGE_MARK_RE.fullmatch(text) or PAGE_LINE_RE.match(text) or _PAGE_NUMBER_RE.match(text)
     )
+
+
+def is_page_break(text: str) -> bool:
+    """A line that is a page mark or a printed page's number: where a page ended."""
+    return bool(text) and (is_page_mark(text) or bool(DASHED_PAGE_NUMBER_RE.match(text)))
