@@ -101,10 +101,15 @@ _ADOPTED_RE = compile_either(
 )
 _SUBTITLE_START_RE = compile_either(rf"^(?:[{_DASHES}]+|[（(]|\s*{DATE_RE.pattern})")
 _DASH_RE = compile_either(rf"^[{_DASHES}]{{1,4}}")
+# 在…上的讲话: the kind of a speech a title names, and the words before it (表态发言, 主旨演讲).
+# pipeline.slug_text reads the same frame.
+FRAME_KIND_PREFIX = (
+    "总结|动员|主持|即席|专题|重要|表态|交流|点评|主旨|工作|典型|书面|开幕|闭幕|辅导"
+)
+FRAME_KINDS = "讲话|发言|致辞|报告|讲稿|讲话稿|演讲|讲评|点评"
 _TITLE_SPEAKER_RE = compile_either(
     r"^《?(?P<who>[^在《》]{0,24}?)(?:同志)?在(?P<occ>.+)上的"
-    r"(?:总结|动员|主持|即席|专题|重要|表态|交流|点评|主旨|工作|典型|书面|开幕|闭幕|辅导)?"
-    r"(?:讲话|发言|致辞|报告|讲稿|讲话稿|讲话提纲|主持词|汇报|演讲|讲评|点评)"
+    rf"(?:{FRAME_KIND_PREFIX})?(?:{FRAME_KINDS}|讲话提纲|主持词|汇报)"
 )
 # A decision's title names the meeting that made it: 第十届…第五次会议关于政府工作报告的决议.
 _ADOPTED_TITLE_RE = compile_either(
@@ -289,22 +294,26 @@ _TITLE_SITE_SUFFIX_RE = compile_either(
 _TITLE_DATE_RE = compile_either(rf"\s*[（(]\s*{DATE_RE.pattern}\s*[)）]$")
 
 
+def _after_title(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """`pattern`'s match at the end of a title, when some title stands before it."""
+    found = pattern.search(text)
+    return found if found and found.start() > 0 else None
+
+
 def _title_meta(paragraph: Line) -> Meta:
     label = _TITLE_LABEL_RE.match(paragraph.text)  # (标题：… in a disclosure table)
     text = paragraph.text[label.end() :] if label else paragraph.text
-    suffix = _TITLE_SITE_SUFFIX_RE.search(text)
-    if suffix and suffix.start() > 0:
-        text = text[: suffix.start()]
-    dated = _TITLE_DATE_RE.search(text)  # …上的讲话（2024年1月5日）: the date, not the title
-    if dated and dated.start() > 0:
-        text = text[: dated.start()].rstrip()
+    suffix = _after_title(_TITLE_SITE_SUFFIX_RE, text)
+    text = text[: suffix.start()] if suffix else text
+    dated = _after_title(_TITLE_DATE_RE, text)  # …上的讲话（2024年1月5日）: the date, not the title
+    text = text[: dated.start()].rstrip() if dated else text
     meta = Meta(title=text, title_line=paragraph.line)
-    if dated and dated.start() > 0:
+    if dated:
         meta.date = parse_date(dated.group(0))
         meta.removed.append(Removed(paragraph.line, dated.group(0), "date line, read as the date"))
     if label:
         meta.removed.append(Removed(paragraph.line, label.group(0).strip(), "the title's label"))
-    if suffix and suffix.start() > 0:
+    if suffix:
         meta.removed.append(
             Removed(paragraph.line, suffix.group(0).strip(), "the site's title suffix")
         )

@@ -16,7 +16,7 @@ from generator.errors import UserError
 from generator.fsutil import flush_to_disk
 from generator.ingest.clean import Line, Removed, clean_lines
 from generator.ingest.decode import SourceText, read_source
-from generator.ingest.meta import Meta, read_meta
+from generator.ingest.meta import FRAME_KIND_PREFIX, FRAME_KINDS, Meta, read_meta
 from generator.ingest.outline import (
     OutlineWarning,
     build_outline,
@@ -290,9 +290,7 @@ def _suffixed(base: str, suffix: str, max_length: int) -> str:
 
 
 _FRAME_RE = re.compile(
-    r"^《?(?P<who>[^《]*?)在(?P<occ>.+?)上的"
-    r"(?:总结|动员|主持|即席|专题|重要|表态|交流|点评|主旨|工作|典型|书面|开幕|闭幕|辅导)?"
-    r"(?:讲话|发言|致辞|报告|讲稿|讲话稿|演讲|讲评|点评)"
+    rf"^《?(?P<who>[^《]*?)在(?P<occ>.+?)上的(?:{FRAME_KIND_PREFIX})?(?:{FRAME_KINDS})"
 )
 
 
