@@ -453,15 +453,17 @@ class PageBuilder:
             if summary.level:
                 levels[summary.level] += 1
         s = self.strings
+
+        def speeches(n: int) -> str:
+            return counted(s, "speeches_count", n)
+
         chart_topics = bar_chart(
             [(t["name"], t["count"]) for t in topics],
             title=s.get("chart_topics", "各主题讲话数"),
-            count_text=lambda n: counted(s, "speeches_count", n),
+            count_text=speeches,
         )
         chart_years = column_chart(
-            year_columns(years),
-            title=s.get("chart_years", "各年份讲话数"),
-            count_text=lambda n: counted(s, "speeches_count", n),
+            year_columns(years), title=s.get("chart_years", "各年份讲话数"), count_text=speeches
         )
         level_list = [
             {

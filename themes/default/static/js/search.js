@@ -1380,10 +1380,7 @@
             run();
           });
           p.append(a, counted("suggest_count", results.length, ""));
-          var li = doc.createElement("li");
-          li.className = "search-empty";
-          li.append(p);
-          list.append(li);
+          listNote(p);
           return;
         }
       }
@@ -1407,6 +1404,11 @@
         input.focus();
       });
       p.append(button);
+      listNote(p);
+    }
+
+    /* A note where results would be ("no results": a suggestion, or clearing the filters). */
+    function listNote(p) {
       var li = doc.createElement("li");
       li.className = "search-empty";
       li.append(p);
