@@ -360,7 +360,7 @@ _LABEL_ONLY_RE = compile_either(
 # A paragraph is finished when it ends with a sentence or clause mark, possibly inside quotes.
 _FINISHED_RE = compile_either(r"[。！？!?…；;：:][”’」』)）》\]]*$")
 # A numbered heading ("一、…", "（二）…") ends without punctuation and is followed by its text.
-_HEADING_RE = compile_either(rf"^(?:[{_CN_ORDINAL}]+、|[（(][{_CN_ORDINAL}]+[）)]).{{2,38}}$")
+_HEADING_RE = compile_either(rf"^(?:{_CN_ITEM}|[（(][{_CN_ORDINAL}]+[）)]).{{2,38}}$")
 # An enumerator that starts a heading or a list item (一、 （一） 1. （1） 第一， 一要 一是
 # 首先，): a line it starts is an item of the speech, which ends where the line ends.
 _ENUMERATOR_RE = compile_either(
