@@ -353,20 +353,26 @@ _CN_ORDINAL = "一二三四五六七八九十百"
 # An enumerator alone on its line ("三、", "第一，", "一是") labels the line after it.
 # 一、 and 一．(as converted documents write it; not 一.5倍)
 _CN_ITEM = rf"[{_CN_ORDINAL}]+(?:、|[．.](?![\d０-９]))"
+# 第一部分: a long report's parts, above its 一、 sections.
+_PART = rf"第[{_CN_ORDINAL}]+部分"
+_PART_ONLY_RE = compile_either(rf"^{_PART}$")
 _LABEL_ONLY_RE = compile_either(
     rf"^(?:{_CN_ITEM}|[（(][{_CN_ORDINAL}]+[）)]|\d+[.．、]|[（(]\d+[）)]"
-    rf"|第[{_CN_ORDINAL}]+[，、,]?|[{_CN_ORDINAL}]+[是要])$"
+    rf"|第[{_CN_ORDINAL}]+[，、,]?|{_PART}|[{_CN_ORDINAL}]+[是要])$"
 )
 # A paragraph is finished when it ends with a sentence or clause mark, possibly inside quotes.
 _FINISHED_RE = compile_either(r"[。！？!?…；;：:][”’」』)）》\]]*$")
-# A numbered heading ("一、…", "（二）…") ends without punctuation and is followed by its text.
-_HEADING_RE = compile_either(rf"^(?:{_CN_ITEM}|[（(][{_CN_ORDINAL}]+[）)]).{{2,38}}$")
 # An enumerator that starts a heading or a list item (一、 （一） 1. （1） 第一， 一要 一是
-# 首先，): a line it starts is an item of the speech, which ends where the line ends.
-_ENUMERATOR_RE = compile_either(
-    rf"^(?:{_CN_ITEM}|[（(][{_CN_ORDINAL}\d]+[）)]|\d+[.．、](?!\d)|第[{_CN_ORDINAL}]+[，、,：:]"
-    rf"|[{_CN_ORDINAL}]{{1,3}}[要是](?=[^，,。\s])|(?:首先|其次|再次|最后)[，,]|\d{{1,2}}[）)]|[①-⑳●◆■▪•])"
+# 首先， 第一部分): a line it starts is an item of the speech, which ends where the line ends.
+_ENUMERATOR = (
+    rf"(?:{_CN_ITEM}|[（(][{_CN_ORDINAL}\d]+[）)]|\d+[.．、](?!\d)|第[{_CN_ORDINAL}]+[，、,：:]"
+    rf"|[{_CN_ORDINAL}]{{1,3}}[要是](?=[^，,。\s])|(?:首先|其次|再次|最后)[，,]|\d{{1,2}}[）)]"
+    rf"|{_PART}|[①-⑳●◆■▪•])"
 )
+_ENUMERATOR_RE = compile_either(f"^{_ENUMERATOR}")
+# A numbered heading ("一、…", "（二）…", "1.…") is short and is followed by its text, on the
+# next line even where a single line break is otherwise a cut inside a paragraph.
+_HEADING_RE = compile_either(rf"^{_ENUMERATOR}.{{2,38}}$")
 # Bullets strung along one line, each before a word or two (● 免费下载 ● 无水印): a site's badges,
 # not an item of the speech, so the line rules judge it.
 _BULLET_STRIP_RE = compile_either(r"^(?:[●◆■▪•]\s*[^●◆■▪•。！？；，]{0,8}\s*){2,}$")
@@ -581,6 +587,8 @@ def _glue(left: str, right: str) -> str:
     A letter next to a digit is glued without a space: the break was a cut-out subscript or
     link (M\\n2 → M2, PM\\n2.5 → PM2.5), not a space between words."""
     a, b = left[-1:], right[:1]
+    if _PART_ONLY_RE.match(left):  # 第一部分 / 过去一年的工作回顾: a part's label and its title
+        return f"{left} {right}"
     if a.isascii() and a.isalpha() and b.isascii() and b.isalpha():
         return f"{left} {right}"
     if a.isascii() and a.isdigit() and b.isascii() and b.isdigit():

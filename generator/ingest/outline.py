@@ -2,9 +2,9 @@
 
 Each enumerator family is one small rule (a compiled pattern and a rank) that recognises a
 paragraph-initial label such as 一、 （一） 1. （1） 第一，/首先， 一要 一是. Ranks follow the
-official order of GB/T 9704 (一、 > （一） > 1. > （1） > 第一 > 一要/一是): a family nests under any
-family of lower rank that is open on the stack, never under a higher-ranked one, so the first
-style a speech uses becomes its top level. Word heading styles outrank every enumerator.
+official order of GB/T 9704 (一、 > （一） > 1. > （1） > 第一 > 一要/一是; a report's 第一部分 above
+them all): a family nests under any family of lower rank that is open on the stack, never under
+a higher-ranked one, so the first style a speech uses becomes its top level. Word heading styles outrank every enumerator.
 Enumerators are recognised only at the start of a paragraph: a mid-paragraph 一是…二是… list is
 body text.
 """
@@ -31,6 +31,12 @@ class Rule:
 
 # The label is group "label"; the number is group "n" (or a sequence word in group "word").
 RULES: tuple[Rule, ...] = (
+    # 第一部分 of a long report, above its 一、 sections (not 第一部分是…, a sentence about it).
+    Rule(
+        "第一部分",
+        0.95,
+        compile_either(rf"^(?P<label>第(?P<n>{_CN})部分)(?![是的为和])[\s　、，,：:．.]*"),
+    ),
     # Not 一、二季度 or 三、四月份: a run of numerals joined by 、 counting something. But
     # 一、一季度… is item one about the first quarter: a run never repeats its numeral. 一．, as
     # converted documents write it, is the same heading.
