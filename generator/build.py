@@ -986,18 +986,20 @@ def _read_pickle(path: Path) -> dict[str, Any] | None:
     return data
 
 
-def _load_one(args: tuple[str, str, str, BodyStore]) -> tuple[Entry, BodyInfo, bytes] | UserError:
+def _load_one(
+    args: tuple[str, tuple[str, str, str], BodyStore],
+) -> tuple[Entry, BodyInfo, bytes] | UserError:
     """Parse one speech (by its path: a string is cheaper to send to a worker than a Path),
     store its rendered body and search data, and keep only what indexes need."""
     from generator.render.related import raw_vector
     from generator.search import extract as search_extract
 
-    name, anchor_label, placeholder_title, store = args
+    name, labels, store = args
     try:
         entry = load_entry(Path(name))
     except UserError as err:
         return err
-    body = render_body(entry.body, anchor_label, placeholder_title)
+    body = render_body(entry.body, *labels)
     matched = entry.topic_terms
     terms = {topic: matched.get(topic, []) for topic in entry.topics}
     info = dataclasses.replace(
@@ -1024,9 +1026,12 @@ def load_speeches(
 ) -> tuple[list[Entry], dict[str, BodyInfo], dict[str, bytes]]:
     """Parse every speech file, reusing cached results for files whose stat (in `scan`, made
     by the build's start, or read here) matches."""
-    anchor = theme.strings.get("anchor_label", "链接到本节")
-    placeholder = theme.strings.get("placeholder_title", "匿名化占位符")
-    label = f"{anchor}\n{placeholder}"
+    labels = (
+        theme.strings.get("anchor_label", "链接到本节"),
+        theme.strings.get("placeholder_title", "匿名化占位符"),
+        theme.strings.get("table_label", "表格"),
+    )
+    label = "\n".join(labels)
     fresh: dict[str, CachedEntry] = {}
     entries: list[Entry] = []
     bodies: dict[str, BodyInfo] = {}
@@ -1063,7 +1068,7 @@ def load_speeches(
         keys.append(name)
         stats.append((stamp, size))
     cache.bodies.folder.mkdir(parents=True, exist_ok=True)
-    results = _map(_load_one, [(p, anchor, placeholder, cache.bodies) for p in todo], jobs)
+    results = _map(_load_one, [(p, labels, cache.bodies) for p in todo], jobs)
     errors = [r for r in results if isinstance(r, UserError)]
     if errors:
         raise errors[0]

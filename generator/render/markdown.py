@@ -58,9 +58,12 @@ def _parser() -> MarkdownIt:
     # An indented line is a paragraph pasted with its indent (speeches hold no code): as an
     # indented code block it showed in monospace, unnumbered, and search never saw it.
     md.disable("code")
+    md.enable("table")  # GFM pipe tables: ingest writes a speech's tables so, and editors do
     md.use(attrs_block_plugin)
     md.add_render_rule("text", _render_text)
     md.add_render_rule("heading_close", _render_heading_close)
+    md.add_render_rule("table_open", _render_table_open)
+    md.add_render_rule("table_close", _render_table_close)
     return md
 
 
@@ -74,6 +77,7 @@ def _render_text(
 
 
 _PLACEHOLDER_TITLE = "匿名化占位符"
+_TABLE_LABEL = "表格"
 
 
 def _marker(title: str) -> Callable[[re.Match[str]], str]:
@@ -95,26 +99,53 @@ def _render_heading_close(
     return f"{anchor}</{tokens[idx].tag}>\n"
 
 
+def _render_table_open(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    """A table in a region of its own that scrolls sideways on a narrow screen (the page never
+    does); focusable, so a keyboard can scroll it too, and named for screen readers."""
+    label = env.get("table_label", "")
+    return f'<div class="table-wrap" role="region" tabindex="0" aria-label="{label}">\n<table>\n'
+
+
+def _render_table_close(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    return "</table>\n</div>\n"
+
+
 _SAFE_ID_RE = re.compile(r"[^A-Za-z0-9_-]")
 
 
 def render_body(
-    markdown: str, anchor_label: str = "链接到本节", placeholder_title: str = _PLACEHOLDER_TITLE
+    markdown: str,
+    anchor_label: str = "链接到本节",
+    placeholder_title: str = _PLACEHOLDER_TITLE,
+    table_label: str = _TABLE_LABEL,
 ) -> RenderedBody:
     """HTML of a speech body: the fast path when the Markdown is the plain subset ingest writes,
     markdown-it-py otherwise. Both give the same bytes (tests/render/test_markdown.py).
-    The two labels are UI strings from the theme (attribute-safe text)."""
+    The labels are UI strings from the theme (attribute-safe text)."""
     anchor_label, placeholder_title = html.escape(anchor_label), html.escape(placeholder_title)
     fast = render_plain_subset(markdown, anchor_label, placeholder_title)
     if fast is not None:
         return fast
-    return render_with_markdown_it(markdown, anchor_label, placeholder_title)
+    return render_with_markdown_it(
+        markdown, anchor_label, placeholder_title, html.escape(table_label)
+    )
 
 
 def render_with_markdown_it(
-    markdown: str, anchor_label: str, placeholder_title: str = _PLACEHOLDER_TITLE
+    markdown: str,
+    anchor_label: str,
+    placeholder_title: str = _PLACEHOLDER_TITLE,
+    table_label: str = _TABLE_LABEL,
 ) -> RenderedBody:
-    env: dict[str, Any] = {"anchor_label": anchor_label, "mark": _marker(placeholder_title)}
+    env: dict[str, Any] = {
+        "anchor_label": anchor_label,
+        "mark": _marker(placeholder_title),
+        "table_label": table_label,
+    }
     md = _parser()
     tokens = md.parse(markdown, env)
     paragraphs = _number(tokens)

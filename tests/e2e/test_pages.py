@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from scripts.static_server import StaticServer
-from tests.e2e.browser import KINDS, NARROW, Visitor
-from tests.e2e.sites import ServedSite
+from tests.e2e.browser import AXE_RUN_JS, KINDS, NARROW, Visitor
+from tests.e2e.sites import AXE_JS, ServedSite, require
 from tests.search.projects import Speech, build, new_project, write_speech
 
 if TYPE_CHECKING:
@@ -177,6 +177,42 @@ def test_long_topic_names_and_latin_runs_stay_inside_a_phone_screen(
                 page.goto(server.url + path, wait_until="load")
                 width = page.evaluate("document.documentElement.scrollWidth")
                 assert width <= NARROW, (path, width)
+    finally:
+        context.close()
+
+
+def test_a_wide_table_scrolls_in_its_own_region_on_a_phone(
+    chromium: Browser, tmp_path: Path
+) -> None:
+    """A table wider than a phone scrolls sideways inside its region, which a keyboard can
+    focus; the page itself does not scroll sideways, and axe finds nothing serious."""
+    require(AXE_JS.is_file(), f"axe-core is missing ({AXE_JS})")
+    project = new_project(tmp_path / "table")
+    header = "| 指标 | " + " | ".join(f"{year}年完成情况" for year in range(2018, 2026)) + " |"
+    rule = "|" + " --- |" * 9
+    row = "| 地区生产总值 | " + " | ".join(f"{100 + n}.5亿元" for n in range(8)) + " |"
+    blocks = [
+        "同志们：",
+        "主要指标完成情况如下。",
+        f"{header}\n{rule}\n{row}",
+        "请各单位抓好落实。",
+    ]
+    write_speech(project, Speech("table-speech", "一次会议上的讲话", blocks))
+    site = build(project)
+    context = chromium.new_context(viewport={"width": NARROW, "height": 844})
+    try:
+        with StaticServer(site) as server:
+            page = context.new_page()
+            page.goto(server.url + "speeches/table-speech/", wait_until="load")
+            assert page.evaluate("document.documentElement.scrollWidth") <= NARROW
+            region = page.locator(".table-wrap")
+            assert region.evaluate("el => el.scrollWidth > el.clientWidth")  # it does scroll
+            region.focus()
+            page.keyboard.press("ArrowRight")
+            page.wait_for_function("() => document.querySelector('.table-wrap').scrollLeft > 0")
+            page.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
+            violations = page.evaluate(AXE_RUN_JS)
+            assert [v for v in violations if v["impact"] in ("serious", "critical")] == []
     finally:
         context.close()
 

@@ -66,6 +66,32 @@ def test_indented_and_fenced_text_is_shown_and_searchable() -> None:
     assert [text for _, _, text in body.blocks] == ["今年以来，地区生产总值增长6.5%。", "附表一"]
 
 
+def test_a_table_renders_in_a_named_scrolling_region_and_its_cells_are_searchable() -> None:
+    """A pipe table (ingest writes a speech's tables so, editors write them by hand) is a
+    table, in a focusable region that scrolls on a narrow screen; its cells stay escaped text."""
+    body = render_body(
+        "主要指标如下。\n\n| 指标 | 完成 |\n| --- | --- |\n| 财政收入 | ××亿元 |\n"
+        "| <b>税收</b> | 9.8% |\n\n表后一段。\n",
+        table_label="表格",
+    )
+    assert '<div class="table-wrap" role="region" tabindex="0" aria-label="表格">' in body.html
+    assert "<th>指标</th>" in body.html and "<td>财政收入</td>" in body.html
+    assert "<td>&lt;b&gt;税收&lt;/b&gt;</td>" in body.html
+    assert '<mark class="placeholder" title="匿名化占位符">××</mark>亿元' in body.html
+    assert body.paragraphs == 2  # the table is no numbered paragraph
+    texts = [text for _, _, text in body.blocks]
+    assert texts == [
+        "主要指标如下。",
+        "指标",
+        "完成",
+        "财政收入",
+        "××亿元",
+        "<b>税收</b>",
+        "9.8%",
+        "表后一段。",
+    ]
+
+
 def test_paragraphs_are_numbered_and_headings_anchored() -> None:
     body = render_body("{#s1}\n## 一、总体\n\n第一段。\n\n第二段。\n", "链接到本节")
     assert '<h2 id="s1">一、总体<a class="heading-anchor" href="#s1"' in body.html
