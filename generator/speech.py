@@ -104,16 +104,31 @@ class Speech:
 
 
 def render_body(blocks: list[Block]) -> str:
-    from generator.ingest.outline import Heading
+    from generator.ingest.outline import Heading, Table
 
     parts: list[str] = []
     for block in blocks:
         if isinstance(block, Heading):
             hashes = "#" * min(block.depth + 1, 6)
             parts.append(f"{{#{block.id}}}\n{hashes} {escape_markdown(block.text)}\n")
+        elif isinstance(block, Table):
+            parts.append(pipe_table(block.rows))
         else:
             parts.append(f"{escape_markdown(block.text)}\n")
     return "\n".join(parts)
+
+
+def pipe_table(rows: tuple[tuple[str, ...], ...]) -> str:
+    """A GFM pipe table, the first row its head. Every row gets as many cells as the widest
+    (a cell beyond the head's count would not be shown); `|` in a cell is escaped."""
+    width = max(len(row) for row in rows)
+    lines = []
+    for number, row in enumerate(rows):
+        cells = [escape_markdown(cell) for cell in row] + [""] * (width - len(row))
+        lines.append("| " + " | ".join(cells) + " |")
+        if number == 0:
+            lines.append("|" + " --- |" * width)
+    return "\n".join(lines) + "\n"
 
 
 _INLINE_SPECIAL_RE = re.compile(r"([\\`*_\[\]<>&{}|~#])")

@@ -7,10 +7,11 @@ what was dropped and a user can check that nothing of the speech went with it.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
@@ -31,6 +32,7 @@ class Line:
     line: int
     heading_level: int | None = None
     joined: bool = False  # assembled from more than one source line
+    table: bool = False  # a table: rows separated by "\n", cells by "\t" (see group_tables)
 
 
 @dataclass
@@ -48,12 +50,14 @@ class Cleaned:
 
 def clean_lines(source: Iterable[SourceLine], rules: Boilerplate) -> Cleaned:
     """Normalise characters, drop boilerplate, and re-join broken lines into paragraphs."""
-    lines = [
-        Line(normalise_chars(text), s.line, s.heading_level)
-        for s in source
-        for text in from_html(s.text)
-        if not _only_invisible(text)
-    ]
+    lines = group_tables(
+        [
+            Line(text, s.line, s.heading_level)
+            for s in source
+            for text in from_html(s.text)
+            if not _only_invisible(text)
+        ]
+    )
     removed: list[Removed] = []
     rules = either_script_rules(rules)
     lines = fold_split_marks(lines)
@@ -66,6 +70,9 @@ def clean_lines(source: Iterable[SourceLine], rules: Boilerplate) -> Cleaned:
     lines = remove_reference_marks(lines, removed)
     paragraphs = join_broken_lines(lines)
     for paragraph in paragraphs:
+        if paragraph.table:
+            paragraph.text = map_cells(paragraph.text, lambda cell: tidy_spaces(to_fullwidth(cell)))
+            continue
         text = strip_reference_marks(paragraph, removed)
         # Spaces are tidied again after the conversion: "：" is Chinese where ":" was not.
         paragraph.text = tidy_spaces(to_fullwidth(tidy_spaces(text)))
@@ -78,6 +85,66 @@ def clean_lines(source: Iterable[SourceLine], rules: Boilerplate) -> Cleaned:
         kept = {id(p) for p in remove_lines(joined, rules, removed)}
         paragraphs = [p for p in paragraphs if not p.joined or id(p) in kept]
     return Cleaned(paragraphs, removed)
+
+
+# --- tables -------------------------------------------------------------------------------------
+# A table copied out of Word, Excel or a web page arrives as lines of cells between tabs
+# (指标\t目标\t完成). Folding the tabs to spaces, as other odd spaces are, glued the cells
+# together (地区生产总值120亿元125亿元6.5%); a run of such rows is kept as a table instead, which
+# no line rule removes and no line joins, and which the writer turns into a Markdown table.
+
+_CELL_SPLIT_RE = re.compile(r"\t+")
+
+
+def row_cells(text: str) -> list[str] | None:
+    """The cells of a line that has text on both sides of a tab (an indent is no cell), each
+    normalised; None for any other line."""
+    inner = text.strip(INDENT_CHARS + "\t\r\n")
+    if "\t" not in inner:
+        return None
+    cells = [normalise_chars(cell) for cell in _CELL_SPLIT_RE.split(inner)]
+    return cells if sum(bool(cell) for cell in cells) >= 2 else None
+
+
+def group_tables(lines: list[Line]) -> list[Line]:
+    """Normalise every line; make each run of two or more rows (blank lines between them
+    allowed) one Line holding the table. A lone row is a line like any other."""
+    out: list[Line] = []
+    index = 0
+    while index < len(lines):
+        rows, end = _table_at(lines, index)
+        if len(rows) >= 2:
+            first = lines[index]
+            out.append(Line("\n".join("\t".join(r) for r in rows), first.line, table=True))
+            index = end
+            continue
+        line = lines[index]
+        out.append(Line(normalise_chars(line.text), line.line, line.heading_level))
+        index += 1
+    return out
+
+
+def _table_at(lines: list[Line], start: int) -> tuple[list[list[str]], int]:
+    """The rows of the table starting at `start` (none if it is no row) and the index after
+    its last row."""
+    rows: list[list[str]] = []
+    index = end = start
+    while index < len(lines):
+        line = lines[index]
+        if not line.text.strip():
+            index += 1
+            continue
+        cells = row_cells(line.text) if line.heading_level is None else None
+        if cells is None:
+            break
+        rows.append(cells)
+        index = end = index + 1
+    return rows, end
+
+
+def map_cells(table: str, change: Callable[[str], str]) -> str:
+    """A table's text with `change` applied to each of its cells."""
+    return "\n".join("\t".join(change(c) for c in row.split("\t")) for row in table.split("\n"))
 
 
 # Text copied out of a page's source: entities (&ldquo; &nbsp; &#8220;) and the tags of
@@ -316,8 +383,10 @@ def remove_lines(lines: list[Line], rules: Boilerplate, removed: list[Removed]) 
     kept: list[Line] = []
     wrapped = _wrapped_pieces(lines)
     for index, line in enumerate(lines):
-        if (index in wrapped and not is_page_break(line.text)) or (
-            _ENUMERATOR_RE.match(line.text) and not _BULLET_STRIP_RE.match(line.text)
+        if (
+            line.table
+            or (index in wrapped and not is_page_break(line.text))
+            or (_ENUMERATOR_RE.match(line.text) and not _BULLET_STRIP_RE.match(line.text))
         ):
             kept.append(line)
             continue
@@ -422,7 +491,7 @@ def join_broken_lines(lines: list[Line]) -> list[Line]:
             last.joined = True
         else:
             _place_marks(held, out, after_blank)
-            out.append(Line(line.text, line.line, line.heading_level))
+            out.append(Line(line.text, line.line, line.heading_level, table=line.table))
             after_blank.append(previous_blank)
         previous_blank = False
     _place_marks(held, out, after_blank)
@@ -455,6 +524,8 @@ def blank_separated(lines: Sequence[Line]) -> bool:
 
 def _joins(last: Line, line: Line, width: int | None, after_blank: bool, soft: bool) -> bool:
     if last.heading_level is not None or line.heading_level is not None:
+        return False
+    if last.table or line.table:
         return False
     if line.text[0] in _CONTINUES:
         return True
@@ -531,11 +602,18 @@ def remove_inline(lines: list[Line], rules: Boilerplate, removed: list[Removed])
         for rule in rules.inline:
             cut = [m.group(0) for m in rule.pattern.finditer(line.text) if m.group(0)]
             if cut:
-                line.text = rule.pattern.sub("", line.text).strip()
+                if line.table:  # (cell by cell: a cut never takes a table's tabs)
+                    line.text = map_cells(line.text, functools.partial(_cut, rule.pattern))
+                else:
+                    line.text = _cut(rule.pattern, line.text)
                 removed.extend(Removed(line.line, text, rule.name) for text in cut)
         if line.text or not was_text:  # (a blank line stays: it ends a paragraph)
             out.append(line)
     return out
+
+
+def _cut(pattern: re.Pattern[str], text: str) -> str:
+    return pattern.sub("", text).strip()
 
 
 def join_short_tails(paragraphs: list[Line]) -> list[Line]:
@@ -557,6 +635,7 @@ def join_short_tails(paragraphs: list[Line]) -> list[Line]:
             and prev.text[-1] not in TERMINAL
             and len(prev.text) >= 4
             and prev.heading_level is None
+            and not prev.table
             and (not in_header or _cut_in_header(prev.text, paragraph.text))
         ):
             prev.text += paragraph.text

@@ -103,7 +103,23 @@ class Paragraph:
     line: int
 
 
-Block = Heading | Paragraph
+@dataclass(frozen=True)
+class Table:
+    """A table of the speech: its rows of cells, the first row its head."""
+
+    rows: tuple[tuple[str, ...], ...]
+    line: int
+
+    @property
+    def text(self) -> str:
+        return "\n".join("\t".join(row) for row in self.rows)
+
+    @classmethod
+    def from_text(cls, text: str, line: int) -> Table:
+        return cls(tuple(tuple(row.split("\t")) for row in text.split("\n")), line)
+
+
+Block = Heading | Paragraph | Table
 
 
 @dataclass(frozen=True)
@@ -203,6 +219,9 @@ def build_outline(paragraphs: list[Line]) -> Outline:
     blocks: list[Block] = []
     warnings: list[OutlineWarning] = []
     for index, paragraph in enumerate(paragraphs):
+        if paragraph.table:
+            blocks.append(Table.from_text(paragraph.text, paragraph.line))
+            continue
         match = match_enumerator(paragraph.text, paragraph.heading_level)
         if (
             match is not None

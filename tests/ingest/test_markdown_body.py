@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from mdit_py_plugins.attrs import attrs_block_plugin
 
-from generator.ingest.outline import Block, Heading, Paragraph
+from generator.ingest.outline import Block, Heading, Paragraph, Table
 from generator.speech import escape_markdown, render_body
 
 MD = MarkdownIt("commonmark").use(attrs_block_plugin)
@@ -186,3 +186,57 @@ def test_any_body_round_trips(rows: list[tuple[int, str]]) -> None:
     ]
     assert rendered.tags == expected_tags
     assert rendered.texts == [block.text for block in blocks]
+
+
+# --- tables -----------------------------------------------------------------------------------
+
+
+class _Cells(HTMLParser):
+    """The text of every table cell, row by row."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: list[list[str]] = []
+        self.cell: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self.cell = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self.cell is not None:
+            self.rows[-1].append(self.cell)
+            self.cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is not None:
+            self.cell += data
+
+
+def table_cells(markdown: str) -> list[list[str]]:
+    from generator.render.markdown import render_body as build_render
+
+    parser = _Cells()
+    parser.feed(build_render(markdown).html)
+    parser.close()
+    return parser.rows
+
+
+CELL = st.text(
+    st.sampled_from(list("指标完成×X，。|\\*_`[]<>&#-+=:!1. {}")), min_size=0, max_size=12
+).map(str.strip)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(CELL, min_size=2, max_size=5), min_size=2, max_size=5))
+@example([["指标", "完成"], ["财政收入", "9.8", "-2%", "未完成"]])  # a row wider than the head
+@example([["| a |", "--- |"], ["<b>x</b>", "1. 列"]])
+def test_a_table_block_renders_every_cell_as_written(rows: list[list[str]]) -> None:
+    """Whatever the cells hold (pipes, Markdown, HTML), the build shows each as written, in
+    its row and column; a row with more cells than the head loses none (the head is padded)."""
+    table = Table(tuple(tuple(row) for row in rows), 1)
+    shown = table_cells(render_body([Paragraph("表前。", 1), table]))
+    width = max(len(row) for row in rows)
+    assert shown == [row + [""] * (width - len(row)) for row in rows]
