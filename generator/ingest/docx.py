@@ -38,6 +38,8 @@ class XmlElement(Protocol):
 
     def find(self, path: str) -> XmlElement | None: ...
 
+    def iter(self, tag: str) -> Iterator[XmlElement]: ...  # descendants with the tag, self too
+
     def __iter__(self) -> Iterator[XmlElement]: ...
 
 
@@ -91,10 +93,19 @@ def read_docx_paragraphs(raw: bytes, path: Path) -> list[DocxParagraph]:
     try:
         styles = _Styles(document.styles.element)
         numbering = _Numbering(_numbering_element(document), styles)
-        return [
-            DocxParagraph(numbering.label_for(p) + paragraph_text(p), styles.heading_level(p))
-            for p in iter_paragraphs(_body(document))
-        ]
+        paragraphs: list[DocxParagraph] = []
+        for item in iter_blocks(_body(document)):
+            if isinstance(item, list):  # a data table's rows (see _table_rows)
+                for row in item:
+                    cells = (
+                        numbering.label_for(p) + paragraph_text(p) if p is not None else " "
+                        for p in row
+                    )
+                    paragraphs.append(DocxParagraph("\t".join(cells), None))
+            else:
+                text = numbering.label_for(item) + paragraph_text(item)
+                paragraphs.append(DocxParagraph(text, styles.heading_level(item)))
+        return paragraphs
     except (ValueError, KeyError, AttributeError, TypeError, RecursionError) as exc:
         # Structures python-docx accepted but that make no sense (missing body, absurd nesting).
         reason = f"{type(exc).__name__}: {exc}"
@@ -134,15 +145,44 @@ def _numbering_element(document: DocxDocument) -> XmlElement | None:
     return element
 
 
-def iter_paragraphs(container: XmlElement) -> Iterator[XmlElement]:
+W_TBL, W_TR, W_TC = qn("w:tbl"), qn("w:tr"), qn("w:tc")
+_CELL_MAX = 60  # longest cell text of a data table; a layout table holds paragraphs of prose
+
+
+def iter_blocks(container: XmlElement) -> Iterator[XmlElement | list[list[XmlElement | None]]]:
     """Paragraphs of the body in order, descending into tables row by row, cell by cell; not
     into a table of contents Word generated (its entries repeat the headings, page numbers
-    glued on: a second outline)."""
+    glued on: a second outline). But a table of data (short cells, a paragraph or none each)
+    comes as its rows of cells, which the reader writes between tabs, as a table copied out of
+    Word into a .txt file arrives (the cleaner keeps such rows a table)."""
     for child in container:
-        if child.tag == W_P:
+        if child.tag == W_TBL and (rows := _table_rows(child)) is not None:
+            yield rows
+        elif child.tag == W_P:
             yield child
         elif child.tag in _BLOCK_CONTAINERS and not _is_contents(child):
-            yield from iter_paragraphs(child)
+            yield from iter_blocks(child)
+
+
+def _table_rows(table: XmlElement) -> list[list[XmlElement | None]] | None:
+    """The rows of a data table, each cell its paragraph (None: empty): two or more rows, one
+    with two or more cells, every cell one short paragraph or none; None for any other table
+    (a layout of prose, a nested table)."""
+    rows: list[list[XmlElement | None]] = []
+    for row in (child for child in table if child.tag == W_TR):
+        cells: list[XmlElement | None] = []
+        for cell in (child for child in row if child.tag == W_TC):
+            if next(cell.iter(W_TBL), None) is not None:
+                return None
+            texts = [(p, paragraph_text(p).strip()) for p in cell.iter(W_P)]
+            full = [(p, t) for p, t in texts if t]
+            if len(full) > 1 or any(len(t) > _CELL_MAX or "\t" in t for _, t in full):
+                return None
+            cells.append(full[0][0] if full else None)
+        rows.append(cells)
+    if len(rows) < 2 or max(len(row) for row in rows) < 2:
+        return None
+    return rows
 
 
 def _is_contents(element: XmlElement) -> bool:

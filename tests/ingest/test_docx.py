@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from docx.text.paragraph import Paragraph
 from generator.errors import UserError
 from generator.ingest.decode import SourceText, read_source
 from generator.ingest.docx import format_number
+from tests.conftest import ROOT
+from tests.helpers import run_ingest
 
 W = nsdecls("w")
 
@@ -71,20 +74,44 @@ def paragraph_from_xml(document: DocxDocument, inner: str) -> None:
 # --- order and metadata -----------------------------------------------------------------------
 
 
-def test_table_paragraphs_stay_where_the_table_is(tmp_path: Path) -> None:
+def test_a_data_table_comes_row_by_row_where_the_table_is(tmp_path: Path) -> None:
+    """A table of short cells is data: each row one line, its cells between tabs (an empty
+    cell a space, so the cells after it keep their column), as the cleaner reads tables."""
     document = docx.Document()
     document.add_paragraph("前言")
-    table = document.add_table(rows=2, cols=2)
-    for (row, col), text in {(0, 0): "甲", (0, 1): "乙", (1, 0): "丙", (1, 1): "丁"}.items():
+    table = document.add_table(rows=2, cols=3)
+    cells = {(0, 0): "指标", (0, 1): "目标", (0, 2): "完成", (1, 0): "财政收入", (1, 2): "9.8亿元"}
+    for (row, col), text in cells.items():
         table.cell(row, col).text = text
     document.add_paragraph("")
     document.add_paragraph("结尾")
     path = save(document, tmp_path)
     source = read_source(path)
-    assert texts(source) == ["前言", "甲", "乙", "丙", "丁", "", "结尾"]
-    assert [line.line for line in source.lines] == list(range(1, 8))
+    assert texts(source) == ["前言", "指标\t目标\t完成", "财政收入\t \t9.8亿元", "", "结尾"]
+    assert [line.line for line in source.lines] == list(range(1, 6))
     assert source.encoding == "docx"
     assert source.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_layout_table_of_prose_comes_paragraph_by_paragraph(tmp_path: Path) -> None:
+    """A table that lays out text (a cell of several paragraphs, or of a long one) is no data
+    table: its paragraphs come one by one, in reading order, as before."""
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text = "甲"
+    table.cell(0, 1).text = "乙"
+    table.cell(1, 0).text = "丙"
+    table.cell(1, 1).text = "第一段。"
+    table.cell(1, 1).add_paragraph("第二段。")
+    source = read_source(save(document, tmp_path))
+    assert texts(source) == ["甲", "乙", "丙", "第一段。", "第二段。"]
+    long = "这是一段很长的正文，" * 8
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=2)
+    for (row, col), text in {(0, 0): "甲", (0, 1): "乙", (1, 0): "丙", (1, 1): long}.items():
+        table.cell(row, col).text = text
+    source = read_source(save(document, tmp_path, "long.docx"))
+    assert texts(source) == ["甲", "乙", "丙", long]
 
 
 def test_heading_levels_from_styles_and_outline_level(tmp_path: Path) -> None:
@@ -342,3 +369,32 @@ def test_empty_docx_file(tmp_path: Path) -> None:
     path = tmp_path / "speech.docx"
     path.write_bytes(b"")
     assert "empty" in read_error(path).message
+
+
+def test_a_word_table_reaches_the_speech_as_a_markdown_table(tmp_path: Path) -> None:
+    """End to end: the rows of a Word table become a pipe table in the speech's Markdown,
+    between the paragraphs around it, every cell in its column."""
+    (tmp_path / "content" / "raw").mkdir(parents=True)
+    shutil.copy(ROOT / "site.yaml", tmp_path / "site.yaml")
+    document = docx.Document()
+    document.add_paragraph("在全县经济运行分析会上的讲话")
+    document.add_paragraph("同志们：")
+    document.add_paragraph("一季度主要指标如下。")
+    table = document.add_table(rows=3, cols=3)
+    rows = [
+        ("指标", "完成", "增长"),
+        ("地区生产总值", "86.4亿元", "5.8%"),
+        ("财政收入", "", "-2.3%"),
+    ]
+    for row, values in enumerate(rows):
+        for col, text in enumerate(values):
+            table.cell(row, col).text = text
+    document.add_paragraph("总体看，开局良好。")
+    save(document, tmp_path / "content" / "raw")
+    report = run_ingest(tmp_path)
+    assert not report.failed
+    body = next((tmp_path / "content" / "speeches").glob("*.md")).read_text("utf-8")
+    assert (
+        "一季度主要指标如下。\n\n| 指标 | 完成 | 增长 |\n| --- | --- | --- |\n"
+        "| 地区生产总值 | 86.4亿元 | 5.8% |\n| 财政收入 |  | \\-2.3% |\n\n总体看，开局良好。\n"
+    ) in body
