@@ -89,11 +89,6 @@ _ANONYMISED_NAME_LINE_RE = compile_either(rf"^(?P<name>{_ANONYMISED_NAME})(?:同
 # It needs a dash, a bracket or a date in front: a bare 在…上的讲话 is a title. Some pages put
 # the byline on the same line (…会议上 陕西省省长 赵刚).
 _DASHES = "—\\-－–~～"
-_SUBTITLE_RE = compile_either(
-    rf"^(?:[{_DASHES}]+\s*[（(]?|[（(])?\s*(?:(?P<date>{DATE_RE.pattern})\s*)?在(?P<occ>[^。！？]+?)上"
-    r"(?:的(?:讲话|报告|发言|致辞|工作报告|总结讲话|动员讲话))?\s*[)）]?"
-    rf"(?:\s*{_BYLINE_BODY})?$"
-)
 # An adopted text (决议, 决定) states when and where it was adopted: （2020年5月28日…会议通过）.
 _ADOPTED_RE = compile_either(
     rf"^[（(]\s*(?P<date>{DATE_RE.pattern})\s*(?P<occ>[^。！？（）()]{{4,60}}?)"
@@ -107,6 +102,14 @@ FRAME_KIND_PREFIX = (
     "总结|动员|主持|即席|专题|重要|表态|交流|点评|主旨|工作|典型|书面|开幕|闭幕|辅导"
 )
 FRAME_KINDS = "讲话|发言|致辞|报告|讲稿|讲话稿|演讲|讲评|点评"
+# Any kind of speech a subtitle names (的表态发言, 的党课讲稿, 调研时的讲话, 的讲话（摘要）).
+_SUBTITLE_RE = compile_either(
+    rf"^(?:[{_DASHES}]+\s*[（(]?|[（(])?\s*(?:(?P<date>{DATE_RE.pattern})\s*)?"
+    r"在(?P<occ>[^。！？]+?)(?:上|时)"
+    rf"(?:的(?:{FRAME_KIND_PREFIX}|党课)?(?:{FRAME_KINDS}|讲话提纲|主持词|汇报|党课)"
+    r"(?:\s*[（(][^（）()]{1,12}[)）])?)?\s*[)）]?"
+    rf"(?:\s*{_BYLINE_BODY})?$"
+)
 _TITLE_SPEAKER_RE = compile_either(
     r"^《?(?P<who>[^在《》]{0,24}?)(?:同志)?在(?P<occ>.+)上的"
     rf"(?:{FRAME_KIND_PREFIX})?(?:{FRAME_KINDS}|讲话提纲|主持词|汇报)"
@@ -244,8 +247,47 @@ def _find_title(paragraphs: list[Line]) -> tuple[int, int] | None:
     specific = [i for i in titled if not _COLUMN_LABEL_RE.match(paragraphs[i].text)]
     if specific or titled:
         chosen = (specific or titled)[0]
-        return (chosen - 1, 2) if _first_of_two(paragraphs, chosen) else (chosen, 1)
+        if _first_of_two(paragraphs, chosen):
+            return chosen - 1, 2
+        return (chosen - 1, 1) if _under_slogan(paragraphs, chosen) else (chosen, 1)
     return None if fallback is None else (fallback, 1)
+
+
+def _under_slogan(paragraphs: list[Line], index: int) -> bool:
+    """Whether the title-like line at `index` is an undashed subtitle (在…上的讲话) under the
+    speech's own title, a slogan (凝心聚力 实干争先 奋力谱写新篇章) that opens the file: not an
+    office, a site, its slogan or a column label, which pages also put above a title (a line
+    that follows other lines of a page's banner is the banner's)."""
+    if index != 1 or not _is_bare_subtitle(paragraphs[index].text):
+        return False
+    before = paragraphs[index - 1].text
+    return (
+        _is_title_candidate(before)
+        and count_han(before) >= 6
+        and not any(mark in before for mark in "。！？；：:>»›|｜_")
+        and not _TITLE_END_RE.search(before)
+        and not _COLUMN_LABEL_RE.match(before)
+        and not _NOT_A_SLOGAN_RE.search(before)
+        and not _SITE_WORD_RE.search(before)
+        and not _is_byline(before)
+        and not _DATE_LINE_RE.match(before)
+    )
+
+
+def _is_bare_subtitle(text: str) -> bool:
+    return text.startswith("在") and _SUBTITLE_RE.match(text) is not None
+
+
+# A site's or a periodical's words, wherever they stand in a banner line.
+_SITE_WORD_RE = compile_either(
+    r"网站|网址|门户|官网|文库|之家|文档|范文|下载|平台|频道|公报|简报|日报|晚报|第.{1,4}期|"
+    r"公众号|微信|微博|转载|转自|来源|本文|作者|发布|编辑"
+)
+# What an office's or a site's name ends with (中共××县委办公室, 党建资料网).
+_NOT_A_SLOGAN_RE = compile_either(
+    r"(?:委员会|办公室|办公厅|人民政府|政府|局|厅|委|部|处|院|中心|集团|公司|学校|大学|网|文库|"
+    r"之家|频道|范文|资料|文档|大全|精选|汇编|专栏)$"
+)
 
 
 def _first_of_two(paragraphs: list[Line], index: int) -> bool:
@@ -394,7 +436,11 @@ def _read_header(paragraphs: list[Line], start: int, meta: Meta) -> int:
             previous = "byline"
             index += 1
             continue
-        if _DASH_RE.match(text) or _is_subtitle(text):
+        if (
+            _DASH_RE.match(text)
+            or _is_subtitle(text)
+            or (index == start and previous == "title" and _is_bare_subtitle(text))
+        ):
             index = _read_subtitle(paragraphs, index, meta)
             previous = "subtitle"
             continue
