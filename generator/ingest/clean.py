@@ -381,7 +381,7 @@ def remove_lines(lines: list[Line], rules: Boilerplate, removed: list[Removed]) 
     piece of a hard-wrapped sentence: a line the line before it runs into, or that runs into
     the next, at the file's wrapping width (its short-line guards fit every wrapped line)."""
     kept: list[Line] = []
-    wrapped = _wrapped_pieces(lines)
+    wrapped = _wrapped_pieces(lines) | _list_items(lines)
     for index, line in enumerate(lines):
         if (
             line.table
@@ -396,6 +396,24 @@ def remove_lines(lines: list[Line], rules: Boilerplate, removed: list[Removed]) 
         else:
             removed.append(Removed(line.line, line.text, rule.name))
     return kept
+
+
+_BULLET_RE = compile_either(r"^[▲△●○◆◇■□▪•★☆►▶➢✓√]")
+
+
+def _list_items(lines: list[Line]) -> set[int]:
+    """Indexes of the bulleted lines of a list a line ending in a colon introduces (以下几项工作：
+    / ▲推进… / ■强化…): items of the speech, whatever a caption rule makes of ▲."""
+    items: set[int] = set()
+    open_list = False
+    for index, line in enumerate(lines):
+        if not line.text:
+            continue
+        if open_list and _BULLET_RE.match(line.text):
+            items.add(index)
+            continue
+        open_list = line.text[-1] in "：:"
+    return items
 
 
 def _wrapped_pieces(lines: list[Line]) -> set[int]:
