@@ -158,7 +158,13 @@ _INLINE_TAG_RE = compile_either(
 
 # Emphasis a Markdown editor left in the text (**一、总体要求**), and a heading set in
 # brackets (【一、总体要求】): the heading without its wrapping.
-_BOLD_RE = compile_either(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+# (Not ** standing for withheld characters, as anonymised texts write them: 原**县**局局长, 刘**:
+# emphasis opens its line or holds four characters or more, and ends at a mark or the end.)
+_WITHHELD_RE = compile_either(r"\*\*[^*\s]{1,3}\*\*(?!\*)")  # 原**县**局: a line that withholds
+_BOLD_RE = compile_either(
+    r"(?:^|(?=\*\*[^*\s]{4}))\*\*(?=\S)([^*]+?)"
+    r"(?:(?<=[。！？；：，、.!?;:])\*\*|(?<=\S)\*\*(?=$|[\s，。！？；：、,.!?;:）)”’」』】]))"
+)
 _BRACKETED_HEADING_RE = compile_either(
     r"^【((?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、])[^【】]+)】$"
 )
@@ -167,7 +173,7 @@ _BRACKETED_HEADING_RE = compile_either(
 def from_html(text: str) -> list[str]:
     """The line as text: tags of breaks split it, inline tags go, entities are decoded, and
     Markdown emphasis and a bracketed heading lose their wrapping."""
-    if "**" in text:
+    if "**" in text and not _WITHHELD_RE.search(text):
         text = _BOLD_RE.sub(r"\1", text)
     if text.startswith("【"):
         text = _BRACKETED_HEADING_RE.sub(r"\1", text.strip())
