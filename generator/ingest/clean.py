@@ -54,7 +54,8 @@ def clean_lines(source: Iterable[SourceLine], rules: Boilerplate) -> Cleaned:
         [
             Line(text, s.line, s.heading_level)
             for s in source
-            for text in from_html(s.text)
+            for html_piece in from_html(s.text)
+            for text in split_flattened(html_piece)
             if not _only_invisible(text)
         ]
     )
@@ -184,6 +185,23 @@ def from_html(text: str) -> list[str]:
     if "&" in text and _ENTITY_RE.search(text):
         text = html.unescape(text)
     return [text]
+
+
+# A page's paragraphs flattened into one long line keep the indent each paragraph began with
+# (　　今天，我们召开…　　一、认清形势…) or the gap between them: a run of two or more spaces.
+_FLATTENED_MIN = 300  # characters of a line that may be a whole flattened text
+_PARAGRAPH_GAP_RE = re.compile(r"[ \u3000]{2,}")
+
+
+def split_flattened(text: str) -> list[str]:
+    """A long line that holds several paragraphs, split where each began; any other line as
+    it is. Not a letter-spaced line (全 县 经 济), whose wider gaps are between words."""
+    if len(text) < _FLATTENED_MIN or not _PARAGRAPH_GAP_RE.search(text.strip(INDENT_CHARS)):
+        return [text]
+    words = [word for word in re.split(r"[ \u3000]+", text) if word]
+    if sum(len(word) == 1 for word in words) > 0.3 * len(words):
+        return [text]
+    return [piece for piece in _PARAGRAPH_GAP_RE.split(text) if piece.strip()]
 
 
 def normalise_chars(text: str) -> str:

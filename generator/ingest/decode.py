@@ -187,7 +187,7 @@ def _decode(raw: bytes, path: Path) -> tuple[str, str]:
     if utf16 is not None:
         return utf16
     if b"\x00" in raw:
-        raise UserError("file looks binary (contains NUL bytes), not plain text", path)
+        return _without_stray_nuls(raw, path)
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -199,6 +199,20 @@ def _decode(raw: bytes, path: Path) -> tuple[str, str]:
     if utf16 is not None:
         return utf16
     raise _undecodable(raw, path)
+
+
+def _without_stray_nuls(raw: bytes, path: Path) -> tuple[str, str]:
+    """Text with a few NUL bytes in it (an editor's padding at the end, a stray one a copy
+    left): decoded without them, the encoding's name saying so. Many NULs are a binary file."""
+    nuls = raw.count(b"\x00")
+    inside = nuls - (len(raw) - len(raw.rstrip(b"\x00")))  # (padding at the end is no sign)
+    if inside > max(_STRAY_NULS, len(raw) // 1000):
+        raise UserError("file looks binary (contains NUL bytes), not plain text", path)
+    text, encoding = _decode(raw.replace(b"\x00", b""), path)
+    return text, f"{encoding}, {nuls} NUL byte{'s' if nuls > 1 else ''} removed"
+
+
+_STRAY_NULS = 8  # NUL bytes a text file may hold by accident, whatever its length
 
 
 def _decode_with_bom(raw: bytes, path: Path) -> tuple[str, str] | None:

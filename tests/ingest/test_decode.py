@@ -231,14 +231,31 @@ def test_whitespace_only_file(tmp_path: Path, data: bytes) -> None:
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "PNG"),
         (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "PDF"),
         (b"PK\x03\x04\x14\x00\x06\x00", "ZIP"),
-        ("讲话稿".encode() + b"\x00\x00\x01\x02 more", "NUL"),
+        ("讲话稿".encode() + b"\x00" * 9 + b" more", "NUL"),
+        ("讲话稿".encode() + b"\x00\x00\x01\x02 more", "binary"),
         (b"\x01\x02\x03\x04\x05\x06\x07\x08abc", "binary"),
     ],
-    ids=["png", "pdf", "zip", "nul", "controls"],
+    ids=["png", "pdf", "zip", "nul", "nul-and-controls", "controls"],
 )
 def test_binary_files_are_refused(tmp_path: Path, data: bytes, word: str) -> None:
     err = read_error(write(tmp_path, data))
     assert word in err.message
+
+
+def test_a_few_stray_nul_bytes_are_dropped_and_named(tmp_path: Path) -> None:
+    """An editor's NUL padding at the end, or a stray NUL a copy left in the text, makes no
+    binary file: the text is read without them and the encoding's name says so."""
+    text = "在全县茶叶节开幕式上的致辞\n同志们：\n今天，茶叶节隆重开幕。\n"
+    for data, removed in (
+        (text.encode() + b"\x00" * 64, "64 NUL bytes removed"),
+        (
+            text.encode("gb18030").replace("今天".encode("gb18030"), b"\x00\xbd\xf1\xcc\xec"),
+            "1 NUL byte",
+        ),
+    ):
+        source = read_source(write(tmp_path, data))
+        assert [line.text for line in source.lines][:3] == text.splitlines()
+        assert removed in source.encoding
 
 
 def test_undecodable_bytes_name_line_and_offset(tmp_path: Path) -> None:
