@@ -60,3 +60,22 @@ def test_traditional_page_marks_and_title_lines_are_read_like_simplified(tmp_pat
     meta = prepare(raw, load_config(tmp_path)).meta
     assert meta.title == "在全縣深化改革 與優化營商環境推進會上的講話"
     assert [p.text for p in meta.body][-1] == "全縣貸款增長9.6%其中製造業增長24.1%。"
+
+
+def test_an_address_to_students_is_no_title(tmp_path: Path) -> None:
+    """A file opening with its salutation (各位老师、同学们：) has no title line: that is the
+    clear error naming the file, not a title made of the address with the speech beheaded."""
+    from generator.config import load_config
+    from generator.errors import UserError
+    from generator.ingest.pipeline import prepare
+
+    raw = tmp_path / "speech-0419.txt"
+    raw.write_text("各位老师、同学们：\n大家上午好！今天是我校建校六十周年纪念日。\n", "utf-8")
+    with pytest.raises(UserError, match="no recognisable title"):
+        prepare(raw, load_config(tmp_path))
+    titled = tmp_path / "在建校六十周年纪念大会上的讲话.txt"
+    titled.write_text(raw.read_text("utf-8"), "utf-8")
+    meta = prepare(titled, load_config(tmp_path)).meta
+    assert meta.title == "在建校六十周年纪念大会上的讲话"
+    assert meta.salutation == "各位老师、同学们"
+    assert [p.text for p in meta.body][0] == "各位老师、同学们："
