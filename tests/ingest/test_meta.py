@@ -78,4 +78,4 @@ def test_an_address_to_students_is_no_title(tmp_path: Path) -> None:
     meta = prepare(titled, load_config(tmp_path)).meta
     assert meta.title == "在建校六十周年纪念大会上的讲话"
     assert meta.salutation == "各位老师、同学们"
-    assert [p.text for p in meta.body][0] == "各位老师、同学们："
+    assert meta.body[0].text == "各位老师、同学们："
