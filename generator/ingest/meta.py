@@ -44,9 +44,10 @@ _NUMERIC_DATE_RE = compile_either(r"(?P<y>\d{4})[.．/-](?P<m>\d{1,2})[.．/-](?
 # A line that is a date, in words or digits (2024.01.28), perhaps with the time of day or a
 # note in its brackets: （2023年8月16日上午，根据录音整理）.
 _DATE_LINE_RE = compile_either(
-    rf"^[（(]?(?:{DATE_RE.pattern}|{_NUMERIC_DATE_RE.pattern.replace('?P<', '?P<n')})"
+    rf"^[（(]?(?:公历|阳历)?(?:{DATE_RE.pattern}|{_NUMERIC_DATE_RE.pattern.replace('?P<', '?P<n')})"
     r"(?![^（）()]*\d{1,2}[:：]\d{2})"  # (not a time: a stamp)
     r"(?:\s*[（(]?(?:星期|周|礼拜)[一二三四五六日天][)）]?)?"  # 2024年3月12日（星期二）
+    r"(?:\s*[（(](?:农历|阴历)[^（）()。！？]{1,12}[)）])?"  # …（农历正月初九）
     r"(?:[^（）()。！？]{0,16}?)?[)）]?$"
 )
 
