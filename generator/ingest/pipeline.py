@@ -267,6 +267,10 @@ def choose_slug(speech: Speech, config: Config, manifest: Manifest, taken: set[s
         previous = manifest.slug_for_source(path)
         if previous and previous not in taken:
             return previous
+    if len(sources) == 1:  # a file renamed or moved keeps its speech, not a second copy
+        moved = manifest.slug_for_moved_source(str(speech.source["sha256"]), config.root)
+        if moved and moved not in taken:
+            return moved
     base = slugify(slug_text(speech.title), config.slug_max_length)
     suffixes: list[str] = []
     if speech.date:

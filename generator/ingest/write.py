@@ -74,6 +74,18 @@ class Manifest:
             self._by_source.update((entry.source, slug) for slug, entry in entries)
         return self._by_source.get(source)
 
+    def slug_for_moved_source(self, source_sha256: str, root: Path) -> str | None:
+        """The slug of a speech whose source file is gone from where it was and whose bytes
+        this file has: the same file, renamed or moved (not a merged speech's part)."""
+        for slug, entry in sorted(self.entries.items()):
+            if (
+                entry.source_sha256 == source_sha256
+                and not entry.parts
+                and not (root / entry.source).exists()
+            ):
+                return slug
+        return None
+
     def save(self) -> None:
         data = {
             "version": 1,

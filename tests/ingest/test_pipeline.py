@@ -123,6 +123,26 @@ def test_editor_topics_survive_force_and_a_source_change(tmp_path: Path) -> None
     assert "又一次修改。" in target.read_text(encoding="utf-8")
 
 
+def test_a_renamed_source_keeps_its_speech(project: Path) -> None:
+    """Renaming or moving a raw file is the same speech: its Markdown is updated to name the
+    new source, under the same slug, and no second copy appears."""
+    run_ingest(project)
+    before = sorted(p.name for p in speeches_dir(project).glob("*.md"))
+    raw = sorted((project / "content" / "raw").glob("*.txt"))[0]
+    moved = project / "content" / "raw" / "2026" / "重命名的讲话稿.txt"
+    moved.parent.mkdir()
+    raw.rename(moved)
+    report = run_ingest(project)
+    assert not report.failed
+    assert sorted(p.name for p in speeches_dir(project).glob("*.md")) == before
+    result = by_path(report)["content/raw/2026/重命名的讲话稿.txt"]
+    assert result.outcome == Outcome.UPDATED
+    speech = speeches_dir(project) / f"{result.slug}.md"
+    assert f"{result.slug}.md" in before
+    assert "content/raw/2026/重命名的讲话稿.txt" in speech.read_text("utf-8")
+    assert {r.outcome for r in run_ingest(project).results} == {Outcome.UNCHANGED}
+
+
 def test_no_temporary_files_are_left_behind(project: Path) -> None:
     run_ingest(project)
     run_ingest(project, force=True)
