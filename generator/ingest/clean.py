@@ -843,6 +843,8 @@ def tidy_spaces(text: str) -> str:
             continue
         if phrases and _HAN_RUN_END_RE.search(out) and _HAN_RUN_START_RE.match(piece):
             out += " " + piece  # 坚持人民至上 推动高质量发展: two phrases of a title
+        elif _LATIN_CLAUSE_END_RE.search(out):
+            out += " " + piece  # Thank you! 谢谢: the English keeps its space and its mark
         elif out and (is_cjk(out[-1]) or is_cjk(piece[0])):
             out += piece
         else:
@@ -850,6 +852,9 @@ def tidy_spaces(text: str) -> str:
     return out
 
 
+# An English word and the mark that ends its clause (gentlemen!, future.): the space after it
+# is English spacing, and taking it away would make the mark look Chinese to to_fullwidth.
+_LATIN_CLAUSE_END_RE = re.compile(r"[A-Za-z][.!?,;:]$")
 # A short line of phrases set apart by spaces, as titles and headings are (坚持人民至上 推动
 # 高质量发展): no sentence mark, a few runs of four Chinese characters or more. Between two such
 # runs the space is the title's own, not layout.

@@ -169,3 +169,23 @@ def test_converted_brackets_and_quotes_stay_balanced(text: str) -> None:
 @given(st.text(st.sampled_from(list("abcXYZ019 ,;:?!().-'\"")), max_size=30))
 def test_text_without_chinese_is_untouched(text: str) -> None:
     assert to_fullwidth(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ladies and gentlemen! 大家上午好！",
+        "Thank you! 谢谢大家。",
+        "Together we build a shared future. 让我们携手前行。",
+        "Welcome to Hangzhou, 欢迎来到杭州。",
+    ],
+)
+def test_an_english_clause_keeps_its_mark_and_space_through_cleaning(text: str) -> None:
+    """The cleaner drops spaces next to Chinese text, then converts marks in Chinese context:
+    the space after an English clause's mark is English spacing and keeps the mark English."""
+    from generator.config import Boilerplate
+    from generator.ingest.clean import clean_lines
+    from generator.ingest.decode import SourceLine
+
+    cleaned = clean_lines([SourceLine(text, 1)], Boilerplate(lines=(), blocks=()))
+    assert [p.text for p in cleaned.paragraphs] == [text]
