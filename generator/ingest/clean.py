@@ -171,9 +171,17 @@ _BRACKETED_HEADING_RE = compile_either(
 )
 
 
+# A Markdown heading's or quote's mark opening a line (## 一、…, > 2024年6月3日); not a
+# topic tag (#乡村振兴, #话题#), which has no space after its #.
+_MARKDOWN_LINE_MARK_RE = compile_either(r"^(?:#{1,6}\s+|>\s*)(?=[^#>\s])")
+
+
 def from_html(text: str) -> list[str]:
     """The line as text: tags of breaks split it, inline tags go, entities are decoded, and
-    Markdown emphasis and a bracketed heading lose their wrapping."""
+    Markdown emphasis, a Markdown heading's or quote's mark and a bracketed heading lose their
+    wrapping."""
+    if text[:1] in "#>":
+        text = _MARKDOWN_LINE_MARK_RE.sub("", text)
     if "**" in text and not _WITHHELD_RE.search(text):
         text = _BOLD_RE.sub(r"\1", text)
     if text.startswith("【"):
