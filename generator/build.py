@@ -1317,10 +1317,19 @@ def _render(env: jinja2.Environment, page: Page) -> bytes:
             "fix the template syntax",
         ) from None
     except jinja2.TemplateNotFound as exc:
+        asking, line = _template_frame(exc)  # the include, import or extends that named it
+        if asking is None:
+            raise UserError(
+                f"template not found: {exc.name}",
+                _STATE["theme"].dirs[0] / "templates",
+                hint="a theme needs every page template or must inherit it from default",
+            ) from None
         raise UserError(
             f"template not found: {exc.name}",
-            _STATE["theme"].dirs[0] / "templates",
-            hint="a theme needs every page template or must inherit it from default",
+            asking,
+            line,
+            "check the name: templates are found in the theme's templates/ folder, then in"
+            " the default theme's (default/… names the default's own)",
         ) from None
     except jinja2.UndefinedError as exc:
         path, line = _template_frame(exc)

@@ -52,6 +52,7 @@ class Theme:
         self.name = name
         self.language = language
         self.minify = minify
+        self._check_text()
         self.assets = self._assets()
         self.strings = self._strings()
         self.digest = self._digest()
@@ -99,6 +100,15 @@ class Theme:
             auto_reload=False,  # a build reads each template once: no stat per page rendered
             bytecode_cache=None if bytecode is None else _bytecode_cache(bytecode),
         )
+
+    def _check_text(self) -> None:
+        """Every template and strings file of the chain is UTF-8, as Jinja and the strings
+        loader read them."""
+        for directory in self.dirs:
+            for folder in ("templates", "i18n"):
+                for file in sorted((directory / folder).rglob("*")):
+                    if file.is_file() and not file.name.startswith("."):
+                        require_utf8(file, file.read_bytes())
 
     def _assets(self) -> dict[str, Asset]:
         assets: dict[str, Asset] = {}
@@ -154,6 +164,18 @@ class Theme:
         for name, asset in sorted(self.assets.items()):
             hasher.update(f"\0{name}\0{asset.path}".encode())
         return hasher.hexdigest()
+
+
+def require_utf8(path: Path, data: bytes) -> None:
+    """A theme's template or strings file in another encoding (Notepad on a Chinese Windows
+    saves GBK) is the editor's to re-save, named with its line, not a decoding traceback."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise UserError(
+            f"not valid UTF-8 at byte {exc.start}", path, line, "save the file as UTF-8"
+        ) from None
 
 
 def counted(strings: dict[str, str], key: str, n: int) -> str:

@@ -469,6 +469,23 @@ def test_a_template_expression_that_fails_names_its_line(
     assert "Error" in caught.value.message  # ZeroDivisionError, TypeError
 
 
+def test_a_missing_include_names_the_template_and_line_that_asked(site_project: Path) -> None:
+    custom = site_project / "themes" / "mine" / "templates"
+    custom.mkdir(parents=True)
+    (custom / "speech.html").write_text(
+        '{% extends "default/speech.html" %}\n{% block content %}\n'
+        '{% include "partials/nope.html" %}\n{% endblock %}\n',
+        encoding="utf-8",
+    )
+    config_path = site_project / "site.yaml"
+    config_path.write_text(config_path.read_text("utf-8") + "\ntheme: mine\n", "utf-8")
+    with pytest.raises(UserError) as caught:
+        build(site_project)
+    assert str(caught.value).startswith(
+        f"{custom / 'speech.html'}:3: template not found: partials/nope.html"
+    )
+
+
 def test_control_characters_do_not_reach_pages_or_feeds(site_project: Path) -> None:
     """Word's soft line break (a vertical tab) and other C0 controls, in the text and in an
     escaped YAML string, are no XML and no HTML: they become line breaks or go."""

@@ -165,3 +165,19 @@ def test_counted_takes_the_singular_form_for_one_only() -> None:
     assert theme_module.counted(strings, "speeches_count", 0) == "0 speeches"
     assert theme_module.counted(strings, "speeches_count", 2) == "2 speeches"
     assert theme_module.counted({"speeches_count": "{n} 篇"}, "speeches_count", 1) == "1 篇"
+
+
+@pytest.mark.parametrize("name", ["templates/partials/pagination.html", "i18n/zh-CN.yaml"])
+def test_a_theme_file_saved_in_gbk_is_a_clear_error(themes: Path, name: str) -> None:
+    """Notepad on a Chinese Windows saves GBK: the error names the file, the line and the
+    remedy, where Jinja or the strings loader raised a decoding traceback (or blamed the
+    template that included the file)."""
+    from generator.errors import UserError
+
+    path = themes / "mine" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes("{# 说明 #}\n".encode() + "测试: 搜索\n".encode("gbk"))
+    with pytest.raises(UserError) as raised:
+        Theme(themes, "mine", "zh-CN")
+    assert (raised.value.path, raised.value.line) == (path, 2)
+    assert "UTF-8" in raised.value.message and "UTF-8" in (raised.value.hint or "")
