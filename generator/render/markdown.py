@@ -53,12 +53,17 @@ def _parser() -> MarkdownIt:
     it, so most builds never pay for importing it."""
     from markdown_it import MarkdownIt
     from mdit_py_plugins.attrs import attrs_block_plugin
+    from mdit_py_plugins.footnote import footnote_plugin
 
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     # An indented line is a paragraph pasted with its indent (speeches hold no code): as an
     # indented code block it showed in monospace, unnumbered, and search never saw it.
     md.disable("code")
     md.enable("table")  # GFM pipe tables: ingest writes a speech's tables so, and editors do
+    # An editor's footnotes ([^1] and [^1]: …) as footnotes; a link reference definition
+    # ([1]: …) stays text: read as one it vanished from the page and made a broken link.
+    md.use(footnote_plugin)
+    md.disable("reference")
     md.use(attrs_block_plugin)
     md.add_render_rule("text", _render_text)
     md.add_render_rule("heading_close", _render_heading_close)

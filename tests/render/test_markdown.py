@@ -92,6 +92,19 @@ def test_a_table_renders_in_a_named_scrolling_region_and_its_cells_are_searchabl
     ]
 
 
+def test_footnotes_render_and_a_reference_definition_stays_text() -> None:
+    """An editor's footnote ([^1]) links to its note, shown after the text and searchable; a
+    link reference definition ([1]: …) is a line of text, not a vanished line and a link."""
+    body = render_body(
+        "这是有脚注的一句话[^1]。\n\n[^1]: 脚注内容。\n\n引用[1]。\n\n[1]: 参考文献一\n"
+    )
+    assert '<sup class="footnote-ref"><a href="#fn1" id="fnref1">[1]</a></sup>' in body.html
+    assert '<li id="fn1" class="footnote-item"><p>脚注内容。' in body.html
+    assert '<p id="p3" data-n="3">[1]: 参考文献一</p>' in body.html
+    assert "参考文献一" in body.text and "脚注内容。" in body.text
+    assert 'href="%' not in body.html  # no link to a page named after the text
+
+
 def test_paragraphs_are_numbered_and_headings_anchored() -> None:
     body = render_body("{#s1}\n## 一、总体\n\n第一段。\n\n第二段。\n", "链接到本节")
     assert '<h2 id="s1">一、总体<a class="heading-anchor" href="#s1"' in body.html
