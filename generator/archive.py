@@ -22,6 +22,7 @@ from typing import Any
 from generator.config import Topic
 from generator.errors import UserError
 from generator.ingest.slug import is_valid_slug
+from generator.render.markdown import RESERVED_ID_RE
 from generator.speech import split_front_matter
 from generator.text import has_controls, without_controls
 
@@ -289,15 +290,10 @@ _ANCHOR_RE = re.compile(r"\{#([A-Za-z0-9_-]+)\}[ \t]*$", re.M)
 
 
 def _line_start(text: str, at: int) -> bool:
-    return at == 0 or text[at - 1] == "\n"
-
-
-# Ids the page gives itself: paragraphs' and headings' numbers, and the default theme's own
-# (docs/theme-context.md lists them); a body anchor with one of them made two elements one id.
-_RESERVED_ID_RE = re.compile(
-    r"p\d+|h\d+|main|search(?:-[a-z-]+)?|site-search-input|speech-title|cite-(?:heading|text)"
-    r"|[a-z]+-heading"
-)
+    """Whether the anchor at `at` opens its line, after up to three spaces (Markdown's indent
+    for a block: markdown-it applies such an anchor too)."""
+    start = text.rfind("\n", 0, at) + 1
+    return at - start <= 3 and not text[start:at].strip(" ")
 
 
 def _anchor_problem(
@@ -311,17 +307,26 @@ def _anchor_problem(
             f"the anchor {{#{ident}}} is used twice (also line {line})",
             "give each heading its own id",
         )
-    if _RESERVED_ID_RE.fullmatch(ident):
+    if RESERVED_ID_RE.fullmatch(ident):
         return (
             f"the anchor {{#{ident}}} is an id the page gives itself",
             "choose another id, such as s1 or s1-2",
         )
-    if not body.startswith("#", found.end() + 1):
+    following = body[found.end() + 1 : body.find("\n", found.end() + 1) % (len(body) + 1)]
+    if not _ATX_HEADING_RE.match(following):
+        if following.lstrip(" ").startswith("#"):
+            return (
+                f"the anchor {{#{ident}}} is above '{following.strip()[:20]}', which is no heading",
+                "write a heading as one to six # and a space before its text: ## 一、…",
+            )
         return (
             f"the anchor {{#{ident}}} is not on the line above a heading",
             "put it right above its heading (a line starting with #), or remove it",
         )
     return None
+
+
+_ATX_HEADING_RE = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
 
 
 def _flatten(items: list[OutlineEntry]) -> Iterator[OutlineEntry]:

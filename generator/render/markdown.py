@@ -119,7 +119,25 @@ def _render_table_close(
     return "</table>\n</div>\n"
 
 
-_SAFE_ID_RE = re.compile(r"[^A-Za-z0-9_-]")
+_ID_RE = re.compile(r"[A-Za-z0-9_-]+")
+# Ids the page gives itself: paragraphs' and headings' numbers, and the default theme's own
+# (docs/theme-context.md lists them); a body anchor with one of them made two elements one id.
+RESERVED_ID_RE = re.compile(
+    r"p\d+|h\d+|main|search(?:-[a-z-]+)?|site-search-input|speech-title|cite-(?:heading|text)"
+    r"|[a-z]+-heading"
+)
+
+
+def heading_id(given: str | None, number: int, used: set[str]) -> str:
+    """A heading's id: the one its anchor gives, unless that is no plain ASCII name, one the
+    page uses itself or one an earlier heading took; then h<number>, its place among the
+    headings. (The load checks every anchor a top-level heading takes; this keeps a page's
+    ids unique whatever reaches the renderer.)"""
+    usable = given and _ID_RE.fullmatch(given) and not RESERVED_ID_RE.fullmatch(given)
+    if usable and given not in used:
+        used.add(given)
+        return given
+    return f"h{number}"
 
 
 def render_body(
@@ -240,6 +258,7 @@ def render_plain_subset(
     lead = ""
     marks = 0
     paragraphs = headings = 0
+    used: set[str] = set()  # heading ids given so far
     for block in _split_blocks(markdown.strip("\n")):
         if not block:
             continue
@@ -247,7 +266,7 @@ def render_plain_subset(
         if heading is not None:
             headings += 1
             text = _unescape(heading.group("text"))
-            ident = heading.group("id") or f"h{headings}"
+            ident = heading_id(heading.group("id"), headings, used)
             level = len(heading.group("hashes"))
             anchor = f'<a class="heading-anchor" href="#{ident}" aria-label="{anchor_label}">#</a>'
             inner, found = (text, 0) if plain else _inline_html(text, mark)
@@ -309,6 +328,7 @@ def _number(tokens: list[Token]) -> int:
     attributes (`{…}` above a block) may set a heading's id and nothing else: a speech file must
     not restyle the page (`{style="position:fixed…"}`) or take the theme's ids and classes."""
     count = headings = 0
+    used: set[str] = set()  # heading ids given so far
     for index, token in enumerate(tokens):
         if token.attrs and token.type != "heading_open":
             start = token.attrs.get("start") if token.type == "ordered_list_open" else None
@@ -321,7 +341,8 @@ def _number(tokens: list[Token]) -> int:
                 token.attrSet("class", "salutation")
         elif token.type == "heading_open":
             headings += 1
-            ident = _SAFE_ID_RE.sub("-", str(token.attrGet("id") or f"h{headings}"))
+            given = token.attrGet("id") if token.level == 0 else None  # (not in a quote, a list)
+            ident = heading_id(None if given is None else str(given), headings, used)
             token.attrSet("id", ident)
             for name in list(token.attrs):
                 if name not in ("id",):

@@ -555,6 +555,14 @@ def test_refuses_output_containing_the_project(site_project: Path) -> None:
             "{#cite-text} is an id the page gives itself",
         ),
         (lambda t: re.sub(r"\{#s1\}\n## ", "{#s1}\n段落：", t, count=1), "not on the line above"),
+        (  # no space after the #s: a paragraph, and the contents' link would go nowhere
+            lambda t: re.sub(r"\{#s1\}\n## ", "{#s1}\n##", t, count=1),
+            "which is no heading",
+        ),
+        (  # an anchor indented (markdown-it applies it) is checked like one that is not
+            lambda t: t.replace("{#s2}\n", "  {#main}\n", 1),
+            "{#main} is an id the page gives itself",
+        ),
         (
             lambda t: t.replace("{#s1}\n", "{#p2}\n", 1).replace("- id: s1\n", "- id: p2\n", 1),
             "{#p2} is an id the page gives itself",

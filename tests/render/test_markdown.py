@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -103,6 +105,17 @@ def test_footnotes_render_and_a_reference_definition_stays_text() -> None:
     assert '<p id="p3" data-n="3">[1]: 参考文献一</p>' in body.html
     assert "参考文献一" in body.text and "脚注内容。" in body.text
     assert 'href="%' not in body.html  # no link to a page named after the text
+
+
+def test_heading_ids_stay_unique_whatever_the_anchors() -> None:
+    """An anchor in a quote or a list, one the page uses itself, one taken already or one not
+    plain ASCII gives its heading no id of its own: h<n> instead, so the page's ids stay
+    unique (the skip link keeps its <main>, the contents' s1 its heading)."""
+    body = render_body(
+        "> {#s1}\n> ## 引用\n\n{#main}\n## 甲\n\n{#第一}\n## 乙\n\n{#s1}\n## 正\n\n{#s1}\n## 又\n"
+    )
+    ids = re.findall(r'<h2 id="([^"]+)"', body.html)
+    assert ids == ["h1", "h2", "h3", "s1", "h5"]
 
 
 def test_paragraphs_are_numbered_and_headings_anchored() -> None:
