@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from generator.text import is_cjk
+
 if TYPE_CHECKING:  # markdown-it is imported only when a body needs it (see _parser)
     from markdown_it import MarkdownIt
     from markdown_it.renderer import RendererHTML
@@ -67,6 +69,7 @@ def _parser() -> MarkdownIt:
     md.use(attrs_block_plugin)
     md.add_render_rule("text", _render_text)
     md.add_render_rule("heading_close", _render_heading_close)
+    md.add_render_rule("softbreak", _render_softbreak)
     md.add_render_rule("table_open", _render_table_open)
     md.add_render_rule("table_close", _render_table_close)
     return md
@@ -133,8 +136,12 @@ def heading_id(given: str | None, number: int, used: set[str]) -> str:
     page uses itself or one an earlier heading took; then h<number>, its place among the
     headings. (The load checks every anchor a top-level heading takes; this keeps a page's
     ids unique whatever reaches the renderer.)"""
-    usable = given and _ID_RE.fullmatch(given) and not RESERVED_ID_RE.fullmatch(given)
-    if usable and given not in used:
+    if (
+        given
+        and _ID_RE.fullmatch(given)
+        and not RESERVED_ID_RE.fullmatch(given)
+        and given not in used
+    ):
         used.add(given)
         return given
     return f"h{number}"
@@ -207,11 +214,31 @@ def _token_text(token: Token) -> str:
 
 
 def _inline_text(token: Token) -> str:
+    children = token.children or []
     return "".join(
         child.content
-        for child in token.children or []
         if child.type in ("text", "text_special", "code_inline")
+        else _break_text(children, index)
+        for index, child in enumerate(children)
+        if child.type in ("text", "text_special", "code_inline", "softbreak", "hardbreak")
     )
+
+
+def _break_text(children: Sequence[Token], index: int) -> str:
+    """What a line break inside a paragraph is in running text: nothing between two Chinese
+    characters (抓好落 / 实工作: one word, cut by the editor's line), a space elsewhere (work /
+    hard: two words)."""
+    before = next((t.content[-1:] for t in reversed(children[:index]) if t.content), "")
+    after = next((t.content[:1] for t in children[index + 1 :] if t.content), "")
+    return "" if before and after and is_cjk(before) and is_cjk(after) else " "
+
+
+def _render_softbreak(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    """A line break inside a paragraph: a browser draws its newline as a space, which between
+    two Chinese characters is a gap in the middle of a word; there it is left out."""
+    return "" if _break_text(tokens, idx) == "" else "\n"
 
 
 # --- the fast path ------------------------------------------------------------------------

@@ -118,6 +118,18 @@ def test_heading_ids_stay_unique_whatever_the_anchors() -> None:
     assert ids == ["h1", "h2", "h3", "s1", "h5"]
 
 
+def test_a_line_break_inside_a_paragraph_is_a_space_between_words_only() -> None:
+    """An editor's line break inside a paragraph: between Latin words a space (in the text
+    search, excerpts and feeds read: not workhard), between Chinese characters nothing (on
+    the page too, where a browser drew the newline as a gap inside 落实)."""
+    body = render_body("We must work\nhard and serve the people. 抓好落\n实工作。\n")
+    assert body.text == "We must work hard and serve the people. 抓好落实工作。"
+    assert body.html == (
+        '<p id="p1" data-n="1">We must work\nhard and serve the people. 抓好落实工作。</p>\n'
+    )
+    assert [text for _, _, text in body.blocks] == [body.text]
+
+
 def test_paragraphs_are_numbered_and_headings_anchored() -> None:
     body = render_body("{#s1}\n## 一、总体\n\n第一段。\n\n第二段。\n", "链接到本节")
     assert '<h2 id="s1">一、总体<a class="heading-anchor" href="#s1"' in body.html
