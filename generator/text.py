@@ -20,7 +20,8 @@ _CONTROLS = "\x00-\x08\x0e-\x1f\x7f-\x9f"
 INVISIBLE_RE = re.compile(f"[\u200b\u200c\u200d\u2060\ufeff\u00ad{_CONTROLS}]")
 # In a speech file: those controls, and the vertical tab and form feed that Word writes for a
 # soft line break and a page break (`without_controls` makes them line breaks).
-CONTROL_RE = re.compile(f"[\x0b\x0c{_CONTROLS}]")
+# U+FFFE and U+FFFF too: no characters at all, and no XML (a feed holding one is not parsed).
+CONTROL_RE = re.compile(f"[\x0b\x0c{_CONTROLS}\ufffe\uffff]")
 _BREAKS = {0x0B: "\n", 0x0C: "\n"}
 
 
@@ -31,8 +32,11 @@ def has_controls(raw: bytes, text: str) -> bool:
     """Whether the UTF-8 file `raw`, decoded as `text`, holds a control character. Deleting the
     C0 bytes and comparing lengths takes half a regex search over the text; a C1 control is
     two bytes starting \xc2, which only then sends the text to the regex."""
-    return len(raw.translate(None, _C0)) != len(raw) or (
-        b"\xc2" in raw and CONTROL_RE.search(text) is not None
+    return (
+        len(raw.translate(None, _C0)) != len(raw)
+        or (b"\xc2" in raw and CONTROL_RE.search(text) is not None)
+        or b"\xef\xbf\xbe" in raw
+        or b"\xef\xbf\xbf" in raw
     )
 
 

@@ -491,13 +491,14 @@ def test_control_characters_do_not_reach_pages_or_feeds(site_project: Path) -> N
     escaped YAML string, are no XML and no HTML: they become line breaks or go."""
     path = next((site_project / "content" / "speeches").glob("xian-luo-shi*.md"))
     text = path.read_text(encoding="utf-8")
-    title = 'title: "控制\\v字符\\x08的讲话"'  # (YAML escapes: \v and \x08)
+    title = 'title: "控制\\v字符\\x08的讲话\\uFFFE"'  # (YAML escapes: \v, \x08, U+FFFE)
     text = re.sub(r"^title: .*$", lambda _: title, text, count=1, flags=re.M)
-    path.write_text(text.replace("同志们：", "同志们：\x0b\x01", 1), encoding="utf-8")
+    # (U+FFFF, like U+FFFE, is no character: a feed holding one is not XML)
+    path.write_text(text.replace("同志们：", "同志们：\x0b\x01\uffff", 1), encoding="utf-8")
     site = build(site_project).output
     for file in [*site.rglob("*.html"), *site.rglob("*.xml")]:
         data = file.read_text(encoding="utf-8")
-        assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f]", data), file
+        assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", data), file
     for feed in site.rglob("*.xml"):
         ET.parse(feed)  # well-formed
     assert "控制\n字符的讲话" in (site / "feed.xml").read_text(encoding="utf-8")
