@@ -17,6 +17,7 @@ import json
 import mmap
 import os
 import pickle
+import re
 import shutil
 import struct
 import sys
@@ -607,11 +608,34 @@ def read_marker(target: Path) -> dict[str, str]:
 
 
 def staging_dir(target: Path, name: str = "") -> Path:
-    """An empty folder beside `target` for this process's build (`name`: for one more)."""
+    """An empty folder beside `target` for this process's build (`name`: for one more).
+    Folders a build left when it was killed (SIGKILL, a power cut) go first: their process
+    is gone, and nothing else removes them."""
+    _remove_orphaned_staging(target)
     staging = target.parent / f".{target.name}.staging-{os.getpid()}{'-' + name if name else ''}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     return staging
+
+
+def _remove_orphaned_staging(target: Path) -> None:
+    if not target.parent.is_dir():
+        return
+    prefix = f".{target.name}.staging-"
+    for entry in os.scandir(target.parent):
+        found = re.fullmatch(r"(\d+)(?:-.*)?", entry.name[len(prefix) :])
+        if entry.name.startswith(prefix) and found and not _alive(int(found.group(1))):
+            shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # (another user's process; a number no pid can be: leave it be)
+    return True
 
 
 Order = Callable[[str], Any]  # sort key of a staged file's name: the order files move in

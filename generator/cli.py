@@ -233,6 +233,7 @@ def escape(text: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     consoles = _Consoles()
+    _stop_on_terminate()
     try:
         if args.command == "ingest":
             return _ingest(args, consoles.out)
@@ -254,6 +255,19 @@ def main(argv: list[str] | None = None) -> int:
         consoles.err.print("interrupted")
         return 130
     return 2
+
+
+def _stop_on_terminate() -> None:
+    """SIGTERM (a CI timeout, `timeout`, `docker stop`, systemd) stops a command as Ctrl-C
+    does: the staging folder and the lock are cleaned up on the way out, where the default
+    action ended the process on the spot and left them behind."""
+    import signal
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, interrupt)
 
 
 def _ingest(args: argparse.Namespace, console: Console) -> int:

@@ -7,6 +7,10 @@ import json
 import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
+import time
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -452,6 +456,45 @@ def test_failed_build_keeps_the_last_good_site(site_project: Path) -> None:
     assert caught.value.line is not None
     after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
     assert after == before
+    assert not list(site_project.glob(".site.staging-*"))
+
+
+def test_a_killed_builds_staging_folder_goes_with_the_next_build(site_project: Path) -> None:
+    """SIGKILL leaves a build's staging folder beside the output; the next build removes it
+    (its process is gone), and leaves a live process's alone."""
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    orphan = site_project / f".site.staging-{dead.stdout.strip()}"
+    (orphan / "speeches").mkdir(parents=True)
+    live = site_project / f".site.staging-{os.getppid()}-search-1"
+    live.mkdir()
+    build(site_project)
+    assert not orphan.exists()
+    assert live.is_dir()
+
+
+def test_sigterm_stops_a_build_and_cleans_up_like_ctrl_c(site_project: Path) -> None:
+    """A CI timeout or `docker stop` sends SIGTERM: the build stops as on Ctrl-C, with its
+    staging folder removed and exit code 130, instead of dying on the spot."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "-C", str(site_project), "build", "--jobs", "1"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not list(site_project.glob(".site.staging-*")) and process.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    if process.returncode == 0:
+        pytest.skip("the build finished before the signal arrived")
+    assert process.returncode == 130, stderr
+    assert "interrupted" in stderr and "Traceback" not in stderr
     assert not list(site_project.glob(".site.staging-*"))
 
 
@@ -1066,8 +1109,6 @@ def test_an_archive_of_no_speeches_builds_an_empty_site(site_project: Path) -> N
 def test_a_second_process_on_one_cache_is_refused(site_project: Path) -> None:
     """Two processes writing one cache corrupted it: while one holds the cache's lock, another
     build stops at once, naming the holder."""
-    import subprocess
-    import sys
 
     holder = subprocess.Popen(
         [
