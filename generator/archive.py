@@ -96,6 +96,9 @@ class Entry:
         return (self.date or "9999", self.title, self.slug)
 
 
+SLUG_MAX = 200  # characters of a slug: the speech's folder name in the site
+
+
 def load_entry(path: Path, data: bytes | None = None) -> Entry:
     raw = path.read_bytes() if data is None else data
     try:
@@ -117,6 +120,10 @@ def load_entry(path: Path, data: bytes | None = None) -> Entry:
             "slug",
             f"invalid slug {slug!r}",
             "use lowercase letters, digits and '-' (e.g. my-speech)",
+        )
+    if len(slug) > SLUG_MAX:  # (a folder name: file systems allow 255 bytes)
+        raise check.fail(
+            "slug", f"the slug is {len(slug)} characters long", f"keep it to {SLUG_MAX} at most"
         )
     return Entry(
         file=str(path),

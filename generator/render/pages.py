@@ -748,7 +748,7 @@ def _group_slug(label: str) -> str:
     speakers' names can share a pinyin)."""
     if not label:
         return "unknown"
-    if label.isdigit():
+    if label.isascii() and label.isdigit() and len(label) <= 8:  # (not ① nor ١٢٣, a year)
         return label
     from generator.ingest.slug import slugify
 

@@ -611,6 +611,10 @@ def test_refuses_output_containing_the_project(site_project: Path) -> None:
             lambda t: t.replace("{#s1}\n", "{#p2}\n", 1).replace("- id: s1\n", "- id: p2\n", 1),
             "{#p2} is an id the page gives itself",
         ),
+        (  # a folder name longer than a file system allows
+            lambda t: re.sub(r"^slug: .*$", "slug: " + "a" * 201, t, count=1, flags=re.M),
+            "the slug is 201 characters long",
+        ),
         (  # YAML reads 010 as 8: the text as written is gone, so it must be quoted
             lambda t: re.sub(r"^title: .*$", "title: 010", t, count=1, flags=re.M),
             "title: expected text, got int 8",

@@ -154,3 +154,15 @@ def test_counts_read_as_the_page_writes_them() -> None:
     )
     root = ET.fromstring(svg)
     assert root.get("aria-label") == "Speeches per year: 2024 1 speech, 2025 3 speeches"
+
+
+def test_an_archive_groups_url_name_is_short_ascii() -> None:
+    """A year names its own group's folder; a speaker who is digits of another script (①,
+    ١٢٣) or very many digits gets pinyin and a hash, as any name does: a folder name stays
+    ASCII and within what a file system allows."""
+    from generator.render.pages import _group_slug
+
+    assert _group_slug("2024") == "2024"
+    for label in ("①", "١٢٣", "9" * 300):
+        slug = _group_slug(label)
+        assert slug.isascii() and len(slug) <= 60 and slug != label, slug
