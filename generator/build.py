@@ -296,6 +296,7 @@ class Build:
         self.theme = Theme(config.root / "themes", config.theme, config.language, config.minify)
         self.jobs = jobs or os.cpu_count() or 1
         self.memory = memory or Memory()
+        require_speeches_dir(config)
         self.scan = scan_speeches(config.speeches_dir)
         self.fingerprint = inputs_fingerprint(config, self.urls, self.theme, self.target, self.scan)
 
@@ -512,6 +513,36 @@ def change_stamp(stat: os.stat_result) -> int:
     and sets the time back (`cp -p`, `touch -r`, an editor keeping timestamps); the ctime,
     which no tool sets, moves on every write, replacement or rename onto the name."""
     return stat.st_mtime_ns | stat.st_ctime_ns << 64
+
+
+def require_speeches_dir(config: Config) -> None:
+    """A speeches folder that is not there is a mistyped path or a missed ingest, not an
+    archive with nothing in it (an empty folder is one): the site it built was empty."""
+    folder = config.speeches_dir
+    if not folder.is_dir():
+        where = "is a file, not a folder" if folder.exists() else "does not exist"
+        raise UserError(
+            f"the speeches folder {where}",
+            folder,
+            hint="run `speechsite ingest`, or set paths.speeches in site.yaml to the folder of .md files",
+        )
+
+
+def unread_speech_files(folder: Path) -> list[str]:
+    """Files in the speeches folder that look like speeches but a build does not read: another
+    spelling of the suffix (.MD, .markdown), or .md files in a subfolder. Named in a warning,
+    where they were left out without a word."""
+    names = []
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            names += [f"{entry.name}/{p.name}" for p in sorted(Path(entry.path).rglob("*.md"))]
+        elif entry.name.lower().endswith((".md", ".markdown")) and not entry.name.endswith(".md"):
+            names.append(entry.name)
+        elif entry.name.endswith(".md") and not entry.is_file():
+            names.append(entry.name)  # (a link to nowhere)
+    return names
 
 
 def scan_speeches(folder: Path) -> Scan:

@@ -325,6 +325,7 @@ def _build(args: argparse.Namespace, consoles: _Consoles) -> int:
             "it was cleared and the site built afresh",
             file=sys.stderr,
         )
+    _warn_unread(config.speeches_dir)
     if not args.quiet:
         from generator.report import print_build_result
 
@@ -336,6 +337,19 @@ def _build(args: argparse.Namespace, consoles: _Consoles) -> int:
     global _built
     _built = True
     return 0
+
+
+def _warn_unread(folder: Path) -> None:
+    from generator.build import unread_speech_files
+
+    unread = unread_speech_files(folder)
+    if unread:
+        shown = ", ".join(unread[:5]) + (f" and {len(unread) - 5} more" if len(unread) > 5 else "")
+        print(
+            f"warning: {folder}: not read, so not in the site: {shown} (a speech is a .md file"
+            " directly in this folder)",
+            file=sys.stderr,
+        )
 
 
 _NO_HOST = (

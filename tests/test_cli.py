@@ -326,3 +326,27 @@ def test_a_build_without_a_host_in_base_url_warns_once(
     assert "warning" not in err
     code, out, err = run(capsys, "-C", str(tmp_path), "build", "--quiet")
     assert (code, out, err) == (0, "", "")
+
+
+def test_a_missing_speeches_folder_is_an_error_and_unread_files_are_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A mistyped paths.speeches built an empty site without a word, and files a build does
+    not read (.MD, a subfolder's .md) were left out silently."""
+    shutil.copytree(ROOT / "themes", tmp_path / "themes")
+    (tmp_path / "site.yaml").write_text(
+        (ROOT / "site.yaml").read_text("utf-8") + "\npaths: {speeches: content/speech}\n", "utf-8"
+    )
+    code, _, err = run(capsys, "-C", str(tmp_path), "build", "--quiet")
+    assert code == 2
+    assert "content/speech: the speeches folder does not exist" in err
+    (tmp_path / "site.yaml").write_text((ROOT / "site.yaml").read_text("utf-8"), "utf-8")
+    speeches = tmp_path / "content" / "speeches"
+    shutil.copytree(ROOT / "content" / "speeches", speeches)
+    first = sorted(speeches.glob("*.md"))[0]
+    first.rename(speeches / "UPPER.MD")
+    (speeches / "2024").mkdir()
+    sorted(speeches.glob("*.md"))[0].rename(speeches / "2024" / "nested.md")
+    code, _, err = run(capsys, "-C", str(tmp_path), "build", "--quiet")
+    assert code == 0
+    assert "not read, so not in the site: 2024/nested.md, UPPER.MD" in err
