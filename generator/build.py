@@ -37,7 +37,7 @@ from markupsafe import Markup
 from generator import __version__
 from generator.archive import Archive, Entry, assemble, load_entry
 from generator.bodystore import BodyStore
-from generator.config import Config
+from generator.config import Config, normalise_base_url
 from generator.errors import UserError
 from generator.fsutil import atomic_write_bytes, presence, stage
 from generator.lock import LOCK_NAME, cache_lock
@@ -115,6 +115,10 @@ class Urls:
     base_url: str
 
     def __post_init__(self) -> None:
+        try:  # (--base-url comes here as typed; site.yaml's value is checked on load)
+            self.base_url = normalise_base_url(self.base_url)
+        except UserError as err:
+            raise UserError(f"base URL: {err.message}", hint=err.hint) from None
         parts = urlsplit(self.base_url)
         self.base_path = parts.path if parts.path.endswith("/") else parts.path + "/"
         self.origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme else ""

@@ -169,7 +169,7 @@ def _build(
         slug_max_length=ingest["slug_max_length"],
         base_url=checker.base_url(("base_url",), values["base_url"]),
         output=root / values["output"],
-        theme=values["theme"],
+        theme=_theme_name(checker, values["theme"]),
         content_language=values["content_language"],
         per_page=_positive(checker, ("build", "per_page"), values["build"]["per_page"]),
         latest=_positive(checker, ("build", "latest"), values["build"]["latest"]),
@@ -180,6 +180,16 @@ def _build(
     )
 
 
+def _theme_name(checker: _Checker, name: str) -> str:
+    """A theme is a folder under themes/, named: not a path (/tmp, ..) that would make the
+    build read, and fingerprint, whatever lies there."""
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", name) or ".." in name:
+        raise checker.fail(
+            ("theme",), f"expected a folder name under themes/, got {name!r}", "e.g. theme: mine"
+        )
+    return name
+
+
 def _positive(checker: _Checker, keys: KeyPath, value: int) -> int:
     if value < 1:
         raise checker.fail(keys, f"expected a whole number ≥ 1, got {value}")
@@ -187,18 +197,31 @@ def _positive(checker: _Checker, keys: KeyPath, value: int) -> int:
 
 
 def normalise_base_url(value: str) -> str:
-    """`https://example.org/archive/` or a bare path like `/archive/`; always ends with '/'."""
-    from urllib.parse import urlsplit
+    """`https://example.org/archive/` or a bare path like `/archive/`; always ends with '/'.
+    A path's spaces and Chinese are percent-encoded, as every link written from it must be."""
+    from urllib.parse import quote, urlsplit
 
     parts = urlsplit(value)
+    hint = "e.g. https://example.org/archive/ or /archive/"
     if parts.scheme not in ("", "http", "https") or (parts.scheme and not parts.netloc):
-        raise UserError(
+        raise UserError(f"expected an http(s) URL or a path, got {value!r}", hint=hint)
+    if not parts.scheme and parts.netloc:  # //example.org/archive/
+        raise UserError(f"a URL needs its scheme, got {value!r}", hint=f"https:{value}")
+    if parts.query or parts.fragment or "?" in value or "#" in value:
+        raise UserError(f"a base URL has no query or fragment, got {value!r}", hint=hint)
+    if any(segment in (".", "..") for segment in parts.path.split("/")):
+        raise UserError(f"a base URL's path has no . or .. in it, got {value!r}", hint=hint)
+    if not parts.scheme and re.fullmatch(r"[\w-]+(?:\.[\w-]+)+", parts.path.split("/", 1)[0]):
+        raise UserError(  # example.org/archive: a host without its scheme
             f"expected an http(s) URL or a path, got {value!r}",
-            hint="e.g. https://example.org/archive/ or /archive/",
+            hint=f"did you mean https://{value.rstrip('/')}/?",
         )
-    if not parts.path.startswith("/"):
-        value = value.rstrip("/") + "/" if parts.scheme else "/" + value
-    return value if value.endswith("/") else value + "/"
+    path = quote(parts.path, safe="/%:@!$&'()*+,;=-._~")
+    if not path.startswith("/"):
+        path = "/" + path
+    if not path.endswith("/"):
+        path += "/"
+    return f"{parts.scheme}://{parts.netloc}{path}" if parts.scheme else path
 
 
 class _Checker:

@@ -305,3 +305,45 @@ def test_two_topics_with_one_slug_are_refused(
     assert "the same slug" in error.message
     assert named in error.message
     assert error.line == line
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("theme: /tmp\n", "theme: expected a folder name under themes/, got '/tmp'"),
+        ("theme: ..\n", "theme: expected a folder name under themes/, got '..'"),
+        ("base_url: example.org/archive\n", "did you mean https://example.org/archive/?"),
+        ("base_url: //example.org/a/\n", "a URL needs its scheme"),
+        ("base_url: https://example.org/a/?x=1\n", "no query or fragment"),
+        ("base_url: ./\n", "no . or .. in it"),
+    ],
+)  # fmt: skip
+def test_a_theme_path_or_a_malformed_base_url_is_refused(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    """theme: /tmp made the build read and fingerprint all of /tmp; these base URLs went into
+    every link as a broken or foreign path."""
+    error = config_error(tmp_path, text)
+    assert expected in f"{error.message} ({error.hint})"
+
+
+def test_a_base_url_path_is_percent_encoded(tmp_path: Path) -> None:
+    """Spaces and Chinese in the path went into every href unencoded: no valid HTML."""
+    write_config(tmp_path, "base_url: https://example.org/讲话 稿/\n")
+    assert load_config(tmp_path).base_url == "https://example.org/%E8%AE%B2%E8%AF%9D%20%E7%A8%BF/"
+
+
+def test_a_language_the_theme_has_no_strings_in_is_refused(tmp_path: Path) -> None:
+    """Chinese UI text on pages marked lang="fr" is read in a French voice."""
+    import shutil
+
+    from generator.render.theme import Theme
+    from tests.conftest import ROOT
+
+    shutil.copytree(ROOT / "themes", tmp_path / "themes")
+    with pytest.raises(UserError) as info:
+        Theme(tmp_path / "themes", "default", "fr")
+    assert "language 'fr': the theme has no strings in it" in info.value.message
+    assert "en, zh-CN" in (info.value.hint or "")
+    for fine in ("en-GB", "zh-TW", "zh"):
+        Theme(tmp_path / "themes", "default", fine)

@@ -141,6 +141,15 @@ class Theme:
             ),
             len(fallbacks) - 1,
         )
+        if fallbacks[chosen] == "zh-CN" and fallbacks[0].split("-")[0] != "zh":
+            # Chinese strings on pages marked lang="fr": screen readers would read them in French
+            available = sorted({p.stem for d in self.dirs for p in (d / "i18n").glob("*.yaml")})
+            raise UserError(
+                f"language '{self.language}': the theme has no strings in it",
+                self.dirs[0] / "i18n",
+                hint=f"set language to one of {', '.join(available)} in site.yaml, or add "
+                f"i18n/{self.language}.yaml to the theme (copy themes/default/i18n/en.yaml)",
+            )
         strings: dict[str, str] = {}
         for directory in reversed(self.dirs):
             for lang in fallbacks[: chosen + 1]:
