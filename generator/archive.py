@@ -9,6 +9,7 @@ with the file and line.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import json
 import os
@@ -23,7 +24,7 @@ from generator.config import Topic
 from generator.errors import UserError
 from generator.ingest.slug import is_valid_slug
 from generator.render.markdown import RESERVED_ID_RE
-from generator.speech import split_front_matter
+from generator.speech import FRONT_MATTER_KEYS, split_front_matter
 from generator.text import has_controls, without_controls
 
 REQUIRED = ("title", "slug")
@@ -96,6 +97,7 @@ class Entry:
         return (self.date or "9999", self.title, self.slug)
 
 
+_KNOWN_FIELDS = frozenset(FRONT_MATTER_KEYS)
 SLUG_MAX = 200  # characters of a slug: the speech's folder name in the site
 
 
@@ -114,6 +116,8 @@ def load_entry(path: Path, data: bytes | None = None) -> Entry:
     check = _FieldCheck(path, text)
     for key in REQUIRED:
         check.required(front, key)
+    if not _KNOWN_FIELDS.issuperset(front):
+        check.misspelt(front)
     slug = check.text(front, "slug")
     if not slug or not is_valid_slug(slug):
         raise check.fail(
@@ -173,6 +177,15 @@ class _FieldCheck:
 
     def fail(self, key: str, message: str, hint: str | None = None) -> UserError:
         return UserError(f"{key}: {message}", self.path, self.lines.get(key, 1), hint)
+
+    def misspelt(self, front: dict[str, Any]) -> None:
+        """A field a speechsite field's name is close to (tpoics, dat, speeker) is that field
+        mistyped: left unread, the speech quietly had no topics, date or speaker. Other fields
+        of an editor's own are kept, unread, as front matter allows."""
+        for key in front:
+            close = difflib.get_close_matches(str(key), _KNOWN_FIELDS, n=1, cutoff=0.8)
+            if str(key) not in _KNOWN_FIELDS and close:
+                raise self.fail(str(key), "unknown field", f"did you mean '{close[0]}'?")
 
     def required(self, front: dict[str, Any], key: str) -> None:
         value = front.get(key)

@@ -152,24 +152,46 @@ def escape_markdown(text: str) -> str:
     return _EDGE_SPACE_RE.sub(lambda edge: "".join(f"&#{ord(c)};" for c in edge.group(0)), text)
 
 
-_FRONT_RE = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
+_FRONT_RE = re.compile(r"\A---\n(.*?\n)?---(?:\n|\Z)", re.DOTALL)
+
+
+def _unclosed(text: str, path: Path) -> UserError:
+    """Why a file's front matter was not found, at the line to fix: a file without it, a
+    closing line with spaces after its ---, a YAML end mark (...), or no closing line."""
+    if not text.startswith("---\n"):
+        hint = "a speech file starts with a '---' line, YAML, then '---'"
+        return UserError("no front matter", path, 1, hint)
+    for number, line in enumerate(text.split("\n")[1:], start=2):
+        if line.rstrip() == "---":
+            hint = "make it '---' alone on its line"
+            return UserError(
+                "the front matter's closing '---' has spaces after it", path, number, hint
+            )
+        if line.rstrip() == "...":
+            hint = "end the front matter with a '---' line"
+            return UserError("the front matter ends with '...'", path, number, hint)
+    hint = "end the front matter with a '---' line before the text"
+    return UserError("the front matter is not closed: no '---' line ends it", path, 1, hint)
 
 
 def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]:
     """Front matter mapping, body text, and the line number where the body starts."""
-    text = text.replace("\r\n", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")  # (CRLF, and CR alone)
     found = _FRONT_RE.match(text)
     if found is None:
-        raise UserError(
-            "no front matter", path, 1, "a speech file starts with a '---' line, YAML, then '---'"
-        )
-    data: Any = read_front_matter_fast(found.group(1))
+        raise _unclosed(text, path)
+    yaml_text = found.group(1) or ""  # (none between the two --- lines)
+    data: Any = read_front_matter_fast(yaml_text)
     try:
         if data is None:
-            data, _ = load_yaml(found.group(1), path, with_lines=False)
+            data, _ = load_yaml(yaml_text, path, with_lines=False)
     except UserError as err:
         if err.line is not None:
             err.line += 1  # the YAML starts on line 2 of the file
+            err.message = re.sub(  # (and so does the line a duplicate key names)
+                r"\(also line (\d+)\)", lambda m: f"(also line {int(m.group(1)) + 1})", err.message
+            )
         raise
     if not isinstance(data, dict):
         raise UserError("front matter must be a mapping of keys", path, 2)

@@ -20,7 +20,29 @@ _CLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 class _Loader(_CLoader):  # type: ignore[valid-type,misc]
     """Safe loading (libyaml when present) with dates kept as the text the user wrote, so
-    `date: 2020-13-45` is our validation error, not a crash inside the YAML library."""
+    `date: 2020-13-45` is our validation error, not a crash inside the YAML library; and a key
+    given twice is an error, where YAML let the last one win without a word."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node, deep=deep)
+            line = key_node.start_mark.line + 1
+            if isinstance(key, str | int | float | bool) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"{DUPLICATE_KEY} '{key}' (also line {seen[key]})",
+                    key_node.start_mark,
+                )
+            seen.setdefault(key, line) if isinstance(key, str | int | float | bool) else None
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        return mapping
+
+
+DUPLICATE_KEY = "the key is given twice:"
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -42,6 +64,8 @@ def load_yaml(
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         problem = exc.problem or exc.context or "invalid YAML"
+        if problem.startswith(DUPLICATE_KEY):
+            raise UserError(problem, path, line, "keep one of the two") from None
         raise UserError(
             f"malformed YAML: {problem}",
             path,

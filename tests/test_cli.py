@@ -334,8 +334,9 @@ def test_a_missing_speeches_folder_is_an_error_and_unread_files_are_named(
     """A mistyped paths.speeches built an empty site without a word, and files a build does
     not read (.MD, a subfolder's .md) were left out silently."""
     shutil.copytree(ROOT / "themes", tmp_path / "themes")
+    settings = (ROOT / "site.yaml").read_text("utf-8")
     (tmp_path / "site.yaml").write_text(
-        (ROOT / "site.yaml").read_text("utf-8") + "\npaths: {speeches: content/speech}\n", "utf-8"
+        settings.replace("speeches: content/speeches", "speeches: content/speech"), "utf-8"
     )
     code, _, err = run(capsys, "-C", str(tmp_path), "build", "--quiet")
     assert code == 2

@@ -347,3 +347,10 @@ def test_a_language_the_theme_has_no_strings_in_is_refused(tmp_path: Path) -> No
     assert "en, zh-CN" in (info.value.hint or "")
     for fine in ("en-GB", "zh-TW", "zh"):
         Theme(tmp_path / "themes", "default", fine)
+
+
+def test_a_setting_given_twice_is_an_error(tmp_path: Path) -> None:
+    """YAML let the second `title:` win without a word."""
+    error = config_error(tmp_path, "title: 甲\ndescription: 说明\ntitle: 乙\n")
+    assert error.line == 3
+    assert error.message == "the key is given twice: 'title' (also line 1)"

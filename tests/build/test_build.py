@@ -611,6 +611,19 @@ def test_refuses_output_containing_the_project(site_project: Path) -> None:
             lambda t: t.replace("{#s1}\n", "{#p2}\n", 1).replace("- id: s1\n", "- id: p2\n", 1),
             "{#p2} is an id the page gives itself",
         ),
+        (  # an invisible space after the closing ---: "no front matter" at line 1 before
+            lambda t: re.sub(r"\n---\n", "\n--- \n", t, count=1),
+            "the front matter's closing '---' has spaces after it",
+        ),
+        (lambda t: re.sub(r"\n---\n", "\n...\n", t, count=1), "the front matter ends with '...'"),
+        (  # YAML lets the last of two keys win without a word
+            lambda t: t.replace("---\n", "---\ntitle: 另一个标题\n", 1),
+            "the key is given twice: 'title' (also line 2)",
+        ),
+        (  # a field mistyped: the speech quietly had no topics
+            lambda t: t.replace("topics:", "tpoics:", 1),
+            "tpoics: unknown field",
+        ),
         (  # a folder name longer than a file system allows
             lambda t: re.sub(r"^slug: .*$", "slug: " + "a" * 201, t, count=1, flags=re.M),
             "the slug is 201 characters long",
@@ -629,6 +642,18 @@ def test_bad_front_matter_is_a_clear_error(site_project: Path, edit, message: st
     assert message in str(caught.value)
     assert str(path) in str(caught.value)
     assert caught.value.line is not None
+
+
+def test_front_matter_with_cr_line_ends_or_no_final_newline_is_read(site_project: Path) -> None:
+    """Old Mac line ends (CR alone), and front matter closing at the end of the file without a
+    newline, were "no front matter"."""
+    speeches = site_project / "content" / "speeches"
+    path = next(speeches.glob("xian-luo-shi*.md"))
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r"))
+    (speeches / "bare.md").write_text("---\ntitle: 只有标题\nslug: bare\n---", encoding="utf-8")
+    site = build(site_project).output
+    assert (site / "speeches" / path.stem / "index.html").is_file()
+    assert "只有标题" in (site / "speeches" / "bare" / "index.html").read_text("utf-8")
 
 
 def test_slug_collision_names_both_files(site_project: Path) -> None:
@@ -742,7 +767,9 @@ def test_an_english_site_writes_dates_and_citations_in_english(site_project: Pat
     build(site_project)
     assert "2021年5月4日" in page.read_text("utf-8")
     config = site_project / "site.yaml"
-    config.write_text(config.read_text("utf-8") + "\nlanguage: en\n", encoding="utf-8")
+    config.write_text(
+        config.read_text("utf-8").replace("language: zh-CN", "language: en"), encoding="utf-8"
+    )
     build(site_project)
     html = page.read_text("utf-8")
     assert "May 4, 2021" in html and "2021年5月4日" not in html
@@ -767,7 +794,9 @@ def test_an_english_site_counts_in_the_singular_and_titles_later_pages_in_englis
     chart's accessible name; a later page's title gets " (2/3)", not the full-width "（2/3）"."""
     config = site_project / "site.yaml"
     config.write_text(
-        config.read_text("utf-8") + "\nlanguage: en\nbuild:\n  per_page: 2\n", encoding="utf-8"
+        config.read_text("utf-8").replace("language: zh-CN", "language: en")
+        + "\nbuild:\n  per_page: 2\n",
+        encoding="utf-8",
     )
     site = build(site_project).output
     home = (site / "index.html").read_text("utf-8")
@@ -790,7 +819,9 @@ def test_an_english_site_marks_the_speeches_text_as_chinese(site_project: Path) 
     page = next(site.glob("speeches/*/index.html"))
     assert page.read_text("utf-8").count('lang="zh-CN"') == 1  # <html> only
     config = site_project / "site.yaml"
-    config.write_text(config.read_text("utf-8") + "\nlanguage: en\n", encoding="utf-8")
+    config.write_text(
+        config.read_text("utf-8").replace("language: zh-CN", "language: en"), encoding="utf-8"
+    )
     build(site_project)
     html = page.read_text("utf-8")
     assert '<html lang="en"' in html
