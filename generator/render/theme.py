@@ -10,6 +10,7 @@ are minified (unless `build.minify: false`) and named after a digest of the byte
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 from dataclasses import dataclass, field
@@ -222,12 +223,44 @@ def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache:
     checksum; the files name this module's digest too, since the environment's options
     (autoescape, whitespace control) shape the compiled code as well. Files of other
     versions are removed."""
-    import jinja2
-
     version = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
     folder.mkdir(parents=True, exist_ok=True)
     for entry in os.scandir(folder):
         if not entry.name.startswith(f"{version}-"):
             with contextlib.suppress(FileNotFoundError):  # (another worker's doing)
                 os.unlink(entry.path)
-    return jinja2.FileSystemBytecodeCache(str(folder), f"{version}-%s.cache")
+    return _checked_bytecode_cache()(str(folder), f"{version}-%s.cache")
+
+
+@functools.cache
+def _checked_bytecode_cache() -> type[jinja2.FileSystemBytecodeCache]:
+    """Jinja's file cache of compiled templates with a digest after each file's code: a file
+    damaged on disk (a flipped byte) is compiled afresh, where Jinja ran the damaged code and
+    every build failed with a template error in a template nobody had touched."""
+    import io
+
+    import jinja2
+
+    class Checked(jinja2.FileSystemBytecodeCache):
+        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            try:
+                data = Path(self._get_cache_filename(bucket)).read_bytes()
+            except OSError:
+                return
+            code, digest = data[:-32], data[-32:]
+            if len(data) > 32 and hashlib.sha256(code).digest() == digest:
+                bucket.load_bytecode(io.BytesIO(code))
+
+        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            buffer = io.BytesIO()
+            bucket.write_bytecode(buffer)
+            code = buffer.getvalue()
+            name = Path(self._get_cache_filename(bucket))
+            # (the temporary file's name starts with the cache file's: _bytecode_cache keeps it)
+            temporary = name.with_name(f"{name.name}.{os.getpid()}.tmp")
+            with contextlib.suppress(OSError):  # a cache not written is only a slower build
+                temporary.write_bytes(code + hashlib.sha256(code).digest())
+                os.replace(temporary, name)
+            temporary.unlink(missing_ok=True)
+
+    return Checked

@@ -512,6 +512,22 @@ def test_a_template_expression_that_fails_names_its_line(
     assert "Error" in caught.value.message  # ZeroDivisionError, TypeError
 
 
+def test_a_damaged_compiled_template_is_compiled_afresh(site_project: Path) -> None:
+    """A byte flipped in the cache of compiled templates made every build fail with an error
+    in a template nobody had touched; the damaged file is now ignored and rebuilt."""
+    build(site_project)
+    cached = sorted((site_project / ".speechsite-cache" / "templates").glob("*.cache"))
+    assert cached
+    for path in cached:
+        data = path.read_bytes()
+        assert b"\x0benvironment" in data or b"environment" in data
+        path.write_bytes(data.replace(b"environment", b"environmenX"))
+    config = site_project / "site.yaml"
+    config.write_text(config.read_text("utf-8").replace("title: ", "title: 新", 1), "utf-8")
+    site = build(site_project).output
+    assert "新" in (site / "index.html").read_text("utf-8")
+
+
 def test_a_missing_include_names_the_template_and_line_that_asked(site_project: Path) -> None:
     custom = site_project / "themes" / "mine" / "templates"
     custom.mkdir(parents=True)
