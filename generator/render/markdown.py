@@ -107,6 +107,11 @@ def _render_heading_close(
     return f"{anchor}</{tokens[idx].tag}>\n"
 
 
+# An editor's note in an HTML comment (<!-- 待核实 -->) is not published: with raw HTML off it
+# showed on the page as text. (Text of a speech is escaped, \<!--, and stays.)
+_COMMENT_RE = re.compile(r"(?<!\\)<!--.*?-->", re.DOTALL)
+
+
 def _render_table_open(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
@@ -177,6 +182,8 @@ def render_with_markdown_it(
         "table_label": table_label,
     }
     md = _parser()
+    if "<!--" in markdown:
+        markdown = _COMMENT_RE.sub("", markdown)
     tokens = md.parse(markdown, env)
     paragraphs = _number(tokens)
     rendered = md.renderer.render(tokens, md.options, env)
@@ -294,7 +301,7 @@ def render_plain_subset(
             headings += 1
             text = _unescape(heading.group("text"))
             ident = heading_id(heading.group("id"), headings, used)
-            level = len(heading.group("hashes"))
+            level = max(len(heading.group("hashes")), 2)  # (# is a section: _number)
             anchor = f'<a class="heading-anchor" href="#{ident}" aria-label="{anchor_label}">#</a>'
             inner, found = (text, 0) if plain else _inline_html(text, mark)
             marks += found
@@ -350,6 +357,15 @@ def _inline_html(text: str, mark: Callable[[re.Match[str]], str]) -> tuple[str, 
     return PLACEHOLDER_RE.subn(mark, text)
 
 
+def _closing(tokens: list[Token], index: int) -> int:
+    """The index of the token that closes the one at `index`."""
+    return next(
+        i
+        for i in range(index + 1, len(tokens))
+        if tokens[i].type == "heading_close" and tokens[i].level == tokens[index].level
+    )
+
+
 def _number(tokens: list[Token]) -> int:
     """Give top-level paragraphs ids p1, p2…; give headings without an id a safe one. Block
     attributes (`{…}` above a block) may set a heading's id and nothing else: a speech file must
@@ -368,6 +384,8 @@ def _number(tokens: list[Token]) -> int:
                 token.attrSet("class", "salutation")
         elif token.type == "heading_open":
             headings += 1
+            if token.tag == "h1":  # the page's title is its one h1: a body's # is a section
+                token.tag = tokens[_closing(tokens, index)].tag = "h2"
             given = token.attrGet("id") if token.level == 0 else None  # (not in a quote, a list)
             ident = heading_id(None if given is None else str(given), headings, used)
             token.attrSet("id", ident)

@@ -130,6 +130,17 @@ def test_a_line_break_inside_a_paragraph_is_a_space_between_words_only() -> None
     assert [text for _, _, text in body.blocks] == [body.text]
 
 
+def test_an_editors_comment_is_not_published_and_a_body_h1_is_a_section() -> None:
+    """<!-- 待核实 --> is an editor's note: with raw HTML off it showed as text on the page and
+    in search; escaped text (\\<!--, as ingest writes a speech's own) stays. A # heading in the
+    body is a section (h2): the page's title is its one h1."""
+    body = render_body("# 标题\n\n正文<!-- 待核实 -->。\n\n<!--\n多行\n-->\n\n\\<!-- 文字 -->\n")
+    assert "待核实" not in body.html and "多行" not in body.text
+    assert '<p id="p2" data-n="2">&lt;!-- 文字 --&gt;</p>' in body.html
+    assert body.html.startswith('<h2 id="h1">标题')
+    assert "<h1" not in body.html
+
+
 def test_paragraphs_are_numbered_and_headings_anchored() -> None:
     body = render_body("{#s1}\n## 一、总体\n\n第一段。\n\n第二段。\n", "链接到本节")
     assert '<h2 id="s1">一、总体<a class="heading-anchor" href="#s1"' in body.html
