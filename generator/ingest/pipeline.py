@@ -213,6 +213,11 @@ def _finish(
             f"{written.path}: edited by hand since the last ingest; not overwritten "
             "(use --force to overwrite, a backup is kept)"
         )
+    if written.outcome is Outcome.RENAMED:
+        result.warnings.append(
+            f"{written.path}: holds the speech ingest wrote as {speech.slug}.md, renamed by"
+            " hand; kept as it is, not written again (to ingest it afresh, delete that file)"
+        )
     if written.backup is not None:
         result.warnings.append(f"{written.path}: hand edits backed up to {written.backup}")
     return result

@@ -29,6 +29,7 @@ class Outcome(Enum):
     UPDATED = "updated"
     UNCHANGED = "unchanged"
     KEPT_EDIT = "kept hand edit"
+    RENAMED = "kept: renamed by hand"
     SKIPPED_EDIT = "skipped: edited by hand"
     FORCED = "overwritten (backup kept)"
 
@@ -114,6 +115,10 @@ def write_speech(speech: Speech, directory: Path, manifest: Manifest, force: boo
     path = directory / f"{speech.slug}.md"
     entry = manifest.entries.get(speech.slug)
     existing = path.read_bytes() if path.exists() else None
+    if existing is None and entry is not None:
+        renamed = renamed_speech(directory, speech.slug)
+        if renamed is not None:  # the editor renamed the file ingest wrote: it is theirs now
+            return WriteResult(Outcome.RENAMED, renamed)
     edited = existing is not None and (
         entry is None or sha256_bytes(existing) != entry.output_sha256
     )
@@ -141,6 +146,18 @@ def write_speech(speech: Speech, directory: Path, manifest: Manifest, force: boo
         return WriteResult(Outcome.FORCED, path, backup, kept_topics)
     outcome = Outcome.WRITTEN if existing is None else Outcome.UPDATED
     return WriteResult(outcome, path, kept_topics=kept_topics)
+
+
+def renamed_speech(directory: Path, slug: str) -> Path | None:
+    """Another file of the folder whose front matter holds this slug: the file ingest wrote,
+    renamed by hand (writing it again would give the build two speeches with one slug). Asked
+    only when a file ingest wrote has gone, so reading the folder's heads is rare."""
+    wanted = f"\nslug: {slug}\n".encode()
+    for candidate in sorted(directory.glob("*.md")):
+        with candidate.open("rb") as handle:
+            if wanted in handle.read(4096).replace(b"\r\n", b"\n"):
+                return candidate
+    return None
 
 
 def _carry_editor_topics(speech: Speech, path: Path, entry: ManifestEntry | None) -> bool:

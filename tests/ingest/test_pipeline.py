@@ -143,6 +143,21 @@ def test_a_renamed_source_keeps_its_speech(project: Path) -> None:
     assert {r.outcome for r in run_ingest(project).results} == {Outcome.UNCHANGED}
 
 
+def test_a_speech_file_renamed_by_hand_is_not_written_again(project: Path) -> None:
+    """Renaming the Markdown ingest wrote (my-renamed.md) and ingesting again wrote the old name
+    back: two files with one slug, and the build refused both. The renamed file is the
+    editor's: kept, nothing written, and the report says so."""
+    run_ingest(project)
+    original = sorted(speeches_dir(project).glob("*.md"))[0]
+    renamed = original.with_name("my-renamed.md")
+    original.rename(renamed)
+    before = snapshot(speeches_dir(project))
+    report = run_ingest(project)
+    assert snapshot(speeches_dir(project)) == before
+    result = next(r for r in report.results if r.outcome is Outcome.RENAMED)
+    assert any("my-renamed.md" in w and "renamed by hand" in w for w in result.warnings)
+
+
 def test_no_temporary_files_are_left_behind(project: Path) -> None:
     run_ingest(project)
     run_ingest(project, force=True)
