@@ -113,21 +113,26 @@ def group_tables(lines: list[Line]) -> list[Line]:
     out: list[Line] = []
     index = 0
     while index < len(lines):
-        rows, end = _table_at(lines, index)
+        rows, end = _table_at(lines, index, row_cells)
+        if len(rows) < 2:
+            rows, end = _aligned_table_at(lines, index)
         if len(rows) >= 2:
             first = lines[index]
             out.append(Line("\n".join("\t".join(r) for r in rows), first.line, table=True))
             index = end
             continue
         line = lines[index]
-        out.append(Line(normalise_chars(line.text), line.line, line.heading_level))
+        text = without_markdown_mark(normalise_chars(line.text))
+        out.append(Line(text, line.line, line.heading_level))
         index += 1
     return out
 
 
-def _table_at(lines: list[Line], start: int) -> tuple[list[list[str]], int]:
-    """The rows of the table starting at `start` (none if it is no row) and the index after
-    its last row."""
+def _table_at(
+    lines: list[Line], start: int, cells_of: Callable[[str], list[str] | None]
+) -> tuple[list[list[str]], int]:
+    """The rows of the table starting at `start` (none if it is no row), each line's cells by
+    `cells_of`, and the index after its last row."""
     rows: list[list[str]] = []
     index = end = start
     while index < len(lines):
@@ -135,12 +140,48 @@ def _table_at(lines: list[Line], start: int) -> tuple[list[list[str]], int]:
         if not line.text.strip():
             index += 1
             continue
-        cells = row_cells(line.text) if line.heading_level is None else None
+        cells = cells_of(line.text) if line.heading_level is None else None
         if cells is None:
             break
         rows.append(cells)
         index = end = index + 1
     return rows, end
+
+
+# A table set out with spaces (a fixed-width export): cells apart by runs of two spaces or
+# more. Weaker evidence than tabs, so three rows or more, each with as many cells, none of
+# them prose or letter-spaced OCR (全 县  经 济: its wider gaps are between words).
+_CELL_GAP_RE = re.compile(r" {2,}|\u3000+")
+_ALIGNED_MIN_ROWS = 3
+_ALIGNED_CELL_MAX = 30
+
+
+def aligned_cells(text: str) -> list[str] | None:
+    inner = text.strip(INDENT_CHARS + "\r\n")
+    cells = [cell.strip() for cell in _CELL_GAP_RE.split(inner)]
+    if len(cells) < 2 or not all(cells) or any(len(cell) > _ALIGNED_CELL_MAX for cell in cells):
+        return None
+    if any(cell[-1] in "。！？；" or cell.count(" ") > 1 for cell in cells):
+        return None
+    return [normalise_chars(cell) for cell in cells]
+
+
+def _aligned_table_at(lines: list[Line], start: int) -> tuple[list[list[str]], int]:
+    rows, end = _table_at(lines, start, aligned_cells)
+    while rows and len({len(row) for row in rows}) > 1:  # as many cells a row, from the top
+        rows.pop()
+        end = _end_of_rows(lines, start, len(rows))
+    return (rows, end) if len(rows) >= _ALIGNED_MIN_ROWS else ([], start)
+
+
+def _end_of_rows(lines: list[Line], start: int, count: int) -> int:
+    """The index after the `count`-th non-blank line from `start`."""
+    index = start
+    while count:
+        if lines[index].text.strip():
+            count -= 1
+        index += 1
+    return index
 
 
 def map_cells(table: str, change: Callable[[str], str]) -> str:
@@ -178,10 +219,7 @@ _MARKDOWN_LINE_MARK_RE = compile_either(r"^(?:#{1,6}\s+|>\s*)(?=[^#>\s])")
 
 def from_html(text: str) -> list[str]:
     """The line as text: tags of breaks split it, inline tags go, entities are decoded, and
-    Markdown emphasis, a Markdown heading's or quote's mark and a bracketed heading lose their
-    wrapping."""
-    if text[:1] in "#>":
-        text = _MARKDOWN_LINE_MARK_RE.sub("", text)
+    Markdown emphasis and a bracketed heading lose their wrapping."""
     if "**" in text and not _WITHHELD_RE.search(text):
         text = _BOLD_RE.sub(r"\1", text)
     if text.startswith("【"):
@@ -217,6 +255,12 @@ def normalise_chars(text: str) -> str:
     if _ODD_CHAR_RE.search(text):
         text = ODD_SPACE_RE.sub(" ", INVISIBLE_RE.sub("", text))
     return text.strip(INDENT_CHARS + "\r\n")
+
+
+def without_markdown_mark(text: str) -> str:
+    """A normalised line without a Markdown heading's or quote's mark (## 一、…, > 2024年6月3日):
+    a speech kept as Markdown. Not a table's cell, where > 5% is text."""
+    return _MARKDOWN_LINE_MARK_RE.sub("", text) if text[:1] in ("#", ">") else text
 
 
 # Either kind of character the two substitutions above handle: one search spares most lines both.
