@@ -117,7 +117,8 @@ def _render_table_open(
 ) -> str:
     """A table in a region of its own that scrolls sideways on a narrow screen (the page never
     does); focusable, so a keyboard can scroll it too, and named for screen readers."""
-    label = env.get("table_label", "")
+    env["tables"] = number = env.get("tables", 0) + 1  # (each region's name its own: 表格 2)
+    label = f"{env.get('table_label', '')} {number}"
     return f'<div class="table-wrap" role="region" tabindex="0" aria-label="{label}">\n<table>\n'
 
 

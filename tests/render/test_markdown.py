@@ -76,7 +76,9 @@ def test_a_table_renders_in_a_named_scrolling_region_and_its_cells_are_searchabl
         "| <b>税收</b> | 9.8% |\n\n表后一段。\n",
         table_label="表格",
     )
-    assert '<div class="table-wrap" role="region" tabindex="0" aria-label="表格">' in body.html
+    assert '<div class="table-wrap" role="region" tabindex="0" aria-label="表格 1">' in body.html
+    twice = render_body("| 甲 |\n| --- |\n| 1 |\n\n段落。\n\n| 乙 |\n| --- |\n| 2 |\n").html
+    assert [m for m in re.findall(r'aria-label="([^"]+)"', twice)] == ["表格 1", "表格 2"]
     assert "<th>指标</th>" in body.html and "<td>财政收入</td>" in body.html
     assert "<td>&lt;b&gt;税收&lt;/b&gt;</td>" in body.html
     assert '<mark class="placeholder" title="匿名化占位符">××</mark>亿元' in body.html
