@@ -667,7 +667,11 @@ def _date_from_ending(body: list[Line]) -> str | None:
 
 
 def _level(meta: Meta) -> str | None:
-    """From the meeting, the office or the title; else from how the speech names its area."""
+    """From the meeting, the office or the title; else from how the speech names its area.
+    全区 of an autonomous region's meeting is the region (自治区党委书记 speaks), not a district."""
+    others = f"{meta.speaker_role or ''} {meta.title}"
+    if meta.occasion and _WHOLE_REGION_RE.search(meta.occasion) and "自治区" in others:
+        return "省"
     for text in (meta.occasion, meta.speaker_role, meta.title):
         level = unit_level(text) if text else None
         if level:
@@ -682,6 +686,9 @@ def _level(meta: Meta) -> str | None:
         if hits >= 3:
             return level
     return None
+
+
+_WHOLE_REGION_RE = compile_either(r"(?<![健完安齐保周成两十顾])全区(?![域级内外])")
 
 
 def unit_level(text: str) -> str | None:
