@@ -218,11 +218,14 @@ def build_outline(paragraphs: list[Line]) -> Outline:
     stack: list[_Open] = []
     blocks: list[Block] = []
     warnings: list[OutlineWarning] = []
+    openings = _openings(paragraphs)
     for index, paragraph in enumerate(paragraphs):
         if paragraph.table:
             blocks.append(Table.from_text(paragraph.text, paragraph.line))
             continue
-        match = match_enumerator(paragraph.text, paragraph.heading_level)
+        match = (
+            None if index in openings else match_enumerator(paragraph.text, paragraph.heading_level)
+        )
         if (
             match is not None
             and match.number is None
@@ -245,6 +248,24 @@ def build_outline(paragraphs: list[Line]) -> Outline:
         if rest:
             blocks.append(Paragraph(rest, paragraph.line))
     return Outline(roots, blocks, warnings)
+
+
+def _openings(paragraphs: list[Line]) -> set[int]:
+    """Paragraphs opening with 首先 that the speech's own 第一 follows as the next item of that
+    family (首先，我代表学院向同学们表示祝贺。/ 第一，…): a courtesy before the points, not
+    point one of a list that restarts at once."""
+    found: set[int] = set()
+    first: int | None = None  # the last 首先 paragraph, while no other item of its family came
+    for index, paragraph in enumerate(paragraphs):
+        if paragraph.table:
+            continue
+        match = match_enumerator(paragraph.text, paragraph.heading_level)
+        if match is None or match.family != "第一":
+            continue
+        if first is not None and match.number == 1 and match.label.startswith("第"):
+            found.add(first)
+        first = index if match.label == "首先" else None
+    return found
 
 
 _INLINE_FAMILIES = {"一是": "是", "一要": "要", "第一": None}
