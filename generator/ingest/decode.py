@@ -26,11 +26,13 @@ from charset_normalizer.md import mess_ratio
 
 from generator.errors import UserError
 from generator.ingest.docx import read_docx_paragraphs
+from generator.ingest.htmltext import html_lines, is_html_document
 from generator.text import count_han
 
-_TEXT_SUFFIXES = frozenset({".txt"})
+_TEXT_SUFFIXES = frozenset({".txt", ".html", ".htm"})
+_HTML_SUFFIXES = frozenset({".html", ".htm"})
 _DOCX_SUFFIX = ".docx"
-_SUPPORTED_HINT = "supported: .txt (plain text) and .docx (Word)"
+_SUPPORTED_HINT = "supported: .txt (plain text), .docx (Word) and .html (a saved web page)"
 _SAVE_AS_HINT = "save the file as UTF-8 or GB18030"
 
 # Line breaks: CRLF first so it counts as one break; U+2028/U+2029 appear in text pasted from web
@@ -87,10 +89,12 @@ class SourceText:
     lines: tuple[SourceLine, ...]
     encoding: str
     sha256: str
+    hidden: tuple[SourceLine, ...] = ()  # a web page's text no browser shows (head, script)
 
 
 def read_source(path: Path) -> SourceText:
-    """Read a `.txt` or `.docx` speech; every problem surfaces as a `UserError`."""
+    """Read a `.txt`, `.docx` or `.html` speech (a .txt holding a page's source is read as
+    the page); every problem surfaces as a `UserError`."""
     suffix = path.suffix.lower()
     if suffix != _DOCX_SUFFIX and suffix not in _TEXT_SUFFIXES:
         raise _unsupported_suffix(path, suffix)
@@ -101,6 +105,16 @@ def read_source(path: Path) -> SourceText:
     if suffix == _DOCX_SUFFIX:
         return SourceText(_docx_lines(raw, path), "docx", digest)
     text, encoding = _decode_text(raw, path)
+    if suffix in _HTML_SUFFIXES or is_html_document(text):
+        shown, hidden = html_lines(text)
+        if not shown:
+            raise UserError("web page contains no text", path, hint="nothing to import")
+        return SourceText(
+            tuple(SourceLine(line, number) for line, number in shown),
+            f"{encoding}, HTML page",
+            digest,
+            tuple(SourceLine(line, number) for line, number in hidden),
+        )
     return SourceText(_split_lines(text), encoding, digest)
 
 

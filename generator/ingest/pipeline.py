@@ -28,7 +28,7 @@ from generator.ingest.topics import score_topics
 from generator.ingest.write import MANIFEST_NAME, Manifest, Outcome, write_speech
 from generator.speech import Speech
 
-SUPPORTED = (".txt", ".docx")
+SUPPORTED = (".txt", ".docx", ".html", ".htm")
 
 
 @dataclass
@@ -117,7 +117,9 @@ def prepare(path: Path, config: Config) -> Prepared:
         raise UserError("no such file", path)
     if path.suffix.lower() not in SUPPORTED:
         raise UserError(
-            f"unsupported file type '{path.suffix}'", path, hint="speechsite reads .txt and .docx"
+            f"unsupported file type '{path.suffix}'",
+            path,
+            hint="speechsite reads .txt, .docx and .html",
         )
     source = read_source(path)
     cleaned = clean_lines(source.lines, config.boilerplate)
@@ -126,7 +128,9 @@ def prepare(path: Path, config: Config) -> Prepared:
     meta = read_meta(cleaned.paragraphs, path)
     if not meta.body:
         raise UserError("no speech text after the title", path, meta.title_line or None)
-    return Prepared(path, _rel(path, config.root), source, meta, cleaned.removed + meta.removed)
+    hidden = [Removed(line.line, line.text, "web page text not shown") for line in source.hidden]
+    removed = hidden + cleaned.removed + meta.removed
+    return Prepared(path, _rel(path, config.root), source, meta, removed)
 
 
 def _rel(path: Path, root: Path) -> str:

@@ -300,3 +300,27 @@ def test_old_doc_extension_gets_a_resave_hint(tmp_path: Path) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     err = read_error(tmp_path / "nope.txt")
     assert "not found" in err.message
+
+
+def test_a_web_page_is_read_as_its_visible_text(tmp_path: Path) -> None:
+    """A page saved as .html, or its source pasted into a .txt: blocks end lines, inline tags
+    do not, entities are decoded, and what a browser does not show as text (the head, script,
+    style, menus) is left out. Each line keeps the source line it starts on."""
+    page = (
+        "<!DOCTYPE html>\n<html><head><title>标题_某网站</title>\n"
+        "<script>var x = '<p>不是正文</p>';</script></head>\n<body><nav>首页 | 新闻</nav>\n"
+        "<h1>在全县大会上的讲话</h1>\n<p>同志们：</p><p>今天&nbsp;召开<b>大会</b>，<br>部署工作。</p>\n"
+        "<style>p { color: red }</style><pre>第一行\n第二行</pre></body></html>\n"
+    )
+    for name in ("page.html", "page.txt"):
+        source = read_source(write(tmp_path, page.encode("gb18030"), name))
+        assert [line.text for line in source.hidden][:1] == ["标题_某网站"]
+        assert [(line.text, line.line) for line in source.lines] == [
+            ("在全县大会上的讲话", 5),
+            ("同志们：", 6),
+            ("今天\xa0召开大会，", 6),
+            ("部署工作。", 6),
+            ("第一行", 7),
+            ("第二行", 8),
+        ]
+        assert source.encoding.endswith("HTML page")
