@@ -114,7 +114,7 @@ _SUBTITLE_RE = compile_either(
     rf"(?:\s*{_BYLINE_BODY})?$"
 )
 _TITLE_SPEAKER_RE = compile_either(
-    r"^《?(?P<who>[^在《》]{0,24}?)(?:同志)?在(?P<occ>.+)上的"
+    r"^《?(?P<who>[^在《》]{0,24}?)(?:同志)?在(?P<occ>.+)(?:上|时)的"
     rf"(?:{FRAME_KIND_PREFIX})?(?:{FRAME_KINDS}|讲话提纲|主持词|汇报)"
 )
 # A decision's title names the meeting that made it: 第十届…第五次会议关于政府工作报告的决议.
@@ -642,12 +642,24 @@ def _infer(meta: Meta) -> None:
                 meta.speaker = who
                 if _ROLE_ONLY_RE.match(who):
                     meta.speaker_role = who
+    if meta.speaker is None:
+        _speaker_from_signature(meta)
     adopted = _ADOPTED_TITLE_RE.match(meta.title)
     if adopted:
         meta.occasion = meta.occasion or adopted.group("occ")
     if meta.date is None:
         meta.date = _date_from_title(meta.title) or _date_from_ending(meta.body)
     meta.level = _level(meta)
+
+
+def _speaker_from_signature(meta: Meta) -> None:
+    """A speech signed at its end (××镇党委书记　刘长江, over the date) is that speaker's: the
+    office and name alone on one of the last three lines. The lines stay in the text."""
+    for paragraph in meta.body[-3:]:
+        signed = _BYLINE_RE.match(paragraph.text)
+        if signed and paragraph is not meta.body[0]:
+            meta.speaker, meta.speaker_role = signed.group("name"), signed.group("role").strip()
+            return
 
 
 def _date_from_title(title: str) -> str | None:
