@@ -4,7 +4,8 @@ For each N (default 1,000 and 10,000) it generates N speeches (benchmarks/archiv
 prints, for `speechsite build` run as a separate process like a user runs it:
   cold build (no cache, no output; the search index included), no-change rebuild,
   one-edit rebuild (a sentence appended to one speech; and, printed beside it, a sentence
-  inserted in the middle of another), each timed unwatched; then the peak memory of the
+  inserted in the middle of another), each timed unwatched (a rebuild: the median of three
+  runs, another speech edited each time); then the peak memory of the
   whole process tree over the same steps run again (PSS: a page forked workers share with the
   build is counted once; RSS summed over the processes is printed beside it);
 and, on the same speeches, the cold build time of Pelican (default theme) and MkDocs, when they
@@ -161,20 +162,28 @@ def insert_sentence(project: Path, fraction: float) -> None:
 STEPS = ("cold", "unchanged", "edited", "inserted")  # the timed builds, in order
 
 
+REPEATS = 3  # runs of each rebuild step (the median is printed: one run right after a cold
+# build shares the disk with the kernel writing that build's 30,000 files back)
+
+
 def bench_speechsite(project: Path, trash: Path) -> dict[str, float]:
-    """The four timed builds, unwatched; then the same steps again, watched for memory."""
+    """The timed builds, unwatched: the cold build once, each rebuild step REPEATS times (another
+    speech edited each time) with the median taken; then the steps again, watched for memory."""
     figures: dict[str, float] = {}
     set_aside([project / "site", project / ".speechsite-cache"], trash)
-    changes: list[Callable[[], None]] = [
-        lambda: None,
-        lambda: None,
-        lambda: append_sentence(project, 0.5),
-        lambda: insert_sentence(project, 1 / 3),
+    changes: list[Callable[[int], None]] = [
+        lambda n: None,
+        lambda n: None,
+        lambda n: append_sentence(project, 0.5 + n / 100),
+        lambda n: insert_sentence(project, 1 / 3 + n / 100),
     ]
     for name, change in zip(STEPS, changes, strict=True):
-        change()
-        figures[name], _ = run(speechsite(project), project)
-        figures[f"{name}_cpu"], figures[f"{name}_sys"] = CPU
+        runs = []
+        for n in range(1 if name == "cold" else REPEATS):
+            change(n)
+            seconds, _ = run(speechsite(project), project)
+            runs.append((seconds, *CPU))
+        figures[name], figures[f"{name}_cpu"], figures[f"{name}_sys"] = sorted(runs)[len(runs) // 2]
     set_aside([project / "site", project / ".speechsite-cache"], trash)
     peaks, rss = [], []
     for change in (
