@@ -175,8 +175,9 @@ def _build_once(
     if build.up_to_date():
         return build.result
     build.plan()
-    staging = staging_dir(build.target)
-    try:
+    staging = staging_path(build.target)
+    try:  # (made inside the try: a signal right after it is made still has it removed)
+        staging_dir(build.target)
         files = build.write_pages(staging, progress)
         files.update(build.write_search(staging))
         build.clock("search")
@@ -647,10 +648,15 @@ def staging_dir(target: Path, name: str = "") -> Path:
     Folders a build left when it was killed (SIGKILL, a power cut) go first: their process
     is gone, and nothing else removes them."""
     _remove_orphaned_staging(target)
-    staging = target.parent / f".{target.name}.staging-{os.getpid()}{'-' + name if name else ''}"
+    staging = staging_path(target, name)
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     return staging
+
+
+def staging_path(target: Path, name: str = "") -> Path:
+    """Where staging_dir puts this process's folder (`name`: one more)."""
+    return target.parent / f".{target.name}.staging-{os.getpid()}{'-' + name if name else ''}"
 
 
 def _remove_orphaned_staging(target: Path) -> None:
