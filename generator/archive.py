@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.config import Topic
-from generator.errors import UserError
+from generator.errors import UserError, utf8_text
 from generator.ingest.slug import is_valid_slug
 from generator.render.markdown import RESERVED_ID_RE
 from generator.speech import FRONT_MATTER_KEYS, split_front_matter
@@ -103,13 +103,7 @@ SLUG_MAX = 200  # characters of a slug: the speech's folder name in the site
 
 def load_entry(path: Path, data: bytes | None = None) -> Entry:
     raw = path.read_bytes() if data is None else data
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise UserError(
-            f"not valid UTF-8 at byte {exc.start}", path, line, "save as UTF-8"
-        ) from None
+    text = utf8_text(raw, path, "save as UTF-8", "utf-8-sig")
     if has_controls(raw, text):
         text = without_controls(text)
     front, body, body_line = split_front_matter(text, path)

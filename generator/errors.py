@@ -30,3 +30,13 @@ class UserError(Exception):
         if self.hint:
             text += f" ({self.hint})"
         return text
+
+
+def utf8_text(data: bytes, path: Path | str, hint: str, codec: str = "utf-8") -> str:
+    """A file's bytes as UTF-8 text (`codec` utf-8-sig: a BOM dropped); bytes that are not
+    are a UserError naming the byte and its line (a file saved as GBK, say), not a traceback."""
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise UserError(f"not valid UTF-8 at byte {exc.start}", path, line, hint) from None

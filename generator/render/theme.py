@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import rcssmin
 import rjsmin
 
-from generator.errors import UserError
+from generator.errors import UserError, utf8_text
 from generator.yamlio import load_yaml
 
 if TYPE_CHECKING:
@@ -53,10 +53,9 @@ class Theme:
         self.name = name
         self.language = language
         self.minify = minify
-        self._check_text()
         self.assets = self._assets()
+        self.digest = self._digest()  # (before the strings: it finds a file that is not UTF-8)
         self.strings = self._strings()
-        self.digest = self._digest()
 
     @staticmethod
     def _chain(themes_dir: Path, name: str) -> list[Path]:
@@ -101,15 +100,6 @@ class Theme:
             auto_reload=False,  # a build reads each template once: no stat per page rendered
             bytecode_cache=None if bytecode is None else _bytecode_cache(bytecode),
         )
-
-    def _check_text(self) -> None:
-        """Every template and strings file of the chain is UTF-8, as Jinja and the strings
-        loader read them."""
-        for directory in self.dirs:
-            for folder in ("templates", "i18n"):
-                for file in sorted((directory / folder).rglob("*")):
-                    if file.is_file() and not file.name.startswith("."):
-                        require_utf8(file, file.read_bytes())
 
     def _assets(self) -> dict[str, Asset]:
         assets: dict[str, Asset] = {}
@@ -162,30 +152,24 @@ class Theme:
 
     def _digest(self) -> str:
         """Changes when any template, static file or string of the theme chain changes, and when
-        an asset's output name does (minifying turned on or off, another minifier version)."""
+        an asset's output name does (minifying turned on or off, another minifier version).
+        Reading every file, it also finds a template or strings file that is not UTF-8, as
+        Jinja and the strings loader read them (Notepad on a Chinese Windows saves GBK)."""
         hasher = hashlib.sha256()
         for directory in self.dirs:
             for file in sorted(directory.rglob("*")):
                 if file.is_file() and not file.name.startswith("."):
-                    hasher.update(file.relative_to(directory).as_posix().encode())
-                    hasher.update(file.read_bytes())
+                    name = file.relative_to(directory).as_posix()
+                    data = file.read_bytes()
+                    if name.startswith(("templates/", "i18n/")):
+                        utf8_text(data, file, "save the file as UTF-8")
+                    hasher.update(name.encode())
+                    hasher.update(data)
         hasher.update(self.language.encode())
         hasher.update(f"minify={self.minify}".encode())
         for name, asset in sorted(self.assets.items()):
             hasher.update(f"\0{name}\0{asset.path}".encode())
         return hasher.hexdigest()
-
-
-def require_utf8(path: Path, data: bytes) -> None:
-    """A theme's template or strings file in another encoding (Notepad on a Chinese Windows
-    saves GBK) is the editor's to re-save, named with its line, not a decoding traceback."""
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise UserError(
-            f"not valid UTF-8 at byte {exc.start}", path, line, "save the file as UTF-8"
-        ) from None
 
 
 def counted(strings: dict[str, str], key: str, n: int) -> str:
