@@ -120,7 +120,7 @@ class Urls:
         except UserError as err:
             raise UserError(f"base URL: {err.message}", hint=err.hint) from None
         parts = urlsplit(self.base_url)
-        self.base_path = parts.path if parts.path.endswith("/") else parts.path + "/"
+        self.base_path = parts.path  # (normalised: it ends with /)
         self.origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme else ""
 
     def url(self, path: str) -> str:

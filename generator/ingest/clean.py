@@ -168,10 +168,13 @@ def aligned_cells(text: str) -> list[str] | None:
 
 def _aligned_table_at(lines: list[Line], start: int) -> tuple[list[list[str]], int]:
     rows, end = _table_at(lines, start, aligned_cells)
-    while rows and len({len(row) for row in rows}) > 1:  # as many cells a row, from the top
-        rows.pop()
-        end = _end_of_rows(lines, start, len(rows))
-    return (rows, end) if len(rows) >= _ALIGNED_MIN_ROWS else ([], start)
+    # The rows from the top with as many cells as the first.
+    even = next((i for i, row in enumerate(rows) if len(row) != len(rows[0])), len(rows))
+    if even < _ALIGNED_MIN_ROWS:
+        return [], start
+    if even < len(rows):
+        end = _end_of_rows(lines, start, even)
+    return rows[:even], end
 
 
 def _end_of_rows(lines: list[Line], start: int, count: int) -> int:

@@ -105,17 +105,18 @@ FRAME_KIND_PREFIX = (
     "总结|动员|主持|即席|专题|重要|表态|交流|点评|主旨|工作|典型|书面|开幕|闭幕|辅导"
 )
 FRAME_KINDS = "讲话|发言|致辞|报告|讲稿|讲话稿|演讲|讲评|点评"
+_TITLE_KINDS = f"{FRAME_KINDS}|讲话提纲|主持词|汇报"  # what 在…上的 names in a title, and more
 # Any kind of speech a subtitle names (的表态发言, 的党课讲稿, 调研时的讲话, 的讲话（摘要）).
 _SUBTITLE_RE = compile_either(
     rf"^(?:[{_DASHES}]+\s*[（(]?|[（(])?\s*(?:(?P<date>{DATE_RE.pattern})\s*)?"
     r"在(?P<occ>[^。！？]+?)(?:上|时)"
-    rf"(?:的(?:{FRAME_KIND_PREFIX}|党课)?(?:{FRAME_KINDS}|讲话提纲|主持词|汇报|党课)"
+    rf"(?:的(?:{FRAME_KIND_PREFIX}|党课)?(?:{_TITLE_KINDS}|党课)"
     r"(?:\s*[（(][^（）()]{1,12}[)）])?)?\s*[)）]?"
     rf"(?:\s*{_BYLINE_BODY})?$"
 )
 _TITLE_SPEAKER_RE = compile_either(
     r"^《?(?P<who>[^在《》]{0,24}?)(?:同志)?在(?P<occ>.+)(?:上|时)的"
-    rf"(?:{FRAME_KIND_PREFIX})?(?:{FRAME_KINDS}|讲话提纲|主持词|汇报)"
+    rf"(?:{FRAME_KIND_PREFIX})?(?:{_TITLE_KINDS})"
 )
 # A decision's title names the meeting that made it: 第十届…第五次会议关于政府工作报告的决议.
 _ADOPTED_TITLE_RE = compile_either(
@@ -286,10 +287,11 @@ _SITE_WORD_RE = compile_either(
     r"网站|网址|门户|官网|文库|之家|文档|范文|下载|平台|频道|公报|简报|日报|晚报|第.{1,4}期|"
     r"公众号|微信|微博|转载|转自|来源|本文|作者|发布|编辑"
 )
-# What an office's or a site's name ends with (中共××县委办公室, 党建资料网).
+# What an office's or a site's name ends with (中共××县委办公室, 党建资料网; 文库, 之家 and the
+# like _SITE_WORD_RE finds anywhere).
 _NOT_A_SLOGAN_RE = compile_either(
-    r"(?:委员会|办公室|办公厅|人民政府|政府|局|厅|委|部|处|院|中心|集团|公司|学校|大学|网|文库|"
-    r"之家|频道|范文|资料|文档|大全|精选|汇编|专栏)$"
+    r"(?:委员会|办公室|办公厅|人民政府|政府|局|厅|委|部|处|院|中心|集团|公司|学校|大学|网|资料|"
+    r"大全|精选|汇编|专栏)$"
 )
 
 

@@ -4,7 +4,8 @@ Each enumerator family is one small rule (a compiled pattern and a rank) that re
 paragraph-initial label such as 一、 （一） 1. （1） 第一，/首先， 一要 一是. Ranks follow the
 official order of GB/T 9704 (一、 > （一） > 1. > （1） > 第一 > 一要/一是; a report's 第一部分 above
 them all): a family nests under any family of lower rank that is open on the stack, never under
-a higher-ranked one, so the first style a speech uses becomes its top level. Word heading styles outrank every enumerator.
+a higher-ranked one, so the first style a speech uses becomes its top level. Word heading
+styles outrank every enumerator.
 Enumerators are recognised only at the start of a paragraph: a mid-paragraph 一是…二是… list is
 body text.
 """
@@ -218,14 +219,13 @@ def build_outline(paragraphs: list[Line]) -> Outline:
     stack: list[_Open] = []
     blocks: list[Block] = []
     warnings: list[OutlineWarning] = []
-    openings = _openings(paragraphs)
-    for index, paragraph in enumerate(paragraphs):
+    matches = [None if p.table else match_enumerator(p.text, p.heading_level) for p in paragraphs]
+    for index in _openings(matches):
+        matches[index] = None
+    for index, (paragraph, match) in enumerate(zip(paragraphs, matches, strict=True)):
         if paragraph.table:
             blocks.append(Table.from_text(paragraph.text, paragraph.line))
             continue
-        match = (
-            None if index in openings else match_enumerator(paragraph.text, paragraph.heading_level)
-        )
         if (
             match is not None
             and match.number is None
@@ -250,16 +250,13 @@ def build_outline(paragraphs: list[Line]) -> Outline:
     return Outline(roots, blocks, warnings)
 
 
-def _openings(paragraphs: list[Line]) -> set[int]:
-    """Paragraphs opening with 首先 that the speech's own 第一 follows as the next item of that
-    family (首先，我代表学院向同学们表示祝贺。/ 第一，…): a courtesy before the points, not
-    point one of a list that restarts at once."""
+def _openings(matches: list[Match | None]) -> set[int]:
+    """Paragraphs (by their enumerator `matches`) opening with 首先 that the speech's own 第一
+    follows as the next item of that family (首先，我代表学院向同学们表示祝贺。/ 第一，…): a
+    courtesy before the points, not point one of a list that restarts at once."""
     found: set[int] = set()
     first: int | None = None  # the last 首先 paragraph, while no other item of its family came
-    for index, paragraph in enumerate(paragraphs):
-        if paragraph.table:
-            continue
-        match = match_enumerator(paragraph.text, paragraph.heading_level)
+    for index, match in enumerate(matches):
         if match is None or match.family != "第一":
             continue
         if first is not None and match.number == 1 and match.label.startswith("第"):
