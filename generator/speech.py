@@ -183,16 +183,8 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]
         raise _unclosed(text, path)
     yaml_text = found.group(1) or ""  # (none between the two --- lines)
     data: Any = read_front_matter_fast(yaml_text)
-    try:
-        if data is None:
-            data, _ = load_yaml(yaml_text, path, with_lines=False)
-    except UserError as err:
-        if err.line is not None:
-            err.line += 1  # the YAML starts on line 2 of the file
-            err.message = re.sub(  # (and so does the line a duplicate key names)
-                r"\(also line (\d+)\)", lambda m: f"(also line {int(m.group(1)) + 1})", err.message
-            )
-        raise
+    if data is None:  # (the YAML starts on line 2 of the file)
+        data, _ = load_yaml(yaml_text, path, with_lines=False, first_line=2)
     if not isinstance(data, dict):
         raise UserError("front matter must be a mapping of keys", path, 2)
     body_line = found.group(0).count("\n") + 1

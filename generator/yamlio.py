@@ -24,25 +24,24 @@ class _Loader(_CLoader):  # type: ignore[valid-type,misc]
     given twice is an error, where YAML let the last one win without a word."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: dict[Any, int] = {}
+        seen: dict[Any, yaml.Mark] = {}  # each key, and where it was first given
         for key_node, _ in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 continue
             key = self.construct_object(key_node, deep=deep)
-            line = key_node.start_mark.line + 1
-            if isinstance(key, str | int | float | bool) and key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None,
-                    None,
-                    f"{DUPLICATE_KEY} '{key}' (also line {seen[key]})",
-                    key_node.start_mark,
-                )
-            seen.setdefault(key, line) if isinstance(key, str | int | float | bool) else None
+            if not isinstance(key, str | int | float | bool):
+                continue
+            if key in seen:
+                raise _DuplicateKey(key, seen[key], key_node.start_mark)
+            seen[key] = key_node.start_mark
         mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
         return mapping
 
 
-DUPLICATE_KEY = "the key is given twice:"
+class _DuplicateKey(yaml.constructor.ConstructorError):
+    def __init__(self, key: Any, first: yaml.Mark, again: yaml.Mark) -> None:
+        super().__init__(None, None, f"the key is given twice: '{key}'", again)
+        self.first, self.again = first, again
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -52,20 +51,23 @@ _Loader.yaml_implicit_resolvers = {
 
 
 def load_yaml(
-    text: str, path: Path | str, with_lines: bool = True
+    text: str, path: Path | str, with_lines: bool = True, first_line: int = 1
 ) -> tuple[Any, dict[KeyPath, int]]:
-    """Parse YAML and (unless `with_lines` is false) the 1-based line of every key."""
+    """Parse YAML and (unless `with_lines` is false) the 1-based line of every key. Errors
+    name lines of the file, whose line `first_line` the YAML starts on (front matter: 2)."""
     node = None
     try:
         if with_lines:
             node = yaml.compose(text, Loader=_Loader)
         data = yaml.load(text, Loader=_Loader)
+    except _DuplicateKey as exc:
+        problem = f"{exc.problem} (also line {exc.first.line + first_line})"
+        again = exc.again.line + first_line
+        raise UserError(problem, path, again, "keep one of the two") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
+        line = mark.line + first_line if mark is not None else None
         problem = exc.problem or exc.context or "invalid YAML"
-        if problem.startswith(DUPLICATE_KEY):
-            raise UserError(problem, path, line, "keep one of the two") from None
         raise UserError(
             f"malformed YAML: {problem}",
             path,
