@@ -220,7 +220,7 @@ def build_outline(paragraphs: list[Line]) -> Outline:
     blocks: list[Block] = []
     warnings: list[OutlineWarning] = []
     matches = [None if p.table else match_enumerator(p.text, p.heading_level) for p in paragraphs]
-    for index in _openings(matches):
+    for index in _openings(matches) | _closings(paragraphs, matches):
         matches[index] = None
     for index, (paragraph, match) in enumerate(zip(paragraphs, matches, strict=True)):
         if paragraph.table:
@@ -263,6 +263,29 @@ def _openings(matches: list[Match | None]) -> set[int]:
             found.add(first)
         first = index if match.label == "首先" else None
     return found
+
+
+_THANKS = r"(?:致以|表示)[^。！？]{0,12}(?:感谢|谢意|祝贺|敬意|慰问|问候|祝福|欢迎)"
+# What a closing courtesy opens with after 最后，: a wish (祝, 预祝), thanks (感谢, 谢谢,
+# 我代表…向…表示衷心的感谢), or a rallying call (让我们…).
+_CLOSING_RE = compile_either(
+    r"(?:我们?|在此|借此机会|再次|衷心|真诚|诚挚|谨|也|还)*"
+    rf"(?:祝|预祝|恭祝|谨祝|感谢|谢谢|让我们|(?:代表[^。！？]{{0,40}})?(?:向[^。！？]{{0,40}})?{_THANKS})"
+)
+
+
+def _closings(paragraphs: list[Line], matches: list[Match | None]) -> set[int]:
+    """Paragraphs opening with 最后 that wish, thank or rally (最后，祝同学们前程似锦！): the
+    speech's closing courtesy, not its last point — a point asks or states something
+    (最后，希望大家…, 最后，关于…)."""
+    return {
+        index
+        for index, match in enumerate(matches)
+        if match is not None
+        and match.family == "第一"
+        and match.number is None
+        and _CLOSING_RE.match(paragraphs[index].text, len(match.label) + 1) is not None
+    }
 
 
 _INLINE_FAMILIES = {"一是": "是", "一要": "要", "第一": None}
