@@ -18,6 +18,7 @@ from itertools import pairwise
 
 from generator.config import BlockRule, Boilerplate, LineRule
 from generator.ingest.decode import SourceLine
+from generator.ingest.mail import mail_top
 from generator.ingest.pagemarks import is_page_break, is_page_mark
 from generator.ingest.punct import to_fullwidth
 from generator.ingest.script import compile_either
@@ -46,6 +47,7 @@ class Removed:
 class Cleaned:
     paragraphs: list[Line]
     removed: list[Removed] = field(default_factory=list)
+    mail_subject: str | None = None  # the subject of the mail the speech was forwarded in
 
 
 def clean_lines(source: Iterable[SourceLine], rules: Boilerplate) -> Cleaned:
@@ -61,6 +63,7 @@ def clean_lines(source: Iterable[SourceLine], rules: Boilerplate) -> Cleaned:
     )
     removed: list[Removed] = []
     rules = either_script_rules(rules)
+    lines, subject = remove_mail_headers(lines, removed)
     lines = fold_split_marks(lines)
     lines = strip_symbol_bullets(lines, removed)
     lines = remove_blocks(lines, rules, removed)
@@ -85,7 +88,7 @@ def clean_lines(source: Iterable[SourceLine], rules: Boilerplate) -> Cleaned:
     if joined:
         kept = {id(p) for p in remove_lines(joined, rules, removed)}
         paragraphs = [p for p in paragraphs if not p.joined or id(p) in kept]
-    return Cleaned(paragraphs, removed)
+    return Cleaned(paragraphs, removed, subject)
 
 
 # --- tables -------------------------------------------------------------------------------------
@@ -280,6 +283,19 @@ def _only_invisible(text: str) -> bool:
 # same codes: ● as l, ➢ as Ø, ✓ as ü, ■ as n, ◆ as u, § and Ÿ, before the item's first
 # character.
 _SYMBOL_BULLET_RE = compile_either(f"^[lnuØüŸ§¨q]\\s*(?=[{HAN}])")
+
+
+def remove_mail_headers(lines: list[Line], removed: list[Removed]) -> tuple[list[Line], str | None]:
+    """Drop the e-mail a speech was forwarded in (see generator.ingest.mail); return the rest
+    and the mail's subject."""
+    top = mail_top([line.text for line in lines])
+    if top is None:
+        return lines, None
+    for index, line in enumerate(lines[: top.end]):
+        if line.text.strip():
+            reason = "e-mail header" if index in top.headers else "e-mail note"
+            removed.append(Removed(line.line, line.text, reason))
+    return lines[top.end :], top.subject
 
 
 def strip_symbol_bullets(lines: list[Line], removed: list[Removed]) -> list[Line]:

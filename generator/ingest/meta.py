@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.errors import UserError
-from generator.ingest.clean import Line, Removed
+from generator.ingest.clean import Cleaned, Line, Removed
+from generator.ingest.mail import subject_title
 from generator.ingest.outline import match_enumerator
 from generator.ingest.pagemarks import INLINE_PAGE_MARK_RE, PAGE_MARK_RE, is_page_mark
 from generator.ingest.pagemarks import PAGE_LINE_RE as _PAGE_LINE_RE
@@ -39,12 +40,16 @@ DATE_RE = compile_either(rf"{_YEAR}\s*年\s*{_MONTH}\s*月(?:\s*{_DAY}\s*日)?")
 _ANONYMISED_DATE_LINE_RE = compile_either(
     rf"^[（(]?{_YEAR}\s*年\s*[×X\d]{{1,2}}\s*月(?:\s*[×X\d]{{1,2}}\s*日)?[)）]?$"
 )
+# A labelled date line that a boilerplate rule removes as a news page's (时间：…): the meeting's
+# date when nothing else gives one. (Not 发布时间, 发布日期 or 成文日期: a page's or a
+# document's date, which a repost can give years after the speech. No date beats a wrong one.)
+_LABELLED_DATE_RE = compile_either(r"^(?:会议|讲话)?(?:时间|日期)\s*[:：]\s*")
 _TITLE_LABEL_RE = compile_either(r"^(?:标题|题目|文章标题|名称)\s*[:：]\s*")
 _NUMERIC_DATE_RE = compile_either(r"(?P<y>\d{4})[.．/-](?P<m>\d{1,2})[.．/-](?P<d>\d{1,2})")
 # A line that is a date, in words or digits (2024.01.28), perhaps with the time of day or a
 # note in its brackets: （2023年8月16日上午，根据录音整理）.
 _DATE_LINE_RE = compile_either(
-    rf"^[（(]?(?:公历|阳历)?(?:{DATE_RE.pattern}|{_NUMERIC_DATE_RE.pattern.replace('?P<', '?P<n')})"
+    rf"^(?:(?:会议|讲话)?(?:时间|日期)\s*[:：]\s*)?[（(]?(?:公历|阳历)?(?:{DATE_RE.pattern}|{_NUMERIC_DATE_RE.pattern.replace('?P<', '?P<n')})"
     r"(?![^（）()]*\d{1,2}[:：]\d{2})"  # (not a time: a stamp)
     r"(?:\s*[（(]?(?:星期|周|礼拜)[一二三四五六日天][)）]?)?"  # 2024年3月12日（星期二）
     r"(?:\s*[（(](?:农历|阴历)[^（）()。！？]{1,12}[)）])?"  # …（农历正月初九）
@@ -193,8 +198,11 @@ class Meta:
     notes: list[str] = field(default_factory=list)
 
 
-def read_meta(paragraphs: list[Line], path: Path) -> Meta:
-    """Split paragraphs into preamble, title, header and body, and read the metadata."""
+def read_meta(cleaned: Cleaned, path: Path) -> Meta:
+    """Split the cleaned paragraphs into preamble, title, header and body, and read the
+    metadata (also from what cleaning removed: the subject of the mail the speech came in is a
+    title when it has none, a news page's 时间：line a date)."""
+    paragraphs = cleaned.paragraphs
     found = _find_title(paragraphs)
     if found is None:
         meta = Meta(title="", title_line=0)
@@ -210,8 +218,10 @@ def read_meta(paragraphs: list[Line], path: Path) -> Meta:
         body_start = _read_header(paragraphs, title_index + lines, meta)
     meta.body = _read_body(paragraphs[body_start:], meta)
     if found is None:
-        _untitled(meta, path, paragraphs)
+        _untitled(meta, path, paragraphs, subject_title(cleaned.mail_subject))
     _infer(meta)
+    if meta.date is None and meta.body:
+        meta.date = _date_from_labels(cleaned.removed, meta.title_line, meta.body[0].line)
     return meta
 
 
@@ -374,11 +384,17 @@ def _title_meta(paragraph: Line) -> Meta:
 _FILENAME_PREFIX_RE = compile_either(r"^[A-Za-z0-9]+[-_]+")
 
 
-def _untitled(meta: Meta, path: Path, paragraphs: list[Line]) -> None:
-    """A title for a file without a title line: its name, else what its opening says it is.
+def _untitled(meta: Meta, path: Path, paragraphs: list[Line], subject: str | None) -> None:
+    """A title for a file without a title line: the subject of the mail it came in, its name,
+    else what its opening says it is.
 
-    The file name is the editor's own label for the text, so it comes first; a name without
-    Chinese (2017.txt) says nothing, and then the kind of speech is read from the text."""
+    The subject and the file name are people's labels for the text, so they come first; a
+    name without Chinese (2017.txt) says nothing, and then the kind of speech is read from
+    the text."""
+    if subject and count_han(subject) >= 2:
+        meta.title = subject
+        meta.notes.append("title taken from the e-mail's subject")
+        return
     stem = _FILENAME_PREFIX_RE.sub("", path.stem).replace("_", " ").strip()
     if count_han(stem) >= 2:
         meta.title, meta.title_from_filename = stem, True
@@ -670,6 +686,19 @@ def _date_from_title(title: str) -> str | None:
         return full
     year = re.match(r"^(\d{4})年", title)
     return year.group(1) if year else None
+
+
+def _date_from_labels(removed: list[Removed], after: int, before: int) -> str | None:
+    """The date of the first labelled date line (时间：2024年10月8日) that cleaning removed
+    from between the title's line and the body's first: the meeting's."""
+    for line in removed:
+        if not after < line.line < before:
+            continue
+        label = _LABELLED_DATE_RE.match(line.text)
+        date = parse_date(line.text[label.end() :]) if label else None
+        if date:
+            return date
+    return None
 
 
 def _date_from_ending(body: list[Line]) -> str | None:

@@ -125,7 +125,7 @@ def prepare(path: Path, config: Config) -> Prepared:
     cleaned = clean_lines(source.lines, config.boilerplate)
     if not cleaned.paragraphs:
         raise UserError("no text left after removing boilerplate", path, hint="is this a speech?")
-    meta = read_meta(cleaned.paragraphs, path)
+    meta = read_meta(cleaned, path)
     if not meta.body:
         raise UserError("no speech text after the title", path, meta.title_line or None)
     hidden = [Removed(line.line, line.text, "web page text not shown") for line in source.hidden]

@@ -79,3 +79,28 @@ def test_an_address_to_students_is_no_title(tmp_path: Path) -> None:
     assert meta.title == "在建校六十周年纪念大会上的讲话"
     assert meta.salutation == "各位老师、同学们"
     assert meta.body[0].text == "各位老师、同学们："
+
+
+@pytest.mark.parametrize(
+    ("header", "date"),
+    [
+        ("日期：2024年10月8日", "2024-10-08"),  # a header line, read as the date line it is
+        ("会议时间：2024年10月8日上午", "2024-10-08"),
+        ("时间：2024年10月8日", "2024-10-08"),  # removed as a news page's line; its date kept
+        # when a page was published or changed: a repost's can be years after the speech
+        ("发布时间：2024-04-18 10:30", None),
+        ("更新时间：2024-04-18 10:30", None),
+    ],
+)
+def test_a_labelled_date_line_gives_the_date(tmp_path: Path, header: str, date: str | None) -> None:
+    from generator.config import load_config
+    from generator.ingest.pipeline import prepare
+
+    raw = tmp_path / "speech.txt"
+    raw.write_text(
+        f"在全镇森林防火工作会议上的讲话\n{header}\n同志们：\n今天召开全镇森林防火工作会议。\n",
+        encoding="utf-8",
+    )
+    meta = prepare(raw, load_config(tmp_path)).meta
+    assert meta.date == date
+    assert [p.text for p in meta.body] == ["同志们：", "今天召开全镇森林防火工作会议。"]
