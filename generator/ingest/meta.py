@@ -80,7 +80,11 @@ _ROLE = (
 _DOT = "·•・"
 # A name anonymised for publication keeps its surname, or none, and stands for the rest with
 # placeholders: 王××, 张XX, ×××, XXX (the placeholders render.markdown marks).
-_ANONYMISED_NAME = rf"(?:[{HAN}]{{1,2}}(?:×{{1,3}}|X{{1,3}}|x{{2,3}})|×{{2,4}}|X{{2,4}}|x{{2,4}})"
+# A name withheld: 王××, XX, ○○○, 李＊＊ (circles and boxes only as a whole name: 二○ is a year's).
+_ANONYMISED_NAME = (
+    rf"(?:[{HAN}]{{1,2}}(?:×{{1,3}}|X{{1,3}}|x{{2,3}}|＊{{1,3}}|\*{{1,3}})"
+    r"|×{2,4}|X{2,4}|x{2,4}|○{2,4}|□{2,4}|＊{2,4}|\*{2,4})"
+)
 _NAME = rf"(?:[{HAN}]{{2,4}}|[{HAN}]{{1,8}}(?:[{_DOT}][{HAN}]{{1,8}})+|{_ANONYMISED_NAME})"
 _BYLINE_BODY = rf"(?P<role>[^。！？：:，,]{{0,24}}?{_ROLE})\s*(?P<name>{_NAME})"
 _BYLINE_RE = compile_either(rf"^{_BYLINE_BODY}$")

@@ -23,10 +23,15 @@ if TYPE_CHECKING:  # markdown-it is imported only when a body needs it (see _par
     from markdown_it.utils import EnvType, OptionsDict
 
 # × standing for a name or number (not 2×35, a multiplication), and X/XX/xx placeholders that
-# are not part of a Latin word or a number (X86, 4X100米), nor the X of X光 and X射线.
+# are not part of a Latin word or a number (X86, 4X100米), nor the X of X光 and X射线. Runs of
+# circles, boxes or asterisks withhold as × does (○○○同志, 移送□□人, 王＊＊, 原**县), but not
+# one alone (a bullet, a checkbox), nor the circles of a year in words (二○○八年).
+_NUMERAL = "〇○零一二三四五六七八九十"
 PLACEHOLDER_RE = re.compile(
     r"(?<![0-9０-９])×+(?![0-9０-９])"
     r"|(?<![A-Za-z0-9０-９])(?:X(?![光射])|X{2,6}|x{2,6})(?![A-Za-z0-9０-９])"
+    rf"|(?<![{_NUMERAL}])○{{2,6}}(?![{_NUMERAL}年])"
+    r"|□{2,6}|＊{2,6}|(?<![A-Za-z0-9*])\*{2,6}(?![A-Za-z0-9*])"
 )
 
 
@@ -273,7 +278,7 @@ _HEADING_RE = re.compile(
     r"(?P<text>(?![\s#])(?:[^\s*_`\[\]<>&\\#]|\\[!-/:-@\[-`{-~]|[ \u3000](?=\S))+)"
 )
 _NEEDS_ESCAPE = '&<>"'
-_MAY_HOLD_PLACEHOLDER = "×Xx"
+_MAY_HOLD_PLACEHOLDER = "×Xx○□＊"  # (and *, which only markdown-it's path meets)
 _NEEDS_ESCAPE_RE = re.compile(f"[{_NEEDS_ESCAPE}]")
 _MAY_HOLD_PLACEHOLDER_RE = re.compile(f"[{_MAY_HOLD_PLACEHOLDER}]")
 _INLINE_SPECIAL = _NEEDS_ESCAPE + _MAY_HOLD_PLACEHOLDER  # what _plain_inline looks for

@@ -104,3 +104,22 @@ def test_a_labelled_date_line_gives_the_date(tmp_path: Path, header: str, date: 
     meta = prepare(raw, load_config(tmp_path)).meta
     assert meta.date == date
     assert [p.text for p in meta.body] == ["同志们：", "今天召开全镇森林防火工作会议。"]
+
+
+# (A line of circles or boxes alone, ○○○, is a divider: a page's, not a name.)
+@pytest.mark.parametrize("byline", ["○○○同志", "县委书记　○○○", "县长 李＊＊", "市长 王**"])
+def test_a_name_withheld_by_circles_boxes_or_asterisks_is_the_speaker(
+    tmp_path: Path, byline: str
+) -> None:
+    """As ×××同志 is: the byline goes to the front matter, not into the body as chrome."""
+    from generator.config import load_config
+    from generator.ingest.pipeline import prepare
+
+    raw = tmp_path / "speech.txt"
+    raw.write_text(
+        f"在全县党风廉政建设工作会议上的讲话\n{byline}\n同志们：\n今天召开全县党风廉政建设工作会议。\n",
+        encoding="utf-8",
+    )
+    meta = prepare(raw, load_config(tmp_path)).meta
+    assert meta.speaker == byline.removesuffix("同志").split()[-1].replace("　", "")
+    assert [p.text for p in meta.body] == ["同志们：", "今天召开全县党风廉政建设工作会议。"]

@@ -16,7 +16,7 @@ from generator.render.markdown import (
 from generator.speech import escape_markdown
 
 ALPHABET = st.sampled_from(
-    list("讲话落实作风×XxX甲乙，。！？“”（）、：；")
+    list("讲话落实作风×XxX○□＊二年甲乙，。！？“”（）、：；")
     + list(" \u3000\t")
     + list("abc123.,;:!?()\"'*_`[]<>&#|~{}\\/-+=>")
 )
@@ -180,6 +180,18 @@ def test_an_x_in_a_word_or_a_number_is_no_placeholder() -> None:
     assert body.placeholders == 2  # X同志, XX光伏公司
     assert '<mark class="placeholder" title="匿名化占位符">X</mark>同志' in body.html
     assert '<mark class="placeholder" title="匿名化占位符">XX</mark>光伏' in body.html
+
+
+def test_circles_boxes_and_asterisks_that_withhold_are_placeholders() -> None:
+    """○○○同志, 王＊＊, 原\\*\\*县 and 移送□□人 withhold names and numbers as × does; the
+    circles of a year (二○○八年) and a lone bullet ○ or checkbox □ do not."""
+    body = render_body(
+        "○○○同志，王＊＊，原\\*\\*县局局长，移送□□人。二○○八年，○ 要点，□ 同意。\n"
+    )
+    marked = re.findall(r'<mark class="placeholder"[^>]*>([^<]*)</mark>', body.html)
+    assert marked == ["○○○", "＊＊", "**", "□□"]
+    assert body.placeholders == 4
+    assert "二○○八年" in body.html
 
 
 def test_markup_in_speech_text_stays_text() -> None:
