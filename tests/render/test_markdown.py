@@ -185,9 +185,7 @@ def test_an_x_in_a_word_or_a_number_is_no_placeholder() -> None:
 def test_circles_boxes_and_asterisks_that_withhold_are_placeholders() -> None:
     """○○○同志, 王＊＊, 原\\*\\*县 and 移送□□人 withhold names and numbers as × does; the
     circles of a year (二○○八年) and a lone bullet ○ or checkbox □ do not."""
-    body = render_body(
-        "○○○同志，王＊＊，原\\*\\*县局局长，移送□□人。二○○八年，○ 要点，□ 同意。\n"
-    )
+    body = render_body("○○○同志，王＊＊，原\\*\\*县局局长，移送□□人。二○○八年，○ 要点，□ 同意。\n")
     marked = re.findall(r'<mark class="placeholder"[^>]*>([^<]*)</mark>', body.html)
     assert marked == ["○○○", "＊＊", "**", "□□"]
     assert body.placeholders == 4
