@@ -220,7 +220,7 @@ def build_outline(paragraphs: list[Line]) -> Outline:
     blocks: list[Block] = []
     warnings: list[OutlineWarning] = []
     matches = [None if p.table else match_enumerator(p.text, p.heading_level) for p in paragraphs]
-    for index in _openings(matches) | _closings(paragraphs, matches):
+    for index in _openings(matches) | _closings(paragraphs, matches) | _appended(paragraphs):
         matches[index] = None
     for index, (paragraph, match) in enumerate(zip(paragraphs, matches, strict=True)):
         if paragraph.table:
@@ -286,6 +286,23 @@ def _closings(paragraphs: list[Line], matches: list[Match | None]) -> set[int]:
         and match.number is None
         and _CLOSING_RE.match(paragraphs[index].text, len(match.label) + 1) is not None
     }
+
+
+# Where a document's attachments begin (GB/T 9704): 附件：1.…, 附件1 or 附件一 on its own line,
+# 附表2：… — not a sentence about one (附件中的数据显示…).
+_ATTACHMENT_RE = compile_either(
+    r"^附[件表]\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})?\s*(?:[:：]|$)"
+)
+
+
+def _appended(paragraphs: list[Line]) -> set[int]:
+    """Every paragraph from the first attachment mark on: an attachment (a table, a list of
+    projects) is appended to the speech, and its numbered lines are not the speech's points
+    (附件：1.…表 / 2.…清单 nested as sub-items of the last section)."""
+    for index, paragraph in enumerate(paragraphs):
+        if not paragraph.table and _ATTACHMENT_RE.match(paragraph.text):
+            return set(range(index, len(paragraphs)))
+    return set()
 
 
 _INLINE_FAMILIES = {"一是": "是", "一要": "要", "第一": None}
