@@ -220,7 +220,12 @@ def build_outline(paragraphs: list[Line]) -> Outline:
     blocks: list[Block] = []
     warnings: list[OutlineWarning] = []
     matches = [None if p.table else match_enumerator(p.text, p.heading_level) for p in paragraphs]
-    for index in _openings(matches) | _closings(paragraphs, matches) | _appended(paragraphs):
+    for index in (
+        _openings(matches)
+        | _closings(paragraphs, matches)
+        | _colon_lists(paragraphs, matches)
+        | _appended(paragraphs)
+    ):
         matches[index] = None
     for index, (paragraph, match) in enumerate(zip(paragraphs, matches, strict=True)):
         if paragraph.table:
@@ -286,6 +291,32 @@ def _closings(paragraphs: list[Line], matches: list[Match | None]) -> set[int]:
         and match.number is None
         and _CLOSING_RE.match(paragraphs[index].text, len(match.label) + 1) is not None
     }
+
+
+def _colon_lists(paragraphs: list[Line], matches: list[Match | None]) -> set[int]:
+    """Runs of enumerated paragraphs right after one ending in a colon (会议共有四项议程：), each
+    item one clause, all but the last ending in a semicolon (一是…通报情况； 二是…签订责任书；):
+    a list the sentence announces, not the speech's points — a point has text of its own."""
+    found: set[int] = set()
+    for colon, paragraph in enumerate(paragraphs):
+        if not paragraph.text.endswith(("：", ":")):
+            continue
+        end = colon + 1
+        while end < len(matches) and _clause_item(paragraphs[end], matches[end]):
+            end += 1
+        items = paragraphs[colon + 1 : end]
+        if len(items) >= 2 and all(item.text.endswith(("；", ";")) for item in items[:-1]):
+            found.update(range(colon + 1, end))
+    return found
+
+
+def _clause_item(paragraph: Line, match: Match | None) -> bool:
+    """An enumerated paragraph that is one clause: its lead is all of it, with no full stop
+    before its end."""
+    if match is None or match.family.startswith("heading-"):
+        return False
+    text = paragraph.text
+    return match.lead_end == len(text) and not any(mark in text[:-1] for mark in "。！？")
 
 
 # Where a document's attachments begin (GB/T 9704): 附件：1.…, 附件1 or 附件一 on its own line,
