@@ -127,6 +127,12 @@ _TITLE_SPEAKER_RE = compile_either(
     r"^《?(?P<who>[^在《》]{0,24}?)(?:同志)?在(?P<occ>.+)(?:上|时)的"
     rf"(?:{FRAME_KIND_PREFIX})?(?:{_TITLE_KINDS})"
 )
+# An interview's headline names who is interviewed: 专访｜县委书记陈立新：把…做实做细.
+_INTERVIEW_TITLE_RE = compile_either(
+    rf"^(?:独家)?(?:专访|访谈|对话|面对面)\s*[｜|丨:：]\s*{_BYLINE_BODY}\s*[：:]"
+)
+# A press briefing's byline: 市发展改革委主任　何建明答记者问, …就《若干措施》答记者问.
+_ANSWERS_RE = compile_either(rf"^{_BYLINE_BODY}\s*(?:就[^。！？]{{1,40}})?答(?:记者|网友)问$")
 # A decision's title names the meeting that made it: 第十届…第五次会议关于政府工作报告的决议.
 _ADOPTED_TITLE_RE = compile_either(
     r"^(?P<occ>[^，。！？\s]{4,40}?(?:会议|大会|全会))关于\S+的(?:决议|决定)$"
@@ -576,6 +582,9 @@ def _read_header_line(paragraph: Line, meta: Meta, previous: str, following: str
     if byline and meta.speaker is None:  # (主讲人：刘建国 has a name without an office)
         labelled = byline.re is _LABELLED_BYLINE_RE
         return _speaker_line(meta, paragraph, byline.group("role"), byline.group("name"), labelled)
+    answers = _ANSWERS_RE.match(text)
+    if answers and meta.speaker is None:
+        return _speaker_line(meta, paragraph, answers.group("role"), answers.group("name"), True)
     if _DATE_LINE_RE.match(text):
         meta.date = meta.date or parse_date(text)
         meta.removed.append(Removed(paragraph.line, text, "date line, read as the date"))
@@ -664,6 +673,9 @@ def _infer(meta: Meta) -> None:
                 meta.speaker = who
                 if _ROLE_ONLY_RE.match(who):
                     meta.speaker_role = who
+    interviewed = _INTERVIEW_TITLE_RE.match(meta.title)
+    if interviewed and meta.speaker is None:
+        meta.speaker, meta.speaker_role = interviewed.group("name"), interviewed.group("role")
     if meta.speaker is None:
         _speaker_from_signature(meta)
     adopted = _ADOPTED_TITLE_RE.match(meta.title)

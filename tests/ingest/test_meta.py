@@ -123,3 +123,34 @@ def test_a_name_withheld_by_circles_boxes_or_asterisks_is_the_speaker(
     meta = prepare(raw, load_config(tmp_path)).meta
     assert meta.speaker == byline.removesuffix("同志").split()[-1].replace("　", "")
     assert [p.text for p in meta.body] == ["同志们：", "今天召开全县党风廉政建设工作会议。"]
+
+
+@pytest.mark.parametrize(
+    ("head", "speaker", "role"),
+    [
+        ("专访｜县委书记陈立新：把县域经济这篇大文章做实做细", "陈立新", "县委书记"),
+        ("对话丨市长 王海峰：营商环境没有最好只有更好", "王海峰", "市长"),
+        ("《若干措施》政策解读\n市发展改革委主任　何建明答记者问", "何建明", "市发展改革委主任"),
+        (
+            "《若干措施》政策解读\n市发展改革委主任何建明就《若干措施》答记者问",
+            "何建明",
+            "市发展改革委主任",
+        ),
+    ],
+)
+def test_who_is_interviewed_or_answers_is_the_speaker(
+    tmp_path: Path, head: str, speaker: str, role: str
+) -> None:
+    """An interview's headline (专访｜县委书记陈立新：…) and a briefing's byline (…答记者问)
+    name the one who speaks, as a byline does."""
+    from generator.config import load_config
+    from generator.ingest.pipeline import prepare
+
+    raw = tmp_path / "interview.txt"
+    raw.write_text(
+        f"{head}\n问：今年的总体思路是什么？\n答：我们坚持稳中求进，抓好项目建设和营商环境。\n",
+        encoding="utf-8",
+    )
+    meta = prepare(raw, load_config(tmp_path)).meta
+    assert (meta.speaker, meta.speaker_role) == (speaker, role)
+    assert meta.body[0].text == "问：今年的总体思路是什么？"
