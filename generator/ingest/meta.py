@@ -36,6 +36,13 @@ _YEAR = rf"(?P<y>\d{{4}}|[{_CN_DIGIT}]{{4}})"
 _MONTH = rf"(?P<m>\d{{1,2}}|[{_CN_NUM}]{{1,3}})"
 _DAY = rf"(?P<d>\d{{1,2}}|[{_CN_NUM}]{{1,3}})"
 DATE_RE = compile_either(rf"{_YEAR}\s*年\s*{_MONTH}\s*月(?:\s*{_DAY}\s*日)?")
+# A date of the Republic of China's calendar (a Taiwan document's): 中華民國一一三年五月十五日,
+# 民國113年5月15日 — year 113 is 2024.
+ROC_DATE_RE = compile_either(
+    rf"(?:中华)?民国\s*(?P<y>\d{{1,3}}|[{_CN_DIGIT}十百]{{1,5}})\s*年\s*{_MONTH}\s*月"
+    rf"(?:\s*{_DAY}\s*日)?"
+)
+_ROC_OFFSET = 1911
 # A date whose month or day was anonymised: 2023年×月×日, 2023年X月.
 _ANONYMISED_DATE_LINE_RE = compile_either(
     rf"^[（(]?{_YEAR}\s*年\s*[×X\d]{{1,2}}\s*月(?:\s*[×X\d]{{1,2}}\s*日)?[)）]?$"
@@ -49,7 +56,8 @@ _NUMERIC_DATE_RE = compile_either(r"(?P<y>\d{4})[.．/-](?P<m>\d{1,2})[.．/-](?
 # A line that is a date, in words or digits (2024.01.28), perhaps with the time of day or a
 # note in its brackets: （2023年8月16日上午，根据录音整理）.
 _DATE_LINE_RE = compile_either(
-    rf"^(?:(?:会议|讲话)?(?:时间|日期)\s*[:：]\s*)?[（(]?(?:公历|阳历)?(?:{DATE_RE.pattern}|{_NUMERIC_DATE_RE.pattern.replace('?P<', '?P<n')})"
+    rf"^(?:(?:会议|讲话)?(?:时间|日期)\s*[:：]\s*)?[（(]?(?:公历|阳历)?(?:{DATE_RE.pattern}|{_NUMERIC_DATE_RE.pattern.replace('?P<', '?P<n')}"
+    rf"|{ROC_DATE_RE.pattern.replace('?P<', '?P<r')})"
     r"(?![^（）()]*\d{1,2}[:：]\d{2})"  # (not a time: a stamp)
     r"(?:\s*[（(]?(?:星期|周|礼拜)[一二三四五六日天][)）]?)?"  # 2024年3月12日（星期二）
     r"(?:\s*[（(](?:农历|阴历)[^（）()。！？]{1,12}[)）])?"  # …（农历正月初九）
@@ -635,11 +643,14 @@ def _read_body(paragraphs: list[Line], meta: Meta) -> list[Line]:
 
 
 def parse_date(text: str) -> str | None:
-    """ISO date (or year-month) from 2026年1月25日 / 二〇二六年一月二十五日."""
-    found = DATE_RE.search(text) or _NUMERIC_DATE_RE.search(text)
+    """ISO date (or year-month) from 2026年1月25日 / 二〇二六年一月二十五日 / 民國115年1月25日."""
+    roc = ROC_DATE_RE.search(text)
+    found = roc or DATE_RE.search(text) or _NUMERIC_DATE_RE.search(text)
     if not found:
         return None
     year = _to_int(found.group("y"))
+    if roc and year is not None:
+        year += _ROC_OFFSET
     month = _to_int(found.group("m"))
     day = _to_int(found.group("d")) if found.group("d") else None
     if year is None or month is None or not 1 <= month <= 12:
@@ -654,7 +665,7 @@ def parse_date(text: str) -> str | None:
 def _to_int(text: str) -> int | None:
     if text.isdigit():
         return int(text)
-    if len(text) == 4 and all(c in _CN_YEAR_DIGITS for c in text):
+    if len(text) in (3, 4) and all(c in _CN_YEAR_DIGITS for c in text):  # (3: 民國一一三年)
         return int("".join(str(_CN_YEAR_DIGITS[c]) for c in text))
     return parse_cn(text)
 
