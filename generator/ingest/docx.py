@@ -159,9 +159,26 @@ def iter_blocks(container: XmlElement) -> Iterator[XmlElement | list[list[XmlEle
         if child.tag == W_TBL and (rows := _table_rows(child)) is not None:
             yield rows
         elif child.tag == W_P:
+            for box in text_boxes(child):  # (a title or a note Word floats in a box)
+                yield from iter_blocks(box)
             yield child
         elif child.tag in _BLOCK_CONTAINERS and not _is_contents(child):
             yield from iter_blocks(child)
+
+
+W_TXBX_CONTENT = qn("w:txbxContent")
+MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
+def text_boxes(element: XmlElement) -> Iterator[XmlElement]:
+    """The text boxes anchored in a paragraph, outermost first (a box's own boxes come with its
+    paragraphs), each once: a drawing comes twice, as a DrawingML shape and, in mc:Fallback,
+    as the VML copy older readers use."""
+    for child in element:
+        if child.tag == W_TXBX_CONTENT:
+            yield child
+        elif child.tag != MC_FALLBACK and isinstance(child.tag, str):
+            yield from text_boxes(child)
 
 
 def _table_rows(table: XmlElement) -> list[list[XmlElement | None]] | None:
@@ -215,12 +232,31 @@ def _collect_run(run: XmlElement, pieces: list[str | None]) -> None:
         tag = child.tag
         if tag == W_T:
             pieces.append(child.text or "")
+        elif tag == W_RUBY:  # 拼 with pīn above it: the text, then its reading in brackets
+            _collect_ruby(child, pieces)
         elif tag in _SPACE_TAGS:
             pieces.append(" ")
         elif tag in _BREAK_TAGS:
             pieces.append(None)
         elif tag == qn("w:noBreakHyphen"):
             pieces.append("-")
+
+
+W_RUBY, W_RUBY_BASE, W_RT = qn("w:ruby"), qn("w:rubyBase"), qn("w:rt")
+
+
+def _collect_ruby(ruby: XmlElement, pieces: list[str | None]) -> None:
+    base: list[str | None] = []
+    reading: list[str | None] = []
+    for part in ruby:
+        if part.tag == W_RUBY_BASE:
+            _collect_inline(part, base)
+        elif part.tag == W_RT:
+            _collect_inline(part, reading)
+    pieces.extend(base)
+    annotation = "".join(piece for piece in reading if piece).strip()
+    if annotation:
+        pieces.append(f"（{annotation}）")
 
 
 def _hidden(run: XmlElement) -> bool:

@@ -398,3 +398,46 @@ def test_a_word_table_reaches_the_speech_as_a_markdown_table(tmp_path: Path) -> 
         "一季度主要指标如下。\n\n| 指标 | 完成 | 增长 |\n| --- | --- | --- |\n"
         "| 地区生产总值 | 86.4亿元 | 5.8% |\n| 财政收入 |  | \\-2.3% |\n\n总体看，开局良好。\n"
     ) in body
+
+
+MC = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+WPS = 'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"'
+V = 'xmlns:v="urn:schemas-microsoft-com:vml"'
+
+
+def _text_box(text: str) -> str:
+    return f"<w:txbxContent><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:txbxContent>"
+
+
+def test_text_in_a_text_box_is_read_once_before_its_anchor(tmp_path: Path) -> None:
+    """A title Word floats in a text box was lost; a box comes twice in the file (the shape,
+    and its VML copy in mc:Fallback) but once in the text."""
+    document = docx.Document()
+    document.add_paragraph()._p.append(
+        parse_xml(
+            f"<w:r {W} {MC} {WPS} {V}><mc:AlternateContent>"
+            f"<mc:Choice Requires='wps'><w:drawing><wps:txbx>{_text_box('在全县工作会议上的讲话')}"
+            "</wps:txbx></w:drawing></mc:Choice>"
+            f"<mc:Fallback><w:pict><v:textbox>{_text_box('在全县工作会议上的讲话')}"
+            "</v:textbox></w:pict></mc:Fallback></mc:AlternateContent></w:r>"
+        )
+    )
+    document.add_paragraph("同志们：")
+    document.add_paragraph("今天召开全县工作会议。")
+    assert texts(read_source(save(document, tmp_path))) == [
+        "在全县工作会议上的讲话",
+        "",  # (the paragraph the box is anchored in)
+        "同志们：",
+        "今天召开全县工作会议。",
+    ]
+
+
+def test_ruby_text_keeps_its_base_and_its_reading(tmp_path: Path) -> None:
+    """Characters with a reading set above them (Word's phonetic guide) were lost whole."""
+    document = docx.Document()
+    paragraph_from_xml(
+        document,
+        "<w:t>这里是</w:t><w:ruby><w:rubyPr/><w:rt><w:r><w:t>Kǎ</w:t></w:r></w:rt>"
+        "<w:rubyBase><w:r><w:t>卡</w:t></w:r></w:rubyBase></w:ruby><w:t>口</w:t>",
+    )
+    assert texts(read_source(save(document, tmp_path))) == ["这里是卡（Kǎ）口"]
