@@ -95,10 +95,14 @@ _ANONYMISED_NAME = (
 )
 _NAME = rf"(?:[{HAN}]{{2,4}}|[{HAN}]{{1,8}}(?:[{_DOT}][{HAN}]{{1,8}})+|{_ANONYMISED_NAME})"
 _BYLINE_BODY = rf"(?P<role>[^。！？：:，,]{{0,24}}?{_ROLE})\s*(?P<name>{_NAME})"
-_BYLINE_RE = compile_either(rf"^{_BYLINE_BODY}$")
+_BYLINE_RE = compile_either(rf"^{_BYLINE_BODY}(?:\s*同志)?$")
+# The office after the name, in brackets: 王建国同志（县委副书记、政法委书记）, 张伟（市委书记）.
+_BRACKETED_BYLINE_RE = compile_either(
+    rf"^(?P<name>{_NAME})(?:\s*同志)?\s*[（(](?P<role>[^（）()。！？]{{0,30}}?{_ROLE})[）)]$"
+)
 # A byline with a label, as a lecture's or a report's page has it: 主讲人：刘建国, 报告人：县长 王明.
 _LABELLED_BYLINE_RE = compile_either(
-    rf"^(?:主讲人|主讲|讲话人|报告人|宣讲人|发言人|主持人|作者)\s*[:：]\s*"
+    rf"^(?:主讲人|主讲|讲话人|报告人|宣讲人|发言人|主持人|述职人|汇报人|致辞人|作者)\s*[:：]\s*"
     rf"(?:(?P<role>[^。！？：:，,]{{0,24}}?{_ROLE})\s*)?(?P<name>{_NAME})$"
 )
 _NAME_LINE_RE = compile_either(rf"^{_NAME}$")
@@ -248,11 +252,19 @@ def is_prose(text: str) -> bool:
     return len(text) >= 25 and any(mark in text for mark in "。！？；")
 
 
+# A red-headed document's letterhead (中共南湖区委办公室文件, ××县人民政府文件): the office that
+# issued it, above the title.
+_LETTERHEAD_RE = compile_either(
+    r"^[^。！？，,：:\s]{2,30}(?:委员会|委|政府|办公室|办公厅|厅|局|部|院|会|组)\s*文件$"
+)
+
+
 def _is_title_candidate(text: str) -> bool:
     bare = PAGE_MARK_RE.sub("", text).strip()
     return (
         2 <= len(bare) <= 80
         and not is_prose(bare)
+        and not _LETTERHEAD_RE.match(bare)
         and not _SALUTATION_RE.match(bare)
         and not (_SENTENCE_RE.match(bare) and (bare.endswith("。") or "，" in bare))
     )
@@ -272,7 +284,7 @@ def _find_title(paragraphs: list[Line]) -> tuple[int, int] | None:
         if not _is_title_candidate(text) or _is_subtitle(text):
             continue
         bare = PAGE_MARK_RE.sub("", text).strip()
-        if _TITLE_END_RE.search(bare) and count_han(bare) >= 4:
+        if _TITLE_END_RE.search(bare) and (count_han(bare) >= 4 or _COLUMN_LABEL_RE.match(bare)):
             titled.append(index)
         elif fallback is None and count_han(bare) >= 4 and not _is_byline(bare):
             fallback = index
@@ -510,7 +522,16 @@ def _is_header_line(text: str) -> bool:
 
 
 def _is_byline(text: str) -> bool:
-    return bool(_BYLINE_RE.match(text) or _LABELLED_BYLINE_RE.match(text))
+    return _byline(text) is not None
+
+
+def _byline(text: str) -> re.Match[str] | None:
+    """A byline of any form: office and name, a label's (主讲人：…), the office in brackets."""
+    return (
+        _BYLINE_RE.match(text)
+        or _LABELLED_BYLINE_RE.match(text)
+        or _BRACKETED_BYLINE_RE.match(text)
+    )
 
 
 def _continues_title(title: str, text: str, following: str) -> bool:
@@ -565,8 +586,13 @@ def _subtitle_match(text: str) -> re.Match[str] | None:
 
 def _set_speaker(meta: Meta, role: str | None, name: str) -> None:
     if meta.speaker is None:
-        meta.speaker = name
+        meta.speaker = _without_address(name)
         meta.speaker_role = role.strip() if role else None
+
+
+def _without_address(name: str) -> str:
+    """A name without the 同志 after it, a form of address (张伟同志 is 张伟)."""
+    return name[:-2] if name.endswith("同志") and len(name) > 3 else name
 
 
 def _speaker_line(
@@ -586,10 +612,10 @@ def _read_header_line(paragraph: Line, meta: Meta, previous: str, following: str
     """Take metadata from one header line and say what it was; chrome is recorded as removed.
     `following` is the next line's text."""
     text = paragraph.text
-    byline = _BYLINE_RE.match(text) or _LABELLED_BYLINE_RE.match(text)
+    byline = _byline(text)
     if byline and meta.speaker is None:  # (主讲人：刘建国 has a name without an office)
-        labelled = byline.re is _LABELLED_BYLINE_RE
-        return _speaker_line(meta, paragraph, byline.group("role"), byline.group("name"), labelled)
+        more = byline.re is not _BYLINE_RE or text.endswith("同志")
+        return _speaker_line(meta, paragraph, byline.group("role"), byline.group("name"), more)
     answers = _ANSWERS_RE.match(text)
     if answers and meta.speaker is None:
         return _speaker_line(meta, paragraph, answers.group("role"), answers.group("name"), True)
@@ -703,7 +729,8 @@ def _speaker_from_signature(meta: Meta) -> None:
     for paragraph in meta.body[-3:]:
         signed = _BYLINE_RE.match(paragraph.text)
         if signed and paragraph is not meta.body[0]:
-            meta.speaker, meta.speaker_role = signed.group("name"), signed.group("role").strip()
+            meta.speaker = _without_address(signed.group("name"))
+            meta.speaker_role = signed.group("role").strip()
             return
 
 

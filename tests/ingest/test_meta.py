@@ -157,3 +157,30 @@ def test_who_is_interviewed_or_answers_is_the_speaker(
     meta = prepare(raw, load_config(tmp_path)).meta
     assert (meta.speaker, meta.speaker_role) == (speaker, role)
     assert meta.body[0].text == "问：今年的总体思路是什么？"
+
+
+@pytest.mark.parametrize(
+    ("byline", "speaker", "role"),
+    [
+        ("王建国同志（县委副书记、政法委书记）", "王建国", "县委副书记、政法委书记"),
+        ("张伟（市委书记）", "张伟", "市委书记"),
+        ("市委书记 张伟 同志", "张伟", "市委书记"),  # 同志 is a form of address
+        ("市委书记张伟同志", "张伟", "市委书记"),
+        ("述职人：市财政局局长 郝建军", "郝建军", "市财政局局长"),
+        ("汇报人：县委副书记 姚振华", "姚振华", "县委副书记"),
+    ],
+)
+def test_bylines_with_the_office_after_the_name_or_a_label(
+    tmp_path: Path, byline: str, speaker: str, role: str
+) -> None:
+    """Each was removed as page chrome, and the speech had no speaker."""
+    from generator.config import load_config
+    from generator.ingest.pipeline import prepare
+
+    raw = tmp_path / "speech.txt"
+    raw.write_text(
+        f"在全县政法工作会议上的讲话\n{byline}\n同志们：\n今天召开全县政法工作会议。\n", "utf-8"
+    )
+    prepared = prepare(raw, load_config(tmp_path))
+    assert (prepared.meta.speaker, prepared.meta.speaker_role) == (speaker, role)
+    assert [r.reason for r in prepared.removed] in ([], ["name line, read as the speaker"])
