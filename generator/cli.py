@@ -271,7 +271,7 @@ def _stop_on_terminate() -> None:
 
 
 def _ingest(args: argparse.Namespace, console: Console) -> int:
-    from generator.ingest.pipeline import collect_files, ingest
+    from generator.ingest.pipeline import collect_files, ingest, unread_files
     from generator.report import print_ingest_report, progress_bar, running
 
     root: Path = args.root
@@ -285,7 +285,12 @@ def _ingest(args: argparse.Namespace, console: Console) -> int:
             )
     total = len(collect_files(paths))
     if total == 0:
-        raise UserError("no .txt or .docx files found", paths[0], hint="put raw speeches there")
+        unread = unread_files(paths, root)
+        raise UserError(
+            "no .txt, .docx or .html files found",
+            paths[0],
+            hint="; ".join(unread[:3]) if unread else "put raw speeches there",
+        )
     progress = progress_bar(console, total, args.quiet)
     with running(progress):
         task = progress.add_task("", total=total) if progress else None
@@ -296,6 +301,8 @@ def _ingest(args: argparse.Namespace, console: Console) -> int:
 
         report = ingest(paths, config, force=args.force, on_file=advance)
     if args.quiet:
+        for skipped in report.unread:
+            print(f"warning: {skipped}", file=sys.stderr)
         for result in report.results:
             if result.error:
                 print(f"error: {result.error}", file=sys.stderr)

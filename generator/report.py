@@ -70,6 +70,10 @@ def print_ingest_report(console: Console, report: IngestReport, verbose: bool) -
             status,
         )
     console.print(table)
+    for unread in report.unread:
+        console.print(
+            f"[yellow]warning:[/yellow] {escape(unread)}", highlight=False, soft_wrap=True
+        )
     for result in report.results:
         for warning in result.warnings:
             console.print(
@@ -95,6 +99,8 @@ def _print_totals(console: Console, report: IngestReport) -> None:
         parts.append(f"{len(report.failed)} failed")
     warnings = sum(len(r.warnings) for r in report.results)
     parts.append(f"{warnings} warnings")
+    if report.unread:
+        parts.append(f"{len(report.unread)} files not read")
     console.print(
         ", ".join(parts)
         + "; encodings: "

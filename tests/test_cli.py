@@ -120,6 +120,21 @@ def test_root_from_another_folder(
     assert not (elsewhere / "content").exists()
 
 
+def test_ingest_names_the_files_it_cannot_read(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "content" / "raw" / "讲话稿.doc").write_bytes(b"\xd0\xcf\x11\xe0")
+    code, out, err = run(capsys, "-C", str(project), "ingest")
+    assert code == 0, err  # the other files are ingested; the .doc is a warning, not a failure
+    assert (
+        "warning: content/raw/讲话稿.doc: not read (a .doc file): open it in Word or WPS and "
+        "save it as .docx" in out
+    )
+    assert "5 speeches, 5 written, 4 warnings, 1 files not read" in out
+    code, _, err = run(capsys, "-C", str(project), "ingest", "--quiet")
+    assert "warning: content/raw/讲话稿.doc: not read" in err
+
+
 def test_ingest_particular_files(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     one = project / "content" / "raw" / "001_6829b0c84fb550af.txt"
     code, out, _ = run(capsys, "-C", str(project), "ingest", str(one))
@@ -213,7 +228,10 @@ def test_unwritable_output_is_an_error_not_a_traceback(
 
 @pytest.mark.parametrize(
     ("argv", "message"),
-    [(["ingest", "nowhere.txt"], "no such file or folder"), (["ingest"], "no .txt or .docx")],
+    [
+        (["ingest", "nowhere.txt"], "no such file or folder"),
+        (["ingest"], "no .txt, .docx or .html files found"),
+    ],
 )
 def test_missing_input_exits_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,6 +59,7 @@ class FileResult:
 @dataclass
 class IngestReport:
     results: list[FileResult] = field(default_factory=list)
+    unread: list[str] = field(default_factory=list)  # "<file>: <why>, <what to do>"
 
     @property
     def failed(self) -> list[FileResult]:
@@ -70,16 +71,49 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in SUPPORTED
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
+            found.extend(p for p in _folder_files(path) if p.suffix.lower() in SUPPORTED)
         else:
             found.append(path)
     return sorted(set(found), key=lambda p: str(p))
+
+
+def _folder_files(folder: Path) -> Iterator[Path]:
+    for path in folder.rglob("*"):
+        if path.is_file() and not any(
+            part.startswith(".") for part in path.relative_to(folder).parts
+        ):
+            yield path
+
+
+# Files in a raw folder that are evidently no speech text: pictures, and what Windows and
+# macOS leave in folders. Any other file ingest cannot read is named, so an editor who dropped
+# 讲话稿.doc in learns that it was not ingested.
+_NOT_TEXT = frozenset(
+    (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp", ".svg", ".tif", ".tiff", ".ico")
+)
+_OS_FILES = frozenset(("thumbs.db", "desktop.ini"))
+_CONVERT_HINTS = {
+    **dict.fromkeys(
+        (".doc", ".wps", ".wpt", ".dot", ".dotx", ".docm", ".rtf", ".odt", ".pages"),
+        "open it in Word or WPS and save it as .docx",
+    ),
+    ".pdf": "copy its text into a .txt file, or export it to .docx",
+}
+
+
+def unread_files(paths: Iterable[Path], root: Path) -> list[str]:
+    """Files in the given folders that ingest does not read, each with what to do about it
+    (named relative to the project's `root`)."""
+    unread: list[str] = []
+    for folder in (path for path in paths if path.is_dir()):
+        for path in sorted(_folder_files(folder), key=str):
+            suffix = path.suffix.lower()
+            if suffix in SUPPORTED or suffix in _NOT_TEXT or path.name.lower() in _OS_FILES:
+                continue
+            hint = _CONVERT_HINTS.get(suffix, "speechsite reads .txt, .docx and .html")
+            kind = f"a {suffix} file" if suffix else "a file without an extension"
+            unread.append(f"{_rel(path, root)}: not read ({kind}): {hint}")
+    return unread
 
 
 def ingest(
@@ -88,7 +122,7 @@ def ingest(
     force: bool = False,
     on_file: Callable[[Path], None] | None = None,
 ) -> IngestReport:
-    report = IngestReport()
+    report = IngestReport(unread=unread_files(paths, config.root))
     prepared: list[Prepared] = []
     for path in collect_files(paths):
         if on_file is not None:

@@ -351,3 +351,19 @@ def test_a_site_inline_rule_cuts_its_watermark_out_of_paragraphs(tmp_path: Path)
         (3, "our stamp", "〔某某网〕"),
         (4, "our stamp", "〔某某网〕"),
     ]
+
+
+def test_files_ingest_cannot_read_are_named_with_what_to_do(tmp_path: Path) -> None:
+    """A .doc, .wps or .pdf dropped into the raw folder was skipped without a word."""
+    from generator.ingest.pipeline import unread_files
+
+    raw = tmp_path / "raw"
+    for name in ("a.txt", "讲话稿.doc", "发言.wps", "sub/讲话.pdf", "notes", "photo.JPG", ".x.doc"):
+        (raw / name).parent.mkdir(parents=True, exist_ok=True)
+        (raw / name).write_text("x")
+    assert unread_files([raw], tmp_path) == [
+        "raw/notes: not read (a file without an extension): speechsite reads .txt, .docx and .html",
+        "raw/sub/讲话.pdf: not read (a .pdf file): copy its text into a .txt file, or export it to .docx",
+        "raw/发言.wps: not read (a .wps file): open it in Word or WPS and save it as .docx",
+        "raw/讲话稿.doc: not read (a .doc file): open it in Word or WPS and save it as .docx",
+    ]
