@@ -134,6 +134,41 @@ def _repair_mojibake(text: str, encoding: str) -> tuple[str, str]:
     return fixed, f"{encoding}, mojibake repaired"
 
 
+_GARBLED_SHARE = 0.5  # Chinese text has nine in ten everyday characters; this mojibake a third
+_REPAIRED_SHARE = 0.9
+_LEAST_GARBLE = 20  # non-ASCII characters needed to judge
+
+
+def _repair_gbk_mojibake(text: str, encoding: str, path: Path) -> tuple[str, str]:
+    """Text that was UTF-8, was read as GBK and saved again (鍦ㄥ叏甯… for 在全市…): its
+    characters are rare ones where Chinese text has everyday ones. Encoded back to GBK bytes
+    and read as UTF-8 it is Chinese again: repaired when nothing was lost; when the wrong
+    reading replaced bytes it could not read (�), the words around them are gone, and the file
+    is refused rather than published garbled (ftfy, in _repair_mojibake, knows only the
+    Windows-1252 kind)."""
+    if sum(1 for ch in text if ord(ch) > 0x7F) < _LEAST_GARBLE:
+        return text, encoding
+    if _common_share(text) >= _GARBLED_SHARE:
+        return text, encoding
+    try:
+        repaired = text.encode("gbk").decode("utf-8")
+    except UnicodeError:
+        repaired = None
+    if repaired is not None and _common_share(repaired) >= _REPAIRED_SHARE:
+        return repaired, f"{encoding}, mojibake repaired (UTF-8 read as GBK)"
+    pieces = b"?".join(piece.encode("gb18030") for piece in text.split("\ufffd"))
+    lossy = pieces.decode("utf-8", errors="replace").replace("\ufffd", "")
+    if _common_share(lossy) >= _REPAIRED_SHARE:
+        raise UserError(
+            f"garbled text: UTF-8 that was read as GBK and saved again, with characters lost "
+            f"({text.strip()[:12]}… was {lossy.strip()[:12]}…)",
+            path,
+            1,
+            "find the original file, or copy the text again from its source",
+        )
+    return text, encoding
+
+
 def _decode_text(raw: bytes, path: Path) -> tuple[str, str]:
     """Decode a text file's bytes, returning the text (leading BOM dropped) and the encoding."""
     if not raw:
@@ -142,6 +177,7 @@ def _decode_text(raw: bytes, path: Path) -> tuple[str, str]:
     text, encoding = _decode(raw, path)
     text = text.removeprefix("\ufeff")
     text, encoding = _repair_mojibake(text, encoding)
+    text, encoding = _repair_gbk_mojibake(text, encoding, path)
     if _control_share(text) > 0.01:
         raise UserError("file looks binary (control characters), not plain text", path)
     if not text.replace("\ufeff", "").strip():

@@ -324,3 +324,42 @@ def test_a_web_page_is_read_as_its_visible_text(tmp_path: Path) -> None:
             ("第二行", 8),
         ]
         assert source.encoding.endswith("HTML page")
+
+
+# Phrases whose UTF-8 bytes all read as GBK: their mojibake can be undone without loss.
+_WHOLE = ["狠抓工作落实", "提高政治站位", "强化责任担当"]
+
+
+def test_utf8_read_as_gbk_and_saved_again_is_repaired_when_nothing_was_lost(
+    tmp_path: Path,
+) -> None:
+    garbled = "\n".join(p.encode("utf-8").decode("gbk") for p in _WHOLE)  # 鐙犳姄宸ヤ綔…
+    path = tmp_path / "garbled.txt"
+    path.write_text(garbled + "\n", encoding="utf-8")
+    source = read_source(path)
+    assert [line.text for line in source.lines] == _WHOLE
+    assert source.encoding == "utf-8, mojibake repaired (UTF-8 read as GBK)"
+
+
+def test_utf8_read_as_gbk_with_bytes_lost_is_refused_not_published(tmp_path: Path) -> None:
+    """Bytes GBK could not read became �, and the characters around them are gone: the file
+    is refused with what it was, not ingested as a speech of rare characters."""
+    text = (
+        "在全市创建全国文明城市动员大会上的讲话\n同志们：\n今天召开全市创建全国文明城市动员大会。\n"
+    )
+    path = tmp_path / "garbled.txt"
+    path.write_text(text.encode("utf-8").decode("gbk", errors="replace"), encoding="utf-8")
+    with pytest.raises(UserError, match=r"garbled text: UTF-8 that was read as GBK") as caught:
+        read_source(path)
+    assert caught.value.line == 1
+    assert "was 在全市创建全国文明城市" in str(caught.value)
+
+
+def test_traditional_and_rare_characters_are_not_taken_for_mojibake(tmp_path: Path) -> None:
+    path = tmp_path / "speech.txt"
+    text = "在全縣經濟工作會議上的講話\n各位代表：\n饕餮、魑魅魍魎、耄耋之年，都是古書中的詞。\n"
+    path.write_text(text, encoding="utf-8")
+    assert [line.text for line in read_source(path).lines][:2] == [
+        "在全縣經濟工作會議上的講話",
+        "各位代表：",
+    ]
