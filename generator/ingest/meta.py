@@ -235,7 +235,7 @@ def read_meta(cleaned: Cleaned, path: Path) -> Meta:
         title_index, lines = found
         meta = _title_meta(paragraphs[title_index])
         if lines == 2:  # (its second line ends like a title)
-            meta.title = f"{meta.title} {paragraphs[title_index + 1].text}"
+            meta.title = join_title_lines(meta.title, paragraphs[title_index + 1].text)
         _drop_preamble(paragraphs[:title_index], meta)
         body_start = _read_header(paragraphs, title_index + lines, meta)
     meta.body = _read_body(paragraphs[body_start:], meta)
@@ -354,6 +354,19 @@ def _first_of_two(paragraphs: list[Line], index: int) -> bool:
 
 
 _GOES_ON_RE = compile_either("^[暨及和与并兼]")  # (與, 並 too)
+_BREAKS_OFF_RE = compile_either("[的之在和与及暨于对把将为同]$")  # a line that goes on
+
+
+def join_title_lines(first: str, second: str) -> str:
+    """A title set on two lines, as one: a phrase the layout broke (在全县招商引资暨项目建设 /
+    攻坚年活动推进会上的讲话) is one word run, two phrases in parallel (坚定信心 / 攻坚克难) keep
+    the space between them that they have on one line."""
+    broken = (
+        (first.startswith("在") and "上" not in first)  # 在… waits for its 上的讲话
+        or _GOES_ON_RE.match(second) is not None
+        or _BREAKS_OFF_RE.search(first) is not None
+    )
+    return f"{first}{second}" if broken else f"{first} {second}"
 
 
 # A web site's name for a column or genre, which pages put above a speech's title: 领导讲话,
@@ -497,7 +510,7 @@ def _read_header(paragraphs: list[Line], start: int, meta: Meta) -> int:
             continue
         following = paragraphs[index + 1].text if index + 1 < len(paragraphs) else ""
         if previous == "title" and _continues_title(meta.title, text, following):
-            meta.title = f"{meta.title} {text}"
+            meta.title = join_title_lines(meta.title, text)
         else:
             previous = _read_header_line(paragraph, meta, previous, following)
         index += 1

@@ -201,7 +201,9 @@ def _lead(text: str, start: int) -> tuple[int, str]:
             if end == len(text):
                 break
             return end, text[start:index].strip()
-    return len(text), text[start:].rstrip("。！？").strip()
+    return len(text), text[start:].rstrip(
+        "。！？：:"
+    ).strip()  # (a title without 拓宽渠道：'s colon)
 
 
 @dataclass

@@ -50,7 +50,8 @@ def test_the_level_is_the_unit_named_last(text: str, level: str) -> None:
 
 
 def test_traditional_page_marks_and_title_lines_are_read_like_simplified(tmp_path: Path) -> None:
-    """A 頁 in a page mark and 與 starting a title's second line, as 页 and 与 are."""
+    """A 頁 in a page mark and 與 starting a title's second line, as 页 and 与 are (the two
+    lines one phrase: joined without a space)."""
     from generator.config import load_config
     from generator.ingest.pipeline import prepare
 
@@ -61,7 +62,7 @@ def test_traditional_page_marks_and_title_lines_are_read_like_simplified(tmp_pat
         encoding="utf-8",
     )
     meta = prepare(raw, load_config(tmp_path)).meta
-    assert meta.title == "在全縣深化改革 與優化營商環境推進會上的講話"
+    assert meta.title == "在全縣深化改革與優化營商環境推進會上的講話"
     assert [p.text for p in meta.body][-1] == "全縣貸款增長9.6%其中製造業增長24.1%。"
 
 
@@ -184,3 +185,29 @@ def test_bylines_with_the_office_after_the_name_or_a_label(
     prepared = prepare(raw, load_config(tmp_path))
     assert (prepared.meta.speaker, prepared.meta.speaker_role) == (speaker, role)
     assert [r.reason for r in prepared.removed] in ([], ["name line, read as the speaker"])
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "title"),
+    [
+        (
+            "在全县招商引资暨项目建设",
+            "攻坚年活动推进会上的讲话",
+            "在全县招商引资暨项目建设攻坚年活动推进会上的讲话",
+        ),
+        (
+            "在全区深化改革优化营商环境",
+            "暨推进会上的讲话",
+            "在全区深化改革优化营商环境暨推进会上的讲话",
+        ),
+        (
+            "坚定信心 攻坚克难",
+            "奋力开创高质量发展新局面",
+            "坚定信心 攻坚克难 奋力开创高质量发展新局面",
+        ),
+    ],
+)
+def test_a_title_on_two_lines_is_joined_as_it_reads(first: str, second: str, title: str) -> None:
+    from generator.ingest.meta import join_title_lines
+
+    assert join_title_lines(first, second) == title
