@@ -33,9 +33,18 @@ _CN_YEAR_DIGITS = {
 _CN_DIGIT = "".join(_CN_YEAR_DIGITS)
 _CN_NUM = "一二三四五六七八九十"
 _YEAR = rf"(?P<y>\d{{4}}|[{_CN_DIGIT}]{{4}})"
-_MONTH = rf"(?P<m>\d{{1,2}}|[{_CN_NUM}]{{1,3}})"
+_MONTH = rf"(?P<m>\d{{1,2}}|[{_CN_NUM}]{{1,3}}|元)"  # (元月: January)
 _DAY = rf"(?P<d>\d{{1,2}}|[{_CN_NUM}]{{1,3}})"
-DATE_RE = compile_either(rf"{_YEAR}\s*年\s*{_MONTH}\s*月(?:\s*{_DAY}\s*日)?")
+DATE_RE = compile_either(
+    rf"{_YEAR}\s*年\s*(?:{_MONTH}\s*月(?:\s*{_DAY}\s*日)?|(?P<new_year>元旦))"  # (2024年元旦)
+)
+# A month and day alone (3月7日): the speech's date when the title gives the year.
+_MONTH_DAY_LINE_RE = compile_either(rf"^[（(]?{_MONTH}\s*月\s*{_DAY}\s*日[)）]?$")
+# A page's stamp: a date in digits and then a name (2023-02-15  老刘的图书馆), as a repost site
+# or a blog puts it under the title — the day it was saved, not the day of the speech.
+_STAMP_RE = compile_either(
+    rf"^\d{{4}}-\d{{1,2}}-\d{{1,2}}\s*(?!上午|下午|晚上|星期|周)(?![^：:]*[：:])[{HAN}]"
+)  # (not a government page's date and 来源：…, which the date line reads)
 # A date of the Republic of China's calendar (a Taiwan document's): 中華民國一一三年五月十五日,
 # 民國113年5月15日 — year 113 is 2024.
 ROC_DATE_RE = compile_either(
@@ -632,6 +641,15 @@ def _read_header_line(paragraph: Line, meta: Meta, previous: str, following: str
     answers = _ANSWERS_RE.match(text)
     if answers and meta.speaker is None:
         return _speaker_line(meta, paragraph, answers.group("role"), answers.group("name"), True)
+    if _STAMP_RE.match(text):
+        meta.removed.append(Removed(paragraph.line, text, "page stamp (a date and a name)"))
+        return "chrome"
+    month_day = _MONTH_DAY_LINE_RE.match(text)
+    year = re.search(r"(\d{4})\s*年", meta.title)
+    if month_day and year and meta.date is None:
+        meta.date = parse_date(f"{year.group(1)}年{text.strip('（()）')}")
+        meta.removed.append(Removed(paragraph.line, text, "date line, read with the title's year"))
+        return "date"
     if _DATE_LINE_RE.match(text):
         meta.date = meta.date or parse_date(text)
         meta.removed.append(Removed(paragraph.line, text, "date line, read as the date"))
@@ -690,6 +708,8 @@ def parse_date(text: str) -> str | None:
     year = _to_int(found.group("y"))
     if roc and year is not None:
         year += _ROC_OFFSET
+    if found.groupdict().get("new_year"):
+        return f"{year:04d}-01-01" if year else None
     month = _to_int(found.group("m"))
     day = _to_int(found.group("d")) if found.group("d") else None
     if year is None or month is None or not 1 <= month <= 12:
@@ -702,6 +722,8 @@ def parse_date(text: str) -> str | None:
 
 
 def _to_int(text: str) -> int | None:
+    if text == "元":  # 元月
+        return 1
     if text.isdigit():
         return int(text)
     if len(text) in (3, 4) and all(c in _CN_YEAR_DIGITS for c in text):  # (3: 民國一一三年)

@@ -20,6 +20,9 @@ from generator.ingest.meta import parse_date, unit_level
         ("二〇二〇年五月", "2020-05"),
         ("（2023年8月16日上午，根据录音整理）", "2023-08-16"),
         ("2024.01.28", "2024-01-28"),
+        ("2024年元月8日", "2024-01-08"),  # 元月 is January
+        ("二〇二四年元月", "2024-01"),
+        ("2024年元旦", "2024-01-01"),
         ("中華民國一一三年五月十五日", "2024-05-15"),  # the Republic of China's year 113
         ("民國113年5月15日", "2024-05-15"),
         ("民国一百一十三年五月", "2024-05"),
@@ -211,3 +214,26 @@ def test_a_title_on_two_lines_is_joined_as_it_reads(first: str, second: str, tit
     from generator.ingest.meta import join_title_lines
 
     assert join_title_lines(first, second) == title
+
+
+@pytest.mark.parametrize(
+    ("title", "line", "date"),
+    [
+        ("在2024年全县“三八”国际妇女节表彰大会上的讲话", "3月7日", "2024-03-07"),
+        ("在全县妇女节表彰大会上的讲话", "3月7日", None),  # no year anywhere: no date
+        # a repost site's stamp: the day a page was saved, with its owner's name
+        ("在全市安全生产工作会议上的讲话", "2023-02-15  老刘的图书馆", None),
+        ("在全市安全生产工作会议上的讲话", "2023-02-15 上午", "2023-02-15"),
+    ],
+)
+def test_a_month_and_day_take_the_titles_year_and_a_stamp_is_no_date(
+    tmp_path: Path, title: str, line: str, date: str | None
+) -> None:
+    from generator.config import load_config
+    from generator.ingest.pipeline import prepare
+
+    raw = tmp_path / "speech.txt"
+    raw.write_text(f"{title}\n{line}\n同志们：\n今天召开大会。\n", encoding="utf-8")
+    meta = prepare(raw, load_config(tmp_path)).meta
+    assert meta.date == date
+    assert [p.text for p in meta.body] == ["同志们：", "今天召开大会。"]
