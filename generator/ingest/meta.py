@@ -83,11 +83,22 @@ _ADDRESS = (
     r"(?:各位代表|同志们|各位委员|各位领导|各位来宾|各位同志|各位同仁|同事们|朋友们|女士们|先生们|"
     r"尊敬的[^。！？]{1,40}|亲爱的[^。！？]{1,20}|各位[^。！？，,、]{1,12}|"
     # 同学们, 老师们, 父老乡亲们, 青年朋友们, 全体同学们
-    r"[^。！？，,、：:\s]{0,4}(?:老师|同学|乡亲|朋友|同胞|战友|家长|青年|干部|职工|校友|嘉宾|员工|师生)们)"
+    r"[^。！？，,、：:\s]{0,4}(?:老师|同学|乡亲|朋友|同胞|战友|家长|青年|干部|职工|校友|嘉宾|员工|师生|"
+    r"姐妹|兄弟)们|"
+    # 全镇广大干部群众, 广大党员干部
+    r"(?:全[省市县区镇乡旗]|全体)?广大[^。！？，,、：:\s]{0,8}"
+    r"(?:干部|群众|职工|党员|青年|师生|官兵|农民|居民|同胞|市民|村民|妇女|朋友|同志))"
 )
-# One address or several (同志们、朋友们：); a transcript may write it with no mark after it
-# (尊敬的各位领导、各位嘉宾).
-_SALUTATION_RE = compile_either(rf"^{_ADDRESS}(?:、{_ADDRESS})*(?:[：:！!，,]|$)")
+# After the first address, any plural or office names one more (各位副主任、秘书长、各位委员，
+# 同志们: 秘书长 alone opens no salutation, but in the list it is one).
+_MORE_ADDRESS = (
+    rf"(?:{_ADDRESS}|[^。！？，,、：:\s]{{1,8}}(?:们|长|委员|代表|群众|领导|嘉宾|来宾|同仁|同志))"
+)
+# One address or several, between 、 or ， (同志们、朋友们：, 各位代表、各位委员，同志们：); a
+# transcript may write it with no mark after it (尊敬的各位领导、各位嘉宾).
+_SALUTATION_RE = compile_either(rf"^{_ADDRESS}(?:[、，,]{_MORE_ADDRESS})*(?:[：:！!，,]|$)")
+_SALUTATION_LINE_RE = compile_either(rf"^{_ADDRESS}(?:[、，,]{_MORE_ADDRESS})*[：:！!]?$")
+_SALUTATION_WITHIN = 3  # paragraphs of the body a salutation line may follow (a page's lead)
 _ROLE = (
     r"(?:代理)?(?:代|副)?(?:省长|市长|县长|区长|旗长|州长|盟长|乡长|镇长|主席|总理|书记|主任|部长|"
     r"厅长|局长|委员长|秘书长|院长|检察长|理事长|会长|董事长|总经理|校长|行长)"
@@ -691,8 +702,9 @@ def _read_body(paragraphs: list[Line], meta: Meta) -> list[Line]:
             for mark in INLINE_PAGE_MARK_RE.findall(text):
                 meta.removed.append(Removed(paragraph.line, mark, "page marker"))
             paragraph.text = INLINE_PAGE_MARK_RE.sub("", text)
-        if meta.salutation is None and not body:
-            found = _SALUTATION_RE.match(text)
+        if meta.salutation is None and len(body) < _SALUTATION_WITHIN:
+            # (after a lead paragraph, only a line that is all salutation: 同志们：)
+            found = (_SALUTATION_LINE_RE if body else _SALUTATION_RE).match(text)
             if found:
                 meta.salutation = found.group(0).rstrip("：:！!，,")
         body.append(paragraph)

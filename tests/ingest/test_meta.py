@@ -237,3 +237,28 @@ def test_a_month_and_day_take_the_titles_year_and_a_stamp_is_no_date(
     meta = prepare(raw, load_config(tmp_path)).meta
     assert meta.date == date
     assert [p.text for p in meta.body] == ["同志们：", "今天召开大会。"]
+
+
+@pytest.mark.parametrize(
+    ("lines", "salutation"),
+    [
+        (["各位副主任、秘书长、各位委员，同志们："], "各位副主任、秘书长、各位委员，同志们"),
+        (["各位代表、各位委员，同志们："], "各位代表、各位委员，同志们"),
+        (["姐妹们、同志们："], "姐妹们、同志们"),
+        (["全镇广大干部群众，同志们、朋友们："], "全镇广大干部群众，同志们、朋友们"),
+        (["同志们，朋友们"], "同志们，朋友们"),
+        # after a page's lead paragraph, a line that is all salutation
+        (["编者按：本文是县委书记在全县大会上的讲话，现予刊发。", "同志们："], "同志们"),
+        (["广大干部群众要提高认识，扎实工作。"], None),  # a sentence, not an address
+    ],
+)
+def test_salutations_of_several_addresses(
+    tmp_path: Path, lines: list[str], salutation: str | None
+) -> None:
+    from generator.config import load_config
+    from generator.ingest.pipeline import prepare
+
+    raw = tmp_path / "speech.txt"
+    body = "\n".join(lines)
+    raw.write_text(f"在全县工作会议上的讲话\n{body}\n今天召开全县工作会议。\n", "utf-8")
+    assert prepare(raw, load_config(tmp_path)).meta.salutation == salutation
