@@ -46,6 +46,8 @@ def test_dates_in_words_and_digits(text: str, date: str | None) -> None:
         ("呼伦贝尔市海拉尔区人民代表大会", "县"),
         ("某某镇人民代表大会", "乡镇"),
         ("北京市第十六届人民代表大会", "省"),
+        ("香港特別行政區成立二十六周年酒會", "省"),  # a special administrative region
+        ("澳门特区政府施政报告", "省"),
     ],
 )
 def test_the_level_is_the_unit_named_last(text: str, level: str) -> None:
