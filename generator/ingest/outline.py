@@ -154,22 +154,47 @@ class Match:
 def match_enumerator(text: str, heading_level: int | None = None) -> Match | None:
     """Recognise a paragraph-initial enumerator, or a Word heading style."""
     for rule in RULES:
-        found = rule.pattern.match(text)
-        if found is None:
-            continue
-        number = _number(found)
-        if number == 0:
-            continue
-        label = found.group("label")
-        body_start = found.end()
-        lead_end, title = _lead(text, body_start)
-        if not title:
-            continue  # a bare label with nothing after it is not a heading
-        return Match(rule.family, rule.rank, number, label, lead_end, title)
+        match = _match_rule(rule, text)
+        if match is not None:
+            return match
     if heading_level is not None:
         lead_end, title = len(text), text
         return Match(f"heading-{heading_level}", heading_level / 10, None, "", lead_end, title)
     return None
+
+
+def _match_rule(rule: Rule, text: str) -> Match | None:
+    found = rule.pattern.match(text)
+    if found is None:
+        return None
+    number = _number(found)
+    if number == 0:
+        return None
+    lead_end, title = _lead(text, found.end())
+    if not title:
+        return None  # a bare label with nothing after it is not a heading
+    return Match(rule.family, rule.rank, number, found.group("label"), lead_end, title)
+
+
+# 一、 without RULES' guard against a run of numerals (二、四季度): for the item that the open
+# sequence expects next, 二、四季度重点工作 after 一、… is item 二 about the fourth quarter.
+_NEXT_SECTION = Rule(
+    "一、", 1, compile_either(rf"^(?P<label>(?P<n>{_CN})(?:、|[．.](?![\d０-９])))")
+)
+
+
+def _expected_sections(paragraphs: list[Line], matches: list[Match | None]) -> None:
+    """Fill in, in `matches`, the 一、 items that RULES passed over as a run of numerals but that
+    come as the next number of the speech's 一、 sequence (一、…, then 二、四季度…)."""
+    last = 0
+    for index, paragraph in enumerate(paragraphs):
+        match = matches[index]
+        if match is None and not paragraph.table and last:
+            candidate = _match_rule(_NEXT_SECTION, paragraph.text)
+            if candidate is not None and candidate.number == last + 1:
+                matches[index] = match = candidate
+        if match is not None and match.family == "一、" and match.number is not None:
+            last = match.number
 
 
 def _number(found: re.Match[str]) -> int | None:
@@ -222,6 +247,7 @@ def build_outline(paragraphs: list[Line]) -> Outline:
     blocks: list[Block] = []
     warnings: list[OutlineWarning] = []
     matches = [None if p.table else match_enumerator(p.text, p.heading_level) for p in paragraphs]
+    _expected_sections(paragraphs, matches)
     for index in (
         _openings(matches)
         | _closings(paragraphs, matches)
