@@ -906,6 +906,9 @@ def tidy_spaces(text: str) -> str:
     if " " not in text and "\u3000" not in text:
         return text  # most paragraphs of Chinese text have no inner spaces at all
     text = _unspaced(text)
+    label = _LABEL_SPACE_RE.match(text)
+    if label:  # 一　安全生产, 第一章　…: the space sets the label off, as 、 would
+        return f"{label.group(1)}\u3000{tidy_spaces(text[label.end() :])}"
     pieces = _SPACE_RUN_RE.split(text)
     phrases = _PHRASES_RE.match(text) is not None
     out = pieces[0]
@@ -923,6 +926,13 @@ def tidy_spaces(text: str) -> str:
     return out
 
 
+# A heading's label set off from its short title by a space instead of 、 (一　安全生产,
+# 第一章　从百年党史中汲取奋进力量, Ⅱ 重点工作): the space stays, or the label runs into the
+# title (一安全生产). The outline reads such a label (generator.ingest.outline).
+_LABEL_SPACE_RE = compile_either(
+    r"^([一二三四五六七八九十]{1,3}|第[一二三四五六七八九十百]{1,4}[章节部分篇]|[㈠-㈩⑴-⒇Ⅰ-Ⅻ])"
+    r"[ \u3000]+(?=[^。！？；，\s][^。！？；，]{1,29}$)"
+)
 # An English word and the mark that ends its clause (gentlemen!, future.): the space after it
 # is English spacing, and taking it away would make the mark look Chinese to to_fullwidth.
 _LATIN_CLAUSE_END_RE = re.compile(r"[A-Za-z][.!?,;:]$")

@@ -38,6 +38,10 @@ RULES: tuple[Rule, ...] = (
         0.95,
         compile_either(rf"^(?P<label>第(?P<n>{_CN})部分)(?![是的为和])[\s　、，,：:．.]*"),
     ),
+    # A report's chapters, 第一章, above its 一、 (not 第一章规定…: a label and then a space).
+    Rule("第一章", 0.9, compile_either(rf"^(?P<label>第(?P<n>{_CN})章)(?=[\s　、：:．.]+\S)")),
+    # Roman numerals as a top level: Ⅰ、2023年工作回顾.
+    Rule("Ⅰ、", 0.9, compile_either(r"^(?P<label>(?P<n>[Ⅰ-Ⅻ])(?:[、．.]|[ 　]+(?=\S)))")),
     # Not 一、二季度 or 三、四月份: a run of numerals joined by 、 counting something. But
     # 一、一季度… is item one about the first quarter: a run never repeats its numeral. 一．, as
     # converted documents write it, is the same heading.
@@ -50,6 +54,11 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule("（一）", 2, compile_either(rf"^(?P<label>[（(](?P<n>{_CN})[）)]、?)")),
+    # 一　安全生产: a section label set off by a space instead of 、, on a heading's short line.
+    Rule("一、", 1, compile_either(rf"^(?P<label>(?P<n>{_CN})[ 　]+)(?=[^。！？；，]{{2,30}}$)")),
+    # ㈠ ㈡ and ⑴ ⑵: the one-character forms of （一） and （1） (Word's ⑴ numbering writes them).
+    Rule("（一）", 2, compile_either(r"^(?P<label>(?P<n>[㈠-㈩]))")),
+    Rule("（1）", 4, compile_either(r"^(?P<label>(?P<n>[⑴-⒇]))")),
     # Not 1.5亿 or 25、26日; but 20.2026年… is item 20 followed by a year.
     Rule(
         "1.",
@@ -173,7 +182,8 @@ def _match_rule(rule: Rule, text: str) -> Match | None:
     lead_end, title = _lead(text, found.end())
     if not title:
         return None  # a bare label with nothing after it is not a heading
-    return Match(rule.family, rule.rank, number, found.group("label"), lead_end, title)
+    label = found.group("label").rstrip(" 　")  # (一　安全生产's label is 一)
+    return Match(rule.family, rule.rank, number, label, lead_end, title)
 
 
 # 一、 without RULES' guard against a run of numerals (二、四季度): for the item that the open
@@ -197,11 +207,19 @@ def _expected_sections(paragraphs: list[Line], matches: list[Match | None]) -> N
             last = match.number
 
 
+# First code point of each run of one-character numerals: ㈠ is 1, ⑴ is 1, Ⅰ is 1.
+_NUMERAL_RUNS = (("㈠", "㈩"), ("⑴", "⒇"), ("Ⅰ", "Ⅻ"))
+
+
 def _number(found: re.Match[str]) -> int | None:
     word = found.groupdict().get("word")
     if word:
         return _SEQUENCE_WORDS[to_simplified(word)]  # (最後 is 最后)
-    return parse_number(found.group("n"))
+    numeral = found.group("n")
+    for first, last in _NUMERAL_RUNS:
+        if len(numeral) == 1 and first <= numeral <= last:
+            return ord(numeral) - ord(first) + 1
+    return parse_number(numeral)
 
 
 _OPEN = "“‘《（(「『【〔"
