@@ -47,6 +47,26 @@ def data_url(asset: Asset) -> str:
     return f"data:{kind};base64,{base64.b64encode(asset.data).decode('ascii')}"
 
 
+# Where speechsite's own default theme is: inside the installed package (pyproject.toml ships
+# themes/ as generator/stock_themes), or beside the package in a checkout or editable install.
+_PACKAGE = Path(__file__).resolve().parents[1]
+STOCK_THEMES = (_PACKAGE / "stock_themes", _PACKAGE.parent / "themes")
+
+
+def default_theme(themes_dir: Path) -> Path:
+    """The default theme a site's theme inherits from: the project's own themes/default/ when
+    it has one (a copy to edit), else the one that comes with speechsite — a new project needs
+    no themes/ folder, as a Hugo or MkDocs site needs no copy of its stock theme."""
+    for candidate in (themes_dir, *STOCK_THEMES):
+        if (candidate / DEFAULT_THEME / "templates").is_dir():
+            return candidate / DEFAULT_THEME
+    raise UserError(
+        "the default theme is missing",
+        themes_dir / DEFAULT_THEME,
+        hint="reinstall speechsite (its package holds the default theme)",
+    )
+
+
 class Theme:
     def __init__(self, themes_dir: Path, name: str, language: str, minify: bool = True) -> None:
         self.dirs = self._chain(themes_dir, name)
@@ -59,20 +79,18 @@ class Theme:
 
     @staticmethod
     def _chain(themes_dir: Path, name: str) -> list[Path]:
-        default = themes_dir / DEFAULT_THEME
-        if not (default / "templates").is_dir():
-            raise UserError(
-                "the default theme is missing",
-                default,
-                hint="restore themes/default/ from speechsite",
-            )
+        default = default_theme(themes_dir)
         if name == DEFAULT_THEME:
             return [default]
         custom = themes_dir / name
         if not custom.is_dir():
-            available = sorted(p.name for p in themes_dir.iterdir() if p.is_dir())
+            available = [DEFAULT_THEME]
+            if themes_dir.is_dir():
+                available += sorted(p.name for p in themes_dir.iterdir() if p.is_dir())
             raise UserError(
-                f"theme '{name}' not found", themes_dir, hint=f"available: {', '.join(available)}"
+                f"theme '{name}' not found",
+                themes_dir,
+                hint=f"available: {', '.join(sorted(set(available)))}",
             )
         return [custom, default]
 

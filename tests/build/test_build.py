@@ -105,6 +105,34 @@ def test_sample_site_has_every_page(site_project: Path) -> None:
     assert result.pages >= len(speeches) + 8
 
 
+def test_a_project_without_a_themes_folder_builds_with_the_stock_theme(
+    site_project: Path,
+) -> None:
+    """A new project (site.yaml and speeches) needs no copy of the default theme, as a Hugo or
+    MkDocs site needs none of its stock theme: the build failed with 'the default theme is
+    missing'. The same pages come out as with the project's copy."""
+    with_copy = build(site_project).output
+    pages = {p.relative_to(with_copy): p.read_bytes() for p in with_copy.rglob("*.html")}
+    shutil.rmtree(site_project / "themes")
+    shutil.rmtree(site_project / ".speechsite-cache")
+    without = build(site_project).output
+    assert {p.relative_to(without): p.read_bytes() for p in without.rglob("*.html")} == pages
+
+
+def test_a_site_theme_inherits_from_the_stock_theme(site_project: Path) -> None:
+    shutil.rmtree(site_project / "themes")
+    mine = site_project / "themes" / "mine" / "templates"
+    mine.mkdir(parents=True)
+    (mine / "404.html").write_text(
+        '{% extends "default/404.html" %}{% block title %}走丢了{% endblock %}', "utf-8"
+    )
+    with (site_project / "site.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("theme: mine\n")
+    site = build(site_project).output
+    assert "<title>走丢了" in (site / "404.html").read_text("utf-8")
+    assert (site / "index.html").is_file()
+
+
 def test_outline_links_resolve_to_headings(site_project: Path) -> None:
     site = build(site_project).output
     for path in (site_project / "content" / "speeches").glob("*.md"):
