@@ -50,6 +50,7 @@ from generator.render.pages import (
     PageBuilder,
     SpeechSummary,
     body_info,
+    date_display,
     date_formats,
     digest,
 )
@@ -1081,9 +1082,14 @@ def _load_one(
 
 def search_details(entry: Entry) -> list[str]:
     """What search finds a speech by besides its text: its speaker (with the office), its
-    occasion and its topics — what a result shows, and what a reader looks a speech up by."""
-    speaker = " ".join(part for part in (entry.speaker_role, entry.speaker) if part)
-    return [text for text in (speaker, entry.occasion, *entry.topics) if text]
+    occasion, subtitle, date (as a page shows it, 2026年2月5日, and as 2026-02-05) and topics —
+    what a result shows, and what a reader looks a speech up by. (An office that is all a
+    speech says of its speaker, 县长, once: a result read 县长 县长.)"""
+    parts = (entry.speaker_role, entry.speaker)
+    speaker = " ".join(dict.fromkeys(part for part in parts if part))
+    dates = (date_display(entry.date), entry.date) if entry.date else ()
+    details = (speaker, entry.occasion, entry.subtitle, *dates, *entry.topics)
+    return [text for text in details if text]
 
 
 def load_speeches(

@@ -158,11 +158,13 @@ def stream(
     title: str, blocks: Sequence[Block], details: Sequence[str] = ()
 ) -> tuple[str, list[int]]:
     """The searchable text of a speech and the zone of each of its blocks: the title, the
-    body's blocks, then `details` (speaker, occasion, topics: what a result shows beside its
-    title, so a reader searches them too), each a block of its own."""
+    body's blocks, then `details` (speaker, occasion, subtitle, date, topics: what a result and
+    the page show beside the title, so a reader searches them too), each a block of its own."""
     texts = [title] + [text for _, _, text in blocks] + list(details)
     zones = [ZONE_TITLE] + [ZONE_HEADING if heading else 0 for _, heading, _ in blocks]
-    zones += [0] * len(details)
+    # Details rank as a heading does: a search for a speaker's name finds that speaker's own
+    # speeches above the ones that mention the name once in their text.
+    zones += [ZONE_HEADING] * len(details)
     return "\0".join(t.replace("\0", " ") for t in texts), zones
 
 

@@ -4,7 +4,8 @@ A reader who types 營商環境, ＡＢＣ or abc must find 营商环境, ABC an
 character at a time and maps each character to exactly one character, so an offset in the folded
 text is the same offset in the original: snippets and highlights need no alignment table.
 Per character: Unicode NFKC (full-width → half-width, compatibility ideographs → unified), then
-lower case, then traditional → simplified by OpenCC's character table (opencc-python-reimplemented
+lower case, then the few look-alikes NFKC keeps apart (EQUIVALENTS: “ ” and ", ○ and 〇), then
+traditional → simplified by OpenCC's character table (opencc-python-reimplemented
 ships it, Apache-2.0), resolved to a fixed point so folding twice changes nothing. A character
 whose NFKC or lower case is more than one character (ﬁ, İ) is kept as it is; whitespace becomes
 a plain space. The browser gets the same table (`client_table`) and applies the same steps.
@@ -66,6 +67,13 @@ def search_table() -> dict[str, str]:
     return table
 
 
+# Characters that read the same to a reader but that NFKC keeps apart: curly and straight
+# quotes (ingest writes “先手棋” where the source, and a reader's keyboard, has "先手棋"), and
+# the circle that documents write for the zero of a year (二○三五年) and 〇. search.js has the
+# same list (EQUIVALENTS).
+EQUIVALENTS = {"“": '"', "”": '"', "‘": "'", "’": "'", "○": "〇", "◯": "〇"}
+
+
 def _one(char: str) -> str:
     if char.isspace():
         return " "
@@ -75,6 +83,7 @@ def _one(char: str) -> str:
     lowered = folded.lower()
     if len(lowered) == 1:
         folded = lowered
+    folded = EQUIVALENTS.get(folded, folded)
     return search_table().get(folded, folded)
 
 

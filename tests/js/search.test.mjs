@@ -39,6 +39,12 @@ test("parseQuery folds, splits on spaces, drops duplicates", () => {
   assert.deepEqual(search.parseQuery("   ", table), []);
 });
 
+test("parseQuery drops control characters (%00 in a link) and folds quotes and ○ as the index does", () => {
+  assert.deepEqual(search.parseQuery("营商\u0000 环\u0001境", table), ["营商", "环境"]);
+  assert.deepEqual(search.parseQuery('下好"先手棋",立即', table), [search.fold("下好“先手棋”，立即", table)]);
+  assert.deepEqual(search.parseQuery("二○三五年", table), ["二〇三五年"]);
+});
+
 test("needsTable only for characters with a traditional mapping", () => {
   const manifest = JSON.parse(readFileSync(join(indexFolder, "index.json"), "utf8"));
   const bitmap = Uint8Array.from(Buffer.from(manifest.tableBitmap, "base64"));

@@ -32,6 +32,8 @@ class Speech:
     date: str | None = None
     level: str | None = None
     topics: Sequence[str] = ()
+    speaker: str | None = None
+    subtitle: str | None = None
 
 
 def new_project(root: Path) -> Path:
@@ -61,6 +63,10 @@ def write_speech(project: Path, speech: Speech) -> Path:
         lines.append(f"date: '{speech.date}'")
     if speech.level:
         lines.append(f"level: {speech.level}")
+    if speech.speaker:
+        lines.append(f"speaker: {_quote(speech.speaker)}")
+    if speech.subtitle:
+        lines.append(f"subtitle: {_quote(speech.subtitle)}")
     lines.append("topics:" + ("" if speech.topics else " []"))
     lines.extend(f"- {topic}" for topic in speech.topics)
     lines += ["---", ""]
@@ -83,7 +89,7 @@ def build(project: Path, output: Path | None = None, base_url: str | None = None
 
 def cleaned_texts(project: Path) -> list[str]:
     """Per speech, in slug order (= document number): the folded title, rendered body blocks
-    and search details (speaker, occasion, topics), joined by newlines — what a plain
+    and search details (speaker, occasion, subtitle, date, topics), joined by newlines — what a plain
     substring scan searches."""
     entries = sorted(
         (load_entry(path) for path in (project / "content" / "speeches").glob("*.md")),

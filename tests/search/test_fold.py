@@ -31,8 +31,15 @@ def test_full_width_becomes_half_width_and_lower_case() -> None:
 
 
 def test_simplified_text_is_unchanged() -> None:
-    text = "深化“放管服”改革推进“最多跑一次”。"
+    text = "深化放管服改革推进最多跑一次。"
     assert fold(text) == text
+
+
+def test_curly_and_straight_quotes_and_the_circles_of_a_year_fold_together() -> None:
+    """Ingest writes “先手棋” where the source and a reader's keyboard have "先手棋"; documents
+    write the zero of a year as ○ or 〇."""
+    assert fold("下好“先手棋”，‘人’") == fold("下好\"先手棋\",'人'") == "下好\"先手棋\",'人'"
+    assert fold("二○三五年") == fold("二〇三五年") == fold("二◯三五年") == "二〇三五年"
 
 
 def test_full_width_punctuation_becomes_half_width() -> None:

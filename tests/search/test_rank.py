@@ -126,3 +126,29 @@ def test_ranking_on_a_built_site(tmp_path: Path) -> None:
     assert [r.doc for r in results] == [5, 6]
     _, results = reader.search("營商環境")
     assert [r.doc for r in results] == [3, 2, 1, 0, 5, 6]
+
+
+def test_a_speakers_own_speeches_first_and_the_subtitle_and_date_found(tmp_path: Path) -> None:
+    """A name's own speeches ranked below texts that mention it once; a subtitle and a date,
+    which a page and a result show, were not found at all."""
+    project = new_project(tmp_path / "p")
+    mention = "会议传达了李克强同志的讲话精神。今天开会，研究部署工作。"
+    speeches = [
+        Speech("a-mentions", "关于政府工作报告的决议", [mention * 3]),
+        Speech("b-mentions", "关于计划报告的决议", [mention * 2]),
+        Speech("c-his", "政府工作报告", ["今天开会，研究部署工作。"], speaker="李克强"),
+        Speech(
+            "d-dated",
+            "在全省大会上的讲话",
+            ["今天开会，研究部署工作。"],
+            date="2026-02-05",
+            subtitle="——在安徽省第十四届人民代表大会第四次会议上",
+        ),
+    ]
+    for speech in speeches:
+        write_speech(project, speech)
+    reader = Reader(build(project) / "search")
+    assert [r.doc for r in reader.search("李克强")[1]] == [2, 0, 1]
+    assert [r.doc for r in reader.search("2026年2月5日")[1]] == [3]
+    assert [r.doc for r in reader.search("2026-02-05")[1]] == [3]
+    assert [r.doc for r in reader.search("第十四届人民代表大会")[1]] == [3]

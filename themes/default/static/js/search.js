@@ -49,13 +49,16 @@
     return n;
   }
 
+  /* Look-alikes NFKC keeps apart: curly and straight quotes, ○ and 〇 (fold.py's EQUIVALENTS). */
+  var EQUIVALENTS = { "\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'", "\u25cb": "\u3007", "\u25ef": "\u3007" };
+
   function foldUntabled(ch) {
     if (SPACE.test(ch)) return " ";
     var n = ch.normalize("NFKC");
     if (codePoints(n).length !== 1) n = ch;
     var lower = n.toLowerCase();
     if (codePoints(lower).length === 1) n = lower;
-    return n;
+    return Object.prototype.hasOwnProperty.call(EQUIVALENTS, n) ? EQUIVALENTS[n] : n;
   }
 
   function fold(text, table) {
@@ -148,10 +151,10 @@
   }
 
   /* A query: folded terms, split on spaces, duplicates dropped. */
-  /* What a query loses before it is folded: invisible characters a paste brings along, and
-     quotation marks around a term (every term is matched as a phrase already). The same as
-     QUERY_INVISIBLE_RE and QUERY_QUOTES in reader.py. */
-  var QUERY_INVISIBLE = /[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]/g;
+  /* What a query loses before it is folded: invisible and control characters a paste or a link
+     (%00) brings along, and quotation marks around a term (every term is matched as a phrase
+     already). The same as QUERY_INVISIBLE_RE and QUERY_QUOTES in reader.py. */
+  var QUERY_INVISIBLE = /[\x00-\x08\x0e-\x1f\x7f\u00ad\u200b-\u200f\u2060-\u2064\ufeff]/g;
   var QUERY_QUOTES = "\"'\u201c\u201d\u2018\u2019\u300c\u300d\u300e\u300f";
 
   function trimQuotes(term) {
