@@ -27,6 +27,12 @@ SEPARATOR = 0  # code of the block separator in the folded stream (NUL never rea
 CHAR_BITS = 21  # every code point fits; a key is first << 21 | second (second 0: a unigram)
 CHAR_MASK = np.uint64((1 << CHAR_BITS) - 1)  # a key's second character
 ZONE_TITLE, ZONE_HEADING = 2, 1  # bits of a posting's zone: where in the speech it occurs
+# A key no text makes (the block separator, then U+0001: a pair never starts at a separator),
+# with one posting per speech whose one position is where its title ends in the stream. A
+# phrase's zone bits are those its pairs share; 20…00 in the title of 2009年…报告 and 2000年 in
+# its text gave 2000 the title's bonus there. Its earliest start before this position is the
+# title's (search.js and reader.py check that).
+TITLE_END_KEY = 1
 
 Block = tuple[str, bool, str]  # anchor, is a heading, text
 
@@ -176,14 +182,18 @@ def postings(title: str, blocks: Sequence[Block], details: Sequence[str] = ()) -
         empty = np.zeros(0, dtype=np.uint64)
         return DocPostings(empty, np.zeros(0, np.uint32), np.zeros(0, np.uint32), none, none)
     lengths = np.array([len(t) + 1 for t in text.split("\0")], dtype=np.int64)
-    zone = np.repeat(np.array(block_zones, dtype=np.uint32), lengths)[: len(codes)]
-    return _postings_of(codes, zone)
+    # (one more zone, 0, for the title-end posting, which stands at no character)
+    zone = np.append(np.repeat(np.array(block_zones, dtype=np.uint32), lengths)[: len(codes)], 0)
+    return _postings_of(codes, zone, len(title))
 
 
-def _postings_of(codes: npt.NDArray[np.uint64], zone: npt.NDArray[np.uint32]) -> DocPostings:
+def _postings_of(
+    codes: npt.NDArray[np.uint64], zone: npt.NDArray[np.uint32], title_end: int
+) -> DocPostings:
     """Occurrences ordered by their key's 32-bit hash, whose top bits are the hash group, with
     a stable radix sort, so a key's positions stay in stream order (the occurrences come in it:
-    unigrams, then bigrams) with no third field to sort."""
+    unigrams, then bigrams) with no third field to sort. `zone` has one entry more than
+    `codes`: the title-end posting's."""
     real = codes != SEPARATOR
     pair = real[:-1] & real[1:]
     bigram_at = np.flatnonzero(pair).astype(np.uint64)
@@ -192,15 +202,18 @@ def _postings_of(codes: npt.NDArray[np.uint64], zone: npt.NDArray[np.uint32]) ->
         [
             codes[unigram_at] << np.uint64(CHAR_BITS),
             (codes[bigram_at] << np.uint64(CHAR_BITS)) | codes[bigram_at + np.uint64(1)],
+            np.array([TITLE_END_KEY], dtype=np.uint64),
         ]
     )
     hashes = key_hash32(keys)
     order = _hash_order(hashes, keys)
     keys = keys[order]
-    where = np.concatenate([unigram_at, bigram_at]).astype(np.uint32)[order]
+    at = np.concatenate([unigram_at, bigram_at, np.array([len(codes)], dtype=np.uint64)])
+    at = at.astype(np.uint32)[order]  # (where in `zone`)
+    where = np.where(keys == np.uint64(TITLE_END_KEY), np.uint32(title_end), at)
     starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
     counts = np.diff(np.append(starts, len(keys))).astype(np.uint32)
-    zone_bits = np.bitwise_or.reduceat(zone[where], starts).astype(np.uint32)
+    zone_bits = np.bitwise_or.reduceat(zone[at], starts).astype(np.uint32)
     unique = keys[starts]
     is_bigram_key = (unique & CHAR_MASK) != 0
     groups = hashes[order[starts]] >> np.uint32(32 - GROUP_BITS)

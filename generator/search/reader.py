@@ -18,7 +18,13 @@ from typing import Any
 import numpy as np
 
 from generator.errors import UserError
-from generator.search.extract import CHAR_BITS, fragment_blocks, key_hash
+from generator.search.extract import (
+    CHAR_BITS,
+    TITLE_END_KEY,
+    ZONE_TITLE,
+    fragment_blocks,
+    key_hash,
+)
 from generator.search.fold import fold
 from generator.search.varint import decode
 
@@ -155,7 +161,24 @@ class Reader:
         costs = [_cost(e[0]) for e in entries if e is not None]
         cover = choose_cover(costs)
         lists = [self.postings(*pairs[i], True) for i in cover]
-        return verify(cover, [x for x in lists if x is not None])
+        hits = verify(cover, [x for x in lists if x is not None])
+        if any(hit.zone & ZONE_TITLE for hit in hits.values()):
+            hits = self._in_title(hits, len(codes))
+        return hits
+
+    def _in_title(self, hits: dict[int, Hit], length: int) -> dict[int, Hit]:
+        """A phrase's title bit only where its earliest start lies in the title (its pairs each
+        occurring there says less: 20…00 in 2009年… and 2000 in the text). See TITLE_END_KEY."""
+        ends = self.postings(0, TITLE_END_KEY, True)
+        if ends is None or ends.positions is None:
+            return hits
+        end = {doc: ends.positions[i][0] for i, doc in enumerate(ends.docs)}
+        return {
+            doc: hit
+            if not hit.zone & ZONE_TITLE or (hit.positions or (0,))[0] + length <= end.get(doc, 0)
+            else Hit(hit.count, hit.zone & ~ZONE_TITLE, hit.positions)
+            for doc, hit in hits.items()
+        }
 
     def fragment(self, doc: int) -> dict[str, Any]:
         data = self._read(f"{self.manifest['gen']}/f/{doc}.bin")

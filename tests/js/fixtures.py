@@ -48,6 +48,12 @@ DOCS: list[tuple[str, list[Block]]] = [
 ]
 # long: positions of three varint bytes
 DOCS.append(("长篇讲话", [("p1", False, "一" * 300 + "营商环境" + "二" * 20000 + "放管服")]))
+# a phrase whose pairs are all in a title but the phrase itself is not (20…00 in 2009年): the
+# title bonus is the other title's, where the phrase is
+DOCS += [
+    ("2009年政府工作报告", [("p1", False, "2000年以来，经济持续增长。")]),
+    ("2000年政府工作报告", [("p1", False, "今年经济持续增长。")]),
+]
 
 
 def _varied(seed: int, length: int) -> str:
@@ -104,6 +110,8 @@ QUERIES = [
     "一营商",
     "二放管服",
     "一 放管服",
+    "2000",
+    "2000年",
 ]
 
 

@@ -14,6 +14,7 @@ from generator.search.extract import (
     GROUP_BITS,
     GROUPS,
     SECTION_GROUPS,
+    TITLE_END_KEY,
     ZONE_HEADING,
     ZONE_TITLE,
     Block,
@@ -33,6 +34,7 @@ from generator.search.index import InMemory
 from generator.search.site import CachedPostings
 
 Table = dict[str, tuple[int, int, list[int]]]  # key text → (count, zone, positions)
+TITLE_END = chr(TITLE_END_KEY >> CHAR_BITS) + chr(TITLE_END_KEY & ((1 << CHAR_BITS) - 1))
 
 
 def key(text: str) -> int:
@@ -73,7 +75,10 @@ def expected(title: str, blocks: list[Block]) -> Table:
                 if len(gram) == 2:
                     positions.setdefault(gram, []).append(start + i)
         start += len(text) + 1
-    return {g: (counts[g], zone_bits[g], positions.get(g, [])) for g in counts}
+    out = {g: (counts[g], zone_bits[g], positions.get(g, [])) for g in counts}
+    if out:
+        out[TITLE_END] = (1, 0, [len(title)])  # where the title ends (TITLE_END_KEY)
+    return out
 
 
 def test_postings_of_a_small_speech() -> None:
@@ -88,7 +93,8 @@ def test_postings_of_a_small_speech() -> None:
     # no pair spans two blocks (title → paragraph, paragraph → heading)
     assert "商营" not in found
     assert "好营" not in found
-    assert set(found) == {"营", "商", "环", "境", "好", "营商", "商环", "环境", "境好"}
+    assert found[TITLE_END] == (1, 0, [2])  # the title, 营商, ends at 2
+    assert set(found) == {"营", "商", "环", "境", "好", "营商", "商环", "环境", "境好", TITLE_END}
 
 
 def test_stream_separates_blocks_and_zones() -> None:

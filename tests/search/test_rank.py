@@ -152,3 +152,15 @@ def test_a_speakers_own_speeches_first_and_the_subtitle_and_date_found(tmp_path:
     assert [r.doc for r in reader.search("2026年2月5日")[1]] == [3]
     assert [r.doc for r in reader.search("2026-02-05")[1]] == [3]
     assert [r.doc for r in reader.search("第十四届人民代表大会")[1]] == [3]
+
+
+def test_a_phrase_has_the_title_bonus_only_where_it_is_in_the_title(tmp_path: Path) -> None:
+    """2009年…'s title holds the pairs 20 and 00 of 2000, and its text the phrase: it took the
+    title's bonus and ranked above the one report with 2000 in its title."""
+    project = new_project(tmp_path / "p")
+    write_speech(project, Speech("a-2009", "2009年政府工作报告", ["2000年以来，经济持续增长。"]))
+    write_speech(project, Speech("b-2000", "2000年政府工作报告", ["今年经济持续增长。"]))
+    reader = Reader(build(project) / "search")
+    results = reader.search("2000")[1]
+    assert [r.doc for r in results] == [1, 0]
+    assert results[0].score > results[1].score + 500  # the title bonus is the 2000 report's

@@ -353,7 +353,28 @@
       }),
     );
     if (lists.some(function (l) { return !l; })) return out;
-    return phraseMatches(lists, cover);
+    var hits = phraseMatches(lists, cover);
+    var titled = false;
+    hits.forEach(function (hit) {
+      if (hit.zone & 2) titled = true;
+    });
+    return titled ? inTitle(hits, cps.length, await api.list(0, TITLE_END_KEY, true)) : hits;
+  }
+
+  /* A phrase's title bit only where its earliest start lies in the title: its pairs each
+     occurring in the title says less (20…00 in 2009年…, and 2000 in its text). The list of
+     TITLE_END_KEY has, per speech, where its title ends (extract.py; reader.py's _in_title). */
+  var TITLE_END_KEY = 1;
+
+  function inTitle(hits, length, ends) {
+    if (!ends || !ends.positions) return hits;
+    hits.forEach(function (hit, doc) {
+      if (!(hit.zone & 2)) return;
+      var at = lowerBound(ends.docs, doc, 0, ends.docs.length);
+      var end = at < ends.docs.length && ends.docs[at] === doc ? ends.positions.of(at)[0] : 0;
+      if (hit.positions[0] + length > end) hit.zone &= ~2;
+    });
+    return hits;
   }
 
   /* A decoded list as a term's matches, read in place: `size`, `get(doc)` and
