@@ -129,6 +129,45 @@ def test_the_toc_marks_the_section_a_jump_lands_in(
         context.close()
 
 
+def test_a_click_in_the_toc_marks_the_entry_clicked(chromium: Browser, tmp_path: Path) -> None:
+    """A section whose first sub-heading follows right below it: after a click on the section,
+    the sub-heading had crossed the 15% line too, and was marked instead of the entry clicked."""
+    project = new_project(tmp_path / "toc")
+    text = "今天研究部署工作，会议要求各单位认真学习、抓好落实。" * 12
+    outline, body = [], []
+    for n, numeral in enumerate("一二三四", start=1):
+        outline += [
+            f"- id: s{n}\n  label: {numeral}、\n  title: 第{numeral}部分工作\n  children:",
+            f"  - id: s{n}-1\n    label: （一）\n    title: 第{n}项重点\n    children: []",
+        ]
+        body += [
+            f"{{#s{n}}}\n## {numeral}、第{numeral}部分工作",
+            f"{{#s{n}-1}}\n### （一）第{n}项重点",
+            text,
+            text,
+        ]
+    front = "title: 一次会议上的讲话\nslug: close-headings\ntopics: []\noutline:\n"
+    speech = project / "content" / "speeches" / "close-headings.md"
+    speech.write_text(
+        f"---\n{front}" + "\n".join(outline) + "\n---\n\n" + "\n\n".join(body) + "\n", "utf-8"
+    )
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        with StaticServer(build(project)) as server:
+            page = context.new_page()
+            page.goto(server.url + "speeches/close-headings/", wait_until="load")
+            for toc_id in ("s2", "s3", "s1", "s4"):
+                page.click(f'[data-toc] a[data-toc-link="{toc_id}"]')
+                page.wait_for_timeout(1600)  # (a smooth scroll, where one runs, has ended)
+                assert page.evaluate(TOC_STATE_JS)["marked"] == toc_id
+            page.evaluate("() => scrollBy({top: -700, behavior: 'instant'})")  # reading on
+            page.wait_for_timeout(800)  # (the line decides again)
+            state = page.evaluate(TOC_STATE_JS)
+            assert state["marked"] == state["expected"] != "s4"
+    finally:
+        context.close()
+
+
 def test_a_deep_link_lands_at_once(chromium: Browser, served: dict[str, ServedSite]) -> None:
     """Opening a citation's #p… link puts the paragraph in place at once; it does not animate
     through the page as a click on a link on the page may."""

@@ -51,13 +51,30 @@
       }
     }
 
+    /* The entry the reader chose (a click in the TOC, a link to #s3-2) is current while its
+       heading stands at the top where the jump put it, though a sub-heading right below it
+       crosses the line too (（二） and its 一是, 49 px apart, marked 一是). */
+    var chosen = null;
+    function choose() {
+      var id = decodeURIComponent(window.location.hash.slice(1));
+      chosen = null;
+      for (var k = 0; k < entries.length; k++) if (entries[k].heading.id === id) chosen = entries[k];
+    }
+
     /* The current section is the last heading above a line 15% down the viewport; at the
        page's end (where the last sections may never reach that line), the last heading in
        view. */
     function update() {
       var line = window.innerHeight * 0.15;
       var root = document.documentElement;
-      if (window.innerHeight + window.scrollY >= root.scrollHeight - 2) line = window.innerHeight;
+      var end = window.innerHeight + window.scrollY >= root.scrollHeight - 2;
+      if (chosen) {
+        /* (at the page's end a jump cannot bring a last section's heading up to the top) */
+        var top = chosen.heading.getBoundingClientRect().top;
+        if (top >= -2 && (top <= line + 1 || (end && top < window.innerHeight))) return setCurrent(chosen);
+        chosen = null; /* the reader scrolled on: the line decides again */
+      }
+      if (end) line = window.innerHeight;
       var found = null;
       for (var j = 0; j < entries.length; j++) {
         if (entries[j].heading.getBoundingClientRect().top <= line + 1) found = entries[j];
@@ -80,8 +97,12 @@
     }
     window.addEventListener("scroll", schedule, { passive: true });
     window.addEventListener("resize", schedule);
-    window.addEventListener("hashchange", schedule);
+    window.addEventListener("hashchange", function () {
+      choose();
+      schedule();
+    });
     window.addEventListener("load", schedule);
+    choose();
     update();
   }
 
