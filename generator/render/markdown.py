@@ -278,7 +278,7 @@ _HEADING_RE = re.compile(
     r"(?P<text>(?![\s#])(?:[^\s*_`\[\]<>&\\#]|\\[!-/:-@\[-`{-~]|[ \u3000](?=\S))+)"
 )
 _NEEDS_ESCAPE = '&<>"'
-_MAY_HOLD_PLACEHOLDER = "×Xx○□＊"  # (and *, which only markdown-it's path meets)
+_MAY_HOLD_PLACEHOLDER = "×Xx○□＊*"
 _NEEDS_ESCAPE_RE = re.compile(f"[{_NEEDS_ESCAPE}]")
 _MAY_HOLD_PLACEHOLDER_RE = re.compile(f"[{_MAY_HOLD_PLACEHOLDER}]")
 _INLINE_SPECIAL = _NEEDS_ESCAPE + _MAY_HOLD_PLACEHOLDER  # what _plain_inline looks for

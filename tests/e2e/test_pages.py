@@ -168,6 +168,39 @@ def test_a_click_in_the_toc_marks_the_entry_clicked(chromium: Browser, tmp_path:
         context.close()
 
 
+def test_a_paragraph_number_is_a_link_to_cite_it(
+    chromium: Browser, served: dict[str, ServedSite]
+) -> None:
+    """第12段 is cited by #p12: the margin number was drawn by CSS and could not be clicked or
+    copied, so a reader had no way to that link but typing it."""
+    site = served["root"]
+    path = speech_path(site, lambda page: page.stat().st_size)
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(site.url + path, wait_until="load")
+        link = page.locator(".speech-body p#p3 > a.para-anchor")
+        assert link.get_attribute("href") == "#p3"
+        assert link.inner_text() == "3"
+        assert link.get_attribute("aria-label") == "第3段（本段的链接）"
+        assert link.get_attribute("tabindex") == "-1"  # not a stop per paragraph
+        link.click()
+        assert page.evaluate("location.hash") == "#p3"
+        # the number is drawn once: the link, not the stylesheet's ::before as well
+        assert page.evaluate(
+            "getComputedStyle(document.getElementById('p3'), '::before').content"
+        ) in ("none", "normal")
+        selected = page.evaluate(
+            """() => { const r = document.createRange();
+                r.selectNodeContents(document.getElementById('p3'));
+                getSelection().removeAllRanges(); getSelection().addRange(r);
+                return getSelection().toString(); }"""
+        )
+        assert not selected.startswith("3"), selected[:10]  # copying the text leaves it out
+    finally:
+        context.close()
+
+
 def test_a_deep_link_lands_at_once(chromium: Browser, served: dict[str, ServedSite]) -> None:
     """Opening a citation's #p… link puts the paragraph in place at once; it does not animate
     through the page as a click on a link on the page may."""

@@ -2,7 +2,8 @@
    Every part checks for its elements first, so any page may use this file.
    1. Table of contents: open on wide screens, highlight the section being read.
    2. "Cite this speech": copy the citation, announce the result.
-   3. The "/" key focuses the search box. */
+   3. The "/" key focuses the search box.
+   4. Paragraph numbers become links to their paragraphs (#p12), to cite 第12段. */
 (function () {
   "use strict";
 
@@ -188,8 +189,31 @@
     });
   }
 
+  /* --- 4. paragraph links ---------------------------------------------------------------- */
+  /* The margin number (drawn from data-n by the stylesheet, so pages without script show it)
+     becomes a link to its paragraph: a click puts #p12 in the address bar to copy. Out of the
+     tab order: a speech of a hundred paragraphs would be a hundred stops; the heading anchors
+     and the TOC are the keyboard's way through. */
+  function initParagraphLinks() {
+    var body = document.querySelector("[data-speech-body]");
+    if (!body) return;
+    var label = body.getAttribute("data-para-label") || "{n}";
+    var paragraphs = body.querySelectorAll(":scope > p[data-n][id]");
+    for (var i = 0; i < paragraphs.length; i++) {
+      var p = paragraphs[i];
+      var n = p.getAttribute("data-n");
+      var link = document.createElement("a");
+      link.className = "para-anchor";
+      link.href = "#" + p.id;
+      link.tabIndex = -1;
+      link.textContent = n;
+      link.setAttribute("aria-label", label.replace("{n}", n));
+      p.insertBefore(link, p.firstChild);
+    }
+  }
+
   function init() {
-    var parts = [initToc, initCopy, initSlash];
+    var parts = [initToc, initCopy, initSlash, initParagraphLinks];
     for (var i = 0; i < parts.length; i++) {
       try {
         parts[i]();
