@@ -54,10 +54,16 @@
     if (overlay) overlay.remove();
   }
 
-  function line(parent, tag, text, className) {
+  // Every line's look is its own inline style, from `all:initial` up: the site's stylesheet
+  // styles classes and elements too (the theme's .hint drew the hint muted, at 2:1 contrast).
+  var LINE_STYLE = "all:initial;display:block;margin:0 0 .75rem;color:#fff;" +
+    "font:16px/1.5 system-ui,sans-serif;white-space:pre-wrap;overflow-wrap:anywhere;";
+
+  function line(parent, tag, text, className, style) {
     var el = document.createElement(tag);
     el.textContent = text;  // text only: an error message is never parsed as HTML
-    if (className) el.className = className;
+    el.className = "__speechsite-" + (className || "line");
+    el.style.cssText = LINE_STYLE + (style || "");
     parent.appendChild(el);
     return el;
   }
@@ -70,12 +76,11 @@
     overlay.style.cssText =
       "position:fixed;inset:0;z-index:2147483647;overflow:auto;padding:2rem;" +
       "background:rgba(20,20,20,.92);color:#fff;font:16px/1.5 system-ui,sans-serif;";
-    line(overlay, "h2", "speechsite: build failed").style.cssText = "margin:0 0 1rem;color:#ff8a80";
+    line(overlay, "h2", "speechsite: build failed", "title", "font-size:1.4rem;font-weight:700;color:#ff8a80");
     var where = error.path ? error.path + (error.line ? ":" + error.line : "") : "";
-    if (where) line(overlay, "p", where, "file").style.fontFamily = "monospace";
-    line(overlay, "pre", error.message, "message").style.cssText =
-      "white-space:pre-wrap;font:15px/1.5 monospace;margin:0 0 1rem";
-    if (error.hint) line(overlay, "p", error.hint, "hint");
+    if (where) line(overlay, "p", where, "file", "font-family:monospace");
+    line(overlay, "pre", error.message, "message", "font:15px/1.5 monospace");
+    if (error.hint) line(overlay, "p", error.hint, "hint", "color:#ffe082");
     line(overlay, "p", "The last good version of the site is still served; save a fix to continue.");
     document.body.appendChild(overlay);
   }

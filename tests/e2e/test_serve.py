@@ -63,10 +63,15 @@ def test_edits_on_disk_show_in_the_open_page(chromium: Browser, project: Path) -
         speech.write_text(edited.replace("title: ", "title: [unclosed ", 1), encoding="utf-8")
         overlay = page.locator("#__speechsite-overlay")
         expect(overlay).to_be_visible(timeout=TIMEOUT)
-        expect(overlay.locator(".file")).to_have_text(
+        expect(overlay.locator(".__speechsite-file")).to_have_text(
             re.compile(rf"content/speeches/{SLUG}\.md:[23]")  # the title line or the next
         )
-        expect(overlay.locator(".message")).to_contain_text("malformed YAML")
+        expect(overlay.locator(".__speechsite-message")).to_contain_text("malformed YAML")
+        # the site's own stylesheet (its .hint is muted) does not reach the overlay's lines
+        hint = overlay.locator(".__speechsite-hint")
+        expect(hint).to_be_visible()
+        assert hint.evaluate("el => getComputedStyle(el).color") == "rgb(255, 224, 130)"
+        assert hint.evaluate("el => getComputedStyle(el).fontSize") == "16px"
         assert page.evaluate("window.__before === true"), "an error must not reload the page"
         assert (project / "site" / "speeches" / SLUG / "index.html").is_file()
         # A page opened while the build is broken shows the overlay too.
