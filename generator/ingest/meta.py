@@ -126,6 +126,8 @@ _LABELLED_BYLINE_RE = compile_either(
     rf"(?:(?P<role>[^。！？：:，,]{{0,24}}?{_ROLE})\s*)?(?P<name>{_NAME})$"
 )
 _NAME_LINE_RE = compile_either(rf"^{_NAME}$")
+# An office alone on its line, the name on the next (省人力资源和社会保障厅党组书记、厅长).
+_OFFICE_LINE_RE = compile_either(rf"^[^。！？：:，,\s]{{0,30}}?{_ROLE}$")
 # An anonymised name alone on a header line, or with 同志, is the speaker's wherever it stands:
 # no site puts placeholders in its chrome.
 _ANONYMISED_NAME_LINE_RE = compile_either(rf"^(?P<name>{_ANONYMISED_NAME})(?:同志)?$")
@@ -308,13 +310,41 @@ def _find_title(paragraphs: list[Line]) -> tuple[int, int] | None:
             titled.append(index)
         elif fallback is None and count_han(bare) >= 4 and not _is_byline(bare):
             fallback = index
-    specific = [i for i in titled if not _COLUMN_LABEL_RE.match(paragraphs[i].text)]
+    specific = [i for i in titled if not _is_genre_label(paragraphs[i].text)]
     if specific or titled:
         chosen = (specific or titled)[0]
+        if chosen not in specific and _slogan_with_subtitle(paragraphs, chosen + 1):
+            return chosen + 1, 1  # 专题党课讲稿 / 传承红色基因　赓续精神血脉 / ——在…上的讲稿
         if _first_of_two(paragraphs, chosen):
             return chosen - 1, 2
         return (chosen - 1, 1) if _under_slogan(paragraphs, chosen) else (chosen, 1)
     return None if fallback is None else (fallback, 1)
+
+
+def _is_genre_label(text: str) -> bool:
+    """A site's column label (领导讲话) or a genre named alone on a short line (专题党课讲稿,
+    开幕词), which a more specific title line below it outranks."""
+    return bool(_COLUMN_LABEL_RE.match(text)) or (
+        len(text) <= 8 and _GENRE_RE.match(text) is not None
+    )
+
+
+_GENRE_RE = compile_either(rf"^[{HAN}]{{0,6}}?(?:{_TITLE_WORDS})稿?$")
+
+
+def _slogan_with_subtitle(paragraphs: list[Line], index: int) -> bool:
+    """A slogan title (传承红色基因　赓续精神血脉) at `index` with its dashed subtitle below."""
+    if index + 1 >= len(paragraphs):
+        return False
+    text = paragraphs[index].text
+    return (
+        bool(_DASH_RE.match(paragraphs[index + 1].text))
+        and _is_title_candidate(text)
+        and count_han(text) >= 6
+        and not any(mark in text for mark in "。！？；：:")
+        and not _is_byline(text)
+        and not _DATE_LINE_RE.match(text)
+    )
 
 
 def _under_slogan(paragraphs: list[Line], index: int) -> bool:
@@ -397,8 +427,28 @@ _COLUMN_LABEL_RE = compile_either(
 )
 
 
+# Lines of the speech that are neither a sentence with its end mark nor chrome: an epigraph it
+# opens with ("一个人遇到好老师是人生的幸运"), and the first line of a page set with hard line
+# breaks, cut before its full stop (按照市委统一安排，现将本人…落实全面从严治党).
+_EPIGRAPH_RE = compile_either(r"^[“「『][^“”「」『』]{4,}[”」』]$")
+_CUT_SENTENCE_RE = compile_either(rf"^(?![—\-（(【\[《])(?=.{{20,}}$).*[{HAN}]，.*[{HAN}]$")
+
+
+def _cut_sentence(text: str, following: str) -> bool:
+    """A line of a page set with hard breaks, cut before its full stop, that the next line
+    ends (…落实全面从严治党 / 主体责任和廉洁自律情况报告如下，请予评议。)."""
+    return (
+        _CUT_SENTENCE_RE.match(text) is not None
+        and following[-1:] in ("。", "！", "？")
+        and not _SALUTATION_RE.match(following)
+        and match_enumerator(following) is None
+    )
+
+
 def _starts_body(text: str, paragraph: Line) -> bool:
     if _SALUTATION_RE.match(text) or is_prose(text):
+        return True
+    if _EPIGRAPH_RE.match(text):
         return True
     return match_enumerator(text, paragraph.heading_level) is not None and len(text) > 4
 
@@ -508,10 +558,12 @@ def _read_header(paragraphs: list[Line], start: int, meta: Meta) -> int:
     while index < len(paragraphs) and index - start < limit:
         paragraph = paragraphs[index]
         text = paragraph.text
+        following = paragraphs[index + 1].text if index + 1 < len(paragraphs) else ""
         if (
             _starts_body(text, paragraph)
             or (_SENTENCE_RE.match(text) and not _CAPTION_RE.match(text))
             or _LABEL_LINE_RE.match(text)
+            or _cut_sentence(text, following)
         ):
             return index
         dashed = _BYLINE_RE.match(_DASH_RE.sub("", text).strip()) if _DASH_RE.match(text) else None
@@ -528,8 +580,8 @@ def _read_header(paragraphs: list[Line], start: int, meta: Meta) -> int:
             index = _read_subtitle(paragraphs, index, meta)
             previous = "subtitle"
             continue
-        following = paragraphs[index + 1].text if index + 1 < len(paragraphs) else ""
-        if previous == "title" and _continues_title(meta.title, text, following):
+        after = paragraphs[index + 2].text if index + 2 < len(paragraphs) else ""
+        if previous == "title" and _continues_title(meta.title, text, following, after):
             meta.title = join_title_lines(meta.title, text)
         else:
             previous = _read_header_line(paragraph, meta, previous, following)
@@ -567,14 +619,18 @@ def _byline(text: str) -> re.Match[str] | None:
     )
 
 
-def _continues_title(title: str, text: str, following: str) -> bool:
-    """The second line of a title set on two lines (高举…旗帜 / 为…而团结奋斗).
+def _continues_title(title: str, text: str, following: str, after: str = "") -> bool:
+    """The second (or third) line of a title set on several lines (高举…旗帜 / 为…而团结奋斗).
 
     Only when the first line does not end like a title, the line is title-like itself (enough
     Han characters, no sentence, no byline or date) and the subtitle, date or byline comes right
-    after it: a site's name or a section label between title and subtitle does not qualify."""
+    after it, or after one more such line (`after`): a site's name or a section label between
+    title and subtitle does not qualify."""
+    closes = bool(_DASH_RE.match(following) or _is_header_line(following))
+    if not closes and after:
+        closes = _continues_title(title, following, after)
     return (
-        bool(_DASH_RE.match(following) or _is_header_line(following))
+        closes
         and not _TITLE_END_RE.search(title)
         and count_han(text) >= 6
         and _is_title_candidate(text)
@@ -675,6 +731,13 @@ def _read_header_line(paragraph: Line, meta: Meta, previous: str, following: str
         meta.part = meta.part or (int(page.group("n")), int(page.group("m")))
         meta.removed.append(Removed(paragraph.line, text, "page line, read as the part"))
         return "page"
+    office = _OFFICE_LINE_RE.match(text)
+    if office and meta.speaker is None and _NAME_LINE_RE.match(following):
+        meta.speaker_role = text  # 省人社厅党组书记、厅长 / 周立新: the office, then the name
+        return "office"
+    if previous == "office" and meta.speaker is None and _NAME_LINE_RE.match(text):
+        meta.speaker = text
+        return "byline"
     named = previous in ("subtitle", "date") or (
         previous == "title" and bool(_DATE_LINE_RE.match(following))
     )
