@@ -388,8 +388,7 @@ _NUMERALS = "一二三四五六七八九十"
 
 def _inline_list(text: str, match: Match) -> bool:
     """Whether a paragraph that opens with 一是 (一要, 第一) goes on to the next item within its
-    first sentence: 一是…；二是…, 第一，…；第二，…. (After a full stop, 。二要…, the next item
-    starts a sentence of its own: the first item keeps its heading.)"""
+    first sentence: 一是…；二是…, 第一，…；第二，…; or, for 一是 and 一要, in a later one."""
     if match.family not in _INLINE_FAMILIES or match.number is None:
         return False
     if not 1 <= match.number < len(_NUMERALS):
@@ -398,7 +397,17 @@ def _inline_list(text: str, match: Match) -> bool:
     suffix = _INLINE_FAMILIES[match.family]
     label = f"第{following}" if suffix is None else f"{following}{suffix}"
     lead = text[len(match.label) : match.lead_end]
-    return re.search(f"[，,；;、：:]\\s*{label}", lead) is not None
+    if re.search(f"[，,；;、：:]\\s*{label}", lead) is not None:
+        return True
+    # 一是…。二是…。 in one paragraph: the list begins and goes on in a later sentence of it,
+    # so the paragraph is the list, not item one with 二是 hidden in its text. (Further into
+    # a list of paragraphs, 三是…。四是… keeps 三是: the items before it are headings.)
+    later = text[match.lead_end - 1 :]
+    return (
+        match.number == 1
+        and suffix is not None
+        and re.search(f"[。！？]\\s*{label}", later) is not None
+    )
 
 
 def _in_stack(stack: list[_Open], family: str) -> bool:
