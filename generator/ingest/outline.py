@@ -270,6 +270,7 @@ def build_outline(paragraphs: list[Line]) -> Outline:
         _openings(matches)
         | _closings(paragraphs, matches)
         | _colon_lists(paragraphs, matches)
+        | _quoted(paragraphs)
         | _appended(paragraphs)
     ):
         matches[index] = None
@@ -363,6 +364,30 @@ def _clause_item(paragraph: Line, match: Match | None) -> bool:
         return False
     text = paragraph.text
     return match.lead_end == len(text) and not any(mark in text[:-1] for mark in "。！？")
+
+
+_QUOTE_REACH = 8  # paragraphs a quotation may run over; a quote mark left open longer is a slip
+
+
+def _quoted(paragraphs: list[Line]) -> set[int]:
+    """Paragraphs inside a quotation that runs over several (《意见》明确提出：“一、… / （一）… /
+    （二）…。”): another document's points, not the speech's. Only a quotation that closes within
+    _QUOTE_REACH paragraphs: an unbalanced “ must not silence the rest of the outline."""
+    found: set[int] = set()
+    for start, paragraph in enumerate(paragraphs):
+        depth = _quote_depth(paragraph.text)
+        if depth <= 0:
+            continue
+        for end in range(start + 1, min(len(paragraphs), start + 1 + _QUOTE_REACH)):
+            depth += _quote_depth(paragraphs[end].text)
+            if depth <= 0:
+                found.update(range(start + 1, end + 1))
+                break
+    return found
+
+
+def _quote_depth(text: str) -> int:
+    return text.count("“") - text.count("”") + text.count("「") - text.count("」")
 
 
 # Where a document's attachments begin (GB/T 9704): 附件：1.…, 附件1 or 附件一 on its own line,
