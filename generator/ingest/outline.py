@@ -505,14 +505,16 @@ _DECLARED_RE = compile_either(
 )
 
 
-def find_declared_points(paragraphs: list[Line]) -> int | None:
-    """The number of points a speaker announces (讲三点意见) before the first outline heading."""
-    for paragraph in paragraphs:
-        if match_enumerator(paragraph.text, paragraph.heading_level) is not None:
+def find_declared_points(outline: Outline) -> int | None:
+    """The number of points a speaker announces (讲三点意见) before the outline's first heading
+    (not before the first enumerated line: a quoted document's （一） is no heading of it)."""
+    for block in outline.blocks:
+        if isinstance(block, Heading):
             return None
-        found = _DECLARED_RE.search(paragraph.text)
-        if found:
-            return parse_number(found.group("n"))
+        found = _DECLARED_RE.search(block.text) if isinstance(block, Paragraph) else None
+        number = parse_number(found.group("n")) if found else None
+        if number is not None and number >= 2:  # (我再强调一点 announces no outline)
+            return number
     return None
 
 

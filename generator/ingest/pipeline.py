@@ -213,7 +213,7 @@ def _finish(
     result.warnings = [f"{p.rel}: {note}" for p in group for note in p.meta.notes]
     part = _part(group, result)
     outline = build_outline(body)
-    declared = find_declared_points(body)
+    declared = find_declared_points(outline)
     warnings: list[OutlineWarning] = outline.warnings + check_declared(
         declared, outline, body[0].line if body else 0
     )

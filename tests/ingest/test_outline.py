@@ -94,7 +94,7 @@ def describe_blocks(outline: Outline) -> list[str]:
 def warning_kinds(lines: list[Line]) -> tuple[Outline, list[str]]:
     """Outline and warnings the way the pipeline computes them (declared points included)."""
     outline = build_outline(lines)
-    declared = check_declared(find_declared_points(lines), outline, lines[0].line)
+    declared = check_declared(find_declared_points(outline), outline, lines[0].line)
     return outline, [w.kind for w in outline.warnings + declared]
 
 
@@ -152,8 +152,11 @@ def test_warnings_name_the_line() -> None:
 def test_declared_points_stop_at_first_heading() -> None:
     """An announcement after the outline has started is not the speech's declared points."""
     lines = paragraphs("一、甲。", "下面我讲三点意见。", "二、乙。")
-    assert find_declared_points(lines) is None
-    assert find_declared_points(paragraphs("我讲三点意见。", "一、甲。")) == 3
+    assert find_declared_points(build_outline(lines)) is None
+    assert find_declared_points(build_outline(paragraphs("我讲三点意见。", "一、甲。"))) == 3
+    # a quoted document's points before it are no headings of the speech
+    quoted = paragraphs("提出：", "“（一）甲；", "（二）乙。”", "下面我讲三点意见。", "一、丙。")
+    assert find_declared_points(build_outline(quoted)) == 3
 
 
 PARAGRAPH_CHARS = st.sampled_from(
