@@ -34,6 +34,7 @@ class Line:
     heading_level: int | None = None
     joined: bool = False  # assembled from more than one source line
     table: bool = False  # a table: rows separated by "\n", cells by "\t" (see group_tables)
+    indented: bool = False  # its source line began with an indent (see indent_layout)
 
 
 @dataclass
@@ -126,7 +127,8 @@ def group_tables(lines: list[Line]) -> list[Line]:
             continue
         line = lines[index]
         text = without_markdown_mark(normalise_chars(line.text))
-        out.append(Line(text, line.line, line.heading_level))
+        indented = line.text[:1] in _INDENTS and bool(text)
+        out.append(Line(text, line.line, line.heading_level, indented=indented))
         index += 1
     return out
 
@@ -552,6 +554,10 @@ _ENUMERATOR = (
     rf"|{_PART}|[①-⑳●◆■▪•])"
 )
 _ENUMERATOR_RE = compile_either(f"^{_ENUMERATOR}")
+# Items run into a sentence: 一是…；二是…, 一要…, 第一，…
+_RUN_IN_RE = compile_either(
+    r"^(?:[一二三四五六七八九十]{1,3}[是要]|第[一二三四五六七八九十]{1,3}[，,])"
+)
 # A numbered heading ("一、…", "（二）…", "1.…") is short and is followed by its text, on the
 # next line even where a single line break is otherwise a cut inside a paragraph.
 _HEADING_RE = compile_either(rf"^{_ENUMERATOR}.{{2,38}}$")
@@ -575,6 +581,8 @@ def join_broken_lines(lines: list[Line]) -> list[Line]:
     together unless the first one is finished."""
     width = hard_wrap_width(lines)
     soft = blank_separated(lines)
+    indents = indent_layout(lines)
+    last_length: dict[int, int] = {}  # by id of a paragraph in `out`: its last line's length
     out: list[Line] = []
     after_blank: list[bool] = []  # per paragraph in `out`: did it start after a blank line?
     previous_blank = True
@@ -595,20 +603,74 @@ def join_broken_lines(lines: list[Line]) -> list[Line]:
         if held:
             previous_blank = blank_before_marks
         last = out[-1] if out else None
-        if last is not None and _joins(last, line, width, previous_blank, soft):
+        if last is not None and indents is not None and not previous_blank:
+            joins = _joins_indented(last, line, last_length.get(id(last), 0), indents)
+        else:
+            joins = last is not None and _joins(last, line, width, previous_blank, soft)
+        if last is not None and joins:
             if _rejoins_fragment(out, after_blank, line):
                 _merge_last_two(out, after_blank)
                 last = out[-1]
             wrapped = width is not None and _at_width(last.text, width)  # (cut at the column)
             last.text = last.text + line.text if wrapped else _glue(last.text, line.text)
             last.joined = True
+            last_length[id(last)] = len(line.text)
         else:
             _place_marks(held, out, after_blank)
-            out.append(Line(line.text, line.line, line.heading_level, table=line.table))
+            out.append(
+                Line(
+                    line.text,
+                    line.line,
+                    line.heading_level,
+                    table=line.table,
+                    indented=line.indented,
+                )
+            )
+            last_length[id(out[-1])] = len(line.text)
             after_blank.append(previous_blank)
         previous_blank = False
     _place_marks(held, out, after_blank)
     return out
+
+
+# Indentation a paragraph may begin with: full-width spaces (　　), spaces, a tab.
+_INDENTS = frozenset("\u3000 \t\u00a0")
+_INDENT_SHARE = 0.2  # of the text lines, indented and flush each, for an indented layout
+_FULL_SHARE = 0.8  # a line this much of the longest is full: the text ran on past it
+
+
+def indent_layout(lines: Sequence[Line]) -> int | None:
+    """The length of a full line, when the file is set as a PDF or a typed page is: each
+    paragraph's first line indented, the lines it runs on to flush left (　　作风建设永远在路上，…目标导
+    / 向、结果导向，…同考核。 / 要健全完善…). There the indent alone says where a paragraph
+    starts — a full line that happens to end in 。 goes on, and a wrapped line that happens to
+    start with 三是 is no heading. None for any other layout: most lines flush ends a wrap
+    only where most of them follow a full line that ends mid-sentence."""
+    text = [line for line in lines if line.text and not line.table and not is_page_mark(line.text)]
+    if len(text) < 6:
+        return None
+    indented = sum(line.indented for line in text)
+    if not _INDENT_SHARE * len(text) <= indented <= (1 - _INDENT_SHARE) * len(text):
+        return None
+    full = sorted(len(line.text) for line in text)[int(len(text) * 0.9)]
+    after = [
+        before
+        for before, line in pairwise(text)
+        if not line.indented and before.line + 1 == line.line
+    ]
+    cut = sum(len(b.text) >= _FULL_SHARE * full and b.text[-1] not in TERMINAL for b in after)
+    return full if after and cut >= 0.5 * len(after) else None
+
+
+def _joins_indented(last: Line, line: Line, last_length: int, full: int) -> bool:
+    """In an indented layout: a flush line after a full one goes on with its paragraph; any
+    other line is judged as in a file of one paragraph per line (so that cleaning the output
+    again, where no indent is left, decides the same)."""
+    plain = last.heading_level is None and line.heading_level is None
+    flush = not (last.table or line.table or line.indented)
+    if plain and flush and last_length >= _FULL_SHARE * full:
+        return True
+    return _joins(last, line, None, False, False)
 
 
 def _place_marks(held: list[Line], out: list[Line], after_blank: list[bool]) -> None:
@@ -647,7 +709,12 @@ def _joins(last: Line, line: Line, width: int | None, after_blank: bool, soft: b
     if after_blank:
         return False
     if width is not None:
-        return _runs_on(last.text, width) and not _ENUMERATOR_RE.match(line.text)
+        if not _runs_on(last.text, width):
+            return False
+        # (a full line that stops at ；or ，goes on: 二是…； / 三是… there is the list run in)
+        return not _ENUMERATOR_RE.match(line.text) or (
+            last.text[-1] in "；;，," and _RUN_IN_RE.match(line.text) is not None
+        )
     if _starts_own_paragraph(line.text):
         return False
     if soft:
