@@ -608,3 +608,22 @@ def test_a_pasted_page_of_text_is_searched_as_its_first_hundred_characters(
     page.goto(browse.extra_url)
     assert page.locator("#site-search-input").get_attribute("maxlength") == "100"
     page.context.close()
+
+
+def test_back_from_a_result_restores_the_results_shown_and_the_place(browse: Browsing) -> None:
+    """Without the browser's back/forward cache (Playwright's chromium runs without it, and a
+    browser evicts pages from it), Back ran the query again: five results, at the top."""
+    page = browse.page()
+    open_search(page, browse.extra_url, "?q=" + quote("数字政府"))
+    wait_done(page, "数字政府")
+    page.click("#search-more")
+    page.wait_for_function("document.querySelectorAll('[data-search-result]').length >= 10")
+    page.evaluate("() => scrollTo(0, document.documentElement.scrollHeight)")
+    page.wait_for_timeout(300)
+    scrolled = page.evaluate("scrollY")
+    assert scrolled > 200
+    page.locator("[data-search-result] a").nth(8).click()
+    page.wait_for_url(re.compile(r"/speeches/"))
+    page.go_back()
+    page.wait_for_function("document.querySelectorAll('[data-search-result]').length >= 10")
+    page.wait_for_function(f"Math.abs(scrollY - {scrolled}) < 40")

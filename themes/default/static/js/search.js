@@ -1547,8 +1547,32 @@
         var all = list.querySelectorAll("[data-search-result]");
         var next = all[first] && all[first].querySelector("a");
         if (next) next.focus();
+        remember();
       });
     });
+
+    /* Back from a result: where the browser keeps no copy of the page (its back/forward cache
+       evicted it, or never holds pages), the query runs again — with as many results shown as
+       the reader had opened, at the place they had scrolled to (kept in history.state). */
+    function remember() {
+      history.replaceState({ query: state.query, shown: state.shown, scroll: window.scrollY }, "");
+    }
+    var returned = history.state; // (read before a run replaces it)
+    if ("scrollRestoration" in history) history.scrollRestoration = "manual";
+    window.addEventListener("pagehide", remember);
+    list.addEventListener("click", function (event) {
+      if (event.target.closest && event.target.closest("a")) remember();
+    });
+    async function restore() {
+      var saved = returned;
+      returned = null;
+      if (!saved || saved.query !== state.query || !state.results.length) return;
+      var seq = state.seq;
+      while (state.shown < saved.shown && state.shown < state.results.length && seq === state.seq) {
+        await showMore(seq);
+      }
+      if (seq === state.seq) window.scrollTo(0, saved.scroll || 0);
+    }
     /* Arrows move between results and the box; Enter follows the focused link (native). */
     root.addEventListener("keydown", function (event) {
       if (event.key !== "ArrowDown" && event.key !== "ArrowUp" && event.key !== "Escape") return;
@@ -1607,7 +1631,7 @@
           var value = params.get(select.getAttribute("data-search-filter"));
           if (value) select.value = value;
         });
-        if (input.value) run();
+        if (input.value) run().then(restore);
       })
       .catch(function () {
         say(strings.error || "");
