@@ -5,7 +5,8 @@ has loaded."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +18,7 @@ from tests.e2e.sites import AXE_JS, ServedSite, require
 from tests.search.projects import Speech, build, new_project, write_speech
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Request
+    from playwright.sync_api import Browser, BrowserContext, Page, Request
 
 pytestmark = pytest.mark.browser
 
@@ -168,17 +169,25 @@ def test_a_click_in_the_toc_marks_the_entry_clicked(chromium: Browser, tmp_path:
         context.close()
 
 
-def test_a_paragraph_number_is_a_link_to_cite_it(
-    chromium: Browser, served: dict[str, ServedSite]
-) -> None:
-    """第12段 is cited by #p12: the margin number was drawn by CSS and could not be clicked or
-    copied, so a reader had no way to that link but typing it."""
-    site = served["root"]
+@contextmanager
+def largest_speech(chromium: Browser, site: ServedSite) -> Iterator[tuple[BrowserContext, Page]]:
+    """The sample's largest speech page, open at desktop width."""
     path = speech_path(site, lambda page: page.stat().st_size)
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
     try:
         page = context.new_page()
         page.goto(site.url + path, wait_until="load")
+        yield context, page
+    finally:
+        context.close()
+
+
+def test_a_paragraph_number_is_a_link_to_cite_it(
+    chromium: Browser, served: dict[str, ServedSite]
+) -> None:
+    """第12段 is cited by #p12: the margin number was drawn by CSS and could not be clicked or
+    copied, so a reader had no way to that link but typing it."""
+    with largest_speech(chromium, served["root"]) as (_, page):
         link = page.locator(".speech-body p#p3 > a.para-anchor")
         assert link.get_attribute("href") == "#p3"
         assert link.inner_text() == "3"
@@ -197,27 +206,20 @@ def test_a_paragraph_number_is_a_link_to_cite_it(
                 return getSelection().toString(); }"""
         )
         assert not selected.startswith("3"), selected[:10]  # copying the text leaves it out
-    finally:
-        context.close()
 
 
 def test_a_deep_link_lands_at_once(chromium: Browser, served: dict[str, ServedSite]) -> None:
     """Opening a citation's #p… link puts the paragraph in place at once; it does not animate
     through the page as a click on a link on the page may."""
     site = served["root"]
-    path = speech_path(site, lambda page: page.stat().st_size)
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    try:
-        page = context.new_page()
-        page.goto(site.url + path, wait_until="load")
+    with largest_speech(chromium, site) as (context, page):
+        path = page.url.removeprefix(site.url).split("#")[0]
         last = page.eval_on_selector_all(".speech-body p[id]", "ps => ps[ps.length - 3].id")
         fresh = context.new_page()  # a reader following the link from elsewhere
         fresh.goto(site.url + path + "#" + last, wait_until="load")
         fresh.wait_for_timeout(100)
         top = fresh.evaluate(f"document.getElementById('{last}').getBoundingClientRect().top")
         assert 0 <= top < 100, top
-    finally:
-        context.close()
 
 
 LONG_TOPIC = "营商环境优化提升暨行政审批制度改革和一网通办政务服务能力建设三年行动"
