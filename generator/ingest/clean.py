@@ -644,8 +644,8 @@ def indent_layout(lines: Sequence[Line]) -> int | None:
     paragraph's first line indented, the lines it runs on to flush left (　　作风建设永远在路上，…目标导
     / 向、结果导向，…同考核。 / 要健全完善…). There the indent alone says where a paragraph
     starts — a full line that happens to end in 。 goes on, and a wrapped line that happens to
-    start with 三是 is no heading. None for any other layout: most lines flush ends a wrap
-    only where most of them follow a full line that ends mid-sentence."""
+    start with 三是 is no heading. The layout is taken only where most flush lines follow a
+    full line that stops mid-sentence (what a wrap leaves); None for any other."""
     text = [line for line in lines if line.text and not line.table and not is_page_mark(line.text)]
     if len(text) < 6:
         return None
