@@ -582,7 +582,9 @@ def join_broken_lines(lines: list[Line]) -> list[Line]:
     width = hard_wrap_width(lines)
     soft = blank_separated(lines)
     indents = indent_layout(lines)
+    verse = verse_lines(lines)
     last_length: dict[int, int] = {}  # by id of a paragraph in `out`: its last line's length
+    previous_line: Line | None = None
     out: list[Line] = []
     after_blank: list[bool] = []  # per paragraph in `out`: did it start after a blank line?
     previous_blank = True
@@ -603,10 +605,13 @@ def join_broken_lines(lines: list[Line]) -> list[Line]:
         if held:
             previous_blank = blank_before_marks
         last = out[-1] if out else None
-        if last is not None and indents is not None and not previous_blank:
+        if previous_line is not None and id(previous_line) in verse and id(line) in verse:
+            joins = False  # a line of verse after another: its own line
+        elif last is not None and indents is not None and not previous_blank:
             joins = _joins_indented(last, line, last_length.get(id(last), 0), indents)
         else:
             joins = last is not None and _joins(last, line, width, previous_blank, soft)
+        previous_line = line
         if last is not None and joins:
             if _rejoins_fragment(out, after_blank, line):
                 _merge_last_two(out, after_blank)
@@ -660,6 +665,34 @@ def indent_layout(lines: Sequence[Line]) -> int | None:
     ]
     cut = sum(len(b.text) >= _FULL_SHARE * full and b.text[-1] not in TERMINAL for b in after)
     return full if after and cut >= 0.5 * len(after) else None
+
+
+_VERSE_MAX = 16  # characters of a line of verse
+_VERSE_RUN = 3  # lines of verse in a row, at the least
+
+
+def verse_lines(lines: Sequence[Line]) -> set[int]:
+    """Lines (by id) of verse a speech quotes — a poem, a 顺口溜: three or more short lines in a
+    row, each a clause closed by its mark, of one length give or take a character or two
+    (“开会研究研究， / 工作安排安排， / 文件传达传达， / 事情等等再说。”). Each keeps its line; joined,
+    they read as one run-on sentence."""
+    found: set[int] = set()
+    run: list[Line] = []
+    for line in [*lines, Line("", 0)]:
+        if _verse_like(line) and (not run or abs(len(line.text) - len(run[0].text)) <= 2):
+            run.append(line)
+            continue
+        if len(run) >= _VERSE_RUN:
+            found.update(id(verse) for verse in run)
+        run = [line] if _verse_like(line) else []
+    return found
+
+
+def _verse_like(line: Line) -> bool:
+    text = line.text.rstrip("”’」』")
+    return (
+        bool(text) and not line.table and len(line.text) <= _VERSE_MAX and text[-1] in "，。！？；"
+    )
 
 
 def _joins_indented(last: Line, line: Line, last_length: int, full: int) -> bool:
