@@ -60,6 +60,9 @@ def key_hash32(keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint32]:
     return h
 
 
+_TITLE_END_HASH = np.uint32(key_hash32(np.array([TITLE_END_KEY], dtype=np.uint64))[0])
+
+
 @dataclass(frozen=True)
 class DocPostings:
     """A speech's postings, ordered by key hash (so by hash group), then key: `tfz` is
@@ -206,17 +209,20 @@ def _postings_of(
         ]
     )
     hashes = key_hash32(keys)
-    order = _hash_order(hashes, keys)
+    order, ordered_hashes = _hash_order(hashes, keys)
     keys = keys[order]
-    at = np.concatenate([unigram_at, bigram_at, np.array([len(codes)], dtype=np.uint64)])
-    at = at.astype(np.uint32)[order]  # (where in `zone`)
-    where = np.where(keys == np.uint64(TITLE_END_KEY), np.uint32(title_end), at)
+    where = np.concatenate([unigram_at, bigram_at, np.array([len(codes)], dtype=np.uint64)])
+    where = where.astype(np.uint32)[order]  # (where in `zone`, then in the stream)
     starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
     counts = np.diff(np.append(starts, len(keys))).astype(np.uint32)
-    zone_bits = np.bitwise_or.reduceat(zone[at], starts).astype(np.uint32)
+    zone_bits = np.bitwise_or.reduceat(zone[where], starts).astype(np.uint32)
+    title = int(np.searchsorted(ordered_hashes, _TITLE_END_HASH))  # (found by its hash: no
+    while keys[title] != TITLE_END_KEY:  # pass over the arrays; another key of that hash is
+        title += 1  # rare)
+    where[title] = title_end
     unique = keys[starts]
     is_bigram_key = (unique & CHAR_MASK) != 0
-    groups = hashes[order[starts]] >> np.uint32(32 - GROUP_BITS)
+    groups = ordered_hashes[starts] >> np.uint32(32 - GROUP_BITS)
     key_bounds = np.searchsorted(groups, np.arange(GROUPS + 1), side="left").astype(np.int64)
     position_counts = np.where(is_bigram_key, counts, 0).astype(np.int64)
     position_bounds = np.concatenate([[0], np.cumsum(position_counts)])[key_bounds]
@@ -227,15 +233,15 @@ def _postings_of(
 
 def _hash_order(
     hashes: npt.NDArray[np.uint32], keys: npt.NDArray[np.uint64]
-) -> npt.NDArray[np.intp]:
-    """The stable order by (hash, key): two passes over 16-bit digits of the hash, each a
-    linear-time stable argsort in numpy (a fifth faster than three over the 48 bits of hash
-    group and key), then a fix-up of the rare runs where two keys share a hash."""
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.uint32]]:
+    """The stable order by (hash, key), and the hashes in it: two passes over 16-bit digits of
+    the hash, each a linear-time stable argsort in numpy (a fifth faster than three over the 48
+    bits of hash group and key), then a fix-up of the rare runs where two keys share a hash."""
     order = np.argsort(hashes.astype(np.uint16), kind="stable")
     order = order[np.argsort((hashes[order] >> np.uint32(16)).astype(np.uint16), kind="stable")]
     ordered_hashes = hashes[order]
     sort_runs_by_key(order, ordered_hashes[1:] == ordered_hashes[:-1], keys[order])
-    return order
+    return order, ordered_hashes
 
 
 _Order = TypeVar("_Order", np.intp, np.int64)
