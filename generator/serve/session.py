@@ -103,7 +103,13 @@ def _session(
         log(f"serving {escape(str(target))} at {server.url(host)} (Ctrl-C to stop)")
         log(f"watching {', '.join(escape(_rel(f, root)) for f in folders)} and {CONFIG_NAME}")
         with _interruptible():
-            (stop or threading.Event()).wait()
+            stopped = stop or threading.Event()
+            # Woken four times a second: a Ctrl-C the kernel hands to another of the threads
+            # (the rebuild's, the server's) does not interrupt a wait without a timeout, and the
+            # main thread, which alone runs Python's handler, would sleep through it (serve then
+            # stopped only at a second Ctrl-C, one run in eight of the test that rebuilds).
+            while not stopped.wait(_WAKE_SECONDS):
+                pass
     except KeyboardInterrupt:
         pass
     finally:
@@ -115,6 +121,9 @@ def _session(
             server.stop()
     log("stopped")
     return 0
+
+
+_WAKE_SECONDS = 0.25
 
 
 def _rel(path: Path, root: Path) -> str:

@@ -53,6 +53,23 @@ def test_ctrl_c_during_a_rebuild_leaves_no_staging_folder(sample: Path) -> None:
     assert not leftovers(sample)
 
 
+def test_one_ctrl_c_stops_serve_while_it_rebuilds(sample: Path) -> None:
+    """The kernel may hand a Ctrl-C to any thread; one that went to the rebuild's or the
+    server's left the main thread asleep in a wait without a timeout, and serve stopped only at
+    a second Ctrl-C (about one run in eight). Several runs, one Ctrl-C each."""
+    speech = sample / "content" / "speeches" / f"{SLUG}.md"
+    text = speech.read_text(encoding="utf-8")
+    for run in range(6):
+        serve = ServeProcess(sample).start()
+        speech.write_text(text + f"\n新增一句{run}。\n", encoding="utf-8")
+        time.sleep(0.08)  # past the debounce: the rebuild is starting or running
+        serve.process.send_signal(signal.SIGINT)
+        try:
+            assert serve.process.wait(10) == 0, serve.output
+        finally:
+            serve.stop(timeout=30)
+
+
 def test_a_second_ctrl_c_while_stopping_does_not_cut_the_cleanup_short(sample: Path) -> None:
     """An impatient user presses Ctrl-C again while serve stops (waiting for a rebuild): the
     stop still completes — watcher, rebuild and server closed, nothing left behind."""
