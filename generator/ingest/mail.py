@@ -47,7 +47,8 @@ class MailTop:
 def mail_top(texts: list[str]) -> MailTop | None:
     """The lines down to the end of the last header block, when header blocks open the file
     (a note above a block, the forwarder's, is the mail's too)."""
-    blocks = _header_blocks(texts)
+    fields = [_FIELD_RE.match(text) for text in texts]
+    blocks = _header_blocks(texts, fields)
     if not blocks:
         return None
     end = blocks[-1][1]
@@ -57,23 +58,24 @@ def mail_top(texts: list[str]) -> MailTop | None:
         return None  # (more text above the last block than below it: not a mail's top)
     subject = None
     for index in sorted(headers):
-        found = _FIELD_RE.match(texts[index])
+        found = fields[index]
         if found and _SUBJECT_RE.match(found.group("name")):
             subject = texts[index][found.end() :].strip() or subject
     return MailTop(end, headers, subject)
 
 
-def _header_blocks(texts: list[str]) -> list[tuple[int, int]]:
-    """(start, stop) of each header block: adjacent fields, one of them a sender's, with the
-    separator line above them if there is one."""
+def _header_blocks(texts: list[str], fields: list[re.Match[str] | None]) -> list[tuple[int, int]]:
+    """(start, stop) of each header block: adjacent fields (`fields`: each line's, if it is
+    one), one of them a sender's, with the separator line above them if there is one."""
     blocks: list[tuple[int, int]] = []
     index = 0
     while index < len(texts):
         stop = index
-        while stop < len(texts) and _FIELD_RE.match(texts[stop]):
+        names = []
+        while stop < len(texts) and (field := fields[stop]) is not None:
+            names.append(field.group("name"))
             stop += 1
-        names = [_field_name(text) for text in texts[index:stop]]
-        if stop - index >= _LEAST_FIELDS and any(_SENDER_RE.match(name) for name in names):
+        if len(names) >= _LEAST_FIELDS and any(_SENDER_RE.match(name) for name in names):
             start = index - 1 if index and _SEPARATOR_RE.match(texts[index - 1]) else index
             blocks.append((start, stop))
         index = max(stop, index + 1)
@@ -82,11 +84,6 @@ def _header_blocks(texts: list[str]) -> list[tuple[int, int]]:
 
 def _length(texts: list[str]) -> int:
     return sum(len(text.strip()) for text in texts)
-
-
-def _field_name(text: str) -> str:
-    found = _FIELD_RE.match(text)
-    return found.group("name") if found else ""
 
 
 def subject_title(subject: str | None) -> str | None:
