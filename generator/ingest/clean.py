@@ -583,8 +583,7 @@ def join_broken_lines(lines: list[Line]) -> list[Line]:
     soft = blank_separated(lines)
     indents = indent_layout(lines)
     verse = verse_lines(lines)
-    last_length: dict[int, int] = {}  # by id of a paragraph in `out`: its last line's length
-    previous_line: Line | None = None
+    previous_line: Line | None = None  # the last line of text, which ends the last paragraph
     out: list[Line] = []
     after_blank: list[bool] = []  # per paragraph in `out`: did it start after a blank line?
     previous_blank = True
@@ -607,8 +606,8 @@ def join_broken_lines(lines: list[Line]) -> list[Line]:
         last = out[-1] if out else None
         if previous_line is not None and id(previous_line) in verse and id(line) in verse:
             joins = False  # a line of verse after another: its own line
-        elif last is not None and indents is not None and not previous_blank:
-            joins = _joins_indented(last, line, last_length.get(id(last), 0), indents)
+        elif last is not None and previous_line is not None and indents and not previous_blank:
+            joins = _joins_indented(last, line, len(previous_line.text), indents)
         else:
             joins = last is not None and _joins(last, line, width, previous_blank, soft)
         previous_line = line
@@ -619,7 +618,6 @@ def join_broken_lines(lines: list[Line]) -> list[Line]:
             wrapped = width is not None and _at_width(last.text, width)  # (cut at the column)
             last.text = last.text + line.text if wrapped else _glue(last.text, line.text)
             last.joined = True
-            last_length[id(last)] = len(line.text)
         else:
             _place_marks(held, out, after_blank)
             out.append(
@@ -631,7 +629,6 @@ def join_broken_lines(lines: list[Line]) -> list[Line]:
                     indented=line.indented,
                 )
             )
-            last_length[id(out[-1])] = len(line.text)
             after_blank.append(previous_blank)
         previous_blank = False
     _place_marks(held, out, after_blank)
@@ -639,7 +636,7 @@ def join_broken_lines(lines: list[Line]) -> list[Line]:
 
 
 # Indentation a paragraph may begin with: full-width spaces (　　), spaces, a tab.
-_INDENTS = frozenset("\u3000 \t\u00a0")
+_INDENTS = frozenset(INDENT_CHARS + "\t\u00a0")
 _INDENT_SHARE = 0.2  # of the text lines, indented and flush each, for an indented layout
 _FULL_SHARE = 0.8  # a line this much of the longest is full: the text ran on past it
 
