@@ -59,13 +59,14 @@ _ANONYMISED_DATE_LINE_RE = compile_either(
 # A labelled date line that a boilerplate rule removes as a news page's (时间：…): the meeting's
 # date when nothing else gives one. (Not 发布时间, 发布日期 or 成文日期: a page's or a
 # document's date, which a repost can give years after the speech. No date beats a wrong one.)
-_LABELLED_DATE_RE = compile_either(r"^(?:会议|讲话)?(?:时间|日期)\s*[:：]\s*")
+_DATE_LABEL = r"(?:会议|讲话)?(?:时间|日期)\s*[:：]\s*"
+_LABELLED_DATE_RE = compile_either(f"^{_DATE_LABEL}")
 _TITLE_LABEL_RE = compile_either(r"^(?:标题|题目|文章标题|名称)\s*[:：]\s*")
 _NUMERIC_DATE_RE = compile_either(r"(?P<y>\d{4})[.．/-](?P<m>\d{1,2})[.．/-](?P<d>\d{1,2})")
 # A line that is a date, in words or digits (2024.01.28), perhaps with the time of day or a
 # note in its brackets: （2023年8月16日上午，根据录音整理）.
 _DATE_LINE_RE = compile_either(
-    rf"^(?:(?:会议|讲话)?(?:时间|日期)\s*[:：]\s*)?[（(]?(?:公历|阳历)?(?:{DATE_RE.pattern}|{_NUMERIC_DATE_RE.pattern.replace('?P<', '?P<n')}"
+    rf"^(?:{_DATE_LABEL})?[（(]?(?:公历|阳历)?(?:{DATE_RE.pattern}|{_NUMERIC_DATE_RE.pattern.replace('?P<', '?P<n')}"
     rf"|{ROC_DATE_RE.pattern.replace('?P<', '?P<r')})"
     r"(?![^（）()]*\d{1,2}[:：]\d{2})"  # (not a time: a stamp)
     r"(?:\s*[（(]?(?:星期|周|礼拜)[一二三四五六日天][)）]?)?"  # 2024年3月12日（星期二）
@@ -339,10 +340,18 @@ def _slogan_with_subtitle(paragraphs: list[Line], index: int) -> bool:
     text = paragraphs[index].text
     return (
         bool(_DASH_RE.match(paragraphs[index + 1].text))
-        and _is_title_candidate(text)
+        and _title_phrase(text)
+        and not _is_byline(text)
+    )
+
+
+def _title_phrase(text: str) -> bool:
+    """A line that can be (part of) a title: title-like, six Han characters or more, with no
+    sentence or label mark and no date."""
+    return (
+        _is_title_candidate(text)
         and count_han(text) >= 6
         and not any(mark in text for mark in "。！？；：:")
-        and not _is_byline(text)
         and not _DATE_LINE_RE.match(text)
     )
 
@@ -356,15 +365,13 @@ def _under_slogan(paragraphs: list[Line], index: int) -> bool:
         return False
     before = paragraphs[index - 1].text
     return (
-        _is_title_candidate(before)
-        and count_han(before) >= 6
-        and not any(mark in before for mark in "。！？；：:>»›|｜_")
+        _title_phrase(before)
+        and not any(mark in before for mark in ">»›|｜_")
         and not _TITLE_END_RE.search(before)
         and not _COLUMN_LABEL_RE.match(before)
         and not _NOT_A_SLOGAN_RE.search(before)
         and not _SITE_WORD_RE.search(before)
         and not _is_byline(before)
-        and not _DATE_LINE_RE.match(before)
     )
 
 
@@ -632,11 +639,8 @@ def _continues_title(title: str, text: str, following: str, after: str = "") -> 
     return (
         closes
         and not _TITLE_END_RE.search(title)
-        and count_han(text) >= 6
-        and _is_title_candidate(text)
-        and not any(mark in text for mark in "。！？；：:")
+        and _title_phrase(text)
         and not _BYLINE_RE.match(text)
-        and not _DATE_LINE_RE.match(text)
     )
 
 
@@ -711,9 +715,8 @@ def _read_header_line(paragraph: Line, meta: Meta, previous: str, following: str
     if _STAMP_RE.match(text):
         meta.removed.append(Removed(paragraph.line, text, "page stamp (a date and a name)"))
         return "chrome"
-    month_day = _MONTH_DAY_LINE_RE.match(text)
-    year = re.search(r"(\d{4})\s*年", meta.title)
-    if month_day and year and meta.date is None:
+    year = _MONTH_DAY_LINE_RE.match(text) and re.search(r"(\d{4})\s*年", meta.title)
+    if year and meta.date is None:
         meta.date = parse_date(f"{year.group(1)}年{text.strip('（()）')}")
         meta.removed.append(Removed(paragraph.line, text, "date line, read with the title's year"))
         return "date"
