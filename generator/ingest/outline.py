@@ -30,6 +30,9 @@ class Rule:
     pattern: re.Pattern[str]
 
 
+# 一、 (or 一．, as converted documents write it); _NEXT_SECTION uses it without RULES' guard.
+_SECTION_LABEL = rf"^(?P<label>(?P<n>{_CN})(?:、|[．.](?![\d０-９])))"
+
 # The label is group "label"; the number is group "n" (or a sequence word in group "word").
 RULES: tuple[Rule, ...] = (
     # 第一部分 of a long report, above its 一、 sections (not 第一部分是…, a sentence about it).
@@ -49,8 +52,8 @@ RULES: tuple[Rule, ...] = (
         "一、",
         1,
         compile_either(
-            rf"^(?P<label>(?P<n>{_CN})(?:、|[．.](?![\d０-９])))"
-            rf"(?!(?!(?P=n)(?:季度|月|年级|等奖|产业|类|级|成)){_CN}(?:季度|月|年级|等奖|产业|类|级|成))"
+            _SECTION_LABEL
+            + rf"(?!(?!(?P=n)(?:季度|月|年级|等奖|产业|类|级|成)){_CN}(?:季度|月|年级|等奖|产业|类|级|成))"
         ),
     ),
     Rule("（一）", 2, compile_either(rf"^(?P<label>[（(](?P<n>{_CN})[）)]、?)")),
@@ -188,9 +191,7 @@ def _match_rule(rule: Rule, text: str) -> Match | None:
 
 # 一、 without RULES' guard against a run of numerals (二、四季度): for the item that the open
 # sequence expects next, 二、四季度重点工作 after 一、… is item 二 about the fourth quarter.
-_NEXT_SECTION = Rule(
-    "一、", 1, compile_either(rf"^(?P<label>(?P<n>{_CN})(?:、|[．.](?![\d０-９])))")
-)
+_NEXT_SECTION = Rule("一、", 1, compile_either(_SECTION_LABEL))
 
 
 def _expected_sections(paragraphs: list[Line], matches: list[Match | None]) -> None:
@@ -244,9 +245,8 @@ def _lead(text: str, start: int) -> tuple[int, str]:
             if end == len(text):
                 break
             return end, text[start:index].strip()
-    return len(text), text[start:].rstrip(
-        "。！？：:"
-    ).strip()  # (a title without 拓宽渠道：'s colon)
+    # (and without a heading's closing colon: 拓宽就业渠道：)
+    return len(text), text[start:].rstrip("。！？：:").strip()
 
 
 @dataclass
