@@ -216,9 +216,11 @@ def _postings_of(
     starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
     counts = np.diff(np.append(starts, len(keys))).astype(np.uint32)
     zone_bits = np.bitwise_or.reduceat(zone[where], starts).astype(np.uint32)
-    title = int(np.searchsorted(ordered_hashes, _TITLE_END_HASH))  # (found by its hash: no
-    while keys[title] != TITLE_END_KEY:  # pass over the arrays; another key of that hash is
-        title += 1  # rare)
+    # The title-end posting, found by its hash without a pass over the arrays (a key that
+    # shares the hash is rare, and sorts after it: it is the smallest key there is).
+    title = int(np.searchsorted(ordered_hashes, _TITLE_END_HASH))
+    while keys[title] != TITLE_END_KEY:
+        title += 1
     where[title] = title_end
     unique = keys[starts]
     is_bigram_key = (unique & CHAR_MASK) != 0

@@ -202,8 +202,9 @@ def _cost(entry: Entry) -> int:
 
 # What a query loses before it is folded: invisible characters a paste brings along (zero-width
 # spaces, a BOM, soft hyphens), control characters a link can carry (%00: its NUL made the pair
-# 商 + NUL the unigram key of 商, which has no positions), and quotation marks around a term, which a reader types from
-# the habit of search engines ("营商环境"): every term is matched as a phrase already.
+# 商 + NUL the unigram key of 商, which has no positions), and quotation marks around a term,
+# which a reader types from the habit of search engines ("营商环境"): every term is matched as
+# a phrase already.
 QUERY_INVISIBLE_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
 QUERY_QUOTES = "\"'“”‘’「」『』"
 
