@@ -355,10 +355,14 @@
     if (lists.some(function (l) { return !l; })) return out;
     var hits = phraseMatches(lists, cover);
     var titled = false;
+    var headed = false;
     hits.forEach(function (hit) {
       if (hit.zone & 2) titled = true;
+      if (hit.zone & 1) headed = true;
     });
-    return titled ? inTitle(hits, cps.length, await api.list(0, TITLE_END_KEY, true)) : hits;
+    if (titled) inTitle(hits, cps.length, await api.list(0, TITLE_END_KEY, true));
+    if (headed) inHeadings(hits, cps.length, await api.list(0, HEADING_SPANS_KEY, true));
+    return hits;
   }
 
   /* A phrase's title bit only where its earliest start lies in the title: its pairs each
@@ -375,6 +379,34 @@
       if (hit.positions[0] + length > end) hit.zone &= ~2;
     });
     return hits;
+  }
+
+  /* A phrase's heading bit only where one of its starts lies in a heading: its pairs each
+     occurring in one says less (乡村 and 振兴 in two). The list of HEADING_SPANS_KEY has, per
+     speech, where each run of headings starts and ends (extract.py; reader.py's in_spans). */
+  var HEADING_SPANS_KEY = 2;
+
+  function inHeadings(hits, length, spans) {
+    if (!spans || !spans.positions) return hits;
+    hits.forEach(function (hit, doc) {
+      if (!(hit.zone & 1)) return;
+      var at = lowerBound(spans.docs, doc, 0, spans.docs.length);
+      var found = at < spans.docs.length && spans.docs[at] === doc;
+      if (!found || !inSpans(hit.positions, length, spans.positions.of(at))) hit.zone &= ~1;
+    });
+    return hits;
+  }
+
+  /* Whether a phrase of `length` at one of `starts` (ascending) lies within one of `spans`
+     (start, end, start, end…, ascending). */
+  function inSpans(starts, length, spans) {
+    var span = 0;
+    for (var i = 0; i < starts.length; i++) {
+      while (span < spans.length && spans[span + 1] < starts[i] + length) span += 2;
+      if (span === spans.length) return false;
+      if (spans[span] <= starts[i]) return true;
+    }
+    return false;
   }
 
   /* A decoded list as a term's matches, read in place: `size`, `get(doc)` and
