@@ -44,7 +44,9 @@ from generator.lock import LOCK_NAME, cache_lock
 from generator.render.feeds import FEED_SIZE, atom_feed, robots, sitemap
 from generator.render.markdown import render_body
 from generator.render.pages import (
+    CHINESE_DATES,
     BodyInfo,
+    DateFormats,
     KnownPage,
     Page,
     PageBuilder,
@@ -1053,14 +1055,14 @@ def _read_pickle(path: Path) -> dict[str, Any] | None:
 
 
 def _load_one(
-    args: tuple[str, tuple[str, str, str], BodyStore],
+    args: tuple[str, tuple[str, str, str], DateFormats, BodyStore],
 ) -> tuple[Entry, BodyInfo, bytes] | UserError:
     """Parse one speech (by its path: a string is cheaper to send to a worker than a Path),
     store its rendered body and search data, and keep only what indexes need."""
     from generator.render.related import raw_vector
     from generator.search import extract as search_extract
 
-    name, labels, store = args
+    name, labels, dates, store = args
     try:
         entry = load_entry(Path(name))
     except UserError as err:
@@ -1071,7 +1073,9 @@ def _load_one(
     info = dataclasses.replace(
         body_info(store.write(body.html), body, entry.salutation, terms),
         search_postings=store.write_bytes(
-            search_extract.postings(entry.title, body.blocks, search_details(entry)).to_bytes()
+            search_extract.postings(
+                entry.title, body.blocks, search_details(entry, dates)
+            ).to_bytes()
         ),
         search_fragment=store.write_bytes(search_extract.fragment_body(entry.title, body.blocks)),
     )
@@ -1080,14 +1084,16 @@ def _load_one(
     return entry, info, vector
 
 
-def search_details(entry: Entry) -> list[str]:
+def search_details(entry: Entry, formats: DateFormats = CHINESE_DATES) -> list[str]:
     """What search finds a speech by besides its text: its speaker (with the office), its
-    occasion, subtitle, date (as a page shows it, 2026年2月5日, and as 2026-02-05) and topics —
-    what a result shows, and what a reader looks a speech up by. (An office that is all a
-    speech says of its speaker, 县长, once: a result read 县长 县长.)"""
+    occasion, subtitle, date (as a page shows it, `formats`: February 5, 2026 on an English
+    site; as the speech writes it, 2026年2月5日; and as 2026-02-05) and topics — what a result
+    shows, and what a reader looks a speech up by. (An office that is all a speech says of its
+    speaker, 县长, once: a result read 县长 县长.)"""
     parts = (entry.speaker_role, entry.speaker)
     speaker = " ".join(dict.fromkeys(part for part in parts if part))
-    dates = (date_display(entry.date), entry.date) if entry.date else ()
+    shown = (date_display(entry.date, formats), date_display(entry.date), entry.date)
+    dates = dict.fromkeys(shown) if entry.date else {}
     details = (speaker, entry.occasion, entry.subtitle, *dates, *entry.topics)
     return [text for text in details if text]
 
@@ -1102,7 +1108,8 @@ def load_speeches(
         theme.strings.get("placeholder_title", "匿名化占位符"),
         theme.strings.get("table_label", "表格"),
     )
-    label = "\n".join(labels)
+    dates = date_formats(theme.strings)
+    label = "\n".join([*labels, repr(dates)])  # (what a cached body and its details used)
     fresh: dict[str, CachedEntry] = {}
     entries: list[Entry] = []
     bodies: dict[str, BodyInfo] = {}
@@ -1139,7 +1146,7 @@ def load_speeches(
         keys.append(name)
         stats.append((stamp, size))
     cache.bodies.folder.mkdir(parents=True, exist_ok=True)
-    results = _map(_load_one, [(p, labels, cache.bodies) for p in todo], jobs)
+    results = _map(_load_one, [(p, labels, dates, cache.bodies) for p in todo], jobs)
     errors = [r for r in results if isinstance(r, UserError)]
     if errors:
         raise errors[0]

@@ -180,3 +180,24 @@ def test_a_phrase_has_the_heading_bonus_only_where_it_is_in_a_heading(tmp_path: 
     assert [r.doc for r in results] == [1, 0]
     assert reader.match_term("乡村振兴", False)[0].zone == 0
     assert reader.match_term("乡村振兴", False)[1].zone == ZONE_HEADING
+
+
+def test_an_english_site_finds_a_speech_by_the_date_its_pages_show(tmp_path: Path) -> None:
+    """An English site shows February 5, 2026; the index held only 2026年2月5日 and
+    2026-02-05, so the date as a reader saw it found nothing."""
+    project = new_project(tmp_path / "p")
+    config = project / "site.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("language: zh-CN", "language: en"),
+        encoding="utf-8",
+    )
+    write_speech(
+        project, Speech("a-dated", "在全省大会上的讲话", ["今天开会。"], date="2026-02-05")
+    )
+    write_speech(
+        project, Speech("b-other", "在全市大会上的讲话", ["今天开会。"], date="2026-03-05")
+    )
+    reader = Reader(build(project) / "search")
+    assert [r.doc for r in reader.search("February 5")[1]] == [0]
+    assert [r.doc for r in reader.search("2026年2月5日")[1]] == [0]
+    assert [r.doc for r in reader.search("2026-02-05")[1]] == [0]
