@@ -340,7 +340,7 @@ def remove_blocks(lines: list[Line], rules: Boilerplate, removed: list[Removed])
     index = 0
     while index < len(lines):
         rule = next((r for r in rules.blocks if r.start.search(lines[index].text)), None)
-        if rule is not None and rule.end is None and _speech_goes_on(lines[index + 1 :]):
+        if rule is not None and rule.end is None and _speech_goes_on(lines[index + 1 :], rules):
             rule = None  # (延伸阅读： before a quotation, with the speech's next section after)
         if rule is None:
             kept.append(lines[index])
@@ -363,11 +363,28 @@ _SECTION_RE = compile_either(
 )
 
 
-def _speech_goes_on(rest: Sequence[Line]) -> bool:
+# A sentence: a line of some length that ends as a sentence does (。！？, a closing quote after).
+_SENTENCE_RE = re.compile(r"^.{7,}[。！？!?][”’」』）)]?$")
+_THANKS_RE = re.compile(r"谢谢(?:大家|各位)?[。！!]?$")
+
+
+def _speech_goes_on(rest: Sequence[Line], rules: Boilerplate) -> bool:
     """Whether the lines after a footer's start (a block without an end, which would run to the
-    end of the file) go on with the speech: then the start was a line of the speech too."""
-    return any(_SECTION_RE.search(line.text) for line in rest if line.text)  # (anywhere in
-    # a line: once joined to the line before it, cleaning its own output must decide the same)
+    end of the file) go on with the speech: then the start was a line of the speech too. A
+    footer holds links, titles, names and dates; a speech goes on in sentences (延伸阅读： or
+    责任编辑： in the middle or at the top of a page took the rest of the speech with it) — a
+    sentence no line rule removes, as a disclaimer's would be. Sentences must be half the lines
+    that follow, as a footer's related-news list may quote one; or the speaker thanks the
+    audience after them."""
+    texts = [line.text.strip() for line in rest if line.text.strip()]
+    if any(_SECTION_RE.search(text) or _THANKS_RE.search(text) for text in texts):  # (anywhere
+        return True  # in a line: once joined to the line before it, the same decision)
+    sentences = [
+        text
+        for text in texts
+        if _SENTENCE_RE.match(text) and not any(r.pattern.search(text) for r in rules.lines)
+    ]
+    return 2 * len(sentences) >= len(texts) > 0
 
 
 def _block_end(lines: Sequence[Line], start: int, end: re.Pattern[str] | None) -> int:
