@@ -516,16 +516,23 @@ _BULLET_RE = compile_either(r"^[▲△●○◆◇■□▪•★☆►▶➢✓
 
 
 def _list_items(lines: list[Line]) -> set[int]:
-    """Indexes of the bulleted lines of a list a line ending in a colon introduces (以下几项工作：
-    / ▲推进… / ■强化…): items of the speech, whatever a caption rule makes of ▲."""
+    """Indexes of the bulleted lines of a list: one a line ending in a colon introduces (以下几项
+    工作： / ▲推进… / ■强化…), or two or more bulleted lines in a row (a photo's caption stands
+    alone under it) — items of the speech, whatever a caption rule makes of ▲."""
     items: set[int] = set()
     open_list = False
-    for index, line in enumerate(lines):
+    run: list[int] = []
+    for index, line in enumerate([*lines, Line("", 0)]):
         if not line.text:
             continue
-        if open_list and _BULLET_RE.match(line.text):
-            items.add(index)
+        if _BULLET_RE.match(line.text):
+            run.append(index)
+            if open_list:
+                items.add(index)
             continue
+        if len(run) >= 2:
+            items.update(run)
+        run = []
         open_list = line.text[-1] in "：:"
     return items
 
