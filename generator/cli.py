@@ -254,7 +254,21 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         consoles.err.print("interrupted")
         return 130
+    except Exception as exc:  # a bug: say so in a line, the traceback only when asked for
+        if os.environ.get(DEBUG_VARIABLE):
+            raise
+        message = escape(f"{type(exc).__name__}: {exc}")
+        consoles.err.print(
+            f"[red]internal error:[/red] {message}\nThis is a bug in speechsite. Run the "
+            f"command again with {DEBUG_VARIABLE}=1 to see where it happened, and please "
+            "report it with that output.",
+            soft_wrap=True,
+        )
+        return 70  # (EX_SOFTWARE)
     return 2
+
+
+DEBUG_VARIABLE = "SPEECHSITE_DEBUG"
 
 
 def _stop_on_terminate() -> None:

@@ -369,3 +369,23 @@ def test_a_missing_speeches_folder_is_an_error_and_unread_files_are_named(
     code, _, err = run(capsys, "-C", str(tmp_path), "build", "--quiet")
     assert code == 0
     assert "not read, so not in the site: 2024/nested.md, UPPER.MD" in err
+
+
+def test_a_bug_is_one_line_that_says_so_not_a_traceback(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import generator.cli as cli
+
+    def broken(*args: object, **kwargs: object) -> int:
+        raise KeyError(149)
+
+    monkeypatch.setattr(cli, "_build", broken)
+    monkeypatch.delenv(cli.DEBUG_VARIABLE, raising=False)
+    code, out, err = run(capsys, "-C", str(project), "build")
+    assert code == 70
+    assert_no_traceback(out, err)
+    assert "internal error: KeyError: 149" in err
+    assert "SPEECHSITE_DEBUG=1" in err and "bug" in err
+    monkeypatch.setenv(cli.DEBUG_VARIABLE, "1")
+    with pytest.raises(KeyError):
+        main(["-C", str(project), "build"])

@@ -178,8 +178,18 @@ def _decode_text(raw: bytes, path: Path) -> tuple[str, str]:
     text = text.removeprefix("\ufeff")
     text, encoding = _repair_mojibake(text, encoding)
     text, encoding = _repair_gbk_mojibake(text, encoding, path)
-    if _control_share(text) > 0.01:
-        raise UserError("file looks binary (control characters), not plain text", path)
+    # A few stray controls in a short speech are a copy's leftovers (dropped by the cleaner, as
+    # in a long one); many, or a tenth of the text, a binary file.
+    controls = len(_STRAY_CONTROL.findall(text))
+    if controls > 0.01 * len(text) and (controls > _STRAY_NULS or controls > 0.1 * len(text)):
+        first = _STRAY_CONTROL.search(text)
+        line = len(_LINE_BREAK.split(text[: first.start()])) if first else None
+        raise UserError(
+            "file looks binary (control characters), not plain text",
+            path,
+            line,
+            "check that it is a text file; " + _SAVE_AS_HINT,
+        )
     if not text.replace("\ufeff", "").strip():
         raise UserError("file contains only whitespace", path, hint="nothing to import")
     return text, encoding
@@ -326,11 +336,23 @@ def _decode_chinese_utf16_without_bom(raw: bytes) -> tuple[str, str] | None:
 def _decode_legacy_chinese(raw: bytes) -> tuple[str, str] | None:
     """GB family or Big5, whichever reads as real Chinese; GB wins ties (mainland sources)."""
     gb = _decode_gb(raw)
-    big5_text = _strict(raw, "big5")
-    big5 = (big5_text, "big5") if big5_text is not None and _looks_like_text(big5_text) else None
+    big5 = _decode_big5(raw)
     if gb is None or big5 is None:
         return gb or big5
     return big5 if _prefer_big5(gb[0], big5[0]) else gb
+
+
+# Big5 as Python names its variants, narrowest first: Windows' cp950 adds 裏, 碁, 銹, 恒 and
+# the euro; Hong Kong's HKSCS adds 邨, 鰂 and several thousand more.
+_BIG5_FAMILY = ("big5", "cp950", "big5hkscs")
+
+
+def _decode_big5(raw: bytes) -> tuple[str, str] | None:
+    for encoding in _BIG5_FAMILY:
+        text = _strict(raw, encoding)
+        if text is not None:
+            return (text, encoding) if _looks_like_text(text) else None
+    return None
 
 
 def _decode_gb(raw: bytes) -> tuple[str, str] | None:
@@ -338,6 +360,8 @@ def _decode_gb(raw: bytes) -> tuple[str, str] | None:
     for encoding in _GB_FAMILY:
         text = _strict(raw, encoding)
         if text is None:
+            if encoding == "gbk" and (mixed := _gbk_with_windows_punctuation(raw)) is not None:
+                return mixed, "gbk, with Windows-1252 quotes"
             continue
         if encoding == "gb2312":
             # Same bytes, but Python's gb2312 maps A1A4/A1AA to U+30FB/U+2015 where every Chinese
@@ -347,6 +371,47 @@ def _decode_gb(raw: bytes) -> tuple[str, str] | None:
         plausible = _looks_like_text(text) and (encoding != "gb18030" or _mostly_han_or_ascii(text))
         return (text, encoding) if plausible else None
     return None
+
+
+# Windows-1252's quotes, dashes and ellipsis: a file typed in GBK with “smart quotes” some
+# Western tool put in holds them as single bytes, which GBK reads as the first half of a pair.
+_WINDOWS_PUNCTUATION = {
+    0x85: "…",
+    0x91: "‘",
+    0x92: "’",
+    0x93: "“",
+    0x94: "”",
+    0x95: "•",
+    0x96: "–",
+    0x97: "—",
+}
+_GBK_UNITS_RE = re.compile(rb"([\x85\x91-\x97])|[\x00-\x7f]+|[\x81-\xfe][\x40-\x7e\x80-\xfe]")
+
+
+def _gbk_with_windows_punctuation(raw: bytes) -> str | None:
+    """GBK text with Windows-1252 punctuation bytes where a character starts, when that reads
+    the whole file and as Chinese text. GB18030 read such a file as misaligned pairs, each a
+    wrong character or a private-use one (“学习贯彻” came out 撗肮岢箶): published garbled."""
+    if not any(byte in raw for byte in _WINDOWS_PUNCTUATION):
+        return None
+    pieces: list[str] = []
+    pending = bytearray()
+    at = 0
+    for unit in _GBK_UNITS_RE.finditer(raw):
+        if unit.start() != at:
+            return None
+        at = unit.end()
+        if unit.group(1) is None:
+            pending += unit.group(0)
+            continue
+        pieces.append(_strict(bytes(pending), "gbk") or "\ufffd")
+        pieces.append(_WINDOWS_PUNCTUATION[raw[unit.start()]])
+        pending.clear()
+    pieces.append(_strict(bytes(pending), "gbk") or "\ufffd")
+    text = "".join(pieces)
+    if at != len(raw) or "\ufffd" in text:
+        return None
+    return text if _looks_like_text(text) and _mostly_han_or_ascii(text) else None
 
 
 def _prefer_big5(gb_text: str, big5_text: str) -> bool:
@@ -452,14 +517,19 @@ def _undecodable(raw: bytes, path: Path) -> UserError:
     when GB18030 reads sensibly further into the file, its view of the bad byte is the useful one.
     """
     utf8_error = _first_error(raw, "utf-8")
-    gb_error = _first_error(raw, "gb18030")
     if utf8_error is None:  # cannot happen: UTF-8 was tried first; keep the error well-formed
         return UserError("cannot decode file", path, hint=_SAVE_AS_HINT)
-    if gb_error is not None and gb_error.start > utf8_error.start:
-        prefix = raw[: gb_error.start].decode("gb18030")
+    encoding, error = "utf-8", utf8_error
+    # (GBK's view before GB18030's, which reads misaligned pairs on past a bad byte; Big5's
+    # widest variant for a Taiwan or Hong Kong file)
+    for candidate in ("gbk", "gb18030", _BIG5_FAMILY[-1]):
+        found = _first_error(raw, candidate)
+        if found is None or found.start <= error.start:
+            continue
+        prefix = raw[: found.start].decode(candidate)
         if _looks_like_text(prefix) and _mostly_han_or_ascii(prefix):
-            return _decode_error(raw, gb_error, "gb18030", path, 0)
-    return _decode_error(raw, utf8_error, "utf-8", path, 0)
+            encoding, error = candidate, found
+    return _decode_error(raw, error, encoding, path, 0)
 
 
 def _first_error(raw: bytes, encoding: str) -> UnicodeDecodeError | None:

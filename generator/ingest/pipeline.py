@@ -131,6 +131,8 @@ def ingest(
             prepared.append(prepare(path, config))
         except UserError as err:
             report.results.append(FileResult([_rel(path, config.root)], error=str(err)))
+        except Exception as exc:  # a bug met on one file: the others are still ingested
+            report.results.append(FileResult([_rel(path, config.root)], error=_bug(path, exc)))
     manifest = Manifest(config.speeches_dir.parent / MANIFEST_NAME)
     taken: set[str] = set()
     try:
@@ -144,6 +146,13 @@ def ingest(
         flush_to_disk()
         manifest.save()
     return report
+
+
+def _bug(path: Path, exc: Exception) -> str:
+    return (
+        f"{path}: internal error ({type(exc).__name__}: {exc}); this is a bug in speechsite — "
+        "please report it with this file; the other files were ingested"
+    )
 
 
 def prepare(path: Path, config: Config) -> Prepared:

@@ -363,3 +363,56 @@ def test_traditional_and_rare_characters_are_not_taken_for_mojibake(tmp_path: Pa
         "在全縣經濟工作會議上的講話",
         "各位代表：",
     ]
+
+
+def test_gbk_with_windows_quotes_is_read_not_garbled(tmp_path: Path) -> None:
+    """A GBK file holding Windows-1252 curly quotes (0x93, 0x94: a Western tool's “smart
+    quotes”): GB18030 read each quote as the first half of a pair, and “学习贯彻” was published
+    as 撗肮岢箶 — or, in a longer file, the file was refused at byte 0."""
+    text = "在全县党建工作会议上的讲话\r\n同志们：\r\n要深入开展{学习贯彻}主题教育。\r\n"
+    data = text.encode("gbk").replace(b"{", b"\x93").replace(b"}", b"\x94")
+    source = read_source(write(tmp_path, data))
+    assert texts(source)[2] == "要深入开展“学习贯彻”主题教育。"
+    assert source.encoding == "gbk, with Windows-1252 quotes"
+    long = (text * 40).encode("gbk").replace(b"{", b"\x93").replace(b"}", b"\x94")
+    assert texts(read_source(write(tmp_path, long)))[-1] == "要深入开展“学习贯彻”主题教育。"
+
+
+@pytest.mark.parametrize(
+    ("text", "codec"),
+    [
+        (
+            "縣長在縣政府年終記者會上的講話\n各位媒體朋友：\n在這裏，我要感謝全體縣民的支持。\n",
+            "cp950",
+        ),
+        (
+            "在社區關愛計劃啟動禮上的致辭\n各位街坊：\n今日，我們在鰂魚涌的屋邨舉行啟動禮。\n",
+            "big5hkscs",
+        ),
+    ],
+    ids=["windows-big5", "hong-kong-big5"],
+)
+def test_big5_variants_of_windows_and_hong_kong(tmp_path: Path, text: str, codec: str) -> None:
+    """裏 is only in Windows' Big5 (cp950), 邨 and 鰂 only in Hong Kong's (HKSCS): strict
+    Big5 refused both files, pointing at byte 0."""
+    with pytest.raises(UnicodeDecodeError):
+        text.encode(codec).decode("big5")
+    source = read_source(write(tmp_path, text.encode(codec)))
+    assert texts(source) == text.splitlines()
+    assert source.encoding == codec
+
+
+def test_two_stray_controls_in_a_short_speech_are_no_binary_file(tmp_path: Path) -> None:
+    text = "在全县科技创新大会上的讲话\n同志们：\n科技\x01创新是发展的第一动力。\x07\n"
+    assert texts(read_source(write(tmp_path, text.encode()))) == text.splitlines()
+
+
+def test_an_error_points_at_the_bad_byte_as_gbk_reads_it(tmp_path: Path) -> None:
+    """GB18030 reads pairs GBK has no character for as private-use ones (a file of them is
+    refused) and UTF-8 fails at the first hanzi: GBK's view names the line the damage is on
+    (the error said line 1, byte 0)."""
+    head = "在全县党建工作会议上的讲话\n同志们：\n今天召开会议。\n要抓好落实。\n要".encode("gbk")
+    data = head + b"\xa7\xcf" * 3 + "深入开展主题教育。\n".encode("gbk") * 30
+    err = read_error(write(tmp_path, data))
+    assert err.line == 5
+    assert f"byte offset {len(head)}" in err.message

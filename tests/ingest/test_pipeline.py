@@ -367,3 +367,26 @@ def test_files_ingest_cannot_read_are_named_with_what_to_do(tmp_path: Path) -> N
         "raw/发言.wps: not read (a .wps file): open it in Word or WPS and save it as .docx",
         "raw/讲话稿.doc: not read (a .doc file): open it in Word or WPS and save it as .docx",
     ]
+
+
+def test_a_bug_met_on_one_file_fails_that_file_only(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unexpected exception while reading one file (a bug: KeyError from the decoder, met
+    on a probe's file) stopped the whole ingest with a traceback; the file now fails with a
+    message that names it and says what to do, and the others are ingested."""
+    write_raw(project, "zz_odd.txt", "\n".join([TITLE, *PART_1]))
+    real = pipeline.read_source
+
+    def failing(path: Path) -> Any:
+        if path.name == "zz_odd.txt":
+            raise KeyError(149)
+        return real(path)
+
+    monkeypatch.setattr(pipeline, "read_source", failing)
+    results = by_path(run_ingest(project))
+    odd = next(result for path, result in results.items() if path.endswith("zz_odd.txt"))
+    assert odd.error is not None
+    assert "zz_odd.txt" in odd.error and "internal error (KeyError: 149)" in odd.error
+    assert "please report it" in odd.error
+    assert any(r.error is None for r in results.values())
