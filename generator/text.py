@@ -17,7 +17,10 @@ SENTENCE_END = "。！？"
 # Characters removed everywhere: zero-width spaces and joiners, BOMs, soft hyphens, and the
 # control characters no HTML page or XML feed may hold (tab and line breaks are whitespace).
 _CONTROLS = "\x00-\x08\x0e-\x1f\x7f-\x9f"
-INVISIBLE_RE = re.compile(f"[\u200b\u200c\u200d\u2060\ufeff\u00ad{_CONTROLS}]")
+# (and the bidirectional marks and overrides: U+202E in 一批\u202e专精特新企业 showed 业企新特精专)
+INVISIBLE_RE = re.compile(
+    f"[\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\u061c\ufeff\u00ad{_CONTROLS}]"
+)
 # In a speech file: those controls, and the vertical tab and form feed that Word writes for a
 # soft line break and a page break (`without_controls` makes them line breaks).
 # U+FFFE and U+FFFF too: no characters at all, and no XML (a feed holding one is not parsed).

@@ -162,6 +162,12 @@ _TITLE_SPEAKER_RE = compile_either(
     r"^《?(?P<who>[^在《》]{0,24}?)(?:同志)?在(?P<occ>.+)(?:上|时)的"
     rf"(?:{FRAME_KIND_PREFIX})?(?:{_TITLE_KINDS})"
 )
+# The same title without its 在 (全县经济工作会议上的讲话, 2023年度工作总结暨…部署大会上的讲话):
+# the occasion when it names a gathering.
+_BARE_OCCASION_RE = compile_either(
+    r"^(?P<occ>[^在《》，。！？\s]{2,60}?(?:会议|大会|全会|会|仪式|典礼|论坛|培训班|开班式))"
+    rf"(?:上|时)的(?:{FRAME_KIND_PREFIX})?(?:{_TITLE_KINDS})$"
+)
 # An interview's headline names who is interviewed: 专访｜县委书记陈立新：把…做实做细.
 _INTERVIEW_TITLE_RE = compile_either(
     rf"^(?:独家)?(?:专访|访谈|对话|面对面)\s*[｜|丨:：]\s*{_BYLINE_BODY}\s*[：:]"
@@ -484,6 +490,8 @@ def _title_meta(paragraph: Line) -> Meta:
     text = text[: suffix.start()] if suffix else text
     dated = _after_title(_TITLE_DATE_RE, text)  # …上的讲话（2024年1月5日）: the date, not the title
     text = text[: dated.start()].rstrip() if dated else text
+    if text.startswith("《") and text.endswith("》") and text.count("《") == 1:
+        text = text[1:-1]  # (a title set in title marks, as a repost's headline quotes it)
     meta = Meta(title=text, title_line=paragraph.line)
     if dated:
         meta.date = parse_date(dated.group(0))
@@ -828,7 +836,7 @@ def _infer(meta: Meta) -> None:
         meta.speaker, meta.speaker_role = interviewed.group("name"), interviewed.group("role")
     if meta.speaker is None:
         _speaker_from_signature(meta)
-    adopted = _ADOPTED_TITLE_RE.match(meta.title)
+    adopted = _ADOPTED_TITLE_RE.match(meta.title) or _BARE_OCCASION_RE.match(meta.title)
     if adopted:
         meta.occasion = meta.occasion or adopted.group("occ")
     if meta.date is None:
@@ -840,10 +848,11 @@ def _speaker_from_signature(meta: Meta) -> None:
     """A speech signed at its end (××镇党委书记　刘长江, over the date) is that speaker's: the
     office and name alone on one of the last three lines. The lines stay in the text."""
     for paragraph in meta.body[-3:]:
-        signed = _BYLINE_RE.match(paragraph.text)
+        text = paragraph.text
+        signed = _BYLINE_RE.match(text) or _LABELLED_BYLINE_RE.match(text)  # (讲话人：…)
         if signed and paragraph is not meta.body[0]:
             meta.speaker = _without_address(signed.group("name"))
-            meta.speaker_role = signed.group("role").strip()
+            meta.speaker_role = (signed.group("role") or "").strip() or None
             return
 
 
@@ -851,7 +860,7 @@ def _date_from_title(title: str) -> str | None:
     full = parse_date(title)
     if full:
         return full
-    year = re.match(r"^(\d{4})年", title)
+    year = re.match(r"^(\d{4})年(?!度)", title)  # (2023年度工作总结…: the year under review)
     return year.group(1) if year else None
 
 
