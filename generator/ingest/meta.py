@@ -146,15 +146,17 @@ _DASH_RE = compile_either(rf"^[{_DASHES}]{{1,4}}")
 # 在…上的讲话: the kind of a speech a title names, and the words before it (表态发言, 主旨演讲).
 # pipeline.slug_text reads the same frame.
 FRAME_KIND_PREFIX = (
-    "总结|动员|主持|即席|专题|重要|表态|交流|点评|主旨|工作|典型|书面|开幕|闭幕|辅导"
+    "总结|动员|主持|即席|专题|重要|表态|交流|点评|主旨|工作|典型|书面|开幕|闭幕|辅导|就职|任职|离任"
 )
 FRAME_KINDS = "讲话|发言|致辞|报告|讲稿|讲话稿|演讲|讲评|点评"
-_TITLE_KINDS = f"{FRAME_KINDS}|讲话提纲|主持词|汇报"  # what 在…上的 names in a title, and more
+# what 在…上的 names in a title, and more
+_TITLE_KINDS = f"{FRAME_KINDS}|讲话提纲|主持词|汇报|欢迎词|答谢词|祝酒词|贺词|祝词|开幕词|闭幕词"
+
 # Any kind of speech a subtitle names (的表态发言, 的党课讲稿, 调研时的讲话, 的讲话（摘要）).
 _SUBTITLE_RE = compile_either(
     rf"^(?:[{_DASHES}]+\s*[（(]?|[（(])?\s*(?:(?P<date>{DATE_RE.pattern})\s*)?"
     r"在(?P<occ>[^。！？]+?)(?:上|时)"
-    rf"(?:的(?:{FRAME_KIND_PREFIX}|党课)?(?:{_TITLE_KINDS}|党课)"
+    rf"(?:的(?:{FRAME_KIND_PREFIX}|[{HAN}]{{0,4}}党课)?(?:{_TITLE_KINDS}|[{HAN}]{{0,4}}党课)"
     r"(?:\s*[（(][^（）()]{1,12}[)）])?)?\s*[)）]?"
     rf"(?:\s*{_BYLINE_BODY})?$"
 )
@@ -409,11 +411,16 @@ def _first_of_two(paragraphs: list[Line], index: int) -> bool:
     if any(mark in before for mark in "。！？；：:") or _is_byline(before):
         return False
     return bool(_GOES_ON_RE.match(title)) or (
-        before.startswith("在")
-        and "上" not in before
+        _opens_occasion(before)
         and not title.startswith("在")
         and bool(re.search(r"上的\S{0,6}$", title))
     )
+
+
+def _opens_occasion(text: str) -> bool:
+    """Whether a line opens an occasion it does not close: 在全市上半年经济运行, 县委书记王建国
+    在全县 — a 在 without its 上的 (the 上 of 上半年 is no close)."""
+    return "在" in text and "上的" not in text and not text.endswith("上")
 
 
 _GOES_ON_RE = compile_either("^[暨及和与并兼]")  # (與, 並 too)
@@ -425,7 +432,7 @@ def join_title_lines(first: str, second: str) -> str:
     攻坚年活动推进会上的讲话) is one word run, two phrases in parallel (坚定信心 / 攻坚克难) keep
     the space between them that they have on one line."""
     broken = (
-        (first.startswith("在") and "上" not in first)  # 在… waits for its 上的讲话
+        _opens_occasion(first)  # 在… waits for its 上的讲话
         or _GOES_ON_RE.match(second) is not None
         or _BREAKS_OFF_RE.search(first) is not None
     )
