@@ -191,15 +191,24 @@ _REPORT_OPENING_RE = compile_either(
 _NATIONAL_RE = compile_either(
     r"国务院|全国人民代表大会|全国代表大会|全国政协|中共中央|党中央|全国人大"
 )
-_MUNICIPALITY_RE = compile_either(r"(?:北京|上海|天津|重庆)市")
 # The unit characters also start common words (市场, 旗帜, 区域, 乡村, 镇静): those are no unit.
 # Nor is a word that ends in a unit character: 城市, 超市; 社区, 园区, 开发区, 景区, 山区;
 # 县域; 城镇; and 乡镇 names the kind, not the unit (全县乡镇工作会议 is the county's meeting).
+# (上市, 都市; 联盟; 重点地区, 贫困地区; 城乡, 家乡, 下乡; 试验区, 示范区, 老区 are words too;
+# 青山区, 南湖区, 神农架林区 are units where an institution of theirs follows: 山区 is a word.)
 _UNIT_RE = compile_either(
-    r"(?P<省>自治区|特别行政区|(?:香港|澳门)特区|省)|(?P<市>(?<![城超门股夜集])市(?![场民值容面])|自治州|州|盟(?![友约员])|地区)"
-    r"|(?P<县>县(?![域])|旗(?![帜舰号手])|(?<![社园城景小校片辖灾疫山矿牧林库湖街营厂发])区(?![域别间块分位]))"
-    r"|(?P<乡镇>乡(?![村亲愁土情贤音镇])|(?<![城乡])镇(?![静定压守])|街道|苏木)"
+    r"(?P<省>自治区|特别行政区|(?:香港|澳门)特区|生产建设兵团|省|(?:北京|上海|天津|重庆)市)"
+    r"|(?P<市>(?<![城超门股夜集上都黑早菜])市(?![场民值容面])|自治州|州|(?<![联同结])盟(?![友约员])"
+    r"|(?<![点困境分些各该本远达族])地区)"
+    r"|(?P<县>县(?![域])|旗(?![帜舰号手])"
+    r"|(?<![社园城景小校片辖灾疫山矿牧林库湖街营厂发验范老贸地])区(?![域别间块分位])"
+    r"|(?<=[山矿牧林湖])区(?=委|人大|人民|政府|政协|第|纪委|党委|全会|长))"
+    r"|(?P<乡镇>(?<![城家下返回还同老故异他思])乡(?![村亲愁土情贤音镇])|(?<![城乡])镇(?![静定压守])"
+    r"|街道|苏木)"
 )
+# 全省…, 全县… opening an occasion names the jurisdiction whose meeting it is, whatever units
+# its subject names after (全省住房和城乡建设工作会议, 全县企业上市工作推进会).
+_WHOLE_UNIT_RE = compile_either(r"^全(省|市|县|区|州|旗|镇|乡)(?![场域级内外])")
 # 全省/全县… as the speaker's own jurisdiction. Not inside a word (健全市场, 安全区) and not
 # 全市场/全区域, which name no jurisdiction.
 _TEXT_LEVEL_RE = compile_either(
@@ -921,8 +930,9 @@ def unit_level(text: str) -> str | None:
     """The level (国家/省/市/县/乡镇) of the administrative unit a text names last."""
     if _NATIONAL_RE.search(text):
         return "国家"
-    if _MUNICIPALITY_RE.search(text):
-        return "省"
+    whole = _WHOLE_UNIT_RE.match(text)
+    if whole:
+        return _TEXT_LEVEL[to_simplified(whole.group(1))]
     matches = list(_UNIT_RE.finditer(text))
     if not matches:
         return None

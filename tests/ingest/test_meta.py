@@ -54,6 +54,43 @@ def test_the_level_is_the_unit_named_last(text: str, level: str) -> None:
     assert unit_level(text) == level
 
 
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # 全省/全市/全县 opening an occasion is the jurisdiction, whatever it names after
+        ("全省住房和城乡建设工作会议", "省"),  # was 乡镇 (城乡)
+        ("全市城乡环境综合整治工作会议", "市"),
+        ("全省自由贸易试验区建设推进会", "省"),  # was 县 (试验区)
+        ("全省革命老区振兴发展工作会议", "省"),
+        ("全市高新区建设推进会", "市"),
+        ("全县企业上市工作推进会", "县"),  # was 市 (上市)
+        ("全县乡村旅游产业联盟成立大会", "县"),  # was 市 (联盟)
+        ("全省市县党委书记培训班", "省"),
+        ("全市五面红旗村创建工作推进会", "市"),  # was 县 (红旗)
+        # and the words themselves name no unit
+        ("住房和城乡建设工作会议", None),
+        ("企业上市工作推进会", None),
+        ("产业联盟成立大会", None),
+        ("重点地区治安整治会议", None),
+        ("自由贸易试验区建设推进会", None),
+        ("革命老区振兴发展座谈会", None),
+        ("文化科技卫生“三下乡”活动", None),
+        ("家乡人才回引工作座谈会", None),
+        ("阿克苏地区行署工作会议", "市"),
+        # a municipality's district is a district; a place named …山区, …湖区, …林区 is one
+        # where its institutions follow (山区 alone is the mountains)
+        ("北京市朝阳区第十七届人民代表大会第三次会议", "县"),  # was 省
+        ("青山区第十八届人民代表大会第三次会议", "县"),  # was None
+        ("南湖区委全会", "县"),
+        ("神农架林区第十届人民代表大会第四次会议", "县"),
+        ("山区群众增收座谈会", None),
+        ("新疆生产建设兵团党委扩大会议", "省"),
+    ],
+)
+def test_the_level_of_meeting_names_probe_8_found_wrong(text: str, level: str | None) -> None:
+    assert unit_level(text) == level
+
+
 def test_traditional_page_marks_and_title_lines_are_read_like_simplified(tmp_path: Path) -> None:
     """A 頁 in a page mark and 與 starting a title's second line, as 页 and 与 are (the two
     lines one phrase: joined without a space)."""
