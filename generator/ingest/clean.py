@@ -495,17 +495,24 @@ def remove_lines(lines: list[Line], rules: Boilerplate, removed: list[Removed]) 
     piece of a hard-wrapped sentence: a line the line before it runs into, or that runs into
     the next, at the file's wrapping width (its short-line guards fit every wrapped line)."""
     kept: list[Line] = []
-    wrapped = _wrapped_pieces(lines) | _list_items(lines)
+    matched = {
+        index: rule
+        for index, line in enumerate(lines)
+        if line.text
+        and (rule := next((r for r in rules.lines if r.pattern.search(line.text)), None))
+    }
+    # (the wrap width from the lines no rule takes: a chat's message headers, all of one
+    # length, made a width of their own, and were then kept as pieces of wrapped sentences)
+    unmatched = [line for index, line in enumerate(lines) if index not in matched]
+    wrapped = _wrapped_pieces(lines, hard_wrap_width(unmatched)) | _list_items(lines)
     for index, line in enumerate(lines):
+        rule = matched.get(index)
         if (
-            line.table
+            rule is None
+            or line.table
             or (index in wrapped and not is_page_break(line.text))
             or (_ENUMERATOR_RE.match(line.text) and not _BULLET_STRIP_RE.match(line.text))
         ):
-            kept.append(line)
-            continue
-        rule = next((r for r in rules.lines if line.text and r.pattern.search(line.text)), None)
-        if rule is None:
             kept.append(line)
         else:
             removed.append(Removed(line.line, line.text, rule.name))
@@ -537,9 +544,9 @@ def _list_items(lines: list[Line]) -> set[int]:
     return items
 
 
-def _wrapped_pieces(lines: list[Line]) -> set[int]:
-    """Indexes of the lines that are pieces of a hard-wrapped sentence (no blank line between)."""
-    width = hard_wrap_width(lines)
+def _wrapped_pieces(lines: list[Line], width: int | None) -> set[int]:
+    """Indexes of the lines that are pieces of a hard-wrapped sentence (no blank line between),
+    in a file wrapped at `width`."""
     if width is None:
         return set()
 

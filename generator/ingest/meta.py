@@ -18,7 +18,7 @@ from generator.errors import UserError
 from generator.ingest.clean import Cleaned, Line, Removed
 from generator.ingest.mail import subject_title
 from generator.ingest.outline import match_enumerator
-from generator.ingest.pagemarks import INLINE_PAGE_MARK_RE, PAGE_MARK_RE, is_page_mark
+from generator.ingest.pagemarks import INLINE_PAGE_MARK_RE, PAGE_MARK_RE, is_page_mark, page_of
 from generator.ingest.pagemarks import PAGE_LINE_RE as _PAGE_LINE_RE
 from generator.ingest.script import compile_either, to_simplified
 from generator.numerals import parse_cn
@@ -755,7 +755,7 @@ def _read_header_line(paragraph: Line, meta: Meta, previous: str, following: str
         return "date"
     page = _PAGE_LINE_RE.match(text)
     if page:
-        meta.part = meta.part or (int(page.group("n")), int(page.group("m")))
+        meta.part = meta.part or page_of(page)
         meta.removed.append(Removed(paragraph.line, text, "page line, read as the part"))
         return "page"
     office = _OFFICE_LINE_RE.match(text)

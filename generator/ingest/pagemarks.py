@@ -7,14 +7,27 @@ stand alone on their line when they are not in a title, and none is text of the 
 
 from __future__ import annotations
 
+import re
+
 from generator.ingest.script import compile_either
 
 # In a title or alone: (第2/4页)
 PAGE_MARK_RE = compile_either(r"[（(]\s*第\s*(?P<n>\d+)\s*[/／]\s*(?P<m>\d+)\s*页\s*[)）]")
-# Alone: 第1页 共2页, 第2页/共4页, （第1页，共3页）
+# Alone: 第1页 共2页, 第2页/共4页, （第1页，共3页）; 共3页 第1页; Page 1 of 3
 PAGE_LINE_RE = compile_either(
-    r"^[（(]?\s*第\s*(?P<n>\d+)\s*页\s*[/／，,]?\s*共\s*(?P<m>\d+)\s*页\s*[)）]?$"
+    r"^[（(]?\s*(?:第\s*(?P<n>\d+)\s*页\s*[/／，,]?\s*共\s*(?P<m>\d+)\s*页"
+    r"|共\s*(?P<m2>\d+)\s*页\s*[/／，,]?\s*第\s*(?P<n2>\d+)\s*页"
+    r"|(?i:page)\s*(?P<n3>\d+)\s*(?i:of)\s*(?P<m3>\d+))\s*[)）]?$"
 )
+
+
+def page_of(found: re.Match[str]) -> tuple[int, int]:
+    """(page, pages) of a PAGE_LINE_RE match, whichever order it says them in."""
+    n = found.group("n") or found.group("n2") or found.group("n3")
+    m = found.group("m") or found.group("m2") or found.group("m3")
+    return int(n), int(m)
+
+
 # Alone, numbering a page without saying how many there are: 第 2 页, ·3·, 3/4, and a
 # page's pager: 上一页 1 2 3 下一页, 本文共2页，当前第1页 下一页.
 _PAGE_NUMBER_RE = compile_either(
