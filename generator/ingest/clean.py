@@ -415,6 +415,8 @@ def remove_contents(lines: list[Line], removed: list[Removed]) -> list[Line]:
             after = next((j for j in range(i + 1, len(lines)) if lines[j].text), None)
             if after in entries:
                 drop.add(i)
+    if len(drop) < 2:  # one entry and no 目录 is no table (a host's countdown: 5……4……3……2……1)
+        return lines
     for index in sorted(drop):
         removed.append(Removed(lines[index].line, lines[index].text, "table of contents"))
     return [line for index, line in enumerate(lines) if index not in drop]

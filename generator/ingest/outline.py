@@ -62,12 +62,13 @@ RULES: tuple[Rule, ...] = (
     # ㈠ ㈡ and ⑴ ⑵: the one-character forms of （一） and （1） (Word's ⑴ numbering writes them).
     Rule("（一）", 2, compile_either(r"^(?P<label>(?P<n>[㈠-㈩]))")),
     Rule("（1）", 4, compile_either(r"^(?P<label>(?P<n>[⑴-⒇]))")),
-    # Not 1.5亿 or 25、26日; but 20.2026年… is item 20 followed by a year.
+    # Not 1.5亿 or 25、26日, nor a countdown (5……4……3); but 20.2026年… is item 20 followed by a
+    # year.
     Rule(
         "1.",
         3,
         compile_either(
-            r"^(?P<label>(?P<n>\d{1,2}|[０-９]{1,2})(?:[.．](?=\d{4}年)|[.．、](?![\d０-９])))"
+            r"^(?P<label>(?P<n>\d{1,2}|[０-９]{1,2})(?:[.．](?=\d{4}年)|[.．、](?![\d０-９.．…])))"
             r"(?!\d{1,2}[日号])"
         ),
     ),
@@ -268,6 +269,7 @@ def build_outline(paragraphs: list[Line]) -> Outline:
     _expected_sections(paragraphs, matches)
     for index in (
         _openings(matches)
+        | _lone_first(matches)
         | _closings(paragraphs, matches)
         | _colon_lists(paragraphs, matches)
         | _quoted(paragraphs)
@@ -315,6 +317,15 @@ def _openings(matches: list[Match | None]) -> set[int]:
             found.add(first)
         first = index if match.label == "首先" else None
     return found
+
+
+def _lone_first(matches: list[Match | None]) -> set[int]:
+    """A 首先 that no other item of its family follows anywhere (首先，请…同志介绍情况。 in a
+    host's script): the first thing done, not point one of a list."""
+    family = [i for i, match in enumerate(matches) if match is not None and match.family == "第一"]
+    if len(family) == 1 and (only := matches[family[0]]) is not None and only.label == "首先":
+        return set(family)
+    return set()
 
 
 _THANKS = r"(?:致以|表示)[^。！？]{0,12}(?:感谢|谢意|祝贺|敬意|慰问|问候|祝福|欢迎)"
