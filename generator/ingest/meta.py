@@ -82,6 +82,8 @@ _TITLE_WORDS = (
 _TITLE_END_RE = compile_either(rf"(?:{_TITLE_WORDS})(?:[（(][^）)]*[)）])?$")
 _ADDRESS = (
     r"(?:各位代表|同志们|各位委员|各位领导|各位来宾|各位同志|各位同仁|同事们|朋友们|女士们|先生们|"
+    # a greeting, which a transcript writes without its mark (大家上午好)
+    r"大家(?:上午|下午|晚上|早上|中午)?好|"
     r"尊敬的[^。！？]{1,40}|亲爱的[^。！？]{1,20}|各位[^。！？，,、]{1,12}|"
     # 同学们, 老师们, 父老乡亲们, 青年朋友们, 全体同学们
     r"[^。！？，,、：:\s]{0,4}(?:老师|同学|乡亲|朋友|同胞|战友|家长|青年|干部|职工|校友|嘉宾|员工|师生|"
@@ -704,7 +706,8 @@ def _subtitle_match(text: str) -> re.Match[str] | None:
 def _set_speaker(meta: Meta, role: str | None, name: str) -> None:
     if meta.speaker is None:
         meta.speaker = _without_address(name)
-        meta.speaker_role = role.strip() if role else None
+        unit = meta.speaker_role or ""  # (a unit's line above: 青山县教育局 / 局长 刘建华)
+        meta.speaker_role = (unit + role.strip()) if role else (unit or None)
 
 
 def _without_address(name: str) -> str:
@@ -777,8 +780,29 @@ def _read_header_line(paragraph: Line, meta: Meta, previous: str, following: str
     if anonymised and meta.speaker is None:
         name = anonymised.group("name")
         return _speaker_line(meta, paragraph, None, name, name != text)
+    if (
+        previous in ("title", "subtitle")
+        and meta.speaker is None
+        and _UNIT_SPEAKS_RE.search(meta.title)
+        and _UNIT_LINE_RE.match(text)
+    ):
+        if _byline(following):  # the unit, then its head's byline: the head's office
+            meta.speaker_role = text
+            return "unit"
+        meta.speaker = text  # 交流发言 / 青山县城关镇党委: the unit is who speaks
+        return "byline"
     meta.removed.append(Removed(paragraph.line, text, "page chrome between title and text"))
     return "chrome"
+
+
+# A unit's name alone on a line (青山县城关镇党委, 县教育局, 青山集团) under the title of a
+# speech a unit gives (交流发言, 表态发言, 经验介绍, 汇报): that unit is the speaker.
+_UNIT_LINE_RE = compile_either(
+    r"^[^。！？：:，,\s]{2,30}?(?:党委|党组|党工委|工委|党支部|支部|总支|人民政府|政府|委员会|"
+    r"局|委|办公室|办|厅|院|所|站|中心|公司|集团|学校|大学|学院|中学|小学|医院|街道|社区|村|"
+    r"镇|乡|协会|商会|联合会|部)$"
+)
+_UNIT_SPEAKS_RE = compile_either(r"(?:发言|经验介绍|经验交流|汇报)(?:材料|稿)?$")
 
 
 def _read_body(paragraphs: list[Line], meta: Meta) -> list[Line]:
