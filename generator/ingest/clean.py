@@ -248,14 +248,26 @@ _PARAGRAPH_GAP_RE = re.compile(r"[ \u3000]{2,}")
 
 
 def split_flattened(text: str) -> list[str]:
-    """A long line that holds several paragraphs, split where each began; any other line as
-    it is. Not a letter-spaced line (全 县 经 济), whose wider gaps are between words."""
+    """A long line that holds several paragraphs, split where each began; a heading's short
+    title and the text set off from it by a space (二、聚焦重点 要集中力量…。), split there — the
+    space dropped, the title ran into the sentence; any other line as it is. Not a
+    letter-spaced line (全 县 经 济), whose wider gaps are between words."""
+    titled = _TITLE_SPACE_RE.match(text.strip(INDENT_CHARS))
+    if titled:
+        return [titled.group(1), titled.group(2)]
     if len(text) < _FLATTENED_MIN or not _PARAGRAPH_GAP_RE.search(text.strip(INDENT_CHARS)):
         return [text]
     words = [word for word in re.split(r"[ \u3000]+", text) if word]
     if sum(len(word) == 1 for word in words) > 0.3 * len(words):
         return [text]
     return [piece for piece in _PARAGRAPH_GAP_RE.split(text) if piece.strip()]
+
+
+# A numbered heading's short title, a space, then a sentence (what split_flattened splits).
+_TITLE_SPACE_RE = compile_either(
+    r"^((?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[.．、])"
+    rf"[{HAN}][^。！？；，,、：:\s]{{1,17}})[ \u3000]+([^。！？；，\s].*[。！？；][”’）)]?)$"
+)
 
 
 def normalise_chars(text: str) -> str:
@@ -782,7 +794,27 @@ def _joins(last: Line, line: Line, width: int | None, after_blank: bool, soft: b
         return False
     if soft:
         return _unfinished(last.text)
+    if _wrapped_heading(last.text, line.text):
+        return True
     return _cut_mid_sentence(last) and not _ENUMERATOR_RE.match(line.text)
+
+
+_WRAPPED_HEADING_MIN = 24  # characters of a heading line a wrap may have cut
+_HEADING_TAIL_MAX = 10  # characters of the piece it put on the next line
+
+
+def _wrapped_heading(heading: str, line: str) -> bool:
+    """A long numbered heading of clauses cut before its last words (一、强化担当，…各项任务
+    不折不扣 / 落到实处): the short unpunctuated piece after it is its end, not a paragraph."""
+    return (
+        len(heading) >= _WRAPPED_HEADING_MIN
+        and "，" in heading
+        and heading[-1] not in TERMINAL
+        and _ENUMERATOR_RE.match(heading) is not None
+        and len(line) <= _HEADING_TAIL_MAX
+        and not any(mark in line for mark in "，。！？；：、,.;:!?")
+        and _ENUMERATOR_RE.match(line) is None
+    )
 
 
 def _cut_mid_sentence(paragraph: Line) -> bool:
