@@ -40,6 +40,7 @@ from generator.bodystore import BodyStore
 from generator.config import Config, normalise_base_url
 from generator.errors import UserError
 from generator.fsutil import atomic_write_bytes, presence, stage
+from generator.interrupts import signals_deferred
 from generator.lock import LOCK_NAME, cache_lock
 from generator.render.feeds import FEED_SIZE, atom_feed, robots, sitemap
 from generator.render.markdown import render_body
@@ -159,11 +160,17 @@ def build_site(
         except (UserError, MemoryError):
             raise
         except Exception as exc:
-            if not clear_cache(folder):
-                raise
+            if _outside(exc, folder) or not clear_cache(folder):
+                raise  # (a file of the output that cannot be written is no fault of the cache)
             result = _build_once(config, output, base_url, jobs, progress, cache_dir)
             result.cache_cleared = f"{type(exc).__name__}: {exc}"
             return result
+
+
+def _outside(exc: Exception, folder: Path) -> bool:
+    """An error about a file, and not one in `folder`."""
+    name = getattr(exc, "filename", None)
+    return isinstance(exc, OSError) and bool(name) and not str(name).startswith(str(folder))
 
 
 def _build_once(
@@ -714,13 +721,13 @@ def apply(
         return record
     target.mkdir(parents=True, exist_ok=True)
     staged = sorted(_walk(staging), key=order)  # only what changed was staged
-    for name in staged:
-        destination = target / name
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staging / name, destination)
+    stale = sorted(set(previous) - set(files))
+    with signals_deferred(), Undo(target) as undo:
+        for name in staged:
+            undo.replace(staging / name, name)
+        removed = _remove_stale(target, stale, undo)
     result.written = len(staged)
     result.unchanged = len(files) - len(staged)
-    removed = _remove_stale(target, sorted(set(previous) - set(files)))
     result.removed = len(removed)
     result.changed = staged + removed
     if in_place is not None:
@@ -728,7 +735,74 @@ def apply(
     return _write_marker(target, files, previous)
 
 
-def _remove_stale(target: Path, names: list[str]) -> list[str]:
+class Undo:
+    """The moves of staged files into the output, all or none: each file replaced or deleted
+    is kept aside (a hard link, in a folder beside the output) until every move is done, and
+    put back if one fails. A failed move (a folder not writable, a full disk) left a site half
+    of the old build and half of the new. The error names the output's file, not the staged
+    copy."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        self.aside = target.parent / f".{target.name}.undo-{os.getpid()}"
+        self.done: list[tuple[str, bool]] = []  # (name, kept aside) in the order done
+
+    def __enter__(self) -> Undo:
+        shutil.rmtree(self.aside, ignore_errors=True)
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, _: Any
+    ) -> None:
+        try:
+            if error is not None:
+                self._put_back()
+        finally:
+            shutil.rmtree(self.aside, ignore_errors=True)
+
+    def replace(self, source: Path, name: str) -> None:
+        """Move `source` to the output's `name`, keeping the file it replaces."""
+        destination = self.target / name
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        kept = self._keep(destination, name)
+        try:
+            os.replace(source, destination)
+        except OSError as error:
+            error.filename = str(destination)
+            raise
+        self.done.append((name, kept))
+
+    def delete(self, name: str) -> None:
+        """Delete the output's `name`, keeping it aside."""
+        stale = self.target / name
+        aside = self.aside / name
+        aside.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(stale, aside)
+        self.done.append((name, True))
+
+    def _keep(self, destination: Path, name: str) -> bool:
+        if not destination.exists():
+            return False
+        aside = self.aside / name
+        aside.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(destination, aside)
+        except OSError:  # (a file system without hard links)
+            shutil.copy2(destination, aside)
+        return True
+
+    def _put_back(self) -> None:
+        for name, kept in reversed(self.done):
+            destination = self.target / name
+            if kept:
+                destination.parent.mkdir(parents=True, exist_ok=True)  # (pruned when emptied)
+                os.replace(self.aside / name, destination)
+            else:
+                destination.unlink(missing_ok=True)
+        self.done = []
+
+
+def _remove_stale(target: Path, names: list[str], undo: Undo) -> list[str]:
     """Delete these files of the previous build (only inside the output), then the folders
     they leave empty, each folder once: a new search index removes thousands of files from
     one folder, and checking that folder after each would read it thousands of times."""
@@ -736,7 +810,7 @@ def _remove_stale(target: Path, names: list[str]) -> list[str]:
     for name in names:
         stale = (target / name).resolve()
         if stale.is_relative_to(target) and stale.is_file():
-            stale.unlink()
+            undo.delete(name)
             removed.append(name)
             folders.add(stale.parent)
     for folder in sorted(folders, key=lambda path: len(path.parts), reverse=True):

@@ -487,6 +487,73 @@ def test_failed_build_keeps_the_last_good_site(site_project: Path) -> None:
     assert not list(site_project.glob(".site.staging-*"))
 
 
+def _files(site: Path) -> dict[Path, bytes]:
+    return {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def _retitle(project: Path, title: str) -> None:
+    config = project / "site.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(re.sub(r"(?m)^title: .*$", f"title: {title}", text), encoding="utf-8")
+
+
+def test_a_move_into_the_output_that_fails_halfway_puts_the_old_site_back(
+    site_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file that cannot be moved into the output (a folder not writable, a full disk) left
+    the pages moved before it new and the rest old: a site of two builds. Every move is now
+    undone, files deleted as stale are back, and the error names the output's file."""
+    build(site_project)
+    site = site_project / "site"
+    before = _files(site)
+    _retitle(site_project, "改过的站点标题")
+    moves = []
+    real = os.replace
+
+    def failing(source: str | Path, destination: str | Path) -> None:
+        if ".site.staging-" in str(source):
+            moves.append(destination)
+            if len(moves) == 5:
+                raise OSError(28, "No space left on device", str(source))
+        real(source, destination)
+
+    monkeypatch.setattr(os, "replace", failing)
+    with pytest.raises(OSError) as caught:
+        build(site_project)
+    monkeypatch.undo()
+    assert len(moves) == 5
+    assert str(caught.value.filename).startswith(str(site))  # the output's file, not staging's
+    assert _files(site) == before
+    assert not list(site_project.glob(".site.undo-*"))
+    assert "改过的站点标题" in (build(site_project).output / "index.html").read_text("utf-8")
+
+
+def test_ctrl_c_while_files_move_in_finishes_the_move_then_stops(
+    site_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C or SIGTERM while the build moved its files in stopped it there: 14 of 2,400
+    pages were new, the rest old. The move now ends first, and then the build stops."""
+    build(site_project)
+    site = site_project / "site"
+    _retitle(site_project, "改过的站点标题")
+    real = os.replace
+    sent = []
+
+    def interrupted(source: str | Path, destination: str | Path) -> None:
+        real(source, destination)
+        if ".site.staging-" in str(source) and not sent:
+            sent.append(destination)
+            signal.raise_signal(signal.SIGINT)
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build(site_project)
+    monkeypatch.undo()
+    pages = [p for p in site.rglob("*.html")]
+    assert sent and len(pages) > 10
+    assert all("改过的站点标题" in page.read_text("utf-8") for page in pages)
+
+
 def test_a_killed_builds_staging_folder_goes_with_the_next_build(site_project: Path) -> None:
     """SIGKILL leaves a build's staging folder beside the output; the next build removes it
     (its process is gone), and leaves a live process's alone."""
