@@ -25,19 +25,21 @@ if TYPE_CHECKING:  # imported where a pool is made: a build of a few speeches ma
     from concurrent.futures import ProcessPoolExecutor
 
 
-def _ignore_interrupts() -> None:
+def _ignore_interrupts(parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     gc.enable()  # (forked from a step that paused the collector: each worker collects its own)
+    die_with_parent(parent)
 
 
-def _keep_freed_memory() -> None:
-    _ignore_interrupts()
+def _keep_freed_memory(parent: int) -> None:
+    _ignore_interrupts(parent)
     keep_freed_memory()
 
 
 def fork_pool(workers: int, keep_memory: bool = False) -> ProcessPoolExecutor:
-    """A pool of forked workers (they inherit the parent's data) that ignore Ctrl-C; with
-    `keep_memory`, workers that reuse what they free (keep_freed_memory)."""
+    """A pool of forked workers (they inherit the parent's data) that ignore Ctrl-C and die
+    with the process that made them; with `keep_memory`, workers that reuse what they free
+    (keep_freed_memory)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -45,7 +47,26 @@ def fork_pool(workers: int, keep_memory: bool = False) -> ProcessPoolExecutor:
         workers,
         mp_context=multiprocessing.get_context("fork"),
         initializer=_keep_freed_memory if keep_memory else _ignore_interrupts,
+        initargs=(os.getpid(),),
     )
+
+
+_PR_SET_PDEATHSIG = 1  # prctl's option (linux/prctl.h)
+
+
+def die_with_parent(parent: int) -> None:
+    """Have the system kill this forked process when `parent` ends, however it ends. A build
+    killed with SIGKILL (the OOM killer, a CI's hard timeout) left its workers sleeping for
+    ever, holding the project's lock (an inherited descriptor of it): every later build
+    refused, naming a process that no longer existed. Where there is no prctl (not Linux),
+    nothing changes."""
+    try:
+        prctl = ctypes.CDLL(None).prctl
+    except (OSError, AttributeError):
+        return
+    prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # (it ended before the request was made)
+        os._exit(1)
 
 
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters (malloc.h)
@@ -104,10 +125,11 @@ class Forked(Generic[T]):
 
     def __init__(self, work: Callable[[], T]) -> None:
         self._reader, writer = os.pipe()
+        parent = os.getpid()
         self.pid = os.fork()
         if self.pid == 0:  # pragma: no cover (the child; coverage does not follow it)
             os.close(self._reader)
-            _child(work, writer)
+            _child(work, writer, parent)
         os.close(writer)
         with contextlib.suppress(OSError):  # here too: a cancel may come before the child runs
             os.setpgid(self.pid, self.pid)
@@ -171,13 +193,14 @@ def run_forked(work: Callable[[], T], cancelled: Callable[[], bool]) -> T | None
     return value
 
 
-def _child(work: Callable[[], Any], writer: int) -> NoReturn:  # pragma: no cover
+def _child(work: Callable[[], Any], writer: int, parent: int) -> NoReturn:  # pragma: no cover
     """Run `work` and write (ok, result or exception) to `writer`; never return (os._exit: no
     cleanup of the parent's objects, no buffered output flushed twice)."""
     code = 0
     try:
         with contextlib.suppress(OSError):  # (the parent makes the group too)
             os.setpgid(0, 0)
+        die_with_parent(parent)
         gc.freeze()  # the inherited objects: collecting them would copy every page they are on
         gc.enable()
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent to handle

@@ -99,3 +99,42 @@ def test_workers_that_keep_memory_reuse_what_they_freed() -> None:
         living, freed = next(pool.map(_resident_after_freeing, [0]))
     assert living >= 200 << 20 and freed < 8 << 20
     assert signal.getsignal(signal.SIGINT) is not signal.SIG_IGN
+
+
+_ORPHAN_SCRIPT = """
+import os, sys, time
+from generator.workers import fork_pool
+pool = fork_pool(2)
+futures = [pool.submit(time.sleep, 0.2) for _ in range(4)]
+for f in futures: f.result()
+print(" ".join(str(p) for p in pool._processes), flush=True)
+time.sleep(60)
+"""
+
+
+def test_workers_die_with_a_killed_build() -> None:
+    """A build killed with SIGKILL (the OOM killer, a CI's hard timeout) left its workers
+    sleeping, holding the project's lock: every later build refused."""
+    import subprocess
+    import sys
+
+    process = subprocess.Popen(
+        [sys.executable, "-c", _ORPHAN_SCRIPT], stdout=subprocess.PIPE, text=True
+    )
+    assert process.stdout is not None
+    workers = [int(pid) for pid in process.stdout.readline().split()]
+    assert len(workers) == 2
+    process.kill()
+    process.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.05)
+    assert not any(_alive(pid) for pid in workers)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ")[1][0] != "Z"  # (a zombie waits for init to reap it)
+    except (FileNotFoundError, IndexError):
+        return False
