@@ -123,8 +123,9 @@ def ingest(
     on_file: Callable[[Path], None] | None = None,
 ) -> IngestReport:
     report = IngestReport(unread=unread_files(paths, config.root))
+    manifest = Manifest(config.speeches_dir.parent / MANIFEST_NAME)
     prepared: list[Prepared] = []
-    for path in collect_files(paths):
+    for path in with_other_parts(collect_files(paths), manifest, config.root):
         if on_file is not None:
             on_file(path)
         try:
@@ -133,7 +134,6 @@ def ingest(
             report.results.append(FileResult([_rel(path, config.root)], error=str(err)))
         except Exception as exc:  # a bug met on one file: the others are still ingested
             report.results.append(FileResult([_rel(path, config.root)], error=_bug(path, exc)))
-    manifest = Manifest(config.speeches_dir.parent / MANIFEST_NAME)
     taken: set[str] = set()
     try:
         for group in group_parts(prepared):
@@ -146,6 +146,20 @@ def ingest(
         flush_to_disk()
         manifest.save()
     return report
+
+
+def with_other_parts(files: list[Path], manifest: Manifest, root: Path) -> list[Path]:
+    """The files, and the other parts of each merged speech one of them is a part of (as the
+    manifest recorded them, where they still are): ingesting part 2 alone (the preview does, on
+    its save) replaced the merged speech with part 2, and part 1's text was gone."""
+    given = {_rel(path, root) for path in files}
+    more = {
+        other
+        for path in files
+        for other in manifest.other_parts(_rel(path, root))
+        if other not in given and (root / other).is_file()
+    }
+    return files + sorted(root / other for other in more)
 
 
 def _bug(path: Path, exc: Exception) -> str:

@@ -75,6 +75,13 @@ class Manifest:
             self._by_source.update((entry.source, slug) for slug, entry in entries)
         return self._by_source.get(source)
 
+    def other_parts(self, source: str) -> list[str]:
+        """The other recorded parts of the merged speech `source` is a part of (none when it
+        is no part)."""
+        slug = self.slug_for_source(source)
+        entry = self.entries.get(slug) if slug else None
+        return [part for part in entry.parts if part != source] if entry else []
+
     def slug_for_moved_source(self, source_sha256: str, root: Path) -> str | None:
         """The slug of a speech whose source file is gone from where it was and whose bytes
         this file has: the same file, renamed or moved (not a merged speech's part)."""

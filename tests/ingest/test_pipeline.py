@@ -244,6 +244,24 @@ def test_missing_part_arriving_later_completes_the_same_speech(tmp_path: Path) -
     assert read_front_matter(only_speech(tmp_path))["part"] == [2, 2]
 
 
+def test_ingesting_one_part_of_a_merged_speech_reads_its_other_parts(tmp_path: Path) -> None:
+    """`ingest b.txt` (or the preview, on a save of b.txt) replaced the merged speech with
+    part 2 alone: part 1's text was gone from the Markdown and the site, with no backup."""
+    from generator.config import load_config
+    from generator.ingest.pipeline import ingest
+
+    write_raw(tmp_path, "a.txt", speech_text(f"{TITLE}(第1/2页)", *PART_1))
+    write_raw(tmp_path, "b.txt", speech_text(f"{TITLE}(第2/2页)", *PART_2))
+    run_ingest(tmp_path)
+    fixed = speech_text(f"{TITLE}(第2/2页)", *PART_2).replace("务实", "扎实")
+    part_2 = write_raw(tmp_path, "b.txt", fixed)
+    [result] = ingest([part_2], load_config(tmp_path)).results
+    assert result.paths == ["content/raw/a.txt", "content/raw/b.txt"]
+    assert not result.incomplete
+    body = only_speech(tmp_path).read_text("utf-8")
+    assert "今天召开县政府全体会议" in body and "更加扎实的作风" in body
+
+
 def test_warnings_of_merged_parts_name_the_file_the_line_is_in(tmp_path: Path) -> None:
     """Regression: every warning of a merged speech was attributed to the first part's file."""
     write_raw(tmp_path, "a.txt", speech_text(f"{TITLE}(第1/2页)", *PART_1))
