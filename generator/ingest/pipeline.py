@@ -134,7 +134,7 @@ def ingest(
             report.results.append(FileResult([_rel(path, config.root)], error=str(err)))
         except Exception as exc:  # a bug met on one file: the others are still ingested
             report.results.append(FileResult([_rel(path, config.root)], error=_bug(path, exc)))
-    taken: set[str] = set()
+    taken = hand_written_slugs(config.speeches_dir, manifest)
     try:
         for group in group_parts(prepared):
             report.results.append(_finish(group, config, manifest, taken, force))
@@ -146,6 +146,28 @@ def ingest(
         flush_to_disk()
         manifest.save()
     return report
+
+
+_SLUG_LINE_RE = re.compile(rb"^slug:\s*['\"]?([^'\"\s]+)", re.MULTILINE)
+
+
+def hand_written_slugs(folder: Path, manifest: Manifest) -> set[str]:
+    """The slugs of speech files not named after them (an editor's own, or one renamed with
+    a new slug), which no file ingest writes may take: a raw file took a hand-written speech's
+    slug, and the build then refused the two. (A file named after its slug holds it already:
+    choose_slug sees the file.) Read from the head of the few files the manifest does not
+    name."""
+    slugs: set[str] = set()
+    if not folder.is_dir():
+        return slugs
+    for path in folder.glob("*.md"):
+        if path.stem in manifest.entries:
+            continue
+        with path.open("rb") as handle:
+            found = _SLUG_LINE_RE.search(handle.read(4096))
+        if found:
+            slugs.add(found.group(1).decode("utf-8", "replace"))
+    return slugs - set(manifest.entries) - {path.stem for path in folder.glob("*.md")}
 
 
 def with_other_parts(files: list[Path], manifest: Manifest, root: Path) -> list[Path]:
@@ -380,4 +402,19 @@ def _free(
     entry = manifest.entries.get(slug)
     if entry is not None:
         return entry.source in sources
-    return not (config.speeches_dir / f"{slug}.md").exists()
+    path = config.speeches_dir / f"{slug}.md"
+    return not path.exists() or _written_from(path, sources)
+
+
+def _written_from(path: Path, sources: list[str]) -> bool:
+    """Whether a speech file the manifest does not know names one of `sources` as its source:
+    it is theirs, written by an ingest whose manifest was lost (deleted as its damage error
+    suggests, or not copied with the speeches). Taken for another's, every speech came back a
+    second time under a suffixed slug."""
+    from generator.speech import read_front_matter
+
+    try:
+        source = read_front_matter(path).get("source")
+    except UserError:
+        return False
+    return isinstance(source, dict) and str(source.get("path")) in sources

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from enum import Enum
@@ -64,7 +65,8 @@ class Manifest:
             raise UserError(
                 f"ingest manifest is damaged: {exc}",
                 self.path,
-                hint="delete it to start afresh; hand-edited speeches will then be treated as edited",
+                hint="delete it to start afresh: speeches are then known by the source they name, "
+                "and any that differ from what ingest would write are kept as hand edits",
             ) from None
 
     def slug_for_source(self, source: str) -> str | None:
@@ -123,7 +125,7 @@ def write_speech(speech: Speech, directory: Path, manifest: Manifest, force: boo
     entry = manifest.entries.get(speech.slug)
     existing = path.read_bytes() if path.exists() else None
     if existing is None and entry is not None:
-        renamed = renamed_speech(directory, speech.slug)
+        renamed = renamed_speech(directory, speech.slug, entry.source)
         if renamed is not None:  # the editor renamed the file ingest wrote: it is theirs now
             return WriteResult(Outcome.RENAMED, renamed)
     edited = existing is not None and (
@@ -155,15 +157,20 @@ def write_speech(speech: Speech, directory: Path, manifest: Manifest, force: boo
     return WriteResult(outcome, path, kept_topics=kept_topics)
 
 
-def renamed_speech(directory: Path, slug: str) -> Path | None:
-    """Another file of the folder whose front matter holds this slug: the file ingest wrote,
-    renamed by hand (writing it again would give the build two speeches with one slug). Asked
-    only when a file ingest wrote has gone, so reading the folder's heads is rare."""
+def renamed_speech(directory: Path, slug: str, source: str) -> Path | None:
+    """Another file of the folder whose front matter holds this slug, or names this source:
+    the file ingest wrote, renamed by hand, its slug kept or changed (writing it again would
+    give the build two speeches of one slug, or publish the speech twice). Asked only when a
+    file ingest wrote has gone, so reading the folder's heads is rare."""
     wanted = f"\nslug: {slug}\n".encode()
+    from_source = re.compile(
+        rb"\nsource:\n  path: ['\"]?" + re.escape(source.encode()) + rb"['\"]?\n"
+    )
     for candidate in sorted(directory.glob("*.md")):
         with candidate.open("rb") as handle:
-            if wanted in handle.read(4096).replace(b"\r\n", b"\n"):
-                return candidate
+            head = handle.read(8192).replace(b"\r\n", b"\n")
+        if wanted in head or from_source.search(head):
+            return candidate
     return None
 
 

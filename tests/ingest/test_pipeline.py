@@ -66,6 +66,27 @@ def test_rerun_on_unchanged_sources_changes_no_byte(project: Path) -> None:
     assert snapshot(project / "content") == before
 
 
+def test_a_lost_manifest_duplicates_no_speech(project: Path) -> None:
+    """Without content/.ingest-manifest.json (deleted as its damage error suggests, or not
+    copied with the speeches) every speech was written a second time under a suffixed slug,
+    and the site published each twice. A speech file that names the raw file as its source is
+    that file's: unchanged, or kept as a hand edit."""
+    run_ingest(project)
+    files = sorted(speeches_dir(project).glob("*.md"))
+    edited = files[0]
+    edited.write_text(edited.read_text("utf-8").replace("同志们", "同志们、朋友们", 1), "utf-8")
+    (project / "content" / MANIFEST_NAME).unlink()
+    report = run_ingest(project)
+    assert sorted(speeches_dir(project).glob("*.md")) == files
+    outcomes = sorted(r.outcome.value for r in report.results)
+    assert outcomes.count(Outcome.UNCHANGED.value) == len(files) - 1
+    assert {r.outcome for r in report.results} <= {
+        Outcome.UNCHANGED,
+        Outcome.KEPT_EDIT,
+        Outcome.SKIPPED_EDIT,
+    }
+
+
 def test_hand_edit_is_skipped_with_a_message(project: Path) -> None:
     run_ingest(project)
     target = sorted(speeches_dir(project).glob("*.md"))[0]
@@ -121,6 +142,32 @@ def test_editor_topics_survive_force_and_a_source_change(tmp_path: Path) -> None
     assert report.results[0].outcome is Outcome.UPDATED
     assert read_front_matter(target)["topics"] == ["编辑指定"]
     assert "又一次修改。" in target.read_text(encoding="utf-8")
+
+
+def test_a_speech_renamed_with_a_new_slug_is_not_written_again(tmp_path: Path) -> None:
+    """Renaming a speech and its slug (the Hugo way to change a URL): ingest wrote the old
+    file again, and the speech was published twice."""
+    write_raw(tmp_path, "a.txt", speech_text("在全县作风整顿动员会议上的讲话"))
+    run_ingest(tmp_path)
+    old = only_speech(tmp_path)
+    text = old.read_text("utf-8").replace(f"slug: {old.stem}", "slug: zuofeng-dongyuan", 1)
+    (old.parent / "zuofeng-dongyuan.md").write_text(text, "utf-8")
+    old.unlink()
+    [result] = run_ingest(tmp_path).results
+    assert result.outcome is Outcome.RENAMED
+    assert [p.name for p in speeches_dir(tmp_path).glob("*.md")] == ["zuofeng-dongyuan.md"]
+
+
+def test_a_raw_file_does_not_take_a_hand_written_speechs_slug(tmp_path: Path) -> None:
+    """An editor's own speech file (my-own-speech.md, slug da-hui) and a raw file whose title
+    gives da-hui: ingest wrote da-hui.md with no word, and the build refused the two."""
+    own = speeches_dir(tmp_path) / "my-own-speech.md"
+    own.parent.mkdir(parents=True)
+    own.write_text("---\ntitle: 大会讲话\nslug: da-hui\ntopics: []\n---\n\n正文。\n", "utf-8")
+    write_raw(tmp_path, "a.txt", speech_text("在大会上的讲话"))
+    [result] = run_ingest(tmp_path).results
+    assert result.slug is not None and result.slug.startswith("da-hui-")
+    assert own.read_text("utf-8").startswith("---\ntitle: 大会讲话")
 
 
 def test_a_renamed_source_keeps_its_speech(project: Path) -> None:
