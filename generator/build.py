@@ -307,7 +307,7 @@ class Build:
         self.urls = Urls(base_url or config.base_url)
         self.result = BuildResult(self.target)
         self.clock = _Clock(self.result)
-        guard_output(self.target, config.root.resolve())
+        guard_output(self.target, config.root.resolve(), input_folders(config))
         self.theme = Theme(config.root / "themes", config.theme, config.language, config.minify)
         self.jobs = jobs or os.cpu_count() or 1
         self.memory = memory or Memory()
@@ -622,14 +622,23 @@ class _Clock:
 # --- output safety --------------------------------------------------------------------------
 
 
-def guard_output(target: Path, root: Path) -> None:
-    """Refuse to build into a folder speechsite did not create, or over the project itself."""
+def guard_output(target: Path, root: Path, inputs: tuple[Path, ...] = ()) -> None:
+    """Refuse to build into a folder speechsite did not create, over the project itself, or
+    into a folder the build or ingest reads (`inputs`: an output inside content/raw/ was
+    ingested back, its pages published as speeches)."""
     if target == root or root.is_relative_to(target):
         raise UserError(
             "the output folder would contain the project itself",
             target,
             hint="choose an output such as site/",
         )
+    for folder in inputs:
+        if target.is_relative_to(folder.resolve()):
+            raise UserError(
+                f"the output folder is inside {folder.name}/, which speechsite reads",
+                target,
+                hint="choose an output such as site/, beside content/ and themes/",
+            )
     if target.exists() and not target.is_dir():
         raise UserError("the output path is a file, not a folder", target)
     if target.is_dir() and any(target.iterdir()) and not (target / MARKER).exists():
@@ -638,6 +647,11 @@ def guard_output(target: Path, root: Path) -> None:
             target,
             hint="empty it, or choose another --output",
         )
+
+
+def input_folders(config: Config) -> tuple[Path, ...]:
+    """The folders a project's build and ingest read: no output may be inside one."""
+    return (config.raw_dir, config.speeches_dir, config.root / "themes")
 
 
 def read_marker(target: Path) -> dict[str, str]:

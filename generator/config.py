@@ -157,6 +157,7 @@ def _build(
         )
     boilerplate = _boilerplate(checker, ingest)
     topics = _topics(checker, values["topics"])
+    _check_folders(checker, root, values)
     return Config(
         root=root,
         title=values["title"],
@@ -178,6 +179,28 @@ def _build(
         source=path,
         deploy=parse_deploy(values["deploy"], checker),
     )
+
+
+def _check_folders(checker: _Checker, root: Path, values: dict[str, Any]) -> None:
+    """The raw and speeches folders apart (ingest wrote its Markdown among the raw files, to
+    read again as raw), and the output in neither, nor in themes/ (built pages were ingested
+    back as speeches)."""
+    raw = (root / values["paths"]["raw"]).resolve()
+    speeches = (root / values["paths"]["speeches"]).resolve()
+    if raw.is_relative_to(speeches) or speeches.is_relative_to(raw):
+        raise checker.fail(
+            ("paths", "speeches"),
+            "the speeches folder and the raw folder must be apart (neither inside the other)",
+            "e.g. raw: content/raw and speeches: content/speeches",
+        )
+    output = (root / values["output"]).resolve()
+    for name, folder in (("raw", raw), ("speeches", speeches), ("themes", root / "themes")):
+        if output.is_relative_to(folder.resolve()):
+            raise checker.fail(
+                ("output",),
+                f"the output folder is inside the {name} folder, which speechsite reads",
+                "choose an output such as site/",
+            )
 
 
 def _theme_name(checker: _Checker, name: str) -> str:
@@ -211,6 +234,17 @@ def normalise_base_url(value: str) -> str:
         raise UserError(f"a base URL has no query or fragment, got {value!r}", hint=hint)
     if any(segment in (".", "..") for segment in parts.path.split("/")):
         raise UserError(f"a base URL's path has no . or .. in it, got {value!r}", hint=hint)
+    if "//" in parts.path or value != value.strip() or any(c.isspace() for c in parts.netloc):
+        # (//archive/ in a page is a link to a host called archive)
+        raise UserError(
+            f"a base URL has no empty path segment (//) or spaces, got {value!r}", hint=hint
+        )
+    try:
+        parts.port  # noqa: B018 (reading it checks it: example.org:99999 raises)
+    except ValueError:
+        raise UserError(
+            f"a base URL's port is a number below 65536, got {value!r}", hint=hint
+        ) from None
     if not parts.scheme and re.fullmatch(r"[\w-]+(?:\.[\w-]+)+", parts.path.split("/", 1)[0]):
         raise UserError(  # example.org/archive: a host without its scheme
             f"expected an http(s) URL or a path, got {value!r}",

@@ -316,6 +316,17 @@ def test_two_topics_with_one_slug_are_refused(
         ("base_url: //example.org/a/\n", "a URL needs its scheme"),
         ("base_url: https://example.org/a/?x=1\n", "no query or fragment"),
         ("base_url: ./\n", "no . or .. in it"),
+        # (probe 9: //archive/ in every link is a link to a host called archive)
+        ("base_url: https://example.org//archive/\n", "no empty path segment"),
+        ("base_url: 'https://exa mple.org/'\n", "or spaces"),
+        ("base_url: ' https://example.org/ '\n", "or spaces"),
+        ("base_url: https://example.org:99999/\n", "port is a number below 65536"),
+        # (probe 9: an output in the raw folder was ingested back as speeches)
+        ("output: content/raw/site\n", "inside the raw folder"),
+        ("output: content/speeches/site\n", "inside the speeches folder"),
+        ("output: themes/site\n", "inside the themes folder"),
+        ("paths:\n  raw: content/raw\n  speeches: content/raw\n", "must be apart"),
+        ("paths:\n  raw: content\n  speeches: content/speeches\n", "must be apart"),
     ],
 )  # fmt: skip
 def test_a_theme_path_or_a_malformed_base_url_is_refused(

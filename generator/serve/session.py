@@ -19,7 +19,7 @@ from types import FrameType
 from rich.console import Console
 from rich.markup import escape
 
-from generator.build import CACHE_DIR, Urls, guard_output
+from generator.build import CACHE_DIR, Urls, guard_output, input_folders
 from generator.config import CONFIG_NAME, Config, load_config
 from generator.errors import UserError
 from generator.lock import cache_lock
@@ -48,7 +48,7 @@ def serve(
     target = (output or config.output).resolve()
     # Before anything is served: a folder the build may not write to (one speechsite did not
     # create, or the project's own parent) must not become the server's root either.
-    guard_output(target, root.resolve())
+    guard_output(target, root.resolve(), input_folders(config))
     with cache_lock(root / CACHE_DIR):  # (a build or another serve meanwhile is refused)
         return _session(root, console, host, port, output, jobs, quiet, stop, config, target)
 

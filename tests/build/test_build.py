@@ -1291,3 +1291,13 @@ def test_a_speech_deleted_while_its_folder_is_scanned_is_left_out(
     listdir = os.listdir
     monkeypatch.setattr(os, "listdir", lambda folder: [*listdir(folder), "gone.md"])
     assert list(build_module.scan_speeches(tmp_path)) == ["kept.md"]
+
+
+def test_an_output_given_inside_a_folder_speechsite_reads_is_refused(site_project: Path) -> None:
+    """`--output content/raw/site`: the next ingest read the built pages as saved web pages
+    and published them as speeches."""
+    for inside in ("content/raw/site", "content/speeches/out", "themes/out"):
+        with pytest.raises(UserError) as caught:
+            build(site_project, output=site_project / inside)
+        assert "which speechsite reads" in caught.value.message
+        assert not (site_project / inside).exists()
