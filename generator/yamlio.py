@@ -57,6 +57,8 @@ def load_yaml(
     name lines of the file, whose line `first_line` the YAML starts on (front matter: 2)."""
     node = None
     try:
+        if "*" in text:
+            _refuse_aliases(text, path, first_line)
         if with_lines:
             node = yaml.compose(text, Loader=_Loader)
         data = yaml.load(text, Loader=_Loader)
@@ -80,6 +82,20 @@ def load_yaml(
     if node is not None:
         _collect_lines(node, (), lines)
     return data, lines
+
+
+def _refuse_aliases(text: str, path: Path | str, first_line: int) -> None:
+    """A YAML alias (*name, repeating an &name anchor) is refused: none is needed in these
+    files, one that refers to itself made the line walk recurse without end (a traceback),
+    and aliases of aliases (a "billion laughs") made loading hang."""
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            raise UserError(
+                f"a YAML alias (*{event.anchor}) is not supported",
+                path,
+                event.start_mark.line + first_line,
+                "write the value out where the alias stands",
+            )
 
 
 def _collect_lines(node: yaml.Node, prefix: KeyPath, out: dict[KeyPath, int]) -> None:

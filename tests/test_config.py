@@ -159,6 +159,23 @@ def test_wrong_type_names_key_and_line(
     assert error.line == line
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "title: x\na: &x [*x]\n",  # refers to itself: the line walk recursed without end
+        "title: x\n"
+        + "".join(
+            f"l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * 9)}]\n" if n else "l0: &l0 [lol]\n"
+            for n in range(9)
+        ),  # a billion laughs: loading hung
+    ],
+    ids=["self", "billion-laughs"],
+)
+def test_a_yaml_alias_is_refused_with_its_line(tmp_path: Path, text: str) -> None:
+    error = config_error(tmp_path, text)
+    assert "YAML alias" in error.message and error.line is not None and error.line >= 2
+
+
 def test_top_level_must_be_a_mapping(tmp_path: Path) -> None:
     error = config_error(tmp_path, "- a\n- b\n")
     assert error.line == 1 and "mapping" in error.message
