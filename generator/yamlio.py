@@ -93,7 +93,7 @@ def _refuse_aliases(text: str, path: Path | str, first_line: int) -> None:
             raise UserError(
                 f"a YAML alias (*{event.anchor}) is not supported",
                 path,
-                event.start_mark.line + first_line,
+                event.start_mark.line + first_line if event.start_mark else None,
                 "write the value out where the alias stands",
             )
 
