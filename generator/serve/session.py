@@ -92,7 +92,7 @@ def _session(
     rebuilder.superseded = debouncer.pending
     content = root / "content"
     folders = [content, config.raw_dir, config.speeches_dir, root / "themes"]
-    observer = watch([f for f in folders if f.is_dir()], [root / CONFIG_NAME], debouncer.add)
+    observer = watch(folders, [root / CONFIG_NAME], debouncer.add)  # (missing ones as they appear)
     try:
         with build_progress(console, quiet) as progress:
             first = rebuilder.run(set(), progress, announce=False, split=False)

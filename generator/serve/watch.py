@@ -88,13 +88,22 @@ class Debouncer:
 
 
 class _Forward(FileSystemEventHandler):
-    def __init__(self, accept: Callable[[Path], bool], sink: Callable[[list[Path]], None]) -> None:
+    def __init__(
+        self,
+        accept: Callable[[Path], bool],
+        sink: Callable[[list[Path]], None],
+        appeared: Callable[[Path], None] = lambda path: None,
+    ) -> None:
         self._accept = accept
         self._sink = sink
+        self._appeared = appeared
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return  # reading a file changes nothing
+        if event.is_directory and event.event_type in ("created", "moved"):
+            name = event.dest_path if event.event_type == "moved" else event.src_path
+            self._appeared(Path(name if isinstance(name, str) else name.decode()))
         if event.is_directory and event.event_type in ("modified", "created", "closed"):
             return  # a folder's own timestamp; the files in it report themselves
         paths = [event.src_path, getattr(event, "dest_path", "") or ""]
@@ -131,11 +140,32 @@ def watch(
         )
 
     observer = Observer()
-    handler = _Forward(accept, sink)
+    # A folder not there yet (a new project's themes/) is watched from its parent until it
+    # appears, and from then on as the others: serve said it watched themes/, and never saw
+    # a theme made after it started.
+    missing = {root for root in roots if not root.is_dir()}
+    lock = threading.Lock()
+
+    def appeared(path: Path) -> None:
+        path = path.resolve()
+        with lock:
+            if path in missing and path.is_dir():
+                missing.discard(path)
+                observer.schedule(handler, str(path), recursive=True)
+                sink([path])  # (what was written into it before the watch began)
+
+    handler = _Forward(accept, sink, appeared)
     for root in roots:
         if root.is_dir():
             observer.schedule(handler, str(root), recursive=True)
-    for parent in sorted({f.parent for f in wanted_files} - set(roots)):
+    parents = {f.parent for f in wanted_files} | {_existing(root.parent) for root in missing}
+    for parent in sorted(parents - set(roots)):
         observer.schedule(handler, str(parent), recursive=False)
     observer.start()
     return observer
+
+
+def _existing(folder: Path) -> Path:
+    while not folder.is_dir() and folder != folder.parent:
+        folder = folder.parent
+    return folder

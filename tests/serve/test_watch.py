@@ -137,6 +137,31 @@ def test_the_watcher_reports_saves_renames_and_the_config_file(tmp_path: Path) -
         observer.join()
 
 
+def test_a_watched_folder_made_after_the_watch_began_is_watched(tmp_path: Path) -> None:
+    """A new project has no themes/: made while serve ran, the theme's templates and CSS were
+    never seen, though serve said it watched themes/."""
+    themes = tmp_path / "themes"
+    config = tmp_path / "site.yaml"
+    config.write_text("title: a\n")
+    seen: set[Path] = set()
+    lock = threading.Lock()
+
+    def sink(paths: list[Path]) -> None:
+        with lock:
+            seen.update(p.resolve() for p in paths)
+
+    observer = watch([themes], [config], sink)
+    try:
+        (themes / "mine" / "templates").mkdir(parents=True)
+        wait_until(lambda: themes.resolve() in seen)
+        template = themes / "mine" / "templates" / "topics.html"
+        template.write_text("{% extends 'default/topics.html' %}")
+        wait_until(lambda: template.resolve() in seen)
+    finally:
+        observer.stop()
+        observer.join()
+
+
 def test_a_failing_batch_does_not_stop_later_ones(capsys: object) -> None:
     batches: list[set[Path]] = []
 
