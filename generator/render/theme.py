@@ -13,6 +13,8 @@ import contextlib
 import functools
 import hashlib
 import os
+import posixpath
+import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -35,6 +37,37 @@ class Asset:
     path: str  # fingerprinted output path relative to the site root, e.g. assets/css/site.1a2b.css
     digest: str  # of `data`
     data: bytes = field(repr=False)  # what the site gets: the source, minified if JS or CSS
+
+
+def _fingerprinted(source: Path, name: str, data: bytes) -> Asset:
+    pure = PurePosixPath(name)
+    digest = hashlib.sha256(data).hexdigest()
+    return Asset(
+        source, f"assets/{pure.with_name(f'{pure.stem}.{digest[:10]}{pure.suffix}')}", digest, data
+    )
+
+
+_CSS_URL_RE = re.compile(rb"""url\(\s*(['"]?)([^'")\s?#]+)([^'")\s]*)\1\s*\)""")
+
+
+def _css_urls(name: str, css: Asset, assets: dict[str, Asset]) -> bytes:
+    """A stylesheet with its url()s of the theme's own static files pointing at their
+    fingerprinted names: `url(../img/bg.png)` in a theme's CSS led nowhere once bg.png was
+    written as bg.4c4b6a3be1.png. (Every asset keeps its folder under assets/, so the way from
+    the stylesheet to it is the way between their names.)"""
+    folder = posixpath.dirname(name)
+    output_folder = posixpath.dirname(css.path)
+
+    def point(found: re.Match[bytes]) -> bytes:
+        link = found.group(2).decode("utf-8", "replace")
+        target = assets.get(posixpath.normpath(posixpath.join(folder, link)))
+        if "://" in link or link.startswith(("/", "data:")) or target is None or target is css:
+            return found.group(0)
+        moved = posixpath.relpath(target.path, output_folder).encode()
+        quote = found.group(1)
+        return b"url(" + quote + moved + found.group(3) + quote + b")"
+
+    return _CSS_URL_RE.sub(point, css.data)
 
 
 def data_url(asset: Asset) -> str:
@@ -133,9 +166,10 @@ class Theme:
                 data = file.read_bytes()
                 if self.minify:
                     data = minified(pure.suffix, data)
-                digest = hashlib.sha256(data).hexdigest()
-                fingerprinted = pure.with_name(f"{pure.stem}.{digest[:10]}{pure.suffix}")
-                assets[name] = Asset(file, f"assets/{fingerprinted}", digest, data)
+                assets[name] = _fingerprinted(file, name, data)
+        for name, asset in assets.items():
+            if name.endswith(".css") and b"url(" in asset.data:
+                assets[name] = _fingerprinted(asset.source, name, _css_urls(name, asset, assets))
         return assets
 
     def _strings(self) -> dict[str, str]:

@@ -133,6 +133,33 @@ def test_a_site_theme_inherits_from_the_stock_theme(site_project: Path) -> None:
     assert (site / "index.html").is_file()
 
 
+def test_a_themes_stylesheet_points_at_its_fingerprinted_images(site_project: Path) -> None:
+    """A theme's `url(../img/bg.png)` led nowhere once bg.png was written as bg.<hash>.png,
+    and a stylesheet has no asset() to fix it with: its url()s now name the written files."""
+    static = site_project / "themes" / "mine" / "static"
+    (static / "img").mkdir(parents=True)
+    (static / "img" / "bg.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (static / "fonts").mkdir()
+    (static / "fonts" / "f.woff2").write_bytes(b"wOF2")
+    (static / "css").mkdir()
+    (static / "css" / "extra.css").write_text(
+        "body{background:url(../img/bg.png)}"
+        "@font-face{src:url('../fonts/f.woff2?v=1') format('woff2')}"
+        "a{background:url(data:image/gif;base64,R0lGOD) url(https://example.org/x.png)}",
+        "utf-8",
+    )
+    with (site_project / "site.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("theme: mine\n")
+    site = build(site_project).output
+    [css] = (site / "assets" / "css").glob("extra.*.css")
+    text = css.read_text("utf-8")
+    [image] = re.findall(r"url\((\.\./img/bg\.[0-9a-f]{10}\.png)\)", text)
+    assert (css.parent / image).resolve().is_file()
+    [font] = re.findall(r"url\('(\.\./fonts/f\.[0-9a-f]{10}\.woff2)\?v=1'\)", text)
+    assert (css.parent / font).resolve().is_file()
+    assert "url(data:image/gif;base64,R0lGOD)" in text and "url(https://example.org/x.png)" in text
+
+
 def test_outline_links_resolve_to_headings(site_project: Path) -> None:
     site = build(site_project).output
     for path in (site_project / "content" / "speeches").glob("*.md"):
