@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import os
 import sys
 from collections.abc import Callable
@@ -247,9 +248,7 @@ def main(argv: list[str] | None = None) -> int:
         consoles.err.print(f"[red]error:[/red] {escape(str(err))}", soft_wrap=True)
         return 2
     except OSError as err:  # the output folder is not writable, the disk is full, …
-        where = f"{err.filename}: " if err.filename else ""
-        message = escape(where + (err.strerror or str(err)))
-        consoles.err.print(f"[red]error:[/red] {message}", soft_wrap=True)
+        consoles.err.print(f"[red]error:[/red] {escape(_os_error(err, args))}", soft_wrap=True)
         return 1
     except KeyboardInterrupt:
         consoles.err.print("interrupted")
@@ -269,6 +268,21 @@ def main(argv: list[str] | None = None) -> int:
 
 
 DEBUG_VARIABLE = "SPEECHSITE_DEBUG"
+
+
+def _os_error(err: OSError, args: argparse.Namespace) -> str:
+    """The message of a system error: the file, what happened, and what to do — a full disk
+    said only "No space left on device", naming no file (the system names none for a write)."""
+    where = f"{err.filename}: " if err.filename else f"{getattr(args, 'root', Path.cwd())}: "
+    what = err.strerror or str(err)
+    if err.errno == errno.ENOSPC:
+        return (
+            f"{where}{what} (free some space on that disk and run the command again; no file "
+            "that was there was damaged: every write is atomic)"
+        )
+    if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"{where}{what} (check that the folder is writable by you)"
+    return where + what
 
 
 def _stop_on_terminate() -> None:

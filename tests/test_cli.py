@@ -389,3 +389,22 @@ def test_a_bug_is_one_line_that_says_so_not_a_traceback(
     monkeypatch.setenv(cli.DEBUG_VARIABLE, "1")
     with pytest.raises(KeyError):
         main(["-C", str(project), "build"])
+
+
+def test_a_full_disk_names_the_project_and_says_what_to_do(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk said only `error: No space left on device`: no file, no hint."""
+    import errno
+
+    import generator.cli as cli
+
+    def full(*args: object, **kwargs: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(cli, "_build", full)
+    code, out, err = run(capsys, "-C", str(project), "build")
+    assert code == 1
+    assert_no_traceback(out, err)
+    assert f"{project}: No space left on device" in err
+    assert "free some space" in err
