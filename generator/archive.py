@@ -254,6 +254,7 @@ class _FieldCheck:
         contents would link to nowhere. (Lines are counted only for an error: every build that
         loads a speech runs this.)"""
         known: dict[str, int] = {}  # id → where its anchor starts
+        headings: dict[str, tuple[int, str]] = {}  # id → its heading's level and text
         for found in _ANCHOR_RE.finditer(body):
             at, ident = found.start(), found.group(1)
             if not _line_start(body, at):
@@ -263,6 +264,10 @@ class _FieldCheck:
                 message, hint = problem
                 raise UserError(message, self.path, body_line + body.count("\n", 0, at), hint)
             known[ident] = at
+            heading = _HEADING_LINE_RE.match(body, found.end() + 1)
+            if heading:
+                text = _MARKDOWN_ESCAPE_RE.sub(r"\1", heading.group(2))
+                headings[ident] = (len(heading.group(1)), without_controls(text))
         seen: set[str] = set()
         for item in _flatten(outline):
             if item.id in seen:
@@ -274,7 +279,7 @@ class _FieldCheck:
                     f"{item.id} has no {{#{item.id}}} anchor in the text",
                     f"put {{#{item.id}}} on the line above its heading, or remove it from outline",
                 )
-        return outline
+        return following_the_text(outline, headings)
 
     def _item(self, item: Any) -> OutlineEntry:
         if not isinstance(item, dict) or not item.get("id") or "title" not in item:
@@ -341,6 +346,47 @@ def _anchor_problem(
 
 
 _ATX_HEADING_RE = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
+
+
+_HEADING_LINE_RE = re.compile(r" {0,3}(#{1,6})[ \t]+(.*?)[ \t]*$", re.M)
+_MARKDOWN_ESCAPE_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_SEPARATORS = "，,、：: \u3000"
+_END_MARKS = "。！？：:"
+
+
+def following_the_text(
+    outline: list[OutlineEntry], headings: dict[str, tuple[int, str]]
+) -> list[OutlineEntry]:
+    """The table of contents as the text has it: an entry's title is its heading's (after its
+    label), and a heading given an anchor in the text that the outline lacks joins it, nested
+    by its level. An editor who retitled a heading or added a section saw neither in the
+    table of contents, which kept the front matter's outline."""
+    old = {item.id: item for item in _flatten(outline)}
+    retitled = {ident: _entry(old.get(ident), ident, text) for ident, (_, text) in headings.items()}
+    if set(headings) <= set(old):
+        return [_retitle(item, retitled) for item in outline]
+    roots: list[OutlineEntry] = []
+    stack: list[tuple[int, OutlineEntry]] = []
+    for ident, (level, _) in headings.items():  # (in the text's order)
+        entry = retitled[ident]
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        (stack[-1][1].children if stack else roots).append(entry)
+        stack.append((level, entry))
+    return roots
+
+
+def _entry(item: OutlineEntry | None, ident: str, text: str) -> OutlineEntry:
+    label = item.label if item is not None and item.label and text.startswith(item.label) else ""
+    title = text[len(label) :].lstrip(_SEPARATORS).rstrip(_END_MARKS).strip()
+    return OutlineEntry(ident, label, title or (item.title if item else text))
+
+
+def _retitle(item: OutlineEntry, retitled: dict[str, OutlineEntry]) -> OutlineEntry:
+    new = retitled.get(item.id, item)
+    return OutlineEntry(
+        item.id, new.label, new.title, [_retitle(c, retitled) for c in item.children]
+    )
 
 
 def _flatten(items: list[OutlineEntry]) -> Iterator[OutlineEntry]:

@@ -171,6 +171,28 @@ def test_outline_links_resolve_to_headings(site_project: Path) -> None:
             assert f"#{ident}" in page.links, f"{path.stem}: no TOC link to #{ident}"
 
 
+def test_the_table_of_contents_follows_headings_edited_in_the_text(site_project: Path) -> None:
+    """An editor retitled a heading and added a section with its own anchor: the table of
+    contents kept the front matter's outline, so it showed neither."""
+    path = next(
+        p
+        for p in (site_project / "content" / "speeches").glob("*.md")
+        if "{#s2}" in p.read_text("utf-8")
+    )
+    text = path.read_text("utf-8")
+    first = re.search(r"\{#s1\}\n## (\S+?、)?(.+)", text)
+    assert first is not None
+    label = first.group(1) or ""
+    text = text.replace(first.group(0), f"{{#s1}}\n## {label}编辑改过的标题", 1)
+    text = text.rstrip("\n") + "\n\n{#added}\n## 编辑新增的一节\n\n新增的段落。\n"
+    path.write_text(text, "utf-8")
+    site = build(site_project).output
+    page = (site / "speeches" / path.stem / "index.html").read_text("utf-8")
+    toc = page[page.index('class="toc') :]
+    assert "编辑改过的标题" in toc[: toc.index("</nav>")]
+    assert 'href="#added"' in toc[: toc.index("</nav>")] and "编辑新增的一节" in toc
+
+
 def _outline_ids(items: list[dict[str, object]]) -> list[str]:
     out: list[str] = []
     for item in items:
