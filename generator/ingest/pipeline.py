@@ -125,7 +125,17 @@ def ingest(
     report = IngestReport(unread=unread_files(paths, config.root))
     manifest = Manifest(config.speeches_dir.parent / MANIFEST_NAME)
     prepared: list[Prepared] = []
-    for path in with_other_parts(collect_files(paths), manifest, config.root):
+    given = with_other_parts(collect_files(paths), manifest, config.root)
+    files, copies = without_copies(given, config.root)
+    report.results += [
+        FileResult(
+            [_rel(copy, config.root)],
+            warnings=[f"{_rel(copy, config.root)}: {note}"],
+            outcome=Outcome.SKIPPED_COPY,
+        )
+        for copy, note in copies
+    ]
+    for path in files:
         if on_file is not None:
             on_file(path)
         try:
@@ -168,6 +178,31 @@ def hand_written_slugs(folder: Path, manifest: Manifest) -> set[str]:
         if found:
             slugs.add(found.group(1).decode("utf-8", "replace"))
     return slugs - set(manifest.entries) - {path.stem for path in folder.glob("*.md")}
+
+
+def without_copies(files: list[Path], root: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The files, less those with the very bytes of an earlier one (a copy dropped in by
+    mistake was published as a second speech of the same text), each copy with a note."""
+    from generator.ingest.write import sha256_bytes
+
+    first: dict[tuple[int, str], Path] = {}
+    kept: list[Path] = []
+    copies: list[tuple[Path, str]] = []
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            kept.append(path)  # (prepare reports what is wrong with it)
+            continue
+        key = (len(data), sha256_bytes(data))
+        if key in first:
+            copies.append(
+                (path, f"a copy of {_rel(first[key], root)} (the same bytes): not ingested")
+            )
+        else:
+            first[key] = path
+            kept.append(path)
+    return kept, copies
 
 
 def with_other_parts(files: list[Path], manifest: Manifest, root: Path) -> list[Path]:
@@ -303,6 +338,11 @@ def _finish(
         )
     if written.backup is not None:
         result.warnings.append(f"{written.path}: hand edits backed up to {written.backup}")
+    if written.recreated:
+        result.warnings.append(
+            f"{written.path}: had been deleted since the last ingest; written again from "
+            f"{first.rel} (to retire a speech, move its raw file out of the raw folder)"
+        )
     return result
 
 

@@ -33,6 +33,7 @@ class Outcome(Enum):
     RENAMED = "kept: renamed by hand"
     SKIPPED_EDIT = "skipped: edited by hand"
     FORCED = "overwritten (backup kept)"
+    SKIPPED_COPY = "skipped: a copy of another file"
 
 
 @dataclass
@@ -117,6 +118,7 @@ class WriteResult:
     path: Path
     backup: Path | None = None
     kept_topics: bool = False
+    recreated: bool = False  # the file ingest wrote last time had been deleted
 
 
 def write_speech(speech: Speech, directory: Path, manifest: Manifest, force: bool) -> WriteResult:
@@ -154,7 +156,8 @@ def write_speech(speech: Speech, directory: Path, manifest: Manifest, force: boo
     if backup is not None:
         return WriteResult(Outcome.FORCED, path, backup, kept_topics)
     outcome = Outcome.WRITTEN if existing is None else Outcome.UPDATED
-    return WriteResult(outcome, path, kept_topics=kept_topics)
+    recreated = existing is None and entry is not None
+    return WriteResult(outcome, path, kept_topics=kept_topics, recreated=recreated)
 
 
 def renamed_speech(directory: Path, slug: str, source: str) -> Path | None:

@@ -87,6 +87,31 @@ def test_a_lost_manifest_duplicates_no_speech(project: Path) -> None:
     }
 
 
+def test_a_speech_deleted_by_hand_is_written_again_with_a_note(tmp_path: Path) -> None:
+    """A speech file deleted to retire it came back at the next ingest without a word."""
+    write_raw(tmp_path, "a.txt", speech_text("在全县作风整顿动员会议上的讲话"))
+    run_ingest(tmp_path)
+    only_speech(tmp_path).unlink()
+    [result] = run_ingest(tmp_path).results
+    assert result.outcome is Outcome.WRITTEN
+    assert any("had been deleted since the last ingest" in w for w in result.warnings)
+    assert any("move its raw file out of the raw folder" in w for w in result.warnings)
+
+
+def test_a_byte_identical_copy_of_a_raw_file_is_not_a_second_speech(tmp_path: Path) -> None:
+    """A copy of a raw file dropped into the folder was published as a second speech."""
+    text = speech_text("在全县作风整顿动员会议上的讲话")
+    write_raw(tmp_path, "a.txt", text)
+    write_raw(tmp_path, "b/copy.txt", text)
+    results = by_path(run_ingest(tmp_path))
+    assert len(list(speeches_dir(tmp_path).glob("*.md"))) == 1
+    copy = results["content/raw/b/copy.txt"]
+    assert copy.outcome is Outcome.SKIPPED_COPY and copy.error is None
+    assert copy.warnings == [
+        "content/raw/b/copy.txt: a copy of content/raw/a.txt (the same bytes): not ingested"
+    ]
+
+
 def test_hand_edit_is_skipped_with_a_message(project: Path) -> None:
     run_ingest(project)
     target = sorted(speeches_dir(project).glob("*.md"))[0]
@@ -319,9 +344,10 @@ def test_warnings_of_merged_parts_name_the_file_the_line_is_in(tmp_path: Path) -
 
 
 def test_the_same_part_twice_is_not_merged(tmp_path: Path) -> None:
-    """Regression: a duplicate part was merged too, repeating its text in one 'complete' speech."""
+    """Regression: a duplicate part was merged too, repeating its text in one 'complete' speech.
+    (Two versions of part 1: a byte-identical copy is no part at all, see the test above.)"""
     write_raw(tmp_path, "a.txt", speech_text(f"{TITLE}(第1/2页)", *PART_1))
-    write_raw(tmp_path, "b.txt", speech_text(f"{TITLE}(第1/2页)", *PART_1))
+    write_raw(tmp_path, "b.txt", speech_text(f"{TITLE}(第1/2页)", *PART_1, "另一个版本。"))
     write_raw(tmp_path, "c.txt", speech_text(f"{TITLE}(第2/2页)", *PART_2))
     report = run_ingest(tmp_path)
     assert not report.failed
