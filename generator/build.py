@@ -308,7 +308,14 @@ class Build:
         self.result = BuildResult(self.target)
         self.clock = _Clock(self.result)
         guard_output(self.target, config.root.resolve(), input_folders(config))
-        self.theme = Theme(config.root / "themes", config.theme, config.language, config.minify)
+        try:
+            self.theme = Theme(config.root / "themes", config.theme, config.language, config.minify)
+        except UserError as error:
+            if "not found" in error.message:
+                raise config.error(("theme",), error) from None
+            if error.message.startswith("language "):
+                raise config.error(("language",), error) from None
+            raise
         self.jobs = jobs or os.cpu_count() or 1
         self.memory = memory or Memory()
         require_speeches_dir(config)

@@ -81,6 +81,16 @@ class Config:
     source: Path | None = None
     deploy: DeploySettings = field(default_factory=DeploySettings)
     extra: dict[str, Any] = field(default_factory=dict)
+    lines: dict[KeyPath, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def error(self, keys: KeyPath, error: UserError) -> UserError:
+        """`error` (about a setting, found later than loading: a theme, its languages) as an
+        error of site.yaml's line that sets it, when site.yaml sets it."""
+        line = self.lines.get(keys)
+        if self.source is None or line is None:
+            return error
+        what = ".".join(str(key) for key in keys)
+        return UserError(f"{what}: {error.message}", self.source, line, error.hint)
 
 
 # key → (expected python type(s), default). Nested dicts are sub-schemas.
@@ -171,13 +181,14 @@ def _build(
         base_url=checker.base_url(("base_url",), values["base_url"]),
         output=root / values["output"],
         theme=_theme_name(checker, values["theme"]),
-        content_language=values["content_language"],
+        content_language=_language_tag(checker, values["content_language"]),
         per_page=_positive(checker, ("build", "per_page"), values["build"]["per_page"]),
         latest=_positive(checker, ("build", "latest"), values["build"]["latest"]),
         related=_positive(checker, ("build", "related"), values["build"]["related"]),
         minify=values["build"]["minify"],
         source=path,
         deploy=parse_deploy(values["deploy"], checker),
+        lines=lines,
     )
 
 
@@ -201,6 +212,18 @@ def _check_folders(checker: _Checker, root: Path, values: dict[str, Any]) -> Non
                 f"the output folder is inside the {name} folder, which speechsite reads",
                 "choose an output such as site/",
             )
+
+
+_LANGUAGE_TAG_RE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+
+
+def _language_tag(checker: _Checker, tag: str) -> str:
+    """A language tag (zh-CN, zh-Hant, en): it is written into every speech's lang=."""
+    if not _LANGUAGE_TAG_RE.fullmatch(tag):
+        raise checker.fail(
+            ("content_language",), f"expected a language tag, got {tag!r}", "e.g. zh-CN or zh-Hant"
+        )
+    return tag
 
 
 def _theme_name(checker: _Checker, name: str) -> str:

@@ -344,6 +344,8 @@ def test_two_topics_with_one_slug_are_refused(
         ("output: themes/site\n", "inside the themes folder"),
         ("paths:\n  raw: content/raw\n  speeches: content/raw\n", "must be apart"),
         ("paths:\n  raw: content\n  speeches: content/speeches\n", "must be apart"),
+        # (probe 9: written into every speech's lang= as it was)
+        ("content_language: 'not a lang <x>'\n", "expected a language tag"),
     ],
 )  # fmt: skip
 def test_a_theme_path_or_a_malformed_base_url_is_refused(

@@ -1350,3 +1350,25 @@ def test_an_output_given_inside_a_folder_speechsite_reads_is_refused(site_projec
             build(site_project, output=site_project / inside)
         assert "which speechsite reads" in caught.value.message
         assert not (site_project / inside).exists()
+
+
+@pytest.mark.parametrize(
+    ("setting", "key", "expected"),
+    [
+        ("theme: nonexist\n", "theme", "theme 'nonexist' not found"),
+        ("language: fr\n", "language", "language 'fr'"),
+    ],
+)
+def test_a_theme_or_language_error_names_site_yamls_line(
+    site_project: Path, setting: str, key: str, expected: str
+) -> None:
+    """Every other setting's error names site.yaml's line; these named a folder (for the
+    language, one inside the installed package)."""
+    config = site_project / "site.yaml"
+    text = re.sub(rf"(?m)^{key}: .*\n", "", config.read_text("utf-8")) + setting
+    config.write_text(text, "utf-8")
+    with pytest.raises(UserError) as caught:
+        build(site_project)
+    assert caught.value.path == config
+    assert caught.value.line == text.count("\n")
+    assert caught.value.message.startswith(f"{key}: ") and expected in caught.value.message
