@@ -113,7 +113,25 @@ def unread_files(paths: Iterable[Path], root: Path) -> list[str]:
             hint = _CONVERT_HINTS.get(suffix, "speechsite reads .txt, .docx and .html")
             kind = f"a {suffix} file" if suffix else "a file without an extension"
             unread.append(f"{_rel(path, root)}: not read ({kind}): {hint}")
+        unread += [
+            f"{_rel(path, root)}: not read (its name starts with a dot, as hidden files' do): "
+            "rename it without the dot to ingest it"
+            for path in _hidden_speech_files(folder)
+        ]
     return unread
+
+
+def _hidden_speech_files(folder: Path) -> list[Path]:
+    """Files of a kind ingest reads whose own name starts with a dot (..讲话.txt, skipped as
+    hidden without a word), outside hidden folders; not macOS's ._ companions."""
+    return sorted(
+        path
+        for path in folder.rglob(".*")
+        if path.is_file()
+        and path.suffix.lower() in SUPPORTED
+        and not path.name.startswith("._")
+        and not any(part.startswith(".") for part in path.relative_to(folder).parts[:-1])
+    )
 
 
 def ingest(

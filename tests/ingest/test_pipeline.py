@@ -460,6 +460,21 @@ def test_files_ingest_cannot_read_are_named_with_what_to_do(tmp_path: Path) -> N
     ]
 
 
+def test_a_speech_file_named_with_a_leading_dot_is_named_not_skipped(tmp_path: Path) -> None:
+    """`..讲话.txt` was skipped as a hidden file without a word (macOS's `._` companions and
+    files in hidden folders still are)."""
+    from generator.ingest.pipeline import unread_files
+
+    raw = tmp_path / "raw"
+    for name in ("a.txt", "..讲话.txt", "._a.txt", ".git/x.txt", ".DS_Store"):
+        (raw / name).parent.mkdir(parents=True, exist_ok=True)
+        (raw / name).write_text("x")
+    assert unread_files([raw], tmp_path) == [
+        "raw/..讲话.txt: not read (its name starts with a dot, as hidden files' do): "
+        "rename it without the dot to ingest it"
+    ]
+
+
 def test_a_bug_met_on_one_file_fails_that_file_only(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
