@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from generator.text import is_cjk
+from generator.text import HAN, is_cjk
 
 _SIMPLE = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
 # A URL runs over the characters RFC 3986 allows (so it stops at Chinese text or a space); an
@@ -30,8 +30,20 @@ _SIMPLE_RE = re.compile("[,;:?!]")
 _BRACKET_RE = re.compile("[()]")
 
 
+# A full stop, an ellipsis and a dash typed in ASCII in Chinese text (重要抓手.我们 / 紧迫性... /
+# 脚踏实地--一步): between Chinese characters (the stop also at the paragraph's end), so that
+# 1.5, 3...5 and 2024-06-13 stay as they are. An ellipsis of dots or of 。 becomes ……
+_STOP_RE = re.compile(rf"(?<=[{HAN}])\.(?=[{HAN}]|$)")
+_ELLIPSIS_RE = re.compile(
+    rf"(?<=[{HAN}，。！？”])(?:\.{{3,}}|。{{3,}}|…(?!…))|(?:\.{{3,}}|。{{3,}})(?=[{HAN}])"
+)
+_DASH_RE = re.compile(rf"(?<=[{HAN}])-{{2,}}(?=[{HAN}])")
+
+
 def to_fullwidth(text: str) -> str:
     """Convert half-width punctuation that sits in Chinese context to its full-width form."""
+    if "." in text or "-" in text or "。。。" in text or "…" in text:
+        text = _stops(text)
     if not _CANDIDATES_RE.search(text):
         return text  # the common case: a paragraph already in full-width punctuation
     chars = list(text)
@@ -49,6 +61,21 @@ def to_fullwidth(text: str) -> str:
         if index not in protected and _in_chinese_context(chars, index):
             chars[index] = _SIMPLE[chars[index]]
     return "".join(chars)
+
+
+def _stops(text: str) -> str:
+    if _PROTECTED_RE.search(text):  # (a URL's dots and dashes are the URL's)
+        return text
+    text = _ELLIPSIS_RE.sub("……", text)
+    return _DASH_RE.sub("——", _STOP_RE.sub(_stop, text))
+
+
+_LABEL_RE = re.compile("[一二三四五六七八九十百]+")
+
+
+def _stop(found: re.Match[str]) -> str:
+    """。 for the stop, but not for the dot of a heading's label (二.准确把握…)."""
+    return "." if _LABEL_RE.fullmatch(found.string, 0, found.start()) else "。"
 
 
 def _protected_positions(text: str) -> set[int]:

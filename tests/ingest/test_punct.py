@@ -189,3 +189,28 @@ def test_an_english_clause_keeps_its_mark_and_space_through_cleaning(text: str) 
 
     cleaned = clean_lines([SourceLine(text, 1)], Boilerplate(lines=(), blocks=()))
     assert [p.text for p in cleaned.paragraphs] == [text]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("城市更新是重要抓手.我们要加快推进", "城市更新是重要抓手。我们要加快推进"),
+        ("这项工作很重要.", "这项工作很重要。"),
+        ("紧迫性...希望大家", "紧迫性……希望大家"),
+        ("人生的路很长。。。希望你们", "人生的路很长……希望你们"),
+        ("好…大家", "好……大家"),
+        ("脚踏实地--一步一个脚印", "脚踏实地——一步一个脚印"),
+        # left alone: numbers, a label's dot, an ellipsis already whole, Latin, URLs
+        ("增长1.5%，达到3...5倍", "增长1.5%，达到3...5倍"),
+        ("二.准确把握新时代的新要求", "二.准确把握新时代的新要求"),
+        ("一……二", "一……二"),
+        ("2024-06-13", "2024-06-13"),
+        ("Hello. 世界", "Hello. 世界"),
+        ("见www.gov.cn.请登录", "见www.gov.cn.请登录"),
+    ],
+)
+def test_ascii_stops_ellipses_and_dashes_in_chinese_text(text: str, expected: str) -> None:
+    """Probe 8: 重要抓手.我们, 紧迫性..., 脚踏实地-- stayed as typed (and a heading's lead sentence
+    ran past the stop)."""
+    assert to_fullwidth(text) == expected
+    assert to_fullwidth(expected) == expected
