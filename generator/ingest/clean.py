@@ -220,6 +220,13 @@ _BRACKETED_HEADING_RE = compile_either(
 )
 
 
+# A heading's label alone in 【】 before its title: 【第一部分】深刻认识…, 【一】…: the label as the
+# outline reads it, set off by a space.
+_BRACKETED_LABEL_RE = compile_either(
+    r"^【((?:第[一二三四五六七八九十]+(?:部分|章))|[一二三四五六七八九十]+)】[ \u3000]*(?=[^\s【】。！？])"
+)
+
+
 # A Markdown heading's or quote's mark opening a line (## 一、…, > 2024年6月3日); not a
 # topic tag (#乡村振兴, #话题#), which has no space after its #.
 _MARKDOWN_LINE_MARK_RE = compile_either(r"^(?:#{1,6}\s+|>\s*)(?=[^#>\s])")
@@ -232,6 +239,7 @@ def from_html(text: str) -> list[str]:
         text = _BOLD_RE.sub(r"\1", text)
     if text.startswith("【"):
         text = _BRACKETED_HEADING_RE.sub(r"\1", text.strip())
+        text = _BRACKETED_LABEL_RE.sub("\\1\u3000", text)
     if "<" in text:
         text = _INLINE_TAG_RE.sub("", text)
         if _BREAK_TAG_RE.search(text):
