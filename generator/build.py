@@ -650,9 +650,10 @@ def guard_output(target: Path, root: Path, inputs: tuple[Path, ...] = ()) -> Non
         raise UserError("the output path is a file, not a folder", target)
     if target.is_dir() and any(target.iterdir()) and not (target / MARKER).exists():
         raise UserError(
-            "refusing to replace a folder speechsite did not create",
+            f"refusing to replace a folder speechsite did not create (it has no {MARKER})",
             target,
-            hint="empty it, or choose another --output",
+            hint="empty it, or choose another --output; if speechsite built it, its record of"
+            f" the files it wrote, {MARKER}, was deleted: empty the folder and build again",
         )
 
 
@@ -1514,6 +1515,14 @@ def _render(env: jinja2.Environment, page: Page) -> bytes:
         ) from None
     except UserError:
         raise
+    except RecursionError as exc:  # {% extends "topics.html" %} in topics.html itself
+        path, line = _template_frame(exc)
+        raise UserError(
+            "template error: the template extends or includes itself, over and over",
+            path or page.template,
+            line,
+            f'to build on the stock template, write {{% extends "default/{page.template}" %}}',
+        ) from None
     except Exception as exc:  # an expression that fails as it runs: {{ 1/0 }}, {{ n + "字" }}
         path, line = _template_frame(exc)
         if path is None:

@@ -780,6 +780,10 @@ def _read_header_line(paragraph: Line, meta: Meta, previous: str, following: str
     if anonymised and meta.speaker is None:
         name = anonymised.group("name")
         return _speaker_line(meta, paragraph, None, name, name != text)
+    note = _EDITORS_NOTE_RE.match(text)
+    if note and meta.subtitle is None:
+        meta.subtitle = note.group(1)  # （根据录音整理，未经本人审阅）: where the text came from
+        return "subtitle"
     if (
         previous in ("title", "subtitle")
         and meta.speaker is None
@@ -795,6 +799,11 @@ def _read_header_line(paragraph: Line, meta: Meta, previous: str, following: str
     return "chrome"
 
 
+# An editor's note in brackets under the title, on where the text came from: kept as the
+# subtitle (it was dropped as chrome).
+_EDITORS_NOTE_RE = compile_either(
+    r"^[（(]([^（）()]{0,30}(?:整理|审阅|审定|摘要|节选|删节|删改|编者|记录稿)[^（）()]{0,20})[)）]$"
+)
 # A unit's name alone on a line (青山县城关镇党委, 县教育局, 青山集团) under the title of a
 # speech a unit gives (交流发言, 表态发言, 经验介绍, 汇报): that unit is the speaker.
 _UNIT_LINE_RE = compile_either(

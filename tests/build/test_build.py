@@ -1372,3 +1372,16 @@ def test_a_theme_or_language_error_names_site_yamls_line(
     assert caught.value.path == config
     assert caught.value.line == text.count("\n")
     assert caught.value.message.startswith(f"{key}: ") and expected in caught.value.message
+
+
+def test_a_template_that_extends_itself_says_so(site_project: Path) -> None:
+    """`{% extends "topics.html" %}` in a theme's own topics.html was a RecursionError."""
+    mine = site_project / "themes" / "mine" / "templates"
+    mine.mkdir(parents=True)
+    (mine / "topics.html").write_text('{% extends "topics.html" %}', "utf-8")
+    with (site_project / "site.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("theme: mine\n")
+    with pytest.raises(UserError) as caught:
+        build(site_project)
+    assert "extends or includes itself" in caught.value.message
+    assert caught.value.hint is not None and 'extends "default/topics.html"' in caught.value.hint
