@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from generator.serve.watch import Debouncer, is_debris, watch
@@ -106,19 +107,25 @@ def test_editor_debris_is_ignored() -> None:
         assert not is_debris(Path(name)), name
 
 
+def _collector() -> tuple[set[Path], threading.Lock, Callable[[list[Path]], None]]:
+    """The paths a watcher reports (resolved), the lock they are added under, and its sink."""
+    seen: set[Path] = set()
+    lock = threading.Lock()
+
+    def sink(paths: list[Path]) -> None:
+        with lock:
+            seen.update(path.resolve() for path in paths)
+
+    return seen, lock, sink
+
+
 def test_the_watcher_reports_saves_renames_and_the_config_file(tmp_path: Path) -> None:
     content = tmp_path / "content"
     (content / "speeches").mkdir(parents=True)
     (content / ".backups").mkdir()
     config = tmp_path / "site.yaml"
     config.write_text("title: a\n")
-    seen: set[Path] = set()
-    lock = threading.Lock()
-
-    def sink(paths: list[Path]) -> None:
-        with lock:
-            seen.update(paths)
-
+    seen, lock, sink = _collector()
     observer = watch([content, content / "speeches"], [config], sink)
     try:
         speech = content / "speeches" / "a.md"
@@ -128,10 +135,10 @@ def test_the_watcher_reports_saves_renames_and_the_config_file(tmp_path: Path) -
         (content / ".backups" / "old.md").write_text("backup")
         (tmp_path / "other.txt").write_text("not watched")
         config.write_text("title: b\n")
-        wait_until(lambda: {speech, config} <= seen)
+        wait_until(lambda: {speech.resolve(), config.resolve()} <= seen)
         time.sleep(0.1)
         with lock:
-            assert seen == {speech, config}
+            assert seen == {speech.resolve(), config.resolve()}
     finally:
         observer.stop()
         observer.join()
@@ -143,13 +150,7 @@ def test_a_watched_folder_made_after_the_watch_began_is_watched(tmp_path: Path) 
     themes = tmp_path / "themes"
     config = tmp_path / "site.yaml"
     config.write_text("title: a\n")
-    seen: set[Path] = set()
-    lock = threading.Lock()
-
-    def sink(paths: list[Path]) -> None:
-        with lock:
-            seen.update(p.resolve() for p in paths)
-
+    seen, _, sink = _collector()
     observer = watch([themes], [config], sink)
     try:
         (themes / "mine" / "templates").mkdir(parents=True)

@@ -371,14 +371,9 @@
   var TITLE_END_KEY = 1;
 
   function inTitle(hits, length, ends) {
-    if (!ends || !ends.positions) return hits;
-    hits.forEach(function (hit, doc) {
-      if (!(hit.zone & 2)) return;
-      var at = lowerBound(ends.docs, doc, 0, ends.docs.length);
-      var end = at < ends.docs.length && ends.docs[at] === doc ? ends.positions.of(at)[0] : 0;
-      if (hit.positions[0] + length > end) hit.zone &= ~2;
+    return keepBit(hits, 2, ends, function (hit, end) {
+      return hit.positions[0] + length <= end[0];
     });
-    return hits;
   }
 
   /* A phrase's heading bit only where one of its starts lies in a heading: its pairs each
@@ -387,12 +382,20 @@
   var HEADING_SPANS_KEY = 2;
 
   function inHeadings(hits, length, spans) {
-    if (!spans || !spans.positions) return hits;
+    return keepBit(hits, 1, spans, function (hit, positions) {
+      return inSpans(hit.positions, length, positions);
+    });
+  }
+
+  /* Clear zone `bit` of each hit that has it unless `holds(hit, positions)` for the positions
+     `list` (a special key's) holds for the hit's speech; a speech missing from it keeps none. */
+  function keepBit(hits, bit, list, holds) {
+    if (!list || !list.positions) return hits;
     hits.forEach(function (hit, doc) {
-      if (!(hit.zone & 1)) return;
-      var at = lowerBound(spans.docs, doc, 0, spans.docs.length);
-      var found = at < spans.docs.length && spans.docs[at] === doc;
-      if (!found || !inSpans(hit.positions, length, spans.positions.of(at))) hit.zone &= ~1;
+      if (!(hit.zone & bit)) return;
+      var at = lowerBound(list.docs, doc, 0, list.docs.length);
+      var found = at < list.docs.length && list.docs[at] === doc;
+      if (!found || !holds(hit, list.positions.of(at))) hit.zone &= ~bit;
     });
     return hits;
   }
