@@ -694,11 +694,11 @@ def staging_path(target: Path, name: str = "") -> Path:
 def _remove_orphaned_staging(target: Path) -> None:
     if not target.parent.is_dir():
         return
-    prefix = f".{target.name}.staging-"
-    for entry in os.scandir(target.parent):
-        found = re.fullmatch(r"(\d+)(?:-.*)?", entry.name[len(prefix) :])
-        if entry.name.startswith(prefix) and found and not _alive(int(found.group(1))):
-            shutil.rmtree(entry.path, ignore_errors=True)
+    for prefix in (f".{target.name}.staging-", f".{target.name}.undo-"):  # (Undo's too)
+        for entry in os.scandir(target.parent):
+            found = re.fullmatch(r"(\d+)(?:-.*)?", entry.name[len(prefix) :])
+            if entry.name.startswith(prefix) and found and not _alive(int(found.group(1))):
+                shutil.rmtree(entry.path, ignore_errors=True)
 
 
 def _alive(pid: int) -> bool:

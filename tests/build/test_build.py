@@ -614,10 +614,12 @@ def test_a_killed_builds_staging_folder_goes_with_the_next_build(site_project: P
     )
     orphan = site_project / f".site.staging-{dead.stdout.strip()}"
     (orphan / "speeches").mkdir(parents=True)
+    undo = site_project / f".site.undo-{dead.stdout.strip()}"  # (a move killed halfway)
+    (undo / "speeches").mkdir(parents=True)
     live = site_project / f".site.staging-{os.getppid()}-search-1"
     live.mkdir()
     build(site_project)
-    assert not orphan.exists()
+    assert not orphan.exists() and not undo.exists()
     assert live.is_dir()
 
 
