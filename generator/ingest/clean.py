@@ -53,6 +53,7 @@ class Cleaned:
 
 def clean_lines(source: Iterable[SourceLine], rules: Boilerplate) -> Cleaned:
     """Normalise characters, drop boilerplate, and re-join broken lines into paragraphs."""
+    rules = either_script_rules(rules)
     lines = group_tables(
         [
             Line(text, s.line, s.heading_level)
@@ -60,10 +61,10 @@ def clean_lines(source: Iterable[SourceLine], rules: Boilerplate) -> Cleaned:
             for html_piece in from_html(s.text)
             for text in split_flattened(html_piece)
             if not _only_invisible(text)
-        ]
+        ],
+        rules,
     )
     removed: list[Removed] = []
-    rules = either_script_rules(rules)
     lines, subject = remove_mail_headers(lines, removed)
     lines = fold_split_marks(lines)
     lines = strip_symbol_bullets(lines, removed)
@@ -111,15 +112,21 @@ def row_cells(text: str) -> list[str] | None:
     return cells if sum(bool(cell) for cell in cells) >= 2 else None
 
 
-def group_tables(lines: list[Line]) -> list[Line]:
+def group_tables(lines: list[Line], rules: Boilerplate | None = None) -> list[Line]:
     """Normalise every line; make each run of two or more rows (blank lines between them
-    allowed) one Line holding the table. A lone row is a line like any other."""
+    allowed) one Line holding the table. A lone row is a line like any other. Rows set out
+    with bars are no table when line rules remove most of them (编辑 | 李娜 / 校对 | 赵敏: a
+    page's credits)."""
     out: list[Line] = []
     index = 0
     while index < len(lines):
         rows, end = _table_at(lines, index, row_cells)
         if len(rows) < 2:
             rows, end = _aligned_table_at(lines, index)
+        if len(rows) < 2 and ("|" in lines[index].text or "｜" in lines[index].text):
+            rows, end = _aligned_table_at(lines, index, pipe_cells)
+            if rules is not None and _mostly_chrome(lines[index:end], rules):
+                rows, end = [], index
         if len(rows) >= 2:
             first = lines[index]
             out.append(Line("\n".join("\t".join(r) for r in rows), first.line, table=True))
@@ -163,7 +170,12 @@ _ALIGNED_CELL_MAX = 30
 
 def aligned_cells(text: str) -> list[str] | None:
     inner = text.strip(INDENT_CHARS + "\r\n")
-    cells = [cell.strip() for cell in _CELL_GAP_RE.split(inner)]
+    return _table_cells([cell.strip() for cell in _CELL_GAP_RE.split(inner)])
+
+
+def _table_cells(cells: list[str]) -> list[str] | None:
+    """Cells of a row set out by spaces or bars, normalised: two or more, none empty, long
+    or a sentence (prose, or letter-spaced OCR, is no table)."""
     if len(cells) < 2 or not all(cells) or any(len(cell) > _ALIGNED_CELL_MAX for cell in cells):
         return None
     if any(cell[-1] in "。！？；" or cell.count(" ") > 1 for cell in cells):
@@ -171,15 +183,40 @@ def aligned_cells(text: str) -> list[str] | None:
     return [normalise_chars(cell) for cell in cells]
 
 
-def _aligned_table_at(lines: list[Line], start: int) -> tuple[list[list[str]], int]:
-    rows, end = _table_at(lines, start, aligned_cells)
-    # The rows from the top with as many cells as the first.
-    even = next((i for i, row in enumerate(rows) if len(row) != len(rows[0])), len(rows))
-    if even < _ALIGNED_MIN_ROWS:
+# A table set out with bars, as a web page's or Markdown's is copied (事项 | 原时限 | 现时限,
+# | a | b |): cells between bars, a Markdown rule row (|---|---|) left out. A run of them was
+# glued into one escaped paragraph, and a row naming 注册 was taken for a site's menu.
+_PIPE_RE = re.compile(r"\s*[|｜]\s*")
+_RULE_ROW_RE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?$")
+
+
+def _mostly_chrome(lines: list[Line], rules: Boilerplate) -> bool:
+    texts = [line.text for line in lines if line.text.strip()]
+    chrome = sum(any(rule.pattern.search(text) for rule in rules.lines) for text in texts)
+    return 2 * chrome > len(texts)
+
+
+def pipe_cells(text: str) -> list[str] | None:
+    inner = text.strip(INDENT_CHARS + "\r\n")
+    if _RULE_ROW_RE.match(inner):
+        return []  # (a row of the table that holds no cells)
+    if "|" not in inner and "｜" not in inner:
+        return None
+    return _table_cells(_PIPE_RE.split(inner.strip("|｜ ")))
+
+
+def _aligned_table_at(
+    lines: list[Line], start: int, cells_of: Callable[[str], list[str] | None] = aligned_cells
+) -> tuple[list[list[str]], int]:
+    rows, end = _table_at(lines, start, cells_of)
+    # The rows from the top with as many cells as the first (a Markdown rule row, no cells,
+    # among them).
+    even = next((i for i, row in enumerate(rows) if row and len(row) != len(rows[0])), len(rows))
+    if even < _ALIGNED_MIN_ROWS or not rows[0]:
         return [], start
     if even < len(rows):
         end = _end_of_rows(lines, start, even)
-    return rows[:even], end
+    return [row for row in rows[:even] if row], end
 
 
 def _end_of_rows(lines: list[Line], start: int, count: int) -> int:
