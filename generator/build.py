@@ -322,9 +322,19 @@ class Build:
         self.scan = scan_speeches(config.speeches_dir)
         self.fingerprint = inputs_fingerprint(config, self.urls, self.theme, self.target, self.scan)
 
+    @cached_property
+    def moved_halfway(self) -> bool:
+        """Whether the last build of this output stopped while or after moving its files in
+        but before it saved the cache (a signal held back to the move's end, SIGKILL, a power
+        cut): the output is then part new, whatever the cache's page keys and the record
+        say, and the next build writes every file anew."""
+        return (self.cache_dir / MOVING).exists() or bool(_orphaned(self.target, "undo"))
+
     def up_to_date(self) -> bool:
         """Whether the inputs are those of the last complete build, whose output is all there."""
-        if not _up_to_date(self.cache_dir, self.fingerprint, self.target, self.result):
+        if self.moved_halfway or not _up_to_date(
+            self.cache_dir, self.fingerprint, self.target, self.result
+        ):
             return False
         self.result.seconds = time.perf_counter() - self.started
         return True
@@ -368,6 +378,8 @@ class Build:
         settings = settings_digest(config, self.urls, self.theme)
         self.memory.keys = page_keys(self.pages, settings, self.memory.keys)
         self.previous = self.memory.output_record(self.target)
+        if self.moved_halfway:  # every file written anew: which ones moved is not known
+            self.previous, self.cache.pages = {}, {}
         gc.freeze()  # pages, summaries and related lists live to the end too: once the plan
         # let the collector run again, its first two passes scanned them all (0.08 s at 10,000)
         self.clock("plan")
@@ -452,6 +464,7 @@ class Build:
         is called once they are in place, before the record is written. The inputs'
         fingerprint goes first: until the build is complete, no build may stop early."""
         (self.cache_dir / FINGERPRINT).unlink(missing_ok=True)
+        atomic_write_bytes(self.cache_dir / MOVING, b"")  # (until save: see moved_halfway)
         before = self.previous
 
         def in_place() -> None:
@@ -472,6 +485,7 @@ class Build:
             search_cache.relocate(self.cache.folder, self.cache.collect_garbage())
         self.cache.save(with_related=complete)
         self.memory.saved(self.cache)
+        (self.cache_dir / MOVING).unlink(missing_ok=True)  # (the keys now describe the output)
 
     def finish(self) -> None:
         """The build is complete: the next one with the same inputs may stop at once."""
@@ -525,6 +539,7 @@ def _parts_key(ident: tuple[str, str, tuple[str | None, ...]]) -> str:
 
 
 FINGERPRINT = "inputs.sha256"
+MOVING = "moving"  # in the cache folder while a build moves files into the output, to its end
 
 
 Scan = dict[str, tuple[int, int]]  # speech file name → (size, change_stamp), in name order
@@ -692,13 +707,22 @@ def staging_path(target: Path, name: str = "") -> Path:
 
 
 def _remove_orphaned_staging(target: Path) -> None:
+    for folder in _orphaned(target, "staging") + _orphaned(target, "undo"):  # (Undo's too)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _orphaned(target: Path, kind: str) -> list[str]:
+    """The `kind` folders (staging, undo) beside `target` of processes that are gone."""
     if not target.parent.is_dir():
-        return
-    for prefix in (f".{target.name}.staging-", f".{target.name}.undo-"):  # (Undo's too)
-        for entry in os.scandir(target.parent):
-            found = re.fullmatch(r"(\d+)(?:-.*)?", entry.name[len(prefix) :])
-            if entry.name.startswith(prefix) and found and not _alive(int(found.group(1))):
-                shutil.rmtree(entry.path, ignore_errors=True)
+        return []
+    prefix = f".{target.name}.{kind}-"
+    return [
+        entry.path
+        for entry in os.scandir(target.parent)
+        if entry.name.startswith(prefix)
+        and (found := re.fullmatch(r"(\d+)(?:-.*)?", entry.name[len(prefix) :]))
+        and not _alive(int(found.group(1)))
+    ]
 
 
 def _alive(pid: int) -> bool:
@@ -744,30 +768,37 @@ def apply(
     target.mkdir(parents=True, exist_ok=True)
     staged = sorted(_walk(staging), key=order)  # only what changed was staged
     stale = sorted(set(previous) - set(files))
-    with signals_deferred(), Undo(target) as undo:
-        for name in staged:
-            undo.replace(staging / name, name)
-        removed = _remove_stale(target, stale, undo)
+    with signals_deferred():  # (the record too: a signal after the move and before it left
+        # a record of the old build beside the new one, and pages stale for good)
+        with Undo(target, previous) as undo:
+            for name in staged:
+                undo.replace(staging / name, name)
+            removed = _remove_stale(target, stale, undo)
+        record = _write_marker(target, files, previous)
     result.written = len(staged)
     result.unchanged = len(files) - len(staged)
     result.removed = len(removed)
     result.changed = staged + removed
     if in_place is not None:
         in_place()
-    return _write_marker(target, files, previous)
+    return record
 
 
 class Undo:
     """The moves of staged files into the output, all or none: each file replaced or deleted
-    is kept aside (a hard link, in a folder beside the output) until every move is done, and
-    put back if one fails. A failed move (a folder not writable, a full disk) left a site half
-    of the old build and half of the new. The error names the output's file, not the staged
-    copy."""
+    is kept aside (a hard link, in a folder beside the output; a copy where the file system
+    has no hard links) until every move is done, and put back if one fails. A failed move (a
+    folder not writable, a full disk) left a site half of the old build and half of the new.
+    The error names the output's file, not the staged copy. Should a file not go back, the
+    folder aside stays (the error names it) and the record forgets the file, so the next
+    build writes it again."""
 
-    def __init__(self, target: Path) -> None:
+    def __init__(self, target: Path, previous: dict[str, str]) -> None:
         self.target = target
-        self.aside = target.parent / f".{target.name}.undo-{os.getpid()}"
+        self.previous = previous
+        self.aside = undo_path(target)
         self.done: list[tuple[str, bool]] = []  # (name, kept aside) in the order done
+        self.folders: set[Path] = set()  # folders made aside (one mkdir each, not one a file)
 
     def __enter__(self) -> Undo:
         shutil.rmtree(self.aside, ignore_errors=True)
@@ -776,11 +807,18 @@ class Undo:
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, _: Any
     ) -> None:
-        try:
-            if error is not None:
-                self._put_back()
-        finally:
+        lost = self._put_back() if error is not None else []
+        if not lost:
             shutil.rmtree(self.aside, ignore_errors=True)
+            return
+        _write_marker(self.target, {k: v for k, v in self.previous.items() if k not in lost})
+        raise UserError(
+            f"a file could not be moved into the output ({error}), nor could {len(lost)} of the "
+            f"files it replaced be put back: they are kept in {self.aside}",
+            self.target,
+            hint="free the disk or fix the folder's permissions, then build again; the build "
+            "writes those files anew",
+        ) from error
 
     def replace(self, source: Path, name: str) -> None:
         """Move `source` to the output's `name`, keeping the file it replaces."""
@@ -796,32 +834,45 @@ class Undo:
 
     def delete(self, name: str) -> None:
         """Delete the output's `name`, keeping it aside."""
-        stale = self.target / name
-        aside = self.aside / name
-        aside.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(stale, aside)
+        os.replace(self.target / name, self._aside(name))
         self.done.append((name, True))
 
-    def _keep(self, destination: Path, name: str) -> bool:
-        if not destination.exists():
-            return False
+    def _aside(self, name: str) -> Path:
         aside = self.aside / name
-        aside.parent.mkdir(parents=True, exist_ok=True)
+        if aside.parent not in self.folders:
+            aside.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(aside.parent)
+        return aside
+
+    def _keep(self, destination: Path, name: str) -> bool:
         try:
-            os.link(destination, aside)
+            os.link(destination, self._aside(name))
+        except FileNotFoundError:
+            return False  # (a new file: nothing to keep)
         except OSError:  # (a file system without hard links)
-            shutil.copy2(destination, aside)
+            shutil.copy2(destination, self.aside / name)
         return True
 
-    def _put_back(self) -> None:
+    def _put_back(self) -> list[str]:
+        """Undo every move done, as far as it goes; the names of files that would not go back."""
+        lost: list[str] = []
         for name, kept in reversed(self.done):
             destination = self.target / name
-            if kept:
-                destination.parent.mkdir(parents=True, exist_ok=True)  # (pruned when emptied)
-                os.replace(self.aside / name, destination)
-            else:
-                destination.unlink(missing_ok=True)
+            try:
+                if kept:
+                    destination.parent.mkdir(parents=True, exist_ok=True)  # (pruned when emptied)
+                    os.replace(self.aside / name, destination)
+                else:
+                    destination.unlink(missing_ok=True)
+            except OSError:
+                lost.append(name)
         self.done = []
+        return lost
+
+
+def undo_path(target: Path) -> Path:
+    """Where this process's Undo keeps files aside, beside the output."""
+    return target.parent / f".{target.name}.undo-{os.getpid()}"
 
 
 def _remove_stale(target: Path, names: list[str], undo: Undo) -> list[str]:

@@ -536,10 +536,6 @@ def test_failed_build_keeps_the_last_good_site(site_project: Path) -> None:
     assert not list(site_project.glob(".site.staging-*"))
 
 
-def _files(site: Path) -> dict[Path, bytes]:
-    return {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
-
-
 def _retitle(project: Path, title: str) -> None:
     config = project / "site.yaml"
     text = config.read_text(encoding="utf-8")
@@ -601,6 +597,66 @@ def test_ctrl_c_while_files_move_in_finishes_the_move_then_stops(
     pages = [p for p in site.rglob("*.html")]
     assert sent and len(pages) > 10
     assert all("改过的站点标题" in page.read_text("utf-8") for page in pages)
+    # The record came with the move (held back after it, the next build's record said the old
+    # build's while the pages were the new one's, and a title changed back stayed new).
+    _retitle(site_project, "讲话稿档案")
+    build(site_project)
+    assert not any("改过的站点标题" in page.read_text("utf-8") for page in site.rglob("*.html"))
+
+
+def test_files_that_cannot_be_put_back_are_kept_and_written_again(
+    site_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A move failed, and so did putting back a file it replaced: the folder aside, the only
+    copy of the old files, was deleted. It now stays (the error names it), and the record
+    forgets the file, so the next build writes it anew."""
+    build(site_project)
+    site = site_project / "site"
+    _retitle(site_project, "改过的站点标题")
+    real = os.replace
+    moves: list[str] = []
+
+    def failing(source: str | Path, destination: str | Path) -> None:
+        if ".site.staging-" in str(source):
+            moves.append(str(destination))
+            if len(moves) == 5:
+                raise OSError(28, "No space left on device", str(source))
+        if ".site.undo-" in str(source) and str(destination) == moves[0]:
+            raise OSError(5, "Input/output error", str(source))
+        real(source, destination)
+
+    monkeypatch.setattr(os, "replace", failing)
+    with pytest.raises(UserError) as caught:
+        build(site_project)
+    monkeypatch.undo()
+    assert "kept in" in caught.value.message
+    [aside] = site_project.glob(".site.undo-*")
+    assert (aside / Path(moves[0]).relative_to(site)).is_file()
+    _retitle(site_project, "讲话稿档案")
+    build(site_project)
+    assert not any("改过的站点标题" in page.read_text("utf-8") for page in site.rglob("*.html"))
+
+
+def test_a_build_killed_while_moving_files_in_is_repaired_by_the_next(site_project: Path) -> None:
+    """SIGKILL during the move (nothing holds it back) leaves new files under the old record,
+    and the Undo folder beside: the next build writes every file anew, even with no input
+    changed since the last complete build."""
+    build(site_project)
+    site = site_project / "site"
+    before = _files(site)
+    (site / "index.html").write_text("<p>a page of the killed build</p>", "utf-8")
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    (site_project / f".site.undo-{dead}").mkdir()
+    build(site_project)
+    after = _files(site)
+    assert json.loads(after.pop(MARKER))["files"] == json.loads(before.pop(MARKER))["files"]
+    assert after == before
+    assert not list(site_project.glob(".site.undo-*"))
 
 
 def test_a_killed_builds_staging_folder_goes_with_the_next_build(site_project: Path) -> None:
