@@ -33,12 +33,6 @@ ZONE_TITLE, ZONE_HEADING = 2, 1  # bits of a posting's zone: where in the speech
 # its text gave 2000 the title's bonus there. Its earliest start before this position is the
 # title's (search.js and reader.py check that).
 TITLE_END_KEY = 1
-# Another such key, with one posting per speech that has headings or details: its positions
-# are where each run of them starts and ends in the stream (start, end, start, end…). A
-# phrase's heading bit has the same weakness as its title bit: 乡村 in one heading and 振兴 in
-# another gave 乡村振兴 a heading's bonus. It is a heading's only where one of the phrase's
-# starts lies in such a run (search.js and reader.py check that).
-HEADING_SPANS_KEY = 2
 
 Block = tuple[str, bool, str]  # anchor, is a heading, text
 
@@ -66,9 +60,7 @@ def key_hash32(keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint32]:
     return h
 
 
-_TITLE_END_HASH, _HEADING_SPANS_HASH = (
-    np.uint32(h) for h in key_hash32(np.array([TITLE_END_KEY, HEADING_SPANS_KEY], np.uint64))
-)
+_TITLE_END_HASH = np.uint32(key_hash32(np.array([TITLE_END_KEY], dtype=np.uint64))[0])
 
 
 @dataclass(frozen=True)
@@ -193,39 +185,18 @@ def postings(title: str, blocks: Sequence[Block], details: Sequence[str] = ()) -
         empty = np.zeros(0, dtype=np.uint64)
         return DocPostings(empty, np.zeros(0, np.uint32), np.zeros(0, np.uint32), none, none)
     lengths = np.array([len(t) + 1 for t in text.split("\0")], dtype=np.int64)
-    # (one more zone, 0, for the title-end and heading-span postings, which stand at no
-    # character)
+    # (one more zone, 0, for the title-end posting, which stands at no character)
     zone = np.append(np.repeat(np.array(block_zones, dtype=np.uint32), lengths)[: len(codes)], 0)
-    return _postings_of(codes, zone, len(title), heading_spans(lengths, block_zones))
-
-
-def heading_spans(lengths: npt.NDArray[np.int64], zones: Sequence[int]) -> list[int]:
-    """Start and end in the stream of each run of heading-zone blocks (HEADING_SPANS_KEY):
-    blocks next to each other make one run, as no phrase spans a separator anyway; an empty
-    block makes none."""
-    spans: list[int] = []
-    start = 0
-    for length, block_zone in zip(lengths.tolist(), zones, strict=True):
-        end = start + length - 1  # (length counts the separator after the block)
-        if block_zone & ZONE_HEADING and end > start:
-            if spans and spans[-1] + 1 == start:
-                spans[-1] = end
-            else:
-                spans += [start, end]
-        start = end + 1
-    return spans
+    return _postings_of(codes, zone, len(title))
 
 
 def _postings_of(
-    codes: npt.NDArray[np.uint64],
-    zone: npt.NDArray[np.uint32],
-    title_end: int,
-    spans: list[int],
+    codes: npt.NDArray[np.uint64], zone: npt.NDArray[np.uint32], title_end: int
 ) -> DocPostings:
     """Occurrences ordered by their key's 32-bit hash, whose top bits are the hash group, with
     a stable radix sort, so a key's positions stay in stream order (the occurrences come in it:
     unigrams, then bigrams) with no third field to sort. `zone` has one entry more than
-    `codes`: the title-end and heading-span postings'."""
+    `codes`: the title-end posting's."""
     real = codes != SEPARATOR
     pair = real[:-1] & real[1:]
     bigram_at = np.flatnonzero(pair).astype(np.uint64)
@@ -234,23 +205,23 @@ def _postings_of(
         [
             codes[unigram_at] << np.uint64(CHAR_BITS),
             (codes[bigram_at] << np.uint64(CHAR_BITS)) | codes[bigram_at + np.uint64(1)],
-            np.array([TITLE_END_KEY] + [HEADING_SPANS_KEY] * len(spans), dtype=np.uint64),
+            np.array([TITLE_END_KEY], dtype=np.uint64),
         ]
     )
     hashes = key_hash32(keys)
     order, ordered_hashes = _hash_order(hashes, keys)
     keys = keys[order]
-    where = np.concatenate(
-        [unigram_at, bigram_at, np.full(1 + len(spans), len(codes), dtype=np.uint64)]
-    )
+    where = np.concatenate([unigram_at, bigram_at, np.array([len(codes)], dtype=np.uint64)])
     where = where.astype(np.uint32)[order]  # (where in `zone`, then in the stream)
     starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
     counts = np.diff(np.append(starts, len(keys))).astype(np.uint32)
     zone_bits = np.bitwise_or.reduceat(zone[where], starts).astype(np.uint32)
-    where[_special(keys, ordered_hashes, TITLE_END_KEY, _TITLE_END_HASH)] = title_end
-    if spans:
-        first = _special(keys, ordered_hashes, HEADING_SPANS_KEY, _HEADING_SPANS_HASH)
-        where[first : first + len(spans)] = spans
+    # The title-end posting, found by its hash without a pass over the arrays (a key that
+    # shares the hash is rare, and sorts after it: it is the smallest key there is).
+    title = int(np.searchsorted(ordered_hashes, _TITLE_END_HASH))
+    while keys[title] != TITLE_END_KEY:
+        title += 1
+    where[title] = title_end
     unique = keys[starts]
     is_bigram_key = (unique & CHAR_MASK) != 0
     groups = ordered_hashes[starts] >> np.uint32(32 - GROUP_BITS)
@@ -260,21 +231,6 @@ def _postings_of(
     positions = where[(keys & CHAR_MASK) != 0]
     tfz = ((counts << 2) | zone_bits).astype(np.uint32)
     return DocPostings(unique, tfz, positions, key_bounds, position_bounds)
-
-
-def _special(
-    keys: npt.NDArray[np.uint64],
-    ordered_hashes: npt.NDArray[np.uint32],
-    key: int,
-    key_hash: np.uint32,
-) -> int:
-    """Where the first posting of a key no text makes is, found by its hash without a pass
-    over the arrays (a key that shares the hash is rare, and sorts after it: these are the
-    smallest keys there are)."""
-    at = int(np.searchsorted(ordered_hashes, key_hash))
-    while keys[at] != key:
-        at += 1
-    return at
 
 
 def _hash_order(

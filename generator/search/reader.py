@@ -11,7 +11,6 @@ import itertools
 import json
 import math
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,9 +20,7 @@ import numpy as np
 from generator.errors import UserError
 from generator.search.extract import (
     CHAR_BITS,
-    HEADING_SPANS_KEY,
     TITLE_END_KEY,
-    ZONE_HEADING,
     ZONE_TITLE,
     fragment_blocks,
     key_hash,
@@ -167,8 +164,6 @@ class Reader:
         hits = verify(cover, [x for x in lists if x is not None])
         if any(hit.zone & ZONE_TITLE for hit in hits.values()):
             hits = self._in_title(hits, len(codes))
-        if any(hit.zone & ZONE_HEADING for hit in hits.values()):
-            hits = self._in_headings(hits, len(codes))
         return hits
 
     def _in_title(self, hits: dict[int, Hit], length: int) -> dict[int, Hit]:
@@ -185,41 +180,12 @@ class Reader:
             for doc, hit in hits.items()
         }
 
-    def _in_headings(self, hits: dict[int, Hit], length: int) -> dict[int, Hit]:
-        """A phrase's heading bit only where one of its starts lies in a heading (its pairs
-        each occurring in one says less: 乡村 and 振兴 in two). See HEADING_SPANS_KEY."""
-        found = self.postings(0, HEADING_SPANS_KEY, True)
-        if found is None or found.positions is None:
-            return hits
-        spans = {doc: found.positions[i] for i, doc in enumerate(found.docs)}
-        return {
-            doc: hit
-            if not hit.zone & ZONE_HEADING
-            or in_spans(hit.positions or (), length, spans.get(doc, []))
-            else Hit(hit.count, hit.zone & ~ZONE_HEADING, hit.positions)
-            for doc, hit in hits.items()
-        }
-
     def fragment(self, doc: int) -> dict[str, Any]:
         data = self._read(f"{self.manifest['gen']}/f/{doc}.bin")
         (length,), at = decode(data, 0, 1)
         meta: dict[str, Any] = json.loads(data[at : at + length].decode("utf-8"))
         meta["blocks"] = fragment_blocks(meta, data[at + length :])
         return meta
-
-
-def in_spans(starts: Sequence[int], length: int, spans: Sequence[int]) -> bool:
-    """Whether a phrase of `length` at one of `starts` (ascending) lies within one of the
-    spans (start, end, start, end…, ascending)."""
-    span = 0
-    for start in starts:
-        while span < len(spans) and spans[span + 1] < start + length:
-            span += 2
-        if span == len(spans):
-            return False
-        if spans[span] <= start:
-            return True
-    return False
 
 
 def _running_sum(gaps: list[int]) -> list[int]:

@@ -13,7 +13,6 @@ from generator.search.extract import (
     CHUNK_CHARS,
     GROUP_BITS,
     GROUPS,
-    HEADING_SPANS_KEY,
     SECTION_GROUPS,
     TITLE_END_KEY,
     ZONE_HEADING,
@@ -36,7 +35,6 @@ from generator.search.site import CachedPostings
 
 Table = dict[str, tuple[int, int, list[int]]]  # key text → (count, zone, positions)
 TITLE_END = chr(TITLE_END_KEY >> CHAR_BITS) + chr(TITLE_END_KEY & ((1 << CHAR_BITS) - 1))
-SPANS = chr(HEADING_SPANS_KEY >> CHAR_BITS) + chr(HEADING_SPANS_KEY & ((1 << CHAR_BITS) - 1))
 
 
 def key(text: str) -> int:
@@ -67,13 +65,7 @@ def expected(title: str, blocks: list[Block]) -> Table:
     zone_bits: dict[str, int] = {}
     positions: dict[str, list[int]] = {}
     start = 0
-    spans: list[int] = []  # each heading's (start, end), adjacent ones as one
     for text, zone in zip(texts, zones, strict=True):
-        if zone == ZONE_HEADING and text:
-            if spans and spans[-1] + 1 == start:
-                spans[-1] = start + len(text)
-            else:
-                spans += [start, start + len(text)]
         folded = fold(text)
         for i, char in enumerate(folded):
             grams = [char] if i + 1 == len(folded) else [char, folded[i : i + 2]]
@@ -86,8 +78,6 @@ def expected(title: str, blocks: list[Block]) -> Table:
     out = {g: (counts[g], zone_bits[g], positions.get(g, [])) for g in counts}
     if out:
         out[TITLE_END] = (1, 0, [len(title)])  # where the title ends (TITLE_END_KEY)
-    if spans:
-        out[SPANS] = (len(spans), 0, spans)  # where headings are (HEADING_SPANS_KEY)
     return out
 
 
@@ -104,25 +94,7 @@ def test_postings_of_a_small_speech() -> None:
     assert "商营" not in found
     assert "好营" not in found
     assert found[TITLE_END] == (1, 0, [2])  # the title, 营商, ends at 2
-    assert found[SPANS] == (2, 0, [9, 11])  # the heading, 营商, from 9 to 11
-    keys = {"营", "商", "环", "境", "好", "营商", "商环", "环境", "境好", TITLE_END, SPANS}
-    assert set(found) == keys
-
-
-def test_heading_spans_join_adjacent_headings_and_skip_empty_ones() -> None:
-    blocks: list[Block] = [
-        ("s1", True, "一、乡村"),
-        ("s2", True, "（一）振兴"),
-        ("p1", False, "乡村振兴"),
-        ("s3", True, ""),
-        ("s4", True, "二、发展"),
-    ]
-    # title 讲话 0–2; 一、乡村 3–7 and （一）振兴 8–13 one span; 乡村振兴 14–18; the empty
-    # heading at 19 none; 二、发展 20–24
-    assert table(postings("讲话", blocks))[SPANS] == (4, 0, [3, 13, 20, 24])
-    assert SPANS not in table(postings("讲话", [("p1", False, "正文")]))
-    details = table(postings("讲话", [("p1", False, "正文")], ["张三", "县长"]))
-    assert details[SPANS] == (2, 0, [6, 11])  # details rank as headings: one run, 张三 and 县长
+    assert set(found) == {"营", "商", "环", "境", "好", "营商", "商环", "环境", "境好", TITLE_END}
 
 
 def test_stream_separates_blocks_and_zones() -> None:

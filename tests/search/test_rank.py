@@ -166,22 +166,6 @@ def test_a_phrase_has_the_title_bonus_only_where_it_is_in_the_title(tmp_path: Pa
     assert results[0].score > results[1].score + 500  # the title bonus is the 2000 report's
 
 
-def test_a_phrase_has_the_heading_bonus_only_where_it_is_in_a_heading(tmp_path: Path) -> None:
-    """The first speech has 乡村 in one heading and 振兴 in another, and the phrase three
-    times in its text: it took a heading's bonus and ranked above the speech with 乡村振兴 in
-    a heading."""
-    project = new_project(tmp_path / "p")
-    split = ["## 一、建设美丽乡村", "## 二、振兴特色产业", "推进乡村振兴。" * 3]
-    write_speech(project, Speech("a-split", "县委工作会议讲话", split))
-    whole = ["## 一、全面推进乡村振兴", "抓好各项工作。"]
-    write_speech(project, Speech("b-whole", "县委全会讲话", whole))
-    reader = Reader(build(project) / "search")
-    results = reader.search("乡村振兴")[1]
-    assert [r.doc for r in results] == [1, 0]
-    assert reader.match_term("乡村振兴", False)[0].zone == 0
-    assert reader.match_term("乡村振兴", False)[1].zone == ZONE_HEADING
-
-
 def test_an_english_site_finds_a_speech_by_the_date_its_pages_show(tmp_path: Path) -> None:
     """An English site shows February 5, 2026; the index held only 2026年2月5日 and
     2026-02-05, so the date as a reader saw it found nothing."""

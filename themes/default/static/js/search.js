@@ -355,14 +355,10 @@
     if (lists.some(function (l) { return !l; })) return out;
     var hits = phraseMatches(lists, cover);
     var titled = false;
-    var headed = false;
     hits.forEach(function (hit) {
       if (hit.zone & 2) titled = true;
-      if (hit.zone & 1) headed = true;
     });
-    if (titled) inTitle(hits, cps.length, await api.list(0, TITLE_END_KEY, true));
-    if (headed) inHeadings(hits, cps.length, await api.list(0, HEADING_SPANS_KEY, true));
-    return hits;
+    return titled ? inTitle(hits, cps.length, await api.list(0, TITLE_END_KEY, true)) : hits;
   }
 
   /* A phrase's title bit only where its earliest start lies in the title: its pairs each
@@ -371,45 +367,14 @@
   var TITLE_END_KEY = 1;
 
   function inTitle(hits, length, ends) {
-    return keepBit(hits, 2, ends, function (hit, end) {
-      return hit.positions[0] + length <= end[0];
-    });
-  }
-
-  /* A phrase's heading bit only where one of its starts lies in a heading: its pairs each
-     occurring in one says less (乡村 and 振兴 in two). The list of HEADING_SPANS_KEY has, per
-     speech, where each run of headings starts and ends (extract.py; reader.py's in_spans). */
-  var HEADING_SPANS_KEY = 2;
-
-  function inHeadings(hits, length, spans) {
-    return keepBit(hits, 1, spans, function (hit, positions) {
-      return inSpans(hit.positions, length, positions);
-    });
-  }
-
-  /* Clear zone `bit` of each hit that has it unless `holds(hit, positions)` for the positions
-     `list` (a special key's) holds for the hit's speech; a speech missing from it keeps none. */
-  function keepBit(hits, bit, list, holds) {
-    if (!list || !list.positions) return hits;
+    if (!ends || !ends.positions) return hits;
     hits.forEach(function (hit, doc) {
-      if (!(hit.zone & bit)) return;
-      var at = lowerBound(list.docs, doc, 0, list.docs.length);
-      var found = at < list.docs.length && list.docs[at] === doc;
-      if (!found || !holds(hit, list.positions.of(at))) hit.zone &= ~bit;
+      if (!(hit.zone & 2)) return;
+      var at = lowerBound(ends.docs, doc, 0, ends.docs.length);
+      var end = at < ends.docs.length && ends.docs[at] === doc ? ends.positions.of(at)[0] : 0;
+      if (hit.positions[0] + length > end) hit.zone &= ~2;
     });
     return hits;
-  }
-
-  /* Whether a phrase of `length` at one of `starts` (ascending) lies within one of `spans`
-     (start, end, start, end…, ascending). */
-  function inSpans(starts, length, spans) {
-    var span = 0;
-    for (var i = 0; i < starts.length; i++) {
-      while (span < spans.length && spans[span + 1] < starts[i] + length) span += 2;
-      if (span === spans.length) return false;
-      if (spans[span] <= starts[i]) return true;
-    }
-    return false;
   }
 
   /* A decoded list as a term's matches, read in place: `size`, `get(doc)` and
