@@ -308,10 +308,13 @@ def split_flattened(text: str) -> list[str]:
     return [piece for piece in _PARAGRAPH_GAP_RE.split(text) if piece.strip()]
 
 
-# A numbered heading's short title, a space, then a sentence (what split_flattened splits).
+# A numbered heading's short title, a space, then a sentence (what split_flattened splits): a
+# sentence of its own, starting with a Han character and long or of clauses — not the rest of
+# the heading after a space around a Latin word or a stray one (一、加快推进 5G 网络建设。).
 _TITLE_SPACE_RE = compile_either(
     r"^((?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[.．、])"
-    rf"[{HAN}][^。！？；，,、：:\s]{{1,17}})[ \u3000]+([^。！？；，\s].*[。！？；][”’）)]?)$"
+    rf"[{HAN}][^。！？；，,、：:\s]{{1,17}})[ \u3000]+"
+    rf"((?=[{HAN}](?:.*[，,；]|.{{11,}}))[^。！？；\s].{{4,}}[。！？；][”’）)]?)$"
 )
 
 
@@ -588,7 +591,7 @@ def _list_items(lines: list[Line]) -> set[int]:
     items: set[int] = set()
     open_list = False
     run: list[int] = []
-    for index, line in enumerate([*lines, Line("", 0)]):
+    for index, line in enumerate([*lines, Line("\0", 0)]):  # (a sentinel that ends a run)
         if not line.text:
             continue
         if _BULLET_RE.match(line.text):

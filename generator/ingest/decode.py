@@ -385,7 +385,12 @@ _WINDOWS_PUNCTUATION = {
     0x96: "–",
     0x97: "—",
 }
-_GBK_UNITS_RE = re.compile(rb"([\x85\x91-\x97])|[\x00-\x7f]+|[\x81-\xfe][\x40-\x7e\x80-\xfe]")
+# (A byte of them followed by one in 0x40-0x7E is taken for the GBK character the two make: 昇
+# is 95 4E, and as • and N it was published 刘•N. Chinese text does not put ASCII letters
+# after an opening quote; it does put Han characters, whose bytes are 0x81 and up.)
+_GBK_UNITS_RE = re.compile(
+    rb"([\x85\x91-\x97])(?![\x40-\x7e])|[\x00-\x7f]+|[\x81-\xfe][\x40-\x7e\x80-\xfe]"
+)
 
 
 def _gbk_with_windows_punctuation(raw: bytes) -> str | None:

@@ -376,6 +376,12 @@ def test_gbk_with_windows_quotes_is_read_not_garbled(tmp_path: Path) -> None:
     assert source.encoding == "gbk, with Windows-1252 quotes"
     long = (text * 40).encode("gbk").replace(b"{", b"\x93").replace(b"}", b"\x94")
     assert texts(read_source(write(tmp_path, long)))[-1] == "要深入开展“学习贯彻”主题教育。"
+    # GBK characters whose first byte is one of those marks' stay themselves: 昇 (95 4E) was
+    # read as • and N, and 刘昇 published as 刘•N
+    named = (
+        ("县长刘昇的讲话\r\n" + text).encode("gbk").replace(b"{", b"\x93").replace(b"}", b"\x94")
+    )
+    assert texts(read_source(write(tmp_path, named)))[0] == "县长刘昇的讲话"
 
 
 @pytest.mark.parametrize(
