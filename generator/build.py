@@ -170,7 +170,7 @@ def build_site(
 def _outside(exc: Exception, folder: Path) -> bool:
     """An error about a file, and not one in `folder`."""
     name = getattr(exc, "filename", None)
-    return isinstance(exc, OSError) and bool(name) and not str(name).startswith(str(folder))
+    return isinstance(exc, OSError) and bool(name) and not Path(str(name)).is_relative_to(folder)
 
 
 def _build_once(

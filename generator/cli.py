@@ -273,7 +273,9 @@ DEBUG_VARIABLE = "SPEECHSITE_DEBUG"
 def _os_error(err: OSError, args: argparse.Namespace) -> str:
     """The message of a system error: the file, what happened, and what to do — a full disk
     said only "No space left on device", naming no file (the system names none for a write)."""
-    where = f"{err.filename}: " if err.filename else f"{getattr(args, 'root', Path.cwd())}: "
+    where = (
+        f"{err.filename}: " if err.filename else f"{Path(getattr(args, 'root', '.')).resolve()}: "
+    )
     what = err.strerror or str(err)
     if err.errno == errno.ENOSPC:
         return (

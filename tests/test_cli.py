@@ -406,5 +406,5 @@ def test_a_full_disk_names_the_project_and_says_what_to_do(
     code, out, err = run(capsys, "-C", str(project), "build")
     assert code == 1
     assert_no_traceback(out, err)
-    assert f"{project}: No space left on device" in err
+    assert f"{project.resolve()}: No space left on device" in err
     assert "free some space" in err

@@ -144,7 +144,7 @@ def ingest(
     manifest = Manifest(config.speeches_dir.parent / MANIFEST_NAME)
     prepared: list[Prepared] = []
     given = with_other_parts(collect_files(paths), manifest, config.root)
-    files, copies = without_copies(given, config.root)
+    files, copies = without_copies(given, config.root, manifest)
     report.results += [
         FileResult(
             [_rel(copy, config.root)],
@@ -198,15 +198,19 @@ def hand_written_slugs(folder: Path, manifest: Manifest) -> set[str]:
     return slugs - set(manifest.entries) - {path.stem for path in folder.glob("*.md")}
 
 
-def without_copies(files: list[Path], root: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
-    """The files, less those with the very bytes of an earlier one (a copy dropped in by
-    mistake was published as a second speech of the same text), each copy with a note."""
+def without_copies(
+    files: list[Path], root: Path, manifest: Manifest
+) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The files, less those with the very bytes of another (a copy dropped in by mistake was
+    published as a second speech of the same text), each copy with a note. Of such files the
+    one the manifest knows is the original, else the first by name."""
     from generator.ingest.write import sha256_bytes
 
     first: dict[tuple[int, str], Path] = {}
     kept: list[Path] = []
     copies: list[tuple[Path, str]] = []
-    for path in files:
+    known = sorted(files, key=lambda path: manifest.slug_for_source(_rel(path, root)) is None)
+    for path in known:  # (sorted stably: by name within the known and the others)
         try:
             data = path.read_bytes()
         except OSError:
@@ -220,7 +224,8 @@ def without_copies(files: list[Path], root: Path) -> tuple[list[Path], list[tupl
         else:
             first[key] = path
             kept.append(path)
-    return kept, copies
+    order = {path: index for index, path in enumerate(files)}
+    return sorted(kept, key=order.__getitem__), copies
 
 
 def with_other_parts(files: list[Path], manifest: Manifest, root: Path) -> list[Path]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import time
 from dataclasses import dataclass, field
 from enum import Enum
@@ -166,15 +165,25 @@ def renamed_speech(directory: Path, slug: str, source: str) -> Path | None:
     give the build two speeches of one slug, or publish the speech twice). Asked only when a
     file ingest wrote has gone, so reading the folder's heads is rare."""
     wanted = f"\nslug: {slug}\n".encode()
-    from_source = re.compile(
-        rb"\nsource:\n  path: ['\"]?" + re.escape(source.encode()) + rb"['\"]?\n"
-    )
+    stem = Path(source).stem  # (in the head as YAML writes it: plain, quoted, or escaped)
+    forms = {stem.encode(), stem.replace("'", "''").encode(), json.dumps(stem)[1:-1].encode()}
     for candidate in sorted(directory.glob("*.md")):
         with candidate.open("rb") as handle:
             head = handle.read(8192).replace(b"\r\n", b"\n")
-        if wanted in head or from_source.search(head):
+        named = any(form in head for form in forms)
+        if wanted in head or (named and _names_source(candidate, source)):
             return candidate
     return None
+
+
+def _names_source(path: Path, source: str) -> bool:
+    """Whether the speech file's front matter names `source` as its source (parsed: the
+    writer quotes a path such as it's.txt, and an editor's tool may quote any)."""
+    try:
+        found = read_front_matter(path).get("source")
+    except UserError:
+        return False
+    return isinstance(found, dict) and str(found.get("path")) == source
 
 
 def _carry_editor_topics(speech: Speech, path: Path, entry: ManifestEntry | None) -> bool:

@@ -60,8 +60,9 @@ def _css_urls(name: str, css: Asset, assets: dict[str, Asset]) -> bytes:
 
     def point(found: re.Match[bytes]) -> bytes:
         link = found.group(2).decode("utf-8", "replace")
-        target = assets.get(posixpath.normpath(posixpath.join(folder, link)))
-        if "://" in link or link.startswith(("/", "data:")) or target is None or target is css:
+        linked = posixpath.normpath(posixpath.join(folder, link))
+        target = assets.get(linked)
+        if "://" in link or link.startswith(("/", "data:")) or target is None or linked == name:
             return found.group(0)
         moved = posixpath.relpath(target.path, output_folder).encode()
         quote = found.group(1)
@@ -167,9 +168,13 @@ class Theme:
                 if self.minify:
                     data = minified(pure.suffix, data)
                 assets[name] = _fingerprinted(file, name, data)
-        for name, asset in assets.items():
-            if name.endswith(".css") and b"url(" in asset.data:
-                assets[name] = _fingerprinted(asset.source, name, _css_urls(name, asset, assets))
+        sheets = {n: a for n, a in assets.items() if n.endswith(".css") and b"url(" in a.data}
+        for _ in range(len(sheets) + 1):  # (until no name changes: a sheet may name a sheet)
+            before = [assets[name].path for name in sheets]
+            for name, sheet in sheets.items():
+                assets[name] = _fingerprinted(sheet.source, name, _css_urls(name, sheet, assets))
+            if before == [assets[name].path for name in sheets]:
+                break
         return assets
 
     def _strings(self) -> dict[str, str]:

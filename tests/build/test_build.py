@@ -158,6 +158,13 @@ def test_a_themes_stylesheet_points_at_its_fingerprinted_images(site_project: Pa
     [font] = re.findall(r"url\('(\.\./fonts/f\.[0-9a-f]{10}\.woff2)\?v=1'\)", text)
     assert (css.parent / font).resolve().is_file()
     assert "url(data:image/gif;base64,R0lGOD)" in text and "url(https://example.org/x.png)" in text
+    # a sheet that imports a sheet names it as it is written (the second's rewrite gives it
+    # a new fingerprint: the import led to the old one)
+    (static / "css" / "first.css").write_text('@import url("extra.css");', "utf-8")
+    site = build(site_project).output
+    [first] = (site / "assets" / "css").glob("first.*.css")
+    [imported] = re.findall(r'url\("(extra\.[0-9a-f]{10}\.css)"\)', first.read_text("utf-8"))
+    assert (first.parent / imported).is_file()
 
 
 def test_outline_links_resolve_to_headings(site_project: Path) -> None:

@@ -112,6 +112,19 @@ def test_a_byte_identical_copy_of_a_raw_file_is_not_a_second_speech(tmp_path: Pa
     ]
 
 
+def test_the_copy_is_the_file_the_manifest_does_not_know(tmp_path: Path) -> None:
+    """A copy whose name sorted first was kept, and the original the manifest knew named the
+    copy and skipped: the copy became a second speech."""
+    text = speech_text("在全县作风整顿动员会议上的讲话")
+    write_raw(tmp_path, "b-original.txt", text)
+    run_ingest(tmp_path)
+    write_raw(tmp_path, "a-copy.txt", text)
+    results = by_path(run_ingest(tmp_path))
+    assert results["content/raw/b-original.txt"].outcome is Outcome.UNCHANGED
+    assert results["content/raw/a-copy.txt"].outcome is Outcome.SKIPPED_COPY
+    assert len(list(speeches_dir(tmp_path).glob("*.md"))) == 1
+
+
 def test_hand_edit_is_skipped_with_a_message(project: Path) -> None:
     run_ingest(project)
     target = sorted(speeches_dir(project).glob("*.md"))[0]
