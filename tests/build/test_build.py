@@ -549,6 +549,25 @@ def _retitle(project: Path, title: str) -> None:
     config.write_text(re.sub(r"(?m)^title: .*$", f"title: {title}", text), encoding="utf-8")
 
 
+def _failing_moves(monkeypatch: pytest.MonkeyPatch, put_back_fails: bool = False) -> list[str]:
+    """Make the fifth move of a staged file into the output fail (a full disk), and with
+    `put_back_fails` putting back the first file it replaced too; the moves tried, listed."""
+    real = os.replace
+    moves: list[str] = []
+
+    def failing(source: str | Path, destination: str | Path) -> None:
+        if ".site.staging-" in str(source):
+            moves.append(str(destination))
+            if len(moves) == 5:
+                raise OSError(28, "No space left on device", str(source))
+        if put_back_fails and ".site.undo-" in str(source) and str(destination) == moves[0]:
+            raise OSError(5, "Input/output error", str(source))
+        real(source, destination)
+
+    monkeypatch.setattr(os, "replace", failing)
+    return moves
+
+
 def test_a_move_into_the_output_that_fails_halfway_puts_the_old_site_back(
     site_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -559,17 +578,7 @@ def test_a_move_into_the_output_that_fails_halfway_puts_the_old_site_back(
     site = site_project / "site"
     before = _files(site)
     _retitle(site_project, "改过的站点标题")
-    moves = []
-    real = os.replace
-
-    def failing(source: str | Path, destination: str | Path) -> None:
-        if ".site.staging-" in str(source):
-            moves.append(destination)
-            if len(moves) == 5:
-                raise OSError(28, "No space left on device", str(source))
-        real(source, destination)
-
-    monkeypatch.setattr(os, "replace", failing)
+    moves = _failing_moves(monkeypatch)
     with pytest.raises(OSError) as caught:
         build(site_project)
     monkeypatch.undo()
@@ -620,19 +629,7 @@ def test_files_that_cannot_be_put_back_are_kept_and_written_again(
     build(site_project)
     site = site_project / "site"
     _retitle(site_project, "改过的站点标题")
-    real = os.replace
-    moves: list[str] = []
-
-    def failing(source: str | Path, destination: str | Path) -> None:
-        if ".site.staging-" in str(source):
-            moves.append(str(destination))
-            if len(moves) == 5:
-                raise OSError(28, "No space left on device", str(source))
-        if ".site.undo-" in str(source) and str(destination) == moves[0]:
-            raise OSError(5, "Input/output error", str(source))
-        real(source, destination)
-
-    monkeypatch.setattr(os, "replace", failing)
+    moves = _failing_moves(monkeypatch, put_back_fails=True)
     with pytest.raises(UserError) as caught:
         build(site_project)
     monkeypatch.undo()
