@@ -37,7 +37,7 @@ from markupsafe import Markup
 from generator import __version__
 from generator.archive import Archive, Entry, assemble, load_entry
 from generator.bodystore import BodyStore
-from generator.config import Config, normalise_base_url
+from generator.config import Config, normalise_base_url, read_folders
 from generator.errors import UserError
 from generator.fsutil import atomic_write_bytes, presence, stage
 from generator.interrupts import signals_deferred
@@ -674,7 +674,7 @@ def guard_output(target: Path, root: Path, inputs: tuple[Path, ...] = ()) -> Non
 
 def input_folders(config: Config) -> tuple[Path, ...]:
     """The folders a project's build and ingest read: no output may be inside one."""
-    return (config.raw_dir, config.speeches_dir, config.root / "themes")
+    return read_folders(config.root, config.raw_dir, config.speeches_dir)
 
 
 def read_marker(target: Path) -> dict[str, str]:

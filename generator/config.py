@@ -192,12 +192,20 @@ def _build(
     )
 
 
+def read_folders(root: Path, raw: str | Path, speeches: str | Path) -> tuple[Path, Path, Path]:
+    """The folders a project's ingest and build read (raw, speeches, themes): no output may
+    be inside one."""
+    return (root / raw, root / speeches, root / "themes")
+
+
 def _check_folders(checker: _Checker, root: Path, values: dict[str, Any]) -> None:
     """The raw and speeches folders apart (ingest wrote its Markdown among the raw files, to
     read again as raw), and the output in neither, nor in themes/ (built pages were ingested
     back as speeches)."""
-    raw = (root / values["paths"]["raw"]).resolve()
-    speeches = (root / values["paths"]["speeches"]).resolve()
+    raw, speeches, themes = (
+        folder.resolve()
+        for folder in read_folders(root, values["paths"]["raw"], values["paths"]["speeches"])
+    )
     if raw.is_relative_to(speeches) or speeches.is_relative_to(raw):
         raise checker.fail(
             ("paths", "speeches"),
@@ -205,8 +213,8 @@ def _check_folders(checker: _Checker, root: Path, values: dict[str, Any]) -> Non
             "e.g. raw: content/raw and speeches: content/speeches",
         )
     output = (root / values["output"]).resolve()
-    for name, folder in (("raw", raw), ("speeches", speeches), ("themes", root / "themes")):
-        if output.is_relative_to(folder.resolve()):
+    for name, folder in (("raw", raw), ("speeches", speeches), ("themes", themes)):
+        if output.is_relative_to(folder):
             raise checker.fail(
                 ("output",),
                 f"the output folder is inside the {name} folder, which speechsite reads",

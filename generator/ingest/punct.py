@@ -74,8 +74,12 @@ _LABEL_RE = re.compile("[一二三四五六七八九十百]+")
 
 
 def _stop(found: re.Match[str]) -> str:
-    """。 for the stop, but not for the dot of a heading's label (二.准确把握…)."""
-    return "." if _LABEL_RE.fullmatch(found.string, 0, found.start()) else "。"
+    """。 for the stop, but not for the dot of a heading's label (二.准确把握…) nor one inside
+    a title in 《》 (《史记.项羽本纪》: a book's part)."""
+    before = found.string[: found.start()]
+    if _LABEL_RE.fullmatch(before) or before.count("《") > before.count("》"):
+        return "."
+    return "。"
 
 
 def _protected_positions(text: str) -> set[int]:

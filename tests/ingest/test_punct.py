@@ -205,6 +205,7 @@ def test_an_english_clause_keeps_its_mark_and_space_through_cleaning(text: str) 
         # left alone: numbers, a label's dot, an ellipsis already whole, Latin, URLs
         ("增长1.5%，达到3...5倍", "增长1.5%，达到3...5倍"),
         ("二.准确把握新时代的新要求", "二.准确把握新时代的新要求"),
+        ("读《史记.项羽本纪》有感.", "读《史记.项羽本纪》有感。"),
         ("一……二", "一……二"),
         ("2024-06-13", "2024-06-13"),
         ("Hello. 世界", "Hello. 世界"),
