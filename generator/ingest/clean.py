@@ -192,7 +192,7 @@ _RULE_ROW_RE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?$")
 
 def _mostly_chrome(lines: list[Line], rules: Boilerplate) -> bool:
     texts = [line.text for line in lines if line.text.strip()]
-    chrome = sum(any(rule.pattern.search(text) for rule in rules.lines) for text in texts)
+    chrome = sum(line_rule(text, rules) is not None for text in texts)
     return 2 * chrome > len(texts)
 
 
@@ -440,9 +440,7 @@ def _speech_goes_on(rest: Sequence[Line], rules: Boilerplate) -> bool:
     if any(_SECTION_RE.search(text) or _THANKS_RE.search(text) for text in texts):  # (anywhere
         return True  # in a line: once joined to the line before it, the same decision)
     sentences = [
-        text
-        for text in texts
-        if _SENTENCE_RE.match(text) and not any(r.pattern.search(text) for r in rules.lines)
+        text for text in texts if _SENTENCE_RE.match(text) and line_rule(text, rules) is None
     ]
     return 2 * len(sentences) >= len(texts) > 0
 
@@ -551,6 +549,11 @@ def _beside(lines: list[Line], at: int) -> list[int]:
     return found
 
 
+def line_rule(text: str, rules: Boilerplate) -> LineRule | None:
+    """The first line rule that matches `text`, or None."""
+    return next((rule for rule in rules.lines if rule.pattern.search(text)), None)
+
+
 def remove_lines(lines: list[Line], rules: Boilerplate, removed: list[Removed]) -> list[Line]:
     """Lines no rule matches. A line that starts with an enumerator is an item of the speech
     and is never matched: "（2）严禁传播未经核实的信息。" is no notice, however short. Nor is a
@@ -560,8 +563,7 @@ def remove_lines(lines: list[Line], rules: Boilerplate, removed: list[Removed]) 
     matched = {
         index: rule
         for index, line in enumerate(lines)
-        if line.text
-        and (rule := next((r for r in rules.lines if r.pattern.search(line.text)), None))
+        if line.text and (rule := line_rule(line.text, rules)) is not None
     }
     # (the wrap width from the lines no rule takes: a chat's message headers, all of one
     # length, made a width of their own, and were then kept as pieces of wrapped sentences)

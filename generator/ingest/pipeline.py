@@ -25,7 +25,7 @@ from generator.ingest.outline import (
 )
 from generator.ingest.slug import slugify, truncate
 from generator.ingest.topics import score_topics
-from generator.ingest.write import MANIFEST_NAME, Manifest, Outcome, write_speech
+from generator.ingest.write import MANIFEST_NAME, Manifest, Outcome, names_source, write_speech
 from generator.speech import Speech
 
 SUPPORTED = (".txt", ".docx", ".html", ".htm")
@@ -188,14 +188,15 @@ def hand_written_slugs(folder: Path, manifest: Manifest) -> set[str]:
     slugs: set[str] = set()
     if not folder.is_dir():
         return slugs
-    for path in folder.glob("*.md"):
+    files = list(folder.glob("*.md"))
+    for path in files:
         if path.stem in manifest.entries:
             continue
         with path.open("rb") as handle:
             found = _SLUG_LINE_RE.search(handle.read(4096))
         if found:
             slugs.add(found.group(1).decode("utf-8", "replace"))
-    return slugs - set(manifest.entries) - {path.stem for path in folder.glob("*.md")}
+    return slugs - set(manifest.entries) - {path.stem for path in files}
 
 
 def without_copies(
@@ -465,19 +466,8 @@ def _free(
     entry = manifest.entries.get(slug)
     if entry is not None:
         return entry.source in sources
+    # A file the manifest does not know that names one of `sources` is theirs, written by an
+    # ingest whose manifest was lost (deleted as its damage error suggests, or not copied with
+    # the speeches): taken for another's, every speech came back under a suffixed slug.
     path = config.speeches_dir / f"{slug}.md"
-    return not path.exists() or _written_from(path, sources)
-
-
-def _written_from(path: Path, sources: list[str]) -> bool:
-    """Whether a speech file the manifest does not know names one of `sources` as its source:
-    it is theirs, written by an ingest whose manifest was lost (deleted as its damage error
-    suggests, or not copied with the speeches). Taken for another's, every speech came back a
-    second time under a suffixed slug."""
-    from generator.speech import read_front_matter
-
-    try:
-        source = read_front_matter(path).get("source")
-    except UserError:
-        return False
-    return isinstance(source, dict) and str(source.get("path")) in sources
+    return not path.exists() or names_source(path, sources)

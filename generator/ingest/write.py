@@ -171,19 +171,19 @@ def renamed_speech(directory: Path, slug: str, source: str) -> Path | None:
         with candidate.open("rb") as handle:
             head = handle.read(8192).replace(b"\r\n", b"\n")
         named = any(form in head for form in forms)
-        if wanted in head or (named and _names_source(candidate, source)):
+        if wanted in head or (named and names_source(candidate, [source])):
             return candidate
     return None
 
 
-def _names_source(path: Path, source: str) -> bool:
-    """Whether the speech file's front matter names `source` as its source (parsed: the
-    writer quotes a path such as it's.txt, and an editor's tool may quote any)."""
+def names_source(path: Path, sources: list[str]) -> bool:
+    """Whether the speech file's front matter names one of `sources` as its source (parsed:
+    the writer quotes a path such as it's.txt, and an editor's tool may quote any)."""
     try:
         found = read_front_matter(path).get("source")
     except UserError:
         return False
-    return isinstance(found, dict) and str(found.get("path")) == source
+    return isinstance(found, dict) and str(found.get("path")) in sources
 
 
 def _carry_editor_topics(speech: Speech, path: Path, entry: ManifestEntry | None) -> bool:
