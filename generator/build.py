@@ -311,10 +311,8 @@ class Build:
         try:
             self.theme = Theme(config.root / "themes", config.theme, config.language, config.minify)
         except UserError as error:
-            if "not found" in error.message:
-                raise config.error(("theme",), error) from None
-            if error.message.startswith("language "):
-                raise config.error(("language",), error) from None
+            if error.setting is not None:
+                raise config.error((error.setting,), error) from None
             raise
         self.jobs = jobs or os.cpu_count() or 1
         self.memory = memory or Memory()

@@ -18,6 +18,7 @@ class UserError(Exception):
     path: Path | str | None = None
     line: int | None = None
     hint: str | None = None
+    setting: str | None = None  # the site.yaml key it is about, when found after loading
 
     def __str__(self) -> str:
         where = ""

@@ -125,6 +125,7 @@ class Theme:
                 f"theme '{name}' not found",
                 themes_dir,
                 hint=f"available: {', '.join(sorted(set(available)))}",
+                setting="theme",
             )
         return [custom, default]
 
@@ -197,6 +198,7 @@ class Theme:
                 self.dirs[0] / "i18n",
                 hint=f"set language to one of {', '.join(available)} in site.yaml, or add "
                 f"i18n/{self.language}.yaml to the theme (copy themes/default/i18n/en.yaml)",
+                setting="language",
             )
         strings: dict[str, str] = {}
         for directory in reversed(self.dirs):
