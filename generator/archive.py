@@ -23,7 +23,7 @@ from typing import Any
 from generator.config import Topic
 from generator.errors import UserError, utf8_text
 from generator.ingest.slug import is_valid_slug
-from generator.render.markdown import RESERVED_ID_RE
+from generator.render.markdown import RESERVED_ID_RE, inline_text
 from generator.speech import FRONT_MATTER_KEYS, split_front_matter
 from generator.text import has_controls, without_controls
 
@@ -266,7 +266,7 @@ class _FieldCheck:
             known[ident] = at
             heading = _HEADING_LINE_RE.match(body, found.end() + 1)
             if heading:
-                text = _MARKDOWN_ESCAPE_RE.sub(r"\1", heading.group(2))
+                text = inline_text(heading.group(2))
                 headings[ident] = (len(heading.group(1)), without_controls(text))
         seen: set[str] = set()
         for item in _flatten(outline):
@@ -348,8 +348,8 @@ def _anchor_problem(
 _ATX_HEADING_RE = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
 
 
-_HEADING_LINE_RE = re.compile(r" {0,3}(#{1,6})[ \t]+(.*?)[ \t]*$", re.M)
-_MARKDOWN_ESCAPE_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
+# (a closing run of #s, `## 标题 ##`, is no part of the heading's text)
+_HEADING_LINE_RE = re.compile(r" {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$", re.M)
 _SEPARATORS = "，,、：: \u3000"
 _END_MARKS = "。！？：:"
 

@@ -64,10 +64,17 @@ def to_fullwidth(text: str) -> str:
 
 
 def _stops(text: str) -> str:
-    if _PROTECTED_RE.search(text):  # (a URL's dots and dashes are the URL's)
-        return text
-    text = _ELLIPSIS_RE.sub("……", text)
-    return _DASH_RE.sub("——", _STOP_RE.sub(_stop, text))
+    """。, …… and —— for ASCII stops, ellipses and dashes in Chinese text, not in a URL or an
+    address (whose dots and dashes are its own) — nor, any more, in the rest of a line that
+    holds one, which kept every stop as typed."""
+    if not _PROTECTED_RE.search(text):
+        text = _ELLIPSIS_RE.sub("……", text)
+        return _DASH_RE.sub("——", _STOP_RE.sub(_stop, text))
+    parts, at = [], 0
+    for start, end in _protected_spans(text):
+        parts += [_stops(text[at:start]), text[start:end]]
+        at = end
+    return "".join([*parts, _stops(text[at:])])
 
 
 _LABEL_RE = re.compile("[一二三四五六七八九十百]+")
@@ -84,6 +91,15 @@ def _stop(found: re.Match[str]) -> str:
 
 def _protected_positions(text: str) -> set[int]:
     positions: set[int] = set()
+    for start, end in _protected_spans(text):
+        positions.update(range(start, end))
+    return positions
+
+
+def _protected_spans(text: str) -> list[tuple[int, int]]:
+    """Where each URL and e-mail address is, less the punctuation after it that ends the
+    sentence around it."""
+    spans = []
     for match in _PROTECTED_RE.finditer(text):
         end = match.end()
         while end > match.start() + 1:
@@ -94,8 +110,8 @@ def _protected_positions(text: str) -> set[int]:
             if last not in _URL_TRAILING and not unbalanced:
                 break
             end -= 1
-        positions.update(range(match.start(), end))
-    return positions
+        spans.append((match.start(), end))
+    return spans
 
 
 def _neighbour(chars: list[str], index: int, step: int) -> str:

@@ -251,6 +251,18 @@ def _inline_text(token: Token) -> str:
     )
 
 
+_INLINE_MARKUP = "*_`[]<>&\\!"  # what may make inline Markdown read other than its source
+
+
+def inline_text(markdown: str) -> str:
+    """The text a line of inline Markdown shows: a heading's, for the table of contents,
+    where an editor's `**加强**领导` showed its asterisks and `[链接](url)` its URL."""
+    if not any(char in markdown for char in _INLINE_MARKUP):
+        return markdown
+    tokens = _parser().parseInline(markdown)
+    return _inline_text(tokens[0]) if tokens else markdown
+
+
 def _break_text(children: Sequence[Token], index: int) -> str:
     """What a line break inside a paragraph is in running text: nothing between two Chinese
     characters (抓好落 / 实工作: one word, cut by the editor's line), a space elsewhere (work /

@@ -200,6 +200,29 @@ def test_the_table_of_contents_follows_headings_edited_in_the_text(site_project:
     assert 'href="#added"' in toc[: toc.index("</nav>")] and "编辑新增的一节" in toc
 
 
+def test_the_table_of_contents_shows_a_headings_text_not_its_markdown(
+    site_project: Path,
+) -> None:
+    """Emphasis, a link and a closing run of #s an editor wrote in a heading showed as
+    asterisks, the URL and #s in the table of contents; the page's heading showed the text."""
+    path = next(
+        p
+        for p in (site_project / "content" / "speeches").glob("*.md")
+        if "{#s1}" in p.read_text("utf-8")
+    )
+    text = path.read_text("utf-8")
+    first = re.search(r"\{#s1\}\n(## .+)", text)
+    assert first is not None
+    heading = "## 一、**加强**[组织](https://example.org/x)领导 \\*注\\* ##"
+    path.write_text(text.replace(first.group(1), heading, 1), "utf-8")
+    site = build(site_project).output
+    page = (site / "speeches" / path.stem / "index.html").read_text("utf-8")
+    toc = page[page.index('class="toc') :]
+    toc = toc[: toc.index("</nav>")]
+    assert "加强组织领导 *注*" in toc
+    assert "**" not in toc and "example.org/x" not in toc and "##" not in toc
+
+
 def _outline_ids(items: list[dict[str, object]]) -> list[str]:
     out: list[str] = []
     for item in items:

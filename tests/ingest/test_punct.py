@@ -210,6 +210,15 @@ def test_an_english_clause_keeps_its_mark_and_space_through_cleaning(text: str) 
         ("2024-06-13", "2024-06-13"),
         ("Hello. 世界", "Hello. 世界"),
         ("见www.gov.cn.请登录", "见www.gov.cn.请登录"),
+        # a URL's line: the stops around the URL are converted, the URL kept
+        (
+            "详见https://www.gov.cn/a--b/x.html.请认真学习.抓好落实",
+            "详见https://www.gov.cn/a--b/x.html.请认真学习。抓好落实",
+        ),
+        (
+            "联系邮箱zhang.san@example.cn,紧迫性...希望大家",
+            "联系邮箱zhang.san@example.cn，紧迫性……希望大家",
+        ),
     ],
 )
 def test_ascii_stops_ellipses_and_dashes_in_chinese_text(text: str, expected: str) -> None:
