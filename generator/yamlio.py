@@ -58,7 +58,7 @@ def load_yaml(
     node = None
     try:
         if "*" in text:
-            _refuse_aliases(text, path, first_line)
+            _check_aliases(text, path, first_line)
         if with_lines:
             node = yaml.compose(text, Loader=_Loader)
         data = yaml.load(text, Loader=_Loader)
@@ -84,18 +84,59 @@ def load_yaml(
     return data, lines
 
 
-def _refuse_aliases(text: str, path: Path | str, first_line: int) -> None:
-    """A YAML alias (*name, repeating an &name anchor) is refused: none is needed in these
-    files, one that refers to itself made the line walk recurse without end (a traceback),
-    and aliases of aliases (a "billion laughs") made loading hang."""
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.AliasEvent):
-            raise UserError(
-                f"a YAML alias (*{event.anchor}) is not supported",
-                path,
-                event.start_mark.line + first_line if event.start_mark else None,
-                "write the value out where the alias stands",
-            )
+MAX_EXPANDED = 100_000  # values a file may stand for once its aliases are written out
+
+
+def _check_aliases(text: str, path: Path | str, first_line: int) -> None:
+    """Aliases (*name, repeating an &name anchor, and `<<: *name` merges) are fine, unless one
+    stands inside the value it repeats — the line walk recursed without end (a traceback) — or
+    aliases of aliases (a "billion laughs") make the file stand for more than MAX_EXPANDED
+    values, where loading it hung."""
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+        if root is not None:
+            _expanded_size(root, set(), {})
+    except (_InsideItself, _TooLarge, RecursionError) as exc:
+        alias = next(
+            (e for e in yaml.parse(text, Loader=_Loader) if isinstance(e, yaml.AliasEvent)), None
+        )
+        name = f" (*{alias.anchor})" if alias is not None else ""
+        problem = (
+            f"a YAML alias{name} stands inside the value it repeats"
+            if isinstance(exc, _InsideItself)
+            else f"YAML aliases{name} make the file stand for more than {MAX_EXPANDED:,} values"
+        )
+        line = alias.start_mark.line + first_line if alias and alias.start_mark else None
+        raise UserError(problem, path, line, "write the value out where the alias stands") from None
+
+
+class _InsideItself(Exception):
+    pass
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _expanded_size(node: yaml.Node, open_nodes: set[int], sizes: dict[int, int]) -> int:
+    """How many values `node` stands for with every alias in it written out (an alias is the
+    very node of its anchor, so a node met again is counted from `sizes`)."""
+    ident = id(node)
+    if ident in open_nodes:
+        raise _InsideItself
+    if ident in sizes:
+        return sizes[ident]
+    open_nodes.add(ident)
+    if isinstance(node, yaml.MappingNode):
+        children = [child for pair in node.value for child in pair]
+    else:
+        children = node.value if isinstance(node, yaml.SequenceNode) else []
+    size = 1 + sum(_expanded_size(child, open_nodes, sizes) for child in children)
+    open_nodes.discard(ident)
+    if size > MAX_EXPANDED:
+        raise _TooLarge
+    sizes[ident] = size
+    return size
 
 
 def _collect_lines(node: yaml.Node, prefix: KeyPath, out: dict[KeyPath, int]) -> None:

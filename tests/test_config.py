@@ -171,9 +171,32 @@ def test_wrong_type_names_key_and_line(
     ],
     ids=["self", "billion-laughs"],
 )
-def test_a_yaml_alias_is_refused_with_its_line(tmp_path: Path, text: str) -> None:
+def test_a_yaml_alias_that_cannot_be_written_out_is_refused_with_its_line(
+    tmp_path: Path, text: str
+) -> None:
     error = config_error(tmp_path, text)
     assert "YAML alias" in error.message and error.line is not None and error.line >= 2
+
+
+def test_yaml_anchors_aliases_and_merge_keys_are_read(tmp_path: Path) -> None:
+    """Refusing the two aliases above refused every alias, and `<<: *defaults` with them: a
+    site.yaml sharing one topic's terms with another stopped loading."""
+    (tmp_path / "site.yaml").write_text(
+        "title: x\n"
+        "topics:\n"
+        "  乡村振兴: &rural\n"
+        "    terms: &farm {乡村振兴: 3, 农业: 1}\n"
+        "    description: 乡村\n"
+        "  三农:\n"
+        "    <<: *rural\n"
+        "    description: 农业农村\n"
+        "  农业:\n"
+        "    terms: *farm\n",
+        encoding="utf-8",
+    )
+    topics = {topic.name: topic for topic in load_config(tmp_path).topics}
+    assert topics["三农"].terms == topics["农业"].terms == {"乡村振兴": 3, "农业": 1}
+    assert (topics["三农"].description, topics["乡村振兴"].description) == ("农业农村", "乡村")
 
 
 def test_top_level_must_be_a_mapping(tmp_path: Path) -> None:
