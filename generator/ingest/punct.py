@@ -80,12 +80,28 @@ def _stops(text: str) -> str:
 _LABEL_RE = re.compile("[一二三四五六七八九十百]+")
 
 
+# Characters that spell foreign names in Chinese (Xinhua's transliteration table, its most
+# frequent ones): a dot between two runs of them is a name's separator typed as a stop
+# (卡尔.马克思), not the end of a sentence.
+_TRANSLITERATION = frozenset(
+    "阿埃艾爱安昂奥巴拜班邦贝本比彼宾波伯博布查达戴丹道德迪蒂丁杜多厄恩法菲费芬弗福盖冈戈"
+    "格古圭哈海汉豪赫亨胡霍基吉加贾杰金卡凯坎康考柯科克肯库夸奎拉莱赖兰朗劳勒雷蕾里利丽莉"
+    "列林琳鲁路卢伦罗洛马玛迈麦曼梅门蒙米敏莫姆穆纳娜奈南内尼妮纽诺欧帕潘庞佩彭皮普奇乔琼"
+    "萨塞桑瑟森沙莎尚舍什史斯苏索塔泰坦汤唐特提图托瓦万威韦维温沃乌西希谢辛休雅亚扬耶伊尤"
+    "约泽詹朱兹茨尔夫宁"
+)
+
+
 def _stop(found: re.Match[str]) -> str:
     """。 for the stop, but not for the dot of a heading's label (二.准确把握…) nor one inside
-    a title in 《》 (《史记.项羽本纪》: a book's part)."""
-    before = found.string[: found.start()]
+    a title in 《》 (《史记.项羽本纪》: a book's part); · for one inside a foreign name."""
+    text, start, end = found.string, found.start(), found.end()
+    before = text[:start]
     if _LABEL_RE.fullmatch(before) or before.count("《") > before.count("》"):
         return "."
+    name = text[max(0, start - 2) : start] + text[end : end + 2]
+    if len(name) == 4 and all(char in _TRANSLITERATION for char in name):
+        return "·"
     return "。"
 
 

@@ -210,6 +210,10 @@ def test_an_english_clause_keeps_its_mark_and_space_through_cleaning(text: str) 
         ("2024-06-13", "2024-06-13"),
         ("Hello. 世界", "Hello. 世界"),
         ("见www.gov.cn.请登录", "见www.gov.cn.请登录"),
+        # a foreign name's separator typed as a dot
+        ("卡尔.马克思指出", "卡尔·马克思指出"),
+        ("弗拉基米尔.伊里奇.列宁的著作", "弗拉基米尔·伊里奇·列宁的著作"),
+        ("建设生态文明.加强保护", "建设生态文明。加强保护"),
         # a URL's line: the stops around the URL are converted, the URL kept
         (
             "详见https://www.gov.cn/a--b/x.html.请认真学习.抓好落实",
