@@ -145,20 +145,27 @@ def watch(
     # a theme made after it started.
     missing = {root for root in roots if not root.is_dir()}
     lock = threading.Lock()
+    parents = {f.parent for f in wanted_files} | {_existing(root.parent) for root in missing}
 
     def appeared(path: Path) -> None:
+        """A folder made: a missing root that is it (or now is inside it) is watched from now
+        on; one still missing deeper down (content/ made, content/speeches/ not yet) is watched
+        for from the nearest folder there is, which before was only the project's."""
         path = path.resolve()
         with lock:
-            if path in missing and path.is_dir():
-                missing.discard(path)
-                observer.schedule(handler, str(path), recursive=True)
-                sink([path])  # (what was written into it before the watch began)
+            for root in sorted(r for r in missing if r.is_relative_to(path)):
+                if root.is_dir():
+                    missing.discard(root)
+                    observer.schedule(handler, str(root), recursive=True)
+                    sink([root])  # (what was written into it before the watch began)
+                elif (nearest := _existing(root.parent)) not in parents:
+                    parents.add(nearest)
+                    observer.schedule(handler, str(nearest), recursive=False)
 
     handler = _Forward(accept, sink, appeared)
     for root in roots:
         if root.is_dir():
             observer.schedule(handler, str(root), recursive=True)
-    parents = {f.parent for f in wanted_files} | {_existing(root.parent) for root in missing}
     for parent in sorted(parents - set(roots)):
         observer.schedule(handler, str(parent), recursive=False)
     observer.start()

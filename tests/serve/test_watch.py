@@ -163,6 +163,29 @@ def test_a_watched_folder_made_after_the_watch_began_is_watched(tmp_path: Path) 
         observer.join()
 
 
+def test_a_watched_folder_made_two_levels_deep_after_the_watch_began_is_watched(
+    tmp_path: Path,
+) -> None:
+    """content/speeches/ missing with content/ itself: content/ was made, then speeches/ in
+    it, and neither it nor its speeches were ever seen."""
+    speeches = tmp_path / "content" / "speeches"
+    config = tmp_path / "site.yaml"
+    config.write_text("title: a\n")
+    seen, _, sink = _collector()
+    observer = watch([speeches], [config], sink)
+    try:
+        (tmp_path / "content").mkdir()
+        time.sleep(0.3)  # (the watch of content/ begins as its creation is reported)
+        speeches.mkdir()
+        wait_until(lambda: speeches.resolve() in seen)
+        speech = speeches / "new.md"
+        speech.write_text("---\ntitle: x\n---\n")
+        wait_until(lambda: speech.resolve() in seen)
+    finally:
+        observer.stop()
+        observer.join()
+
+
 def test_a_failing_batch_does_not_stop_later_ones(capsys: object) -> None:
     batches: list[set[Path]] = []
 
