@@ -1219,7 +1219,7 @@ def _load_one(
         body_info(store.write(body.html), body, entry.salutation, terms),
         search_postings=store.write_bytes(
             search_extract.postings(
-                entry.title, body.blocks, search_details(entry, dates)
+                entry.title, body.blocks, search_details(entry, dates), entry.topics
             ).to_bytes()
         ),
         search_fragment=store.write_bytes(search_extract.fragment_body(entry.title, body.blocks)),
@@ -1230,16 +1230,16 @@ def _load_one(
 
 
 def search_details(entry: Entry, formats: DateFormats = CHINESE_DATES) -> list[str]:
-    """What search finds a speech by besides its text: its speaker (with the office), its
-    occasion, subtitle, date (as a page shows it, `formats`: February 5, 2026 on an English
-    site; as the speech writes it, 2026年2月5日; and as 2026-02-05) and topics — what a result
+    """What search finds a speech by besides its text and topics: its speaker (with the
+    office), its occasion, subtitle, date (as a page shows it, `formats`: February 5, 2026 on
+    an English site; as the speech writes it, 2026年2月5日; and as 2026-02-05) — what a result
     shows, and what a reader looks a speech up by. (An office that is all a speech says of its
     speaker, 县长, once: a result read 县长 县长.)"""
     parts = (entry.speaker_role, entry.speaker)
     speaker = " ".join(dict.fromkeys(part for part in parts if part))
     shown = (date_display(entry.date, formats), date_display(entry.date), entry.date)
     dates = dict.fromkeys(shown) if entry.date else {}
-    details = (speaker, entry.occasion, entry.subtitle, *dates, *entry.topics)
+    details = (speaker, entry.occasion, entry.subtitle, *dates)
     return [text for text in details if text]
 
 

@@ -1,10 +1,13 @@
 """Character folding for search: the one normalisation both the index and the query go through.
 
 A reader who types 營商環境, ＡＢＣ or abc must find 营商环境, ABC and ABC. Folding works one
-character at a time and maps each character to exactly one character, so an offset in the folded
-text is the same offset in the original: snippets and highlights need no alignment table.
+character at a time and maps each character to one character, or to none: punctuation a
+phrase reads through (DROPPED: quotes, brackets, the enumeration comma, stops, the dot of a
+name) is dropped, so 十四五规划 finds “十四五”规划 and 艾尔肯吐尼亚孜 finds 艾尔肯·吐尼亚孜, as
+a search engine finds them. Positions in the index count folded characters; the browser folds
+a snippet's text with each folded character's offset in the original (foldWithOffsets).
 Per character: Unicode NFKC (full-width → half-width, compatibility ideographs → unified), then
-lower case, then the few look-alikes NFKC keeps apart (EQUIVALENTS: “ ” and ", ○ and 〇), then
+lower case, then the few look-alikes NFKC keeps apart (EQUIVALENTS: ○ and 零 and 〇), then
 traditional → simplified by OpenCC's character table (opencc-python-reimplemented
 ships it, Apache-2.0), resolved to a fixed point so folding twice changes nothing. A character
 whose NFKC or lower case is more than one character (ﬁ, İ) is kept as it is; whitespace becomes
@@ -67,11 +70,16 @@ def search_table() -> dict[str, str]:
     return table
 
 
-# Characters that read the same to a reader but that NFKC keeps apart: curly and straight
-# quotes (ingest writes “先手棋” where the source, and a reader's keyboard, has "先手棋"), and
-# the circle that documents write for the zero of a year (二○三五年) and 〇. search.js has the
-# same list (EQUIVALENTS).
-EQUIVALENTS = {"“": '"', "”": '"', "‘": "'", "’": "'", "○": "〇", "◯": "〇"}
+# Characters that read the same to a reader but that NFKC keeps apart: the circle documents
+# write for the zero of a year (二○三五年), 〇, and the 零 a pinyin keyboard gives for it
+# (二零三五年 found nothing). search.js has the same list (EQUIVALENTS).
+EQUIVALENTS = {"○": "〇", "◯": "〇", "零": "〇"}
+# Punctuation that a phrase reads through, as NFKC leaves it (，→ , （→ ( ：→ :): quotes
+# (“十四五”规划), brackets (学习《决定》精神), the enumeration comma (六稳、六保), stops and pauses,
+# dashes and ellipses, and the dots that part a name (艾尔肯·吐尼亚孜, in any of its forms).
+# A reader leaves them out of a query, or types other ones; 5.2%, 2023-05-12 and C++ keep
+# theirs. search.js has the same set (DROPPED).
+DROPPED = frozenset("\"'“”‘’«»、,。;:!?()《》〈〉「」『』【】〔〕〖〗—…·•・‧∙⋅")
 
 
 def _one(char: str) -> str:
@@ -84,14 +92,18 @@ def _one(char: str) -> str:
     if len(lowered) == 1:
         folded = lowered
     folded = EQUIVALENTS.get(folded, folded)
+    if folded in DROPPED:
+        return ""
     return search_table().get(folded, folded)
 
 
-class _FoldMap(dict[int, int]):
-    """A str.translate table that computes each character's folding the first time it is seen."""
+class _FoldMap(dict[int, int | None]):
+    """A str.translate table that computes each character's folding the first time it is seen
+    (None: dropped)."""
 
-    def __missing__(self, code: int) -> int:
-        value = ord(_one(chr(code)))
+    def __missing__(self, code: int) -> int | None:
+        folded = _one(chr(code))
+        value = ord(folded) if folded else None
         self[code] = value
         return value
 
@@ -100,7 +112,7 @@ _MAP = _FoldMap()
 
 
 def fold(text: str) -> str:
-    """The folded text: same length, character for character."""
+    """The folded text, character for character (a DROPPED one leaves nothing)."""
     return text.translate(_MAP)
 
 

@@ -369,7 +369,7 @@ def fragment(doc: SearchDoc, store: Store) -> bytes:
         "title": s.title,
         "url": s.url,
         "date": s.date_display,
-        "speaker": " ".join(x for x in (s.speaker_role, s.speaker) if x),
+        "speaker": " ".join(dict.fromkeys(x for x in (s.speaker_role, s.speaker) if x)),
         "occasion": s.occasion or "",
         "level": s.level or "",
         "topics": [t.name for t in s.topics],

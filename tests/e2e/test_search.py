@@ -201,6 +201,22 @@ def test_typing_a_phrase_shows_results_snippets_and_marks(browse: Browsing) -> N
     page.context.close()
 
 
+def test_a_phrase_is_found_and_marked_through_the_punctuation_inside_it(
+    browse: Browsing,
+) -> None:
+    """Probe 10: 十四五规划 found 1 of the 14 speeches that write “十四五”规划. The sample writes
+    推进“放管服”改革。: the phrase typed bare finds it, and the mark covers the quotes inside the
+    phrase, not the stop after it."""
+    page = browse.page()
+    open_search(page, browse.sample.url)
+    type_query(page, "推进放管服改革")
+    urls = result_urls(page)
+    assert urls and urls == expected_urls(browse.sample.site.directory, "推进放管服改革")
+    marks = page.locator("[data-search-result] .snippets mark").all_inner_texts()
+    assert "推进“放管服”改革" in marks, marks
+    page.context.close()
+
+
 def test_traditional_query_finds_the_same(browse: Browsing) -> None:
     page = browse.page()
     open_search(page, browse.sample.url)
@@ -459,12 +475,13 @@ def test_suggestion_respects_the_filters(browse: Browsing) -> None:
 def test_a_long_term_with_no_match_suggests_its_longest_piece_that_has_one(
     browse: Browsing,
 ) -> None:
-    """放管服改革甲 is in no speech, nor are its pieces one character shorter; 放管服 is."""
+    """放管服改革甲 is in no speech; 放管服改革 is (the sample writes “放管服”改革, which the
+    query reads through), and so is 放管服, a shorter piece the suggestion passes over."""
     page = browse.page()
     open_search(page, browse.sample.url)
     type_query(page, "放管服改革甲")
     assert result_urls(page) == []
-    assert page.locator(".search-suggestion a").inner_text() == "放管服"
+    assert page.locator(".search-suggestion a").inner_text() == "放管服改革"
     page.context.close()
 
 

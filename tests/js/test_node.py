@@ -152,7 +152,7 @@ def test_search_js_folds_every_character_as_python_does(tmp_path: Path) -> None:
     table = client_table()
     paths = [tmp_path / "text", tmp_path / "expected", tmp_path / "t2s.json"]
     paths[0].write_text(text, encoding="utf-8")
-    paths[1].write_text(fold(text), encoding="utf-8")
+    paths[1].write_text(json.dumps([fold(char) for char in text]), encoding="utf-8")
     paths[2].write_text(
         json.dumps({"from": table.source, "to": table.target}, ensure_ascii=False),
         encoding="utf-8",

@@ -98,7 +98,12 @@ def cleaned_texts(project: Path) -> list[str]:
     return [
         fold(
             "\n".join(
-                [e.title, *(text for _, _, text in render_body(e.body).blocks), *search_details(e)]
+                [
+                    e.title,
+                    *(text for _, _, text in render_body(e.body).blocks),
+                    *search_details(e),
+                    *e.topics,
+                ]
             )
         )
         for e in entries

@@ -11,6 +11,7 @@ from generator.bodystore import BodyStore
 from generator.search.extract import (
     CHAR_BITS,
     CHUNK_CHARS,
+    DROPPED_CODE,
     GROUP_BITS,
     GROUPS,
     SECTION_GROUPS,
@@ -74,10 +75,10 @@ def expected(title: str, blocks: list[Block]) -> Table:
                 zone_bits[gram] = zone_bits.get(gram, 0) | zone
                 if len(gram) == 2:
                     positions.setdefault(gram, []).append(start + i)
-        start += len(text) + 1
+        start += len(folded) + 1
     out = {g: (counts[g], zone_bits[g], positions.get(g, [])) for g in counts}
     if out:
-        out[TITLE_END] = (1, 0, [len(title)])  # where the title ends (TITLE_END_KEY)
+        out[TITLE_END] = (1, 0, [len(fold(title))])  # where the title ends (TITLE_END_KEY)
     return out
 
 
@@ -101,6 +102,22 @@ def test_stream_separates_blocks_and_zones() -> None:
     text, zones = stream("题\0目", [("p1", False, "正文"), ("s1", True, "标题")])
     assert text == "题 目\0正文\0标题"
     assert zones == [ZONE_TITLE, 0, ZONE_HEADING]
+
+
+def test_details_rank_as_headings_and_topics_as_text() -> None:
+    """Probe 10: a topic's tag ranked as a heading, so 13 speeches only tagged 作风整顿 came
+    before the two that say it; a speaker's name still ranks as a heading does."""
+    found = table(postings("题目", [("p1", False, "正文")], ["张三"], ["作风整顿"]))
+    assert found["张三"][1] == ZONE_HEADING
+    assert found["作风"][1] == 0
+
+
+def test_a_phrase_reads_through_punctuation_in_the_text() -> None:
+    """Probe 10: “十四五”规划 in 14 speeches, and 十四五规划 found one: positions count
+    folded characters, so the pairs of 十四五规划 stand one after another."""
+    found = table(postings("题", [("p1", False, "“十四五”规划")]))
+    starts = [found[pair][2][0] for pair in ("十四", "四五", "五规", "规划")]
+    assert starts == list(range(starts[0], starts[0] + 4))
 
 
 def test_empty_speech_has_no_postings() -> None:
@@ -180,7 +197,9 @@ def test_fold_codes_equal_fold_as_characters_are_first_met(texts: list[str]) -> 
     """The BMP table fills as characters come: each text, new characters or old, folds as
     `fold` does (a text beyond the BMP takes `fold`'s own path)."""
     for text in texts:
-        assert fold_codes(text).tolist() == [ord(c) for c in fold(text)]
+        assert fold_codes(text).tolist() == [
+            ord(fold(c)) if fold(c) else DROPPED_CODE for c in text
+        ]
 
 
 def test_long_speech_positions_beyond_16_bits() -> None:

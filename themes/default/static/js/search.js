@@ -49,8 +49,11 @@
     return n;
   }
 
-  /* Look-alikes NFKC keeps apart: curly and straight quotes, ○ and 〇 (fold.py's EQUIVALENTS). */
-  var EQUIVALENTS = { "\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'", "\u25cb": "\u3007", "\u25ef": "\u3007" };
+  /* Look-alikes NFKC keeps apart: ○ and 零 and 〇 (fold.py's EQUIVALENTS). */
+  var EQUIVALENTS = { "\u25cb": "\u3007", "\u25ef": "\u3007", "\u96f6": "\u3007" };
+  /* Punctuation a phrase reads through, dropped (fold.py's DROPPED): “十四五”规划 is found by
+     十四五规划. */
+  var DROPPED = new Set(Array.from("\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u3001,\u3002;:!?()\u300a\u300b\u3008\u3009\u300c\u300d\u300e\u300f\u3010\u3011\u3014\u3015\u3016\u3017\u2014\u2026\u00b7\u2022\u30fb\u2027\u2219\u22c5"));
 
   function foldUntabled(ch) {
     if (SPACE.test(ch)) return " ";
@@ -58,7 +61,8 @@
     if (codePoints(n).length !== 1) n = ch;
     var lower = n.toLowerCase();
     if (codePoints(lower).length === 1) n = lower;
-    return Object.prototype.hasOwnProperty.call(EQUIVALENTS, n) ? EQUIVALENTS[n] : n;
+    if (Object.prototype.hasOwnProperty.call(EQUIVALENTS, n)) n = EQUIVALENTS[n];
+    return DROPPED.has(n) ? "" : n;
   }
 
   function fold(text, table) {
@@ -67,21 +71,26 @@
     return out;
   }
 
-  /* Folded text plus, for each code unit of it, the offset of the original code unit, so a
-     match found in the folded text is highlighted in the original. Every block a result shows
+  /* Folded text plus, for each code unit of it, the offset of the original character it comes
+     from and the offset after that character (`ends`), so a match found in the folded text is
+     highlighted in the original, without the punctuation folding dropped after it. Every block a result shows
      is folded, on a page whose code is not yet compiled, so a character of one code unit that
      folds to one is looked up by number (UNIT_FOLD, and the table's TABLE_UNITS); any other
      takes foldChar. */
   var UNIT_FOLD = new Uint16Array(65536); // code unit → its fold without the table; 0: not known
   var NOT_A_UNIT = 0xffff; // its fold is not one code unit, or it is a surrogate
+  var DROPPED_UNIT = 0xfffe; // folding drops it (DROPPED)
   var TABLE_UNITS = new WeakMap(); // table → Map(code unit → code unit, or -1: not one unit)
 
   function unitFold(c) {
-    if (c >= 0x4e00 && c <= 0x9fff) return c; // CJK Unified Ideographs: NFKC and case leave them
+    // CJK Unified Ideographs: NFKC and case leave them (零 aside: EQUIVALENTS)
+    if (c >= 0x4e00 && c <= 0x9fff && c !== 0x96f6) return c;
     var f = UNIT_FOLD[c];
     if (f === 0) {
-      var n = c >= 0xd800 && c <= 0xdfff ? "" : foldChar(String.fromCharCode(c), null);
-      f = n.length === 1 && n.charCodeAt(0) !== NOT_A_UNIT ? n.charCodeAt(0) : NOT_A_UNIT;
+      var surrogate = c >= 0xd800 && c <= 0xdfff;
+      var n = surrogate ? "" : foldChar(String.fromCharCode(c), null);
+      var one = n.length === 1 && n.charCodeAt(0) < DROPPED_UNIT;
+      f = one ? n.charCodeAt(0) : !surrogate && n === "" ? DROPPED_UNIT : NOT_A_UNIT;
       UNIT_FOLD[c] = f;
     }
     return f;
@@ -103,12 +112,18 @@
     var units = table ? tableUnits(table) : null;
     var codes = [];
     var offsets = [];
+    var ends = [];
     for (var at = 0; at < text.length; ) {
       var f = unitFold(text.charCodeAt(at));
+      if (f === DROPPED_UNIT) {
+        at++;
+        continue;
+      }
       var mapped = units && f !== NOT_A_UNIT ? units.get(f) : undefined;
       if (f !== NOT_A_UNIT && mapped !== -1) {
         codes.push(mapped === undefined ? f : mapped);
         offsets.push(at++);
+        ends.push(at);
         continue;
       }
       var ch = String.fromCodePoint(text.codePointAt(at));
@@ -116,11 +131,12 @@
       for (var i = 0; i < folded.length; i++) {
         codes.push(folded.charCodeAt(i));
         offsets.push(at);
+        ends.push(at + ch.length);
       }
       at += ch.length;
     }
     offsets.push(text.length);
-    return { text: fromCodes(codes), offsets: offsets };
+    return { text: fromCodes(codes), offsets: offsets, ends: ends };
   }
 
   function fromCodes(codes) {
@@ -691,7 +707,7 @@
       for (;;) {
         var at = folded.text.indexOf(term, from);
         if (at < 0) break;
-        ranges.push([folded.offsets[at], folded.offsets[at + term.length]]);
+        ranges.push([folded.offsets[at], folded.ends[at + term.length - 1]]);
         from = at + 1;
       }
     });
