@@ -5,6 +5,7 @@ has loaded."""
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +17,12 @@ from scripts.static_server import StaticServer
 from tests.e2e.browser import AXE_RUN_JS, KINDS, NARROW, Visitor
 from tests.e2e.sites import AXE_JS, ServedSite, require
 from tests.search.projects import Speech, build, new_project, write_speech
+
+# A picture 1600 px wide (an SVG: no image library needed to make one)
+SVG_1600 = base64.b64encode(
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="1600" height="400">'
+    b'<rect width="1600" height="400" fill="#ccc"/></svg>'
+).decode()
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page, Request
@@ -289,6 +296,41 @@ def test_a_wide_table_scrolls_in_its_own_region_on_a_phone(
             assert [v for v in violations if v["impact"] in ("serious", "critical")] == []
     finally:
         context.close()
+
+
+def test_table_figures_stay_whole_on_screen_and_a_printed_table_fits_the_page(
+    chromium: Browser, tmp_path: Path
+) -> None:
+    """Probe 11: a 13-column table squeezed each cell to 5em and broke figures anywhere
+    (`1,234.` over `5`); printed, its last columns fell past the page's edge. A full-width
+    picture, indented with its paragraph, pushed a phone's page sideways."""
+    project = new_project(tmp_path / "table-figures")
+    header = "| 项目 | " + " | ".join(f"第{n}列" for n in range(1, 13)) + " |"
+    rule = "|" + " --- |" * 13
+    row = "| 金额 | " + " | ".join(["1,234,567.89"] * 12) + " |"
+    picture = "![会场](data:image/svg+xml;base64," + SVG_1600 + ")"
+    blocks = ["同志们：", f"{header}\n{rule}\n{row}", picture, "请各单位抓好落实。"]
+    write_speech(project, Speech("figures", "一次会议上的讲话", blocks))
+    site = build(project)
+    figure_lines = """() => [...document.querySelectorAll('.speech-body td')].slice(1).map(td => {
+        const range = document.createRange(); range.selectNodeContents(td);
+        return range.getClientRects().length; })"""
+    right = "s => document.querySelector(s).getBoundingClientRect().right"
+    with StaticServer(site) as server:
+        for width, media in ((1280, "screen"), (NARROW, "screen"), (700, "print")):
+            context = chromium.new_context(viewport={"width": width, "height": 844})
+            try:
+                page = context.new_page()
+                page.emulate_media(media=media)  # type: ignore[arg-type]
+                page.goto(server.url + "speeches/figures/", wait_until="load")
+                if media == "screen":
+                    assert set(page.evaluate(figure_lines)) == {1}, width  # one line each
+                    assert page.evaluate("document.documentElement.scrollWidth") <= width
+                else:
+                    table = page.evaluate(right, ".speech-body table")
+                    assert table <= page.evaluate(right, ".speech-body") + 1
+            finally:
+                context.close()
 
 
 def test_a_printed_speech_is_the_speech_alone_with_its_placeholder_legend(
