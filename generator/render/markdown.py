@@ -27,9 +27,12 @@ if TYPE_CHECKING:  # markdown-it is imported only when a body needs it (see _par
 # circles, boxes or asterisks withhold as × does (○○○同志, 移送□□人, 王＊＊, 原**县), but not
 # one alone (a bullet, a checkbox), nor the circles of a year in words (二○○八年).
 _NUMERAL = "〇○零一二三四五六七八九十"
+# Not one: × between figures (2×35, 2 × 3); a lone X of a technical word (X光, X射线, X线,
+# X型, X轴, X染色体, X片), of a name (iPhone X) or a compound (X-ray).
 PLACEHOLDER_RE = re.compile(
-    r"(?<![0-9０-９])×+(?![0-9０-９])"
-    r"|(?<![A-Za-z0-9０-９])(?:X(?![光射])|X{2,6}|x{2,6})(?![A-Za-z0-9０-９])"
+    r"(?<![0-9０-９])(?<![0-9０-９] )×+(?! ?[0-9０-９])"
+    r"|(?<![A-Za-z0-9０-９])(?<![A-Za-z] )(?:X(?![光射线型轴染片])|X{2,6}|x{2,6})"
+    r"(?![A-Za-z0-9０-９-])"
 )
 # (A pattern of its own, tried only on text that holds one of its characters: in the one
 # above, its look-arounds slowed every block with an x in it.)

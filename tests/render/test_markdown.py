@@ -182,6 +182,18 @@ def test_an_x_in_a_word_or_a_number_is_no_placeholder() -> None:
     assert '<mark class="placeholder" title="匿名化占位符">XX</mark>光伏' in body.html
 
 
+def test_technical_words_names_and_spaced_multiplication_are_no_placeholders() -> None:
+    """Probe 11: X线机, X型钢, X轴, X染色体, iPhone X, X-ray and 2 × 3 were all marked (11
+    placeholders counted where there were 4)."""
+    body = render_body(
+        "X线机、X型钢结构、X轴坐标、X染色体、iPhone X、X-ray、比分 2 × 3。"
+        "第X条，XX县，××同志，xx局长。\n"
+    )
+    marked = re.findall(r'<mark class="placeholder"[^>]*>([^<]*)</mark>', body.html)
+    assert marked == ["X", "XX", "××", "xx"]
+    assert body.placeholders == 4
+
+
 def test_circles_boxes_and_asterisks_that_withhold_are_placeholders() -> None:
     """○○○同志, 王＊＊, 原\\*\\*县 and 移送□□人 withhold names and numbers as × does; the
     circles of a year (二○○八年) and a lone bullet ○ or checkbox □ do not."""
