@@ -67,7 +67,7 @@ def column_chart(items: list[tuple[str, int]], *, title: str, count_text: CountT
     """Vertical columns, one per item (`(year, count)`), left to right in the given order.
 
     `title` and `count_text` as for `bar_chart`. Labels that would collide are thinned
-    out (every k-th, always keeping the last); a value is written above its column when there
+    out (`_column_labels`); a value is written above its column when there
     is room; every value is in the accessible name and in the column's tooltip. Items are drawn
     as given: a caller wanting an even time axis passes the empty years with 0. Empty input
     gives "".
@@ -83,9 +83,8 @@ def column_chart(items: list[tuple[str, int]], *, title: str, count_text: CountT
     height = base_y + 6 + SMALL + PAD
     slot = (WIDTH - 2 * PAD) / n
     column = min(slot * 0.7, 48.0)
-    label_width = max(_text_width(name, SMALL) for name, _ in items) + 6
-    stride = max(1, math.ceil(label_width / slot))
     show_values = slot >= _text_width(str(top), SMALL) + 2
+    labels = _column_labels([name for name, _ in items], slot, column)
     cols = []
     for index, ((name, _), count) in enumerate(zip(items, counts, strict=True)):
         centre = PAD + slot * index + slot / 2
@@ -100,12 +99,11 @@ def column_chart(items: list[tuple[str, int]], *, title: str, count_text: CountT
                 f'<text class="chart-value" x="{_n(centre)}" y="{_n(base_y - h - 4)}"'
                 f' text-anchor="middle" font-size="{SMALL}" fill="currentColor">{count}</text>'
             )
-        if (n - 1 - index) % stride == 0:
-            half = _text_width(name, SMALL) / 2  # (kept inside the box: the last label was cut)
-            x = min(max(centre, PAD + half), WIDTH - PAD - half)
+        if index in labels:
+            x, anchor = labels[index]
             parts.append(
                 f'<text class="chart-label" x="{_n(x)}" y="{_n(base_y + 6 + SMALL)}"'
-                f' text-anchor="middle" font-size="{SMALL}" fill="currentColor">'
+                f' text-anchor="{anchor}" font-size="{SMALL}" fill="currentColor">'
                 f"{escape(name)}</text>"
             )
         parts.append("</g>")
@@ -115,6 +113,44 @@ def column_chart(items: list[tuple[str, int]], *, title: str, count_text: CountT
         f' y2="{_n(base_y)}" stroke="currentColor" stroke-width="1"/>'
     )
     return _svg("chart chart-columns", height, title, count_text, items, axis + "".join(cols))
+
+
+LABEL_GAP = 6  # between two labels of the axis
+
+
+def _column_labels(names: list[str], slot: float, column: float) -> dict[int, tuple[float, str]]:
+    """The axis labels to write: index → (x, text-anchor). The first and last columns always
+    have theirs; the others every k-th, from the first, where they clear their neighbours. A
+    label stands centred under its column; one that would leave the box starts (or ends) at
+    its column's outer edge instead, never under another column: moved inside the box by its
+    half width, 2090–2099 ran into 2060–2069, and the first label stood under the second
+    column, so a speech of 1805 read as one of the 1820s."""
+    n = len(names)
+    placed: dict[int, tuple[float, str, float, float]] = {}  # index → x, anchor, left, right
+    for index, name in enumerate(names):
+        width, centre = _text_width(name, SMALL), PAD + slot * index + slot / 2
+        if centre - width / 2 < PAD:
+            x, anchor, left = max(PAD, centre - column / 2), "start", max(PAD, centre - column / 2)
+        elif centre + width / 2 > WIDTH - PAD:
+            x = min(WIDTH - PAD, centre + column / 2)
+            anchor, left = "end", x - width
+        else:
+            x, anchor, left = centre, "middle", centre - width / 2
+        placed[index] = (x, anchor, left, left + width)
+    widest = max(right - left for _, _, left, right in placed.values())
+    stride = max(1, math.ceil((widest + LABEL_GAP) / slot))
+    chosen = [0]
+    last = n - 1
+    for index in range(stride, last, stride):
+        clear_before = placed[index][2] >= placed[chosen[-1]][3] + LABEL_GAP
+        clear_after = placed[index][3] + LABEL_GAP <= placed[last][2]
+        if clear_before and clear_after:
+            chosen.append(index)
+    if last > 0 and placed[last][2] >= placed[chosen[-1]][3] + LABEL_GAP:
+        chosen.append(last)
+    elif last > 0:  # no room for both ends: the last column's is the one a reader looks for
+        chosen[-1] = last
+    return {index: placed[index][:2] for index in chosen}
 
 
 def _svg(
@@ -145,7 +181,8 @@ def _n(value: float) -> str:
 
 
 def _char_width(char: str, size: float) -> float:
-    return size if unicodedata.east_asian_width(char) in ("W", "F") else size * 0.6
+    """An ambiguous character (–, ·) is drawn full width by the Chinese fonts a page uses."""
+    return size if unicodedata.east_asian_width(char) in ("W", "F", "A") else size * 0.6
 
 
 def _text_width(text: str, size: float) -> float:

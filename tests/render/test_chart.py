@@ -124,9 +124,50 @@ def test_column_labels_stay_inside_the_viewbox(first: int) -> None:
     labels = [t for t in root.iter(f"{SVG}text") if t.get("class") == "chart-label"]
     assert labels[-1].text == "2024"
     for label in labels:
-        half = _text_width(label.text or "", SMALL) / 2
-        assert float(label.get("x", 0)) - half >= 0
-        assert float(label.get("x", 0)) + half <= width
+        left, right = _extent(label)
+        assert left >= 0 and right <= width
+
+
+def _extent(label: ET.Element) -> tuple[float, float]:
+    """Where a label's text runs, by its anchor."""
+    x, width = float(label.get("x", 0)), _text_width(label.text or "", SMALL)
+    anchor = label.get("text-anchor", "start")
+    left = x if anchor == "start" else x - width if anchor == "end" else x - width / 2
+    return left, left + width
+
+
+@pytest.mark.parametrize(
+    "years",
+    [
+        {1949: 1, 1978: 2, 2026: 7, 2099: 1},  # decades 1940–1949 … 2090–2099
+        {1805: 1, 2026: 3},  # decades from 1800–1809: 23 columns
+        {year: 1 for year in range(1990, 2030)},
+    ],
+    ids=["1949-2099", "1805-2026", "1990-2029"],
+)
+def test_column_labels_neither_overlap_nor_stand_under_another_column(
+    years: dict[int, int],
+) -> None:
+    """Probe 11: edge labels moved inside the box ran into their neighbours
+    ("2060–20690–2099"), and the first one stood under the second column, so a speech of 1805
+    read as one of the 1820s. The first and last columns are always labelled."""
+    items = year_columns(years)
+    root = ET.fromstring(column_chart(items, title="t"))
+    rows = [g for g in root.iter(f"{SVG}g") if g.get("class") == "chart-row"]
+    extents = []
+    for row in rows:
+        label = next((t for t in row.iter(f"{SVG}text") if t.get("class") == "chart-label"), None)
+        if label is None:
+            continue
+        rect = next(row.iter(f"{SVG}rect"))
+        left, right = _extent(label)
+        bar_left = float(rect.get("x", 0))
+        bar_right = bar_left + float(rect.get("width", 0))
+        assert left <= bar_right and right >= bar_left, label.text  # under its own column
+        extents.append((left, right))
+    assert all(b[0] >= a[1] for a, b in zip(extents, extents[1:], strict=False)), extents
+    shown = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "chart-label"]
+    assert shown[0] == items[0][0] and shown[-1] == items[-1][0]
 
 
 def test_a_long_span_of_years_is_counted_by_decade_or_more() -> None:
