@@ -133,7 +133,7 @@ def load_entry(path: Path, data: bytes | None = None) -> Entry:
         speaker=check.text(front, "speaker"),
         speaker_role=check.text(front, "speaker_role"),
         occasion=check.text(front, "occasion"),
-        level=check.text(front, "level"),
+        level=_level(check.text(front, "level")),
         date=check.date(front),
         subtitle=check.text(front, "subtitle"),
         salutation=check.text(front, "salutation"),
@@ -352,6 +352,17 @@ _ATX_HEADING_RE = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
 _HEADING_LINE_RE = re.compile(r" {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$", re.M)
 _SEPARATORS = "，,、：: \u3000"
 _END_MARKS = "。！？：:"
+
+
+LEVELS = ("国家", "省", "市", "县", "乡镇")  # what ingest writes; pages rank them so
+
+
+def _level(level: str | None) -> str | None:
+    """A level as ingest writes it: an editor's 省级 or 乡镇级 is 省 or 乡镇 (the theme adds 级:
+    a page read 省级级, and the archive grouped 省 and 省级 apart)."""
+    if level and level.endswith("级") and level[:-1] in LEVELS:
+        return level[:-1]
+    return level
 
 
 def following_the_text(

@@ -17,7 +17,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from generator.archive import Archive, Entry
+from generator.archive import LEVELS, Archive, Entry
 from generator.config import Topic
 from generator.render.chart import bar_chart, column_chart
 from generator.render.markdown import RenderedBody
@@ -27,7 +27,7 @@ READING_CHARS_PER_MINUTE = 400
 EXCERPT_CHARS = 120
 ARCHIVE_PREVIEW = 10  # speeches a group shows on its mode's overview page
 ARCHIVE_PER_PAGE = 50  # speeches on each page of a group of its own
-LEVEL_ORDER = ["国家", "省", "市", "县", "乡镇"]
+LEVEL_ORDER = list(LEVELS)
 
 
 @dataclass(frozen=True)

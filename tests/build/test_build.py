@@ -223,6 +223,21 @@ def test_the_table_of_contents_shows_a_headings_text_not_its_markdown(
     assert "**" not in toc and "example.org/x" not in toc and "##" not in toc
 
 
+def test_a_level_written_with_its_suffix_is_the_level(site_project: Path) -> None:
+    """Probe 11: `level: 省级` read 省级级 on the pages, and the archive grouped 省 and 省级
+    apart."""
+    speeches = sorted((site_project / "content" / "speeches").glob("*.md"))
+    for path, level in zip(speeches[:2], ("省级", "省"), strict=True):
+        text = re.sub(r"(?m)^level: .*$", f"level: {level}", path.read_text("utf-8"), count=1)
+        path.write_text(text, "utf-8")
+    site = build(site_project).output
+    page = (site / "speeches" / speeches[0].stem / "index.html").read_text("utf-8")
+    assert "省级级" not in page and "省级" in page
+    levels = (site / "archive" / "level" / "index.html").read_text("utf-8")
+    groups = re.findall(r'<h2 id="[^"]*">([^<]+?) <span class="count">', levels)
+    assert "省" in groups and "省级" not in groups, groups  # one group, 省
+
+
 def _outline_ids(items: list[dict[str, object]]) -> list[str]:
     out: list[str] = []
     for item in items:
