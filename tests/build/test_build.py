@@ -234,7 +234,7 @@ def test_a_level_written_with_its_suffix_is_the_level(site_project: Path) -> Non
     page = (site / "speeches" / speeches[0].stem / "index.html").read_text("utf-8")
     assert "省级级" not in page and "省级" in page
     levels = (site / "archive" / "level" / "index.html").read_text("utf-8")
-    groups = re.findall(r'<h2 id="[^"]*">([^<]+?) <span class="count">', levels)
+    groups = re.findall(r'<h2 id="[^"]*"><bdi>([^<]+)</bdi>', levels)
     assert "省" in groups and "省级" not in groups, groups  # one group, 省
 
 
@@ -1090,6 +1090,10 @@ def test_an_english_site_marks_the_speeches_text_as_chinese(site_project: Path) 
         assert tag is not None and 'lang="zh-CN"' in tag.group(0), marked
     listing = (site / "archive" / "index.html").read_text("utf-8")
     assert re.search(r'<h\d class="speech-item-title" lang="zh-CN">', listing)
+    # probe 11: the speaker, occasion and level a page lists were read with the English voice
+    details = re.findall(r"<dt>(Speaker|Occasion|Level)</dt><dd([^>]*)>", html)
+    assert details and all('lang="zh-CN"' in attrs for _, attrs in details), details
+    assert re.search(r'<span lang="zh-CN"><bdi>', listing)  # a listed speech's speaker
 
 
 def test_speakers_are_listed_in_pinyin_order(site_project: Path) -> None:
@@ -1102,7 +1106,7 @@ def test_speakers_are_listed_in_pinyin_order(site_project: Path) -> None:
         copy = re.sub(r"^speaker: .*$", f"speaker: {name}", copy, count=1, flags=re.M)
         (speeches / f"speaker-{n}.md").write_text(copy, encoding="utf-8")
     page = (build(site_project).output / "archive" / "speaker" / "index.html").read_text("utf-8")
-    shown = [name for name in re.findall(r"<h2[^>]*>\s*([^<\s]+)", page)]
+    shown = [name for name in re.findall(r"<h2[^>]*>\s*(?:<bdi>)?([^<\s]+)", page)]
     order = [name for name in shown if name in ("张三", "王五", "欧阳娜", "李四")]
     assert order == ["李四", "欧阳娜", "王五", "张三"], shown
 
