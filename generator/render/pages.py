@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, fields
@@ -714,10 +715,21 @@ class PageBuilder:
         )
 
 
+def _named(speaker: str | None) -> str | None:
+    """A speaker's name, or None where it is withheld (×××, XX, ○○): three anonymised
+    speakers, a 县委书记, a 市长 and a 乡长, were listed as one person."""
+    if speaker and not _WITHHELD_NAME_RE.fullmatch(speaker):
+        return speaker
+    return None
+
+
+_WITHHELD_NAME_RE = re.compile(r"[×XxＸｘ○〇□＊*某\s]+")
+
+
 _GROUP_VALUE: dict[str, Callable[[SpeechSummary], str | None]] = {
     "year": lambda summary: str(summary.year) if summary.year else None,
     "level": lambda summary: summary.level,
-    "speaker": lambda summary: summary.speaker,
+    "speaker": lambda summary: _named(summary.speaker),
 }
 
 

@@ -1111,6 +1111,20 @@ def test_speakers_are_listed_in_pinyin_order(site_project: Path) -> None:
     assert order == ["李四", "欧阳娜", "王五", "张三"], shown
 
 
+def test_withheld_speakers_are_not_listed_as_one_person(site_project: Path) -> None:
+    """Probe 11: speeches by ×××, a 县委书记, a 市长 and a 乡长, were one speaker's group."""
+    speeches = site_project / "content" / "speeches"
+    text = next(speeches.glob("xian-luo-shi*.md")).read_text(encoding="utf-8")
+    for n, name in enumerate(["×××", "'XX'", "○○○"]):
+        copy = re.sub(r"^slug: .*$", f"slug: withheld-{n}", text, count=1, flags=re.M)
+        copy = re.sub(r"^speaker: .*$", f"speaker: {name}", copy, count=1, flags=re.M)
+        (speeches / f"withheld-{n}.md").write_text(copy, encoding="utf-8")
+    page = (build(site_project).output / "archive" / "speaker" / "index.html").read_text("utf-8")
+    shown = re.findall(r"<h2[^>]*>\s*(?:<bdi>)?([^<]+?)(?:</bdi>)? <span", page)
+    assert not {"×××", "XX", "○○○"} & set(shown), shown
+    assert "讲话人不详" in shown, shown
+
+
 def _many_speeches(project: Path, copies: int) -> list[Path]:
     """`copies` copies of each sample speech, with their own slugs (texts shared, as related
     speeches with tied scores have)."""
