@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -328,6 +328,7 @@ def render_plain_subset(
     marks = 0
     paragraphs = headings = 0
     used: set[str] = set()  # heading ids given so far
+    shift = _heading_shift(len(hashes) for hashes in _ATX_RE.findall(markdown))
     for block in _split_blocks(markdown.strip("\n")):
         if not block:
             continue
@@ -336,7 +337,7 @@ def render_plain_subset(
             headings += 1
             text = _unescape(heading.group("text"))
             ident = heading_id(heading.group("id"), headings, used)
-            level = max(len(heading.group("hashes")), 2)  # (# is a section: _number)
+            level = max(len(heading.group("hashes")), 2) - shift  # (see _number)
             anchor = f'<a class="heading-anchor" href="#{ident}" aria-label="{anchor_label}">#</a>'
             inner, found = (text, 0) if plain else _inline_html(text, mark)
             marks += found
@@ -401,12 +402,22 @@ def _closing(tokens: list[Token], index: int) -> int:
     )
 
 
+_ATX_RE = re.compile(r"^ {0,3}(#{1,6})[ \t]", re.M)
+
+
+def _heading_shift(levels: Iterable[int]) -> int:
+    """How many levels a body's headings move up so its top one is h2, the level under the
+    page's title (h1, as # is, counts as h2)."""
+    return max(min((max(level, 2) for level in levels), default=2) - 2, 0)
+
+
 def _number(tokens: list[Token]) -> int:
     """Give top-level paragraphs ids p1, p2…; give headings without an id a safe one. Block
     attributes (`{…}` above a block) may set a heading's id and nothing else: a speech file must
     not restyle the page (`{style="position:fixed…"}`) or take the theme's ids and classes."""
     count = headings = 0
     used: set[str] = set()  # heading ids given so far
+    shift = _heading_shift(int(t.tag[1]) for t in tokens if t.type == "heading_open")
     for index, token in enumerate(tokens):
         if token.attrs and token.type != "heading_open":
             start = token.attrs.get("start") if token.type == "ordered_list_open" else None
@@ -419,8 +430,10 @@ def _number(tokens: list[Token]) -> int:
                 token.attrSet("class", "salutation")
         elif token.type == "heading_open":
             headings += 1
-            if token.tag == "h1":  # the page's title is its one h1: a body's # is a section
-                token.tag = tokens[_closing(tokens, index)].tag = "h2"
+            # The page's title is its one h1: a body's # is a section, and its top level of
+            # headings is h2 (an editor's ### under the title skipped a level)
+            level = max(int(token.tag[1]), 2) - shift
+            token.tag = tokens[_closing(tokens, index)].tag = f"h{level}"
             given = token.attrGet("id") if token.level == 0 else None  # (not in a quote, a list)
             ident = heading_id(None if given is None else str(given), headings, used)
             token.attrSet("id", ident)

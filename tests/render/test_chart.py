@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -165,7 +166,7 @@ def test_column_labels_neither_overlap_nor_stand_under_another_column(
         bar_right = bar_left + float(rect.get("width", 0))
         assert left <= bar_right and right >= bar_left, label.text  # under its own column
         extents.append((left, right))
-    assert all(b[0] >= a[1] for a, b in zip(extents, extents[1:], strict=False)), extents
+    assert all(b[0] >= a[1] for a, b in itertools.pairwise(extents)), extents
     shown = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "chart-label"]
     assert shown[0] == items[0][0] and shown[-1] == items[-1][0]
 

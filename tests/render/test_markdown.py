@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -141,6 +142,23 @@ def test_an_editors_comment_is_not_published_and_a_body_h1_is_a_section() -> Non
     assert '<p id="p2" data-n="2">&lt;!-- 文字 --&gt;</p>' in body.html
     assert body.html.startswith('<h2 id="h1">标题')
     assert "<h1" not in body.html
+
+
+@pytest.mark.parametrize(
+    ("markdown", "tags"),
+    [
+        ("### 一、总体要求\n\n正文。\n\n#### （一）目标\n\n正文。\n", ["h2", "h3"]),
+        ("{#s1}\n### 一、总体要求\n\n正文。\n", ["h2"]),
+        ("# 一、总体要求\n\n## （一）目标\n\n### 1.任务\n", ["h2", "h2", "h3"]),
+        ("## 一、总体要求\n\n#### （一）目标\n", ["h2", "h4"]),
+    ],
+)
+def test_a_bodys_top_headings_are_h2_under_the_pages_title(markdown: str, tags: list[str]) -> None:
+    """Probe 11: an editor's ### right under the page's h1 skipped a level (axe's
+    heading-order); the body's headings move up together, the fast path as markdown-it."""
+    for body in (render_with_markdown_it(markdown, "链接"), render_body(markdown)):
+        assert re.findall(r"<(h\d) id=", body.html) == tags
+    same(markdown)
 
 
 def test_paragraphs_are_numbered_and_headings_anchored() -> None:
