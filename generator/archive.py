@@ -269,7 +269,7 @@ class _FieldCheck:
                 text = inline_text(heading.group(2))
                 headings[ident] = (len(heading.group(1)), without_controls(text))
         seen: set[str] = set()
-        for item in _flatten(outline):
+        for item in flatten(outline):
             if item.id in seen:
                 raise self.fail("outline", f"{item.id} is in the outline twice")
             seen.add(item.id)
@@ -372,7 +372,7 @@ def following_the_text(
     label), and a heading given an anchor in the text that the outline lacks joins it, nested
     by its level. An editor who retitled a heading or added a section saw neither in the
     table of contents, which kept the front matter's outline."""
-    old = {item.id: item for item in _flatten(outline)}
+    old = {item.id: item for item in flatten(outline)}
     retitled = {ident: _entry(old.get(ident), ident, text) for ident, (_, text) in headings.items()}
     if set(headings) <= set(old):
         return [_retitle(item, retitled) for item in outline]
@@ -400,10 +400,10 @@ def _retitle(item: OutlineEntry, retitled: dict[str, OutlineEntry]) -> OutlineEn
     )
 
 
-def _flatten(items: list[OutlineEntry]) -> Iterator[OutlineEntry]:
+def flatten(items: list[OutlineEntry]) -> Iterator[OutlineEntry]:
     for item in items:
         yield item
-        yield from _flatten(item.children)
+        yield from flatten(item.children)
 
 
 def outline_json(outline: list[OutlineEntry]) -> str:

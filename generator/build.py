@@ -35,7 +35,15 @@ from urllib.parse import urlsplit
 from markupsafe import Markup
 
 from generator import __version__
-from generator.archive import Archive, Entry, assemble, load_entry
+from generator.archive import (
+    Archive,
+    Entry,
+    assemble,
+    flatten,
+    following_the_text,
+    load_entry,
+    outline_json,
+)
 from generator.bodystore import BodyStore
 from generator.config import Config, normalise_base_url, read_folders
 from generator.errors import UserError
@@ -1213,6 +1221,10 @@ def _load_one(
     except UserError as err:
         return err
     body = render_body(entry.body, *labels)
+    headings = {ident: (level, text) for ident, level, text in body.headings}
+    if not set(headings) <= {item.id for item in flatten(entry.outline)}:
+        # a heading written without an anchor: the contents list it where the text has it
+        entry.outline_json = outline_json(following_the_text(entry.outline, headings))
     matched = entry.topic_terms
     terms = {topic: matched.get(topic, []) for topic in entry.topics}
     info = dataclasses.replace(

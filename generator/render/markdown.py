@@ -62,6 +62,10 @@ class RenderedBody:
     # (anchor id, is a heading, text) of every block, in order: what search indexes and shows.
     # Text inside a list or a quote belongs to the nearest block before it that has an anchor.
     blocks: tuple[tuple[str, bool, str], ...] = ()
+    # (id, level, text) of each heading of the body's top level, in order: the table of
+    # contents the page shows (archive.following_the_text), with the headings an editor wrote
+    # without an anchor, which it left out.
+    headings: tuple[tuple[str, int, str], ...] = ()
 
     @property
     def chars(self) -> int:
@@ -218,7 +222,12 @@ def render_with_markdown_it(
     )
     lead = next((p for p in paragraphs_text if not _ADDRESS_RE.fullmatch(p)), "")
     marks = len(PLACEHOLDER_RE.findall(text)) + len(WITHHELD_RE.findall(text))
-    return RenderedBody(rendered, text, paragraphs, marks, lead, _blocks(tokens))
+    headings = tuple(
+        (str(t.attrGet("id")), int(t.tag[1]), _inline_text(tokens[i + 1]))
+        for i, t in enumerate(tokens)
+        if t.type == "heading_open" and t.level == 0
+    )
+    return RenderedBody(rendered, text, paragraphs, marks, lead, _blocks(tokens), headings)
 
 
 def _blocks(tokens: list[Token]) -> tuple[tuple[str, bool, str], ...]:
@@ -329,6 +338,7 @@ def render_plain_subset(
     paragraphs = headings = 0
     used: set[str] = set()  # heading ids given so far
     shift = _heading_shift(len(hashes) for hashes in _ATX_RE.findall(markdown))
+    headings_found: list[tuple[str, int, str]] = []
     for block in _split_blocks(markdown.strip("\n")):
         if not block:
             continue
@@ -343,6 +353,7 @@ def render_plain_subset(
             marks += found
             out.append(f'<h{level} id="{ident}">{inner}{anchor}</h{level}>\n')
             blocks.append((ident, True, text))
+            headings_found.append((ident, level, text))
         elif _SIMPLE_PARAGRAPH_RE.fullmatch(block) or (
             "\n" not in block and _PLAIN_PARAGRAPH_RE.fullmatch(block)
         ):
@@ -359,7 +370,9 @@ def render_plain_subset(
             return None
         texts.append(text)
     text = "\n".join(texts)
-    return RenderedBody("".join(out), text, paragraphs, marks, lead, tuple(blocks))
+    return RenderedBody(
+        "".join(out), text, paragraphs, marks, lead, tuple(blocks), tuple(headings_found)
+    )
 
 
 def _split_blocks(markdown: str) -> list[str]:

@@ -200,6 +200,30 @@ def test_the_table_of_contents_follows_headings_edited_in_the_text(site_project:
     assert 'href="#added"' in toc[: toc.index("</nav>")] and "编辑新增的一节" in toc
 
 
+def test_headings_written_without_an_anchor_are_in_the_table_of_contents(
+    site_project: Path,
+) -> None:
+    """Probe 11: an editor's `## 二、…` and `### （一）…` without `{#id}` were left out of the
+    table of contents, though the page showed them."""
+    path = next(
+        p
+        for p in (site_project / "content" / "speeches").glob("*.md")
+        if "{#s2}" in p.read_text("utf-8")
+    )
+    text = path.read_text("utf-8").rstrip("\n")
+    text += "\n\n## 编辑新加的一部分\n\n新的段落。\n\n### （一）编辑新加的小标题\n\n又一段。\n"
+    path.write_text(text, "utf-8")
+    site = build(site_project).output
+    page = (site / "speeches" / path.stem / "index.html").read_text("utf-8")
+    toc = page[page.index('class="toc') :]
+    toc = toc[: toc.index("</nav>")]
+    for title in ("编辑新加的一部分", "（一）编辑新加的小标题"):
+        link = re.search(rf'href="#([^"]+)"[^>]*>(?:<[^>]+>)*[^<]*{re.escape(title[-6:])}', toc)
+        assert link is not None, title
+        assert f'id="{link.group(1)}"' in page
+    assert 'href="#s1"' in toc  # (the anchored ones stay)
+
+
 def test_the_table_of_contents_shows_a_headings_text_not_its_markdown(
     site_project: Path,
 ) -> None:
