@@ -264,6 +264,24 @@ def test_filters_narrow_results_and_update_the_url(browse: Browsing) -> None:
     page.context.close()
 
 
+def test_filters_without_a_query_list_the_speeches_that_pass_them(browse: Browsing) -> None:
+    """Probe 10: ?year=2026, or a year picked before typing, left the page blank. The filters
+    alone list their speeches, the newest year first; a combination none passes says so."""
+    page = browse.page()
+    open_search(page, browse.extra_url, "?level=%E5%8E%BF")  # 县
+    wait_done(page, "")
+    assert result_urls(page) == ["/speeches/c-2021/", "/speeches/b-2020/"]
+    assert "2" in page.locator("[data-search-count]").inner_text()
+    page.locator("[data-search-filter=year]").select_option("2019")
+    page.wait_for_function("document.getElementById('search').dataset.state === 'done'")
+    page.wait_for_function("document.querySelectorAll('[data-search-result]').length === 0")
+    assert "筛选" in page.locator("[data-search-count]").inner_text()
+    page.locator("[data-search-filter=level]").select_option("")
+    page.wait_for_function("document.querySelectorAll('[data-search-result]').length === 1")
+    assert result_urls(page) == ["/speeches/a-2019/"]
+    page.context.close()
+
+
 def test_the_address_follows_the_typed_query(browse: Browsing) -> None:
     """Typing updates ?q= once typing pauses; following a result at once still leaves the
     address with the query, so going back shows the same search."""

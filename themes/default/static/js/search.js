@@ -1327,7 +1327,9 @@
       var seq = ++state.seq;
       var query = input.value;
       var started = performance.now();
-      if (!query.trim()) {
+      var filter = currentFilter();
+      var browsing = !query.trim(); // filters alone list every speech that passes them
+      if (browsing && !Object.keys(filter).length) {
         syncUrl();
         list.replaceChildren();
         more.hidden = true;
@@ -1337,8 +1339,7 @@
       }
       root.setAttribute("data-state", "busy");
       try {
-        var filter = currentFilter();
-        var found = await searchFiltered(query, filter);
+        var found = browsing ? await browseFiltered(filter) : await searchFiltered(query, filter);
         var results = found.results;
         if (seq !== state.seq) return;
         state.results = results;
@@ -1346,7 +1347,11 @@
         state.terms = found.terms;
         state.query = query;
         state.shown = 0;
-        if (!results.length) {
+        if (!results.length && browsing) {
+          list.replaceChildren();
+          more.hidden = true;
+          say(strings.none_browse || "");
+        } else if (!results.length) {
           list.replaceChildren();
           say(format(strings.none || "", { query: query.trim() }));
           await suggest(query, found.terms, seq, filter);
@@ -1368,6 +1373,30 @@
       /* The address follows the query once the results are up: changing it makes the browser
          fetch and redraw the page's icon, work that would otherwise compete with the search. */
       if (seq === state.seq) (typing ? syncUrlSoon : syncUrl)();
+    }
+
+    /* With no query, every speech that passes the filters, the newest year first: a reader who
+       picks 2026 or 省 before typing expects that year's or level's speeches, and saw a blank. */
+    async function browseFiltered(filter) {
+      var facets = await index.facets();
+      var manifest = index.manifest;
+      var width = 2 + ((manifest.topics.length + 7) >> 3);
+      var docs = [];
+      for (var doc = 0; doc * width < facets.length; doc++) {
+        if (passes(facets, manifest, doc, filter)) docs.push(doc);
+      }
+      function year(doc) {
+        return manifest.years[facets[doc * width] - 1] || 0;
+      }
+      docs.sort(function (a, b) {
+        return year(b) - year(a) || a - b;
+      });
+      return {
+        terms: [],
+        results: docs.map(function (doc) {
+          return { doc: doc, score: 0, hints: NO_HINTS };
+        }),
+      };
     }
 
     /* The ranked matches of `query` that pass the filters (facets fetched only when one is set). */
@@ -1637,8 +1666,13 @@
     }
 
     var params = new URLSearchParams(location.search);
-    // (as long as the box takes: a pasted page of text would ask for hundreds of buckets)
-    input.value = (params.get("q") || "").slice(0, input.maxLength > 0 ? input.maxLength : undefined);
+    // (as long as the box takes: a pasted page of text would ask for hundreds of buckets; not
+    // half a character: a cut inside an emoji's pair showed �)
+    var linked = params.get("q") || "";
+    if (input.maxLength > 0 && linked.length > input.maxLength) {
+      linked = linked.slice(0, input.maxLength).replace(/[\ud800-\udbff]$/, "");
+    }
+    input.value = linked;
     index
       .load()
       .then(function (manifest) {
@@ -1647,7 +1681,7 @@
           var value = params.get(select.getAttribute("data-search-filter"));
           if (value) select.value = value;
         });
-        if (input.value) run().then(restore);
+        if (input.value || Object.keys(currentFilter()).length) run().then(restore);
       })
       .catch(function () {
         say(strings.error || "");
