@@ -213,6 +213,14 @@ def test_a_paragraph_number_is_a_link_to_cite_it(
                 return getSelection().toString(); }"""
         )
         assert not selected.startswith("3"), selected[:10]  # copying the text leaves it out
+        # probe 10: a heading copied with its # link, pasted into search, found nothing
+        heading = page.evaluate(
+            """() => { const h = document.querySelector('.speech-body h2');
+                const r = document.createRange(); r.selectNodeContents(h);
+                getSelection().removeAllRanges(); getSelection().addRange(r);
+                return getSelection().toString(); }"""
+        )
+        assert heading and not heading.rstrip().endswith("#"), heading
 
 
 def test_a_deep_link_lands_at_once(chromium: Browser, served: dict[str, ServedSite]) -> None:
