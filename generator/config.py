@@ -3,7 +3,7 @@
 The schema is declared once (`_SCHEMA`); every key is checked on load, so a typo such as
 `topcis:` is an error naming the key, its line and the closest valid key, never silently ignored.
 Built-in boilerplate rules and topics live in `generator/defaults/*.yaml`; a site's own rules are
-added to them, and a site's topic of the same name replaces the built-in one.
+added to them, and a site's topic of the same name changes the built-in one's settings it gives.
 """
 
 from __future__ import annotations
@@ -444,6 +444,11 @@ def _topics(checker: _Checker, site_topics: dict[str, Any]) -> tuple[Topic, ...]
     for name, spec in defaults.items():
         merged[str(name)] = (spec, default_checker)
     for name, spec in site_topics.items():
+        built_in = defaults.get(name)
+        if isinstance(built_in, dict) and isinstance(spec, dict):
+            # a built-in topic's settings site.yaml leaves out are the built-in ones: a new
+            # description alone was refused for want of terms
+            spec = {**built_in, **spec}
         merged[str(name)] = (spec, checker)
     topics = tuple(_topic(check, str(name), spec) for name, (spec, check) in merged.items())
     _unique_slugs(checker, topics, site_topics)

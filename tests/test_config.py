@@ -291,7 +291,7 @@ def test_site_rules_come_after_the_built_in_ones(tmp_path: Path) -> None:
     assert lines[-1].name == "site.yaml line rule 1"
 
 
-def test_site_topic_replaces_a_built_in_one_and_extends_the_list(tmp_path: Path) -> None:
+def test_site_topic_changes_a_built_in_one_and_extends_the_list(tmp_path: Path) -> None:
     builtin = {t.name: t for t in load_config(tmp_path).topics}
     write_config(
         tmp_path,
@@ -309,7 +309,8 @@ def test_site_topic_replaces_a_built_in_one_and_extends_the_list(tmp_path: Path)
     topics = {t.name: t for t in load_config(tmp_path).topics}
     assert list(topics) == [*builtin, "乡村振兴"]
     assert topics["作风整顿"].terms == {"作风": 1.0}
-    assert topics["作风整顿"].slug == "zuo-feng-zheng-dun"
+    assert topics["作风整顿"].slug == builtin["作风整顿"].slug  # (its pages keep their URL)
+    assert topics["作风整顿"].description == builtin["作风整顿"].description
     assert (topics["作风整顿"].threshold, topics["作风整顿"].min_count) == (1.0, 1)
     assert topics["营商环境"] == builtin["营商环境"]
     new = topics["乡村振兴"]
@@ -407,3 +408,18 @@ def test_a_setting_given_twice_is_an_error(tmp_path: Path) -> None:
     error = config_error(tmp_path, "title: 甲\ndescription: 说明\ntitle: 乙\n")
     assert error.line == 3
     assert error.message == "the key is given twice: 'title' (also line 1)"
+
+
+def test_a_built_in_topic_keeps_the_settings_site_yaml_leaves_out(tmp_path: Path) -> None:
+    """Probe 11: a new description alone for 作风整顿 was refused for want of terms."""
+    (tmp_path / "site.yaml").write_text(
+        "topics:\n  作风整顿:\n    description: 本单位的作风建设\n", encoding="utf-8"
+    )
+    built_in = {t.name: t for t in load_config(tmp_path / "none").topics}["作风整顿"]
+    topic = {t.name: t for t in load_config(tmp_path).topics}["作风整顿"]
+    assert topic.description == "本单位的作风建设"
+    assert (topic.terms, topic.threshold, topic.slug) == (
+        built_in.terms,
+        built_in.threshold,
+        built_in.slug,
+    )
