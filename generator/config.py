@@ -197,8 +197,8 @@ def _build(
         theme=_theme_name(checker, values["theme"]),
         content_language=_language_tag(checker, values["content_language"]),
         per_page=_positive(checker, ("build", "per_page"), values["build"]["per_page"]),
-        latest=_positive(checker, ("build", "latest"), values["build"]["latest"]),
-        related=_positive(checker, ("build", "related"), values["build"]["related"]),
+        latest=_count(checker, ("build", "latest"), values["build"]["latest"]),
+        related=_count(checker, ("build", "related"), values["build"]["related"]),
         minify=values["build"]["minify"],
         source=path,
         deploy=parse_deploy(values["deploy"], checker),
@@ -257,6 +257,13 @@ def _theme_name(checker: _Checker, name: str) -> str:
             ("theme",), f"expected a folder name under themes/, got {name!r}", "e.g. theme: mine"
         )
     return name
+
+
+def _count(checker: _Checker, keys: KeyPath, value: int) -> int:
+    """A count a list shows: 0 turns the list off (the home's latest, a speech's related)."""
+    if value < 0:
+        raise checker.fail(keys, f"expected a whole number ≥ 0, got {value}")
+    return value
 
 
 def _positive(checker: _Checker, keys: KeyPath, value: int) -> int:

@@ -129,6 +129,8 @@ def test_unknown_key_without_a_close_match_lists_the_valid_ones(tmp_path: Path) 
         ("ingest:\n  slug_max_length: 5\n", "ingest.slug_max_length", 2, "≥ 16"),
         ("ingest:\n  default_rules: 'yes'\n", "ingest.default_rules", 2, "true or false"),
         ("build:\n  minify: 'off'\n", "build.minify", 2, "true or false"),
+        ("build:\n  per_page: 0\n", "build.per_page", 2, "≥ 1"),
+        ("build:\n  related: -1\n", "build.related", 2, "≥ 0"),
         ("ingest:\n  boilerplate:\n    lines: x\n", "ingest.boilerplate.lines", 3, "a list"),
         ("paths: content\n", "paths", 1, "mapping"),
         ("topics: []\n", "topics", 1, "mapping"),

@@ -247,6 +247,18 @@ def test_the_table_of_contents_shows_a_headings_text_not_its_markdown(
     assert "**" not in toc and "example.org/x" not in toc and "##" not in toc
 
 
+def test_zero_latest_and_related_turn_those_lists_off(site_project: Path) -> None:
+    """Probe 11: `latest: 0` and `related: 0` were refused; they leave the lists out."""
+    config = site_project / "site.yaml"
+    config.write_text(
+        config.read_text("utf-8") + "\nbuild:\n  latest: 0\n  related: 0\n", encoding="utf-8"
+    )
+    site = build(site_project).output
+    assert 'class="home-latest"' not in (site / "index.html").read_text("utf-8")
+    for page in site.glob("speeches/*/index.html"):
+        assert 'class="related"' not in page.read_text("utf-8")
+
+
 def test_a_level_written_with_its_suffix_is_the_level(site_project: Path) -> None:
     """Probe 11: `level: 省级` read 省级级 on the pages, and the archive grouped 省 and 省级
     apart."""
