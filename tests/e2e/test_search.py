@@ -396,6 +396,27 @@ def test_without_javascript_the_page_explains(browse: Browsing) -> None:
     page.context.close()
 
 
+def test_the_count_is_announced_once_typing_pauses(browse: Browsing) -> None:
+    """Probe 10: the live region changed on every keystroke (找到 95 篇, 64 篇, 25 篇, 25 篇),
+    and a screen reader read each one out; now only the count after the pause."""
+    page = browse.page()
+    open_search(page, browse.sample.url)
+    page.evaluate(
+        """() => { window.__said = [];
+            new MutationObserver(() => window.__said.push(
+                document.querySelector('[data-search-status]').textContent))
+              .observe(document.querySelector('[data-search-status]'),
+                       {childList: true, characterData: true, subtree: true}); }"""
+    )
+    page.locator("#search-input").press_sequentially("作风建设", delay=120)
+    wait_done(page, "作风建设")
+    page.wait_for_function("window.__said.length > 0")
+    page.wait_for_timeout(1000)
+    said = [text for text in page.evaluate("window.__said") if text]
+    assert len(said) == 1 and said[0] == page.locator("[data-search-count]").inner_text(), said
+    page.context.close()
+
+
 def test_results_are_accessible(browse: Browsing) -> None:
     """Labels, the live region for the count, and axe-core on a page showing results."""
     page = browse.page()
@@ -405,9 +426,12 @@ def test_results_are_accessible(browse: Browsing) -> None:
     assert page.locator("label[for=search-input]").count() == 1
     assert page.locator("#search-input").get_attribute("type") == "search"
     count = page.locator("[data-search-count]")
-    assert count.get_attribute("aria-live") == "polite"
-    assert count.get_attribute("role") == "status"
     assert "1" in count.inner_text()
+    status = page.locator("[data-search-status]")
+    assert status.get_attribute("aria-live") == "polite"
+    assert status.get_attribute("role") == "status"
+    page.wait_for_function("document.querySelector('[data-search-status]').textContent !== ''")
+    assert status.text_content() == count.inner_text()
     page.add_script_tag(content=browse.visitor.axe_source)
     blocking = [v for v in page.evaluate(AXE_RUN_JS) if v["impact"] in BLOCKING]
     assert not blocking, blocking
