@@ -381,16 +381,20 @@ class PageBuilder:
 
     def _citation(self, summary: SpeechSummary, path: str) -> str:
         """`作者：《题名》，场合，日期。URL` — the speaker's office once, the page's full URL; the
-        form is the theme's (strings citation, citation_where, list_separator)."""
+        form is the theme's (strings citation, citation_where, list_separator; with no speaker,
+        citation_no_author where the theme has it, else unknown_speaker as the author)."""
         role, name = summary.speaker_role or "", summary.speaker or ""
         author = (
             name if not role or role == name else (name if name.startswith(role) else role + name)
         )
         s = self.strings
-        author = author or s.get("unknown_speaker", "佚名")
+        form = s.get("citation", "{author}：《{title}》{where}。{url}")
+        if not author and s.get("citation_no_author"):
+            form = s["citation_no_author"]  # (Chicago: a work with no author starts with its title)
+        author = author or s.get("unknown_speaker", "佚名")  # (GB/T 7714: 佚名)
         shown = [p for p in (summary.occasion, summary.date_display) if p]
         where = s.get("list_separator", "，").join(shown)
-        return s.get("citation", "{author}：《{title}》{where}。{url}").format(
+        return form.format(
             author=author,
             title=summary.title,
             where=s.get("citation_where", "，{where}").format(where=where) if where else "",
