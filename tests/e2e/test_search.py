@@ -217,6 +217,19 @@ def test_a_phrase_is_found_and_marked_through_the_punctuation_inside_it(
     page.context.close()
 
 
+def test_a_match_in_the_speaker_or_a_topic_is_marked_too(browse: Browsing) -> None:
+    """Probe 10: a result found by its speaker or topic showed no mark: the reader could not
+    see why it was there."""
+    page = browse.page()
+    open_search(page, browse.sample.url)
+    type_query(page, "县长")
+    assert "县长" in page.locator("[data-search-result] [data-field=meta] mark").all_inner_texts()
+    type_query(page, "营商环境")
+    topics = page.locator("[data-search-result] [data-field=topics] mark").all_inner_texts()
+    assert "营商环境" in topics, topics
+    page.context.close()
+
+
 def test_traditional_query_finds_the_same(browse: Browsing) -> None:
     page = browse.page()
     open_search(page, browse.sample.url)

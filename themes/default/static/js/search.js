@@ -1533,6 +1533,10 @@
       return true;
     }
 
+    function marked(element, text, table) {
+      appendParts(element, cut(text, findRanges(text, state.terms, table), 1000));
+    }
+
     function renderResult(fragment) {
       var item = template.content.firstElementChild.cloneNode(true);
       var table = mergeTables(index.table, fragment.table);
@@ -1540,10 +1544,11 @@
       var title = item.querySelector("[data-field=title]");
       title.href = fragment.url;
       appendParts(title, cut(fragment.title, findRanges(fragment.title, state.terms, table), 1000));
+      // the speaker, occasion, date and topics a result was found by are marked, as the title is
       var meta = item.querySelector("[data-field=meta]");
-      meta.textContent = [fragment.speaker, fragment.occasion, fragment.date].filter(Boolean).join(" · ");
+      marked(meta, [fragment.speaker, fragment.occasion, fragment.date].filter(Boolean).join(" · "), table);
       var topics = item.querySelector("[data-field=topics]");
-      if (fragment.topics.length) topics.textContent = fragment.topics.join(" · ");
+      if (fragment.topics.length) marked(topics, fragment.topics.join(" · "), table);
       else topics.remove();
       var holder = item.querySelector("[data-field=snippets]");
       snippets(fragment.blocks, state.terms, table, SNIPPETS, 90).forEach(function (snippet) {
