@@ -313,9 +313,15 @@ def _fold_code(char: str) -> int:
     return ord(folded) if folded else DROPPED_CODE
 
 
-def indexed_length(text: str) -> int:
-    """How many positions `text` takes in the stream: its characters less those folding drops."""
-    return len(fold(text))
+def indexed_lengths(texts: list[str]) -> list[int]:
+    """How many positions each text takes in the stream: its characters less those folding
+    drops (by fold_codes' table, at numpy speed: `len(fold(text))` took a millisecond a
+    speech, a tenth of the cold build's load step)."""
+    kept = np.concatenate([[0], np.cumsum(fold_codes("\0".join(texts)) != DROPPED_CODE)])
+    ends = np.cumsum(np.array([len(text) + 1 for text in texts], dtype=np.int64)) - 1
+    starts = ends - np.array([len(text) for text in texts], dtype=np.int64)
+    counts: list[int] = (kept[ends] - kept[starts]).tolist()
+    return counts
 
 
 CHUNK_CHARS = 600  # a snippet chunk closes once its blocks hold this many characters
@@ -337,10 +343,11 @@ def fragment_body(title: str, blocks: Sequence[Block]) -> bytes:
     used = _traditional_in("".join([title, *(t for _, _, t in blocks)]))
     grouped = _chunks(blocks)
     chunks = _deflate(grouped)
-    starts, at = [], indexed_length(title) + 1  # (positions in the stream, as the index's)
+    lengths = iter(indexed_lengths([title, *(text for _, _, text in blocks)]))
+    starts, at = [], next(lengths) + 1  # (positions in the stream, as the index's)
     for chunk in grouped:
         starts.append(at)
-        at += sum(indexed_length(text) + 1 for _, text in chunk)
+        at += sum(next(lengths) + 1 for _ in chunk)
     # "end": where the body ends in the stream and the details begin (not in the chunks)
     head: dict[str, object] = {"chunks": [len(c) for c in chunks], "starts": starts, "end": at}
     if used:

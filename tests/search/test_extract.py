@@ -24,6 +24,7 @@ from generator.search.extract import (
     fold_codes,
     fragment_blocks,
     fragment_body,
+    indexed_lengths,
     inflate_chunks,
     key_hash,
     postings,
@@ -200,6 +201,11 @@ def test_fold_codes_equal_fold_as_characters_are_first_met(texts: list[str]) -> 
         assert fold_codes(text).tolist() == [
             ord(fold(c)) if fold(c) else DROPPED_CODE for c in text
         ]
+
+
+@given(st.lists(st.text(max_size=30), min_size=1, max_size=6))
+def test_indexed_lengths_count_the_characters_folding_keeps(texts: list[str]) -> None:
+    assert indexed_lengths(texts) == [len(fold(text)) for text in texts]
 
 
 def test_long_speech_positions_beyond_16_bits() -> None:
