@@ -20,7 +20,6 @@ import pickle
 import re
 import shutil
 import struct
-import sys
 import time
 import zlib
 from collections.abc import Callable, Iterator
@@ -81,22 +80,19 @@ CACHE_DIR = ".speechsite-cache"
 
 
 def _code_version() -> str:
-    """Cached data is only valid for the code that made it: a digest of the modules whose
-    output the cache holds, so a change to any of them (or an upgrade) starts afresh."""
+    """Cached data is only valid for the code that made it: a digest of every module whose
+    work the cache holds or a page shows (the package's own modules, its render/ and search/
+    ones), so a change to any of them (or an upgrade) starts afresh. (Hashing named modules
+    missed render/chart.py: a fixed chart stayed on every site built before the fix.)"""
     import isal
 
-    from generator import archive, bodystore, speech, yamlio
-    from generator.render import markdown, pages
-
+    package = Path(__file__).parent
     hasher = hashlib.sha256(__version__.encode())
-    related = Path(__file__).parent / "render" / "related.py"  # not imported: numpy is slow to
-    hasher.update(related.read_bytes())  # import and a no-change build does not need it
-    for name in ("extract.py", "fold.py"):  # each speech's search data, cached with it
-        hasher.update((Path(__file__).parent / "search" / name).read_bytes())
     hasher.update(isal.__version__.encode())  # its deflate writes the cached fragments' bytes
-    for module in (archive, bodystore, speech, yamlio, markdown, pages, sys.modules[__name__]):
-        if module.__file__:
-            hasher.update(Path(module.__file__).read_bytes())
+    for folder in (package, package / "render", package / "search"):
+        for path in sorted(folder.glob("*.py")):  # (read, not imported: numpy is slow to
+            hasher.update(path.name.encode())  # import, and a no-change build needs none)
+            hasher.update(path.read_bytes())
     return hasher.hexdigest()[:16]
 
 

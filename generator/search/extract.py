@@ -294,18 +294,22 @@ _BMP_TABLE = np.full(0x10000, _UNKNOWN, dtype=np.uint32)
 def fold_codes(text: str) -> npt.NDArray[np.uint64]:
     """Each character of `text` folded, as a code point, or DROPPED_CODE where folding drops
     it (so the result is as long as `text`): by table lookup for the BMP (the Python loop only
-    for characters not met before, and the rare ones beyond the BMP)."""
+    for characters not met before, and for each one beyond the BMP: all of a speech holding
+    one such character took the loop, twice as long a load)."""
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     if not len(codes):
         return codes.astype(np.uint64)
-    if int(codes.max()) > 0xFFFF:
-        return np.array([_fold_code(char) for char in text], dtype=np.uint64)
-    folded = _BMP_TABLE[codes]
+    big = codes > 0xFFFF  # (rare: a character of CJK extension B in a name, an emoji)
+    small = np.where(big, 0, codes) if big.any() else codes
+    folded = _BMP_TABLE[small]
     if int(folded.max()) == _UNKNOWN:
-        new = distinct(codes[folded == _UNKNOWN])
+        new = distinct(small[folded == _UNKNOWN])
         _BMP_TABLE[new] = [c if 0xD800 <= c < 0xE000 else _fold_code(chr(c)) for c in new]
-        folded = _BMP_TABLE[codes]
-    return folded.astype(np.uint64)
+        folded = _BMP_TABLE[small]
+    folded = folded.astype(np.uint64)
+    if small is not codes:  # only the characters beyond the BMP one by one, not the speech
+        folded[big] = [_fold_code(chr(code)) for code in codes[big].tolist()]
+    return folded
 
 
 def _fold_code(char: str) -> int:
