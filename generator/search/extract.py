@@ -306,10 +306,10 @@ def fold_codes(text: str) -> npt.NDArray[np.uint64]:
         new = distinct(small[folded == _UNKNOWN])
         _BMP_TABLE[new] = [c if 0xD800 <= c < 0xE000 else _fold_code(chr(c)) for c in new]
         folded = _BMP_TABLE[small]
-    folded = folded.astype(np.uint64)
+    out = folded.astype(np.uint64)
     if small is not codes:  # only the characters beyond the BMP one by one, not the speech
-        folded[big] = [_fold_code(chr(code)) for code in codes[big].tolist()]
-    return folded
+        out[big] = [_fold_code(chr(code)) for code in codes[big].tolist()]
+    return out
 
 
 def _fold_code(char: str) -> int:
