@@ -29,8 +29,10 @@ if TYPE_CHECKING:  # markdown-it is imported only when a body needs it (see _par
 _NUMERAL = "〇○零一二三四五六七八九十"
 # Not one: × between figures (2×35, 2 × 3); a lone X of a technical word (X光, X射线, X线,
 # X型, X轴, X染色体, X片), of a name (iPhone X) or a compound (X-ray).
+# A run of × is taken whole (possessively: a look-ahead that fails makes no shorter run of it,
+# which marked ×× of ××× 13800000000); only a lone × may stand between spaced figures.
 PLACEHOLDER_RE = re.compile(
-    r"(?<![0-9０-９])(?<![0-9０-９] )×+(?! ?[0-9０-９])"
+    r"(?<![0-9０-９×])(?:××++(?![0-9０-９])|(?<![0-9０-９] )×(?![×0-9０-９]| [0-9０-９]))"
     r"|(?<![A-Za-z0-9０-９])(?<![A-Za-z] )(?:X(?![光射线型轴染片])|X{2,6}|x{2,6})"
     r"(?![A-Za-z0-9０-９-])"
 )
