@@ -209,10 +209,16 @@ QUERY_INVISIBLE_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f\u00ad\u200b-\u200f\u206
 QUERY_QUOTES = "\"'“”‘’「」『』"
 
 
+# A full stop typed between two Chinese characters in a query is a name's dot (艾尔肯.吐尼亚孜:
+# the text has ·, which folding drops); in the text, ingest made it 。 or ·, which it drops too.
+QUERY_NAME_DOT_RE = re.compile(r"(?<=[\u4e00-\u9fff])\.(?=[\u4e00-\u9fff])")
+
+
 def parse_query(query: str) -> list[str]:
     """The query's distinct terms (see parseQuery in search.js)."""
     terms: list[str] = []
-    for term in fold(QUERY_INVISIBLE_RE.sub("", query)).split(" "):
+    folded = QUERY_NAME_DOT_RE.sub("", fold(QUERY_INVISIBLE_RE.sub("", query)))
+    for term in folded.split(" "):
         term = term.strip(QUERY_QUOTES)
         if term and term not in terms:
             terms.append(term)

@@ -43,6 +43,12 @@ test("parseQuery drops control characters (%00 in a link) and folds quotes and �
   assert.deepEqual(search.parseQuery("营商\u0000 环\u0001境", table), ["营商", "环境"]);
   assert.deepEqual(search.parseQuery('下好"先手棋",立即', table), [search.fold("下好“先手棋”，立即", table)]);
   assert.deepEqual(search.parseQuery("二○三五年", table), ["二〇三五年"]);
+  assert.deepEqual(search.parseQuery("二零三五年", table), ["二〇三五年"]);
+});
+
+test("parseQuery reads a full stop between Chinese characters as a name's dot, as reader.py does", () => {
+  assert.deepEqual(search.parseQuery("艾尔肯.吐尼亚孜 艾尔肯．吐尼亚孜 5.2%", table), ["艾尔肯吐尼亚孜", "5.2%"]);
+  assert.deepEqual(search.parseQuery("“十四五”规划", table), ["十四五规划"]);
 });
 
 test("needsTable only for characters with a traditional mapping", () => {

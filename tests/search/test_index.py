@@ -198,3 +198,5 @@ def test_a_query_loses_invisible_characters_and_the_quotes_around_its_terms() ->
     assert parse_query("'放管服' “最多跑一次” 「落实」") == ["放管服", "最多跑一次", "落实"]
     assert parse_query("“ ”") == []
     assert parse_query("放“管”服") == ["放管服"]  # inside a term too: folding drops them
+    # a name's dot typed as a full stop (review); a figure's stays
+    assert parse_query("艾尔肯.吐尼亚孜 艾尔肯．吐尼亚孜 5.2%") == ["艾尔肯吐尼亚孜", "5.2%"]

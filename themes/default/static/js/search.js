@@ -173,6 +173,9 @@
   var QUERY_INVISIBLE = /[\x00-\x08\x0e-\x1f\x7f\u00ad\u200b-\u200f\u2060-\u2064\ufeff]/g;
   var QUERY_QUOTES = "\"'\u201c\u201d\u2018\u2019\u300c\u300d\u300e\u300f";
 
+  /* A full stop between two Chinese characters: a name's dot (reader.py QUERY_NAME_DOT_RE). */
+  var QUERY_NAME_DOT = /([\u4e00-\u9fff])\.(?=[\u4e00-\u9fff])/g;
+
   function trimQuotes(term) {
     var a = 0;
     var b = term.length;
@@ -184,7 +187,8 @@
   function parseQuery(query, table) {
     var seen = new Set();
     var terms = [];
-    for (var raw of fold(query.replace(QUERY_INVISIBLE, ""), table).split(" ")) {
+    var folded = fold(query.replace(QUERY_INVISIBLE, ""), table).replace(QUERY_NAME_DOT, "$1");
+    for (var raw of folded.split(" ")) {
       var term = trimQuotes(raw);
       if (term && !seen.has(term)) {
         seen.add(term);
