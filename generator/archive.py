@@ -267,7 +267,8 @@ class _FieldCheck:
             heading = _HEADING_LINE_RE.match(body, found.end() + 1)
             if heading:
                 text = inline_text(heading.group(2))
-                headings[ident] = (len(heading.group(1)), without_controls(text))
+                # (# is a section, as ## is: the page makes both <h2>, see render/markdown.py)
+                headings[ident] = (max(len(heading.group(1)), 2), without_controls(text))
         seen: set[str] = set()
         for item in flatten(outline):
             if item.id in seen:

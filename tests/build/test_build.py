@@ -224,6 +224,31 @@ def test_headings_written_without_an_anchor_are_in_the_table_of_contents(
     assert 'href="#s1"' in toc  # (the anchored ones stay)
 
 
+def test_the_table_of_contents_nests_as_the_page_does_whatever_the_anchors(
+    site_project: Path,
+) -> None:
+    """Review: `# 甲` and `## 乙` are both <h2> on the page; the contents nested 乙 under 甲
+    when every heading had an anchor, and not when one lacked it."""
+    speeches = site_project / "content" / "speeches"
+    text = next(speeches.glob("xian-luo-shi*.md")).read_text("utf-8")
+    front = text[4 : text.index("\n---\n", 4) + 1]
+    front = re.sub(r"(?ms)^outline:.*?(?=^[a-z_]+:|\Z)", "outline: []\n", front)
+    head = f"---\n{front}---\n"
+    nests = []
+    for n, extra in enumerate(["", "\n## 无锚点的一节\n\n段落。\n"]):
+        slug = f"toc-{n}"
+        body = "\n{#a}\n# 甲\n\n段落。\n\n{#b}\n## 乙\n\n段落。\n" + extra
+        copy = re.sub(r"^slug: .*$", f"slug: {slug}", head, count=1, flags=re.M) + body
+        (speeches / f"{slug}.md").write_text(copy, "utf-8")
+    site = build(site_project).output
+    for n in range(2):
+        page = (site / "speeches" / f"toc-{n}" / "index.html").read_text("utf-8")
+        toc = page[page.index('class="toc') :]
+        toc = toc[: toc.index("</nav>")]
+        nests.append(toc.count("<ol"))
+    assert nests[0] == nests[1] == 1, nests  # one list: 甲 and 乙 side by side
+
+
 def test_the_table_of_contents_shows_a_headings_text_not_its_markdown(
     site_project: Path,
 ) -> None:
