@@ -97,9 +97,7 @@ def _check_aliases(text: str, path: Path | str, first_line: int) -> None:
         if root is not None:
             _expanded_size(root, set(), {})
     except (_InsideItself, _TooLarge, RecursionError) as exc:
-        alias = next(
-            (e for e in yaml.parse(text, Loader=_Loader) if isinstance(e, yaml.AliasEvent)), None
-        )
+        alias = _alias_at_fault(text, getattr(exc, "node", None), isinstance(exc, _InsideItself))
         name = f" (*{alias.anchor})" if alias is not None else ""
         problem = (
             f"a YAML alias{name} stands inside the value it repeats"
@@ -110,12 +108,37 @@ def _check_aliases(text: str, path: Path | str, first_line: int) -> None:
         raise UserError(problem, path, line, "write the value out where the alias stands") from None
 
 
+def _alias_at_fault(text: str, node: yaml.Node | None, itself: bool) -> yaml.AliasEvent | None:
+    """The alias to name: the first inside `node` (the value an alias stands inside, or the
+    one that grew too large) — that repeats `node` itself, for one inside what it repeats —
+    else the file's first. (The file's first alias is often a harmless one.)"""
+    events = [e for e in yaml.parse(text, Loader=_Loader) if e.start_mark is not None]
+    aliases = [e for e in events if isinstance(e, yaml.AliasEvent)]
+    if node is None or node.start_mark is None or node.end_mark is None:
+        return aliases[0] if aliases else None
+    start, end = node.start_mark.index, node.end_mark.index
+    anchors = (getattr(e, "anchor", None) for e in events if _at(e) == start)
+    anchor = next((a for a in anchors if a), None)
+    inside = [a for a in aliases if start <= _at(a) <= end]
+    if itself:
+        inside = [a for a in inside if a.anchor == anchor] or inside
+    return next(iter(inside), aliases[0] if aliases else None)
+
+
+def _at(event: yaml.Event) -> int:
+    return event.start_mark.index if event.start_mark is not None else -1
+
+
 class _InsideItself(Exception):
-    pass
+    def __init__(self, node: yaml.Node) -> None:
+        super().__init__()
+        self.node = node
 
 
 class _TooLarge(Exception):
-    pass
+    def __init__(self, node: yaml.Node) -> None:
+        super().__init__()
+        self.node = node
 
 
 def _expanded_size(node: yaml.Node, open_nodes: set[int], sizes: dict[int, int]) -> int:
@@ -123,7 +146,7 @@ def _expanded_size(node: yaml.Node, open_nodes: set[int], sizes: dict[int, int])
     very node of its anchor, so a node met again is counted from `sizes`)."""
     ident = id(node)
     if ident in open_nodes:
-        raise _InsideItself
+        raise _InsideItself(node)
     if ident in sizes:
         return sizes[ident]
     open_nodes.add(ident)
@@ -134,7 +157,7 @@ def _expanded_size(node: yaml.Node, open_nodes: set[int], sizes: dict[int, int])
     size = 1 + sum(_expanded_size(child, open_nodes, sizes) for child in children)
     open_nodes.discard(ident)
     if size > MAX_EXPANDED:
-        raise _TooLarge
+        raise _TooLarge(node)
     sizes[ident] = size
     return size
 

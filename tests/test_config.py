@@ -180,6 +180,12 @@ def test_a_yaml_alias_that_cannot_be_written_out_is_refused_with_its_line(
     assert "YAML alias" in error.message and error.line is not None and error.line >= 2
 
 
+def test_a_yaml_alias_error_names_the_alias_at_fault(tmp_path: Path) -> None:
+    """Review: the error named the file's first alias, often a harmless one."""
+    error = config_error(tmp_path, "title: x\na: &x [1, 2]\nb: *x\nc: &self\n  - *self\n")
+    assert "*self" in error.message and error.line == 5
+
+
 def test_yaml_anchors_aliases_and_merge_keys_are_read(tmp_path: Path) -> None:
     """Refusing the two aliases above refused every alias, and `<<: *defaults` with them: a
     site.yaml sharing one topic's terms with another stopped loading."""
