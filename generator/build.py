@@ -68,6 +68,7 @@ from generator.render.theme import Asset, Theme, counted, data_url
 from generator.search import cache as search_cache
 from generator.search import site as search_site
 from generator.search.patch import IndexState
+from generator.speech import shown_speaker
 from generator.workers import fork_pool
 
 if TYPE_CHECKING:  # imported where needed: a no-change build never pays for them
@@ -1243,8 +1244,7 @@ def search_details(entry: Entry, formats: DateFormats = CHINESE_DATES) -> list[s
     an English site; as the speech writes it, 2026年2月5日; and as 2026-02-05) — what a result
     shows, and what a reader looks a speech up by. (An office that is all a speech says of its
     speaker, 县长, once: a result read 县长 县长.)"""
-    parts = (entry.speaker_role, entry.speaker)
-    speaker = " ".join(dict.fromkeys(part for part in parts if part))
+    speaker = shown_speaker(entry.speaker_role, entry.speaker)
     shown = (date_display(entry.date, formats), date_display(entry.date), entry.date)
     dates = dict.fromkeys(shown) if entry.date else {}
     details = (speaker, entry.occasion, entry.subtitle, *dates)

@@ -198,3 +198,11 @@ def read_front_matter(path: Path) -> dict[str, Any]:
         raise UserError(f"not valid UTF-8 at byte {exc.start}", path) from None
     data, _, _ = split_front_matter(text, path)
     return data
+
+
+def shown_speaker(role: str | None, name: str | None) -> str:
+    """The speaker as the pages show them: the office, then the name, the office once where the
+    name holds it already (县长王五, not 县长 县长王五; 县长 alone, not 县长 县长)."""
+    if role and name and role not in name:
+        return f"{role} {name}"
+    return name or role or ""

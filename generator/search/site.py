@@ -47,6 +47,7 @@ from generator.search.fold import HAN_FIRST, HAN_LAST, client_table
 from generator.search.index import Section, gather
 from generator.search.patch import IndexState
 from generator.search.varint import encode_one
+from generator.speech import shown_speaker
 from generator.workers import in_shares
 
 FORMAT = 1
@@ -369,7 +370,7 @@ def fragment(doc: SearchDoc, store: Store) -> bytes:
         "title": s.title,
         "url": s.url,
         "date": s.date_display,
-        "speaker": " ".join(dict.fromkeys(x for x in (s.speaker_role, s.speaker) if x)),
+        "speaker": shown_speaker(s.speaker_role, s.speaker),
         "occasion": s.occasion or "",
         "level": s.level or "",
         "topics": [t.name for t in s.topics],
