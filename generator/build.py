@@ -323,7 +323,10 @@ class Build:
         self.memory = memory or Memory()
         require_speeches_dir(config)
         self.scan = scan_speeches(config.speeches_dir)
-        self.fingerprint = inputs_fingerprint(config, self.urls, self.theme, self.target, self.scan)
+        self.static = scan_static(config.static_dir)
+        self.fingerprint = inputs_fingerprint(
+            config, self.urls, self.theme, self.target, self.scan, self.static
+        )
 
     @cached_property
     def moved_halfway(self) -> bool:
@@ -436,6 +439,7 @@ class Build:
             self.cache.pages,
             self.target,
             staging,
+            self.static,
         )
         files.update(extras)
         self.clock("render")
@@ -605,7 +609,12 @@ def scan_speeches(folder: Path) -> Scan:
 
 
 def inputs_fingerprint(
-    config: Config, urls: Urls, theme: Theme, target: Path, scan: Scan | None = None
+    config: Config,
+    urls: Urls,
+    theme: Theme,
+    target: Path,
+    scan: Scan | None = None,
+    static: Scan | None = None,
 ) -> str:
     """Everything a build reads, by name, size and change stamp: equal means nothing to do."""
     hasher = hashlib.sha256(f"{CACHE_VERSION}|{urls.base_url}|{target}|{theme.digest}".encode())
@@ -614,7 +623,31 @@ def inputs_fingerprint(
     hasher.update(repr(config.topics).encode())  # built-in topics live outside site.yaml
     scan = scan_speeches(config.speeches_dir) if scan is None else scan
     hasher.update("".join(f"{n}|{size}|{stamp}\n" for n, (size, stamp) in scan.items()).encode())
+    static = scan_static(config.static_dir) if static is None else static
+    hasher.update("".join(f"{n}|{size}|{stamp}\n" for n, (size, stamp) in static.items()).encode())
     return hasher.hexdigest()
+
+
+def scan_static(folder: Path | None) -> Scan:
+    """The files of the static folder (paths.static: pictures, documents a speech links to),
+    by path relative to it with '/' separators, and their stat; hidden files and folders
+    (.git, .DS_Store) left out."""
+    if folder is None or not folder.is_dir():
+        return {}
+    found = []
+    for directory, folders, names in os.walk(folder):
+        folders[:] = sorted(name for name in folders if not name.startswith("."))
+        relative = os.path.relpath(directory, folder).replace(os.sep, "/")
+        for name in names:
+            if name.startswith("."):
+                continue
+            try:
+                stat = os.stat(os.path.join(directory, name))
+            except OSError:  # (gone since it was listed)
+                continue
+            path = name if relative == "." else f"{relative}/{name}"
+            found.append((path, (stat.st_size, change_stamp(stat))))
+    return dict(sorted(found))
 
 
 def _up_to_date(cache_dir: Path, fingerprint: str, target: Path, result: BuildResult) -> bool:
@@ -677,7 +710,7 @@ def guard_output(target: Path, root: Path, inputs: tuple[Path, ...] = ()) -> Non
 
 def input_folders(config: Config) -> tuple[Path, ...]:
     """The folders a project's build and ingest read: no output may be inside one."""
-    return read_folders(config.root, config.raw_dir, config.speeches_dir)
+    return read_folders(config.root, config.raw_dir, config.speeches_dir, config.static_dir)
 
 
 def read_marker(target: Path) -> dict[str, str]:
@@ -1617,9 +1650,11 @@ def write_extras(
     keys: dict[str, str],
     target: Path,
     staging: Path,
+    static: Scan | None = None,
 ) -> tuple[dict[str, str], dict[str, str]]:
-    """Assets, feeds, the sitemap and robots.txt; return their hashes and their keys. Like
-    pages, a file whose key (a digest of what it shows) is unchanged is not made again."""
+    """Assets, feeds, the sitemap, robots.txt and the static folder's files; return their
+    hashes and their keys. Like pages, a file whose key (a digest of what it shows) is
+    unchanged is not made again."""
     files: dict[str, str] = {}
     new_keys: dict[str, str] = {}
 
@@ -1645,7 +1680,34 @@ def write_extras(
     )
     robots_url = urls.absolute(urls.url("sitemap.xml"))
     extra("robots.txt", robots_url, lambda: robots(robots_url))
+    made = {page.output for page in pages} | set(files)
+    for name, stamp in (static or {}).items():
+        assert config.static_dir is not None
+        _check_static_name(config.static_dir, name, made)
+        path = config.static_dir / name
+        extra(name, ["static", stamp], lambda path=path: _read_static(path))  # type: ignore[misc]
     return files, new_keys
+
+
+_BUILT_FOLDERS = ("assets/", "search/")  # what the build writes besides its pages and extras
+
+
+def _check_static_name(folder: Path, name: str, made: set[str]) -> None:
+    """A static file may not take the name of a file the build makes (a page, a feed, an
+    asset): one of the two would be lost."""
+    if name in made or name.startswith(_BUILT_FOLDERS) or name == MARKER:
+        raise UserError(
+            f"{name} would replace a file the build makes",
+            folder / name,
+            hint="rename or move it in the static folder (e.g. into images/ or files/)",
+        )
+
+
+def _read_static(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise UserError(f"cannot read it ({error.strerror})", path) from None
 
 
 def search_docs(builder: PageBuilder) -> list[search_site.SearchDoc]:

@@ -84,6 +84,7 @@ class Config:
     extra: dict[str, Any] = field(default_factory=dict)
     lines: dict[KeyPath, int] = field(default_factory=dict, compare=False, repr=False)
     default_rules: bool = True
+    static_dir: Path | None = None  # files published as they are (paths.static); None: none
 
     @cached_property
     def boilerplate(self) -> Boilerplate:
@@ -117,6 +118,7 @@ _SCHEMA: _Schema = {
     "paths": {
         "raw": (str, "content/raw"),
         "speeches": (str, "content/speeches"),
+        "static": (str, "content/static"),
     },
     "ingest": {
         "default_rules": (bool, True),
@@ -204,22 +206,27 @@ def _build(
         deploy=parse_deploy(values["deploy"], checker),
         lines=lines,
         default_rules=ingest["default_rules"],
+        static_dir=root / values["paths"]["static"],
     )
 
 
-def read_folders(root: Path, raw: str | Path, speeches: str | Path) -> tuple[Path, Path, Path]:
-    """The folders a project's ingest and build read (raw, speeches, themes): no output may
-    be inside one."""
-    return (root / raw, root / speeches, root / "themes")
+def read_folders(
+    root: Path, raw: str | Path, speeches: str | Path, static: str | Path | None = None
+) -> tuple[Path, ...]:
+    """The folders a project's ingest and build read (raw, speeches, themes, static): no
+    output may be inside one."""
+    folders = (root / raw, root / speeches, root / "themes")
+    return folders if static is None else (*folders, root / static)
 
 
 def _check_folders(checker: _Checker, root: Path, values: dict[str, Any]) -> None:
     """The raw and speeches folders apart (ingest wrote its Markdown among the raw files, to
     read again as raw), and the output in neither, nor in themes/ (built pages were ingested
     back as speeches)."""
-    raw, speeches, themes = (
+    paths = values["paths"]
+    raw, speeches, themes, static = (
         folder.resolve()
-        for folder in read_folders(root, values["paths"]["raw"], values["paths"]["speeches"])
+        for folder in read_folders(root, paths["raw"], paths["speeches"], paths["static"])
     )
     if raw.is_relative_to(speeches) or speeches.is_relative_to(raw):
         raise checker.fail(
@@ -227,8 +234,20 @@ def _check_folders(checker: _Checker, root: Path, values: dict[str, Any]) -> Non
             "the speeches folder and the raw folder must be apart (neither inside the other)",
             "e.g. raw: content/raw and speeches: content/speeches",
         )
+    if raw.is_relative_to(static) or static.is_relative_to(raw):
+        raise checker.fail(
+            ("paths", "static"),
+            "the static folder and the raw folder must be apart (neither inside the other):"
+            " ingest would read the static files as speeches",
+            "e.g. raw: content/raw and static: content/static",
+        )
     output = (root / values["output"]).resolve()
-    for name, folder in (("raw", raw), ("speeches", speeches), ("themes", themes)):
+    for name, folder in (
+        ("raw", raw),
+        ("speeches", speeches),
+        ("themes", themes),
+        ("static", static),
+    ):
         if output.is_relative_to(folder):
             raise checker.fail(
                 ("output",),

@@ -374,8 +374,10 @@ def test_two_topics_with_one_slug_are_refused(
         ("output: content/raw/site\n", "inside the raw folder"),
         ("output: content/speeches/site\n", "inside the speeches folder"),
         ("output: themes/site\n", "inside the themes folder"),
+        ("output: content/static/site\n", "inside the static folder"),
         ("paths:\n  raw: content/raw\n  speeches: content/raw\n", "must be apart"),
         ("paths:\n  raw: content\n  speeches: content/speeches\n", "must be apart"),
+        ("paths:\n  raw: content/raw\n  static: content/raw/images\n", "must be apart"),
         # (probe 9: written into every speech's lang= as it was)
         ("content_language: 'not a lang <x>'\n", "expected a language tag"),
     ],

@@ -1605,3 +1605,34 @@ def test_a_change_to_a_module_a_page_shows_the_work_of_changes_the_cache_version
         Path, "read_bytes", lambda self: read(self) + (b"#" if self == target else b"")
     )
     assert build_module._code_version() != build_module.CACHE_VERSION
+
+
+def test_the_static_folder_is_published_as_it_is(site_project: Path) -> None:
+    """Probe 11: a speech's pictures could not be published (a relative path led to a 404).
+    content/static/ is copied into the site as it is: a file added, changed or removed there
+    is so in the output, and a build after a change to it is not taken for a no-change one."""
+    static = site_project / "content" / "static"
+    (static / "images").mkdir(parents=True)
+    picture = static / "images" / "会场.png"
+    picture.write_bytes(b"\x89PNG first")
+    (static / ".DS_Store").write_bytes(b"hidden")
+    site = build(site_project).output
+    assert (site / "images" / "会场.png").read_bytes() == b"\x89PNG first"
+    assert not (site / ".DS_Store").exists()
+    assert build(site_project).written == 0  # (nothing changed)
+    picture.write_bytes(b"\x89PNG second, longer")
+    result = build(site_project)
+    assert (site / "images" / "会场.png").read_bytes() == b"\x89PNG second, longer"
+    assert result.written == 1
+    picture.unlink()
+    build(site_project)
+    assert not (site / "images" / "会场.png").exists()
+
+
+def test_a_static_file_may_not_replace_a_file_the_build_makes(site_project: Path) -> None:
+    static = site_project / "content" / "static"
+    static.mkdir(parents=True)
+    (static / "feed.xml").write_text("<feed/>", encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        build(site_project)
+    assert "feed.xml" in caught.value.message and caught.value.path == static / "feed.xml"
