@@ -67,6 +67,21 @@ class Links(HTMLParser):
                 self.links.append(str(values[name]))
 
 
+def speech_with(project: Path, text: str) -> Path:
+    """The first speech file of the project that holds `text`."""
+    return next(
+        path
+        for path in sorted((project / "content" / "speeches").glob("*.md"))
+        if text in path.read_text("utf-8")
+    )
+
+
+def table_of_contents(page: str) -> str:
+    """A speech page's table of contents, as HTML."""
+    toc = page[page.index('class="toc') :]
+    return toc[: toc.index("</nav>")]
+
+
 def parse(path: Path) -> Links:
     parser = Links()
     parser.feed(path.read_text(encoding="utf-8"))
@@ -181,11 +196,7 @@ def test_outline_links_resolve_to_headings(site_project: Path) -> None:
 def test_the_table_of_contents_follows_headings_edited_in_the_text(site_project: Path) -> None:
     """An editor retitled a heading and added a section with its own anchor: the table of
     contents kept the front matter's outline, so it showed neither."""
-    path = next(
-        p
-        for p in (site_project / "content" / "speeches").glob("*.md")
-        if "{#s2}" in p.read_text("utf-8")
-    )
+    path = speech_with(site_project, "{#s2}")
     text = path.read_text("utf-8")
     first = re.search(r"\{#s1\}\n## (\S+?、)?(.+)", text)
     assert first is not None
@@ -195,9 +206,9 @@ def test_the_table_of_contents_follows_headings_edited_in_the_text(site_project:
     path.write_text(text, "utf-8")
     site = build(site_project).output
     page = (site / "speeches" / path.stem / "index.html").read_text("utf-8")
-    toc = page[page.index('class="toc') :]
-    assert "编辑改过的标题" in toc[: toc.index("</nav>")]
-    assert 'href="#added"' in toc[: toc.index("</nav>")] and "编辑新增的一节" in toc
+    toc = table_of_contents(page)
+    assert "编辑改过的标题" in toc
+    assert 'href="#added"' in toc and "编辑新增的一节" in toc
 
 
 def test_headings_written_without_an_anchor_are_in_the_table_of_contents(
@@ -205,18 +216,13 @@ def test_headings_written_without_an_anchor_are_in_the_table_of_contents(
 ) -> None:
     """Probe 11: an editor's `## 二、…` and `### （一）…` without `{#id}` were left out of the
     table of contents, though the page showed them."""
-    path = next(
-        p
-        for p in (site_project / "content" / "speeches").glob("*.md")
-        if "{#s2}" in p.read_text("utf-8")
-    )
+    path = speech_with(site_project, "{#s2}")
     text = path.read_text("utf-8").rstrip("\n")
     text += "\n\n## 编辑新加的一部分\n\n新的段落。\n\n### （一）编辑新加的小标题\n\n又一段。\n"
     path.write_text(text, "utf-8")
     site = build(site_project).output
     page = (site / "speeches" / path.stem / "index.html").read_text("utf-8")
-    toc = page[page.index('class="toc') :]
-    toc = toc[: toc.index("</nav>")]
+    toc = table_of_contents(page)
     for title in ("编辑新加的一部分", "（一）编辑新加的小标题"):
         link = re.search(rf'href="#([^"]+)"[^>]*>(?:<[^>]+>)*[^<]*{re.escape(title[-6:])}', toc)
         assert link is not None, title
@@ -243,9 +249,7 @@ def test_the_table_of_contents_nests_as_the_page_does_whatever_the_anchors(
     site = build(site_project).output
     for n in range(2):
         page = (site / "speeches" / f"toc-{n}" / "index.html").read_text("utf-8")
-        toc = page[page.index('class="toc') :]
-        toc = toc[: toc.index("</nav>")]
-        nests.append(toc.count("<ol"))
+        nests.append(table_of_contents(page).count("<ol"))
     assert nests[0] == nests[1] == 1, nests  # one list: 甲 and 乙 side by side
 
 
@@ -254,11 +258,7 @@ def test_the_table_of_contents_shows_a_headings_text_not_its_markdown(
 ) -> None:
     """Emphasis, a link and a closing run of #s an editor wrote in a heading showed as
     asterisks, the URL and #s in the table of contents; the page's heading showed the text."""
-    path = next(
-        p
-        for p in (site_project / "content" / "speeches").glob("*.md")
-        if "{#s1}" in p.read_text("utf-8")
-    )
+    path = speech_with(site_project, "{#s1}")
     text = path.read_text("utf-8")
     first = re.search(r"\{#s1\}\n(## .+)", text)
     assert first is not None
@@ -266,8 +266,7 @@ def test_the_table_of_contents_shows_a_headings_text_not_its_markdown(
     path.write_text(text.replace(first.group(1), heading, 1), "utf-8")
     site = build(site_project).output
     page = (site / "speeches" / path.stem / "index.html").read_text("utf-8")
-    toc = page[page.index('class="toc') :]
-    toc = toc[: toc.index("</nav>")]
+    toc = table_of_contents(page)
     assert "加强组织领导 *注*" in toc
     assert "**" not in toc and "example.org/x" not in toc and "##" not in toc
 
