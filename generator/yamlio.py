@@ -57,10 +57,10 @@ def load_yaml(
     name lines of the file, whose line `first_line` the YAML starts on (front matter: 2)."""
     node = None
     try:
-        if "*" in text:
-            _check_aliases(text, path, first_line)
-        if with_lines:
-            node = yaml.compose(text, Loader=_Loader)
+        aliased = "*" in text
+        checked = _check_aliases(text, path, first_line) if aliased else None
+        if with_lines:  # (the node graph the alias check made, where it made one: not twice)
+            node = checked if aliased else yaml.compose(text, Loader=_Loader)
         data = yaml.load(text, Loader=_Loader)
     except _DuplicateKey as exc:
         problem = f"{exc.problem} (also line {exc.first.line + first_line})"
@@ -87,15 +87,16 @@ def load_yaml(
 MAX_EXPANDED = 100_000  # values a file may stand for once its aliases are written out
 
 
-def _check_aliases(text: str, path: Path | str, first_line: int) -> None:
-    """Aliases (*name, repeating an &name anchor, and `<<: *name` merges) are fine, unless one
-    stands inside the value it repeats — the line walk recursed without end (a traceback) — or
-    aliases of aliases (a "billion laughs") make the file stand for more than MAX_EXPANDED
-    values, where loading it hung."""
+def _check_aliases(text: str, path: Path | str, first_line: int) -> yaml.Node | None:
+    """The file's node graph, once checked: aliases (*name, repeating an &name anchor, and
+    `<<: *name` merges) are fine, unless one stands inside the value it repeats — the line
+    walk recursed without end (a traceback) — or aliases of aliases (a "billion laughs") make
+    the file stand for more than MAX_EXPANDED values, where loading it hung."""
     try:
         root = yaml.compose(text, Loader=_Loader)
         if root is not None:
             _expanded_size(root, set(), {})
+        return root
     except (_InsideItself, _TooLarge, RecursionError) as exc:
         alias = _alias_at_fault(text, getattr(exc, "node", None), isinstance(exc, _InsideItself))
         name = f" (*{alias.anchor})" if alias is not None else ""
