@@ -201,12 +201,10 @@ def _cost(entry: Entry) -> int:
 
 
 # What a query loses before it is folded: invisible characters a paste brings along (zero-width
-# spaces, a BOM, soft hyphens), control characters a link can carry (%00: its NUL made the pair
-# 商 + NUL the unigram key of 商, which has no positions), and quotation marks around a term,
-# which a reader types from the habit of search engines ("营商环境"): every term is matched as
-# a phrase already.
+# spaces, a BOM, soft hyphens) and control characters a link can carry (%00: its NUL made the
+# pair 商 + NUL the unigram key of 商, which has no positions). (Quotation marks a reader types
+# around a term, "营商环境", folding drops, as it drops them from the text.)
 QUERY_INVISIBLE_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
-QUERY_QUOTES = "\"'“”‘’「」『』"
 
 
 # A full stop typed between two Chinese characters in a query is a name's dot (艾尔肯.吐尼亚孜:
@@ -219,7 +217,6 @@ def parse_query(query: str) -> list[str]:
     terms: list[str] = []
     folded = QUERY_NAME_DOT_RE.sub("", fold(QUERY_INVISIBLE_RE.sub("", query)))
     for term in folded.split(" "):
-        term = term.strip(QUERY_QUOTES)
         if term and term not in terms:
             terms.append(term)
     return terms

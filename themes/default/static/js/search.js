@@ -168,28 +168,18 @@
 
   /* A query: folded terms, split on spaces, duplicates dropped. */
   /* What a query loses before it is folded: invisible and control characters a paste or a link
-     (%00) brings along, and quotation marks around a term (every term is matched as a phrase
-     already). The same as QUERY_INVISIBLE_RE and QUERY_QUOTES in reader.py. */
+     (%00) brings along (reader.py's QUERY_INVISIBLE_RE). Quotation marks around a term folding
+     drops, as it drops them from the text. */
   var QUERY_INVISIBLE = /[\x00-\x08\x0e-\x1f\x7f\u00ad\u200b-\u200f\u2060-\u2064\ufeff]/g;
-  var QUERY_QUOTES = "\"'\u201c\u201d\u2018\u2019\u300c\u300d\u300e\u300f";
 
   /* A full stop between two Chinese characters: a name's dot (reader.py QUERY_NAME_DOT_RE). */
   var QUERY_NAME_DOT = /([\u4e00-\u9fff])\.(?=[\u4e00-\u9fff])/g;
-
-  function trimQuotes(term) {
-    var a = 0;
-    var b = term.length;
-    while (a < b && QUERY_QUOTES.indexOf(term[a]) >= 0) a++;
-    while (b > a && QUERY_QUOTES.indexOf(term[b - 1]) >= 0) b--;
-    return term.slice(a, b);
-  }
 
   function parseQuery(query, table) {
     var seen = new Set();
     var terms = [];
     var folded = fold(query.replace(QUERY_INVISIBLE, ""), table).replace(QUERY_NAME_DOT, "$1");
-    for (var raw of folded.split(" ")) {
-      var term = trimQuotes(raw);
+    for (var term of folded.split(" ")) {
       if (term && !seen.has(term)) {
         seen.add(term);
         terms.push(term);
