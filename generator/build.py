@@ -622,9 +622,11 @@ def inputs_fingerprint(
         hasher.update(config.source.read_bytes())
     hasher.update(repr(config.topics).encode())  # built-in topics live outside site.yaml
     scan = scan_speeches(config.speeches_dir) if scan is None else scan
-    hasher.update("".join(f"{n}|{size}|{stamp}\n" for n, (size, stamp) in scan.items()).encode())
     static = scan_static(config.static_dir) if static is None else static
-    hasher.update("".join(f"{n}|{size}|{stamp}\n" for n, (size, stamp) in static.items()).encode())
+    for files in (scan, static):
+        hasher.update(
+            "".join(f"{n}|{size}|{stamp}\n" for n, (size, stamp) in files.items()).encode()
+        )
     return hasher.hexdigest()
 
 
@@ -709,8 +711,13 @@ def guard_output(target: Path, root: Path, inputs: tuple[Path, ...] = ()) -> Non
 
 
 def input_folders(config: Config) -> tuple[Path, ...]:
-    """The folders a project's build and ingest read: no output may be inside one."""
-    return read_folders(config.root, config.raw_dir, config.speeches_dir, config.static_dir)
+    """The folders a project's build and ingest read: no output may be inside one. (The
+    config's folders hold its root already: resolved, the root is not joined on twice, which
+    with `-C project` made project/project/content/raw, and let an output into the raw one.)"""
+    static = config.static_dir.resolve() if config.static_dir is not None else None
+    return read_folders(
+        config.root.resolve(), config.raw_dir.resolve(), config.speeches_dir.resolve(), static
+    )
 
 
 def read_marker(target: Path) -> dict[str, str]:

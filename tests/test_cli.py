@@ -408,3 +408,18 @@ def test_a_full_disk_names_the_project_and_says_what_to_do(
     assert_no_traceback(out, err)
     assert f"{project.resolve()}: No space left on device" in err
     assert "free some space" in err
+
+
+def test_an_output_inside_the_raw_folder_is_refused_with_a_relative_project_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review: with `-C project`, the folders no output may be inside were joined to the
+    project twice (project/project/content/raw), and `--output content/raw/site` built into the
+    raw folder."""
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "content", project / "content")
+    shutil.copy(ROOT / "site.yaml", project / "site.yaml")
+    monkeypatch.chdir(tmp_path)
+    code = main(["-C", "project", "build", "-q", "--output", "content/raw/site"])
+    assert code == 2
+    assert not (project / "content" / "raw" / "site").exists()
