@@ -91,9 +91,7 @@ def _session(
     debouncer = Debouncer(rebuilder)
     rebuilder.superseded = debouncer.pending
     content = root / "content"
-    folders = [content, config.raw_dir, config.speeches_dir, root / "themes"]
-    if config.static_dir is not None:
-        folders.append(config.static_dir)  # (covered by content/ where it is the default)
+    folders = [content, *input_folders(config)]  # (content/ covers those inside it)
     observer = watch(folders, [root / CONFIG_NAME], debouncer.add)  # (missing ones as they appear)
     try:
         with build_progress(console, quiet) as progress:
