@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from generator.render.linkify import AsciiLinkify, join_escapes, may_hold_link
 from generator.text import is_cjk
 
 if TYPE_CHECKING:  # markdown-it is imported only when a body needs it (see _parser)
@@ -85,7 +86,12 @@ def _parser() -> MarkdownIt:
     from mdit_py_plugins.attrs import attrs_block_plugin
     from mdit_py_plugins.footnote import footnote_plugin
 
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
+    # Bare addresses as links (render/linkify.py finds them). Escapes are joined into the text
+    # first, or the \_ ingest writes in an address ended its link there.
+    md.linkify = AsciiLinkify()
+    md.enable("linkify")
+    md.core.ruler.before("linkify", "join_escapes", join_escapes)
     # An indented line is a paragraph pasted with its indent (speeches hold no code): as an
     # indented code block it showed in monospace, unnumbered, and search never saw it.
     md.disable("code")
@@ -96,6 +102,7 @@ def _parser() -> MarkdownIt:
     md.disable("reference")
     md.use(attrs_block_plugin)
     md.add_render_rule("text", _render_text)
+    md.add_render_rule("link_open", _render_link_open)
     md.add_render_rule("heading_close", _render_heading_close)
     md.add_render_rule("softbreak", _render_softbreak)
     md.add_render_rule("table_open", _render_table_open)
@@ -109,7 +116,24 @@ def _render_text(
     from markdown_it.renderer import RendererHTML
 
     escaped = RendererHTML.text(self, tokens, idx, options, env)
+    if idx and _is_address(tokens[idx - 1]):
+        return escaped  # (the xx of a web address is no placeholder)
     return mark_placeholders(escaped, env["mark"])[0]
+
+
+def _is_address(token: Token) -> bool:
+    """A link whose text is its address: a bare one, or one written <https://…>."""
+    return token.type == "link_open" and token.markup in ("linkify", "autolink")
+
+
+def _render_link_open(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    """An address as its link's text gets class "url": the theme lets it break anywhere, so it
+    starts on the line before it (a justified line left before it spread its characters wide)."""
+    if _is_address(tokens[idx]):
+        tokens[idx].attrSet("class", "url")
+    return self.renderToken(tokens, idx, options, env)
 
 
 _PLACEHOLDER_TITLE = "匿名化占位符"
@@ -329,7 +353,10 @@ _ADDRESS_RE = re.compile(r".{1,16}[：:！!，,]")
 def render_plain_subset(
     markdown: str, anchor_label: str, placeholder_title: str = _PLACEHOLDER_TITLE
 ) -> RenderedBody | None:
-    """Render the plain subset directly; None when the body uses any other Markdown."""
+    """Render the plain subset directly; None when the body uses any other Markdown, or holds
+    a web address (a link: render/linkify.py)."""
+    if may_hold_link(markdown):
+        return None
     mark = _marker(placeholder_title)
     plain = _plain_inline(markdown)
     out: list[str] = []

@@ -270,6 +270,37 @@ def test_long_topic_names_and_latin_runs_stay_inside_a_phone_screen(
         context.close()
 
 
+def test_a_long_address_starts_on_its_sentences_line_and_is_a_link(
+    chromium: Browser, tmp_path: Path
+) -> None:
+    """Probe 11: a long URL after 详见网址： moved to a line of its own, and the justified line
+    left before it spread its few characters across the whole width; nor was it a link."""
+    project = new_project(tmp_path / "address")
+    address = "https://www.example.gov.cn/xxgk/" + "0123456789abcdef" * 5 + ".html"
+    text = f"详见网址：{address}，请各单位认真学习。"
+    write_speech(project, Speech("address", "一次会议上的讲话", ["同志们：", text]))
+    site = build(project)
+    tops = """() => { const p = document.querySelector('#p2'); const node = [...p.childNodes]
+        .find(n => n.textContent.includes('https://'));
+        const range = (n, i) => { const r = document.createRange(); r.setStart(n, i);
+            r.setEnd(n, i + 1); return r.getClientRects()[0].top; };
+        const first = p.firstChild.nodeType === 3 ? p.firstChild : p.firstChild.firstChild;
+        const start = node.nodeType === 3 ? node : node.firstChild;
+        return [range(first, 0), range(start, start.textContent.indexOf('https://'))]; }"""
+    with StaticServer(site) as server:
+        for width in (NARROW, 1280):
+            context = chromium.new_context(viewport={"width": width, "height": 844})
+            try:
+                page = context.new_page()
+                page.goto(server.url + "speeches/address/", wait_until="load")
+                first, top = page.evaluate(tops)
+                assert abs(first - top) < 10, width  # the address starts on line one
+                assert page.locator("#p2 a.url").get_attribute("href") == address
+                assert page.evaluate("document.documentElement.scrollWidth") <= width
+            finally:
+                context.close()
+
+
 def test_a_wide_table_scrolls_in_its_own_region_on_a_phone(
     chromium: Browser, tmp_path: Path
 ) -> None:
