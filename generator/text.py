@@ -17,9 +17,10 @@ SENTENCE_END = "。！？"
 # Characters removed everywhere: zero-width spaces and joiners, BOMs, soft hyphens, and the
 # control characters no HTML page or XML feed may hold (tab and line breaks are whitespace).
 _CONTROLS = "\x00-\x08\x0e-\x1f\x7f-\x9f"
-# (and the bidirectional marks and overrides: U+202E in 一批\u202e专精特新企业 showed 业企新特精专)
+# (and the bidirectional marks and overrides: U+202E in 一批\u202e专精特新企业 showed 业企新特精专;
+# and the noncharacters U+FFFE and U+FFFF, which no XML may hold)
 INVISIBLE_RE = re.compile(
-    f"[\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\u061c\ufeff\u00ad{_CONTROLS}]"
+    f"[\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\u061c\ufeff\u00ad{_CONTROLS}\ufffe\uffff]"
 )
 # In a speech file: those controls, and the vertical tab and form feed that Word writes for a
 # soft line break and a page break (`without_controls` makes them line breaks).

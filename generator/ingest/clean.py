@@ -454,8 +454,13 @@ def _block_end(lines: Sequence[Line], start: int, end: re.Pattern[str] | None) -
     return start  # no end found: remove only the start line rather than the rest of the file
 
 
-# A table of contents' entry: a heading, dot leaders, its page number (一、工作回顾……1).
-_CONTENTS_ENTRY_RE = compile_either(r"^(?!.*[。！？])\S.{0,80}?(?:[.．…·・]\s*){4,}\s*\d{1,4}$")
+# A table of contents' entry: a heading, dot leaders, its page number (一、工作回顾……1). A
+# heading that is a sentence keeps its stop before the leaders (一是联合港澳承办十五运会。……2);
+# a stop inside it is a sentence's with leaders in it, no entry. (An ellipsis is three dots:
+# two of them are leaders.)
+_CONTENTS_ENTRY_RE = compile_either(
+    r"^(?![^。！？]*[。！？][^。！？]*[^。！？.．…·・\s\d])\S.{0,80}?[。！？]?(?:(?:…\s*){2,}|(?:[.．…·・]\s*){4,})\s*\d{1,4}$"
+)
 _CONTENTS_TITLE_RE = compile_either(r"^目\s*录$|^(?i:contents)$")
 
 
@@ -488,7 +493,8 @@ def remove_running_heads(lines: list[Line], removed: list[Removed]) -> list[Line
     """Drop the running heads and feet a printed document's text (PDF to text) repeats at each
     page break: a short line beside a page number that is the document's first line (its
     title, at the top of every page) or that stands there twice or more (a gazette's name). Left in, they cut the sentence that runs over the break in two."""
-    breaks = [i for i, line in enumerate(lines) if is_page_break(line.text)]
+    numbered = {i for i, line in enumerate(lines) if _numbered_head(line.text)}
+    breaks = sorted(numbered | {i for i, line in enumerate(lines) if is_page_break(line.text)})
     if not breaks:
         return lines
     first = next((i for i, line in enumerate(lines) if line.text), -1)
@@ -505,10 +511,78 @@ def remove_running_heads(lines: list[Line], removed: list[Removed]) -> list[Line
         if text == title or len(found) >= 2  # (the same words on two lines: no sentence piece)
         for index in found
     }
+    drop |= numbered | _inside_a_sentence(lines, breaks, numbered)
     for index in sorted(drop):
         removed.append(Removed(lines[index].line, lines[index].text, "running head"))
     kept = [line for index, line in enumerate(lines) if index not in drop]
     return _close_page_gaps(kept)
+
+
+# A running head with its page number on the one line: 2026年某省政府工作报告　　第4页.
+_NUMBERED_HEAD_RE = compile_either(
+    r"^[^。！？!?；;]{2,40}?[ \u3000\t]+"
+    r"(?:第\s*\d{1,3}\s*页(?:\s*[/／，,]?\s*共\s*\d{1,3}\s*页)?|[-—－–]\s*\d{1,3}\s*[-—－–])$"
+)
+_HEAD_IN_SENTENCE_MAX = 30  # characters of a head or foot line a sentence runs through
+_HEADS_AT_A_BREAK = 2  # such lines on each side of a break, at most
+
+
+def _numbered_head(text: str) -> bool:
+    """(Not a page mark itself, 共3页 第3页, which meta reads as the speech's part.)"""
+    return (
+        bool(_NUMBERED_HEAD_RE.match(text))
+        and not _ENUMERATOR_RE.match(text)
+        and not is_page_break(text)
+    )
+
+
+def _inside_a_sentence(lines: list[Line], breaks: list[int], numbered: set[int]) -> set[int]:
+    """Head and foot lines that stand, once, where a sentence runs over a page break (…火灾呈 /
+    — 4 — / 海南省人民政府 / 现“一降三减”良好态势。): short, no sentence and no heading, with the
+    sentence's two halves around them. Left in, joining glued them into the sentence."""
+    found: set[int] = set()
+    for at in breaks:
+        before, heads_before = _heads_beside(lines, at, -1, numbered)
+        after, heads_after = _heads_beside(lines, at, 1, numbered)
+        if before is None or after is None or not _runs_over_a_break(lines[before].text):
+            continue
+        continuation = lines[after].text
+        if _ENUMERATOR_RE.match(continuation):
+            continue
+        longest = len(lines[before].text)
+        heads = heads_before + heads_after
+        if all(len(lines[i].text) < longest for i in heads):
+            found.update(heads)
+    return found
+
+
+def _heads_beside(
+    lines: list[Line], at: int, step: int, numbered: set[int]
+) -> tuple[int | None, list[int]]:
+    """Walking from break `at` by `step`: the first line of text past the head or foot lines
+    (None: none), and those lines."""
+    heads: list[int] = []
+    index = at + step
+    while 0 <= index < len(lines):
+        text = lines[index].text
+        if not text or is_page_break(text) or index in numbered:
+            index += step
+            continue
+        if len(heads) < _HEADS_AT_A_BREAK and _head_line(text):
+            heads.append(index)
+            index += step
+            continue
+        return index, heads
+    return None, heads
+
+
+def _head_line(text: str) -> bool:
+    return (
+        len(text) <= _HEAD_IN_SENTENCE_MAX
+        and bool(_RUNNING_HEAD_RE.match(text))
+        and text[-1] not in TERMINAL
+        and not _ENUMERATOR_RE.match(text)
+    )
 
 
 def _close_page_gaps(lines: list[Line]) -> list[Line]:

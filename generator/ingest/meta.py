@@ -134,6 +134,15 @@ _OFFICE_LINE_RE = compile_either(rf"^[^。！？：:，,\s]{{0,30}}?{_ROLE}$")
 # An anonymised name alone on a header line, or with 同志, is the speaker's wherever it stands:
 # no site puts placeholders in its chrome.
 _ANONYMISED_NAME_LINE_RE = compile_either(rf"^(?P<name>{_ANONYMISED_NAME})(?:同志)?$")
+# So is a name with 同志 after it (杜联合同志: no site's chrome addresses anyone), and a name with
+# the date in brackets (杜联合（2015年2月5日）), which gives the date too. (Not an audience:
+# 各位同志, 全体同志.)
+_ADDRESSED_NAME_LINE_RE = compile_either(
+    rf"^(?!各位|全体|广大|在座|尊敬|亲爱|老|女|男)(?P<name>{_NAME})\s*同志$"
+)
+_NAME_DATE_LINE_RE = compile_either(
+    rf"^(?P<name>{_NAME})(?:\s*同志)?\s*[（(]\s*(?P<date>{DATE_RE.pattern})\s*[)）]$"
+)
 # A subtitle gives the date and/or the meeting: ——2026年1月25日在…会议上 or （2020年5月8日）.
 # It needs a dash, a bracket or a date in front: a bare 在…上的讲话 is a title. Some pages put
 # the byline on the same line (…会议上 陕西省省长 赵刚).
@@ -145,6 +154,8 @@ _ADOPTED_RE = compile_either(
 )
 _SUBTITLE_START_RE = compile_either(rf"^(?:[{_DASHES}]+|[（(]|\s*{DATE_RE.pattern})")
 _DASH_RE = compile_either(rf"^[{_DASHES}]{{1,4}}")
+# A subtitle's dash typed with hyphens or a wave (--, ----, ~), shown as the dash it stands for.
+_LEADING_DASHES_RE = compile_either(r"^(?:[-－–~～]{1,4}|—-+|-+—)")
 # 在…上的讲话: the kind of a speech a title names, and the words before it (表态发言, 主旨演讲).
 # pipeline.slug_text reads the same frame.
 FRAME_KIND_PREFIX = (
@@ -687,8 +698,11 @@ def _read_subtitle(paragraphs: list[Line], index: int, meta: Meta) -> int:
         meta.removed.append(Removed(paragraph.line, text, "repeated subtitle"))
         return index + 1
     found = _subtitle_match(text)
-    meta.subtitle = text
+    meta.subtitle = _LEADING_DASHES_RE.sub("——", text)  # (--2015年…, as typed for ——)
     if found is None:
+        undashed = _DASH_RE.sub("", text).strip()
+        if _DATE_LINE_RE.match(undashed):  # ——2024年3月12日: a subtitle that is a date
+            meta.date = meta.date or parse_date(undashed)
         return index + 1
     meta.occasion = meta.occasion or found.group("occ").strip()
     if found.group("date"):
@@ -780,6 +794,13 @@ def _read_header_line(paragraph: Line, meta: Meta, previous: str, following: str
     if anonymised and meta.speaker is None:
         name = anonymised.group("name")
         return _speaker_line(meta, paragraph, None, name, name != text)
+    addressed = _ADDRESSED_NAME_LINE_RE.match(text)
+    if addressed and meta.speaker is None:
+        return _speaker_line(meta, paragraph, None, addressed.group("name"), True)
+    dated = _NAME_DATE_LINE_RE.match(text)
+    if dated and meta.speaker is None and parse_date(dated.group("date")):
+        meta.date = meta.date or parse_date(dated.group("date"))
+        return _speaker_line(meta, paragraph, None, dated.group("name"), True)
     note = _EDITORS_NOTE_RE.match(text)
     if note and meta.subtitle is None:
         meta.subtitle = note.group(1)  # （根据录音整理，未经本人审阅）: where the text came from

@@ -402,16 +402,18 @@ def _quote_depth(text: str) -> int:
 
 
 # Where a document's attachments begin (GB/T 9704): 附件：1.…, 附件1 or 附件一 on its own line,
-# 附表2：… — not a sentence about one (附件中的数据显示…).
+# 附表2：… — not a sentence about one (附件中的数据显示…). A report's glossary and notes after
+# its text are appended the same way: 名词解释, 注释：, 附：名词解释 on a line of their own.
 _ATTACHMENT_RE = compile_either(
-    r"^附[件表]\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})?\s*(?:[:：]|$)"
+    r"^(?:附[件表]\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})?\s*(?:[:：]|$)"
+    r"|(?:附\s*[:：]?\s*)?(?:名词解释|名词注释|注释|注解|术语解释|词语解释)\s*[:：]?$)"
 )
 
 
 def _appended(paragraphs: list[Line]) -> set[int]:
     """Every paragraph from the first attachment mark on: an attachment (a table, a list of
-    projects) is appended to the speech, and its numbered lines are not the speech's points
-    (附件：1.…表 / 2.…清单 nested as sub-items of the last section)."""
+    projects, a glossary) is appended to the speech, and its numbered lines are not the
+    speech's points (附件：1.…表 / 2.…清单 nested as sub-items of the last section)."""
     for index, paragraph in enumerate(paragraphs):
         if not paragraph.table and _ATTACHMENT_RE.match(paragraph.text):
             return set(range(index, len(paragraphs)))
