@@ -248,6 +248,9 @@ def _decode(raw: bytes, path: Path) -> tuple[str, str]:
         return utf16
     if b"\x00" in raw:
         return _without_stray_nuls(raw, path)
+    hz = _decode_hz(raw)
+    if hz is not None:
+        return hz
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -258,7 +261,44 @@ def _decode(raw: bytes, path: Path) -> tuple[str, str]:
     utf16 = _decode_chinese_utf16_without_bom(raw)  # CJK-only UTF-16 may hold no NUL at all
     if utf16 is not None:
         return utf16
+    mixed = _decode_mixed_lines(raw)
+    if mixed is not None:
+        return mixed
     raise _undecodable(raw, path)
+
+
+def _decode_hz(raw: bytes) -> tuple[str, str] | None:
+    """HZ (RFC 1843): GB2312 in 7-bit ASCII between ~{ and ~}, as old mail and Usenet carried
+    Chinese. It is valid ASCII, so read as UTF-8 it gave a page of ~{TZ:#@-6{…~}."""
+    if not raw.isascii() or b"~{" not in raw or b"~}" not in raw:
+        return None
+    text = _strict(raw, "hz")
+    if text is None or not any("\u4e00" <= char <= "\u9fff" for char in text):
+        return None
+    return text, "hz"
+
+
+def _decode_mixed_lines(raw: bytes) -> tuple[str, str] | None:
+    """A GB file with lines pasted in from a UTF-8 one (or the reverse): neither encoding reads
+    the whole file, but each line reads in one of them. Every line that is valid UTF-8 is read
+    so (a line of GBK Chinese is valid UTF-8 only by a rare accident), every other as GB18030,
+    when those read as Chinese text."""
+    texts: list[str] = []
+    gb_lines: list[str] = []
+    utf8_lines = 0
+    for line in raw.splitlines(keepends=True):
+        text = _strict(line, "utf-8")
+        if text is None:
+            text = _strict(line, "gb18030")
+            if text is None:
+                return None
+            gb_lines.append(text)
+        elif not line.isascii():
+            utf8_lines += 1
+        texts.append(text)
+    if not utf8_lines or not gb_lines or not _looks_like_text("".join(gb_lines)):
+        return None
+    return "".join(texts), "gb18030, with UTF-8 lines"
 
 
 def _without_stray_nuls(raw: bytes, path: Path) -> tuple[str, str]:

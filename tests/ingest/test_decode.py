@@ -131,6 +131,35 @@ def test_gb18030_four_byte_characters(tmp_path: Path) -> None:
     assert texts(source) == [text.strip()]
 
 
+def test_hz_seven_bit_gb_is_read_as_chinese(tmp_path: Path) -> None:
+    """Probe 12: an HZ file (GB2312 between ~{ and ~}, all ASCII) was read as UTF-8, a page of
+    ~{TZ:#@-6{…~}, and refused for want of a title."""
+    source = read_source(write(tmp_path, SIMPLIFIED.encode("hz")))
+    assert source.encoding == "hz"
+    assert texts(source) == SIMPLIFIED.splitlines()
+
+
+def test_ascii_with_a_tilde_brace_is_still_ascii(tmp_path: Path) -> None:
+    source = read_source(write(tmp_path, b"a ~{ b ~} c\n"))
+    assert source.encoding == "utf-8"
+    assert texts(source) == ["a ~{ b ~} c"]
+
+
+def test_a_gbk_file_with_utf8_lines_pasted_in_reads_each_line_in_its_own(tmp_path: Path) -> None:
+    """Probe 12: neither UTF-8 nor GB18030 read the whole file, which was refused with advice to
+    save it as UTF-8 (an editor that misread it would garble one part or the other)."""
+    lines = ["在全县经济工作会议上的讲话", "同志们：", "今天召开全县经济工作会议。", "一、总体要求"]
+    data = b"".join(
+        (line + "\r\n").encode("utf-8" if n == 2 else "gbk") for n, line in enumerate(lines)
+    )
+    for codec in ("utf-8", "gb18030"):
+        with pytest.raises(UnicodeDecodeError):
+            data.decode(codec)
+    source = read_source(write(tmp_path, data))
+    assert source.encoding == "gb18030, with UTF-8 lines"
+    assert texts(source) == lines
+
+
 def test_big5_traditional(tmp_path: Path) -> None:
     source = read_source(write(tmp_path, TRADITIONAL.encode("big5")))
     assert source.encoding == "big5"
