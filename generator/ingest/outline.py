@@ -452,6 +452,7 @@ def _in_stack(stack: list[_Open], family: str) -> bool:
     return any(entry.family == family for entry in stack)
 
 
+_SUBSECTION = 2  # the rank of （一）, a section's subsections
 _LIST = 3  # ranks from here on are lists (1. （1）), not sections (一、 （一）)
 _INFORMAL = 5  # ranks from here on (第一, 首先, 一要, 一是) have no place in GB/T 9704's order
 
@@ -461,10 +462,14 @@ def _closes(stack: list[_Open], match: Match) -> bool:
 
     A style closes the open items of its own rank and below, in GB/T 9704's order (一、 （一）
     1. （1）, then 第一/首先, then 一要/一是). But under an informal item (第一， 二要) a list
-    in 1. or （1） is that item's sub-list; a section's style (一、 （一）) still closes it."""
+    in 1. or （1） is that item's sub-list; a section's style (一、 （一）) still closes it —
+    save where informal items are the speech's top level (首先，… / （一）… / 其次，…): there
+    a （一） opens under the item."""
     top = stack[-1]
     if top.rank < _INFORMAL or match.rank >= _INFORMAL:
         return top.rank >= match.rank
+    if len(stack) == 1 and match.rank == _SUBSECTION and (match.number or 1) == 1:
+        return False
     return match.rank < _LIST  # a section's style closes; a list's nests
 
 
