@@ -1195,6 +1195,9 @@ def tidy_spaces(text: str) -> str:
     label = _LABEL_SPACE_RE.match(text)
     if label:  # 一　安全生产, 第一章　…: the space sets the label off, as 、 would
         return f"{label.group(1)}\u3000{tidy_spaces(text[label.end() :])}"
+    if _FIELDS_LINE_RE.match(text) and _FIELD_GAP_RE.search(text):
+        # 某某办公室　　　　2015年2月10日印发: fields set apart, the date no part of the name
+        return "\u3000".join(tidy_spaces(field) for field in _FIELD_GAP_RE.split(text))
     pieces = _SPACE_RUN_RE.split(text)
     phrases = _PHRASES_RE.match(text) is not None
     out = pieces[0]
@@ -1216,9 +1219,14 @@ def tidy_spaces(text: str) -> str:
 # 第一章　从百年党史中汲取奋进力量, Ⅱ 重点工作): the space stays, or the label runs into the
 # title (一安全生产). The outline reads such a label (generator.ingest.outline).
 _LABEL_SPACE_RE = compile_either(
-    r"^([一二三四五六七八九十]{1,3}|第[一二三四五六七八九十百]{1,4}[章节部分篇]|[㈠-㈩⑴-⒇Ⅰ-Ⅻ])"
+    r"^([一二三四五六七八九十]{1,3}|第[一二三四五六七八九十百]{1,4}(?:章|节|部分|篇)|[㈠-㈩⑴-⒇Ⅰ-Ⅻ])"
     r"[ \u3000]+(?=[^。！？；，\s][^。！？；，]{1,29}$)"
 )
+# A short line of fields set apart by a wide gap (a document's 印发 line, a byline with its
+# date), where a figure meets a word across the gap: the gap stays, as one ideographic space.
+_FIELDS_LINE_RE = compile_either(r"^(?=.{4,60}$)(?!.*[。！？；，、])")
+_GAP = "(?: {2,}|[ \u3000]*\u3000[ \u3000]*)"  # (one ideographic space: what the first pass left)
+_FIELD_GAP_RE = compile_either(rf"(?<=[{HAN}]){_GAP}(?=\d)|(?<=\d){_GAP}(?=[{HAN}])")
 # An English word and the mark that ends its clause (gentlemen!, future.): the space after it
 # is English spacing, and taking it away would make the mark look Chinese to to_fullwidth.
 _LATIN_CLAUSE_END_RE = re.compile(r"[A-Za-z][.!?,;:]$")
