@@ -154,8 +154,9 @@ _ADOPTED_RE = compile_either(
 )
 _SUBTITLE_START_RE = compile_either(rf"^(?:[{_DASHES}]+|[（(]|\s*{DATE_RE.pattern})")
 _DASH_RE = compile_either(rf"^[{_DASHES}]{{1,4}}")
-# A subtitle's dash typed with hyphens or a wave (--, ----, ~), shown as the dash it stands for.
-_LEADING_DASHES_RE = compile_either(r"^(?:[-－–~～]{1,4}|—-+|-+—)")
+# A subtitle's dash typed with hyphens or a wave (--, ----, ~), or one em dash where Chinese
+# sets two, shown as the dash it stands for.
+_LEADING_DASHES_RE = compile_either(r"^(?:[-－–~～]{1,4}|—-+|-+—|—(?!—))")
 # 在…上的讲话: the kind of a speech a title names, and the words before it (表态发言, 主旨演讲).
 # pipeline.slug_text reads the same frame.
 FRAME_KIND_PREFIX = (
@@ -535,7 +536,18 @@ def _title_meta(paragraph: Line) -> Meta:
     if mark:
         meta.part = (int(mark.group("n")), int(mark.group("m")))
         meta.title = (text[: mark.start()] + text[mark.end() :]).strip()
+    subtitled = _TITLE_WITH_SUBTITLE_RE.match(meta.title)
+    if subtitled and _subtitle_match(subtitled.group("sub")):
+        # 政府工作报告—2017年2月11日在…会议上 某某区长 杨国宏: a title and its subtitle on the
+        # one line a flattened text left them on
+        meta.title = subtitled.group("title")
+        _take_subtitle(meta, subtitled.group("sub"))
     return meta
+
+
+_TITLE_WITH_SUBTITLE_RE = compile_either(
+    rf"^(?P<title>[^{_DASHES}]{{2,40}}?)\s*(?P<sub>[—－]{{1,2}}\s*{DATE_RE.pattern}\s*在.+)$"
+)
 
 
 _FILENAME_PREFIX_RE = compile_either(r"^[A-Za-z0-9]+[-_]+")
@@ -697,20 +709,25 @@ def _read_subtitle(paragraphs: list[Line], index: int, meta: Meta) -> int:
     if meta.subtitle is not None:
         meta.removed.append(Removed(paragraph.line, text, "repeated subtitle"))
         return index + 1
+    _take_subtitle(meta, text)
+    return index + 1
+
+
+def _take_subtitle(meta: Meta, text: str) -> None:
+    """The subtitle, and the occasion, date and byline it gives."""
     found = _subtitle_match(text)
     meta.subtitle = _LEADING_DASHES_RE.sub("——", text)  # (--2015年…, as typed for ——)
     if found is None:
         undashed = _DASH_RE.sub("", text).strip()
         if _DATE_LINE_RE.match(undashed):  # ——2024年3月12日: a subtitle that is a date
             meta.date = meta.date or parse_date(undashed)
-        return index + 1
+        return
     meta.occasion = meta.occasion or found.group("occ").strip()
     if found.group("date"):
         meta.date = meta.date or parse_date(found.group("date"))
     if "name" in found.groupdict() and found.group("name"):
-        meta.subtitle = text[: found.start("role")].strip()
+        meta.subtitle = _LEADING_DASHES_RE.sub("——", text[: found.start("role")].strip())
         _set_speaker(meta, found.group("role"), found.group("name"))
-    return index + 1
 
 
 def _subtitle_match(text: str) -> re.Match[str] | None:
