@@ -45,7 +45,7 @@ from generator.build import build_site, search_details
 from generator.config import load_config
 from generator.render.markdown import render_body
 from generator.search.extract import stream
-from generator.search.fold import fold
+from generator.search.fold import search_fold
 from generator.search.reader import Reader, parse_query
 
 QUERIES = [
@@ -84,7 +84,7 @@ def truth(project: Path) -> dict[str, set[int]]:
     for entry in entries:  # (what the index holds: the details and topics it finds a speech by)
         blocks = render_body(entry.body).blocks
         text, _ = stream(entry.title, blocks, search_details(entry), entry.topics)
-        texts.append(fold(text))
+        texts.append(search_fold(text))
     return {
         q: {i for i, t in enumerate(texts) if all(term in t for term in parse_query(q))}
         for q in QUERIES

@@ -116,6 +116,57 @@ def fold(text: str) -> str:
     return text.translate(_MAP)
 
 
+# A number is a token: 5.2% must not find 35.2%, nor 2023 the 2023 of 120235. So the first and
+# last digit of each number (a run of digits, joined across . or , between two digits: 35.2,
+# 1,234) fold to marked forms of themselves, in the Private Use Area (U+F700…, where Apple's
+# function keys live: no document holds them): NUMBER_START + d, NUMBER_END + d, and
+# NUMBER_ALONE + d for a number of one digit. Query and text are marked alike, so a number
+# is found only whole. Figures are told apart on the text as written: punctuation folding drops
+# (1、2、3) parts numbers, and only a point or a comma joins them. search.js marks the same
+# (markNumbers).
+NUMBER_START, NUMBER_END, NUMBER_ALONE = 0xF700, 0xF710, 0xF720
+NUMBER_JOINERS = ".,．"
+
+
+def search_fold(text: str) -> str:
+    """`fold(text)` with each number's edges marked: what the index holds and a query is."""
+    codes = [_MAP[ord(char)] for char in text]
+    digits = [code is not None and 0x30 <= code <= 0x39 for code in codes]
+    joiners = [char in NUMBER_JOINERS for char in text]
+    out: list[str] = []
+    last = len(text) - 1
+    for at, code in enumerate(codes):
+        if code is None:
+            continue
+        if digits[at]:
+            left = at > 0 and (digits[at - 1] or (at > 1 and joiners[at - 1] and digits[at - 2]))
+            right = at < last and (
+                digits[at + 1] or (at + 1 < last and joiners[at + 1] and digits[at + 2])
+            )
+            code += _number_mark(left, right)
+        out.append(chr(code))
+    return "".join(out)
+
+
+def _number_mark(left: bool, right: bool) -> int:
+    """What a digit's code moves by: a number goes on to its left, to its right, or both."""
+    if left and right:
+        return 0
+    if left:
+        return NUMBER_END - 0x30
+    return (NUMBER_START if right else NUMBER_ALONE) - 0x30
+
+
+def unmark_numbers(text: str) -> str:
+    """Marked digits back to digits (a suggestion shown to a reader)."""
+    return "".join(
+        chr(0x30 + (ord(c) - NUMBER_START) % 16)
+        if NUMBER_START <= ord(c) < NUMBER_ALONE + 10
+        else c
+        for c in text
+    )
+
+
 @dataclass(frozen=True)
 class ClientTable:
     source: str  # traditional characters, sorted

@@ -25,7 +25,7 @@ from generator.search.extract import (
     fragment_blocks,
     key_hash,
 )
-from generator.search.fold import fold
+from generator.search.fold import search_fold
 from generator.search.varint import decode
 
 
@@ -215,7 +215,7 @@ QUERY_NAME_DOT_RE = re.compile(r"(?<=[\u4e00-\u9fff])\.(?=[\u4e00-\u9fff])")
 def parse_query(query: str) -> list[str]:
     """The query's distinct terms (see parseQuery in search.js)."""
     terms: list[str] = []
-    folded = QUERY_NAME_DOT_RE.sub("", fold(QUERY_INVISIBLE_RE.sub("", query)))
+    folded = QUERY_NAME_DOT_RE.sub("", search_fold(QUERY_INVISIBLE_RE.sub("", query)))
     for term in folded.split(" "):
         if term and term not in terms:
             terms.append(term)

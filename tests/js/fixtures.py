@@ -18,7 +18,14 @@ import numpy as np
 
 from generator.search import index
 from generator.search.extract import CHAR_BITS, Block, fragment_body, key_hash, postings
-from generator.search.fold import HAN_FIRST, HAN_LAST, client_table, fold, t2s_table
+from generator.search.fold import (
+    HAN_FIRST,
+    HAN_LAST,
+    client_table,
+    fold,
+    search_fold,
+    t2s_table,
+)
 from generator.search.reader import Reader
 from generator.search.site import fragment_file
 
@@ -46,6 +53,9 @@ DOCS: list[tuple[str, list[Block]]] = [
         [("p1", False, '<script>window.__xss=1</script> 与 <img src=x onerror="x()">')],
     ),
 ]
+# numbers are tokens: 5.2% is in one speech, 35.2% and 5.23 in another (probe 10)
+DOCS.append(("统计公报解读", [("p1", False, "全年增长5.2%，1、2月份开局良好。")]))
+DOCS.append(("经济形势分析", [("p1", False, "外贸增长35.2%，指数为5.23，达到1,234亿元。")]))
 # long: positions of three varint bytes
 DOCS.append(("长篇讲话", [("p1", False, "一" * 300 + "营商环境" + "二" * 20000 + "放管服")]))
 # a phrase whose pairs are all in a title but the phrase itself is not (20…00 in 2009年): the
@@ -112,6 +122,20 @@ QUERIES = [
     "一 放管服",
     "2000",
     "2000年",
+    "5.2%",
+    "5.2",
+    "2月份",
+    "1234亿元",
+    "1,234",
+]
+# searchFold against search_fold: the edges of numbers, joined by . and , only
+SEARCH_FOLD_CASES = [
+    "增长5.2%",
+    "增长35.2%，1,234亿元",
+    "第1、2、3条",
+    "２０２３年 G20 5G",
+    "𝟓.𝟐",
+    "3. .5 1..2",
 ]
 
 
@@ -184,6 +208,7 @@ def generate(folder: Path) -> None:
         )
     expected = {
         "fold": [[text, fold(text)] for text in FOLD_CASES],
+        "searchFold": [[text, search_fold(text)] for text in SEARCH_FOLD_CASES],
         "bucketBits": built.bucket_bits,
         "keys": keys,
         "searches": searches,

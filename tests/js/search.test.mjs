@@ -28,6 +28,13 @@ test("fold equals Python's fold", () => {
   assert.equal(search.fold("ＡＩ", null), "ai");
 });
 
+test("searchFold marks numbers' edges as Python's search_fold does", () => {
+  for (const [text, folded] of expected.searchFold) {
+    assert.equal(search.searchFold(text, table).text, folded, JSON.stringify(text));
+    assert.equal(search.unmarkNumbers(folded), search.fold(text, table), text);
+  }
+});
+
 test("foldWithOffsets maps folded code units back to the original", () => {
   const { text, offsets } = search.foldWithOffsets("ＡＩ𠮷營商", table);
   assert.equal(text, "ai𠮷营商");
@@ -47,7 +54,7 @@ test("parseQuery drops control characters (%00 in a link) and folds quotes and �
 });
 
 test("parseQuery reads a full stop between Chinese characters as a name's dot, as reader.py does", () => {
-  assert.deepEqual(search.parseQuery("艾尔肯.吐尼亚孜 艾尔肯．吐尼亚孜 5.2%", table), ["艾尔肯吐尼亚孜", "5.2%"]);
+  assert.deepEqual(search.parseQuery("艾尔肯.吐尼亚孜 艾尔肯．吐尼亚孜 5.2%", table), ["艾尔肯吐尼亚孜", search.searchFold("5.2%", table).text]);
   assert.deepEqual(search.parseQuery("“十四五”规划", table), ["十四五规划"]);
 });
 
@@ -184,6 +191,15 @@ test("rank: a list ranked in place (one- and two-character terms) equals its hit
   assert.deepEqual(kept.slice(), ranked.filter((r) => r.doc % 2 === 0));
   assert.deepEqual(kept.slice(1, 3), ranked.filter((r) => r.doc % 2 === 0).slice(1, 3));
   assert.deepEqual(kept.slice(5, 99), []);
+});
+
+test("a number is marked whole, never inside a longer one (probe 10: 5.2% in 35.2%)", () => {
+  const text = "外贸增长35.2%，全年增长５.２%，1、2月份";
+  assert.deepEqual(search.findRanges(text, search.parseQuery("5.2%", table), table), [[14, 18]]);
+  assert.deepEqual(search.findRanges(text, search.parseQuery("35.2", table), table), [[4, 8]]);
+  assert.deepEqual(search.findRanges(text, search.parseQuery("2月份", table), table), [[21, 24]]);
+  assert.deepEqual(search.findRanges("𠮷5个", search.parseQuery("5个", table), table), [[2, 4]]);
+  assert.equal(search.unmarkNumbers(search.parseQuery("G20 2023年", table).join(" ")), "g20 2023年");
 });
 
 test("findRanges maps matches back to original offsets (traditional, full width)", () => {

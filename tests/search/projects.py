@@ -16,7 +16,7 @@ from generator.build import build_site, search_details
 from generator.config import load_config
 from generator.ingest.pipeline import ingest
 from generator.render.markdown import render_body
-from generator.search.fold import fold
+from generator.search.fold import search_fold
 from tests.conftest import CORPUS, ROOT
 
 REPORTS = CORPUS / "gov-reports-2026"  # the 23 provincial government work reports of 2026
@@ -96,7 +96,7 @@ def cleaned_texts(project: Path) -> list[str]:
         key=lambda e: e.slug,
     )
     return [
-        fold(
+        search_fold(
             "\n".join(
                 [
                     e.title,

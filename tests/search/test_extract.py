@@ -27,11 +27,12 @@ from generator.search.extract import (
     indexed_lengths,
     inflate_chunks,
     key_hash,
+    mark_number_codes,
     postings,
     split_fragment_body,
     stream,
 )
-from generator.search.fold import fold
+from generator.search.fold import fold, search_fold
 from generator.search.index import InMemory
 from generator.search.site import CachedPostings
 
@@ -201,6 +202,14 @@ def test_fold_codes_equal_fold_as_characters_are_first_met(texts: list[str]) -> 
         assert fold_codes(text).tolist() == [
             ord(fold(c)) if fold(c) else DROPPED_CODE for c in text
         ]
+
+
+@given(st.text(st.sampled_from("0123456789５𝟓.．,，、。 a年%"), max_size=30) | st.text(max_size=30))
+def test_the_index_marks_numbers_as_a_query_is_marked(text: str) -> None:
+    """mark_number_codes (a speech at a time, as arrays) and search_fold (a query, per character)
+    mark the same digits: otherwise a number in the index is never found."""
+    codes = mark_number_codes(fold_codes(text), text).tolist()
+    assert "".join(chr(code) for code in codes if code != DROPPED_CODE) == search_fold(text)
 
 
 @given(st.lists(st.text(max_size=30), min_size=1, max_size=6))

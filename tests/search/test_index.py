@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from generator.search import index, varint
 from generator.search.extract import Block, postings
-from generator.search.fold import fold
+from generator.search.fold import fold, search_fold
 from generator.search.reader import Reader, parse_query
 
 Doc = tuple[str, list[Block]]
@@ -57,7 +57,7 @@ def indexed(docs: Sequence[Doc]) -> Iterator[Reader]:
 
 def scan(docs: Sequence[Doc], query: str) -> set[int]:
     terms = parse_query(query)
-    texts = [[fold(t) for t in [title, *(b[2] for b in blocks)]] for title, blocks in docs]
+    texts = [[search_fold(t) for t in [title, *(b[2] for b in blocks)]] for title, blocks in docs]
     if not terms:
         return set()
     return {
@@ -72,7 +72,7 @@ def found(reader: Reader, query: str) -> set[int]:
     return set(docs)
 
 
-ALPHABET = "营商环境放管服一次營𠮷 "
+ALPHABET = "营商环境放管服一次營𠮷5２.,、 "
 TEXT = st.text(ALPHABET, min_size=1, max_size=40)
 DOC = st.tuples(TEXT, st.lists(st.tuples(st.booleans(), TEXT), max_size=4)).map(
     lambda d: (d[0], [(f"p{i}", h, t) for i, (h, t) in enumerate(d[1])])
@@ -83,6 +83,26 @@ QUERY = st.one_of(
         " ".join
     ),
 )
+
+
+def test_a_number_is_found_whole_not_inside_a_longer_one() -> None:
+    """Probe 10: 5.2% found 35.2% and 25.2% (and ranked them first), 100亿 found 1100亿. A
+    number is a token: found whole, however it is written (1,234 and 1234), and punctuation
+    folding drops (1、2月份) still parts two numbers."""
+    docs = [
+        ("统计", [("p1", False, "全年增长5.2%，1、2月份开局良好。")]),
+        ("分析", [("p1", False, "外贸增长35.2%，指数5.23，投资1100亿元，达到1,234亿元。")]),
+        ("年份", [("p1", False, "2023年以来，新增120235户。")]),
+    ]
+    with indexed(docs) as reader:
+        assert found(reader, "5.2%") == found(reader, "5.2") == {0}
+        assert found(reader, "35.2%") == {1}
+        assert found(reader, "100亿") == set()
+        assert found(reader, "1100亿") == {1}
+        assert found(reader, "1,234亿元") == found(reader, "1234亿元") == {1}
+        assert found(reader, "2月份") == {0}
+        assert found(reader, "2023") == {2}
+        assert found(reader, "023") == found(reader, "202") == set()
 
 
 def check(docs: list[Doc], queries: list[str]) -> None:
@@ -199,4 +219,7 @@ def test_a_query_loses_invisible_characters_and_the_quotes_around_its_terms() ->
     assert parse_query("“ ”") == []
     assert parse_query("放“管”服") == ["放管服"]  # inside a term too: folding drops them
     # a name's dot typed as a full stop (review); a figure's stays
-    assert parse_query("艾尔肯.吐尼亚孜 艾尔肯．吐尼亚孜 5.2%") == ["艾尔肯吐尼亚孜", "5.2%"]
+    assert parse_query("艾尔肯.吐尼亚孜 艾尔肯．吐尼亚孜 5.2%") == [
+        "艾尔肯吐尼亚孜",
+        search_fold("5.2%"),
+    ]

@@ -139,6 +139,72 @@
     return { text: fromCodes(codes), offsets: offsets, ends: ends };
   }
 
+  /* A number is a token (fold.py's search_fold): 5.2% must not find 35.2%. The first and last
+     digit of each number (digits joined across a point or a comma between two of them) fold to
+     marked forms in the Private Use Area: NUMBER_START + d, NUMBER_END + d, NUMBER_ALONE + d for
+     a number of one digit. Told apart on the text as written: punctuation folding drops (1、2)
+     parts numbers. `folded` is foldWithOffsets(text)'s result; its text is replaced. */
+  var NUMBER_START = 0xf700;
+  var NUMBER_END = 0xf710;
+  var NUMBER_ALONE = 0xf720;
+  var NUMBER_JOINERS = ".,\uff0e";
+
+  function markNumbers(folded, text) {
+    var codes = null;
+    for (var k = 0; k < folded.text.length; k++) {
+      var c = folded.text.charCodeAt(k);
+      if (c < 48 || c > 57) continue;
+      var left = numberGoesOn(text, previousStart(text, folded.offsets[k]), -1);
+      var right = numberGoesOn(text, folded.ends[k], 1);
+      var shift = left && right ? 0 : left ? NUMBER_END - 48 : (right ? NUMBER_START : NUMBER_ALONE) - 48;
+      if (!shift) continue;
+      if (!codes) {
+        codes = new Array(folded.text.length);
+        for (var i = 0; i < codes.length; i++) codes[i] = folded.text.charCodeAt(i);
+      }
+      codes[k] = c + shift;
+    }
+    if (codes) folded.text = fromCodes(codes);
+    return folded;
+  }
+
+  /* Whether the number goes on at the character starting at `at` (a digit; or a joiner with a
+     digit beyond it, going by `step`). */
+  function numberGoesOn(text, at, step) {
+    if (digitAt(text, at)) return true;
+    if (at < 0 || at >= text.length || NUMBER_JOINERS.indexOf(text[at]) < 0) return false;
+    return digitAt(text, step < 0 ? previousStart(text, at) : at + 1);
+  }
+
+  function previousStart(text, at) {
+    var low = at >= 2 && text.charCodeAt(at - 1) >= 0xdc00 && text.charCodeAt(at - 1) <= 0xdfff;
+    var high = low && text.charCodeAt(at - 2) >= 0xd800 && text.charCodeAt(at - 2) <= 0xdbff;
+    return high ? at - 2 : at - 1;
+  }
+
+  /* Whether the character starting at `at` folds to a digit. */
+  function digitAt(text, at) {
+    if (at < 0 || at >= text.length) return false;
+    var f = unitFold(text.charCodeAt(at));
+    if (f === NOT_A_UNIT) {
+      var n = foldChar(String.fromCodePoint(text.codePointAt(at)), null);
+      f = n.length === 1 ? n.charCodeAt(0) : -1;
+    }
+    return f >= 48 && f <= 57;
+  }
+
+  /* What search compares: the text folded, with its numbers' edges marked. */
+  function searchFold(text, table) {
+    return markNumbers(foldWithOffsets(text, table), text);
+  }
+
+  /* Marked digits back to digits (a suggestion a reader sees). */
+  function unmarkNumbers(text) {
+    return text.replace(/[\uf700-\uf729]/g, function (ch) {
+      return String.fromCharCode(48 + ((ch.charCodeAt(0) - NUMBER_START) % 16));
+    });
+  }
+
   function fromCodes(codes) {
     var out = "";
     for (var i = 0; i < codes.length; i += 8192) out += String.fromCharCode.apply(null, codes.slice(i, i + 8192));
@@ -178,7 +244,7 @@
   function parseQuery(query, table) {
     var seen = new Set();
     var terms = [];
-    var folded = fold(query.replace(QUERY_INVISIBLE, ""), table).replace(QUERY_NAME_DOT, "$1");
+    var folded = searchFold(query.replace(QUERY_INVISIBLE, ""), table).text.replace(QUERY_NAME_DOT, "$1");
     for (var term of folded.split(" ")) {
       if (term && !seen.has(term)) {
         seen.add(term);
@@ -676,7 +742,7 @@
 
   /* Matched ranges [start, end) of the terms in `text` (original offsets), merged. */
   function findRanges(text, terms, table) {
-    return rangesIn(foldWithOffsets(text, table), terms);
+    return rangesIn(searchFold(text, table), terms);
   }
 
   /* A block's text folded with offsets, once per block and table: a block is checked for
@@ -690,7 +756,7 @@
     if (!byTable) FOLDS.set(block, (byTable = new Map()));
     var key = table || NO_TABLE;
     var folded = byTable.get(key);
-    if (!folded) byTable.set(key, (folded = foldWithOffsets(block[1], table)));
+    if (!folded) byTable.set(key, (folded = searchFold(block[1], table)));
     return folded;
   }
 
@@ -1428,9 +1494,9 @@
         if (unfiltered.length) return offerClearing(query, unfiltered.length);
       }
       var candidates = [];
-      if (terms.length > 1) candidates = terms.slice();
+      if (terms.length > 1) candidates = terms.map(unmarkNumbers);
       else if (terms.length === 1) {
-        var cps = codePoints(terms[0]).slice(0, SUGGEST_CHARS);
+        var cps = codePoints(unmarkNumbers(terms[0])).slice(0, SUGGEST_CHARS);
         for (var n = cps.length - 1; n >= 2; n--) {
           candidates.push(cps.slice(0, n).join(""), cps.slice(cps.length - n).join(""));
         }
@@ -1700,6 +1766,8 @@
   return {
     fold: fold,
     foldWithOffsets: foldWithOffsets,
+    searchFold: searchFold,
+    unmarkNumbers: unmarkNumbers,
     tableFrom: tableFrom,
     needsTable: needsTable,
     parseQuery: parseQuery,
