@@ -17,6 +17,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from generator.config import BlockRule, Boilerplate, LineRule
+from generator.ingest import watermark
 from generator.ingest.decode import SourceLine
 from generator.ingest.mail import mail_top
 from generator.ingest.pagemarks import is_page_break, is_page_mark
@@ -73,6 +74,7 @@ def clean_lines(source: Iterable[SourceLine], rules: Boilerplate) -> Cleaned:
     lines = remove_contents(lines, removed)
     lines = remove_lines(lines, rules, removed)
     lines = remove_inline(lines, rules, removed)
+    lines = remove_watermark(lines, removed)
     lines = remove_reference_marks(lines, removed)
     paragraphs = join_broken_lines(lines)
     for paragraph in paragraphs:
@@ -1009,6 +1011,53 @@ def remove_inline(lines: list[Line], rules: Boilerplate, removed: list[Removed])
         if line.text or not was_text:  # (a blank line stays: it ends a paragraph)
             out.append(line)
     return out
+
+
+def remove_watermark(lines: list[Line], removed: list[Removed]) -> list[Line]:
+    """The file's own watermark (watermark.py: the advertiser's name, learned from the lines
+    the rules removed and the short lines it repeats), as a line and as stamps in lines."""
+    alone = [not _runs_on_from_before(lines, index) for index in range(len(lines))]
+    mark = watermark.learn(
+        [r.text for r in removed],
+        [line.text for line, free in zip(lines, alone, strict=True) if free],
+    )
+    if not mark.names:
+        return lines
+    kept: list[Line] = []
+    for line, free in zip(lines, alone, strict=True):
+        if line.table or not line.text:
+            kept.append(line)
+        elif free and mark.is_line(line.text):
+            removed.append(Removed(line.line, line.text, "the file's watermark"))
+        else:
+            for stamp in mark.stamps(line.text):
+                removed.append(Removed(line.line, stamp.group(0).strip(), "the file's watermark"))
+            text = "".join(_between(line.text, mark.stamps(line.text))).strip()
+            if text:
+                line.text = text
+                kept.append(line)
+    return kept
+
+
+def _runs_on_from_before(lines: list[Line], index: int) -> bool:
+    """Whether the line before runs into this one (no blank line between, and it stops short
+    of a sentence's end): a piece of the sentence, such as a title a page set as a link on a
+    line of its own (…发表了《 / 关于正确处理人民内部矛盾的问题 / 》这部著作), however often it
+    comes."""
+    before = lines[index - 1].text if index > 0 else ""
+    return (
+        bool(before) and before[-1] not in TERMINAL and (len(before) >= 10 or before[-1] in _OPENS)
+    )
+
+
+def _between(text: str, stamps: list[re.Match[str]]) -> list[str]:
+    """The pieces of `text` outside the stamps."""
+    pieces, at = [], 0
+    for stamp in stamps:
+        pieces.append(text[at : stamp.start()])
+        at = stamp.end()
+    pieces.append(text[at:])
+    return pieces
 
 
 def _cut(pattern: re.Pattern[str], text: str) -> str:
