@@ -626,8 +626,20 @@ def _beside(lines: list[Line], at: int) -> list[int]:
 
 
 def line_rule(text: str, rules: Boilerplate) -> LineRule | None:
-    """The first line rule that matches `text`, or None."""
-    return next((rule for rule in rules.lines if rule.pattern.search(text)), None)
+    """The first line rule that matches `text`, or None; a line with full-width letters or
+    digits (ＱＱ：２９０８…) is also tried as NFKC makes it, as the rules write them."""
+    found = next((rule for rule in rules.lines if rule.pattern.search(text)), None)
+    if found is None and _FULL_WIDTH_ASCII_RE.search(text):
+        narrow = _FULL_WIDTH_ASCII_RE.sub(_narrow, text)
+        found = next((rule for rule in rules.lines if rule.pattern.search(narrow)), None)
+    return found
+
+
+_FULL_WIDTH_ASCII_RE = re.compile("[Ａ-Ｚａ-ｚ０-９]")
+
+
+def _narrow(found: re.Match[str]) -> str:
+    return chr(ord(found.group(0)) - 0xFEE0)
 
 
 def remove_lines(lines: list[Line], rules: Boilerplate, removed: list[Removed]) -> list[Line]:
@@ -651,7 +663,7 @@ def remove_lines(lines: list[Line], rules: Boilerplate, removed: list[Removed]) 
             rule is None
             or line.table
             or (index in wrapped and not is_page_break(line.text))
-            or (_ENUMERATOR_RE.match(line.text) and not _BULLET_STRIP_RE.match(line.text))
+            or _NUMBERED_RE.match(line.text)
         ):
             kept.append(line)
         else:
@@ -725,6 +737,10 @@ _ENUMERATOR = (
     rf"|{_PART}|[①-⑳●◆■▪•])"
 )
 _ENUMERATOR_RE = compile_either(f"^{_ENUMERATOR}")
+# An item of the speech by its number (一、 （二） 3. 第四， 五要 ⑥): no line rule takes it. A
+# symbol bullet (◆ ● ■) numbers nothing, and shielded ◆墨韵文库◆整理，扣扣：… from every rule;
+# a list of such items is kept by _list_items.
+_NUMBERED_RE = compile_either(f"^(?![●◆■▪•]){_ENUMERATOR}")
 # Items run into a sentence: 一是…；二是…, 一要…, 第一，…
 _RUN_IN_RE = compile_either(
     r"^(?:[一二三四五六七八九十]{1,3}[是要]|第[一二三四五六七八九十]{1,3}[，,])"
@@ -1016,11 +1032,12 @@ def remove_inline(lines: list[Line], rules: Boilerplate, removed: list[Removed])
 def remove_watermark(lines: list[Line], removed: list[Removed]) -> list[Line]:
     """The file's own watermark (watermark.py: the advertiser's name, learned from the lines
     the rules removed and the short lines it repeats), as a line and as stamps in lines."""
+    # (Learned from every line, taken only where it stands apart: a repeated line a sentence
+    # runs through is no watermark to remove; and counted only where it stood apart, a second
+    # cleaning, where blank lines part what joining kept together, learned what the first had
+    # not.)
     alone = [not _runs_on_from_before(lines, index) for index in range(len(lines))]
-    mark = watermark.learn(
-        [r.text for r in removed],
-        [line.text for line, free in zip(lines, alone, strict=True) if free],
-    )
+    mark = watermark.learn([r.text for r in removed], [line.text for line in lines])
     if not mark.names:
         return lines
     kept: list[Line] = []
