@@ -495,11 +495,12 @@ def remove_running_heads(lines: list[Line], removed: list[Removed]) -> list[Line
     """Drop the running heads and feet a printed document's text (PDF to text) repeats at each
     page break: a short line beside a page number that is the document's first line (its
     title, at the top of every page) or that stands there twice or more (a gazette's name). Left in, they cut the sentence that runs over the break in two."""
-    numbered = {i for i, line in enumerate(lines) if _numbered_head(line.text)}
+    first = next((i for i, line in enumerate(lines) if line.text), -1)
+    # (not the first line: a title with its page mark, 在…上的讲话 第2页 共2页, is a title)
+    numbered = {i for i, line in enumerate(lines) if i != first and _numbered_head(line.text)}
     breaks = sorted(numbered | {i for i, line in enumerate(lines) if is_page_break(line.text)})
     if not breaks:
         return lines
-    first = next((i for i, line in enumerate(lines) if line.text), -1)
     where: dict[str, set[int]] = defaultdict(set)  # text → the lines holding it beside a break
     for at in breaks:
         for index in _beside(lines, at):

@@ -18,7 +18,13 @@ from generator.errors import UserError
 from generator.ingest.clean import Cleaned, Line, Removed
 from generator.ingest.mail import subject_title
 from generator.ingest.outline import match_enumerator
-from generator.ingest.pagemarks import INLINE_PAGE_MARK_RE, PAGE_MARK_RE, is_page_mark, page_of
+from generator.ingest.pagemarks import (
+    INLINE_PAGE_MARK_RE,
+    PAGE_MARK_RE,
+    is_page_mark,
+    page_of,
+    title_page_mark,
+)
 from generator.ingest.pagemarks import PAGE_LINE_RE as _PAGE_LINE_RE
 from generator.ingest.script import compile_either, to_simplified
 from generator.numerals import parse_cn
@@ -313,8 +319,12 @@ _LETTERHEAD_RE = compile_either(
 )
 
 
+def _without_page_mark(text: str) -> str:
+    return title_page_mark(PAGE_MARK_RE.sub("", text).strip())[0]
+
+
 def _is_title_candidate(text: str) -> bool:
-    bare = PAGE_MARK_RE.sub("", text).strip()
+    bare = _without_page_mark(text)
     return (
         2 <= len(bare) <= 80
         and not is_prose(bare)
@@ -337,7 +347,7 @@ def _find_title(paragraphs: list[Line]) -> tuple[int, int] | None:
             break
         if not _is_title_candidate(text) or _is_subtitle(text):
             continue
-        bare = PAGE_MARK_RE.sub("", text).strip()
+        bare = _without_page_mark(text)
         if _TITLE_END_RE.search(bare) and (count_han(bare) >= 4 or _COLUMN_LABEL_RE.match(bare)):
             titled.append(index)
         elif fallback is None and count_han(bare) >= 4 and not _is_byline(bare):
@@ -532,10 +542,14 @@ def _title_meta(paragraph: Line) -> Meta:
         meta.removed.append(
             Removed(paragraph.line, suffix.group(0).strip(), "the site's title suffix")
         )
-    mark = PAGE_MARK_RE.search(text)
+    titled, part, page = title_page_mark(text)
+    if page:  # (…讲话 第2页 共2页, …讲话[2/2], …讲话（第2/2页）)
+        meta.part, meta.title = part, titled
+        meta.removed.append(Removed(paragraph.line, page, "page marker"))
+    mark = PAGE_MARK_RE.search(meta.title)
     if mark:
-        meta.part = (int(mark.group("n")), int(mark.group("m")))
-        meta.title = (text[: mark.start()] + text[mark.end() :]).strip()
+        meta.part = meta.part or (int(mark.group("n")), int(mark.group("m")))
+        meta.title = (meta.title[: mark.start()] + meta.title[mark.end() :]).strip()
     subtitled = _TITLE_WITH_SUBTITLE_RE.match(meta.title)
     if subtitled and _subtitle_match(subtitled.group("sub")):
         # 政府工作报告—2017年2月11日在…会议上 某某区长 杨国宏: a title and its subtitle on the

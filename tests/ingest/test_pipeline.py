@@ -277,6 +277,30 @@ def test_failed_write_does_not_orphan_what_was_written(
 # --- speeches in parts ------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (" 第1页 共2页", " 第2页 共2页"),  # (taken for a running head: the speech was refused)
+        ("[1/2]", "[2/2]"),
+        ("（1/2）", "（2/2）"),
+        (" Page 1/2", " Page 2/2"),
+        (" 共2页 第1页", " 共2页 第2页"),
+    ],
+)
+def test_parts_merge_whatever_form_their_title_marks_take(
+    tmp_path: Path, first: str, second: str
+) -> None:
+    """Probe 13: a page mark after a space, in square brackets or as Page N/M stayed in the title
+    or took it away; each is the part's mark."""
+    write_raw(tmp_path, "a.txt", speech_text(f"{TITLE}{second}", *PART_2))
+    write_raw(tmp_path, "b.txt", speech_text(f"{TITLE}{first}", *PART_1))
+    report = run_ingest(tmp_path)
+    assert not report.failed and len(report.results) == 1
+    front, _, _ = split_front_matter(only_speech(tmp_path).read_text("utf-8"), Path("x"))
+    assert front["title"] == TITLE
+    assert [p["part"] for p in front["source"]["parts"]] == [[1, 2], [2, 2]]
+
+
 def test_parts_merge_into_one_speech_in_order(tmp_path: Path) -> None:
     # Part 2 sorts first by file name: the order must come from the page marks.
     write_raw(tmp_path, "a.txt", speech_text(f"{TITLE}(第2/2页)", *PART_2))
