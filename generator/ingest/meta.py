@@ -289,8 +289,10 @@ def read_meta(cleaned: Cleaned, path: Path) -> Meta:
     if found is None:
         meta = Meta(title="", title_line=0)
         body_start = 0
-        if paragraphs and _is_header_line(paragraphs[0].text):
-            body_start = _read_header(paragraphs, 0, meta)  # no title, but a subtitle or byline
+        header = _untitled_header(paragraphs)
+        if header is not None:  # no title, but a subtitle or byline (an advertiser's lines above)
+            _drop_preamble(paragraphs[:header], meta)
+            body_start = _read_header(paragraphs, header, meta)
     else:
         title_index, lines = found
         meta = _title_meta(paragraphs[title_index])
@@ -323,11 +325,26 @@ def _without_page_mark(text: str) -> str:
     return title_page_mark(PAGE_MARK_RE.sub("", text).strip())[0]
 
 
+# A writing service's words: a line that holds one and ends as no title does is the service's
+# slogan above the title (专注公文写作十年, 原创公文 用心服务, 您身边的写作助手), which became the
+# title, or took the title for its subtitle.
+_SERVICE_SLOGAN_RE = compile_either(
+    r"公文|写作|范文|文库|文秘|材料库|资料库|写手|助手|原创|用心服务"
+)
+
+
+def _service_slogan(text: str) -> bool:
+    suffix = _after_title(_TITLE_SITE_SUFFIX_RE, text)  # (…的讲话_百度文库: a title)
+    core = text[: suffix.start()] if suffix else text
+    return bool(_SERVICE_SLOGAN_RE.search(core)) and not _TITLE_END_RE.search(core)
+
+
 def _is_title_candidate(text: str) -> bool:
     bare = _without_page_mark(text)
     return (
         2 <= len(bare) <= 80
         and not is_prose(bare)
+        and not _service_slogan(bare)
         and not _LETTERHEAD_RE.match(bare)
         and not _SALUTATION_RE.match(bare)
         and not (_SENTENCE_RE.match(bare) and (bare.endswith("。") or "，" in bare))
@@ -345,7 +362,7 @@ def _find_title(paragraphs: list[Line]) -> tuple[int, int] | None:
         text = paragraph.text
         if _starts_body(text, paragraph):
             break
-        if not _is_title_candidate(text) or _is_subtitle(text):
+        if not _is_title_candidate(text) or _is_subtitle(_without_page_mark(text)):
             continue
         bare = _without_page_mark(text)
         if _TITLE_END_RE.search(bare) and (count_han(bare) >= 4 or _COLUMN_LABEL_RE.match(bare)):
@@ -610,6 +627,22 @@ def _title_from_opening(meta: Meta) -> str | None:
     return None
 
 
+_PREAMBLE_LINES = 8  # short lines above a subtitle a file without a title may hold
+_PREAMBLE_LINE_MAX = 40  # characters of each
+
+
+def _untitled_header(paragraphs: list[Line]) -> int | None:
+    """Where the header of a file without a title line starts: its first line, or a subtitle or
+    byline under a few short lines an advertiser left above it (no speech begins above its
+    header: 原创公文 用心服务 / 购买后请勿外传！ / ——2017年2月11日在…会议上)."""
+    for index, paragraph in enumerate(paragraphs[: _PREAMBLE_LINES + 1]):
+        if _is_header_line(_without_page_mark(paragraph.text)):
+            return index
+        if len(paragraph.text) > _PREAMBLE_LINE_MAX:
+            return None
+    return None
+
+
 def _drop_preamble(preamble: list[Line], meta: Meta) -> None:
     """Lines before the title are a site's or an advertiser's, unless they are prose."""
     for paragraph in preamble:
@@ -715,7 +748,10 @@ def _is_subtitle(text: str) -> bool:
 
 def _read_subtitle(paragraphs: list[Line], index: int, meta: Meta) -> int:
     paragraph = paragraphs[index]
-    text = paragraph.text
+    text, part, page = title_page_mark(paragraph.text)  # (——…会议上[1/2]: the part's mark)
+    if page:
+        meta.part = meta.part or part
+        meta.removed.append(Removed(paragraph.line, page, "page marker"))
     following = paragraphs[index + 1].text if index + 1 < len(paragraphs) else ""
     if not _subtitle_match(text) and following and _subtitle_match(text + following):
         text += following  # a subtitle wrapped onto two lines
