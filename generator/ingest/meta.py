@@ -339,12 +339,23 @@ def _service_slogan(text: str) -> bool:
     return bool(_SERVICE_SLOGAN_RE.search(core)) and not _TITLE_END_RE.search(core)
 
 
+_SLOGAN_LOOKAHEAD = 3  # lines under a service's slogan where the real title or header stands
+
+
+def _header_follows(paragraphs: list[Line], index: int) -> bool:
+    """Whether a title line, a subtitle or a byline comes within the next few lines."""
+    for paragraph in paragraphs[index + 1 : index + 1 + _SLOGAN_LOOKAHEAD]:
+        bare = _without_page_mark(paragraph.text)
+        if _is_header_line(bare) or (_is_title_candidate(bare) and _TITLE_END_RE.search(bare)):
+            return True
+    return False
+
+
 def _is_title_candidate(text: str) -> bool:
     bare = _without_page_mark(text)
     return (
         2 <= len(bare) <= 80
         and not is_prose(bare)
-        and not _service_slogan(bare)
         and not _LETTERHEAD_RE.match(bare)
         and not _SALUTATION_RE.match(bare)
         and not (_SENTENCE_RE.match(bare) and (bare.endswith("。") or "，" in bare))
@@ -365,6 +376,8 @@ def _find_title(paragraphs: list[Line]) -> tuple[int, int] | None:
         if not _is_title_candidate(text) or _is_subtitle(_without_page_mark(text)):
             continue
         bare = _without_page_mark(text)
+        if _service_slogan(bare) and _header_follows(paragraphs, index):
+            continue  # (专注公文写作十年 over the title; alone, 公文写作的几点体会 is one)
         if _TITLE_END_RE.search(bare) and (count_han(bare) >= 4 or _COLUMN_LABEL_RE.match(bare)):
             titled.append(index)
         elif fallback is None and count_han(bare) >= 4 and not _is_byline(bare):
@@ -429,6 +442,7 @@ def _under_slogan(paragraphs: list[Line], index: int) -> bool:
         and not _COLUMN_LABEL_RE.match(before)
         and not _NOT_A_SLOGAN_RE.search(before)
         and not _SITE_WORD_RE.search(before)
+        and not _service_slogan(before)
         and not _is_byline(before)
     )
 
