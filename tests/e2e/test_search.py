@@ -311,6 +311,29 @@ def test_the_address_follows_the_typed_query(browse: Browsing) -> None:
     page.context.close()
 
 
+def test_back_returns_to_the_linked_search_after_typing_another(browse: Browsing) -> None:
+    """Probe 10: typing a new query replaced the history entry of the linked search
+    (?q=营商环境), so Back skipped it. Now the new query has an entry of its own."""
+    page = browse.page()
+    page.goto(browse.sample.url + "index.html")
+    open_search(page, browse.sample.url, "?q=" + quote("营商环境"))
+    wait_done(page, "营商环境")
+    linked = result_urls(page)
+    type_query(page, "作风")
+    page.wait_for_url(re.compile(r"/search/\?q=%E4%BD%9C%E9%A3%8E$"))
+    type_query(page, "作风整顿")
+    page.wait_for_url(re.compile(r"q=%E4%BD%9C%E9%A3%8E%E6%95%B4%E9%A1%BF$"))
+    page.go_back()
+    page.wait_for_url(re.compile(r"q=%E8%90%A5%E5%95%86%E7%8E%AF%E5%A2%83$"))
+    assert page.locator("#search-input").input_value() == "营商环境"
+    wait_done(page, "营商环境")
+    assert result_urls(page) == linked
+    page.go_forward()
+    page.wait_for_url(re.compile(r"q=%E4%BD%9C%E9%A3%8E%E6%95%B4%E9%A1%BF$"))
+    assert page.locator("#search-input").input_value() == "作风整顿"
+    page.context.close()
+
+
 def test_filters_from_the_url(browse: Browsing) -> None:
     page = browse.page()
     open_search(page, browse.extra_url, "?q=%E8%90%A5%E5%95%86&year=2021")

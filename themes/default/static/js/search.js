@@ -1373,6 +1373,11 @@
        filter, brings it up to date at once, so a shared or reloaded address holds the query. */
     var URL_DELAY = 400;
     var urlTimer = 0;
+    /* The search the page was opened at (a shared link, ?q=…) keeps its history entry: the
+       first new query pushes an entry of its own, the next ones replace that one, so Back
+       returns to the linked search (typing replaced it). */
+    var landed = location.search;
+    var pushed = false;
 
     function syncUrlSoon() {
       clearTimeout(urlTimer);
@@ -1389,8 +1394,28 @@
         params.set(k, filter[k]);
       });
       var search = params.toString();
-      history.replaceState(null, "", location.pathname + (search ? "?" + search : "") + location.hash);
+      var url = location.pathname + (search ? "?" + search : "") + location.hash;
+      if (!pushed && landed && (search ? "?" + search : "") !== landed) {
+        pushed = true;
+        history.pushState(null, "", url);
+      } else {
+        history.replaceState(null, "", url);
+      }
     }
+
+    /* Back (or Forward) between the linked search and the reader's own: show the search the
+       address holds. */
+    window.addEventListener("popstate", function () {
+      var params = new URLSearchParams(location.search);
+      input.value = params.get("q") || "";
+      filters.forEach(function (select) {
+        select.value = params.get(select.getAttribute("data-search-filter")) || "";
+      });
+      pushed = location.search !== landed;
+      clearTimeout(urlTimer);
+      urlTimer = 0;
+      run();
+    });
 
     async function run(event) {
       var typing = !!event && event.type === "input";
