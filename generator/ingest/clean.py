@@ -23,7 +23,7 @@ from generator.ingest.mail import mail_top
 from generator.ingest.pagemarks import is_page_break, is_page_mark
 from generator.ingest.punct import to_fullwidth
 from generator.ingest.script import compile_either
-from generator.text import HAN, INDENT_CHARS, INVISIBLE_RE, ODD_SPACE_RE, TERMINAL, is_cjk
+from generator.text import HAN, HAN_RE, INDENT_CHARS, INVISIBLE_RE, ODD_SPACE_RE, TERMINAL, is_cjk
 
 
 @dataclass
@@ -428,6 +428,10 @@ _SECTION_RE = compile_either(
 # A sentence: a line of some length that ends as a sentence does (。！？, a closing quote after).
 _SENTENCE_RE = re.compile(r"^.{7,}[。！？!?][”’」』）)]?$")
 _THANKS_RE = re.compile(r"谢谢(?:大家|各位)?[。！!]?$")
+# The speaker turning to the audience with a wish or a call: 希望大家…, 祝大家…！, 让我们….
+_SPEAKER_TURNS_RE = compile_either(
+    r"^(?:希望(?:大家|各位|同学们|同志们)|祝(?:大家|各位|同学们|同志们)|让我们)[^。！？]*[。！!]$"
+)
 
 
 def _speech_goes_on(rest: Sequence[Line], rules: Boilerplate) -> bool:
@@ -441,6 +445,8 @@ def _speech_goes_on(rest: Sequence[Line], rules: Boilerplate) -> bool:
     texts = [line.text.strip() for line in rest if line.text.strip()]
     if any(_SECTION_RE.search(text) or _THANKS_RE.search(text) for text in texts):  # (anywhere
         return True  # in a line: once joined to the line before it, the same decision)
+    if any(_SPEAKER_TURNS_RE.match(text) for text in texts):
+        return True  # (推荐阅读： / 《红岩》 … / 希望大家多读书、读好书。 / 祝大家暑假愉快！)
     sentences = [
         text for text in texts if _SENTENCE_RE.match(text) and line_rule(text, rules) is None
     ]
@@ -629,6 +635,8 @@ def _beside(lines: list[Line], at: int) -> list[int]:
 def line_rule(text: str, rules: Boilerplate) -> LineRule | None:
     """The first line rule that matches `text`, or None; a line with full-width letters or
     digits (ＱＱ：２９０８…) is also tried as NFKC makes it, as the rules write them."""
+    if _QUOTED_RE.search(text):  # (a speech quoting debris to condemn it: “仅代表作者观点”)
+        text = _QUOTED_RE.sub("“”", text)
     found = next((rule for rule in rules.lines if rule.pattern.search(text)), None)
     if found is None and _FULL_WIDTH_ASCII_RE.search(text):
         narrow = _FULL_WIDTH_ASCII_RE.sub(_narrow, text)
@@ -637,6 +645,10 @@ def line_rule(text: str, rules: Boilerplate) -> LineRule | None:
 
 
 _FULL_WIDTH_ASCII_RE = re.compile("[Ａ-Ｚａ-ｚ０-９]")
+# A quotation in a line: what it quotes is no line's own words (有的平台以“文章仅代表作者观点”为由…
+# quotes a disclaimer; 不能让‘侵权必究’成为一句空话), so the rules read the line without it.
+# (A quoted name stays: an office's account, “青山发布”, is what tells its line from an ad's.)
+_QUOTED_RE = re.compile("“[^“”]{7,40}”|‘[^‘’]{7,40}’|「[^「」]{7,40}」|『[^『』]{7,40}』")
 
 
 def _narrow(found: re.Match[str]) -> str:
@@ -658,6 +670,7 @@ def remove_lines(lines: list[Line], rules: Boilerplate, removed: list[Removed]) 
     # length, made a width of their own, and were then kept as pieces of wrapped sentences)
     unmatched = [line for index, line in enumerate(lines) if index not in matched]
     wrapped = _wrapped_pieces(lines, hard_wrap_width(unmatched)) | _list_items(lines)
+    wrapped |= _colon_list_items(lines, matched)
     for index, line in enumerate(lines):
         rule = matched.get(index)
         if (
@@ -694,6 +707,40 @@ def _list_items(lines: list[Line]) -> set[int]:
             items.update(run)
         run = []
         open_list = line.text[-1] in "：:"
+    return items
+
+
+_LIST_ITEM_MAX = 30  # characters of an item of a list a colon introduces
+_LIST_MAX = 12  # items of it
+
+
+def _colon_list_items(lines: list[Line], matched: dict[int, LineRule]) -> set[int]:
+    """Indexes of the short lines a line of the speech ending in a colon introduces (涉密文件管理
+    要做到： / 不得私自复制 / 不得擅自转发; 诉求类型分为： / 咨询 / 投诉 / 举报): items of the speech,
+    however a rule reads them alone. (Not under a line a rule takes, 分享到：, nor under a
+    field's label, 发文字号：, which a disclosure table leaves empty.)"""
+    items: set[int] = set()
+    open_list = False
+    blanks = 0
+    for index, line in enumerate(lines):
+        if not line.text:
+            blanks += 1
+            continue
+        if blanks >= 2:  # (a gap of blank lines ends a list)
+            open_list = False
+        blanks = 0
+        if (
+            open_list
+            and len(line.text) <= _LIST_ITEM_MAX
+            and len(items) < _LIST_MAX
+            and HAN_RE.search(line.text)
+        ):
+            items.add(index)
+            open_list = line.text[-1] not in "。！？!?."
+            continue
+        open_list = (
+            line.text[-1] in "：:" and index not in matched and len(HAN_RE.findall(line.text)) >= 6
+        )
     return items
 
 
@@ -1038,7 +1085,7 @@ def remove_watermark(lines: list[Line], removed: list[Removed]) -> list[Line]:
     # cleaning, where blank lines part what joining kept together, learned what the first had
     # not.)
     alone = [not _runs_on_from_before(lines, index) for index in range(len(lines))]
-    mark = watermark.learn([r.text for r in removed], [line.text for line in lines])
+    mark = watermark.learn([(r.text, r.reason) for r in removed], [line.text for line in lines])
     if not mark.names:
         return lines
     kept: list[Line] = []
@@ -1104,7 +1151,9 @@ def join_short_tails(paragraphs: list[Line]) -> list[Line]:
             and not prev.table
             and (not in_header or _cut_in_header(prev.text, paragraph.text))
         ):
-            prev.text += paragraph.text
+            # (tidied again as one line: a space two phrases kept stands in a sentence now,
+            # which a second cleaning would take out)
+            prev.text = tidy_spaces(prev.text + paragraph.text)
             prev.joined = True
         else:
             out.append(paragraph)

@@ -110,7 +110,8 @@ _SALUTATION_LINE_RE = compile_either(rf"^{_ADDRESS}(?:[、，,]{_MORE_ADDRESS})*
 _SALUTATION_WITHIN = 3  # paragraphs of the body a salutation line may follow (a page's lead)
 _ROLE = (
     r"(?:代理)?(?:代|副)?(?:省长|市长|县长|区长|旗长|州长|盟长|乡长|镇长|主席|总理|书记|主任|部长|"
-    r"厅长|局长|委员长|秘书长|院长|检察长|理事长|会长|董事长|总经理|校长|行长)"
+    r"厅长|局长|委员长|秘书长|院长|检察长|理事长|会长|董事长|总经理|校长|行长|馆长|所长|站长|台长"
+    r"|社长|团长|处长|科长|庭长|主编|总编辑)"
 )
 # A personal name: two to four Han characters, or a transcribed name joined by a middle dot
 # (艾尔肯·吐尼亚孜). The cap keeps a caption such as 省长赵刚作政府工作报告 from passing as a name.
@@ -325,11 +326,13 @@ def _without_page_mark(text: str) -> str:
     return title_page_mark(PAGE_MARK_RE.sub("", text).strip())[0]
 
 
-# A writing service's words: a line that holds one and ends as no title does is the service's
-# slogan above the title (专注公文写作十年, 原创公文 用心服务, 您身边的写作助手), which became the
-# title, or took the title for its subtitle.
+# A writing service's slogan: its trade (公文, 写作, 范文…) and its boast (专注, 用心, 助手,
+# 十年…) on a line that ends as no title does (专注公文写作十年, 原创公文 用心服务, 您身边的写作
+# 助手) — above the title it became the title, or took the title for its subtitle. A title on
+# the trade boasts of nothing: 做好新时代公文写作的几点思考, 让原创精品竞相涌现.
 _SERVICE_SLOGAN_RE = compile_either(
-    r"公文|写作|范文|文库|文秘|材料库|资料库|写手|助手|原创|用心服务"
+    r"(?=.*(?:公文|写作|范文|文库|文秘|材料|资料|写手|原创))"
+    r".*(?:专注|用心|助手|写手|您身边|首选|值得信赖|一站式|十年|多年|倾力|品质|专业)"
 )
 
 

@@ -34,14 +34,40 @@ _CHANNEL = (
 )
 _ID = r"[A-Za-z0-9Ａ-Ｚａ-ｚ０-９_@.\-]{5,}"
 _CONTACT = rf"{_CHANNEL}\s*[:：]?\s*{_ID}"
-# A name the file gives itself, in front of a credit or a contact (本文由笔尖公文整理QQ：…).
+# The channels only an advertiser gives an ID on (an office gives a telephone, a mailbox, a
+# service desk): what a name is learned from.
+_AD_CHANNEL = (
+    r"(?:咨询|联系|添加|加)?(?:(?i:qq)|扣扣|微信号?|(?i:vx)|V信|加V|小红书号?|抖音号?|快手号?)"
+)
+_AD_CONTACT = rf"{_AD_CHANNEL}\s*[:：]?\s*{_ID}"
+# A name the file gives itself, in front of a credit or an advertiser's contact (本文由笔尖公文
+# 整理QQ：…).
 _NAME_BEFORE_RE = compile_either(
     rf"^(?:本文|本资料|本文档|此文)?由?(?P<name>[{HAN}A-Za-z]{{2,12}}?)"
-    rf"(?:{_CREDIT})?[，,、]?(?:{_CREDIT}|{_CHANNEL}\s*[:：]?\s*{_ID})"
+    rf"(?:{_CREDIT})?[，,、]?(?:{_CREDIT}|{_AD_CONTACT})"
 )
-# A contact stamped after a paragraph's last sentence, with the name in front of it.
+# An advertiser's contact stamped after a paragraph's last sentence, the name in front of it.
 _TAIL_CONTACT_RE = compile_either(
-    rf"[。！？!?；;]\s*(?P<name>[{HAN}A-Za-z]{{2,12}}?)(?:{_CREDIT})?[，,、]?\s*{_CONTACT}\s*$"
+    rf"[。！？!?；;]\s*(?P<name>[{HAN}A-Za-z]{{2,12}}?)(?:{_CREDIT})?[，,、]?\s*{_AD_CONTACT}\s*$"
+)
+# The rules whose lines are an advertiser's (a name in front of their credit is the file's).
+LEARNED_FROM = frozenset(
+    {
+        "advertiser contact",
+        "site credit",
+        "study-only notice",
+        "distribution notice",
+        "reprint notice",
+        "document site watermark",
+        "membership pitch",
+        "service pitch",
+        "group invitation",
+    }
+)
+# How a watermark marks itself off, which a line of the speech does not: stars and diamonds
+# around it, letters spaced or dotted, a credit after it (★墨韵文库★, 墨·韵·文·库, 墨韵文库出品).
+_MARKED_RE = compile_either(
+    rf"[★☆◆◇■●※♦]|[{HAN}][ \u3000·•・‧∙][{HAN}][ \u3000·•・‧∙][{HAN}]|(?:{_CREDIT})\W*$"
 )
 # A name in brackets inside a sentence (a label opens its paragraph: 【典型案例】…).
 _MID_SENTENCE_BRACKET_RE = compile_either(
@@ -130,8 +156,7 @@ def _stamp_pattern(names: str) -> str:
         rf"{open_}+\s*(?:{names})\s*{tail}\s*(?:{close}+|$)"  # 【墨韵文库】, …——墨韵文库整理
         rf"|(?:(?<=[。！？!?；;，,])|^)\s*{open_}*\s*(?:{names})\s*"
         rf"(?:(?:{_CREDIT})[，,]?\s*(?:{_CONTACT})?|(?:{_CONTACT}))\s*{close}*\s*$"  # …。墨韵文库整理
-        rf"|(?:(?<=[。！？!?；;])|^)\s*(?:{names})\s*(?:(?:{_CREDIT})[，,]?\s*)+(?=\S)"
-    )
+    )  # (not a name and its credit opening a sentence: 县档案馆整理的《大事记》即将出版)
 
 
 def bare(text: str) -> str:
@@ -139,28 +164,35 @@ def bare(text: str) -> str:
     return _DECORATION_RE.sub("", unicodedata.normalize("NFKC", text))
 
 
-def learn(removed: list[str], lines: list[str]) -> Watermark:
-    """The names this file gives itself: from the lines rules removed as a credit or a contact,
-    and from a short line it repeats (as it stands, or with a credit after it)."""
+def learn(removed: list[tuple[str, str]], lines: list[str]) -> Watermark:
+    """The names this file gives itself: from the lines an advertiser's rules removed (text,
+    rule name), in front of a credit or an advertiser's contact; and from a short line it
+    repeats that marks itself off as a watermark at least once (decorated, letter-spaced, with
+    a credit, in brackets inside a sentence) — a refrain, a subheading or a date repeated as
+    it stands is the speech's."""
     names: set[str] = set()
-    for text in removed:
-        found = _NAME_BEFORE_RE.match(bare(text))
+    for text, rule in removed:
+        found = _NAME_BEFORE_RE.match(bare(text)) if rule in LEARNED_FROM else None
         if found is not None and _is_name(found.group("name")):
             names.add(found.group("name"))
     counts: Counter[str] = Counter()
+    marked: set[str] = set()
     for text in lines:
         short = bare(text)
         if 0 < len(short) <= _SHORT and not _has_sentence_marks(text):
             name = re.sub(f"(?:{_CREDIT})+$", "", short)
             if _is_name(name):
                 counts[name] += 1
+                if _MARKED_RE.search(text.strip()):
+                    marked.add(name)
         tail = _TAIL_CONTACT_RE.search(text)  # …全面实现。墨韵文库整理，咨询QQ…
         if tail is not None and _is_name(tail.group("name")):
             names.add(tail.group("name"))
         for inside in _MID_SENTENCE_BRACKET_RE.findall(text):  # 挑战，【墨韵文库】但…
             if _is_name(inside):
                 counts[inside] += 1
-    names.update(name for name, count in counts.items() if count >= _REPEATS)
+                marked.add(inside)
+    names.update(name for name, count in counts.items() if count >= _REPEATS and name in marked)
     return Watermark(tuple(sorted(names)))
 
 
@@ -170,11 +202,16 @@ def learn(removed: list[str], lines: list[str]) -> Watermark:
 _OWN_LINE_RE = compile_either(
     r"(?:讲话|发言|致辞|报告|讲稿|贺词|祝词|主持词|意见|方案|总结|决定|通知|纪要|提纲|党课|汇报)$"
     r"|(?:政府|委员会|党委|党组|办公室|办公厅|[局厅部院委会县市省区州旗镇乡村]|街道|社区|公司|集团)$"
+    r"|(?:中心|图书馆|档案馆|博物馆|文化馆|纪念馆|报社|杂志社|出版社|合作社|通讯社|电视台|电台"
+    r"|派出所|研究所|事务所|服务站|工作站|学校|中学|小学|大学|学院|协会|学会|联合会|医院|媒体)$"
+    # (县融媒体中心出品, 县档案馆独家整理: an office's own work; 某某公文馆, 某某写作社 are sites')
     r"|^(?:各位|尊敬|亲爱|谢谢)|们$"  # (an address a transcript repeats: 同志们, 谢谢大家)
 )
 
 
 def _is_name(name: str) -> bool:
+    if any(char.isdigit() for char in name):  # (a date under the title and in the 落款)
+        return False
     han = sum(1 for char in name if "\u4e00" <= char <= "\u9fff")
     latin = sum(1 for char in name if char.isascii() and char.isalpha())
     return (
