@@ -670,13 +670,14 @@ def remove_lines(lines: list[Line], rules: Boilerplate, removed: list[Removed]) 
     # length, made a width of their own, and were then kept as pieces of wrapped sentences)
     unmatched = [line for index, line in enumerate(lines) if index not in matched]
     wrapped = _wrapped_pieces(lines, hard_wrap_width(unmatched)) | _list_items(lines)
-    wrapped |= _colon_list_items(lines, matched)
+    listed = _colon_list_items(lines, matched)
     for index, line in enumerate(lines):
         rule = matched.get(index)
         if (
             rule is None
             or line.table
             or (index in wrapped and not is_page_break(line.text))
+            or (index in listed and rule.name not in _NEVER_LISTED)
             or _NUMBERED_RE.match(line.text)
         ):
             kept.append(line)
@@ -710,6 +711,9 @@ def _list_items(lines: list[Line]) -> set[int]:
     return items
 
 
+# What no list of the speech holds, however a colon introduces it: a selling pitch. (A contact
+# may be an office's own, in its list of channels: 请大家广泛宣传： / 举报电话… / 微信公众号：….)
+_NEVER_LISTED = frozenset({"service pitch"})
 _LIST_ITEM_MAX = 30  # characters of an item of a list a colon introduces
 _LIST_MAX = 12  # items of it
 
