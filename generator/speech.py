@@ -136,6 +136,15 @@ _LINE_START_RE = re.compile(r"^([#>+=-]|\d+[.)](?=\s|$))")
 _EDGE_SPACE_RE = re.compile(r"^\s+|\s+$")
 
 
+_ESCAPED_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def unescape_markdown(text: str) -> str:
+    """Text with Markdown's backslash escapes resolved (every ASCII punctuation mark may be
+    escaped, more than escape_markdown escapes)."""
+    return _ESCAPED_RE.sub(r"\1", text) if "\\" in text else text
+
+
 def escape_markdown(text: str) -> str:
     """Backslash-escape what Markdown would read as markup, so the text renders as written.
 

@@ -1088,23 +1088,24 @@ def remove_watermark(lines: list[Line], removed: list[Removed]) -> list[Line]:
     # runs through is no watermark to remove; and counted only where it stood apart, a second
     # cleaning, where blank lines part what joining kept together, learned what the first had
     # not.)
-    alone = [not _runs_on_from_before(lines, index) for index in range(len(lines))]
     mark = watermark.learn([(r.text, r.reason) for r in removed], [line.text for line in lines])
     if not mark.names:
         return lines
     kept: list[Line] = []
-    for line, free in zip(lines, alone, strict=True):
+    for index, line in enumerate(lines):
         if line.table or not line.text:
             kept.append(line)
-        elif free and mark.is_line(line.text):
+            continue
+        if mark.is_line(line.text) and not _runs_on_from_before(lines, index):
             removed.append(Removed(line.line, line.text, "the file's watermark"))
-        else:
-            for stamp in mark.stamps(line.text):
-                removed.append(Removed(line.line, stamp.group(0).strip(), "the file's watermark"))
-            text = "".join(_between(line.text, mark.stamps(line.text))).strip()
-            if text:
-                line.text = text
-                kept.append(line)
+            continue
+        stamps = mark.stamps(line.text)
+        for stamp in stamps:
+            removed.append(Removed(line.line, stamp.group(0).strip(), "the file's watermark"))
+        text = "".join(_between(line.text, stamps)).strip() if stamps else line.text
+        if text:
+            line.text = text
+            kept.append(line)
     return kept
 
 

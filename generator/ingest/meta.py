@@ -376,9 +376,9 @@ def _find_title(paragraphs: list[Line]) -> tuple[int, int] | None:
         text = paragraph.text
         if _starts_body(text, paragraph):
             break
-        if not _is_title_candidate(text) or _is_subtitle(_without_page_mark(text)):
-            continue
         bare = _without_page_mark(text)
+        if not _is_title_candidate(bare) or _is_subtitle(bare):
+            continue
         if _service_slogan(bare) and _header_follows(paragraphs, index):
             continue  # (专注公文写作十年 over the title; alone, 公文写作的几点体会 is one)
         if _TITLE_END_RE.search(bare) and (count_han(bare) >= 4 or _COLUMN_LABEL_RE.match(bare)):
@@ -882,8 +882,9 @@ def _read_header_line(paragraph: Line, meta: Meta, previous: str, following: str
     if addressed and meta.speaker is None:
         return _speaker_line(meta, paragraph, None, addressed.group("name"), True)
     dated = _NAME_DATE_LINE_RE.match(text)
-    if dated and meta.speaker is None and parse_date(dated.group("date")):
-        meta.date = meta.date or parse_date(dated.group("date"))
+    date = parse_date(dated.group("date")) if dated and meta.speaker is None else None
+    if dated and date:
+        meta.date = meta.date or date
         return _speaker_line(meta, paragraph, None, dated.group("name"), True)
     note = _EDITORS_NOTE_RE.match(text)
     if note and meta.subtitle is None:

@@ -27,19 +27,14 @@ _DECORATION_RE = re.compile("[" + re.escape(_DECORATION) + "]+")
 _CREDIT = (
     "独家整理|原创首发|独家原创|独家发布|整理|出品|原创|独家|制作|编辑|收集|提供|首发|发布|分享"
 )
-# A way to reach the advertiser, and an ID or a number after it.
-_CHANNEL = (
-    r"(?:咨询|联系|添加|加)?(?:(?i:qq)|扣扣|微信号?|(?i:vx)|V信|加V|公众号|手机|电话|联系电话|邮箱"
-    r"|客服|淘宝(?:店铺)?|店铺|小红书号?|抖音号?|快手号?|微博)"
-)
+# Ways to reach the advertiser, and an ID or a number after one. The channels only an
+# advertiser gives an ID on (_AD_CHANNELS) are what a name is learned from; an office too gives
+# a telephone, a mailbox, a service desk or an account.
+_AD_CHANNELS = r"(?i:qq)|扣扣|微信号?|(?i:vx)|V信|加V|小红书号?|抖音号?|快手号?"
+_CHANNELS = rf"{_AD_CHANNELS}|公众号|手机|电话|联系电话|邮箱|客服|淘宝(?:店铺)?|店铺|微博"
 _ID = r"[A-Za-z0-9Ａ-Ｚａ-ｚ０-９_@.\-]{5,}"
-_CONTACT = rf"{_CHANNEL}\s*[:：]?\s*{_ID}"
-# The channels only an advertiser gives an ID on (an office gives a telephone, a mailbox, a
-# service desk): what a name is learned from.
-_AD_CHANNEL = (
-    r"(?:咨询|联系|添加|加)?(?:(?i:qq)|扣扣|微信号?|(?i:vx)|V信|加V|小红书号?|抖音号?|快手号?)"
-)
-_AD_CONTACT = rf"{_AD_CHANNEL}\s*[:：]?\s*{_ID}"
+_CONTACT = rf"(?:咨询|联系|添加|加)?(?:{_CHANNELS})\s*[:：]?\s*{_ID}"
+_AD_CONTACT = rf"(?:咨询|联系|添加|加)?(?:{_AD_CHANNELS})\s*[:：]?\s*{_ID}"
 # A name the file gives itself, in front of a credit or an advertiser's contact (本文由笔尖公文
 # 整理QQ：…).
 _NAME_BEFORE_RE = compile_either(

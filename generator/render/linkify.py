@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from generator.speech import unescape_markdown
+
 if TYPE_CHECKING:
     from markdown_it.rules_core.state_core import StateCore
     from markdown_it.token import Token
@@ -28,7 +30,6 @@ _URL_RE = re.compile(
 )
 _TRAILING = ".,:;!?'\"*\\"  # ends a sentence, not an address
 _PAIRS = {")": "(", "]": "["}
-_ESCAPE_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _PRETEST_RE = re.compile(r"://|www\.", re.IGNORECASE)
 
 
@@ -62,7 +63,7 @@ def _closes_nothing(address: str) -> bool:
 
 def _link(found: re.Match[str]) -> Link | None:
     source = _trimmed(found.group(0))
-    text = _ESCAPE_RE.sub(r"\1", source)
+    text = unescape_markdown(source)
     scheme = found.group("scheme")
     if (scheme and len(text) <= len(scheme)) or (not scheme and text.count(".") < 2):
         return None  # a scheme alone (https:// in a sentence about addresses), or www.

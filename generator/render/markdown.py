@@ -15,6 +15,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from generator.render.linkify import AsciiLinkify, join_escapes, may_hold_link
+from generator.speech import unescape_markdown
 from generator.text import is_cjk
 
 if TYPE_CHECKING:  # markdown-it is imported only when a body needs it (see _parser)
@@ -325,7 +326,6 @@ def _render_softbreak(
 # to markdown-it. Rendering 10,000 speeches is then a matter of seconds, not minutes.
 
 _BLOCK_SPLIT_RE = re.compile(r"\n{2,}")
-_ESCAPE_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
 # Inline text with no live Markdown: every \ escapes ASCII punctuation, no * _ ` [ ] < > &,
 # no edge whitespace (markdown-it strips it), no line-start block syntax.
 _PLAIN_PARAGRAPH_RE = re.compile(
@@ -374,7 +374,7 @@ def render_plain_subset(
         heading = _HEADING_RE.fullmatch(block) if block[0] in "{#" else None
         if heading is not None:
             headings += 1
-            text = _unescape(heading.group("text"))
+            text = unescape_markdown(heading.group("text"))
             ident = heading_id(heading.group("id"), headings, used)
             level = max(len(heading.group("hashes")), 2) - shift  # (see _number)
             anchor = f'<a class="heading-anchor" href="#{ident}" aria-label="{anchor_label}">#</a>'
@@ -387,7 +387,7 @@ def render_plain_subset(
             "\n" not in block and _PLAIN_PARAGRAPH_RE.fullmatch(block)
         ):
             paragraphs += 1
-            text = _unescape(block)
+            text = unescape_markdown(block)
             if not lead and not _ADDRESS_RE.fullmatch(text):
                 lead = text
             css = ' class="salutation"' if paragraphs == 1 and _ADDRESS_RE.fullmatch(text) else ""
@@ -408,10 +408,6 @@ def _split_blocks(markdown: str) -> list[str]:
     """The text between blank lines. Where no three newlines meet, every run of them is two,
     and `str.split` cuts there in a tenth of the regex's time."""
     return markdown.split("\n\n") if "\n\n\n" not in markdown else _BLOCK_SPLIT_RE.split(markdown)
-
-
-def _unescape(text: str) -> str:
-    return _ESCAPE_RE.sub(r"\1", text) if "\\" in text else text
 
 
 def _plain_inline(markdown: str) -> bool:

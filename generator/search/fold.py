@@ -157,16 +157,6 @@ def _number_mark(left: bool, right: bool) -> int:
     return (NUMBER_START if right else NUMBER_ALONE) - 0x30
 
 
-def unmark_numbers(text: str) -> str:
-    """Marked digits back to digits (a suggestion shown to a reader)."""
-    return "".join(
-        chr(0x30 + (ord(c) - NUMBER_START) % 16)
-        if NUMBER_START <= ord(c) < NUMBER_ALONE + 10
-        else c
-        for c in text
-    )
-
-
 @dataclass(frozen=True)
 class ClientTable:
     source: str  # traditional characters, sorted
