@@ -1393,9 +1393,9 @@
       Object.keys(filter).forEach(function (k) {
         params.set(k, filter[k]);
       });
-      var search = params.toString();
-      var url = location.pathname + (search ? "?" + search : "") + location.hash;
-      if (!pushed && landed && (search ? "?" + search : "") !== landed) {
+      var search = params.toString() ? "?" + params.toString() : "";
+      var url = location.pathname + search + location.hash;
+      if (!pushed && landed && search !== landed) {
         pushed = true;
         history.pushState(null, "", url);
       } else {
@@ -1407,10 +1407,8 @@
        address holds. */
     window.addEventListener("popstate", function () {
       var params = new URLSearchParams(location.search);
-      input.value = params.get("q") || "";
-      filters.forEach(function (select) {
-        select.value = params.get(select.getAttribute("data-search-filter")) || "";
-      });
+      input.value = queryFrom(params);
+      filtersFrom(params);
       pushed = location.search !== landed;
       clearTimeout(urlTimer);
       urlTimer = 0;
@@ -1765,22 +1763,29 @@
       if (box) box.hidden = false;
     }
 
-    var params = new URLSearchParams(location.search);
-    // (as long as the box takes: a pasted page of text would ask for hundreds of buckets; not
-    // half a character: a cut inside an emoji's pair showed �)
-    var linked = params.get("q") || "";
-    if (input.maxLength > 0 && linked.length > input.maxLength) {
-      linked = linked.slice(0, input.maxLength).replace(/[\ud800-\udbff]$/, "");
+    /* The query and the filters an address holds (a link, or Back to one). */
+    function queryFrom(params) {
+      // (as long as the box takes: a pasted page of text would ask for hundreds of buckets; not
+      // half a character: a cut inside an emoji's pair showed �)
+      var linked = params.get("q") || "";
+      if (input.maxLength > 0 && linked.length > input.maxLength) {
+        linked = linked.slice(0, input.maxLength).replace(/[\ud800-\udbff]$/, "");
+      }
+      return linked;
     }
-    input.value = linked;
+    function filtersFrom(params) {
+      filters.forEach(function (select) {
+        select.value = params.get(select.getAttribute("data-search-filter")) || "";
+      });
+    }
+
+    var params = new URLSearchParams(location.search);
+    input.value = queryFrom(params);
     index
       .load()
       .then(function (manifest) {
         fillFilters(manifest);
-        filters.forEach(function (select) {
-          var value = params.get(select.getAttribute("data-search-filter"));
-          if (value) select.value = value;
-        });
+        filtersFrom(params);
         if (input.value || Object.keys(currentFilter()).length) run().then(restore);
       })
       .catch(function () {
