@@ -1,8 +1,9 @@
-"""Readable, URL-safe slugs from Chinese titles, via pypinyin.
+"""Readable, URL-safe slugs from Chinese titles, via pypinyin (and anyascii for other scripts).
 
 A slug is the toneless pinyin of each character joined by hyphens (`全县作风整顿` →
-`quan-xian-zuo-feng-zheng-dun`); Latin letters and digits are kept, everything else becomes a
-separator, so a slug can never contain `/`, `.` or `..` and never escapes its folder.
+`quan-xian-zuo-feng-zheng-dun`); Latin letters and digits are kept, letters of other scripts
+are transliterated (`Владимир` → `vladimir`, `김철수` → `gim-cheol-su`), everything else becomes
+a separator, so a slug can never contain `/`, `.` or `..` and never escapes its folder.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ def slugify(text: str, max_length: int = 60) -> str:
 
     text = unicodedata.normalize("NFKC", text)
     syllables = lazy_pinyin(text, style=Style.NORMAL, errors="default", v_to_u=False)
-    joined = "-".join(_NON_SLUG.sub("-", _fold_accents(s).lower()).strip("-") for s in syllables)
+    joined = "-".join(_NON_SLUG.sub("-", _romanised(s).lower()).strip("-") for s in syllables)
     slug = _NON_SLUG.sub("-", joined).strip("-")
     return truncate(slug, max_length) or "speech"
 
@@ -36,10 +37,28 @@ def truncate(slug: str, max_length: int) -> str:
     return slug.strip("-")
 
 
-def _fold_accents(text: str) -> str:
-    """Latin letters without their accents (café → cafe), so they are kept rather than dropped."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+def _romanised(text: str) -> str:
+    """`text` (what pypinyin left: no Han) in Latin letters: accents dropped (café → cafe) and
+    the letters of other scripts transliterated, so they are kept rather than dropped (every
+    Cyrillic, Korean or Arabic name had the slug `speech`, and all of them sorted together).
+    A Hangul or kana character is a syllable, as a Han one is, and is a part of the slug of
+    its own (김철수 → gim-cheol-su). Symbols stay separators (an emoji's name is no part of a
+    title)."""
+    from anyascii import anyascii
+
+    parts: list[str] = []
+    for char in unicodedata.normalize("NFC", text):
+        if char.isascii():
+            parts.append(char)
+        elif unicodedata.category(char)[0] in "LN":
+            syllable = unicodedata.name(char, "").startswith(_SYLLABIC)
+            parts.append(f"-{anyascii(char)}-" if syllable else anyascii(char))
+        elif not unicodedata.combining(char):
+            parts.append(" ")
+    return "".join(parts)
+
+
+_SYLLABIC = ("HANGUL", "HIRAGANA", "KATAKANA")
 
 
 def is_valid_slug(slug: str) -> bool:

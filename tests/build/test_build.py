@@ -283,6 +283,30 @@ def test_zero_latest_and_related_turn_those_lists_off(site_project: Path) -> Non
         assert 'class="related"' not in page.read_text("utf-8")
 
 
+def test_a_topic_no_speech_has_is_no_bar_and_not_counted(site_project: Path) -> None:
+    """Probe 11: the home page drew a bar of nothing for each configured topic no speech
+    has, and counted those topics in 涉及 N 个主题."""
+    config = site_project / "site.yaml"
+    config.write_text(
+        config.read_text("utf-8")
+        + "\n  无人问津:\n    description: 没有讲话的主题。\n    terms: {无人问津的词: 1}\n",
+        encoding="utf-8",
+    )
+    site = build(site_project).output
+    builder_topics = re.findall(r"^  (\S+):$", config.read_text("utf-8"), re.MULTILINE)
+    assert "无人问津" in builder_topics
+    home = (site / "index.html").read_text("utf-8")
+    assert "无人问津" in home  # listed, with its count of 0
+    chart = home[home.index('<div class="chart-box">') :]
+    chart = chart[: chart.index("</div>")]
+    assert "无人问津" not in chart and "chart-row" in chart
+    listed = re.findall(
+        r'<li><a href="[^"]*topics/[^"]*">[^<]+</a> <span class="count">(\d+)', home
+    )
+    covered = sum(1 for n in listed if n != "0")
+    assert "0" in listed and f"涉及 {covered} 个主题" in home
+
+
 def test_a_level_written_with_its_suffix_is_the_level(site_project: Path) -> None:
     """Probe 11: `level: 省级` read 省级级 on the pages, and the archive grouped 省 and 省级
     apart."""

@@ -34,6 +34,11 @@ URL_SAFE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
         ("", "speech"),
         ("...", "speech"),
         ("😀《》", "speech"),
+        ("Владимир Иванов", "vladimir-ivanov"),
+        ("김철수", "gim-cheol-su"),
+        ("محمد بن سلمان", "mhmd-bn-slmn"),
+        ("やまだ たろう", "ya-ma-da-ta-ro-u"),
+        ("Ελλάδα", "ellada"),
     ],
 )
 def test_slugify_examples(text: str, slug: str) -> None:

@@ -208,3 +208,13 @@ def test_an_archive_groups_url_name_is_short_ascii() -> None:
     for label in ("①", "١٢٣", "9" * 300):
         slug = _group_slug(label)
         assert slug.isascii() and len(slug) <= 60 and slug != label, slug
+
+
+def test_a_speaker_in_another_script_gets_a_readable_group_name() -> None:
+    """Cyrillic, Hangul and Arabic names were all `speech-<hash>` and sorted together under
+    s; each is now its own transliteration, so the speaker archive files it by its sound."""
+    from generator.render.pages import _group_slug
+
+    assert _group_slug("Владимир Иванов").startswith("vladimir-ivanov-")
+    assert _group_slug("김철수").startswith("gim-cheol-su-")
+    assert _group_slug("محمد بن سلمان").startswith("mhmd-bn-slmn-")
