@@ -153,6 +153,11 @@ def test_a_speakers_own_speeches_first_and_the_subtitle_and_date_found(tmp_path:
     assert [r.doc for r in reader.search("2026-02-05")[1]] == [3]
     assert [r.doc for r in reader.search("第十四届人民代表大会")[1]] == [3]
 
+    # the forms documents and readers write a date in (probe 10 #14)
+    for written in ("2026.02.05", "2026.2.5", "2026/2/5", "2026/02/05", "2026年02月05日"):
+        assert [r.doc for r in reader.search(written)[1]] == [3], written
+    assert reader.search("2026.2.50")[1] == []  # a number is found whole
+
 
 def test_a_phrase_has_the_title_bonus_only_where_it_is_in_the_title(tmp_path: Path) -> None:
     """2009年…'s title holds the pairs 20 and 00 of 2000, and its text the phrase: it took the
