@@ -137,9 +137,12 @@ class Reader:
         return result
 
     def search(self, query: str) -> tuple[list[str], list[Result]]:
-        terms = parse_query(query)
-        matches = [self.match_term(t, len(terms) > 1) for t in terms]
-        return terms, rank(matches, int(self.manifest["docs"]))
+        plan = query_plan(query)
+        multi = len(plan.groups) > 1
+        matches = [union([self.match_term(t, multi) for t in group]) for group in plan.groups]
+        results = rank(matches, int(self.manifest["docs"]))
+        unwanted = {doc for term in plan.excluded for doc in self.match_term(term, False)}
+        return plan.terms, [r for r in results if r.doc not in unwanted]
 
     def match_term(self, term: str, want_positions: bool) -> dict[int, Hit]:
         codes = [ord(c) for c in term]
@@ -213,13 +216,82 @@ QUERY_NAME_DOT_RE = re.compile(r"(?<=[\u4e00-\u9fff])\.(?=[\u4e00-\u9fff])")
 
 
 def parse_query(query: str) -> list[str]:
-    """The query's distinct terms (see parseQuery in search.js)."""
-    terms: list[str] = []
-    folded = QUERY_NAME_DOT_RE.sub("", search_fold(QUERY_INVISIBLE_RE.sub("", query)))
-    for term in folded.split(" "):
-        if term and term not in terms:
-            terms.append(term)
-    return terms
+    """The query's distinct terms to find (see parseQuery in search.js)."""
+    return query_plan(query).terms
+
+
+@dataclass
+class QueryPlan:
+    """What a query asks (search.js queryPlan): every group (its alternatives) occurs, no
+    excluded term does; `terms`, the distinct terms to find, for highlights."""
+
+    groups: list[list[str]] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)
+
+
+EXCLUDED_RE = re.compile("[-\uff0d].")
+
+
+def query_plan(query: str) -> QueryPlan:
+    """A query as a search engine reads it: words separated by spaces all occur; a word after
+    OR (or |) is an alternative to the one before (营商环境 OR 作风); a word with a leading
+    minus must not occur (营商环境 -作风: probe 10 #15 found nothing, and OR found `or` in
+    运作风险); a leading plus and AND say what is said anyway."""
+    plan = QueryPlan()
+    alternative = False
+    for word in re.split(r"\s+", QUERY_INVISIBLE_RE.sub("", query)):
+        if word in ("OR", "|"):
+            alternative = bool(plan.groups)
+            continue
+        if word in ("AND", ""):
+            continue
+        excluded = bool(EXCLUDED_RE.match(word))
+        text = word[1:] if excluded else word.lstrip("+\uff0b")
+        for term in QUERY_NAME_DOT_RE.sub("", search_fold(text)).split(" "):
+            if not term:
+                continue
+            if excluded:
+                if term not in plan.excluded:
+                    plan.excluded.append(term)
+                continue
+            if alternative:
+                plan.groups[-1].append(term)
+            else:
+                plan.groups.append([term])
+            alternative = False
+            if term not in plan.terms:
+                plan.terms.append(term)
+        alternative = False
+    seen: set[tuple[str, ...]] = set()
+    distinct = []
+    for group in plan.groups:
+        key = tuple(sorted(group))
+        if key not in seen:
+            seen.add(key)
+            distinct.append(group)
+    plan.groups = distinct
+    return plan
+
+
+def union(alternatives: list[dict[int, Hit]]) -> dict[int, Hit]:
+    """Alternatives' matches as one (search.js unionMatches)."""
+    if len(alternatives) == 1:
+        return alternatives[0]
+    out: dict[int, Hit] = {}
+    for matches in alternatives:
+        for doc, hit in matches.items():
+            had = out.get(doc)
+            if had is None:
+                out[doc] = hit
+                continue
+            positions = had.positions
+            if had.positions is not None and hit.positions is not None:
+                positions = tuple(sorted(had.positions + hit.positions))
+            elif positions is None:
+                positions = hit.positions
+            out[doc] = Hit(had.count + hit.count, had.zone | hit.zone, positions)
+    return out
 
 
 def choose_cover(costs: list[int]) -> list[int]:

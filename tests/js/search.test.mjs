@@ -53,6 +53,15 @@ test("parseQuery drops control characters (%00 in a link) and folds quotes and �
   assert.deepEqual(search.parseQuery("二零三五年", table), ["二〇三五年"]);
 });
 
+test("queryPlan reads OR, |, a leading minus or plus and AND as reader.py's query_plan does", () => {
+  const plan = search.queryPlan("OR 营商环境 OR 落实 －作风 -作风 +营商环境 AND 落实", table);
+  assert.deepEqual(plan.groups, [["营商环境", "落实"], ["营商环境"], ["落实"]]);
+  assert.deepEqual(plan.excluded, ["作风"]);
+  assert.deepEqual(plan.terms, ["营商环境", "落实"]);
+  assert.deepEqual(search.queryPlan("营商环境 | 作风 or -", table).groups, [["营商环境", "作风"], ["or"], ["-"]]); // a minus alone is a word
+  assert.deepEqual(search.parseQuery("a-b 5-2", table), [search.searchFold("a-b", table).text, search.searchFold("5-2", table).text]);
+});
+
 test("parseQuery reads a full stop between Chinese characters as a name's dot, as reader.py does", () => {
   assert.deepEqual(search.parseQuery("艾尔肯.吐尼亚孜 艾尔肯．吐尼亚孜 5.2%", table), ["艾尔肯吐尼亚孜", search.searchFold("5.2%", table).text]);
   assert.deepEqual(search.parseQuery("“十四五”规划", table), ["十四五规划"]);

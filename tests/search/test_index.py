@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from generator.search import index, varint
 from generator.search.extract import Block, postings
 from generator.search.fold import fold, search_fold
-from generator.search.reader import Reader, parse_query
+from generator.search.reader import Reader, parse_query, query_plan
 
 Doc = tuple[str, list[Block]]
 
@@ -223,3 +223,28 @@ def test_a_query_loses_invisible_characters_and_the_quotes_around_its_terms() ->
         "艾尔肯吐尼亚孜",
         search_fold("5.2%"),
     ]
+
+
+def test_a_query_reads_or_a_minus_and_a_plus_as_a_search_engine_does() -> None:
+    """Probe 10 #15: 营商环境 -作风 found nothing (-作风 was a term), 营商环境 OR 作风 found
+    `or` in 运作风险, 营商+环境 nothing. OR joins alternatives, a leading minus excludes, a
+    leading plus and AND say what is said anyway."""
+    docs = [
+        ("甲", [("p1", False, "优化营商环境。")]),
+        ("乙", [("p1", False, "优化营商环境，转变作风。")]),
+        ("丙", [("p1", False, "转变作风，抓好落实。")]),
+        ("丁", [("p1", False, "抓好落实。运作风险 or more。")]),
+    ]
+    with indexed(docs) as reader:
+        assert found(reader, "营商环境 -作风") == {0}
+        assert found(reader, "营商环境 －作风") == {0}  # a full-width minus
+        assert found(reader, "营商环境 OR 落实") == {0, 1, 2, 3}
+        assert found(reader, "营商环境 | 落实 作风") == {1, 2, 3}  # 运作风险 has 作风
+        assert found(reader, "+营商 AND 环境") == {0, 1}
+        assert found(reader, "-作风") == set()  # nothing to find
+        assert found(reader, "营商环境 or") == set()  # lower case: a word to find
+    plan = query_plan("OR 营商环境 OR 落实 -作风 -作风 营商环境 落实")
+    assert plan.groups == [["营商环境", "落实"], ["营商环境"], ["落实"]]
+    assert plan.excluded == ["作风"]
+    assert plan.terms == ["营商环境", "落实"]
+    assert parse_query("a-b 5-2") == [search_fold("a-b"), search_fold("5-2")]  # not leading

@@ -242,16 +242,84 @@
   var QUERY_NAME_DOT = /([\u4e00-\u9fff])\.(?=[\u4e00-\u9fff])/g;
 
   function parseQuery(query, table) {
+    return queryPlan(query, table).terms;
+  }
+
+  function foldTerm(text, table) {
+    return searchFold(text, table).text.replace(QUERY_NAME_DOT, "$1");
+  }
+
+  /* A query as a search engine reads it (reader.py query_plan): words separated by spaces
+     must all occur (`groups`, each a list of alternatives); a word after OR (or |) is an
+     alternative to the one before it (营商环境 OR 作风 finds either); a word with a leading
+     minus must not occur (`excluded`: 营商环境 -作风); a leading plus and AND say what is
+     said anyway. `terms`: the distinct words to find, for highlights and snippets. */
+  function queryPlan(query, table) {
     var seen = new Set();
-    var terms = [];
-    var folded = searchFold(query.replace(QUERY_INVISIBLE, ""), table).text.replace(QUERY_NAME_DOT, "$1");
-    for (var term of folded.split(" ")) {
-      if (term && !seen.has(term)) {
-        seen.add(term);
-        terms.push(term);
+    var plan = { groups: [], excluded: [], terms: [] };
+    var alternative = false;
+    for (var word of query.replace(QUERY_INVISIBLE, "").split(/\s+/)) {
+      if (word === "OR" || word === "|") {
+        alternative = plan.groups.length > 0;
+        continue;
       }
+      if (word === "AND" || !word) continue;
+      var excluded = /^[-\uff0d]./.test(word);
+      var pieces = foldTerm(excluded ? word.slice(1) : word.replace(/^[+\uff0b]+/, ""), table).split(" ");
+      for (var term of pieces) {
+        if (!term) continue;
+        if (excluded) {
+          if (plan.excluded.indexOf(term) < 0) plan.excluded.push(term);
+          continue;
+        }
+        if (alternative) plan.groups[plan.groups.length - 1].push(term);
+        else plan.groups.push([term]);
+        alternative = false;
+        if (!seen.has(term)) {
+          seen.add(term);
+          plan.terms.push(term);
+        }
+      }
+      alternative = false;
     }
-    return terms;
+    plan.groups = distinctGroups(plan.groups);
+    return plan;
+  }
+
+  /* Groups without repeats: a word twice is asked for once (营商环境 营商环境). */
+  function distinctGroups(groups) {
+    var seen = new Set();
+    return groups.filter(function (group) {
+      var key = group.slice().sort().join(" ");
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  }
+
+  /* Alternatives' matches as one: a speech with either, its counts added, its zones and
+     positions together. */
+  function unionMatches(alternatives) {
+    if (alternatives.length === 1) return alternatives[0];
+    var out = new Map();
+    alternatives.forEach(function (matches) {
+      matches.forEach(function (hit, doc) {
+        var had = out.get(doc);
+        if (!had) {
+          out.set(doc, { count: hit.count, zone: hit.zone, positions: hit.positions });
+          return;
+        }
+        var positions = had.positions && hit.positions ? mergeSorted(had.positions, hit.positions) : had.positions || hit.positions;
+        out.set(doc, { count: had.count + hit.count, zone: had.zone | hit.zone, positions: positions });
+      });
+    });
+    return out;
+  }
+
+  function mergeSorted(a, b) {
+    return Array.from(a).concat(Array.from(b)).sort(function (x, y) {
+      return x - y;
+    });
   }
 
   /* --- index decoding ------------------------------------------------------------------- */
@@ -1280,16 +1348,41 @@
   Index.prototype.searchOnce = async function (query) {
     var manifest = await this.load();
     var table = needsTable(query, manifest, this.bitmap) ? await this.loadTable() : null;
-    var terms = parseQuery(query, table);
-    if (!terms.length) return { terms: terms, results: rank([], 0) };
+    var plan = queryPlan(query, table);
+    var terms = plan.terms;
+    if (!plan.groups.length) return { terms: terms, results: rank([], 0) };
     var self = this;
-    var multi = terms.length > 1;
+    var multi = plan.groups.length > 1;
     var matches = await Promise.all(
-      terms.map(function (term) {
-        return matchTerm(term, self, multi);
+      plan.groups.map(async function (group) {
+        return unionMatches(
+          await Promise.all(
+            group.map(function (term) {
+              return matchTerm(term, self, multi);
+            }),
+          ),
+        );
       }),
     );
-    return { terms: terms, results: rank(matches, manifest.docs) };
+    var results = rank(matches, manifest.docs);
+    if (plan.excluded.length) {
+      var unwanted = new Set();
+      (
+        await Promise.all(
+          plan.excluded.map(function (term) {
+            return matchTerm(term, self, false);
+          }),
+        )
+      ).forEach(function (found) {
+        found.forEach(function (_, doc) {
+          unwanted.add(doc);
+        });
+      });
+      results = results.filter(function (doc) {
+        return !unwanted.has(doc);
+      });
+    }
+    return { terms: terms, results: results };
   };
 
   function base64Bytes(text) {
@@ -1801,6 +1894,7 @@
     tableFrom: tableFrom,
     needsTable: needsTable,
     parseQuery: parseQuery,
+    queryPlan: queryPlan,
     keyHash: keyHash,
     bucketOf: bucketOf,
     findEntry: findEntry,
