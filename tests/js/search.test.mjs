@@ -62,6 +62,16 @@ test("queryPlan reads OR, |, a leading minus or plus and AND as reader.py's quer
   assert.deepEqual(search.parseQuery("a-b 5-2", table), [search.searchFold("a-b", table).text, search.searchFold("5-2", table).text]);
 });
 
+test("suggestions are the query's own pieces, never folded fragments (probe 10 #8)", () => {
+  assert.deepEqual(search.suggestions("营商环境，优化", 12), ["营商环境", "优化"]);
+  assert.deepEqual(search.suggestions("，，，", 12), []);
+  assert.deepEqual(search.suggestions("“六稳”“六保”", 12), ["六稳", "六保"]);
+  assert.deepEqual(search.suggestions("營商環境甲", 12).slice(0, 3), ["營商環境", "商環境甲", "營商環"]);
+  assert.deepEqual(search.suggestions("增长5.2%的", 12).slice(0, 2), ["增长5.2%", "长5.2%的"]);
+  assert.deepEqual(search.suggestions("营商环境 -作风 OR 落实工作", 12), ["营商环境", "落实工作"]);
+  assert.deepEqual(search.suggestions("甲", 12), []);
+});
+
 test("parseQuery reads a full stop between Chinese characters as a name's dot, as reader.py does", () => {
   assert.deepEqual(search.parseQuery("艾尔肯.吐尼亚孜 艾尔肯．吐尼亚孜 5.2%", table), ["艾尔肯吐尼亚孜", search.searchFold("5.2%", table).text]);
   assert.deepEqual(search.parseQuery("“十四五”规划", table), ["十四五规划"]);

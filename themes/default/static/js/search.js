@@ -322,6 +322,60 @@
     });
   }
 
+  /* What to offer when a query finds nothing, best first, in the reader's own characters
+     (probe 10: folded fragments were offered, `营商环境,` with a comma no speech has, `六稳""`,
+     `si` for site:…): the query's pieces between spaces and punctuation, longest first, and
+     when it is one piece, that piece less characters at either end (at most `limit` long,
+     at least two characters). Words a minus excludes and OR are no candidates. */
+  function suggestions(query, limit) {
+    var pieces = [];
+    for (var word of query.replace(QUERY_INVISIBLE, "").split(/\s+/)) {
+      if (!word || word === "OR" || word === "AND" || word === "|" || /^[-\uff0d]./.test(word)) continue;
+      pieces = pieces.concat(piecesOf(word.replace(/^[+\uff0b]+/, "")));
+    }
+    var out = [];
+    function offer(text) {
+      if (codePoints(text).length >= 2 && out.indexOf(text) < 0 && text !== query.trim()) out.push(text);
+    }
+    if (pieces.length > 1) {
+      pieces
+        .slice()
+        .sort(function (a, b) {
+          return codePoints(b).length - codePoints(a).length;
+        })
+        .forEach(offer);
+    } else if (pieces.length === 1) {
+      var cps = codePoints(pieces[0]).slice(0, limit);
+      offer(cps.join(""));
+      for (var n = cps.length - 1; n >= 2; n--) {
+        offer(cps.slice(0, n).join(""));
+        offer(cps.slice(cps.length - n).join(""));
+      }
+    }
+    return out;
+  }
+
+  /* A word's runs between punctuation and symbols; a mark between two ASCII letters or
+     digits (5.2, 2023-05-12, 1,234) and a % after a digit are part of the run. */
+  var MARK = /[\p{P}\p{S}]/u;
+  var ASCII_WORD = /[0-9A-Za-z]/;
+  function piecesOf(word) {
+    var cps = codePoints(word);
+    var pieces = [];
+    var run = "";
+    cps.forEach(function (c, i) {
+      var inside =
+        MARK.test(c) &&
+        ((ASCII_WORD.test(cps[i - 1] || "") && ASCII_WORD.test(cps[i + 1] || "")) || (c === "%" && /[0-9]/.test(cps[i - 1] || "")));
+      if (MARK.test(c) && !inside) {
+        if (run) pieces.push(run);
+        run = "";
+      } else run += c;
+    });
+    if (run) pieces.push(run);
+    return pieces;
+  }
+
   /* --- index decoding ------------------------------------------------------------------- */
 
   function keyHash(c1, c2) {
@@ -1540,7 +1594,7 @@
         } else if (!results.length) {
           list.replaceChildren();
           say(format(strings.none || "", { query: query.trim() }));
-          await suggest(query, found.terms, seq, filter);
+          await suggest(query, seq, filter);
         } else {
           await showMore(seq, true);
           if (seq !== state.seq) return;
@@ -1603,21 +1657,13 @@
        term, longest first, down to two characters (放管服改革 → 放管服) — that the filters let
        through; and, when the filters are what excluded every match, say so and offer to clear
        them. */
-    async function suggest(query, terms, seq, filter) {
+    async function suggest(query, seq, filter) {
       if (Object.keys(filter).length) {
         var unfiltered = (await searchFiltered(query, {})).results;
         if (seq !== state.seq) return;
         if (unfiltered.length) return offerClearing(query, unfiltered.length);
       }
-      var candidates = [];
-      if (terms.length > 1) candidates = terms.map(unmarkNumbers);
-      else if (terms.length === 1) {
-        var cps = codePoints(unmarkNumbers(terms[0])).slice(0, SUGGEST_CHARS);
-        for (var n = cps.length - 1; n >= 2; n--) {
-          candidates.push(cps.slice(0, n).join(""), cps.slice(cps.length - n).join(""));
-        }
-      }
-      for (var candidate of candidates) {
+      for (var candidate of suggestions(query, SUGGEST_CHARS)) {
         var results = (await searchFiltered(candidate, filter)).results;
         if (seq !== state.seq) return;
         if (results.length) {
@@ -1895,6 +1941,7 @@
     needsTable: needsTable,
     parseQuery: parseQuery,
     queryPlan: queryPlan,
+    suggestions: suggestions,
     keyHash: keyHash,
     bucketOf: bucketOf,
     findEntry: findEntry,
