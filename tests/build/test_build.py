@@ -19,6 +19,8 @@ import pytest
 import yaml
 
 import generator.build as build_module
+import generator.build.cache as cache_module
+import generator.build.load as load_module
 from generator.archive import Entry
 from generator.bodystore import BodyStore
 from generator.build import MARKER, BuildResult, build_site
@@ -549,7 +551,7 @@ def test_an_edit_made_while_its_speech_loads_is_built_by_the_next_build(
     path = next((site_project / "content" / "speeches").glob("xian-luo-shi*.md"))
     text = path.read_text(encoding="utf-8").rstrip("\n")
     path.write_text(text + "第一次编辑。\n", encoding="utf-8")
-    load_entry = build_module.load_entry
+    load_entry = load_module.load_entry
 
     def load_then_edit(file: Path) -> Entry:
         entry = load_entry(file)
@@ -557,7 +559,7 @@ def test_an_edit_made_while_its_speech_loads_is_built_by_the_next_build(
             path.write_text(text + "第一次编辑。第二次编辑。\n", encoding="utf-8")
         return entry
 
-    monkeypatch.setattr(build_module, "load_entry", load_then_edit)
+    monkeypatch.setattr(load_module, "load_entry", load_then_edit)
     build(site_project)
     page = site_project / "site" / "speeches" / path.stem / "index.html"
     assert "第一次编辑。" in page.read_text(encoding="utf-8")
@@ -575,13 +577,13 @@ def test_a_relative_project_path_reuses_the_cache_of_an_absolute_one(
     path = next((site_project / "content" / "speeches").glob("xian-luo-shi*.md"))
     path.write_text(path.read_text(encoding="utf-8") + "编辑新增的一句话。\n", encoding="utf-8")
     loaded: list[Path] = []
-    load_one = build_module._load_one
+    load_one = load_module._load_one
 
     def spied(args: tuple[str, str, str, BodyStore]) -> object:
         loaded.append(Path(args[0]))
         return load_one(args)
 
-    monkeypatch.setattr(build_module, "_load_one", spied)
+    monkeypatch.setattr(load_module, "_load_one", spied)
     monkeypatch.chdir(site_project)
     result = build_site(load_config(Path(".")), jobs=1)
     assert [p.name for p in loaded] == [path.name]
@@ -1285,13 +1287,13 @@ def test_a_lost_pack_reloads_only_the_speeches_it_held(
     [second] = set(bodies.glob("*.pack")) - first
     second.unlink()
     loaded: list[str] = []
-    load_one = build_module._load_one
+    load_one = load_module._load_one
 
     def counted(args: tuple[str, str, str, BodyStore]) -> object:
         loaded.append(Path(args[0]).stem)
         return load_one(args)
 
-    monkeypatch.setattr(build_module, "_load_one", counted)
+    monkeypatch.setattr(load_module, "_load_one", counted)
     other = next((site_project / "content" / "speeches").glob("xian-zhang*.md"))
     other.touch()  # (an input changed: the build does not stop at the fingerprint)
     build(site_project)
@@ -1415,16 +1417,16 @@ def test_cache_files_round_trip_their_arrays_and_refuse_damage(tmp_path: Path) -
 
     path = tmp_path / "state.pickle"
     array = np.arange(1000, dtype=np.float32).reshape(10, 100)
-    build_module._write_pickle(path, {"version": build_module.CACHE_VERSION, "a": array, "n": 1})
-    data = build_module._read_pickle(path)
+    cache_module._write_pickle(path, {"version": cache_module.CACHE_VERSION, "a": array, "n": 1})
+    data = cache_module._read_pickle(path)
     assert data is not None and data["n"] == 1
     assert np.array_equal(data["a"], array) and data["a"].flags.writeable
     whole = path.read_bytes()
     for damaged in (whole[:-1], whole + b"\0", b"", b"not a cache file at all", whole[:12]):
         path.write_bytes(damaged)
-        assert build_module._read_pickle(path) is None, damaged[:20]
-    build_module._write_pickle(path, {"version": "another version", "a": array})
-    assert build_module._read_pickle(path) is None
+        assert cache_module._read_pickle(path) is None, damaged[:20]
+    cache_module._write_pickle(path, {"version": "another version", "a": array})
+    assert cache_module._read_pickle(path) is None
 
 
 def test_a_damaged_build_cache_only_builds_again(site_project: Path) -> None:
@@ -1607,7 +1609,7 @@ def test_the_cache_version_covers_every_module_a_build_runs() -> None:
     for module in pkgutil.walk_packages([str(package)], "generator."):
         if not module.name.startswith(others) and module.name != "generator.__main__":
             importlib.import_module(module.name)
-    hashed = {package, package / "render", package / "search"}
+    hashed = {package, package / "build", package / "render", package / "search"}
     for name, module in list(sys.modules.items()):
         path = getattr(module, "__file__", None)
         if name.startswith("generator.") and path and not name.startswith(others):
@@ -1615,7 +1617,15 @@ def test_the_cache_version_covers_every_module_a_build_runs() -> None:
 
 
 @pytest.mark.parametrize(
-    "module", ["render/chart.py", "render/feeds.py", "render/theme.py", "text.py", "archive.py"]
+    "module",
+    [
+        "render/chart.py",
+        "render/feeds.py",
+        "render/theme.py",
+        "text.py",
+        "archive.py",
+        "build/render.py",
+    ],
 )
 def test_a_change_to_a_module_a_page_shows_the_work_of_changes_the_cache_version(
     monkeypatch: pytest.MonkeyPatch, module: str
@@ -1627,7 +1637,7 @@ def test_a_change_to_a_module_a_page_shows_the_work_of_changes_the_cache_version
     monkeypatch.setattr(
         Path, "read_bytes", lambda self: read(self) + (b"#" if self == target else b"")
     )
-    assert build_module._code_version() != build_module.CACHE_VERSION
+    assert cache_module._code_version() != cache_module.CACHE_VERSION
 
 
 def test_the_static_folder_is_published_as_it_is(site_project: Path) -> None:

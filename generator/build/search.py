@@ -1,0 +1,92 @@
+"""The build's search step: the index carried over, updated or merged afresh (generator/search/
+does the work).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from generator.build.cache import CACHE_VERSION, BuildCache
+from generator.config import Config
+from generator.render.pages import PageBuilder
+from generator.search import cache as search_cache
+from generator.search import site as search_site
+from generator.search.patch import IndexState
+
+if TYPE_CHECKING:  # imported where needed: a no-change build never pays for them
+    pass
+
+
+def search_docs(builder: PageBuilder) -> list[search_site.SearchDoc]:
+    """Every speech as the search index sees it, in slug order (a speech's number): from each
+    slug's (entry, body, summary) as the builder keeps them, one lookup a speech, not four."""
+    known = builder.known
+    shown = (known[slug] for slug in sorted(known))
+    Doc = search_site.SearchDoc
+    return [Doc(s, b.search_postings, b.search_fragment, e.digest) for e, b, s in shown]
+
+
+def write_search(
+    builder: PageBuilder,
+    config: Config,
+    previous: dict[str, str],
+    staging: Path,
+    target: Path,
+    cache: BuildCache,
+    jobs: int = 1,
+) -> dict[str, str]:
+    """The search index: rebuilt when a speech's text or summary changed, else carried over."""
+    docs = search_docs(builder)
+    key = search_cache.index_key(docs, config.topics, CACHE_VERSION)
+    elsewhere = cache.target != str(target)  # (the last index was written to another output)
+    carried = None if elsewhere else search_cache.carry_over(cache.folder, key, previous, target)
+    if carried is not None:
+        return carried
+    files, state = merge_search(docs, config, cache, staging, previous, target, jobs, elsewhere)
+    search_cache.remember(cache.folder, key, files, state, CACHE_VERSION)
+    return files
+
+
+def merge_search(
+    docs: list[search_site.SearchDoc],
+    config: Config,
+    cache: BuildCache,
+    staging: Path,
+    previous: dict[str, str],
+    target: Path,
+    jobs: int,
+    elsewhere: bool = False,
+) -> tuple[dict[str, str], IndexState]:
+    """Write the search index into `staging` (only files the output lacks, byte for byte: a
+    recorded file gone from the output counts as lacking), updating the last build's where
+    it can; return its files and its state."""
+    last = None if elsewhere else search_cache.last_index(cache.folder, CACHE_VERSION)
+    return search_site.write_index(
+        docs,
+        config.topics,
+        cache.bodies,
+        staging,
+        _present(previous, target),
+        jobs,
+        (*last, target) if last is not None else None,
+    )
+
+
+def _present(previous: dict[str, str], target: Path) -> dict[str, str]:
+    """The recorded files, less the search index's files gone from the output: each of the
+    index's folders is listed once (a file's existence asked 20,000 times took longer)."""
+    listed: dict[str, set[str]] = {}
+
+    def there(name: str) -> bool:
+        folder, _, base = name.rpartition("/")
+        names = listed.get(folder)
+        if names is None:
+            try:
+                names = listed[folder] = set(os.listdir(target / folder))
+            except OSError:
+                names = listed[folder] = set()
+        return base in names
+
+    return {n: v for n, v in previous.items() if not n.startswith("search/") or there(n)}
