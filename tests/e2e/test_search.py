@@ -629,6 +629,38 @@ def test_an_english_count_of_one_is_singular(browse: Browsing) -> None:
     page.context.close()
 
 
+def test_on_a_site_in_another_language_a_results_chinese_details_are_marked_as_chinese(
+    browse: Browsing,
+) -> None:
+    """An English site's template gives a result's title the speeches' lang (content_lang):
+    the speaker, occasion and topics a result shows are the speech's words too, and were read
+    with the page's English voice; the date is the page's own."""
+    page = browse.page()
+
+    def as_on_an_english_site(route: Route) -> None:
+        body = route.fetch().text()
+        body = body.replace(
+            '<h2 class="speech-item-title">', '<h2 class="speech-item-title" lang="zh-CN">'
+        )
+        route.fulfill(body=body, content_type="text/html; charset=utf-8")
+
+    page.route(re.compile(r".*/search/(\?.*)?$"), as_on_an_english_site)
+    open_search(page, browse.sample.url)
+    type_query(page, "县长")
+    first = page.locator("[data-search-result]").first
+    spans = first.locator("[data-field=meta] > span[lang=zh-CN]")
+    assert spans.count() >= 1 and "县长" in spans.first.inner_text()
+    assert first.locator("[data-field=meta] mark").all_inner_texts()  # still marked
+    topics = first.locator("[data-field=topics] > span[lang=zh-CN]").all_inner_texts()
+    assert topics and " · ".join(topics) == first.locator("[data-field=topics]").inner_text()
+    page.context.close()
+    page = browse.page()  # a Chinese site: no span, the text as it was
+    open_search(page, browse.sample.url)
+    type_query(page, "县长")
+    assert page.locator("[data-search-result] [data-field=meta] span").count() == 0
+    page.context.close()
+
+
 def test_more_results_after_a_deploy_search_the_new_site_again(
     browse: Browsing, tmp_path: Path
 ) -> None:

@@ -1755,8 +1755,23 @@
       return true;
     }
 
-    function marked(element, text, table) {
-      appendParts(element, cut(text, findRanges(text, state.terms, table), 1000));
+    /* `items` ([text, lang]) marked and joined by " · "; an item with a lang in a span of it. */
+    function markedList(element, items, table) {
+      element.textContent = "";
+      items
+        .filter(function (item) {
+          return item[0];
+        })
+        .forEach(function (item, i) {
+          if (i) element.append(doc.createTextNode(" · "));
+          var holder = element;
+          if (item[1]) {
+            holder = doc.createElement("span");
+            holder.lang = item[1];
+            element.append(holder);
+          }
+          appendParts(holder, cut(item[0], findRanges(item[0], state.terms, table), 1000), true);
+        });
     }
 
     function renderResult(fragment) {
@@ -1766,12 +1781,22 @@
       var title = item.querySelector("[data-field=title]");
       title.href = fragment.url;
       appendParts(title, cut(fragment.title, findRanges(fragment.title, state.terms, table), 1000));
-      // the speaker, occasion, date and topics a result was found by are marked, as the title is
+      // the speaker, occasion, date and topics a result was found by are marked, as the title is;
+      // on a site in another language, the speech's own words are in its language, as the title
+      // is (the template gives the title the speeches' lang), and the date in the page's
+      var lang = title.parentNode.getAttribute("lang");
       var meta = item.querySelector("[data-field=meta]");
-      marked(meta, [fragment.speaker, fragment.occasion, fragment.date].filter(Boolean).join(" · "), table);
+      markedList(meta, [[fragment.speaker, lang], [fragment.occasion, lang], [fragment.date, null]], table);
       var topics = item.querySelector("[data-field=topics]");
-      if (fragment.topics.length) marked(topics, fragment.topics.join(" · "), table);
-      else topics.remove();
+      if (fragment.topics.length) {
+        markedList(
+          topics,
+          fragment.topics.map(function (topic) {
+            return [topic, lang];
+          }),
+          table,
+        );
+      } else topics.remove();
       var holder = item.querySelector("[data-field=snippets]");
       snippets(fragment.blocks, state.terms, table, SNIPPETS, 90).forEach(function (snippet) {
         var li = doc.createElement("li");
@@ -1786,8 +1811,8 @@
     }
 
     /* Text nodes and <mark> elements only: speech text is never parsed as HTML. */
-    function appendParts(element, parts) {
-      element.textContent = "";
+    function appendParts(element, parts, adding) {
+      if (!adding) element.textContent = "";
       parts.forEach(function (part) {
         if (part.mark) {
           var mark = doc.createElement("mark");
