@@ -43,14 +43,16 @@ def _romanised(text: str) -> str:
     Cyrillic, Korean or Arabic name had the slug `speech`, and all of them sorted together).
     A Hangul or kana character is a syllable, as a Han one is, and is a part of the slug of
     its own (김철수 → gim-cheol-su). Symbols stay separators (an emoji's name is no part of a
-    title)."""
+    title), nor is a Han character pypinyin left (it has no reading for it)."""
     from anyascii import anyascii
 
     parts: list[str] = []
     for char in unicodedata.normalize("NFC", text):
         if char.isascii():
             parts.append(char)
-        elif unicodedata.category(char)[0] in "LN":
+        elif unicodedata.category(char)[0] in "LN" and not _HAN_NAME.match(
+            unicodedata.name(char, "")
+        ):
             syllable = unicodedata.name(char, "").startswith(_SYLLABIC)
             parts.append(f"-{anyascii(char)}-" if syllable else anyascii(char))
         elif not unicodedata.combining(char):
@@ -59,6 +61,9 @@ def _romanised(text: str) -> str:
 
 
 _SYLLABIC = ("HANGUL", "HIRAGANA", "KATAKANA")
+# A Han character pypinyin does not know (𠮷 of the extensions) is left out, as before: anyascii
+# reads some by their Japanese sound (𠮷 → kichi), which is no part of a Chinese title's slug.
+_HAN_NAME = re.compile("CJK (?:UNIFIED|COMPATIBILITY) IDEOGRAPH")
 
 
 def is_valid_slug(slug: str) -> bool:

@@ -39,6 +39,7 @@ URL_SAFE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
         ("محمد بن سلمان", "mhmd-bn-slmn"),
         ("やまだ たろう", "ya-ma-da-ta-ro-u"),
         ("Ελλάδα", "ellada"),
+        ("𠮷田镇乡村振兴", "tian-zhen-xiang-cun-zhen-xing"),  # no Japanese reading (kichi)
     ],
 )
 def test_slugify_examples(text: str, slug: str) -> None:
