@@ -50,7 +50,10 @@ _MONTH_DAY_LINE_RE = compile_either(rf"^[（(]?{_MONTH}\s*月\s*{_DAY}\s*日[)�
 # or a blog puts it under the title — the day it was saved, not the day of the speech.
 _STAMP_RE = compile_either(
     rf"^\d{{4}}-\d{{1,2}}-\d{{1,2}}\s*(?!上午|下午|晚上|星期|周)(?![^：:]*[：:])[{HAN}]"
-)  # (not a government page's date and 来源：…, which the date line reads)
+    # (not a government page's date and 来源：…, which the date line reads); or a WeChat
+    # account's stamp, the name first: 原创 青川发布 2024-03-15 09:00
+    rf"|^(?:原创\s*)?[{HAN}A-Za-z]{{2,20}}\s*\d{{4}}-\d{{1,2}}-\d{{1,2}}(?:\s*\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?$"
+)
 # A date of the Republic of China's calendar (a Taiwan document's): 中華民國一一三年五月十五日,
 # 民國113年5月15日 — year 113 is 2024.
 ROC_DATE_RE = compile_either(
@@ -337,8 +340,7 @@ _SERVICE_SLOGAN_RE = compile_either(
 
 
 def _service_slogan(text: str) -> bool:
-    suffix = _after_title(_TITLE_SITE_SUFFIX_RE, text)  # (…的讲话_百度文库: a title)
-    core = text[: suffix.start()] if suffix else text
+    core = _without_site_suffix(text)  # (…的讲话_百度文库: a title)
     return bool(_SERVICE_SLOGAN_RE.search(core)) and not _TITLE_END_RE.search(core)
 
 
@@ -362,7 +364,15 @@ def _is_title_candidate(text: str) -> bool:
         and not _LETTERHEAD_RE.match(bare)
         and not _SALUTATION_RE.match(bare)
         and not (_SENTENCE_RE.match(bare) and (bare.endswith("。") or "，" in bare))
+        and not _BREADCRUMB_RE.match(bare)
+        and not _STAMP_RE.match(bare)
     )
+
+
+# A site's trail to the page, its parts joined by > » › (公文写作交流论坛 » 讲话稿专区 » 【原创】
+# 在…上的讲话, 主持词范文网 > 会议主持词): its last part may name the speech, but the line is
+# the page's chrome, and the trail took the title and, read as 某某在…上的讲话, the speaker.
+_BREADCRUMB_RE = compile_either(r"^(?:[^>»›＞。！？，；]{1,20}\s*[>»›＞]\s*)+[^>»›＞]{1,60}$")
 
 
 def _find_title(paragraphs: list[Line]) -> tuple[int, int] | None:
@@ -374,9 +384,11 @@ def _find_title(paragraphs: list[Line]) -> tuple[int, int] | None:
     titled: list[int] = []
     for index, paragraph in enumerate(paragraphs[:40]):
         text = paragraph.text
-        if _starts_body(text, paragraph):
+        if _starts_body(text, paragraph) and not (
+            not titled and fallback is None and _styled_title(text, paragraph, index)
+        ):
             break
-        bare = _without_page_mark(text)
+        bare = _without_site_suffix(_without_page_mark(text))
         if not _is_title_candidate(bare) or _is_subtitle(bare):
             continue
         if _service_slogan(bare) and _header_follows(paragraphs, index):
@@ -396,9 +408,24 @@ def _find_title(paragraphs: list[Line]) -> tuple[int, int] | None:
     return None if fallback is None else (fallback, 1)
 
 
+def _styled_title(text: str, paragraph: Line, index: int) -> bool:
+    """A Word paragraph in a heading style (标题 1, Heading 1) that is the document's title, not
+    its first section: it stands first, or ends as a title does, and no enumerator labels it.
+    Offices often set the title in 标题 1; it was taken for the body's start, removed as a
+    line before the title, and the title inferred from the text."""
+    return (
+        paragraph.heading_level is not None
+        and match_enumerator(text) is None
+        and _is_title_candidate(_without_page_mark(text))
+        and (index == 0 or _TITLE_END_RE.search(text) is not None)
+    )
+
+
 def _is_genre_label(text: str) -> bool:
     """A site's column label (领导讲话) or a genre named alone on a short line (专题党课讲稿,
-    开幕词), which a more specific title line below it outranks."""
+    开幕词), which a more specific title line below it outranks; a site's name after it is no
+    part of it (党课讲稿 | 党建网 outranked the speech's own title and had it removed)."""
+    text = _without_site_suffix(text)
     return bool(_COLUMN_LABEL_RE.match(text)) or (
         len(text) <= 8 and _GENRE_RE.match(text) is not None
     )
@@ -440,7 +467,7 @@ def _under_slogan(paragraphs: list[Line], index: int) -> bool:
     before = paragraphs[index - 1].text
     return (
         _title_phrase(before)
-        and not any(mark in before for mark in ">»›|｜_")
+        and not any(mark in before for mark in ">»›|｜_-–")  # (交流发言材料 - 公文派: a site's)
         and not _TITLE_END_RE.search(before)
         and not _COLUMN_LABEL_RE.match(before)
         and not _NOT_A_SLOGAN_RE.search(before)
@@ -457,7 +484,8 @@ def _is_bare_subtitle(text: str) -> bool:
 # A site's or a periodical's words, wherever they stand in a banner line.
 _SITE_WORD_RE = compile_either(
     r"网站|网址|门户|官网|文库|之家|文档|范文|下载|平台|频道|公报|简报|日报|晚报|第.{1,4}期|"
-    r"公众号|微信|微博|转载|转自|来源|本文|作者|发布|编辑"
+    r"公众号|微信|微博|转载|转自|来源|本文|作者|发布|编辑|"
+    r"星标|置顶|订阅|关注我们|关注本|获取更新|点击上方|蓝字"  # (a follow prompt: 星标我们，第一时间获取更新)
 )
 # What an office's or a site's name ends with (中共××县委办公室, 党建资料网; 文库, 之家 and the
 # like _SITE_WORD_RE finds anywhere).
@@ -549,6 +577,12 @@ _TITLE_SITE_SUFFIX_RE = compile_either(
 
 
 _TITLE_DATE_RE = compile_either(rf"\s*[（(]\s*{DATE_RE.pattern}\s*[)）]$")
+
+
+def _without_site_suffix(text: str) -> str:
+    """A title line without the site's name a document site appends (…讲话_百度文库)."""
+    suffix = _after_title(_TITLE_SITE_SUFFIX_RE, text)
+    return text[: suffix.start()] if suffix else text
 
 
 def _after_title(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
@@ -986,8 +1020,8 @@ def _infer(meta: Meta) -> None:
                 meta.speaker = who
                 if _ROLE_ONLY_RE.match(who):
                     meta.speaker_role = who
-    interviewed = _INTERVIEW_TITLE_RE.match(meta.title)
-    if interviewed and meta.speaker is None:
+    interviewed = _INTERVIEW_TITLE_RE.match(meta.title) or _ANSWERS_RE.match(meta.title)
+    if interviewed and meta.speaker is None:  # (…主任何建明就《方案》答记者问: who answers)
         meta.speaker, meta.speaker_role = interviewed.group("name"), interviewed.group("role")
     if meta.speaker is None:
         _speaker_from_signature(meta)

@@ -301,3 +301,30 @@ def test_salutations_of_several_addresses(
     body = "\n".join(lines)
     raw.write_text(f"在全县工作会议上的讲话\n{body}\n今天召开全县工作会议。\n", "utf-8")
     assert prepare(raw, load_config(tmp_path)).meta.salutation == salutation
+
+
+@pytest.mark.parametrize("style", ["Heading 1", "Title"])
+def test_a_word_title_set_in_a_heading_style_is_the_title(tmp_path: Path, style: str) -> None:
+    """Probe 15 A1: offices set a speech's title in 标题 1; it was read as the body's first
+    section, removed as a line before the title, and the title inferred as 政府工作报告."""
+    import docx
+
+    from generator.config import load_config
+    from generator.ingest.pipeline import prepare
+
+    document = docx.Document()
+    document.add_paragraph("在全区经济工作会议上的讲话", style=style)
+    document.add_paragraph("区长　杜联合")
+    document.add_paragraph("同志们：")
+    document.add_paragraph(
+        "现在，我代表区人民政府向大会作工作报告，请予审议。过去一年，经济稳中有进。"
+    )
+    document.add_paragraph("工作回顾", style="Heading 2")
+    document.add_paragraph("一年来，我们坚持稳中求进工作总基调，经济社会发展取得新成绩。")
+    raw = tmp_path / "speech.docx"
+    document.save(str(raw))
+    meta = prepare(raw, load_config(tmp_path)).meta
+    assert meta.title == "在全区经济工作会议上的讲话"
+    assert meta.speaker == "杜联合"
+    headings = [p.text for p in meta.body if p.heading_level is not None]
+    assert headings == ["工作回顾"]
