@@ -314,8 +314,16 @@ def read_meta(cleaned: Cleaned, path: Path) -> Meta:
 
 
 def is_prose(text: str) -> bool:
-    """A sentence of running text, as opposed to a title, a label or a toolbar word."""
-    return len(text) >= 25 and any(mark in text for mark in "。！？；")
+    """A sentence of running text, as opposed to a title, a label or a toolbar word: Chinese,
+    or Latin words running on to a mark (an address at an international event in English:
+    its paragraphs were removed as page chrome between the title and the text)."""
+    return len(text) >= 25 and (
+        any(mark in text for mark in "。！？；") or _LATIN_PROSE_RE.search(text) is not None
+    )
+
+
+# Five Latin words or more, separated by spaces or marks, the last followed by a mark.
+_LATIN_PROSE_RE = re.compile(r"(?:[A-Za-z][a-z'’-]*[\s,;:]+){4,}[A-Za-z][a-z'’-]*[.!?:;,]")
 
 
 # A red-headed document's letterhead (中共南湖区委办公室文件, ××县人民政府文件): the office that

@@ -2,8 +2,8 @@
 
 Each enumerator family is one small rule (a compiled pattern and a rank) that recognises a
 paragraph-initial label such as 一、 （一） 1. （1） 第一，/首先， 一要 一是. Ranks follow the
-official order of GB/T 9704 (一、 > （一） > 1. > （1） > 第一 > 一要/一是; a report's 第一部分 above
-them all): a family nests under any family of lower rank that is open on the stack, never under
+official order of GB/T 9704 (一、 > （一） > 1. > 1.1 > 1.1.1 > （1） > 第一/其一 > 一要/一是; a
+report's 第一章, 第一部分 and 第一节 above them all): a family nests under any family of lower rank that is open on the stack, never under
 a higher-ranked one, so the first style a speech uses becomes its top level. Word heading
 styles outrank every enumerator.
 Enumerators are recognised only at the start of a paragraph: a mid-paragraph 一是…二是… list is
@@ -33,6 +33,14 @@ class Rule:
 # 一、 (or 一．, as converted documents write it); _NEXT_SECTION uses it without RULES' guard.
 _SECTION_LABEL = rf"^(?P<label>(?P<n>{_CN})(?:、|[．.](?![\d０-９])))"
 
+# After a decimal label (1.1, 1.1.1): no more of the number, then (after a space or not) the
+# rest of a heading's short line, with no sentence in it, that starts with no unit (a document
+# site's 4.5分（126人评价）3.2万阅读 is a figure and its unit; so are 2.5亿元, 1.2万人).
+_DECIMAL_END = (
+    r"(?![\d０-９.．%％])(?=[ 　]*[^\s\d０-９。！？；%％分亿万千百倍个元米吨亩户人次天年月日号时秒度]"
+    r"[^。！？；]{1,29}$)"
+)
+
 # The label is group "label"; the number is group "n" (or a sequence word in group "word").
 RULES: tuple[Rule, ...] = (
     # 第一部分 of a long report, above its 一、 sections (not 第一部分是…, a sentence about it).
@@ -43,6 +51,8 @@ RULES: tuple[Rule, ...] = (
     ),
     # A report's chapters, 第一章, above its 一、 (not 第一章规定…: a label and then a space).
     Rule("第一章", 0.9, compile_either(rf"^(?P<label>第(?P<n>{_CN})章)(?=[\s　、：:．.]+\S)")),
+    # A chapter's sections, 第一节 (not 第一节课…: a label and then a space, as for 第一章).
+    Rule("第一节", 0.97, compile_either(rf"^(?P<label>第(?P<n>{_CN})节)(?=[\s　、：:．.]+\S)")),
     # Roman numerals as a top level: Ⅰ、2023年工作回顾.
     Rule("Ⅰ、", 0.9, compile_either(r"^(?P<label>(?P<n>[Ⅰ-Ⅻ])(?:[、．.]|[ 　]+(?=\S)))")),
     # Not 一、二季度 or 三、四月份: a run of numerals joined by 、 counting something. But
@@ -72,9 +82,24 @@ RULES: tuple[Rule, ...] = (
             r"(?!\d{1,2}[日号])"
         ),
     ),
+    # 1.1 and 1.1.1 under 1., numbered by their last part: a heading's label set off by a
+    # space, or on a heading's short line (not 2.5亿元…, 1.2万人…: a figure opening a sentence).
+    Rule("1.1", 3.3, compile_either(rf"^(?P<label>\d{{1,2}}[.．](?P<n>\d{{1,2}})){_DECIMAL_END}")),
+    Rule(
+        "1.1.1",
+        3.6,
+        compile_either(rf"^(?P<label>\d{{1,2}}[.．]\d{{1,2}}[.．](?P<n>\d{{1,2}})){_DECIMAL_END}"),
+    ),
     Rule("（1）", 4, compile_either(r"^(?P<label>[（(](?P<n>\d{1,2}|[０-９]{1,2})[）)]、?)")),
-    # 1） and 1), a common variant of （1）. (Not ① ② ③: the usual marks of notes.)
-    Rule("1）", 4, compile_either(r"^(?P<label>(?P<n>\d{1,2}|[０-９]{1,2})[）)])(?![\d０-９])")),
+    # 1） and 1), a common variant of （1）, and 1）2015年… (item 1, then a year). (Not ① ② ③:
+    # the usual marks of notes.)
+    Rule(
+        "1）",
+        4,
+        compile_either(
+            r"^(?P<label>(?P<n>\d{1,2}|[０-９]{1,2})[）)])(?:(?![\d０-９])|(?=\d{4}年))"
+        ),
+    ),
     Rule(
         "第一",
         5,
@@ -82,6 +107,8 @@ RULES: tuple[Rule, ...] = (
             rf"^(?P<label>第(?P<n>{_CN})|(?P<word>首先|其次|再次|然后|最后))(?P<sep>[，,、：:])"
         ),
     ),
+    # 其一，其二，: the points of an argument, as 第一，第二，
+    Rule("其一", 5, compile_either(rf"^(?P<label>其(?P<n>{_CN}))(?P<sep>[，,、：:])")),
     Rule("一要", 6, compile_either(rf"^(?P<label>(?P<n>{_CN})要)(?!求|素|点|件|闻|害|紧|务|领)")),
     Rule("一是", 6, compile_either(rf"^(?P<label>(?P<n>{_CN})是)(?![的否])")),
 )
@@ -239,6 +266,8 @@ def _lead(text: str, start: int) -> tuple[int, str]:
             depth += 1
         elif char in _CLOSE:
             depth = max(0, depth - 1)
+        elif char in "：:" and depth == 0 and _runs_in_after_colon(text, start, index):
+            return index + 1, text[start:index].strip()
         elif char in "。！？" and depth == 0:
             end = index + 1
             while end < len(text) and text[end] in "。！？":
@@ -248,6 +277,14 @@ def _lead(text: str, start: int) -> tuple[int, str]:
             return end, text[start:index].strip()
     # (and without a heading's closing colon: 拓宽就业渠道：)
     return len(text), text[start:].rstrip("。！？：:").strip()
+
+
+def _runs_in_after_colon(text: str, start: int, colon: int) -> bool:
+    """A short heading ended by a colon with running text after it on its line (一、关于工作回顾：
+    过去的一年，…。): the heading is what stands before the colon; its outline title was the
+    whole first sentence. A label and its value (一、会议时间：3月5日) stays one line."""
+    rest = text[colon + 1 :]
+    return colon - start <= 20 and len(rest) >= 30 and any(mark in rest for mark in "。！？")
 
 
 @dataclass

@@ -22,6 +22,7 @@ from generator.ingest.outline import (
     build_outline,
     check_declared,
     find_declared_points,
+    match_enumerator,
 )
 from tests.helpers import paragraphs
 
@@ -176,3 +177,26 @@ def test_no_character_is_lost_or_repeated(texts: list[str]) -> None:
     assert joined == {p.line: p.text for p in lines}
     headings = [b for b in outline.blocks if isinstance(b, Heading)]
     assert len(headings) == len(flatten(outline.items))
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "runs_on"),
+    [
+        (
+            "一、关于工作回顾：过去的一年，面对复杂多变的经济形势和繁重紧迫的发展任务，"
+            "区政府团结带领全区各族人民，较好地完成了各项目标任务。",
+            "关于工作回顾",
+            True,
+        ),
+        ("一、会议时间：2024年3月5日上午9时", "会议时间：2024年3月5日上午9时", False),
+        ("（一）拓宽就业渠道：", "拓宽就业渠道", False),
+    ],
+)
+def test_a_heading_run_in_with_a_colon_ends_at_the_colon(
+    text: str, title: str, runs_on: bool
+) -> None:
+    """Probe 15 C6: 一、关于工作回顾：过去的一年，…。 had the whole first sentence as its title
+    in the contents; a label and its value stay one heading."""
+    match = match_enumerator(text)
+    assert match is not None and match.title == title
+    assert (match.lead_end < len(text)) is runs_on
