@@ -3,9 +3,10 @@
 Each enumerator family is one small rule (a compiled pattern and a rank) that recognises a
 paragraph-initial label such as 一、 （一） 1. （1） 第一，/首先， 一要 一是. Ranks follow the
 official order of GB/T 9704 (一、 > （一） > 1. > 1.1 > 1.1.1 > （1） > 第一/其一 > 一要/一是; a
-report's 第一章, 第一部分 and 第一节 above them all): a family nests under any family of lower rank that is open on the stack, never under
-a higher-ranked one, so the first style a speech uses becomes its top level. Word heading
-styles outrank every enumerator.
+report's 第一章, 第一部分 and 第一节 above them all): a family nests under any family of lower
+rank that is open on the stack, never under a higher-ranked one, so the first style a speech
+uses becomes its top level. Word heading styles outrank every enumerator; an unlabelled one
+under labelled headings of a higher level ranks just below them.
 Enumerators are recognised only at the start of a paragraph: a mid-paragraph 一是…二是… list is
 body text.
 """
@@ -222,6 +223,27 @@ def _match_rule(rule: Rule, text: str) -> Match | None:
 _NEXT_SECTION = Rule("一、", 1, compile_either(_SECTION_LABEL))
 
 
+def _rank_untitled_headings(paragraphs: list[Line], matches: list[Match | None]) -> None:
+    """Rank a Word heading that has no label by the labelled headings of the levels above it:
+    in a document with 一、… in 标题 1 and unlabelled 标题 2 sections, a 标题 2 is a part of
+    its 一、 (it outranked every enumerator, so 二、 nested under it). Where no heading has a
+    label, headings keep their ranks above every enumerator."""
+    labelled: dict[int, float] = {}
+    for paragraph, match in zip(paragraphs, matches, strict=True):
+        level = paragraph.heading_level
+        if level is not None and match is not None and not match.family.startswith("heading-"):
+            labelled[level] = min(labelled.get(level, match.rank), match.rank)
+    if not labelled:
+        return
+    for index, (paragraph, match) in enumerate(zip(paragraphs, matches, strict=True)):
+        level = paragraph.heading_level
+        if level is None or match is None or not match.family.startswith("heading-"):
+            continue
+        above = [rank for labelled_level, rank in labelled.items() if labelled_level < level]
+        if above:
+            matches[index] = replace(match, rank=max(above) + level / 100)
+
+
 def _expected_sections(paragraphs: list[Line], matches: list[Match | None]) -> None:
     """Fill in, in `matches`, the 一、 items that RULES passed over as a run of numerals but that
     come as the next number of the speech's 一、 sequence (一、…, then 二、四季度…)."""
@@ -304,6 +326,7 @@ def build_outline(paragraphs: list[Line]) -> Outline:
     warnings: list[OutlineWarning] = []
     matches = [None if p.table else match_enumerator(p.text, p.heading_level) for p in paragraphs]
     _expected_sections(paragraphs, matches)
+    _rank_untitled_headings(paragraphs, matches)
     for index in (
         _openings(matches)
         | _lone_first(matches)
