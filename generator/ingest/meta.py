@@ -21,9 +21,11 @@ from generator.ingest.outline import match_enumerator
 from generator.ingest.pagemarks import (
     INLINE_PAGE_MARK_RE,
     PAGE_MARK_RE,
+    PART_WORDS,
     is_page_mark,
     page_of,
     title_page_mark,
+    title_part_word,
 )
 from generator.ingest.pagemarks import PAGE_LINE_RE as _PAGE_LINE_RE
 from generator.ingest.script import compile_either, to_simplified
@@ -278,6 +280,7 @@ class Meta:
     date: str | None = None
     salutation: str | None = None
     part: tuple[int, int] | None = None
+    part_word: str | None = None  # 上, 中 or 下, where the part came from such a word
     title_from_filename: bool = False
     body: list[Line] = field(default_factory=list)
     removed: list[Removed] = field(default_factory=list)
@@ -626,6 +629,10 @@ def _title_meta(paragraph: Line) -> Meta:
     if mark:
         meta.part = meta.part or (int(mark.group("n")), int(mark.group("m")))
         meta.title = (meta.title[: mark.start()] + meta.title[mark.end() :]).strip()
+    titled, word, written = title_part_word(meta.title)
+    if word is not None and meta.part is None:  # …讲话（上） and …讲话（下）: one speech's halves
+        meta.title, meta.part, meta.part_word = titled, PART_WORDS[word], word
+        meta.removed.append(Removed(paragraph.line, written, "part marker"))
     subtitled = _TITLE_WITH_SUBTITLE_RE.match(meta.title)
     if subtitled and _subtitle_match(subtitled.group("sub")):
         # 政府工作报告—2017年2月11日在…会议上 某某区长 杨国宏: a title and its subtitle on the

@@ -38,6 +38,20 @@ def title_page_mark(text: str) -> tuple[str, tuple[int, int] | None, str]:
     return text[: found.start()].rstrip(), part, found.group(0).strip()
 
 
+# At a title's end, the half of a speech posted in two (or three) parts: （上） （下）, （上篇）.
+_TITLE_PART_WORD_RE = compile_either(r"\s*[（(](?P<w>[上中下])篇?[)）]$")
+PART_WORDS = {"上": (1, 2), "下": (2, 2), "中": (2, 3)}  # (with a 中: see parts_of_three)
+PARTS_OF_THREE = {"上": (1, 3), "中": (2, 3), "下": (3, 3)}
+
+
+def title_part_word(text: str) -> tuple[str, str | None, str]:
+    """A title without its （上）/（下）/（中） and that word ("" as the mark when there is none)."""
+    found = _TITLE_PART_WORD_RE.search(text)
+    if found is None or found.start() == 0:
+        return text, None, ""
+    return text[: found.start()].rstrip(), found.group("w"), found.group(0).strip()
+
+
 # Alone: 第1页 共2页, 第2页/共4页, （第1页，共3页）; 共3页 第1页; Page 1 of 3
 PAGE_LINE_RE = compile_either(
     r"^[（(]?\s*(?:第\s*(?P<n>\d+)\s*页\s*[/／，,]?\s*[（(]?\s*共\s*(?P<m>\d+)\s*页\s*[)）]?"

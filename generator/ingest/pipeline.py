@@ -23,6 +23,7 @@ from generator.ingest.outline import (
     check_declared,
     find_declared_points,
 )
+from generator.ingest.pagemarks import PARTS_OF_THREE
 from generator.ingest.slug import slugify, truncate
 from generator.ingest.topics import score_topics
 from generator.ingest.write import MANIFEST_NAME, Manifest, Outcome, names_source, write_speech
@@ -282,6 +283,7 @@ def group_parts(prepared: list[Prepared]) -> list[list[Prepared]]:
     """Parts of one speech (same title and folder, marked 第n/m页) ingested together → one group."""
     groups: dict[tuple[str, str, int], list[Prepared]] = {}
     order: list[tuple[str, str, int]] = []
+    _parts_of_three(prepared)
     for index, item in enumerate(prepared):
         part = item.meta.part
         key = (str(item.path.parent), item.meta.title, part[1]) if part else ("", "", index)
@@ -301,6 +303,18 @@ def group_parts(prepared: list[Prepared]) -> list[list[Prepared]]:
         else:
             result.append(group)
     return result
+
+
+def _parts_of_three(prepared: list[Prepared]) -> None:
+    """Halves marked （上） and （下） are parts 1 and 2 of 2; where a （中） of the same title
+    stands beside them, the three are parts 1, 2 and 3 of 3."""
+    middles = {
+        (str(item.path.parent), item.meta.title) for item in prepared if item.meta.part_word == "中"
+    }
+    for item in prepared:
+        word = item.meta.part_word
+        if word is not None and (str(item.path.parent), item.meta.title) in middles:
+            item.meta.part = PARTS_OF_THREE[word]
 
 
 def _finish(

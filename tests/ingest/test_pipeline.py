@@ -301,6 +301,38 @@ def test_parts_merge_whatever_form_their_title_marks_take(
     assert [p["part"] for p in front["source"]["parts"]] == [[1, 2], [2, 2]]
 
 
+def test_halves_marked_shang_and_xia_merge(tmp_path: Path) -> None:
+    """Probe 16 D1: 在…上的讲话（上） and （下） stayed two speeches, the second without its
+    date, speaker or salutation; with a （中） they are three parts of one."""
+    write_raw(tmp_path, "a.txt", speech_text(f"{TITLE}（下）", *PART_2))
+    write_raw(tmp_path, "b.txt", speech_text(f"{TITLE}（上）", *PART_1))
+    report = run_ingest(tmp_path)
+    assert not report.failed and len(report.results) == 1 and not report.results[0].incomplete
+    front, body, _ = split_front_matter(only_speech(tmp_path).read_text("utf-8"), Path("x"))
+    assert front["title"] == TITLE
+    assert [p["part"] for p in front["source"]["parts"]] == [[1, 2], [2, 2]]
+    assert body.index("今天召开县政府全体会议") < body.index("狠抓落实")
+
+
+def test_three_parts_marked_shang_zhong_xia_merge_in_order(tmp_path: Path) -> None:
+    middle = ("二、突出重点。要抓项目、抓招商、抓落实。",)
+    write_raw(tmp_path, "a.txt", speech_text(f"{TITLE}（下篇）", *PART_2))
+    write_raw(tmp_path, "b.txt", speech_text(f"{TITLE}（中篇）", *middle))
+    write_raw(tmp_path, "c.txt", speech_text(f"{TITLE}（上篇）", *PART_1[:3]))
+    report = run_ingest(tmp_path)
+    assert not report.failed and len(report.results) == 1 and not report.results[0].incomplete
+    front, _, _ = split_front_matter(only_speech(tmp_path).read_text("utf-8"), Path("x"))
+    assert [p["part"] for p in front["source"]["parts"]] == [[1, 3], [2, 3], [3, 3]]
+    assert [item["label"] for item in front["outline"]] == ["一、", "二、", "三、"]
+
+
+def test_a_lone_half_is_reported_incomplete(tmp_path: Path) -> None:
+    write_raw(tmp_path, "a.txt", speech_text(f"{TITLE}（上）", *PART_1))
+    report = run_ingest(tmp_path)
+    assert report.results[0].incomplete
+    assert read_front_matter(only_speech(tmp_path))["part"] == [1, 2]
+
+
 def test_parts_merge_into_one_speech_in_order(tmp_path: Path) -> None:
     # Part 2 sorts first by file name: the order must come from the page marks.
     write_raw(tmp_path, "a.txt", speech_text(f"{TITLE}(第2/2页)", *PART_2))
