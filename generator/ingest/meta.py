@@ -200,6 +200,14 @@ _BARE_OCCASION_RE = compile_either(
 _INTERVIEW_TITLE_RE = compile_either(
     rf"^(?:独家)?(?:专访|访谈|对话|面对面)\s*[｜|丨:：]\s*{_BYLINE_BODY}\s*[：:]"
 )
+# A unit and a name under the title, the writer of a 心得体会 or a 交流发言 who holds no office
+# a byline names (县财政局  王磊, 县第一中学　李娜): the unit is what the speaker's office would
+# be. Not a unit alone (县人民政府办公室: its last characters are no name).
+_UNIT_BYLINE_RE = compile_either(
+    rf"^(?P<role>[{HAN}]{{2,20}}(?:局|委|办|部|厅|院|中心|公司|集团|学校|中学|小学|大学|学院|医院|银行"
+    rf"|镇|乡|街道|社区|村|所|站|队|馆|协会|联合会))\s*(?P<name>[{HAN}]{{2,3}})$"
+    rf"(?<![室局委办部厅院心司团校学所站队馆会村乡镇道区处科股组])"
+)
 # A press briefing's byline: 市发展改革委主任　何建明答记者问, …就《若干措施》答记者问.
 _ANSWERS_RE = compile_either(rf"^{_BYLINE_BODY}\s*(?:就[^。！？]{{1,40}})?答(?:记者|网友)问$")
 # A decision's title names the meeting that made it: 第十届…第五次会议关于政府工作报告的决议.
@@ -886,6 +894,9 @@ def _read_header_line(paragraph: Line, meta: Meta, previous: str, following: str
     answers = _ANSWERS_RE.match(text)
     if answers and meta.speaker is None:
         return _speaker_line(meta, paragraph, answers.group("role"), answers.group("name"), True)
+    unit = _UNIT_BYLINE_RE.match(text) if previous in ("title", "subtitle") else None
+    if unit and meta.speaker is None:  # 县财政局  王磊 under a 心得体会's title
+        return _speaker_line(meta, paragraph, unit.group("role"), unit.group("name"), False)
     if _STAMP_RE.match(text):
         meta.removed.append(Removed(paragraph.line, text, "page stamp (a date and a name)"))
         return "chrome"
@@ -1099,6 +1110,10 @@ def _level(meta: Meta) -> str | None:
         level = unit_level(text) if text else None
         if level:
             return level
+    for paragraph in meta.body[:3]:  # 根据县委安排，现将本人…述职如下: whose report it is
+        commissioned = _COMMISSIONED_RE.match(paragraph.text)
+        if commissioned:
+            return _TEXT_LEVEL[to_simplified(commissioned.group(1))]
     counts = Counter(
         _TEXT_LEVEL[to_simplified(found.group(1))]
         for p in meta.body
@@ -1111,6 +1126,12 @@ def _level(meta: Meta) -> str | None:
     return None
 
 
+# A report opening with who asked for it (根据县委安排, 按照市委组织部统一部署): a report to
+# that level's committee (a 述职述廉报告 names no meeting, and its speaker no office).
+_COMMISSIONED_RE = compile_either(
+    r"^(?:根据|按照)(省|市|县|区|镇|乡|旗|州)(?:委|政府|纪委|人大|政协)[^，,。]{0,10}?"
+    r"(?:统一)?(?:安排|部署|要求)"
+)
 _WHOLE_REGION_RE = compile_either(r"(?<![健完安齐保周成两十顾])全区(?![域级内外])")
 
 
