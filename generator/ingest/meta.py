@@ -303,7 +303,7 @@ def read_meta(cleaned: Cleaned, path: Path) -> Meta:
         body_start = _read_header(paragraphs, title_index + lines, meta)
     meta.body = _read_body(paragraphs[body_start:], meta)
     if found is None:
-        _untitled(meta, path, paragraphs, subject_title(cleaned.mail_subject))
+        _untitled(meta, path, paragraphs, subject_title(cleaned.mail_subject), cleaned.front_title)
     _infer(meta)
     if meta.date is None and meta.body:
         meta.date = _date_from_labels(cleaned.removed, meta.title_line, meta.body[0].line)
@@ -601,16 +601,22 @@ _TITLE_WITH_SUBTITLE_RE = compile_either(
 _FILENAME_PREFIX_RE = compile_either(r"^[A-Za-z0-9]+[-_]+")
 
 
-def _untitled(meta: Meta, path: Path, paragraphs: list[Line], subject: str | None) -> None:
-    """A title for a file without a title line: the subject of the mail it came in, its name,
-    else what its opening says it is.
+def _untitled(
+    meta: Meta, path: Path, paragraphs: list[Line], subject: str | None, front: str | None = None
+) -> None:
+    """A title for a file without a title line: the subject of the mail it came in, the title
+    field of a Markdown export's front matter, its name, else what its opening says it is.
 
-    The subject and the file name are people's labels for the text, so they come first; a
-    name without Chinese (2017.txt) says nothing, and then the kind of speech is read from
-    the text."""
+    The subject, the field and the file name are people's labels for the text, so they come
+    first; a name without Chinese (2017.txt) says nothing, and then the kind of speech is read
+    from the text."""
     if subject and count_han(subject) >= 2:
         meta.title = subject
         meta.notes.append("title taken from the e-mail's subject")
+        return
+    if front and count_han(front) >= 2:
+        meta.title = front
+        meta.notes.append("title taken from the front matter's title field")
         return
     stem = _FILENAME_PREFIX_RE.sub("", path.stem).replace("_", " ").strip()
     if count_han(stem) >= 2:

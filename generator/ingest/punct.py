@@ -165,7 +165,19 @@ def _pair_is_chinese(chars: list[str], start: int, end: int) -> bool:
     if any(is_cjk(c) for c in inside):
         return True
     before, after = _neighbour(chars, start, -1), _neighbour(chars, end, 1)
-    return bool(before and is_cjk(before)) or bool(after and is_cjk(after))
+    if bool(before and is_cjk(before)) or bool(after and is_cjk(after)):
+        return True
+    return start == 0 and _opens_chinese_item(chars, inside)
+
+
+# An item's number in brackets (1, 12): where it opens a paragraph of Chinese text, the label
+# of a Chinese item even with a figure after it ((1)2014年，…: it stayed half-width while every
+# other (1) became （1）).
+_ITEM_NUMBER_RE = re.compile(r"\d{1,2}")
+
+
+def _opens_chinese_item(chars: list[str], inside: list[str]) -> bool:
+    return bool(_ITEM_NUMBER_RE.fullmatch("".join(inside))) and any(is_cjk(c) for c in chars)
 
 
 def _convert_quotes(
