@@ -17,7 +17,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from generator.config import BlockRule, Boilerplate, LineRule
-from generator.ingest import watermark
+from generator.ingest import markdown, watermark
 from generator.ingest.decode import SourceLine
 from generator.ingest.mail import mail_top
 from generator.ingest.pagemarks import is_page_break, is_page_mark
@@ -50,22 +50,27 @@ class Cleaned:
     paragraphs: list[Line]
     removed: list[Removed] = field(default_factory=list)
     mail_subject: str | None = None  # the subject of the mail the speech was forwarded in
+    front_title: str | None = None  # the title field of a Markdown export's front matter
 
 
 def clean_lines(source: Iterable[SourceLine], rules: Boilerplate) -> Cleaned:
     """Normalise characters, drop boilerplate, and re-join broken lines into paragraphs."""
     rules = either_script_rules(rules)
+    removed: list[Removed] = []
+    source_lines, front_title = markdown_syntax(
+        [Line(s.text, s.line, s.heading_level) for s in source], removed
+    )
+    pieces = [(s, piece) for s in source_lines for piece in from_html(s.text)]
+    one_line = one_line_text([piece for _, piece in pieces])
     lines = group_tables(
         [
             Line(text, s.line, s.heading_level)
-            for s in source
-            for html_piece in from_html(s.text)
-            for text in split_flattened(html_piece)
+            for s, html_piece in pieces
+            for text in split_flattened(html_piece, one_line)
             if not _only_invisible(text)
         ],
         rules,
     )
-    removed: list[Removed] = []
     lines, subject = remove_mail_headers(lines, removed)
     lines = fold_split_marks(lines)
     lines = strip_symbol_bullets(lines, removed)
@@ -92,7 +97,57 @@ def clean_lines(source: Iterable[SourceLine], rules: Boilerplate) -> Cleaned:
     if joined:
         kept = {id(p) for p in remove_lines(joined, rules, removed)}
         paragraphs = [p for p in paragraphs if not p.joined or id(p) in kept]
-    return Cleaned(paragraphs, removed, subject)
+    return Cleaned(paragraphs, removed, subject, front_title)
+
+
+# --- Markdown's syntax (generator.ingest.markdown) ----------------------------------------------
+
+
+def markdown_syntax(lines: list[Line], removed: list[Removed]) -> tuple[list[Line], str | None]:
+    """The lines without a Markdown export's front matter (recorded as removed; its title
+    returned, for a text without a title line), editors' comments (recorded), bullet lists'
+    marks and rules (a blank line: they part paragraphs). A bullet is a list's mark where two
+    lines or more start with it; one `- ` alone may be the text's own dash."""
+    texts = [line.text for line in lines]
+    front = markdown.front_matter(texts)
+    title = None
+    if front is not None:
+        removed.extend(
+            Removed(lines[i].line, texts[i], "front matter") for i in front.lines if texts[i]
+        )
+        lines = [line for index, line in enumerate(lines) if index not in front.lines]
+        title = front.title
+    if any("<!--" in line.text for line in lines):
+        lines = _without_comments(lines, removed)
+    return _without_list_marks(lines), title
+
+
+def _without_comments(lines: list[Line], removed: list[Removed]) -> list[Line]:
+    """A line that was nothing but a comment goes (it parted no paragraphs: Markdown shows
+    nothing there); a comment inside a line is cut out of it."""
+    kept: list[Line] = []
+    for line, (text, cut) in zip(
+        lines, markdown.comments([each.text for each in lines]), strict=True
+    ):
+        removed.extend(Removed(line.line, piece, "comment") for piece in cut)
+        if text.strip() or not cut:
+            kept.append(Line(text, line.line, line.heading_level))
+    return kept
+
+
+def _without_list_marks(lines: list[Line]) -> list[Line]:
+    texts = [line.text for line in lines]
+    bullets = {i: found for i, text in enumerate(texts) if (found := markdown.bullet_end(text))}
+    lists = Counter(mark for mark, _ in bullets.values())
+    out: list[Line] = []
+    for index, line in enumerate(lines):
+        text = line.text
+        if markdown.is_rule(texts, index):
+            text = ""
+        elif index in bullets and lists[bullets[index][0]] >= 2:
+            text = text[bullets[index][1] :]
+        out.append(line if text == line.text else Line(text, line.line, line.heading_level))
+    return out
 
 
 # --- tables -------------------------------------------------------------------------------------
@@ -249,10 +304,15 @@ _INLINE_TAG_RE = compile_either(
 # brackets (【一、总体要求】): the heading without its wrapping.
 # (Not ** standing for withheld characters, as anonymised texts write them: 原**县**局局长, 刘**:
 # emphasis opens its line or holds four characters or more, and ends at a mark or the end.)
+# The same for __…__ (__一、2014年工作回顾__), which some editors write for bold.
 _WITHHELD_RE = compile_either(r"\*\*[^*\s]{1,3}\*\*(?!\*)")  # 原**县**局: a line that withholds
 _BOLD_RE = compile_either(
     r"(?:^|(?=\*\*[^*\s]{4}))\*\*(?=\S)([^*]+?)"
     r"(?:(?<=[。！？；：，、.!?;:])\*\*|(?<=\S)\*\*(?=$|[\s，。！？；：、,.!?;:）)”’」』】]))"
+)
+_UNDERSCORE_BOLD_RE = compile_either(
+    r"(?:^|(?=__[^_\s]{4}))__(?=\S)([^_]+?)"
+    r"(?:(?<=[。！？；：，、.!?;:])__|(?<=\S)__(?=$|[\s，。！？；：、,.!?;:）)”’」』】]))"
 )
 _BRACKETED_HEADING_RE = compile_either(
     r"^【((?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、])[^【】]+)】$"
@@ -273,18 +333,27 @@ _MARKDOWN_LINE_MARK_RE = compile_either(r"^(?:#{1,6}\s+|>\s*)(?=[^#>\s])")
 
 def from_html(text: str) -> list[str]:
     """The line as text: tags of breaks split it, inline tags go, entities are decoded, and
-    Markdown emphasis and a bracketed heading lose their wrapping."""
-    if "**" in text and not _WITHHELD_RE.search(text):
-        text = _BOLD_RE.sub(r"\1", text)
-    if text.startswith("【"):
-        text = _BRACKETED_HEADING_RE.sub(r"\1", text.strip())
-        text = _BRACKETED_LABEL_RE.sub("\\1\u3000", text)
+    Markdown's escapes and emphasis and a bracketed heading lose their wrapping. (Escapes go
+    before emphasis, `\\*\\*要点\\*\\*` being bold too: a second cleaning sees no more.
+    Invisible characters go first, as normalise_chars takes them later: one between a
+    backslash and its mark hid the escape once, and the next cleaning found it.)"""
+    if INVISIBLE_RE.search(text) and INVISIBLE_RE.sub("", text).strip():  # (a line of only
+        text = INVISIBLE_RE.sub("", text)  # them stays: a wiki's link left one, no break)
     if "<" in text:
         text = _INLINE_TAG_RE.sub("", text)
         if _BREAK_TAG_RE.search(text):
             return [piece for part in _BREAK_TAG_RE.split(text) for piece in from_html(part)]
     if "&" in text and _ENTITY_RE.search(text):
         text = html.unescape(text)
+    text = markdown.unescape(text)
+    if "**" in text and not _WITHHELD_RE.search(text):
+        text = _BOLD_RE.sub(r"\1", text)
+    if "__" in text:
+        text = _UNDERSCORE_BOLD_RE.sub(r"\1", text)
+    text = markdown.without_emphasis(text)
+    if text.startswith("【"):
+        text = _BRACKETED_HEADING_RE.sub(r"\1", text.strip())
+        text = _BRACKETED_LABEL_RE.sub("\\1\u3000", text)
     return [text]
 
 
@@ -294,20 +363,114 @@ _FLATTENED_MIN = 300  # characters of a line that may be a whole flattened text
 _PARAGRAPH_GAP_RE = re.compile(r"[ \u3000]{2,}")
 
 
-def split_flattened(text: str) -> list[str]:
+def split_flattened(text: str, one_line: bool = False) -> list[str]:
     """A long line that holds several paragraphs, split where each began; a heading's short
     title and the text set off from it by a space (二、聚焦重点 要集中力量…。), split there — the
     space dropped, the title ran into the sentence; any other line as it is. Not a
-    letter-spaced line (全 县 经 济), whose wider gaps are between words."""
+    letter-spaced line (全 县 经 济), whose wider gaps are between words. The line that holds
+    the whole text (`one_line`: see one_line_text) is split by its words too (split_run_on)."""
     titled = _TITLE_SPACE_RE.match(text.strip(INDENT_CHARS))
     if titled:
         return [titled.group(1), titled.group(2)]
-    if len(text) < _FLATTENED_MIN or not _PARAGRAPH_GAP_RE.search(text.strip(INDENT_CHARS)):
+    pieces = [text]
+    if len(text) >= _FLATTENED_MIN and _PARAGRAPH_GAP_RE.search(text.strip(INDENT_CHARS)):
+        words = [word for word in re.split(r"[ \u3000]+", text) if word]
+        if sum(len(word) == 1 for word in words) <= 0.3 * len(words):
+            pieces = [piece for piece in _PARAGRAPH_GAP_RE.split(text) if piece.strip()]
+    if not one_line:
+        return pieces
+    return [part for piece in pieces for part in split_run_on(piece)]
+
+
+_ONE_LINE_SHARE = 2 / 3  # of a file's characters, in its longest line
+_ONE_LINE_MIN = 150  # characters of that line: a short speech's, at the least
+
+
+def one_line_text(lines: Sequence[str]) -> bool:
+    """Whether one line holds the text: long, and most of the file's characters (the title
+    may stand above it). A speech copied out of a viewer that drops line breaks — and
+    indents — arrives so: its title, byline, headings and paragraphs run together."""
+    lengths = [len("".join(line.split())) for line in lines]
+    longest = max(lengths, default=0)
+    return longest >= _ONE_LINE_MIN and longest >= _ONE_LINE_SHARE * sum(lengths)
+
+
+# A label that opens an outline item (一、 （二） 第三部分) right after a sentence's end or a
+# colon that announces it (…工作：（一）…), in such a line: where a heading began. (Not a figure's
+# 1. or （1）: a glossary's or an attachment's run-in entries are numbered so, and a figure after
+# a stop is as often a sentence's, 。2.5亿元.)
+_RUN_ON_LABEL_RE = compile_either(
+    r"[。！？!?：:][”’」』）)]*[ \u3000]*"
+    r"(?P<label>(?P<cn>[一二三四五六七八九十]{1,3}、)|(?P<cnp>[（(][一二三四五六七八九十]{1,3}[）)])"
+    r"|(?P<part>第[一二三四五六七八九十]{1,3}部分))"
+)
+# The salutation near its start (同志们：, 各位代表、各位委员：), and the title the header before
+# it ends with (…上的讲话), followed by a space.
+_RUN_ON_ADDRESS = "同志们|各位代表|各位委员|各位领导|各位来宾|各位同志|同事们|朋友们|同学们|老师们"
+_RUN_ON_SALUTATION_RE = compile_either(
+    rf"(?:^|[ \u3000]+)((?:尊敬的)?(?:{_RUN_ON_ADDRESS})(?:[、，,](?:{_RUN_ON_ADDRESS}))*[：:！!])"
+)
+_RUN_ON_HEAD_MAX = 80  # characters before the salutation: a title and a byline
+_RUN_ON_TITLE_RE = compile_either(
+    r"^[^。！？]*?(?:讲话|讲话稿|发言|致辞|贺词|报告|演讲|主持词|汇报|提纲|总结|》)[ \u3000]+(?=\S)"
+)
+
+
+# A section's first subheading run into the section's heading, which ends in no stop
+# (二、突出重点，扎实做好各项准备（一）抓好隐患排查。): cut before it too.
+_FIRST_SUBHEADING_RE = compile_either(r"[（(]一[）)]")
+_SECTION_LABEL_RE = compile_either(
+    r"(?:[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十]{1,3}部分)"
+)
+
+
+def _first_subheadings(text: str, cuts: set[int]) -> set[int]:
+    """Where a （一） stands in the heading of a section the cuts start (no sentence ended since
+    the label), when the run's （二） is cut: the heading's line break was lost before it."""
+    if not any(_SUBHEADING_TWO_RE.match(text, at) for at in cuts):
+        return set()
+    found: set[int] = set()
+    for sub in _FIRST_SUBHEADING_RE.finditer(text):
+        start = max((at for at in cuts if at < sub.start()), default=None)
+        if start is None or not _SECTION_LABEL_RE.match(text, start):
+            continue
+        if not any(mark in text[start : sub.start()] for mark in "。！？!?"):
+            found.add(sub.start())
+    return found
+
+
+_SUBHEADING_TWO_RE = compile_either(r"[（(]二[）)]")
+
+
+def split_run_on(text: str) -> list[str]:
+    """The line that holds a whole speech with no indents left, split where its paragraphs
+    began as far as its words show it: before each outline label that follows a sentence's end
+    (…任务。二、2015年工作安排), when two labels of one kind show an outline run on; after the
+    salutation, and before it and after the title where the header stands before it set off by
+    spaces (在…上的讲话 区长 杜联合 同志们：现在，…). Nothing is dropped but the spaces at a cut, nor
+    moved; a line without such evidence stays as it is."""
+    labels = list(_RUN_ON_LABEL_RE.finditer(text))
+    outline = any(
+        len({found.group(kind) for found in labels if found.group(kind)}) >= 2
+        for kind in ("cn", "cnp", "part")
+    )
+    salutation = _RUN_ON_SALUTATION_RE.search(text, 0, _RUN_ON_HEAD_MAX)
+    head = text[: salutation.start()] if salutation else ""
+    headed = bool(head.strip()) and not any(mark in head for mark in "。！？!?")
+    cuts: set[int] = set()
+    if outline:
+        cuts.update(found.start("label") for found in labels)
+        cuts.update(_first_subheadings(text, cuts))
+    if salutation is not None and (headed or (outline and not head.strip())):
+        cuts.update((salutation.start(1), salutation.end(1)))
+        title = _RUN_ON_TITLE_RE.match(head) if headed else None
+        if title is not None:
+            cuts.add(title.end())
+    if not cuts:
         return [text]
-    words = [word for word in re.split(r"[ \u3000]+", text) if word]
-    if sum(len(word) == 1 for word in words) > 0.3 * len(words):
-        return [text]
-    return [piece for piece in _PARAGRAPH_GAP_RE.split(text) if piece.strip()]
+    bounds = [0, *sorted(cuts), len(text)]
+    pieces = [text[start:end].strip(" \u3000") for start, end in pairwise(bounds)]
+    return [piece for piece in pieces if piece]
 
 
 # A numbered heading's short title, a space, then a sentence (what split_flattened splits): a
@@ -726,22 +889,29 @@ def _colon_list_items(lines: list[Line], matched: dict[int, LineRule]) -> set[in
     items: set[int] = set()
     open_list = False
     blanks = 0
+    item = 0  # characters of the item so far, while it runs on (its line ends in a comma…)
     for index, line in enumerate(lines):
         if not line.text:
             blanks += 1
             continue
         if blanks >= 2:  # (a gap of blank lines ends a list)
             open_list = False
+        runs_on = blanks == 0 and index > 0 and line.text[0] in _CONTINUES
+        length = len(line.text) + (item if blanks == 0 else 0)
         blanks = 0
-        if (
+        if runs_on and not item:  # (：县政府网 after 一、…: its header goes on: the lines
+            item = 0  # are joined, and a second cleaning sees where the header ends)
+        elif (
             open_list
-            and len(line.text) <= _LIST_ITEM_MAX
-            and len(items) < _LIST_MAX
+            and length <= _LIST_ITEM_MAX  # (with the lines it runs on from: once they are
+            and len(items) < _LIST_MAX  # joined, a second cleaning sees the whole item)
             and HAN_RE.search(line.text)
         ):
             items.add(index)
             open_list = line.text[-1] not in "。！？!?."
+            item = length if line.text[-1] in _OPENS else 0
             continue
+        item = 0
         open_list = (
             line.text[-1] in "：:" and index not in matched and len(HAN_RE.findall(line.text)) >= 6
         )
@@ -831,6 +1001,7 @@ def join_broken_lines(lines: list[Line]) -> list[Line]:
     # there, and the marks follow as paragraphs of their own (meta.py removes them).
     held: list[Line] = []
     blank_before_marks = True
+    header = True  # no sentence has ended yet: the title, byline and salutation
     for line in lines:
         if line.text and is_page_mark(line.text):
             if not held:
@@ -848,7 +1019,14 @@ def join_broken_lines(lines: list[Line]) -> list[Line]:
         elif last is not None and previous_line is not None and indents and not previous_blank:
             joins = _joins_indented(last, line, len(previous_line.text), indents)
         else:
-            joins = last is not None and _joins(last, line, width, previous_blank, soft)
+            # (a header set line by line, title / byline / 同志们：, in a file whose paragraphs
+            # are set apart by blank lines: its lines end in no stop, and joined, the title was
+            # glued onto the byline — judged as a file of one paragraph per line judges them)
+            set_apart = last is not None and header and _header_line(last.text)
+            joins = last is not None and _joins(
+                last, line, width, previous_blank, soft and not set_apart
+            )
+        header = header and not _ends_sentence(line.text)
         previous_line = line
         if last is not None and joins:
             if _rejoins_fragment(out, after_blank, line):
@@ -1025,6 +1203,16 @@ def _cut_mid_sentence(paragraph: Line) -> bool:
     if any(mark in text for mark in "。；"):
         return len(text) >= 20
     return len(text) > _HEADING_MAX and "，" in text
+
+
+def _header_line(text: str) -> bool:
+    """A line a header may hold: short, no clause in it (a title, a byline, a date)."""
+    return len(text) <= _HEADING_MAX and not any(mark in text for mark in "，,、；;。")
+
+
+def _ends_sentence(text: str) -> bool:
+    """A line that ends as a sentence does (。！？, a closing quote or bracket after)."""
+    return text.rstrip("”’」』)）》]")[-1:] in ("。", "！", "？", "!", "?")
 
 
 def _unfinished(text: str) -> bool:

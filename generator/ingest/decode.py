@@ -243,6 +243,9 @@ def _decode(raw: bytes, path: Path) -> tuple[str, str]:
     bom = _decode_with_bom(raw, path)
     if bom is not None:
         return bom
+    utf32 = _decode_utf32_without_bom(raw)
+    if utf32 is not None:
+        return utf32
     utf16 = _decode_utf16_without_bom(raw)
     if utf16 is not None:
         return utf16
@@ -255,6 +258,9 @@ def _decode(raw: bytes, path: Path) -> tuple[str, str]:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    windows = _decode_utf8_with_windows_bytes(raw)
+    if windows is not None:
+        return windows
     legacy = _decode_legacy_chinese(raw)
     if legacy is not None:
         return legacy
@@ -265,6 +271,51 @@ def _decode(raw: bytes, path: Path) -> tuple[str, str]:
     if mixed is not None:
         return mixed
     raise _undecodable(raw, path)
+
+
+def _decode_utf32_without_bom(raw: bytes) -> tuple[str, str] | None:
+    """UTF-32 without a BOM, known by its units: every character four bytes, the top one NUL
+    and the next at most 0x10 (Unicode ends at U+10FFFF). Its NULs, three in four bytes for
+    ASCII and two for Chinese, had the file refused as binary."""
+    if len(raw) < 8 or len(raw) % 4:
+        return None
+    for encoding, top, plane in (("utf-32-be", 0, 1), ("utf-32-le", 3, 2)):
+        if raw[top::4].count(0) != len(raw) // 4 or max(raw[plane::4]) > 0x10:
+            continue
+        text = _strict(raw, encoding)
+        if text is not None and _looks_like_text(text) and _mostly_han_or_ascii(text):
+            return text, encoding
+    return None
+
+
+_WINDOWS_BYTES_PER_CHARACTER = 1 / 8  # of the UTF-8 characters beyond ASCII, at most
+
+
+def _decode_utf8_with_windows_bytes(raw: bytes) -> tuple[str, str] | None:
+    """UTF-8 with a few single bytes of Windows-1252 in it (“smart quotes”, a dash, …, a
+    no-break space that a Western editor or a paste put in), each read as the character it is
+    there: the whole speech was refused over two quotes. Only where each such byte stands
+    alone among valid UTF-8 and they are few beside the UTF-8 characters: a GB file read so
+    has its pairs' bytes side by side, and is read as GB."""
+    escaped = raw.decode("utf-8", errors="surrogateescape")  # (each bad byte: U+DC80 + byte)
+    strays = [ord(found.group(0)) - 0xDC00 for found in _ESCAPED_BYTE_RE.finditer(escaped)]
+    if _ESCAPED_PAIR_RE.search(escaped):
+        return None  # (a sequence cut short, or two such bytes together: no stray byte)
+    chars = {byte: _strict(bytes((byte,)), "cp1252") for byte in set(strays)}
+    if None in chars.values():
+        return None
+    text = _ESCAPED_BYTE_RE.sub(lambda found: chars[ord(found.group(0)) - 0xDC00] or "", escaped)
+    wide = sum(1 for char in escaped if ord(char) > 0x7F) - len(strays)
+    if len(strays) > wide * _WINDOWS_BYTES_PER_CHARACTER:
+        return None
+    if not (_looks_like_text(text) and _mostly_han_or_ascii(text)):
+        return None
+    quotes = all(byte in _WINDOWS_PUNCTUATION for byte in strays)
+    return text, f"utf-8, with Windows-1252 {'quotes' if quotes else 'characters'}"
+
+
+_ESCAPED_BYTE_RE = re.compile("[\udc80-\udcff]")
+_ESCAPED_PAIR_RE = re.compile("[\udc80-\udcff]{2}")
 
 
 def _decode_hz(raw: bytes) -> tuple[str, str] | None:

@@ -202,10 +202,11 @@ _INTERVIEW_TITLE_RE = compile_either(
 )
 # A unit and a name under the title, the writer of a 心得体会 or a 交流发言 who holds no office
 # a byline names (县财政局  王磊, 县第一中学　李娜): the unit is what the speaker's office would
-# be. Not a unit alone (县人民政府办公室: its last characters are no name).
+# be. Not a unit alone (县人民政府办公室: its last characters are no name), nor an office
+# (国务院总理, above the name's own line).
 _UNIT_BYLINE_RE = compile_either(
     rf"^(?P<role>[{HAN}]{{2,20}}(?:局|委|办|部|厅|院|中心|公司|集团|学校|中学|小学|大学|学院|医院|银行"
-    rf"|镇|乡|街道|社区|村|所|站|队|馆|协会|联合会))\s*(?P<name>[{HAN}]{{2,3}})$"
+    rf"|镇|乡|街道|社区|村|所|站|队|馆|协会|联合会))\s*(?P<name>(?!{_ROLE})[{HAN}]{{2,3}})$"
     rf"(?<![室局委办部厅院心司团校学所站队馆会村乡镇道区处科股组])"
 )
 # A press briefing's byline: 市发展改革委主任　何建明答记者问, …就《若干措施》答记者问.
@@ -317,7 +318,7 @@ def read_meta(cleaned: Cleaned, path: Path) -> Meta:
         body_start = _read_header(paragraphs, title_index + lines, meta)
     meta.body = _read_body(paragraphs[body_start:], meta)
     if found is None:
-        _untitled(meta, path, paragraphs, subject_title(cleaned.mail_subject))
+        _untitled(meta, path, paragraphs, subject_title(cleaned.mail_subject), cleaned.front_title)
     _infer(meta)
     if meta.date is None and meta.body:
         meta.date = _date_from_labels(cleaned.removed, meta.title_line, meta.body[0].line)
@@ -658,16 +659,22 @@ _TITLE_WITH_SUBTITLE_RE = compile_either(
 _FILENAME_PREFIX_RE = compile_either(r"^[A-Za-z0-9]+[-_]+")
 
 
-def _untitled(meta: Meta, path: Path, paragraphs: list[Line], subject: str | None) -> None:
-    """A title for a file without a title line: the subject of the mail it came in, its name,
-    else what its opening says it is.
+def _untitled(
+    meta: Meta, path: Path, paragraphs: list[Line], subject: str | None, front: str | None = None
+) -> None:
+    """A title for a file without a title line: the subject of the mail it came in, the title
+    field of a Markdown export's front matter, its name, else what its opening says it is.
 
-    The subject and the file name are people's labels for the text, so they come first; a
-    name without Chinese (2017.txt) says nothing, and then the kind of speech is read from
-    the text."""
+    The subject, the field and the file name are people's labels for the text, so they come
+    first; a name without Chinese (2017.txt) says nothing, and then the kind of speech is read
+    from the text."""
     if subject and count_han(subject) >= 2:
         meta.title = subject
         meta.notes.append("title taken from the e-mail's subject")
+        return
+    if front and count_han(front) >= 2:
+        meta.title = front
+        meta.notes.append("title taken from the front matter's title field")
         return
     stem = _FILENAME_PREFIX_RE.sub("", path.stem).replace("_", " ").strip()
     if count_han(stem) >= 2:

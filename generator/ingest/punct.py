@@ -56,11 +56,18 @@ def to_fullwidth(text: str) -> str:
         _convert_quotes(chars, protected, "'", "‘", "’", text)
     # Visit only the marks themselves: scanning every character of a long paragraph in Python
     # was the slowest part of cleaning.
-    for found in _SIMPLE_RE.finditer(text):
-        index = found.start()
-        if index not in protected and _in_chinese_context(chars, index):
-            chars[index] = _SIMPLE[chars[index]]
-    return "".join(chars)
+    waiting = [found.start() for found in _SIMPLE_RE.finditer(text)]
+    while waiting:  # (again while one converts: in ::中 the first colon's context is the
+        left = [i for i in waiting if i in protected or not _in_chinese_context(chars, i)]
+        for index in set(waiting) - set(left):  # second's full-width form, which the next
+            chars[index] = _SIMPLE[chars[index]]  # cleaning found)
+        if len(left) == len(waiting):
+            break
+        waiting = left
+    converted = "".join(chars)
+    if "…" in converted and converted != text:  # (!… became ！…, an ellipsis's Chinese context:
+        converted = _stops(converted)  # the next cleaning made it ！……; make it so now)
+    return converted
 
 
 def _stops(text: str) -> str:
@@ -165,7 +172,19 @@ def _pair_is_chinese(chars: list[str], start: int, end: int) -> bool:
     if any(is_cjk(c) for c in inside):
         return True
     before, after = _neighbour(chars, start, -1), _neighbour(chars, end, 1)
-    return bool(before and is_cjk(before)) or bool(after and is_cjk(after))
+    if bool(before and is_cjk(before)) or bool(after and is_cjk(after)):
+        return True
+    return start == 0 and _opens_chinese_item(chars, inside)
+
+
+# An item's number in brackets (1, 12): where it opens a paragraph of Chinese text, the label
+# of a Chinese item even with a figure after it ((1)2014年，…: it stayed half-width while every
+# other (1) became （1）).
+_ITEM_NUMBER_RE = re.compile(r"\d{1,2}")
+
+
+def _opens_chinese_item(chars: list[str], inside: list[str]) -> bool:
+    return bool(_ITEM_NUMBER_RE.fullmatch("".join(inside))) and any(is_cjk(c) for c in chars)
 
 
 def _convert_quotes(

@@ -451,3 +451,46 @@ def test_an_error_points_at_the_bad_byte_as_gbk_reads_it(tmp_path: Path) -> None
     err = read_error(write(tmp_path, data))
     assert err.line == 5
     assert f"byte offset {len(head)}" in err.message
+
+
+REVIEW_2016 = (
+    "各位代表：\n现在，我代表海拉尔区人民政府向大会作工作报告，并请区政协委员和列席会议的同志提出意见。\n"
+    "{十二五}时期，是我区发展极不平凡的五年。按照自治区党委{8337}发展思路要求，围绕{两个中心}建设，"
+    "主动适应经济发展新常态~有效应对各种风险和挑战。\n"
+)
+
+
+def test_utf8_with_a_few_windows_1252_quotes_is_read_not_refused(tmp_path: Path) -> None:
+    """Probe 15 A7: a UTF-8 file with a Western editor's smart quotes and dash (0x93, 0x94, 0x97)
+    among its characters was refused over them. Each stands alone among valid UTF-8: read as the
+    mark it is, and the encoding says so."""
+    data = REVIEW_2016.encode().replace(b"{", b"\x93").replace(b"}", b"\x94").replace(b"~", b"\x97")
+    source = read_source(write(tmp_path, data))
+    assert texts(source)[2].startswith(
+        "“十二五”时期，是我区发展极不平凡的五年。按照自治区党委“8337”"
+    )
+    assert "新常态—有效应对" in texts(source)[2]
+    assert source.encoding == "utf-8, with Windows-1252 quotes"
+    nbsp = REVIEW_2016.replace("{", "“").replace("}", "”").encode().replace(b"~", b"\xa0")
+    source = read_source(write(tmp_path, nbsp))
+    assert "新常态\u00a0有效应对" in texts(source)[2]
+    assert source.encoding == "utf-8, with Windows-1252 characters"
+
+
+def test_utf8_with_bytes_side_by_side_or_many_is_still_refused(tmp_path: Path) -> None:
+    """No stray byte: two bad bytes together (a character cut short, a GB pair), or more than a
+    few beside the UTF-8 characters."""
+    pair = REVIEW_2016.encode().replace(b"{", b"\x93\x94")
+    assert "0x93" in read_error(write(tmp_path, pair)).message
+    many = ("一\x93" * 10).encode().replace("\x93".encode(), b"\x93")
+    read_error(write(tmp_path, many))
+
+
+@pytest.mark.parametrize("codec", ["utf-32-be", "utf-32-le"])
+def test_utf32_without_bom_is_read_not_called_binary(tmp_path: Path, codec: str) -> None:
+    """Probe 15 A7: UTF-32 without a BOM — every character four bytes, two or three of them NUL —
+    was refused as a binary file."""
+    text = REVIEW_2016.replace("{", "“").replace("}", "”").replace("~", "，")
+    source = read_source(write(tmp_path, text.encode(codec)))
+    assert source.encoding == codec
+    assert texts(source) == text.splitlines()

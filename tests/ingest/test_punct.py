@@ -230,3 +230,12 @@ def test_ascii_stops_ellipses_and_dashes_in_chinese_text(text: str, expected: st
     ran past the stop)."""
     assert to_fullwidth(text) == expected
     assert to_fullwidth(expected) == expected
+
+
+def test_an_items_number_in_brackets_before_a_figure_is_full_width() -> None:
+    """Probe 15 E2: (1) opening a paragraph of Chinese text is an item's label, whatever follows
+    it: before a year it stayed half-width while every other (1) became （1）."""
+    assert to_fullwidth("(1)2015年旅游收入达到69亿元。") == "（1）2015年旅游收入达到69亿元。"
+    assert to_fullwidth("(12)2015年，全区") == "（12）2015年，全区"
+    assert to_fullwidth("(1) Tourism revenue: 6.9 billion") == "(1) Tourism revenue: 6.9 billion"
+    assert to_fullwidth("增长(1)2") == "增长（1）2"  # (before it, Chinese: as it was)
