@@ -796,8 +796,9 @@ def _beside(lines: list[Line], at: int) -> list[int]:
 
 
 def line_rule(text: str, rules: Boilerplate) -> LineRule | None:
-    """The first line rule that matches `text`, or None; a line with full-width letters or
-    digits (ＱＱ：２９０８…) is also tried as NFKC makes it, as the rules write them."""
+    """The first line rule that matches `text`, or None; a line with full-width letters,
+    digits or an address's marks (ＱＱ：２９０８…, ＷＷＷ．ＸＸ．ＣＯＭ) is also tried with them as
+    ASCII, as the rules write them."""
     if _QUOTED_RE.search(text):  # (a speech quoting debris to condemn it: “仅代表作者观点”)
         text = _QUOTED_RE.sub("“”", text)
     found = next((rule for rule in rules.lines if rule.pattern.search(text)), None)
@@ -807,7 +808,8 @@ def line_rule(text: str, rules: Boilerplate) -> LineRule | None:
     return found
 
 
-_FULL_WIDTH_ASCII_RE = re.compile("[Ａ-Ｚａ-ｚ０-９]")
+# (and the marks of an address: ＷＷＷ．ＹＵＮＦＡＮ．ＣＯＭ, ｘｘ＠ｑｑ．ｃｏｍ)
+_FULL_WIDTH_ASCII_RE = re.compile("[Ａ-Ｚａ-ｚ０-９．＠／＿]")
 # A quotation in a line: what it quotes is no line's own words (有的平台以“文章仅代表作者观点”为由…
 # quotes a disclaimer; 不能让‘侵权必究’成为一句空话), so the rules read the line without it.
 # (A quoted name stays: an office's account, “青山发布”, is what tells its line from an ad's.)
@@ -1288,8 +1290,9 @@ def remove_watermark(lines: list[Line], removed: list[Removed]) -> list[Line]:
             removed.append(Removed(line.line, line.text, "the file's watermark"))
             continue
         stamps = mark.stamps(line.text)
-        for stamp in stamps:
-            removed.append(Removed(line.line, stamp.group(0).strip(), "the file's watermark"))
+        for stamp in stamps:  # (the line's own characters: a stamp is found in its ASCII form)
+            cut = line.text[stamp.start() : stamp.end()].strip()
+            removed.append(Removed(line.line, cut, "the file's watermark"))
         text = "".join(_between(line.text, stamps)).strip() if stamps else line.text
         if text:
             line.text = text

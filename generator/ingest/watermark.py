@@ -68,6 +68,16 @@ _MARKED_RE = compile_either(
 _MID_SENTENCE_BRACKET_RE = compile_either(
     rf"(?<=[{HAN}，,、；;])[【〖\[［]([{HAN}A-Za-z]{{3,12}})[】〗\]］](?=[{HAN}])"
 )
+# A site's name in brackets or parentheses anywhere in a line — inside a sentence, at a
+# paragraph's or a heading's start or end (推进（晨光材料网）重点项目, （晨光材料网）高水平建设…,
+# 一、加快项目前期工作【晨光材料网】, …满意度。（晨光材料网））: a name of a site's kind (…网, …文库,
+# …文秘), stamped twice or more and once where no citation stands (between two words, opening a
+# paragraph, closing a heading), is the file's watermark even without an address. (Not any name
+# in parentheses: （国家级）, （试行） and （县发改委） are the speech's; nor a source a speech cites
+# after its sentence, …。（新华网）.)
+_BRACKETED_SITE_RE = compile_either(
+    rf"[【〖\[［（(]\s*([{HAN}A-Za-z]{{1,10}}(?:网|站|文库|文秘|文苑|文汇|坊|之家))\s*[】〗\]］）)]"
+)
 # Words of a credit or a notice that are no one's name.
 _NOT_NAMES = frozenset(
     [
@@ -107,6 +117,16 @@ _NAME_MIN = 3  # characters of a name (two Han characters are a word of the spee
 _REPEATS = 2  # a short bare line that comes this often is the file's watermark
 
 
+# Full-width Latin letters, digits and marks as ASCII, one character for one (ｙｕｎｆａｎ →
+# yunfan), so a name learned from a line's NFKC form finds the line as it stands, and a match's
+# places are the line's own.
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+
+
+def _narrow(text: str) -> str:
+    return text.translate(_FULL_WIDTH)
+
+
 class Watermark:
     """The names a file gives itself, and the patterns that find them."""
 
@@ -118,11 +138,11 @@ class Watermark:
 
     def is_line(self, text: str) -> bool:
         """A line that is the watermark and nothing else (its decoration, credit, contact)."""
-        return self._line is not None and self._line.fullmatch(text.strip()) is not None
+        return self._line is not None and self._line.fullmatch(_narrow(text.strip())) is not None
 
     def stamps(self, text: str) -> list[re.Match[str]]:
         """The watermark's stamps inside a line of text."""
-        return list(self._stamp.finditer(text)) if self._stamp is not None else []
+        return list(self._stamp.finditer(_narrow(text))) if self._stamp is not None else []
 
 
 def _spaced(name: str) -> str:
@@ -134,10 +154,18 @@ def _spaced(name: str) -> str:
 _DECO_CLASS = "[" + re.escape(_DECORATION) + "]*"
 
 
+# A credit letter-spaced as the name before it is (墨 香 公 文 网 原 创).
+_SPACED_CREDIT = "|".join(_spaced(word) for word in _CREDIT.split("|"))
+# A slogan after the name, set off by a dot, a dash or a bar (云帆文秘·精品材料, 某某文库 - 让每个人
+# 平等地提升自我): short, and no sentence.
+_SLOGAN = r"[ \u3000]*[·•・‧∙|｜\-—－–]{1,2}[ \u3000]*[^\s。，,！？!?；;：:、]{2,16}"
+
+
 def _line_pattern(names: str) -> str:
     return (
         rf"{_DECO_CLASS}(?:本文|本资料|本文档|此文)?由?{_DECO_CLASS}(?:{names}){_DECO_CLASS}"
-        rf"(?:(?:{_CREDIT}){_DECO_CLASS})*(?:[，,、]?\s*(?:{_CONTACT}){_DECO_CLASS})*"
+        rf"(?:(?:{_SPACED_CREDIT}){_DECO_CLASS})*(?:[，,、]?\s*(?:{_CONTACT}){_DECO_CLASS})*"
+        rf"(?:{_SLOGAN})?"
     )
 
 
@@ -171,6 +199,8 @@ def learn(removed: list[tuple[str, str]], lines: list[str]) -> Watermark:
         if found is not None and _is_name(found.group("name")):
             names.add(found.group("name"))
     counts: Counter[str] = Counter()
+    stamped: Counter[str] = Counter()  # a site's name in brackets, wherever it stands
+    stamped_apart: set[str] = set()  # … and where no citation stands
     marked: set[str] = set()
     for text in lines:
         short = bare(text)
@@ -187,7 +217,13 @@ def learn(removed: list[tuple[str, str]], lines: list[str]) -> Watermark:
             if _is_name(inside):
                 counts[inside] += 1
                 marked.add(inside)
+        for site in _BRACKETED_SITE_RE.finditer(_narrow(text.strip())):
+            if _is_name(site.group(1)):  # 推进（晨光材料网）重点项目, …工作【晨光材料网】
+                stamped[site.group(1)] += 1
+                if _stamp_place(text.strip(), site):
+                    stamped_apart.add(site.group(1))
     names.update(name for name, count in counts.items() if count >= _REPEATS and name in marked)
+    names.update(n for n, count in stamped.items() if count >= _REPEATS and n in stamped_apart)
     return Watermark(tuple(sorted(names)))
 
 
@@ -202,6 +238,17 @@ _OWN_LINE_RE = compile_either(
     # (县融媒体中心出品, 县档案馆独家整理: an office's own work; 某某公文馆, 某某写作社 are sites')
     r"|^(?:各位|尊敬|亲爱|谢谢)|们$"  # (an address a transcript repeats: 同志们, 谢谢大家)
 )
+
+
+def _stamp_place(text: str, found: re.Match[str]) -> bool:
+    """Whether a bracketed name stands where a stamp does and a citation does not: between
+    two words, opening the line before its text, or closing a line that is no sentence."""
+    before, after = text[: found.start()], text[found.end() :]
+    if not before:
+        return bool(after)
+    if not after:
+        return not any(mark in before for mark in "。！？!?；;")
+    return bool(re.match(f"[{HAN}]", before[-1])) and bool(re.match(f"[{HAN}]", after[0]))
 
 
 def _is_name(name: str) -> bool:
