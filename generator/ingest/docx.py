@@ -563,13 +563,37 @@ def _levels(abstract: XmlElement) -> dict[int, _Level]:
 def _parse_level(element: XmlElement) -> _Level:
     legal = _find(element, "w:isLgl")
     return _Level(
-        fmt=_str_attr(_find(element, "w:numFmt")) or "decimal",
+        fmt=_number_format(element),
         text=_str_attr(_find(element, "w:lvlText")),
         start=_int_attr(_find(element, "w:start"), 0) or 0,
         restart_after=_int_attr(_find(element, "w:lvlRestart")),
         legal=legal is not None and _str_attr(legal) not in ("0", "false", "off"),
         style_id=_str_attr(_find(element, "w:pStyle")),
     )
+
+
+MC_ALTERNATE = "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"
+MC_CHOICE = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Choice"
+
+
+def _number_format(level: XmlElement) -> str:
+    """The level's w:numFmt. Word 2010 and later write a format older readers lack inside
+    mc:AlternateContent: the new one in mc:Choice (a custom 一, 二, 三…), its nearest built-in
+    in mc:Fallback. Without a direct w:numFmt, the first of those we can draw is taken, then
+    any; read as decimal, 一、 came out as 1、."""
+    direct = _str_attr(_find(level, "w:numFmt"))
+    if direct is not None:
+        return direct
+    wrapped = [
+        fmt
+        for alternate in level
+        if alternate.tag == MC_ALTERNATE
+        for branch in alternate
+        if branch.tag in (MC_CHOICE, MC_FALLBACK)
+        and (fmt := _str_attr(_find(branch, "w:numFmt"))) is not None
+    ]
+    known = [fmt for fmt in wrapped if fmt in _SIMPLE_FORMATS or fmt in ("none", "bullet")]
+    return (known or wrapped or ["decimal"])[0]
 
 
 def _restarts(level: _Level | None, deeper: int, used: int) -> bool:

@@ -227,6 +227,41 @@ def test_start_override_restarts_a_shared_list(tmp_path: Path) -> None:
     assert texts(read_source(save(document, tmp_path))) == ["1)a", "2)b", "1)c", "2)d"]
 
 
+def test_a_number_format_wrapped_in_alternate_content(tmp_path: Path) -> None:
+    """Word 2010 and later write a custom format in mc:Choice with its nearest built-in in
+    mc:Fallback, and no w:numFmt of the level's own: it read as decimal, 1、 for 一、."""
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    alternate = (
+        f"<mc:AlternateContent {MC}><mc:Choice Requires='w14'>"
+        '<w:numFmt w:val="custom" w:format="一, 二, 三, ..."/></mc:Choice>'
+        '<mc:Fallback><w:numFmt w:val="{fallback}"/></mc:Fallback></mc:AlternateContent>'
+    )
+    for abstract_id, fallback in ((60, "chineseCounting"), (61, "upperRoman")):
+        numbering.insert(
+            0,
+            parse_xml(
+                f'<w:abstractNum {W} w:abstractNumId="{abstract_id}"><w:lvl w:ilvl="0">'
+                f'<w:start w:val="1"/>{alternate.format(fallback=fallback)}'
+                '<w:lvlText w:val="%1、"/></w:lvl></w:abstractNum>'
+            ),
+        )
+        numbering.append(
+            parse_xml(
+                f'<w:num {W} w:numId="{abstract_id}"><w:abstractNumId w:val="{abstract_id}"/>'
+                "</w:num>"
+            )
+        )
+    numbered(document, "工作回顾", 60)
+    numbered(document, "工作安排", 60)
+    numbered(document, "附录", 61)
+    assert texts(read_source(save(document, tmp_path))) == [
+        "一、工作回顾",
+        "二、工作安排",
+        "I、附录",
+    ]
+
+
 @pytest.mark.parametrize(
     ("value", "fmt", "expected"),
     [
