@@ -93,8 +93,10 @@ def read_docx_paragraphs(raw: bytes, path: Path) -> list[DocxParagraph]:
     try:
         styles = _Styles(document.styles.element)
         numbering = _Numbering(_numbering_element(document), styles)
+        reader = _Reader(styles)
+        paragraph_text = reader.paragraph_text
         paragraphs: list[DocxParagraph] = []
-        for item in iter_blocks(_body(document)):
+        for item in reader.iter_blocks(_body(document)):
             if isinstance(item, list):  # a data table's rows (see _table_rows)
                 for row in item:
                     cells = (
@@ -147,27 +149,107 @@ def _numbering_element(document: DocxDocument) -> XmlElement | None:
 
 W_TBL, W_TR, W_TC = qn("w:tbl"), qn("w:tr"), qn("w:tc")
 _CELL_MAX = 60  # longest cell text of a data table; a layout table holds paragraphs of prose
-
-
-def iter_blocks(container: XmlElement) -> Iterator[XmlElement | list[list[XmlElement | None]]]:
-    """Paragraphs of the body in order, descending into tables row by row, cell by cell; not
-    into a table of contents Word generated (its entries repeat the headings, page numbers
-    glued on: a second outline). But a table of data (short cells, a paragraph or none each)
-    comes as its rows of cells, which the reader writes between tabs, as a table copied out of
-    Word into a .txt file arrives (the cleaner keeps such rows a table)."""
-    for child in container:
-        if child.tag == W_TBL and (rows := _table_rows(child)) is not None:
-            yield rows
-        elif child.tag == W_P:
-            for box in text_boxes(child):  # (a title or a note Word floats in a box)
-                yield from iter_blocks(box)
-            yield child
-        elif child.tag in _BLOCK_CONTAINERS and not _is_contents(child):
-            yield from iter_blocks(child)
-
-
 W_TXBX_CONTENT = qn("w:txbxContent")
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+W_RUBY, W_RUBY_BASE, W_RT = qn("w:ruby"), qn("w:rubyBase"), qn("w:rt")
+
+
+class _Reader:
+    """Reads the body's blocks and the text of its paragraphs. A run's visibility depends on
+    the styles (a character style or the paragraph's style may hide it), so reading text is
+    done here, where the styles are known."""
+
+    def __init__(self, styles: _Styles) -> None:
+        self.styles = styles
+
+    def iter_blocks(
+        self, container: XmlElement
+    ) -> Iterator[XmlElement | list[list[XmlElement | None]]]:
+        """Paragraphs of the body in order, descending into tables row by row, cell by cell;
+        not into a table of contents Word generated (its entries repeat the headings, page
+        numbers glued on: a second outline). But a table of data (short cells, a paragraph or
+        none each) comes as its rows of cells, which the reader writes between tabs, as a table
+        copied out of Word into a .txt file arrives (the cleaner keeps such rows a table)."""
+        for child in container:
+            if child.tag == W_TBL and (rows := self._table_rows(child)) is not None:
+                yield rows
+            elif child.tag == W_P:
+                for box in text_boxes(child):  # (a title or a note Word floats in a box)
+                    yield from self.iter_blocks(box)
+                yield child
+            elif child.tag in _BLOCK_CONTAINERS and not _is_contents(child):
+                yield from self.iter_blocks(child)
+
+    def _table_rows(self, table: XmlElement) -> list[list[XmlElement | None]] | None:
+        """The rows of a data table, each cell its paragraph (None: empty): two or more rows,
+        one with two or more cells, every cell one short paragraph or none; None for any other
+        table (a layout of prose, a nested table)."""
+        rows: list[list[XmlElement | None]] = []
+        for row in (child for child in table if child.tag == W_TR):
+            cells: list[XmlElement | None] = []
+            for cell in (child for child in row if child.tag == W_TC):
+                if next(cell.iter(W_TBL), None) is not None:
+                    return None
+                texts = [(p, self.paragraph_text(p).strip()) for p in cell.iter(W_P)]
+                full = [(p, t) for p, t in texts if t]
+                if len(full) > 1 or any(len(t) > _CELL_MAX or "\t" in t for _, t in full):
+                    return None
+                cells.append(full[0][0] if full else None)
+            rows.append(cells)
+        if len(rows) < 2 or max(len(row) for row in rows) < 2:
+            return None
+        return rows
+
+    def paragraph_text(self, paragraph: XmlElement) -> str:
+        """The paragraph's visible text; soft line breaks joined the way the reader would read
+        them."""
+        pieces: list[str | None] = []  # None marks a line break
+        self._collect_inline(paragraph, pieces, self.styles.style_id(paragraph))
+        return _join_breaks(pieces)
+
+    def _collect_inline(
+        self, element: XmlElement, pieces: list[str | None], paragraph_style: str | None
+    ) -> None:
+        for child in element:
+            if child.tag == W_R:
+                self._collect_run(child, pieces, paragraph_style)
+            elif child.tag in _INLINE_CONTAINERS:
+                self._collect_inline(child, pieces, paragraph_style)
+
+    def _collect_run(
+        self, run: XmlElement, pieces: list[str | None], paragraph_style: str | None
+    ) -> None:
+        # Text the document hides (w:vanish): a site's stamp or an editor's note, never the
+        # speech's.
+        if self.styles.hides(run, paragraph_style):
+            return
+        for child in run:
+            tag = child.tag
+            if tag == W_T:
+                pieces.append(child.text or "")
+            elif tag == W_RUBY:  # 拼 with pīn above it: the text, then its reading in brackets
+                self._collect_ruby(child, pieces, paragraph_style)
+            elif tag in _SPACE_TAGS:
+                pieces.append(" ")
+            elif tag in _BREAK_TAGS:
+                pieces.append(None)
+            elif tag == qn("w:noBreakHyphen"):
+                pieces.append("-")
+
+    def _collect_ruby(
+        self, ruby: XmlElement, pieces: list[str | None], paragraph_style: str | None
+    ) -> None:
+        base: list[str | None] = []
+        reading: list[str | None] = []
+        for part in ruby:
+            if part.tag == W_RUBY_BASE:
+                self._collect_inline(part, base, paragraph_style)
+            elif part.tag == W_RT:
+                self._collect_inline(part, reading, paragraph_style)
+        pieces.extend(base)
+        annotation = "".join(piece for piece in reading if piece).strip()
+        if annotation:
+            pieces.append(f"（{annotation}）")
 
 
 def text_boxes(element: XmlElement) -> Iterator[XmlElement]:
@@ -181,27 +263,6 @@ def text_boxes(element: XmlElement) -> Iterator[XmlElement]:
             yield from text_boxes(child)
 
 
-def _table_rows(table: XmlElement) -> list[list[XmlElement | None]] | None:
-    """The rows of a data table, each cell its paragraph (None: empty): two or more rows, one
-    with two or more cells, every cell one short paragraph or none; None for any other table
-    (a layout of prose, a nested table)."""
-    rows: list[list[XmlElement | None]] = []
-    for row in (child for child in table if child.tag == W_TR):
-        cells: list[XmlElement | None] = []
-        for cell in (child for child in row if child.tag == W_TC):
-            if next(cell.iter(W_TBL), None) is not None:
-                return None
-            texts = [(p, paragraph_text(p).strip()) for p in cell.iter(W_P)]
-            full = [(p, t) for p, t in texts if t]
-            if len(full) > 1 or any(len(t) > _CELL_MAX or "\t" in t for _, t in full):
-                return None
-            cells.append(full[0][0] if full else None)
-        rows.append(cells)
-    if len(rows) < 2 or max(len(row) for row in rows) < 2:
-        return None
-    return rows
-
-
 def _is_contents(element: XmlElement) -> bool:
     """A content control that is a table of contents (docPartGallery "Table of Contents")."""
     if element.tag != qn("w:sdt"):
@@ -210,58 +271,9 @@ def _is_contents(element: XmlElement) -> bool:
     return "table of contents" in (_str_attr(gallery) or "").lower()
 
 
-def paragraph_text(paragraph: XmlElement) -> str:
-    """The paragraph's visible text; soft line breaks joined the way the reader would read them."""
-    pieces: list[str | None] = []  # None marks a line break
-    _collect_inline(paragraph, pieces)
-    return _join_breaks(pieces)
-
-
-def _collect_inline(element: XmlElement, pieces: list[str | None]) -> None:
-    for child in element:
-        if child.tag == W_R:
-            _collect_run(child, pieces)
-        elif child.tag in _INLINE_CONTAINERS:
-            _collect_inline(child, pieces)
-
-
-def _collect_run(run: XmlElement, pieces: list[str | None]) -> None:
-    if _hidden(run):  # text the document hides (w:vanish): a site's stamp, never the speech's
-        return
-    for child in run:
-        tag = child.tag
-        if tag == W_T:
-            pieces.append(child.text or "")
-        elif tag == W_RUBY:  # 拼 with pīn above it: the text, then its reading in brackets
-            _collect_ruby(child, pieces)
-        elif tag in _SPACE_TAGS:
-            pieces.append(" ")
-        elif tag in _BREAK_TAGS:
-            pieces.append(None)
-        elif tag == qn("w:noBreakHyphen"):
-            pieces.append("-")
-
-
-W_RUBY, W_RUBY_BASE, W_RT = qn("w:ruby"), qn("w:rubyBase"), qn("w:rt")
-
-
-def _collect_ruby(ruby: XmlElement, pieces: list[str | None]) -> None:
-    base: list[str | None] = []
-    reading: list[str | None] = []
-    for part in ruby:
-        if part.tag == W_RUBY_BASE:
-            _collect_inline(part, base)
-        elif part.tag == W_RT:
-            _collect_inline(part, reading)
-    pieces.extend(base)
-    annotation = "".join(piece for piece in reading if piece).strip()
-    if annotation:
-        pieces.append(f"（{annotation}）")
-
-
-def _hidden(run: XmlElement) -> bool:
-    vanish = _find(run, "w:rPr", "w:vanish")
-    return vanish is not None and (_str_attr(vanish) or "true").lower() not in ("0", "false", "off")
+def _switched_on(element: XmlElement) -> bool:
+    """A toggle property (w:vanish, w:b): on unless its w:val says off."""
+    return (_str_attr(element) or "true").lower() not in ("0", "false", "off")
 
 
 def _join_breaks(pieces: list[str | None]) -> str:
@@ -332,8 +344,11 @@ class _Styles:
 
     def __init__(self, styles: XmlElement | None) -> None:
         self._by_id: dict[str, XmlElement] = {}
+        self._character: dict[str, XmlElement] = {}
         self._list_styles: dict[str, XmlElement] = {}
         self._default_id: str | None = None
+        self._default_vanish = _find(styles, "w:docDefaults", "w:rPrDefault", "w:rPr", "w:vanish")
+        self._hidden_by_styles: dict[tuple[str | None, str | None], bool] = {}
         for style in styles if styles is not None else ():
             style_id = style.get(qn("w:styleId"))
             if style.tag != qn("w:style") or style_id is None:
@@ -341,6 +356,8 @@ class _Styles:
             kind = style.get(qn("w:type"))
             if kind == "numbering":
                 self._list_styles[style_id] = style
+            elif kind == "character":
+                self._character[style_id] = style
             elif kind == "paragraph":
                 self._by_id[style_id] = style
                 if style.get(qn("w:default")) in ("1", "true", "on"):
@@ -353,13 +370,40 @@ class _Styles:
     def style_id(self, paragraph: XmlElement) -> str | None:
         return _str_attr(_find(paragraph, "w:pPr", "w:pStyle")) or self._default_id
 
-    def chain(self, style_id: str | None) -> Iterator[XmlElement]:
+    def chain(
+        self, style_id: str | None, by_id: dict[str, XmlElement] | None = None
+    ) -> Iterator[XmlElement]:
+        """The style and those it is based on, nearest first (paragraph styles by default)."""
+        styles = self._by_id if by_id is None else by_id
         seen: set[str] = set()
-        while style_id is not None and style_id not in seen and style_id in self._by_id:
+        while style_id is not None and style_id not in seen and style_id in styles:
             seen.add(style_id)
-            style = self._by_id[style_id]
+            style = styles[style_id]
             yield style
             style_id = _str_attr(_find(style, "w:basedOn"))
+
+    def hides(self, run: XmlElement, paragraph_style: str | None) -> bool:
+        """Whether Word hides the run (w:vanish). The nearest setting wins, as Word resolves
+        run properties: the run's own, its character style's (along basedOn), the paragraph
+        style's, the document's default. A stamp an editor hid through a style stayed."""
+        direct = _find(run, "w:rPr", "w:vanish")
+        if direct is not None:
+            return _switched_on(direct)
+        key = (_str_attr(_find(run, "w:rPr", "w:rStyle")), paragraph_style)
+        if key not in self._hidden_by_styles:
+            self._hidden_by_styles[key] = self._styles_hide(*key)
+        return self._hidden_by_styles[key]
+
+    def _styles_hide(self, character_style: str | None, paragraph_style: str | None) -> bool:
+        styles = [
+            *self.chain(character_style, self._character),
+            *self.chain(paragraph_style),
+        ]
+        for style in styles:
+            vanish = _find(style, "w:rPr", "w:vanish")
+            if vanish is not None:
+                return _switched_on(vanish)
+        return self._default_vanish is not None and _switched_on(self._default_vanish)
 
     def heading_level(self, paragraph: XmlElement) -> int | None:
         """Outline level 1–9; direct formatting beats the style, as in Word's navigation pane."""

@@ -347,6 +347,33 @@ def test_hidden_text_and_a_generated_table_of_contents_are_left_out(tmp_path: Pa
     ]
 
 
+def test_text_hidden_through_a_style_is_left_out(tmp_path: Path) -> None:
+    """A run hidden by its character style (or one that style is based on), or a paragraph
+    whose style hides its text, is no visible text either: only direct w:vanish was read, and
+    an editor's note hidden through a style stayed. The run's own setting wins over its
+    styles', as in Word."""
+    document = docx.Document()
+    hidden = document.styles.add_style("隐藏文字", WD_STYLE_TYPE.CHARACTER)
+    hidden.element.get_or_add_rPr().append(parse_xml(f"<w:vanish {W}/>"))
+    based = document.styles.add_style("内部备注", WD_STYLE_TYPE.CHARACTER)
+    based.base_style = hidden
+    note = document.styles.add_style("批注段", WD_STYLE_TYPE.PARAGRAPH)
+    note.element.get_or_add_rPr().append(parse_xml(f"<w:vanish {W}/>"))
+    paragraph = document.add_paragraph("请予审议。")
+    paragraph.add_run("【请办公室核对数字】", style=hidden)
+    paragraph.add_run("过去的一年")
+    paragraph.add_run("【待核实】", style=based)
+    shown = paragraph.add_run("，成绩显著。", style=hidden)
+    shown.font.hidden = False  # w:vanish w:val="0" on the run itself
+    document.add_paragraph("本稿仅供内部征求意见", style=note)
+    document.add_paragraph("同志们：")
+    assert texts(read_source(save(document, tmp_path))) == [
+        "请予审议。过去的一年，成绩显著。",
+        "",
+        "同志们：",
+    ]
+
+
 # --- failures ---------------------------------------------------------------------------------
 
 
