@@ -462,6 +462,7 @@ class _Level:
     restart_after: int | None  # w:lvlRestart; None means "after any shallower level"
     legal: bool
     style_id: str | None
+    suffix: str = "tab"  # w:suff: what Word draws after the label (tab, space or nothing)
 
 
 @dataclass
@@ -539,7 +540,8 @@ class _Numbering:
         self._advance(counters, levels, ilvl, instance.start_overrides.get(ilvl), num_id)
         if level.fmt == "bullet" or level.text is None:
             return ""
-        return _render(level, levels, counters)
+        label = _render(level, levels, counters)
+        return label + _separator(label, level.suffix)
 
     def _resolve_abstract(self, abstract_id: str) -> str:
         """Follow a list style link (w:numStyleLink) to the definition that holds the levels."""
@@ -613,7 +615,17 @@ def _parse_level(element: XmlElement) -> _Level:
         restart_after=_int_attr(_find(element, "w:lvlRestart")),
         legal=legal is not None and _str_attr(legal) not in ("0", "false", "off"),
         style_id=_str_attr(_find(element, "w:pStyle")),
+        suffix=_str_attr(_find(element, "w:suff")) or "tab",
     )
+
+
+def _separator(label: str, suffix: str) -> str:
+    """What stands for the tab or space Word draws after a list label (w:suff), so the label
+    does not run into its text (2 + 2015年工作安排 read 22015年工作安排): a space, which the
+    cleaner keeps after a label on a heading's line (第一章　经济发展, 1　工作回顾) and between
+    figures. A label that ends in its own mark (一、, （一）, 1.) is set off already: a space
+    after it would only be dropped again. Nothing where Word draws nothing."""
+    return " " if suffix != "nothing" and label[-1:].isalnum() else ""
 
 
 MC_ALTERNATE = "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"

@@ -72,6 +72,15 @@ RULES: tuple[Rule, ...] = (
             r"(?!\d{1,2}[日号])"
         ),
     ),
+    # 1　工作回顾, 2　2015年工作安排: a figure set off by a space, as Word draws a list number
+    # and its tab (the cleaner keeps that space as 　 on a heading's short line).
+    Rule(
+        "1.",
+        3,
+        compile_either(
+            r"^(?P<label>(?P<n>\d{1,2})\u3000+)(?=(?:[^。！？；，\d]|\d{4}年)[^。！？；，]{1,29}$)"
+        ),
+    ),
     Rule("（1）", 4, compile_either(r"^(?P<label>[（(](?P<n>\d{1,2}|[０-９]{1,2})[）)]、?)")),
     # 1） and 1), a common variant of （1）. (Not ① ② ③: the usual marks of notes.)
     Rule("1）", 4, compile_either(r"^(?P<label>(?P<n>\d{1,2}|[０-９]{1,2})[）)])(?![\d０-９])")),

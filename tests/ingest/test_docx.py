@@ -187,7 +187,67 @@ def test_multi_level_text_start_and_bullets(tmp_path: Path) -> None:
     numbered(document, "九点一", outline, 1)
     numbered(document, "十", outline)
     numbered(document, "要点", bullets)
-    assert texts(read_source(save(document, tmp_path))) == ["9.九", "9.a九点一", "10.十", "要点"]
+    # (Word draws a tab after each label, w:suff's default: 9.a and its text stay apart.)
+    assert texts(read_source(save(document, tmp_path))) == ["9.九", "9.a 九点一", "10.十", "要点"]
+
+
+def add_suffix(document: DocxDocument, num_id: int, ilvl: int, suffix: str) -> None:
+    """Give level `ilvl` of the list `num_id` (from add_list) a w:suff."""
+    abstract_id = num_id - 100
+    for abstract in document.part.numbering_part.element.iter(qn("w:abstractNum")):
+        if abstract.get(qn("w:abstractNumId")) == str(abstract_id):
+            level = abstract.findall(qn("w:lvl"))[ilvl]
+            level.append(parse_xml(f'<w:suff {W} w:val="{suffix}"/>'))
+
+
+def test_the_list_label_is_set_off_as_word_draws_it(tmp_path: Path) -> None:
+    """Word draws a tab after a list label (w:suff: tab by default, space, or nothing); the
+    label ran into its text (22015年工作安排, 第一章经济发展). A label ending in its own mark
+    (一、) needs no space."""
+    document = docx.Document()
+    figures = add_list(document, 55, [("decimal", "%1", 1), ("decimal", "%1.%2", 1)])
+    chapters = add_list(document, 56, [("chineseCounting", "第%1章", 1)])
+    sections = add_list(document, 57, [("chineseCounting", "%1、", 1)])
+    glued = add_list(document, 58, [("decimal", "%1", 1)])
+    add_suffix(document, chapters, 0, "space")
+    add_suffix(document, glued, 0, "nothing")
+    numbered(document, "工作回顾", figures)
+    numbered(document, "2015年工作安排", figures)
+    numbered(document, "2015年主要预期目标", figures, 1)
+    numbered(document, "经济发展", chapters)
+    numbered(document, "工作回顾", sections)
+    numbered(document, "号文件", glued)
+    assert texts(read_source(save(document, tmp_path))) == [
+        "1 工作回顾",
+        "2 2015年工作安排",
+        "2.1 2015年主要预期目标",
+        "第一章 经济发展",
+        "一、工作回顾",
+        "1号文件",
+    ]
+
+
+def test_a_list_label_and_its_tab_make_an_outline_item(tmp_path: Path) -> None:
+    """End to end: Word's heading numbering (%1 and a tab, 第%1章), on a plain paragraph or in
+    a heading style, gives outline items, the label set off by an ideographic space."""
+    (tmp_path / "content" / "raw").mkdir(parents=True)
+    shutil.copy(ROOT / "site.yaml", tmp_path / "site.yaml")
+    document = docx.Document()
+    figures = add_list(document, 59, [("decimal", "%1", 1)])
+    document.add_paragraph("在全区经济工作会议上的讲话")
+    document.add_paragraph("同志们：")
+    document.add_paragraph("现在，我代表区人民政府向大会作工作报告，请予审议。")
+    numbered(document, "工作回顾", figures)
+    document.add_paragraph("过去的一年，全区经济平稳运行，各项事业取得新进展。")
+    heading = numbered(document, "2015年工作安排", figures)
+    heading.style = document.styles["Heading 1"]
+    document.add_paragraph("今年经济社会发展的主要预期目标是：地区生产总值增长8%。")
+    save(document, tmp_path / "content" / "raw")
+    assert not run_ingest(tmp_path).failed
+    body = next((tmp_path / "content" / "speeches").glob("*.md")).read_text("utf-8")
+    assert "## 1\u3000工作回顾\n" in body
+    assert "## 2\u3000" in body and "2015年工作安排\n" in body
+    assert "title: 工作回顾" in body
 
 
 def test_counting_continues_past_ten(tmp_path: Path) -> None:
