@@ -89,7 +89,8 @@ class SourceText:
     lines: tuple[SourceLine, ...]
     encoding: str
     sha256: str
-    hidden: tuple[SourceLine, ...] = ()  # a web page's text no browser shows (head, script)
+    hidden: tuple[SourceLine, ...] = ()  # text not read as the speech's, reported as removed
+    hidden_reason: str = "web page text not shown"  # (a page's head, scripts; a Word TOC)
 
 
 def read_source(path: Path) -> SourceText:
@@ -103,7 +104,7 @@ def read_source(path: Path) -> SourceText:
     if not raw:
         raise UserError("file is empty", path, hint="nothing to import")
     if suffix == _DOCX_SUFFIX:
-        return SourceText(_docx_lines(raw, path), "docx", digest)
+        return _docx_source(raw, path, digest)
     text, encoding = _decode_text(raw, path)
     if suffix in _HTML_SUFFIXES or is_html_document(text):
         shown, hidden = html_lines(text)
@@ -203,13 +204,19 @@ def _split_lines(text: str) -> tuple[SourceLine, ...]:
     return tuple(SourceLine(part, number) for number, part in enumerate(parts, start=1))
 
 
-def _docx_lines(raw: bytes, path: Path) -> tuple[SourceLine, ...]:
+def _docx_source(raw: bytes, path: Path, digest: str) -> SourceText:
+    """A Word file's paragraphs, numbered as lines; a table of contents is set aside, to be
+    reported as removed."""
     paragraphs = read_docx_paragraphs(raw, path)
-    if not any(p.text.strip() for p in paragraphs):
+    lines = [
+        (SourceLine(p.text, number, p.heading_level), p.contents)
+        for number, p in enumerate(paragraphs, start=1)
+    ]
+    shown = tuple(line for line, contents in lines if not contents)
+    if not any(line.text.strip() for line in shown):
         raise UserError("Word document contains no text", path, hint="nothing to import")
-    return tuple(
-        SourceLine(p.text, number, p.heading_level) for number, p in enumerate(paragraphs, start=1)
-    )
+    contents = tuple(line for line, contents in lines if contents and line.text.strip())
+    return SourceText(shown, "docx", digest, contents, "table of contents")
 
 
 def _unsupported_suffix(path: Path, suffix: str) -> UserError:

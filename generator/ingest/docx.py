@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -38,17 +38,19 @@ class XmlElement(Protocol):
 
     def find(self, path: str) -> XmlElement | None: ...
 
-    def iter(self, tag: str) -> Iterator[XmlElement]: ...  # descendants with the tag, self too
+    def iter(self, *tags: str) -> Iterator[XmlElement]: ...  # descendants with a tag, self too
 
     def __iter__(self) -> Iterator[XmlElement]: ...
 
 
 @dataclass(frozen=True)
 class DocxParagraph:
-    """One paragraph: its visible text (with its list label) and its outline level, if any."""
+    """One paragraph: its visible text (with its list label) and its outline level, if any;
+    `contents` marks a paragraph of a table of contents (not read as the speech's)."""
 
     text: str
     heading_level: int | None
+    contents: bool = False
 
 
 W_P, W_R, W_T, W_PPR = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:pPr")
@@ -85,6 +87,7 @@ _HEADING_NAME = re.compile(
     re.IGNORECASE,
 )
 _HEADING_ID = re.compile(r"^(?:heading)?([1-9])$", re.IGNORECASE)
+_TOC_STYLE = re.compile(r"^(?:toc\s*(?:[1-9]|heading)|目\s*[录錄]\s*[1-9])$", re.IGNORECASE)
 
 
 def read_docx_paragraphs(raw: bytes, path: Path) -> list[DocxParagraph]:
@@ -105,9 +108,11 @@ def read_docx_paragraphs(raw: bytes, path: Path) -> list[DocxParagraph]:
                     )
                     paragraphs.append(DocxParagraph("\t".join(cells), None))
             else:
-                text = numbering.label_for(item) + paragraph_text(item)
-                paragraphs.append(DocxParagraph(text, styles.heading_level(item)))
-        return paragraphs
+                paragraph, contents = item
+                text = numbering.label_for(paragraph) + paragraph_text(paragraph)
+                level = styles.heading_level(paragraph)
+                paragraphs.append(DocxParagraph(text, level, contents))
+        return _with_contents_titles(paragraphs)
     except (ValueError, KeyError, AttributeError, TypeError, RecursionError) as exc:
         # Structures python-docx accepted but that make no sense (missing body, absurd nesting).
         reason = f"{type(exc).__name__}: {exc}"
@@ -161,24 +166,45 @@ class _Reader:
 
     def __init__(self, styles: _Styles) -> None:
         self.styles = styles
+        self._fields: list[str] = []  # instructions of the fields open at this point
 
     def iter_blocks(
-        self, container: XmlElement
-    ) -> Iterator[XmlElement | list[list[XmlElement | None]]]:
-        """Paragraphs of the body in order, descending into tables row by row, cell by cell;
-        not into a table of contents Word generated (its entries repeat the headings, page
-        numbers glued on: a second outline). But a table of data (short cells, a paragraph or
-        none each) comes as its rows of cells, which the reader writes between tabs, as a table
-        copied out of Word into a .txt file arrives (the cleaner keeps such rows a table)."""
+        self, container: XmlElement, contents: bool = False
+    ) -> Iterator[tuple[XmlElement, bool] | list[list[XmlElement | None]]]:
+        """Paragraphs of the body in order, each with whether it belongs to a table of
+        contents Word generated (its entries repeat the headings, page numbers glued on: a
+        second outline), descending into tables row by row, cell by cell. A table of data
+        (short cells, a paragraph or none each) comes as its rows of cells, which the reader
+        writes between tabs, as a table copied out of Word into a .txt file arrives (the
+        cleaner keeps such rows a table)."""
         for child in container:
             if child.tag == W_TBL and (rows := self._table_rows(child)) is not None:
                 yield rows
             elif child.tag == W_P:
                 for box in text_boxes(child):  # (a title or a note Word floats in a box)
                     yield from self.iter_blocks(box)
-                yield child
-            elif child.tag in _BLOCK_CONTAINERS and not _is_contents(child):
-                yield from self.iter_blocks(child)
+                in_field = self._in_contents_field(child)  # (the field state moves on here)
+                yield child, contents or in_field or self.styles.is_contents(child)
+            elif child.tag in _BLOCK_CONTAINERS:
+                yield from self.iter_blocks(child, contents or _is_contents(child))
+
+    def _in_contents_field(self, paragraph: XmlElement) -> bool:
+        """Whether the paragraph is (partly) inside a TOC field: fldChar begin, instrText
+        ` TOC \\o "1-3" …`, the entries, fldChar end, over as many paragraphs as it has
+        entries. Older Word and WPS write a table of contents so, without a content control
+        around it. Fields nest (each entry's PAGEREF), so the open ones are kept as a stack of
+        their instructions."""
+        inside = _is_toc_field(self._fields)
+        for element in paragraph.iter(W_FLD_CHAR, W_INSTR_TEXT):
+            if element.tag == W_INSTR_TEXT:
+                if self._fields:
+                    self._fields[-1] += element.text or ""
+            elif element.get(qn("w:fldCharType")) == "begin":
+                self._fields.append("")
+            elif element.get(qn("w:fldCharType")) == "end" and self._fields:
+                self._fields.pop()
+            inside = inside or _is_toc_field(self._fields)
+        return inside
 
     def _table_rows(self, table: XmlElement) -> list[list[XmlElement | None]] | None:
         """The rows of a data table, each cell its paragraph (None: empty): two or more rows,
@@ -269,6 +295,30 @@ def _is_contents(element: XmlElement) -> bool:
         return False
     gallery = _find(element, "w:sdtPr", "w:docPartObj", "w:docPartGallery")
     return "table of contents" in (_str_attr(gallery) or "").lower()
+
+
+W_FLD_CHAR, W_INSTR_TEXT = qn("w:fldChar"), qn("w:instrText")
+
+
+def _is_toc_field(fields: list[str]) -> bool:
+    return any(instruction.split()[:1] == ["TOC"] for instruction in fields)
+
+
+# The line above a table of contents: 目录, 目　录, Contents.
+_CONTENTS_TITLE = re.compile(r"^(?:目\s*[录錄]|(?:table\s+of\s+)?contents)$", re.IGNORECASE)
+
+
+def _with_contents_titles(paragraphs: list[DocxParagraph]) -> list[DocxParagraph]:
+    """The 目录 line above a table of contents counts as part of it (a content control holds
+    its own; a TOC field or TOC-styled entries have it as a paragraph before them)."""
+    out = list(paragraphs)
+    for index, paragraph in enumerate(paragraphs):
+        if not paragraph.contents or (index and paragraphs[index - 1].contents):
+            continue
+        before = next((j for j in range(index - 1, -1, -1) if out[j].text.strip()), None)
+        if before is not None and _CONTENTS_TITLE.match(out[before].text.strip()):
+            out[before] = replace(out[before], contents=True)
+    return out
 
 
 def _switched_on(element: XmlElement) -> bool:
@@ -404,6 +454,15 @@ class _Styles:
             if vanish is not None:
                 return _switched_on(vanish)
         return self._default_vanish is not None and _switched_on(self._default_vanish)
+
+    def is_contents(self, paragraph: XmlElement) -> bool:
+        """A paragraph in a style of table-of-contents entries (toc 1…toc 9, 目录 1…, or their
+        heading, TOC Heading), which Word gives the entries it generates."""
+        for style in self.chain(self.style_id(paragraph)):
+            name = _str_attr(_find(style, "w:name")) or style.get(qn("w:styleId")) or ""
+            if _TOC_STYLE.match(name.strip()):
+                return True
+        return False
 
     def heading_level(self, paragraph: XmlElement) -> int | None:
         """Outline level 1–9; direct formatting beats the style, as in Word's navigation pane."""

@@ -266,7 +266,7 @@ def prepare(path: Path, config: Config) -> Prepared:
     meta = read_meta(cleaned, path)
     if not meta.body:
         raise UserError("no speech text after the title", path, meta.title_line or None)
-    hidden = [Removed(line.line, line.text, "web page text not shown") for line in source.hidden]
+    hidden = [Removed(line.line, line.text, source.hidden_reason) for line in source.hidden]
     removed = hidden + cleaned.removed + meta.removed
     return Prepared(path, _rel(path, config.root), source, meta, removed)
 

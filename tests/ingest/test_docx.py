@@ -434,6 +434,64 @@ def test_text_hidden_through_a_style_is_left_out(tmp_path: Path) -> None:
     ]
 
 
+def _toc_entry(text: str, page: str, begin: bool = False, end: bool = False) -> str:
+    """A TOC 1 paragraph as Word writes one: a hyperlink, a tab, a PAGEREF field; the first
+    also opens the TOC field, the last closes it."""
+    field = (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-3" \\h \\z \\u </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+    )
+    close = '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    return (
+        f'<w:p {W}><w:pPr><w:pStyle w:val="TOC1"/></w:pPr>{field if begin else ""}'
+        f'<w:hyperlink w:anchor="_Toc{page}"><w:r><w:t>{text}</w:t></w:r><w:r><w:tab/></w:r>'
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        f'<w:r><w:instrText xml:space="preserve"> PAGEREF _Toc{page} \\h </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        f'<w:r><w:t>{page}</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:hyperlink>'
+        f"{close if end else ''}</w:p>"
+    )
+
+
+def test_a_table_of_contents_field_or_toc_styles_is_left_out_and_reported(
+    tmp_path: Path,
+) -> None:
+    """A table of contents made by a TOC field (older Word, WPS: no content control around it)
+    stayed, page numbers glued on, and made a second outline; so did entries in the TOC
+    styles. Both go with the 目录 line above them, listed as removed."""
+    document = docx.Document()
+    document.add_paragraph("在全区经济工作会议上的讲话")
+    document.add_paragraph("目　录")
+    body = document.element.body
+    for entry in (
+        _toc_entry("一、工作回顾", "1", begin=True),
+        _toc_entry("二、工作安排", "3", end=True),
+    ):
+        body.insert(len(body) - 1, parse_xml(entry))
+    document.add_paragraph("同志们：")
+    toc = document.styles.add_style("toc 2", WD_STYLE_TYPE.PARAGRAPH)  # (Word's own name)
+    document.add_paragraph("Contents")
+    document.add_paragraph("（一）经济发展\t2", style=toc)
+    document.add_paragraph("一、工作回顾")
+    document.add_paragraph("过去的一年，全区经济平稳运行。")
+    source = read_source(save(document, tmp_path))
+    assert texts(source) == [
+        "在全区经济工作会议上的讲话",
+        "同志们：",
+        "一、工作回顾",
+        "过去的一年，全区经济平稳运行。",
+    ]
+    assert [(line.line, line.text) for line in source.hidden] == [
+        (2, "目　录"),
+        (3, "一、工作回顾 1"),
+        (4, "二、工作安排 3"),
+        (6, "Contents"),
+        (7, "（一）经济发展 2"),
+    ]
+    assert source.hidden_reason == "table of contents"
+
+
 # --- failures ---------------------------------------------------------------------------------
 
 
