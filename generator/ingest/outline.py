@@ -28,6 +28,7 @@ class Rule:
     family: str
     rank: float
     pattern: re.Pattern[str]
+    unstyled: bool = False  # only for a paragraph without a heading style
 
 
 # 一、 (or 一．, as converted documents write it); _NEXT_SECTION uses it without RULES' guard.
@@ -73,13 +74,15 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     # 1　工作回顾, 2　2015年工作安排: a figure set off by a space, as Word draws a list number
-    # and its tab (the cleaner keeps that space as 　 on a heading's short line).
+    # and its tab (the cleaner keeps that space as 　 on a heading's short line). In a heading
+    # style the style says the level (its 1.1　… sub-items are headings of the next level).
     Rule(
         "1.",
         3,
         compile_either(
             r"^(?P<label>(?P<n>\d{1,2})\u3000+)(?=(?:[^。！？；，\d]|\d{4}年)[^。！？；，]{1,29}$)"
         ),
+        unstyled=True,
     ),
     Rule("（1）", 4, compile_either(r"^(?P<label>[（(](?P<n>\d{1,2}|[０-９]{1,2})[）)]、?)")),
     # 1） and 1), a common variant of （1）. (Not ① ② ③: the usual marks of notes.)
@@ -176,6 +179,8 @@ class Match:
 def match_enumerator(text: str, heading_level: int | None = None) -> Match | None:
     """Recognise a paragraph-initial enumerator, or a Word heading style."""
     for rule in RULES:
+        if rule.unstyled and heading_level is not None:
+            continue
         match = _match_rule(rule, text)
         if match is not None:
             return match
