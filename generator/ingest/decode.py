@@ -205,12 +205,14 @@ def _split_lines(text: str) -> tuple[SourceLine, ...]:
 
 
 def _docx_source(raw: bytes, path: Path, digest: str) -> SourceText:
-    """A Word file's paragraphs, numbered as lines; a table of contents is set aside, to be
-    reported as removed."""
+    """A Word file's paragraphs, numbered as lines (the lines a soft break makes share their
+    paragraph's number, and its heading level is the first one's); a table of contents is set
+    aside, to be reported as removed."""
     paragraphs = read_docx_paragraphs(raw, path)
     lines = [
-        (SourceLine(p.text, number, p.heading_level), p.contents)
+        (SourceLine(text, number, p.heading_level if index == 0 else None), p.contents)
         for number, p in enumerate(paragraphs, start=1)
+        for index, text in enumerate(p.text.split("\n"))
     ]
     shown = tuple(line for line, contents in lines if not contents)
     if not any(line.text.strip() for line in shown):

@@ -103,7 +103,7 @@ def read_docx_paragraphs(raw: bytes, path: Path) -> list[DocxParagraph]:
             if isinstance(item, list):  # a data table's rows (see _table_rows)
                 for row in item:
                     cells = (
-                        numbering.label_for(p) + paragraph_text(p) if p is not None else " "
+                        numbering.label_for(p) + paragraph_text(p, False) if p is not None else " "
                         for p in row
                     )
                     paragraphs.append(DocxParagraph("\t".join(cells), None))
@@ -216,7 +216,7 @@ class _Reader:
             for cell in (child for child in row if child.tag == W_TC):
                 if next(cell.iter(W_TBL), None) is not None:
                     return None
-                texts = [(p, self.paragraph_text(p).strip()) for p in cell.iter(W_P)]
+                texts = [(p, self.paragraph_text(p, False).strip()) for p in cell.iter(W_P)]
                 full = [(p, t) for p, t in texts if t]
                 if len(full) > 1 or any(len(t) > _CELL_MAX or "\t" in t for _, t in full):
                     return None
@@ -226,12 +226,12 @@ class _Reader:
             return None
         return rows
 
-    def paragraph_text(self, paragraph: XmlElement) -> str:
-        """The paragraph's visible text; soft line breaks joined the way the reader would read
-        them."""
+    def paragraph_text(self, paragraph: XmlElement, lines: bool = True) -> str:
+        """The paragraph's visible text; soft line breaks as the reader reads them: a line
+        break where a line stands alone, if `lines` (see _join_breaks)."""
         pieces: list[str | None] = []  # None marks a line break
         self._collect_inline(paragraph, pieces, self.styles.style_id(paragraph))
-        return _join_breaks(pieces)
+        return _join_breaks(pieces, lines)
 
     def _collect_inline(
         self, element: XmlElement, pieces: list[str | None], paragraph_style: str | None
@@ -326,21 +326,68 @@ def _switched_on(element: XmlElement) -> bool:
     return (_str_attr(element) or "true").lower() not in ("0", "false", "off")
 
 
-def _join_breaks(pieces: list[str | None]) -> str:
-    """Drop a soft break between Chinese characters (it is layout), else turn it into a space."""
-    out: list[str] = []
-    pending_break = False
+def _join_breaks(pieces: list[str | None], lines: bool = True) -> str:
+    """The pieces of a paragraph, each soft line break (Shift+Enter) made what the reader reads
+    there: a new line ("\\n") where the line before it stands alone (see _stands_alone) and
+    `lines` is asked for (a table's cell is one line); else nothing between Chinese
+    characters (a break inside a sentence is layout), a space between words."""
+    out = ""
+    for segment in _segments(pieces):
+        if not out or not segment:
+            out += segment
+        elif lines and _stands_alone(out.rpartition("\n")[2], segment):
+            out += "\n" + segment
+        elif _joins_without_space(out[-1], segment[0]):
+            out += segment
+        else:
+            out += " " + segment
+    return out
+
+
+def _segments(pieces: list[str | None]) -> list[str]:
+    """The text between line breaks (None)."""
+    segments = [""]
     for piece in pieces:
         if piece is None:
-            pending_break = True
-            continue
-        if not piece:
-            continue
-        if pending_break and out and not _joins_without_space(out[-1][-1], piece[0]):
-            out.append(" ")
-        pending_break = False
-        out.append(piece)
-    return "".join(out)
+            segments.append("")
+        else:
+            segments[-1] += piece
+    return segments
+
+
+_LINE_MAX = 40  # characters of a line that may be a title, a heading or a signature
+_CLOSED_RE = re.compile(r"[。！？!?；;：:…][”’」』）)》】]*$")
+_CLAUSE_RE = re.compile(r"[，、,。！？；;]")
+_HAN_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# A heading's number at the start of a line (一、 （一） 1. 第一章).
+_LABEL_START_RE = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]"
+    r"|第[一二三四五六七八九十百]+(?:章|节|部分|篇))"
+)
+
+
+def _stands_alone(line: str, after: str) -> bool:
+    """Whether a line of Chinese text ends where a soft break follows it, so the next text
+    starts a line of its own: the line is closed by its mark (…。, 各位代表：), or it is short
+    and no sentence runs through it, as a title, a heading, a byline or a signature is (在…上
+    的讲话 / 区长　杜联合, 一、工作回顾 / 过去的一年，…, 海拉尔区人民政府 / 2015年2月5日).
+    Joined, they ran together, and the title, the outline and the date were lost. A line that
+    runs on (a clause mark in it, or a full line) is joined as before, and so is a heading's
+    label and title that go on to a second short line (一、坚持稳中求进 / 推动高质量发展).
+    The cleaner then judges the lines as it judges a text file's."""
+    line, after = line.strip(), after.strip()
+    if not line or not after or not _HAN_RE.search(line):
+        return False
+    if _CLOSED_RE.search(line):
+        return True
+    label = _LABEL_START_RE.match(line)
+    if len(line) > _LINE_MAX or _CLAUSE_RE.search(line[label.end() if label else 0 :]):
+        return False
+    return not (label and _short_phrase(after))
+
+
+def _short_phrase(text: str) -> bool:
+    return len(text) <= _LINE_MAX and not _CLAUSE_RE.search(text)
 
 
 def _joins_without_space(left: str, right: str) -> bool:

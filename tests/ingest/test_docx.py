@@ -354,7 +354,7 @@ def test_number_formats(value: int, fmt: str, expected: str) -> None:
 
 def test_runs_breaks_tabs_links_and_tracked_changes(tmp_path: Path) -> None:
     document = docx.Document()
-    paragraph_from_xml(document, "<w:t>各位代表</w:t><w:br/><w:t>现在</w:t>")
+    paragraph_from_xml(document, "<w:t>我们要坚持稳中求进，</w:t><w:br/><w:t>推动发展</w:t>")
     paragraph_from_xml(document, "<w:t>Dear</w:t><w:br/><w:t>friends</w:t>")
     paragraph_from_xml(document, "<w:t>姓名</w:t><w:tab/><w:t>职务</w:t>")
     rich = document.add_paragraph("我们")
@@ -369,11 +369,77 @@ def test_runs_breaks_tabs_links_and_tracked_changes(tmp_path: Path) -> None:
     )
     rich._p.append(parse_xml(f"<w:r {W}><w:t>求进</w:t></w:r>"))
     assert texts(read_source(save(document, tmp_path))) == [
-        "各位代表现在",
+        "我们要坚持稳中求进，推动发展",
         "Dear friends",
         "姓名 职务",
         "我们坚持稳中求进",
     ]
+
+
+BREAK = "</w:t><w:br/><w:t>"
+
+
+def test_a_soft_break_after_a_line_that_stands_alone_keeps_the_lines(tmp_path: Path) -> None:
+    """A soft line break (Shift+Enter) was dropped between Chinese characters, so a title ran
+    into its byline, a heading into its first sentence, a signature into its date. It ends
+    the line where the line cannot run on (closed by its mark, or short with no sentence in
+    it); inside a sentence, and between a heading's two short lines, it is still layout."""
+    document = docx.Document()
+    for text in (
+        f"在全区经济工作会议上的讲话{BREAK}区长　杜联合",
+        f"各位代表：{BREAK}现在，我代表区人民政府作报告。",
+        f"一、工作回顾{BREAK}过去的一年，全区经济平稳运行。",
+        f"海拉尔区人民政府{BREAK}2015年2月5日",
+        f"面对复杂多变的经济形势和繁重紧迫的发展任务，区政府在市委、{BREAK}市政府的正确领导下",
+        f"二、坚持稳中求进{BREAK}推动高质量发展",
+        f"Dear{BREAK}friends",
+    ):
+        paragraph_from_xml(document, f"<w:t>{text}</w:t>")
+    document.add_heading("", level=1)._p.append(
+        parse_xml(f"<w:r {W}><w:t>三、工作安排{BREAK}今年的主要目标是：增长8%。</w:t></w:r>")
+    )
+    source = read_source(save(document, tmp_path))
+    assert [(line.line, line.text, line.heading_level) for line in source.lines] == [
+        (1, "在全区经济工作会议上的讲话", None),
+        (1, "区长　杜联合", None),
+        (2, "各位代表：", None),
+        (2, "现在，我代表区人民政府作报告。", None),
+        (3, "一、工作回顾", None),
+        (3, "过去的一年，全区经济平稳运行。", None),
+        (4, "海拉尔区人民政府", None),
+        (4, "2015年2月5日", None),
+        (5, "面对复杂多变的经济形势和繁重紧迫的发展任务，区政府在市委、市政府的正确领导下", None),
+        (6, "二、坚持稳中求进推动高质量发展", None),
+        (7, "Dear friends", None),
+        (8, "三、工作安排", 1),  # (the heading is the line before the break)
+        (8, "今年的主要目标是：增长8%。", None),
+    ]
+
+
+def test_soft_breaks_keep_the_title_byline_headings_and_date(tmp_path: Path) -> None:
+    """End to end: the title and the byline under it, the headings and the date of the
+    signature, each set off by a soft break, are read as such."""
+    (tmp_path / "content" / "raw").mkdir(parents=True)
+    shutil.copy(ROOT / "site.yaml", tmp_path / "site.yaml")
+    document = docx.Document()
+    paragraph_from_xml(document, f"<w:t>在全区经济工作会议上的讲话{BREAK}区长　杜联合</w:t>")
+    document.add_paragraph("同志们：")
+    document.add_paragraph("现在，我代表区人民政府向大会作工作报告，请予审议。")
+    paragraph_from_xml(document, f"<w:t>一、工作回顾{BREAK}过去的一年，全区经济平稳运行。</w:t>")
+    paragraph_from_xml(document, f"<w:t>二、工作安排{BREAK}今年要抓好三件事。</w:t>")
+    paragraph_from_xml(document, f"<w:t>海拉尔区人民政府{BREAK}2015年2月5日</w:t>")
+    save(document, tmp_path / "content" / "raw")
+    assert not run_ingest(tmp_path).failed
+    text = next((tmp_path / "content" / "speeches").glob("*.md")).read_text("utf-8")
+    for line in (
+        "title: 在全区经济工作会议上的讲话",
+        "speaker: 杜联合",
+        "speaker_role: 区长",
+        "date: '2015-02-05'",
+        "## 一、工作回顾\n",
+        "## 二、工作安排\n",
+    ):
+        assert line in text
 
 
 def test_hidden_text_and_a_generated_table_of_contents_are_left_out(tmp_path: Path) -> None:
