@@ -25,7 +25,7 @@ from pathlib import Path
 from charset_normalizer.md import mess_ratio
 
 from generator.errors import UserError
-from generator.ingest.docx import read_docx_paragraphs
+from generator.ingest.docx import read_docx
 from generator.ingest.htmltext import html_lines, is_html_document
 from generator.text import count_han
 
@@ -91,6 +91,7 @@ class SourceText:
     sha256: str
     hidden: tuple[SourceLine, ...] = ()  # text not read as the speech's, reported as removed
     hidden_reason: str = "web page text not shown"  # (a page's head, scripts; a Word TOC)
+    notes: tuple[str, ...] = ()  # a Word file's footnotes and endnotes: [^n] in the text
 
 
 def read_source(path: Path) -> SourceText:
@@ -208,7 +209,8 @@ def _docx_source(raw: bytes, path: Path, digest: str) -> SourceText:
     """A Word file's paragraphs, numbered as lines (the lines a soft break makes share their
     paragraph's number, and its heading level is the first one's); a table of contents is set
     aside, to be reported as removed."""
-    paragraphs = read_docx_paragraphs(raw, path)
+    document = read_docx(raw, path)
+    paragraphs = document.paragraphs
     lines = [
         (SourceLine(text, number, p.heading_level if index == 0 else None), p.contents)
         for number, p in enumerate(paragraphs, start=1)
@@ -218,7 +220,8 @@ def _docx_source(raw: bytes, path: Path, digest: str) -> SourceText:
     if not any(line.text.strip() for line in shown):
         raise UserError("Word document contains no text", path, hint="nothing to import")
     contents = tuple(line for line, contents in lines if contents and line.text.strip())
-    return SourceText(shown, "docx", digest, contents, "table of contents")
+    notes = tuple(document.notes)
+    return SourceText(shown, "docx", digest, contents, "table of contents", notes)
 
 
 def _unsupported_suffix(path: Path, suffix: str) -> UserError:

@@ -20,6 +20,7 @@ import docx
 from docx.document import Document as DocxDocument
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.opc.part import XmlPart
+from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 
 from generator.errors import UserError
@@ -41,6 +42,15 @@ class XmlElement(Protocol):
     def iter(self, *tags: str) -> Iterator[XmlElement]: ...  # descendants with a tag, self too
 
     def __iter__(self) -> Iterator[XmlElement]: ...
+
+
+@dataclass(frozen=True)
+class DocxText:
+    """A Word file's paragraphs, and the texts of the footnotes and endnotes they refer to:
+    note n is `notes[n - 1]`, its mark `[^n]` in the text where Word shows it."""
+
+    paragraphs: list[DocxParagraph]
+    notes: list[str]
 
 
 @dataclass(frozen=True)
@@ -90,13 +100,13 @@ _HEADING_ID = re.compile(r"^(?:heading)?([1-9])$", re.IGNORECASE)
 _TOC_STYLE = re.compile(r"^(?:toc\s*(?:[1-9]|heading)|目\s*[录錄]\s*[1-9])$", re.IGNORECASE)
 
 
-def read_docx_paragraphs(raw: bytes, path: Path) -> list[DocxParagraph]:
-    """All body paragraphs, table cells included, in reading order."""
+def read_docx(raw: bytes, path: Path) -> DocxText:
+    """All body paragraphs, table cells included, in reading order, and the notes."""
     document = _open_document(raw, path)
     try:
         styles = _Styles(document.styles.element)
         numbering = _Numbering(_numbering_element(document), styles)
-        reader = _Reader(styles)
+        reader = _Reader(styles, _Notes(document))
         paragraph_text = reader.paragraph_text
         paragraphs: list[DocxParagraph] = []
         for item in reader.iter_blocks(_body(document)):
@@ -112,7 +122,7 @@ def read_docx_paragraphs(raw: bytes, path: Path) -> list[DocxParagraph]:
                 text = numbering.label_for(paragraph) + paragraph_text(paragraph)
                 level = styles.heading_level(paragraph)
                 paragraphs.append(DocxParagraph(text, level, contents))
-        return _with_contents_titles(paragraphs)
+        return DocxText(_with_contents_titles(paragraphs), reader.note_texts())
     except (ValueError, KeyError, AttributeError, TypeError, RecursionError) as exc:
         # Structures python-docx accepted but that make no sense (missing body, absurd nesting).
         reason = f"{type(exc).__name__}: {exc}"
@@ -164,9 +174,21 @@ class _Reader:
     the styles (a character style or the paragraph's style may hide it), so reading text is
     done here, where the styles are known."""
 
-    def __init__(self, styles: _Styles) -> None:
+    def __init__(self, styles: _Styles, notes: _Notes | None = None) -> None:
         self.styles = styles
+        self.notes = notes or _Notes(None)
         self._fields: list[str] = []  # instructions of the fields open at this point
+        self._custom_mark = False  # a note's own mark (*, ①) follows its reference
+
+    def note_texts(self) -> list[str]:
+        """The text of each note referred to, by its number; a note may refer to another,
+        which then gets the next number."""
+        texts: list[str] = []
+        while len(texts) < len(self.notes.order):
+            paragraphs = self.notes.paragraphs(len(texts) + 1)
+            lines = (self.paragraph_text(p, False).strip() for p in paragraphs)
+            texts.append(" ".join(line for line in lines if line))
+        return texts
 
     def iter_blocks(
         self, container: XmlElement, contents: bool = False
@@ -252,7 +274,13 @@ class _Reader:
         for child in run:
             tag = child.tag
             if tag == W_T:
-                pieces.append(child.text or "")
+                if not self._custom_mark:
+                    pieces.append(child.text or "")
+                self._custom_mark = False
+            elif tag in _NOTE_REFERENCES:
+                number = self.notes.reference(_NOTE_REFERENCES[tag], child.get(qn("w:id")))
+                pieces.append(f"[^{number}]" if number is not None else "")
+                self._custom_mark = child.get(qn("w:customMarkFollows")) in ("1", "true", "on")
             elif tag == W_RUBY:  # 拼 with pīn above it: the text, then its reading in brackets
                 self._collect_ruby(child, pieces, paragraph_style)
             elif tag in _SPACE_TAGS:
@@ -276,6 +304,65 @@ class _Reader:
         annotation = "".join(piece for piece in reading if piece).strip()
         if annotation:
             pieces.append(f"（{annotation}）")
+
+
+_NOTE_REFERENCES = {qn("w:footnoteReference"): "footnote", qn("w:endnoteReference"): "endnote"}
+# A note's mark as the reader writes it: a Markdown footnote reference.
+NOTE_MARK_RE = re.compile(r"\[\^(\d+)\]")
+
+
+def without_note_marks(text: str) -> str:
+    return NOTE_MARK_RE.sub("", text) if "[^" in text else text
+
+
+class _Notes:
+    """The footnotes and endnotes (footnotes.xml, endnotes.xml), numbered as they are first
+    referred to, footnotes and endnotes in one sequence, as a Markdown page shows its notes."""
+
+    def __init__(self, document: DocxDocument | None) -> None:
+        self._notes: dict[tuple[str, str], XmlElement] = {}
+        self.order: list[tuple[str, str]] = []
+        self._numbers: dict[tuple[str, str], int] = {}
+        for kind, relationship in (
+            ("footnote", RELATIONSHIP_TYPE.FOOTNOTES),
+            ("endnote", RELATIONSHIP_TYPE.ENDNOTES),
+        ):
+            part = _related_element(document, relationship) if document is not None else None
+            for note in part if part is not None else ():
+                note_id = note.get(qn("w:id"))
+                if (
+                    note.tag == qn(f"w:{kind}")
+                    and note_id is not None
+                    and not note.get(qn("w:type"))
+                ):
+                    self._notes[kind, note_id] = note  # (not the separator lines, typed)
+
+    def reference(self, kind: str, note_id: str | None) -> int | None:
+        """The number of the note a reference points at; None for a note the file lacks."""
+        key = (kind, note_id or "")
+        if key not in self._notes:
+            return None
+        if key not in self._numbers:
+            self.order.append(key)
+            self._numbers[key] = len(self.order)
+        return self._numbers[key]
+
+    def paragraphs(self, number: int) -> list[XmlElement]:
+        return list(self._notes[self.order[number - 1]].iter(W_P))
+
+
+def _related_element(document: DocxDocument, relationship: str) -> XmlElement | None:
+    """The XML of a part the document relates to (python-docx parses the numbering part, not
+    the notes parts: those come as bytes)."""
+    try:
+        part = document.part.part_related_by(relationship)
+    except KeyError:
+        return None
+    if isinstance(part, XmlPart):
+        element: XmlElement = part.element
+        return element
+    parsed: XmlElement = parse_xml(part.blob)
+    return parsed
 
 
 def text_boxes(element: XmlElement) -> Iterator[XmlElement]:
@@ -375,7 +462,7 @@ def _stands_alone(line: str, after: str) -> bool:
     runs on (a clause mark in it, or a full line) is joined as before, and so is a heading's
     label and title that go on to a second short line (一、坚持稳中求进 / 推动高质量发展).
     The cleaner then judges the lines as it judges a text file's."""
-    line, after = line.strip(), after.strip()
+    line, after = without_note_marks(line).strip(), after.strip()
     if not line or not after or not _HAN_RE.search(line):
         return False
     if _CLOSED_RE.search(line):

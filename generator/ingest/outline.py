@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from generator.ingest.clean import Line
+from generator.ingest.docx import without_note_marks
 from generator.ingest.script import compile_either, to_simplified
 from generator.numerals import CN_NUMERAL_CHARS, parse_number
 
@@ -511,7 +512,7 @@ def _place(
     siblings = stack[-1].item.children if stack else roots
     parent_id = stack[-1].item.id if stack else "s"
     item_id = f"{parent_id}-{len(siblings) + 1}" if stack else f"s{len(siblings) + 1}"
-    item = OutlineItem(item_id, match.label, match.title)
+    item = OutlineItem(item_id, match.label, without_note_marks(match.title))  # (no [^1] there)
     siblings.append(item)
     stack.append(_Open(match.family, match.rank, number, item, line))
     return item

@@ -558,6 +558,113 @@ def test_a_table_of_contents_field_or_toc_styles_is_left_out_and_reported(
     assert source.hidden_reason == "table of contents"
 
 
+NOTES_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def add_notes(document: DocxDocument, kind: str, notes: dict[int, str]) -> None:
+    """Give the document a footnotes.xml or endnotes.xml part holding `notes` (id → text),
+    with the separator notes Word writes first."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    separators = "".join(
+        f'<w:{kind} w:type="{t}" w:id="{i}"><w:p><w:r><w:separator/></w:r></w:p></w:{kind}>'
+        for i, t in ((-1, "separator"), (0, "continuationSeparator"))
+    )
+    bodies = "".join(
+        f'<w:{kind} w:id="{i}"><w:p><w:r><w:{kind}Ref/></w:r><w:r>'
+        f'<w:t xml:space="preserve"> {text}</w:t></w:r></w:p></w:{kind}>'
+        for i, text in notes.items()
+    )
+    xml = f'<w:{kind}s xmlns:w="{NOTES_NS}">{separators}{bodies}</w:{kind}s>'
+    content_type = f"application/vnd.openxmlformats-officedocument.wordprocessingml.{kind}s+xml"
+    part = Part(PackURI(f"/word/{kind}s.xml"), content_type, xml.encode(), document.part.package)
+    relationship = RELATIONSHIP_TYPE.FOOTNOTES if kind == "footnote" else RELATIONSHIP_TYPE.ENDNOTES
+    document.part.relate_to(part, relationship)
+
+
+def note_reference(kind: str, note_id: int, custom: str = "") -> str:
+    follows = ' w:customMarkFollows="1"' if custom else ""
+    mark = f"<w:t>{custom}</w:t>" if custom else ""
+    return (
+        f'<w:r {W}><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
+        f'<w:{kind}Reference w:id="{note_id}"{follows}/>{mark}</w:r>'
+    )
+
+
+def noted(document: DocxDocument, *pieces: str) -> None:
+    """A paragraph of text pieces and note references (pieces starting with "<")."""
+    paragraph = document.add_paragraph()
+    for piece in pieces:
+        paragraph._p.append(
+            parse_xml(piece if piece.startswith("<") else f"<w:r {W}><w:t>{piece}</w:t></w:r>")
+        )
+
+
+def test_footnotes_and_endnotes_are_marked_and_kept(tmp_path: Path) -> None:
+    """Footnotes and endnotes were lost with their marks. Each reference is a Markdown
+    footnote mark where Word shows it, numbered in the order of first reference, footnotes
+    and endnotes in one sequence; a note referred to twice keeps its number, and a note's own
+    mark (customMarkFollows: *) gives way to it."""
+    document = docx.Document()
+    add_notes(document, "footnote", {1: "“两个中心”指中心城区和先导区。", 2: "本文有删节。"})
+    add_notes(document, "endnote", {1: "数据均为初步统计数。"})
+    noted(document, "全力打造“两个中心”", note_reference("endnote", 1), "，成绩显著。")
+    noted(
+        document, "“两个中心”", note_reference("footnote", 1), "建设", note_reference("endnote", 1)
+    )
+    noted(document, "同志们：", note_reference("footnote", 2, custom="*"))
+    source = read_source(save(document, tmp_path))
+    assert texts(source) == [
+        "全力打造“两个中心”[^1]，成绩显著。",
+        "“两个中心”[^2]建设[^1]",
+        "同志们：[^3]",
+    ]
+    assert source.notes == (
+        "数据均为初步统计数。",
+        "“两个中心”指中心城区和先导区。",
+        "本文有删节。",
+    )
+
+
+def test_notes_reach_the_speech_as_markdown_footnotes(tmp_path: Path) -> None:
+    """End to end: the marks stay where they were through cleaning (a paragraph that ends in
+    one is not joined to the next, a title that ends in one is still the title), are not
+    escaped, and the notes follow the body as definitions, which the page shows. A note on
+    the title, whose mark has no place in the body, is kept as a paragraph after it."""
+    from generator.render.markdown import render_body
+
+    (tmp_path / "content" / "raw").mkdir(parents=True)
+    shutil.copy(ROOT / "site.yaml", tmp_path / "site.yaml")
+    document = docx.Document()
+    add_notes(
+        document, "footnote", {1: "这是在全区经济工作会议上的讲话。", 2: "指中心城区和先导区。"}
+    )
+    add_notes(document, "endnote", {1: "数据均为初步统计数。"})
+    noted(document, "在全区经济工作会议上的讲话", note_reference("footnote", 1))
+    document.add_paragraph("同志们：")
+    noted(document, "现在，我代表区人民政府作工作报告，请予审议。", note_reference("endnote", 1))
+    noted(document, "一、打造“两个中心”", note_reference("footnote", 2))
+    document.add_paragraph("过去的一年，全区经济平稳运行，各项事业取得新进展。")
+    save(document, tmp_path / "content" / "raw")
+    assert not run_ingest(tmp_path).failed
+    text = next((tmp_path / "content" / "speeches").glob("*.md")).read_text("utf-8")
+    assert "title: 在全区经济工作会议上的讲话\n" in text
+    assert "title: 打造“两个中心”\n" in text  # (the outline's title: no mark)
+    body = text.split("\n---\n", 1)[1]
+    assert body.endswith(
+        "现在，我代表区人民政府作工作报告，请予审议。[^1]\n\n"
+        "{#s1}\n## 一、打造“两个中心”[^2]\n\n"
+        "过去的一年，全区经济平稳运行，各项事业取得新进展。\n\n"
+        "注：这是在全区经济工作会议上的讲话。\n\n"
+        "[^1]: 数据均为初步统计数。\n\n"
+        "[^2]: 指中心城区和先导区。\n"
+    )
+    html = render_body(body).html
+    assert 'href="#fn1"' in html and "数据均为初步统计数。" in html and "[^" not in html
+
+
 # --- failures ---------------------------------------------------------------------------------
 
 
