@@ -74,9 +74,10 @@ class Speech:
     topic_evidence: dict[str, Any] = field(default_factory=dict)
     part: list[int] | None = None
     declared_points: int | None = None
+    notes: list[str] = field(default_factory=list)  # footnotes: [^n] in the blocks' text
 
     def stats(self) -> dict[str, int]:
-        chars = sum(len(re.sub(r"\s", "", b.text)) for b in self.blocks)
+        chars = sum(len(re.sub(r"\s", "", _NOTE_MARK_RE.sub("", b.text))) for b in self.blocks)
         return {"chars": chars, "paragraphs": len(self.blocks)}
 
     def front_matter(self) -> dict[str, Any]:
@@ -100,22 +101,44 @@ class Speech:
         }
 
     def to_markdown(self) -> str:
-        return f"---\n{dump_front_matter(self.front_matter())}---\n\n{render_body(self.blocks)}"
+        body = render_body(self.blocks, self.notes)
+        return f"---\n{dump_front_matter(self.front_matter())}---\n\n{body}"
 
 
-def render_body(blocks: list[Block]) -> str:
+def render_body(blocks: list[Block], notes: list[str] | None = None) -> str:
+    """The Markdown body; the notes after it as footnote definitions (`[^1]: …`), their
+    marks in the text left unescaped."""
     from generator.ingest.outline import Heading, Table
 
+    count = len(notes or ())
+    escape = escape_markdown if not count else lambda text: _escape_with_marks(text, count)
     parts: list[str] = []
     for block in blocks:
         if isinstance(block, Heading):
             hashes = "#" * min(block.depth + 1, 6)
-            parts.append(f"{{#{block.id}}}\n{hashes} {escape_markdown(block.text)}\n")
+            parts.append(f"{{#{block.id}}}\n{hashes} {escape(block.text)}\n")
         elif isinstance(block, Table):
             parts.append(pipe_table(block.rows))
         else:
-            parts.append(f"{escape_markdown(block.text)}\n")
+            parts.append(f"{escape(block.text)}\n")
+    parts += [
+        f"[^{number}]: {escape_markdown(note)}\n" for number, note in enumerate(notes or (), 1)
+    ]
     return "\n".join(parts)
+
+
+_NOTE_MARK_RE = re.compile(r"\[\^(\d+)\]")
+
+
+def _escape_with_marks(text: str, count: int) -> str:
+    """Escaped text whose marks of notes 1…count stay Markdown footnote references."""
+    pieces: list[str] = []
+    at = 0
+    for found in _NOTE_MARK_RE.finditer(text):
+        if 0 < int(found.group(1)) <= count:
+            pieces.append(escape_markdown(text[at : found.start()]) + found.group(0))
+            at = found.end()
+    return "".join(pieces) + escape_markdown(text[at:])
 
 
 def pipe_table(rows: tuple[tuple[str, ...], ...]) -> str:

@@ -1528,10 +1528,13 @@ def tidy_spaces(text: str) -> str:
 
 
 # A heading's label set off from its short title by a space instead of 、 (一　安全生产,
-# 第一章　从百年党史中汲取奋进力量, Ⅱ 重点工作): the space stays, or the label runs into the
-# title (一安全生产). The outline reads such a label (generator.ingest.outline).
+# 第一章　从百年党史中汲取奋进力量, Ⅱ 重点工作, 1 工作回顾 as Word draws a list number and its
+# tab): the space stays, or the label runs into the title (一安全生产, 1工作回顾). The outline
+# reads such a label (generator.ingest.outline). (A figure's title starts with no figure but a
+# year's.)
 _LABEL_SPACE_RE = compile_either(
-    r"^([一二三四五六七八九十]{1,3}|第[一二三四五六七八九十百]{1,4}(?:章|节|部分|篇)|[㈠-㈩⑴-⒇Ⅰ-Ⅻ])"
+    r"^([一二三四五六七八九十]{1,3}|第[一二三四五六七八九十百]{1,4}(?:章|节|部分|篇)|[㈠-㈩⑴-⒇Ⅰ-Ⅻ]"
+    r"|\d{1,2}(?:[.．]\d{1,2}){0,3}(?=[ \u3000]+(?:\D|\d{4}年)))"
     r"[ \u3000]+(?=[^。！？；，\s][^。！？；，]{1,29}$)"
 )
 # A short line of fields set apart by a wide gap (a document's 印发 line, a byline with its

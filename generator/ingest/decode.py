@@ -25,7 +25,7 @@ from pathlib import Path
 from charset_normalizer.md import mess_ratio
 
 from generator.errors import UserError
-from generator.ingest.docx import read_docx_paragraphs
+from generator.ingest.docx import read_docx
 from generator.ingest.htmltext import html_lines, is_html_document
 from generator.text import count_han
 
@@ -89,7 +89,9 @@ class SourceText:
     lines: tuple[SourceLine, ...]
     encoding: str
     sha256: str
-    hidden: tuple[SourceLine, ...] = ()  # a web page's text no browser shows (head, script)
+    hidden: tuple[SourceLine, ...] = ()  # text not read as the speech's, reported as removed
+    hidden_reason: str = "web page text not shown"  # (a page's head, scripts; a Word TOC)
+    notes: tuple[str, ...] = ()  # a Word file's footnotes and endnotes: [^n] in the text
 
 
 def read_source(path: Path) -> SourceText:
@@ -103,7 +105,7 @@ def read_source(path: Path) -> SourceText:
     if not raw:
         raise UserError("file is empty", path, hint="nothing to import")
     if suffix == _DOCX_SUFFIX:
-        return SourceText(_docx_lines(raw, path), "docx", digest)
+        return _docx_source(raw, path, digest)
     text, encoding = _decode_text(raw, path)
     if suffix in _HTML_SUFFIXES or is_html_document(text):
         shown, hidden = html_lines(text)
@@ -203,13 +205,23 @@ def _split_lines(text: str) -> tuple[SourceLine, ...]:
     return tuple(SourceLine(part, number) for number, part in enumerate(parts, start=1))
 
 
-def _docx_lines(raw: bytes, path: Path) -> tuple[SourceLine, ...]:
-    paragraphs = read_docx_paragraphs(raw, path)
-    if not any(p.text.strip() for p in paragraphs):
+def _docx_source(raw: bytes, path: Path, digest: str) -> SourceText:
+    """A Word file's paragraphs, numbered as lines (the lines a soft break makes share their
+    paragraph's number, and its heading level is the first one's); a table of contents is set
+    aside, to be reported as removed."""
+    document = read_docx(raw, path)
+    paragraphs = document.paragraphs
+    lines = [
+        (SourceLine(text, number, p.heading_level if index == 0 else None), p.contents)
+        for number, p in enumerate(paragraphs, start=1)
+        for index, text in enumerate(p.text.split("\n"))
+    ]
+    shown = tuple(line for line, contents in lines if not contents)
+    if not any(line.text.strip() for line in shown):
         raise UserError("Word document contains no text", path, hint="nothing to import")
-    return tuple(
-        SourceLine(p.text, number, p.heading_level) for number, p in enumerate(paragraphs, start=1)
-    )
+    contents = tuple(line for line, contents in lines if contents and line.text.strip())
+    notes = tuple(document.notes)
+    return SourceText(shown, "docx", digest, contents, "table of contents", notes)
 
 
 def _unsupported_suffix(path: Path, suffix: str) -> UserError:

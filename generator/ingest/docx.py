@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -20,6 +20,7 @@ import docx
 from docx.document import Document as DocxDocument
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.opc.part import XmlPart
+from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 
 from generator.errors import UserError
@@ -38,17 +39,28 @@ class XmlElement(Protocol):
 
     def find(self, path: str) -> XmlElement | None: ...
 
-    def iter(self, tag: str) -> Iterator[XmlElement]: ...  # descendants with the tag, self too
+    def iter(self, *tags: str) -> Iterator[XmlElement]: ...  # descendants with a tag, self too
 
     def __iter__(self) -> Iterator[XmlElement]: ...
 
 
 @dataclass(frozen=True)
+class DocxText:
+    """A Word file's paragraphs, and the texts of the footnotes and endnotes they refer to:
+    note n is `notes[n - 1]`, its mark `[^n]` in the text where Word shows it."""
+
+    paragraphs: list[DocxParagraph]
+    notes: list[str]
+
+
+@dataclass(frozen=True)
 class DocxParagraph:
-    """One paragraph: its visible text (with its list label) and its outline level, if any."""
+    """One paragraph: its visible text (with its list label) and its outline level, if any;
+    `contents` marks a paragraph of a table of contents (not read as the speech's)."""
 
     text: str
     heading_level: int | None
+    contents: bool = False
 
 
 W_P, W_R, W_T, W_PPR = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:pPr")
@@ -85,27 +97,32 @@ _HEADING_NAME = re.compile(
     re.IGNORECASE,
 )
 _HEADING_ID = re.compile(r"^(?:heading)?([1-9])$", re.IGNORECASE)
+_TOC_STYLE = re.compile(r"^(?:toc\s*(?:[1-9]|heading)|目\s*[录錄]\s*[1-9])$", re.IGNORECASE)
 
 
-def read_docx_paragraphs(raw: bytes, path: Path) -> list[DocxParagraph]:
-    """All body paragraphs, table cells included, in reading order."""
+def read_docx(raw: bytes, path: Path) -> DocxText:
+    """All body paragraphs, table cells included, in reading order, and the notes."""
     document = _open_document(raw, path)
     try:
         styles = _Styles(document.styles.element)
         numbering = _Numbering(_numbering_element(document), styles)
+        reader = _Reader(styles, _Notes(document))
+        paragraph_text = reader.paragraph_text
         paragraphs: list[DocxParagraph] = []
-        for item in iter_blocks(_body(document)):
+        for item in reader.iter_blocks(_body(document)):
             if isinstance(item, list):  # a data table's rows (see _table_rows)
                 for row in item:
                     cells = (
-                        numbering.label_for(p) + paragraph_text(p) if p is not None else " "
+                        numbering.label_for(p) + paragraph_text(p, False) if p is not None else " "
                         for p in row
                     )
                     paragraphs.append(DocxParagraph("\t".join(cells), None))
             else:
-                text = numbering.label_for(item) + paragraph_text(item)
-                paragraphs.append(DocxParagraph(text, styles.heading_level(item)))
-        return paragraphs
+                paragraph, contents = item
+                text = numbering.label_for(paragraph) + paragraph_text(paragraph)
+                level = styles.heading_level(paragraph)
+                paragraphs.append(DocxParagraph(text, level, contents))
+        return DocxText(_with_contents_titles(paragraphs), reader.note_texts())
     except (ValueError, KeyError, AttributeError, TypeError, RecursionError) as exc:
         # Structures python-docx accepted but that make no sense (missing body, absurd nesting).
         reason = f"{type(exc).__name__}: {exc}"
@@ -147,27 +164,205 @@ def _numbering_element(document: DocxDocument) -> XmlElement | None:
 
 W_TBL, W_TR, W_TC = qn("w:tbl"), qn("w:tr"), qn("w:tc")
 _CELL_MAX = 60  # longest cell text of a data table; a layout table holds paragraphs of prose
-
-
-def iter_blocks(container: XmlElement) -> Iterator[XmlElement | list[list[XmlElement | None]]]:
-    """Paragraphs of the body in order, descending into tables row by row, cell by cell; not
-    into a table of contents Word generated (its entries repeat the headings, page numbers
-    glued on: a second outline). But a table of data (short cells, a paragraph or none each)
-    comes as its rows of cells, which the reader writes between tabs, as a table copied out of
-    Word into a .txt file arrives (the cleaner keeps such rows a table)."""
-    for child in container:
-        if child.tag == W_TBL and (rows := _table_rows(child)) is not None:
-            yield rows
-        elif child.tag == W_P:
-            for box in text_boxes(child):  # (a title or a note Word floats in a box)
-                yield from iter_blocks(box)
-            yield child
-        elif child.tag in _BLOCK_CONTAINERS and not _is_contents(child):
-            yield from iter_blocks(child)
-
-
 W_TXBX_CONTENT = qn("w:txbxContent")
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+W_RUBY, W_RUBY_BASE, W_RT = qn("w:ruby"), qn("w:rubyBase"), qn("w:rt")
+
+
+class _Reader:
+    """Reads the body's blocks and the text of its paragraphs. A run's visibility depends on
+    the styles (a character style or the paragraph's style may hide it), so reading text is
+    done here, where the styles are known."""
+
+    def __init__(self, styles: _Styles, notes: _Notes | None = None) -> None:
+        self.styles = styles
+        self.notes = notes or _Notes(None)
+        self._fields: list[str] = []  # instructions of the fields open at this point
+        self._custom_mark = False  # a note's own mark (*, ①) follows its reference
+
+    def note_texts(self) -> list[str]:
+        """The text of each note referred to, by its number; a note may refer to another,
+        which then gets the next number."""
+        texts: list[str] = []
+        while len(texts) < len(self.notes.order):
+            paragraphs = self.notes.paragraphs(len(texts) + 1)
+            lines = (self.paragraph_text(p, False).strip() for p in paragraphs)
+            texts.append(" ".join(line for line in lines if line))
+        return texts
+
+    def iter_blocks(
+        self, container: XmlElement, contents: bool = False
+    ) -> Iterator[tuple[XmlElement, bool] | list[list[XmlElement | None]]]:
+        """Paragraphs of the body in order, each with whether it belongs to a table of
+        contents Word generated (its entries repeat the headings, page numbers glued on: a
+        second outline), descending into tables row by row, cell by cell. A table of data
+        (short cells, a paragraph or none each) comes as its rows of cells, which the reader
+        writes between tabs, as a table copied out of Word into a .txt file arrives (the
+        cleaner keeps such rows a table)."""
+        for child in container:
+            if child.tag == W_TBL and (rows := self._table_rows(child)) is not None:
+                yield rows
+            elif child.tag == W_P:
+                for box in text_boxes(child):  # (a title or a note Word floats in a box)
+                    yield from self.iter_blocks(box)
+                in_field = self._in_contents_field(child)  # (the field state moves on here)
+                yield child, contents or in_field or self.styles.is_contents(child)
+            elif child.tag in _BLOCK_CONTAINERS:
+                yield from self.iter_blocks(child, contents or _is_contents(child))
+
+    def _in_contents_field(self, paragraph: XmlElement) -> bool:
+        """Whether the paragraph is (partly) inside a TOC field: fldChar begin, instrText
+        ` TOC \\o "1-3" …`, the entries, fldChar end, over as many paragraphs as it has
+        entries. Older Word and WPS write a table of contents so, without a content control
+        around it. Fields nest (each entry's PAGEREF), so the open ones are kept as a stack of
+        their instructions."""
+        inside = _is_toc_field(self._fields)
+        for element in paragraph.iter(W_FLD_CHAR, W_INSTR_TEXT):
+            if element.tag == W_INSTR_TEXT:
+                if self._fields:
+                    self._fields[-1] += element.text or ""
+            elif element.get(qn("w:fldCharType")) == "begin":
+                self._fields.append("")
+            elif element.get(qn("w:fldCharType")) == "end" and self._fields:
+                self._fields.pop()
+            inside = inside or _is_toc_field(self._fields)
+        return inside
+
+    def _table_rows(self, table: XmlElement) -> list[list[XmlElement | None]] | None:
+        """The rows of a data table, each cell its paragraph (None: empty): two or more rows,
+        one with two or more cells, every cell one short paragraph or none; None for any other
+        table (a layout of prose, a nested table)."""
+        rows: list[list[XmlElement | None]] = []
+        for row in (child for child in table if child.tag == W_TR):
+            cells: list[XmlElement | None] = []
+            for cell in (child for child in row if child.tag == W_TC):
+                if next(cell.iter(W_TBL), None) is not None:
+                    return None
+                texts = [(p, self.paragraph_text(p, False).strip()) for p in cell.iter(W_P)]
+                full = [(p, t) for p, t in texts if t]
+                if len(full) > 1 or any(len(t) > _CELL_MAX or "\t" in t for _, t in full):
+                    return None
+                cells.append(full[0][0] if full else None)
+            rows.append(cells)
+        if len(rows) < 2 or max(len(row) for row in rows) < 2:
+            return None
+        return rows
+
+    def paragraph_text(self, paragraph: XmlElement, lines: bool = True) -> str:
+        """The paragraph's visible text; soft line breaks as the reader reads them: a line
+        break where a line stands alone, if `lines` (see _join_breaks)."""
+        pieces: list[str | None] = []  # None marks a line break
+        self._collect_inline(paragraph, pieces, self.styles.style_id(paragraph))
+        return _join_breaks(pieces, lines)
+
+    def _collect_inline(
+        self, element: XmlElement, pieces: list[str | None], paragraph_style: str | None
+    ) -> None:
+        for child in element:
+            if child.tag == W_R:
+                self._collect_run(child, pieces, paragraph_style)
+            elif child.tag in _INLINE_CONTAINERS:
+                self._collect_inline(child, pieces, paragraph_style)
+
+    def _collect_run(
+        self, run: XmlElement, pieces: list[str | None], paragraph_style: str | None
+    ) -> None:
+        # Text the document hides (w:vanish): a site's stamp or an editor's note, never the
+        # speech's.
+        if self.styles.hides(run, paragraph_style):
+            return
+        for child in run:
+            tag = child.tag
+            if tag == W_T:
+                if not self._custom_mark:
+                    pieces.append(child.text or "")
+                self._custom_mark = False
+            elif tag in _NOTE_REFERENCES:
+                number = self.notes.reference(_NOTE_REFERENCES[tag], child.get(qn("w:id")))
+                pieces.append(f"[^{number}]" if number is not None else "")
+                self._custom_mark = child.get(qn("w:customMarkFollows")) in ("1", "true", "on")
+            elif tag == W_RUBY:  # 拼 with pīn above it: the text, then its reading in brackets
+                self._collect_ruby(child, pieces, paragraph_style)
+            elif tag in _SPACE_TAGS:
+                pieces.append(" ")
+            elif tag in _BREAK_TAGS:
+                pieces.append(None)
+            elif tag == qn("w:noBreakHyphen"):
+                pieces.append("-")
+
+    def _collect_ruby(
+        self, ruby: XmlElement, pieces: list[str | None], paragraph_style: str | None
+    ) -> None:
+        base: list[str | None] = []
+        reading: list[str | None] = []
+        for part in ruby:
+            if part.tag == W_RUBY_BASE:
+                self._collect_inline(part, base, paragraph_style)
+            elif part.tag == W_RT:
+                self._collect_inline(part, reading, paragraph_style)
+        pieces.extend(base)
+        annotation = "".join(piece for piece in reading if piece).strip()
+        if annotation:
+            pieces.append(f"（{annotation}）")
+
+
+_NOTE_REFERENCES = {qn("w:footnoteReference"): "footnote", qn("w:endnoteReference"): "endnote"}
+# A note's mark as the reader writes it: a Markdown footnote reference.
+NOTE_MARK_RE = re.compile(r"\[\^(\d+)\]")
+
+
+def without_note_marks(text: str) -> str:
+    return NOTE_MARK_RE.sub("", text) if "[^" in text else text
+
+
+class _Notes:
+    """The footnotes and endnotes (footnotes.xml, endnotes.xml), numbered as they are first
+    referred to, footnotes and endnotes in one sequence, as a Markdown page shows its notes."""
+
+    def __init__(self, document: DocxDocument | None) -> None:
+        self._notes: dict[tuple[str, str], XmlElement] = {}
+        self.order: list[tuple[str, str]] = []
+        self._numbers: dict[tuple[str, str], int] = {}
+        for kind, relationship in (
+            ("footnote", RELATIONSHIP_TYPE.FOOTNOTES),
+            ("endnote", RELATIONSHIP_TYPE.ENDNOTES),
+        ):
+            part = _related_element(document, relationship) if document is not None else None
+            for note in part if part is not None else ():
+                note_id = note.get(qn("w:id"))
+                if (
+                    note.tag == qn(f"w:{kind}")
+                    and note_id is not None
+                    and not note.get(qn("w:type"))
+                ):
+                    self._notes[kind, note_id] = note  # (not the separator lines, typed)
+
+    def reference(self, kind: str, note_id: str | None) -> int | None:
+        """The number of the note a reference points at; None for a note the file lacks."""
+        key = (kind, note_id or "")
+        if key not in self._notes:
+            return None
+        if key not in self._numbers:
+            self.order.append(key)
+            self._numbers[key] = len(self.order)
+        return self._numbers[key]
+
+    def paragraphs(self, number: int) -> list[XmlElement]:
+        return list(self._notes[self.order[number - 1]].iter(W_P))
+
+
+def _related_element(document: DocxDocument, relationship: str) -> XmlElement | None:
+    """The XML of a part the document relates to (python-docx parses the numbering part, not
+    the notes parts: those come as bytes)."""
+    try:
+        part = document.part.part_related_by(relationship)
+    except KeyError:
+        return None
+    if isinstance(part, XmlPart):
+        element: XmlElement = part.element
+        return element
+    parsed: XmlElement = parse_xml(part.blob)
+    return parsed
 
 
 def text_boxes(element: XmlElement) -> Iterator[XmlElement]:
@@ -181,27 +376,6 @@ def text_boxes(element: XmlElement) -> Iterator[XmlElement]:
             yield from text_boxes(child)
 
 
-def _table_rows(table: XmlElement) -> list[list[XmlElement | None]] | None:
-    """The rows of a data table, each cell its paragraph (None: empty): two or more rows, one
-    with two or more cells, every cell one short paragraph or none; None for any other table
-    (a layout of prose, a nested table)."""
-    rows: list[list[XmlElement | None]] = []
-    for row in (child for child in table if child.tag == W_TR):
-        cells: list[XmlElement | None] = []
-        for cell in (child for child in row if child.tag == W_TC):
-            if next(cell.iter(W_TBL), None) is not None:
-                return None
-            texts = [(p, paragraph_text(p).strip()) for p in cell.iter(W_P)]
-            full = [(p, t) for p, t in texts if t]
-            if len(full) > 1 or any(len(t) > _CELL_MAX or "\t" in t for _, t in full):
-                return None
-            cells.append(full[0][0] if full else None)
-        rows.append(cells)
-    if len(rows) < 2 or max(len(row) for row in rows) < 2:
-        return None
-    return rows
-
-
 def _is_contents(element: XmlElement) -> bool:
     """A content control that is a table of contents (docPartGallery "Table of Contents")."""
     if element.tag != qn("w:sdt"):
@@ -210,75 +384,97 @@ def _is_contents(element: XmlElement) -> bool:
     return "table of contents" in (_str_attr(gallery) or "").lower()
 
 
-def paragraph_text(paragraph: XmlElement) -> str:
-    """The paragraph's visible text; soft line breaks joined the way the reader would read them."""
-    pieces: list[str | None] = []  # None marks a line break
-    _collect_inline(paragraph, pieces)
-    return _join_breaks(pieces)
+W_FLD_CHAR, W_INSTR_TEXT = qn("w:fldChar"), qn("w:instrText")
 
 
-def _collect_inline(element: XmlElement, pieces: list[str | None]) -> None:
-    for child in element:
-        if child.tag == W_R:
-            _collect_run(child, pieces)
-        elif child.tag in _INLINE_CONTAINERS:
-            _collect_inline(child, pieces)
+def _is_toc_field(fields: list[str]) -> bool:
+    return any(instruction.split()[:1] == ["TOC"] for instruction in fields)
 
 
-def _collect_run(run: XmlElement, pieces: list[str | None]) -> None:
-    if _hidden(run):  # text the document hides (w:vanish): a site's stamp, never the speech's
-        return
-    for child in run:
-        tag = child.tag
-        if tag == W_T:
-            pieces.append(child.text or "")
-        elif tag == W_RUBY:  # 拼 with pīn above it: the text, then its reading in brackets
-            _collect_ruby(child, pieces)
-        elif tag in _SPACE_TAGS:
-            pieces.append(" ")
-        elif tag in _BREAK_TAGS:
-            pieces.append(None)
-        elif tag == qn("w:noBreakHyphen"):
-            pieces.append("-")
+# The line above a table of contents: 目录, 目　录, Contents.
+_CONTENTS_TITLE = re.compile(r"^(?:目\s*[录錄]|(?:table\s+of\s+)?contents)$", re.IGNORECASE)
 
 
-W_RUBY, W_RUBY_BASE, W_RT = qn("w:ruby"), qn("w:rubyBase"), qn("w:rt")
+def _with_contents_titles(paragraphs: list[DocxParagraph]) -> list[DocxParagraph]:
+    """The 目录 line above a table of contents counts as part of it (a content control holds
+    its own; a TOC field or TOC-styled entries have it as a paragraph before them)."""
+    out = list(paragraphs)
+    for index, paragraph in enumerate(paragraphs):
+        if not paragraph.contents or (index and paragraphs[index - 1].contents):
+            continue
+        before = next((j for j in range(index - 1, -1, -1) if out[j].text.strip()), None)
+        if before is not None and _CONTENTS_TITLE.match(out[before].text.strip()):
+            out[before] = replace(out[before], contents=True)
+    return out
 
 
-def _collect_ruby(ruby: XmlElement, pieces: list[str | None]) -> None:
-    base: list[str | None] = []
-    reading: list[str | None] = []
-    for part in ruby:
-        if part.tag == W_RUBY_BASE:
-            _collect_inline(part, base)
-        elif part.tag == W_RT:
-            _collect_inline(part, reading)
-    pieces.extend(base)
-    annotation = "".join(piece for piece in reading if piece).strip()
-    if annotation:
-        pieces.append(f"（{annotation}）")
+def _switched_on(element: XmlElement) -> bool:
+    """A toggle property (w:vanish, w:b): on unless its w:val says off."""
+    return (_str_attr(element) or "true").lower() not in ("0", "false", "off")
 
 
-def _hidden(run: XmlElement) -> bool:
-    vanish = _find(run, "w:rPr", "w:vanish")
-    return vanish is not None and (_str_attr(vanish) or "true").lower() not in ("0", "false", "off")
+def _join_breaks(pieces: list[str | None], lines: bool = True) -> str:
+    """The pieces of a paragraph, each soft line break (Shift+Enter) made what the reader reads
+    there: a new line ("\\n") where the line before it stands alone (see _stands_alone) and
+    `lines` is asked for (a table's cell is one line); else nothing between Chinese
+    characters (a break inside a sentence is layout), a space between words."""
+    out = ""
+    for segment in _segments(pieces):
+        if not out or not segment:
+            out += segment
+        elif lines and _stands_alone(out.rpartition("\n")[2], segment):
+            out += "\n" + segment
+        elif _joins_without_space(out[-1], segment[0]):
+            out += segment
+        else:
+            out += " " + segment
+    return out
 
 
-def _join_breaks(pieces: list[str | None]) -> str:
-    """Drop a soft break between Chinese characters (it is layout), else turn it into a space."""
-    out: list[str] = []
-    pending_break = False
+def _segments(pieces: list[str | None]) -> list[str]:
+    """The text between line breaks (None)."""
+    segments = [""]
     for piece in pieces:
         if piece is None:
-            pending_break = True
-            continue
-        if not piece:
-            continue
-        if pending_break and out and not _joins_without_space(out[-1][-1], piece[0]):
-            out.append(" ")
-        pending_break = False
-        out.append(piece)
-    return "".join(out)
+            segments.append("")
+        else:
+            segments[-1] += piece
+    return segments
+
+
+_LINE_MAX = 40  # characters of a line that may be a title, a heading or a signature
+_CLOSED_RE = re.compile(r"[。！？!?；;：:…][”’」』）)》】]*$")
+_CLAUSE_RE = re.compile(r"[，、,。！？；;]")
+_HAN_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# A heading's number at the start of a line (一、 （一） 1. 第一章).
+_LABEL_START_RE = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]"
+    r"|第[一二三四五六七八九十百]+(?:章|节|部分|篇))"
+)
+
+
+def _stands_alone(line: str, after: str) -> bool:
+    """Whether a line of Chinese text ends where a soft break follows it, so the next text
+    starts a line of its own: the line is closed by its mark (…。, 各位代表：), or it is short
+    and no sentence runs through it, as a title, a heading, a byline or a signature is (在…上
+    的讲话 / 区长　杜联合, 一、工作回顾 / 过去的一年，…, 海拉尔区人民政府 / 2015年2月5日).
+    Joined, they ran together, and the title, the outline and the date were lost. A line that
+    runs on (a clause mark in it, or a full line) is joined as before, and so is a heading's
+    label and title that go on to a second short line (一、坚持稳中求进 / 推动高质量发展).
+    The cleaner then judges the lines as it judges a text file's."""
+    line, after = without_note_marks(line).strip(), after.strip()
+    if not line or not after or not _HAN_RE.search(line):
+        return False
+    if _CLOSED_RE.search(line):
+        return True
+    label = _LABEL_START_RE.match(line)
+    if len(line) > _LINE_MAX or _CLAUSE_RE.search(line[label.end() if label else 0 :]):
+        return False
+    return not (label and _short_phrase(after))
+
+
+def _short_phrase(text: str) -> bool:
+    return len(text) <= _LINE_MAX and not _CLAUSE_RE.search(text)
 
 
 def _joins_without_space(left: str, right: str) -> bool:
@@ -332,8 +528,11 @@ class _Styles:
 
     def __init__(self, styles: XmlElement | None) -> None:
         self._by_id: dict[str, XmlElement] = {}
+        self._character: dict[str, XmlElement] = {}
         self._list_styles: dict[str, XmlElement] = {}
         self._default_id: str | None = None
+        self._default_vanish = _find(styles, "w:docDefaults", "w:rPrDefault", "w:rPr", "w:vanish")
+        self._hidden_by_styles: dict[tuple[str | None, str | None], bool] = {}
         for style in styles if styles is not None else ():
             style_id = style.get(qn("w:styleId"))
             if style.tag != qn("w:style") or style_id is None:
@@ -341,6 +540,8 @@ class _Styles:
             kind = style.get(qn("w:type"))
             if kind == "numbering":
                 self._list_styles[style_id] = style
+            elif kind == "character":
+                self._character[style_id] = style
             elif kind == "paragraph":
                 self._by_id[style_id] = style
                 if style.get(qn("w:default")) in ("1", "true", "on"):
@@ -353,13 +554,49 @@ class _Styles:
     def style_id(self, paragraph: XmlElement) -> str | None:
         return _str_attr(_find(paragraph, "w:pPr", "w:pStyle")) or self._default_id
 
-    def chain(self, style_id: str | None) -> Iterator[XmlElement]:
+    def chain(
+        self, style_id: str | None, by_id: dict[str, XmlElement] | None = None
+    ) -> Iterator[XmlElement]:
+        """The style and those it is based on, nearest first (paragraph styles by default)."""
+        styles = self._by_id if by_id is None else by_id
         seen: set[str] = set()
-        while style_id is not None and style_id not in seen and style_id in self._by_id:
+        while style_id is not None and style_id not in seen and style_id in styles:
             seen.add(style_id)
-            style = self._by_id[style_id]
+            style = styles[style_id]
             yield style
             style_id = _str_attr(_find(style, "w:basedOn"))
+
+    def hides(self, run: XmlElement, paragraph_style: str | None) -> bool:
+        """Whether Word hides the run (w:vanish). The nearest setting wins, as Word resolves
+        run properties: the run's own, its character style's (along basedOn), the paragraph
+        style's, the document's default. A stamp an editor hid through a style stayed."""
+        direct = _find(run, "w:rPr", "w:vanish")
+        if direct is not None:
+            return _switched_on(direct)
+        key = (_str_attr(_find(run, "w:rPr", "w:rStyle")), paragraph_style)
+        if key not in self._hidden_by_styles:
+            self._hidden_by_styles[key] = self._styles_hide(*key)
+        return self._hidden_by_styles[key]
+
+    def _styles_hide(self, character_style: str | None, paragraph_style: str | None) -> bool:
+        styles = [
+            *self.chain(character_style, self._character),
+            *self.chain(paragraph_style),
+        ]
+        for style in styles:
+            vanish = _find(style, "w:rPr", "w:vanish")
+            if vanish is not None:
+                return _switched_on(vanish)
+        return self._default_vanish is not None and _switched_on(self._default_vanish)
+
+    def is_contents(self, paragraph: XmlElement) -> bool:
+        """A paragraph in a style of table-of-contents entries (toc 1…toc 9, 目录 1…, or their
+        heading, TOC Heading), which Word gives the entries it generates."""
+        for style in self.chain(self.style_id(paragraph)):
+            name = _str_attr(_find(style, "w:name")) or style.get(qn("w:styleId")) or ""
+            if _TOC_STYLE.match(name.strip()):
+                return True
+        return False
 
     def heading_level(self, paragraph: XmlElement) -> int | None:
         """Outline level 1–9; direct formatting beats the style, as in Word's navigation pane."""
@@ -418,6 +655,7 @@ class _Level:
     restart_after: int | None  # w:lvlRestart; None means "after any shallower level"
     legal: bool
     style_id: str | None
+    suffix: str = "tab"  # w:suff: what Word draws after the label (tab, space or nothing)
 
 
 @dataclass
@@ -495,7 +733,8 @@ class _Numbering:
         self._advance(counters, levels, ilvl, instance.start_overrides.get(ilvl), num_id)
         if level.fmt == "bullet" or level.text is None:
             return ""
-        return _render(level, levels, counters)
+        label = _render(level, levels, counters)
+        return label + _separator(label, level.suffix)
 
     def _resolve_abstract(self, abstract_id: str) -> str:
         """Follow a list style link (w:numStyleLink) to the definition that holds the levels."""
@@ -563,13 +802,47 @@ def _levels(abstract: XmlElement) -> dict[int, _Level]:
 def _parse_level(element: XmlElement) -> _Level:
     legal = _find(element, "w:isLgl")
     return _Level(
-        fmt=_str_attr(_find(element, "w:numFmt")) or "decimal",
+        fmt=_number_format(element),
         text=_str_attr(_find(element, "w:lvlText")),
         start=_int_attr(_find(element, "w:start"), 0) or 0,
         restart_after=_int_attr(_find(element, "w:lvlRestart")),
         legal=legal is not None and _str_attr(legal) not in ("0", "false", "off"),
         style_id=_str_attr(_find(element, "w:pStyle")),
+        suffix=_str_attr(_find(element, "w:suff")) or "tab",
     )
+
+
+def _separator(label: str, suffix: str) -> str:
+    """What stands for the tab or space Word draws after a list label (w:suff), so the label
+    does not run into its text (2 + 2015年工作安排 read 22015年工作安排): a space, which the
+    cleaner keeps after a label on a heading's line (第一章　经济发展, 1　工作回顾) and between
+    figures. A label that ends in its own mark (一、, （一）, 1.) is set off already: a space
+    after it would only be dropped again. Nothing where Word draws nothing."""
+    return " " if suffix != "nothing" and label[-1:].isalnum() else ""
+
+
+MC_ALTERNATE = "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"
+MC_CHOICE = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Choice"
+
+
+def _number_format(level: XmlElement) -> str:
+    """The level's w:numFmt. Word 2010 and later write a format older readers lack inside
+    mc:AlternateContent: the new one in mc:Choice (a custom 一, 二, 三…), its nearest built-in
+    in mc:Fallback. Without a direct w:numFmt, the first of those we can draw is taken, then
+    any; read as decimal, 一、 came out as 1、."""
+    direct = _str_attr(_find(level, "w:numFmt"))
+    if direct is not None:
+        return direct
+    wrapped = [
+        fmt
+        for alternate in level
+        if alternate.tag == MC_ALTERNATE
+        for branch in alternate
+        if branch.tag in (MC_CHOICE, MC_FALLBACK)
+        and (fmt := _str_attr(_find(branch, "w:numFmt"))) is not None
+    ]
+    known = [fmt for fmt in wrapped if fmt in _SIMPLE_FORMATS or fmt in ("none", "bullet")]
+    return (known or wrapped or ["decimal"])[0]
 
 
 def _restarts(level: _Level | None, deeper: int, used: int) -> bool:

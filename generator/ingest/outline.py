@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from generator.ingest.clean import Line
+from generator.ingest.docx import without_note_marks
 from generator.ingest.script import compile_either, to_simplified
 from generator.numerals import CN_NUMERAL_CHARS, parse_number
 
@@ -29,6 +30,7 @@ class Rule:
     family: str
     rank: float
     pattern: re.Pattern[str]
+    unstyled: bool = False  # only for a paragraph without a heading style
 
 
 # 一、 (or 一．, as converted documents write it); _NEXT_SECTION uses it without RULES' guard.
@@ -90,6 +92,17 @@ RULES: tuple[Rule, ...] = (
         "1.1.1",
         3.6,
         compile_either(rf"^(?P<label>\d{{1,2}}[.．]\d{{1,2}}[.．](?P<n>\d{{1,2}})){_DECIMAL_END}"),
+    ),
+    # 1　工作回顾, 2　2015年工作安排: a figure set off by a space, as Word draws a list number
+    # and its tab (the cleaner keeps that space as 　 on a heading's short line). In a heading
+    # style the style says the level (its 1.1　… sub-items are headings of the next level).
+    Rule(
+        "1.",
+        3,
+        compile_either(
+            r"^(?P<label>(?P<n>\d{1,2})\u3000+)(?=(?:[^。！？；，\d]|\d{4}年)[^。！？；，]{1,29}$)"
+        ),
+        unstyled=True,
     ),
     Rule("（1）", 4, compile_either(r"^(?P<label>[（(](?P<n>\d{1,2}|[０-９]{1,2})[）)]、?)")),
     # 1） and 1), a common variant of （1）, and 1）2015年… (item 1, then a year). (Not ① ② ③:
@@ -195,6 +208,8 @@ class Match:
 def match_enumerator(text: str, heading_level: int | None = None) -> Match | None:
     """Recognise a paragraph-initial enumerator, or a Word heading style."""
     for rule in RULES:
+        if rule.unstyled and heading_level is not None:
+            continue
         match = _match_rule(rule, text)
         if match is not None:
             return match
@@ -557,7 +572,7 @@ def _place(
     siblings = stack[-1].item.children if stack else roots
     parent_id = stack[-1].item.id if stack else "s"
     item_id = f"{parent_id}-{len(siblings) + 1}" if stack else f"s{len(siblings) + 1}"
-    item = OutlineItem(item_id, match.label, match.title)
+    item = OutlineItem(item_id, match.label, without_note_marks(match.title))  # (no [^1] there)
     siblings.append(item)
     stack.append(_Open(match.family, match.rank, number, item, line))
     return item

@@ -16,9 +16,18 @@ from generator.errors import UserError
 from generator.fsutil import flush_to_disk
 from generator.ingest.clean import Line, Removed, clean_lines
 from generator.ingest.decode import SourceText, read_source
+from generator.ingest.docx import without_note_marks
 from generator.ingest.meta import FRAME_KIND_PREFIX, FRAME_KINDS, Meta, read_meta
+from generator.ingest.notes import (
+    clean_note,
+    lift_marks,
+    number_notes,
+    place_marks,
+    unreferenced_note,
+)
 from generator.ingest.outline import (
     OutlineWarning,
+    Paragraph,
     build_outline,
     check_declared,
     find_declared_points,
@@ -41,6 +50,7 @@ class Prepared:
     source: SourceText
     meta: Meta
     removed: list[Removed]
+    notes: list[str] = field(default_factory=list)  # a Word file's notes: [^n] in the body
 
 
 @dataclass
@@ -261,15 +271,18 @@ def prepare(path: Path, config: Config) -> Prepared:
             hint="speechsite reads .txt, .docx and .html",
         )
     source = read_source(path)
-    cleaned = clean_lines(source.lines, config.boilerplate)
+    lines, anchors = lift_marks(source.lines) if source.notes else (source.lines, [])
+    cleaned = clean_lines(lines, config.boilerplate)
     if not cleaned.paragraphs:
         raise UserError("no text left after removing boilerplate", path, hint="is this a speech?")
     meta = read_meta(cleaned, path)
     if not meta.body:
         raise UserError("no speech text after the title", path, meta.title_line or None)
-    hidden = [Removed(line.line, line.text, "web page text not shown") for line in source.hidden]
+    hidden = [Removed(line.line, line.text, source.hidden_reason) for line in source.hidden]
     removed = hidden + cleaned.removed + meta.removed
-    return Prepared(path, _rel(path, config.root), source, meta, removed)
+    place_marks(meta.body, anchors)
+    notes = [clean_note(note) for note in source.notes]
+    return Prepared(path, _rel(path, config.root), source, meta, removed, notes)
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -330,7 +343,10 @@ def _finish(
     result.removed = [r for p in group for r in p.removed]
     result.warnings = [f"{p.rel}: {note}" for p in group for note in p.meta.notes]
     part = _part(group, result)
+    notes, unreferenced = number_notes([(p.meta.body, p.notes) for p in group])
     outline = build_outline(body)
+    last_line = body[-1].line if body else 0
+    outline.blocks += [Paragraph(unreferenced_note(note), last_line) for note in unreferenced]
     declared = find_declared_points(outline)
     warnings: list[OutlineWarning] = outline.warnings + check_declared(
         declared, outline, body[0].line if body else 0
@@ -339,7 +355,7 @@ def _finish(
         f"{origin[w.index] if origin else first.rel}:{w.line}: {w.kind}: {w.message}"
         for w in warnings
     ]
-    text = "".join(b.text for b in outline.blocks)
+    text = "".join(without_note_marks(b.text) for b in outline.blocks)
     scores = score_topics(text, config.topics)
     speech = Speech(
         title=meta.title,
@@ -358,6 +374,7 @@ def _finish(
         topic_evidence={s.topic: s.evidence() for s in scores if s.score > 0},
         part=list(part) if part else None,
         declared_points=declared,
+        notes=notes,
     )
     speech.slug = choose_slug(speech, config, manifest, taken)
     taken.add(speech.slug)
