@@ -277,6 +277,7 @@ class Build:
             self.urls.absolute,
             cache.group_slugs,
             *self._known(),
+            brief_listing=self.theme.brief_listing,
         )
         self.pages = self.builder.pages()
         self.memory.summaries = self.builder.known
@@ -308,8 +309,10 @@ class Build:
 
     @cached_property
     def summaries_for(self) -> str:
-        """What a speech's summary shows besides its entry and body: URLs, topics, dates' form."""
-        return f"{self.urls.base_url}|{self.config.topics!r}|{date_formats(self.theme.strings)!r}"
+        """What a speech's summary shows besides its entry and body: URLs, topics, dates' form
+        (and, for the speech pages kept with them, what a page lists of other speeches)."""
+        formats = date_formats(self.theme.strings)
+        return f"{self.urls.base_url}|{self.config.topics!r}|{formats!r}|{self.theme.brief_listing}"
 
     def write_pages(self, staging: Path, progress: Progress | None) -> dict[str, str]:
         """Render changed pages and extras (feeds, sitemap, assets) into `staging`; return the

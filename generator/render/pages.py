@@ -65,6 +65,18 @@ class SpeechSummary:
         values[_TOPICS_FIELD] = [(t.name, t.slug, t.url) for t in self.topics]
         return hashlib.sha256(repr(tuple(values)).encode("utf-8")).hexdigest()[:20]
 
+    @cached_property
+    def listed_key(self) -> str:
+        """A digest of what the stock theme's speech page shows of another speech, its
+        neighbour or a related one: not its length, excerpt or placeholders, which an edit of
+        its text changes. With them, an edit of one speech re-rendered every page that lists
+        it (some thirty at 10,000 speeches). A theme whose speech page is its own may show
+        them: its pages take `key` instead (PageBuilder's `brief_listing`)."""
+        topics = [(t.name, t.slug, t.url) for t in self.topics]
+        shown = (self.title, self.url, self.date, self.date_display, self.year, self.speaker)
+        values = (*shown, self.speaker_role, self.occasion, self.level, topics)
+        return hashlib.sha256(repr(values).encode("utf-8")).hexdigest()[:20]
+
 
 SUMMARY_FIELDS = tuple(f.name for f in fields(SpeechSummary))
 _TOPICS_FIELD = SUMMARY_FIELDS.index("topics")
@@ -215,6 +227,8 @@ class PageBuilder:
     # (`_reuse`). So 10,000 equal summaries and speech pages are neither made nor digested again.
     known: dict[str, tuple[Entry, BodyInfo, SpeechSummary]] = field(default_factory=dict)
     known_pages: dict[str, KnownPage] = field(default_factory=dict)
+    # The theme's speech page lists other speeches as the stock theme's does (Theme.brief_listing)
+    brief_listing: bool = False
 
     def __post_init__(self) -> None:
         self.dates = date_formats(self.strings)
@@ -328,9 +342,9 @@ class PageBuilder:
         # What the page shows: its file's digest and the keys of the summaries it shows
         parts = (
             entry.digest,
-            prev.key if prev else None,
-            nxt.key if nxt else None,
-            *[self.summaries[slug].key for slug, _ in related],
+            self._listed(prev),
+            self._listed(nxt),
+            *[self._listed(self.summaries[slug]) for slug, _ in related],
         )
         return Page(
             output=f"{path}index.html",
@@ -344,6 +358,12 @@ class PageBuilder:
             make_context=partial(self._speech_context, entry, prev, nxt, related, path),
             key_parts=parts,
         )
+
+    def _listed(self, summary: SpeechSummary | None) -> str | None:
+        """The key of what a speech page shows of another speech (see listed_key)."""
+        if summary is None:
+            return None
+        return summary.listed_key if self.brief_listing else summary.key
 
     def _speech_context(
         self,

@@ -91,14 +91,28 @@ def default_theme(themes_dir: Path) -> Path:
     """The default theme a site's theme inherits from: the project's own themes/default/ when
     it has one (a copy to edit), else the one that comes with speechsite — a new project needs
     no themes/ folder, as a Hugo or MkDocs site needs no copy of its stock theme."""
-    for candidate in (themes_dir, *STOCK_THEMES):
-        if (candidate / DEFAULT_THEME / "templates").is_dir():
-            return candidate / DEFAULT_THEME
+    if (themes_dir / DEFAULT_THEME / "templates").is_dir():
+        return themes_dir / DEFAULT_THEME
+    stock = _stock_default()
+    if stock is not None:
+        return stock
     raise UserError(
         "the default theme is missing",
         themes_dir / DEFAULT_THEME,
         hint="reinstall speechsite (its package holds the default theme)",
     )
+
+
+# The templates a speech page lists other speeches with.
+_LISTING_TEMPLATES = ("speech.html", "partials/speech-item.html", "partials/topic-chips.html")
+
+
+def _stock_default() -> Path | None:
+    """The default theme that comes with speechsite."""
+    for candidate in STOCK_THEMES:
+        if (candidate / DEFAULT_THEME / "templates").is_dir():
+            return candidate / DEFAULT_THEME
+    return None
 
 
 class Theme:
@@ -208,6 +222,21 @@ class Theme:
                     strings.update(_load_strings(path))
                     break
         return strings
+
+    @functools.cached_property
+    def brief_listing(self) -> bool:
+        """Whether this theme's speech page shows of its neighbours and related speeches what
+        the stock theme's shows, and no more (see SpeechSummary.listed_key): its templates for
+        them are the stock ones, byte for byte. A theme's own may show a speech's length."""
+        stock = _stock_default()
+        if stock is None:
+            return False
+        for name in _LISTING_TEMPLATES:
+            used = [d / "templates" / name for d in self.dirs if (d / "templates" / name).is_file()]
+            ours = stock / "templates" / name
+            if not used or not ours.is_file() or used[0].read_bytes() != ours.read_bytes():
+                return False
+        return True
 
     def _digest(self) -> str:
         """Changes when any template, static file or string of the theme chain changes, and when

@@ -521,6 +521,62 @@ def test_one_edit_rerenders_its_page_and_indexes(site_project: Path) -> None:
     assert {p: p.stat().st_mtime_ns for p in untouched} == before
 
 
+def test_an_edit_of_a_speechs_text_leaves_the_pages_that_list_it_alone(
+    site_project: Path,
+) -> None:
+    """A speech page lists its neighbours and related speeches by title, date, speaker, level
+    and topics: an edit of one speech's text (its length changes) re-rendered every page that
+    listed it, some thirty at 10,000 speeches. Now only its own page and the list pages that
+    show its length are made again; a change to what is listed (the title) still reaches them."""
+    build(site_project)
+    speeches = sorted((site_project / "content" / "speeches").glob("*.md"))
+    path = speeches[0]
+    others = [site_project / "site" / "speeches" / p.stem / "index.html" for p in speeches[1:]]
+    listing = [p for p in others if f"/speeches/{path.stem}/" in p.read_text(encoding="utf-8")]
+    assert listing  # (the sample's speeches list each other as related)
+    before = {p: p.stat().st_mtime_ns for p in listing}
+    text = path.read_text(encoding="utf-8").rstrip("\n")
+    path.write_text(text + "编辑新增的一句话。\n", encoding="utf-8")
+    result = build(site_project)
+    assert f"speeches/{path.stem}/index.html" in result.changed
+    assert {p: p.stat().st_mtime_ns for p in listing} == before
+    title = re.search(r"(?m)^title: (.+)$", text)
+    assert title is not None
+    path.write_text(text.replace(title.group(0), "title: 改过的标题", 1) + "\n", encoding="utf-8")
+    build(site_project)
+    assert all("改过的标题" in p.read_text(encoding="utf-8") for p in listing)
+
+
+def test_a_theme_that_lists_a_speechs_length_follows_every_edit_of_it(
+    site_project: Path,
+) -> None:
+    """A site theme's own speech page may show a related speech's length: its pages are not
+    spared as the stock theme's are, and show the edited length."""
+    own = site_project / "themes" / "mine" / "templates"
+    own.mkdir(parents=True)
+    (own / "speech.html").write_text(
+        '{% extends "default/speech.html" %}{% block content %}{{ super() }}'
+        '{% for r in related %}<p class="len">{{ r.summary.chars }}</p>{% endfor %}'
+        "{% endblock %}",
+        encoding="utf-8",
+    )
+    config = site_project / "site.yaml"
+    config.write_text(config.read_text("utf-8") + "\ntheme: mine\n", encoding="utf-8")
+    build(site_project)
+    speeches = sorted((site_project / "content" / "speeches").glob("*.md"))
+    path = speeches[0]
+    others = [site_project / "site" / "speeches" / p.stem / "index.html" for p in speeches[1:]]
+    listing = [p for p in others if f"/speeches/{path.stem}/" in p.read_text(encoding="utf-8")]
+    assert listing
+    lengths = {p: re.findall(r'<p class="len">(\d+)</p>', p.read_text("utf-8")) for p in listing}
+    text = path.read_text(encoding="utf-8").rstrip("\n")
+    path.write_text(text + "编辑新增的一句话。\n", encoding="utf-8")
+    build(site_project)
+    for page, before in lengths.items():
+        after = re.findall(r'<p class="len">(\d+)</p>', page.read_text("utf-8"))
+        assert after != before and len(after) == len(before), page
+
+
 def test_an_edit_that_keeps_size_and_mtime_is_built(site_project: Path) -> None:
     """`cp -p`, `touch -r` and some editors put the old mtime back; with the size unchanged the
     file's stat then matches its cache entry but for the ctime, which only the kernel sets."""
