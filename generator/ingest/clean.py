@@ -190,9 +190,10 @@ def group_tables(lines: list[Line], rules: Boilerplate | None = None) -> list[Li
             index = end
             continue
         line = lines[index]
-        text = without_markdown_mark(normalise_chars(line.text))
+        normal = normalise_chars(line.text)
+        text = without_markdown_mark(normal)
         indented = line.text[:1] in _INDENTS and bool(text)
-        out.append(Line(text, line.line, line.heading_level, indented=indented))
+        out.append(Line(text, line.line, _heading_level(line, normal, text), indented=indented))
         index += 1
     return out
 
@@ -488,6 +489,14 @@ def normalise_chars(text: str) -> str:
     if _ODD_CHAR_RE.search(text):
         text = ODD_SPACE_RE.sub(" ", INVISIBLE_RE.sub("", text))
     return text.strip(INDENT_CHARS + "\r\n")
+
+
+def _heading_level(line: Line, normal: str, text: str) -> int | None:
+    """A Word heading's level, or a Markdown heading's (## 工作回顾: a heading even without a
+    number, as a Word heading style is; it was a paragraph)."""
+    if line.heading_level is not None or text == normal or not normal.startswith("#"):
+        return line.heading_level
+    return len(normal) - len(normal.lstrip("#"))
 
 
 def without_markdown_mark(text: str) -> str:

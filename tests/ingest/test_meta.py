@@ -328,3 +328,21 @@ def test_a_word_title_set_in_a_heading_style_is_the_title(tmp_path: Path, style:
     assert meta.speaker == "杜联合"
     headings = [p.text for p in meta.body if p.heading_level is not None]
     assert headings == ["工作回顾"]
+
+
+def test_a_markdown_heading_without_a_number_is_a_heading(tmp_path: Path) -> None:
+    """Probe 15 C5: `## 工作回顾` in a Markdown copy became the paragraph 工作回顾, out of the
+    outline; its mark says it is a heading, as a Word heading style does."""
+    from generator.config import load_config
+    from generator.ingest.pipeline import prepare
+
+    raw = tmp_path / "speech.txt"
+    raw.write_text(
+        "# 在全区经济工作会议上的讲话\n\n同志们：\n\n现在，我代表区人民政府作工作报告。\n\n"
+        "## 工作回顾\n\n过去的一年，全区经济稳中有进。\n\n## 工作安排\n\n今年要抓好三件事。\n",
+        encoding="utf-8",
+    )
+    meta = prepare(raw, load_config(tmp_path)).meta
+    assert meta.title == "在全区经济工作会议上的讲话"
+    headings = [(p.text, p.heading_level) for p in meta.body if p.heading_level is not None]
+    assert headings == [("工作回顾", 2), ("工作安排", 2)]
