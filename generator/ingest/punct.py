@@ -33,7 +33,7 @@ _BRACKET_RE = re.compile("[()]")
 # A full stop, an ellipsis and a dash typed in ASCII in Chinese text (重要抓手.我们 / 紧迫性... /
 # 脚踏实地--一步): between Chinese characters (the stop also at the paragraph's end), so that
 # 1.5, 3...5 and 2024-06-13 stay as they are. An ellipsis of dots or of 。 becomes ……
-_STOP_RE = re.compile(rf"(?<=[{HAN}])\.(?=[{HAN}]|$)")
+_STOP_RE = re.compile(rf"(?<=[{HAN}])\.(?=[ \t]*[{HAN}]|$)")
 _ELLIPSIS_RE = re.compile(
     rf"(?<=[{HAN}，。！？”])(?:\.{{3,}}|。{{3,}}|…(?!…))|(?:\.{{3,}}|。{{3,}})(?=[{HAN}])"
 )

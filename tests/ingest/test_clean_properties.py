@@ -155,6 +155,13 @@ def test_never_raises_and_paragraphs_are_tidy(text: str) -> None:
 @settings(max_examples=200, deadline=None)
 @given(speech_like())
 @example("甲，\n[1]\n一、乙")
+# (found by hypothesis: a colon list's item or header running on onto the next line; a table
+# cell's stop before a space)
+@example(
+    "们 \n们 们们们们们：\n们 \n一、们们，们们们， 们们们们们们们们们们们们们，\n仅供学习 禁止外传\n来源：新华社"
+)
+@example("一、们们们们们: \n：县政府网\n仅供学习 禁止外传")
+@example("仅供学习 禁止外传\n" * 5 + "们\u3000们们. 们\n们\u3000们 \n们们\u3000们 ")
 def test_idempotent_on_speech_like_text(text: str) -> None:
     once = texts(clean(text))
     twice = texts(clean("\n\n".join(once)))
@@ -164,6 +171,10 @@ def test_idempotent_on_speech_like_text(text: str) -> None:
 @settings(max_examples=200, deadline=None)
 @given(ANY_TEXT)
 @example("中: 0")
+@example("!…")  # (！… became ！…… the next time)
+@example("::㐀")  # (one colon full-width, the other the next time)
+@example("===\x08")  # (a rule behind an invisible character)
+@example("\\\x1f:")  # (an escape behind one)
 def test_idempotent_on_arbitrary_text(text: str) -> None:
     once = texts(clean(text))
     twice = texts(clean("\n\n".join(once)))
