@@ -77,7 +77,7 @@ class Speech:
     notes: list[str] = field(default_factory=list)  # footnotes: [^n] in the blocks' text
 
     def stats(self) -> dict[str, int]:
-        chars = sum(len(re.sub(r"\s", "", _NOTE_MARK_RE.sub("", b.text))) for b in self.blocks)
+        chars = sum(len(re.sub(r"\s", "", without_note_marks(b.text))) for b in self.blocks)
         return {"chars": chars, "paragraphs": len(self.blocks)}
 
     def front_matter(self) -> dict[str, Any]:
@@ -127,14 +127,20 @@ def render_body(blocks: list[Block], notes: list[str] | None = None) -> str:
     return "\n".join(parts)
 
 
-_NOTE_MARK_RE = re.compile(r"\[\^(\d+)\]")
+# A footnote's mark in a block's text, `[^1]`: Markdown's footnote reference, as the Word reader
+# writes a note's reference (ingest/docx.py) and the body renders it.
+NOTE_MARK_RE = re.compile(r"\[\^(\d+)\]")
+
+
+def without_note_marks(text: str) -> str:
+    return NOTE_MARK_RE.sub("", text) if "[^" in text else text
 
 
 def _escape_with_marks(text: str, count: int) -> str:
     """Escaped text whose marks of notes 1…count stay Markdown footnote references."""
     pieces: list[str] = []
     at = 0
-    for found in _NOTE_MARK_RE.finditer(text):
+    for found in NOTE_MARK_RE.finditer(text):
         if 0 < int(found.group(1)) <= count:
             pieces.append(escape_markdown(text[at : found.start()]) + found.group(0))
             at = found.end()

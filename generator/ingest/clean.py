@@ -907,13 +907,14 @@ def _colon_list_items(lines: list[Line], matched: dict[int, LineRule]) -> set[in
             continue
         if blanks >= 2:  # (a gap of blank lines ends a list)
             open_list = False
-        runs_on = blanks == 0 and index > 0 and line.text[0] in _CONTINUES
+        # (：县政府网 after 一、…: the line before goes on, no item: the lines are joined, and a
+        # second cleaning sees where that line ends)
+        goes_on = blanks == 0 and index > 0 and line.text[0] in _CONTINUES and not item
         length = len(line.text) + (item if blanks == 0 else 0)
         blanks = 0
-        if runs_on and not item:  # (：县政府网 after 一、…: its header goes on: the lines
-            item = 0  # are joined, and a second cleaning sees where the header ends)
-        elif (
-            open_list
+        if (
+            not goes_on
+            and open_list
             and length <= _LIST_ITEM_MAX  # (with the lines it runs on from: once they are
             and len(items) < _LIST_MAX  # joined, a second cleaning sees the whole item)
             and HAN_RE.search(line.text)

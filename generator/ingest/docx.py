@@ -24,6 +24,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 
 from generator.errors import UserError
+from generator.speech import without_note_marks
 
 
 class XmlElement(Protocol):
@@ -307,12 +308,6 @@ class _Reader:
 
 
 _NOTE_REFERENCES = {qn("w:footnoteReference"): "footnote", qn("w:endnoteReference"): "endnote"}
-# A note's mark as the reader writes it: a Markdown footnote reference.
-NOTE_MARK_RE = re.compile(r"\[\^(\d+)\]")
-
-
-def without_note_marks(text: str) -> str:
-    return NOTE_MARK_RE.sub("", text) if "[^" in text else text
 
 
 class _Notes:

@@ -436,7 +436,7 @@ def _styled_title(text: str, paragraph: Line, index: int) -> bool:
     return (
         paragraph.heading_level is not None
         and match_enumerator(text) is None
-        and _is_title_candidate(_without_page_mark(text))
+        and _is_title_candidate(text)
         and (index == 0 or _TITLE_END_RE.search(text) is not None)
     )
 

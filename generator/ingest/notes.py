@@ -17,9 +17,9 @@ from dataclasses import dataclass, replace
 
 from generator.ingest.clean import Line, normalise_chars, tidy_spaces
 from generator.ingest.decode import SourceLine
-from generator.ingest.docx import NOTE_MARK_RE as MARK_RE
-from generator.ingest.docx import without_note_marks as without_marks
 from generator.ingest.punct import to_fullwidth
+from generator.speech import NOTE_MARK_RE as MARK_RE
+from generator.speech import without_note_marks as without_marks
 
 _CONTEXT = 12  # letters or figures of the text before (or after) a mark that find its place
 _SHORT_CONTEXT = 4  # …and the fewer tried when cleaning changed the text around it
@@ -78,10 +78,10 @@ def lift_marks(lines: tuple[SourceLine, ...]) -> tuple[tuple[SourceLine, ...], l
     return tuple(out), anchors
 
 
-def place_marks(body: list[Line], anchors: list[Anchor]) -> set[int]:
+def place_marks(body: list[Line], anchors: list[Anchor]) -> None:
     """Put each mark back into the body paragraph that holds its line's text, after the text
-    that stood before it; the numbers of the notes whose marks found a place."""
-    placed: set[int] = set()
+    that stood before it (a mark that finds no place is left out: number_notes keeps its note
+    as a paragraph after the body)."""
     cursors: dict[int, int] = {}  # per paragraph (by id): where the last mark went
     for anchor in anchors:
         for paragraph in _candidates(body, anchor.line):
@@ -90,9 +90,7 @@ def place_marks(body: list[Line], anchors: list[Anchor]) -> set[int]:
                 continue
             paragraph.text = paragraph.text[:at] + mark(anchor.number) + paragraph.text[at:]
             cursors[id(paragraph)] = at + len(mark(anchor.number))
-            placed.add(anchor.number)
             break
-    return placed
 
 
 def _candidates(body: list[Line], line: int) -> list[Line]:

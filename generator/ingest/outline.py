@@ -17,9 +17,9 @@ import re
 from dataclasses import dataclass, field, replace
 
 from generator.ingest.clean import Line
-from generator.ingest.docx import without_note_marks
 from generator.ingest.script import compile_either, to_simplified
 from generator.numerals import CN_NUMERAL_CHARS, parse_number
+from generator.speech import without_note_marks
 
 _CN = f"[{CN_NUMERAL_CHARS}]{{1,4}}"
 _SEQUENCE_WORDS = {"首先": 1, "其次": 2, "再次": 3, "然后": None, "最后": None}

@@ -16,7 +16,6 @@ from generator.errors import UserError
 from generator.fsutil import flush_to_disk
 from generator.ingest.clean import Line, Removed, clean_lines
 from generator.ingest.decode import SourceText, read_source
-from generator.ingest.docx import without_note_marks
 from generator.ingest.meta import FRAME_KIND_PREFIX, FRAME_KINDS, Meta, read_meta
 from generator.ingest.notes import (
     clean_note,
@@ -36,7 +35,7 @@ from generator.ingest.pagemarks import PARTS_OF_THREE
 from generator.ingest.slug import slugify, truncate
 from generator.ingest.topics import score_topics
 from generator.ingest.write import MANIFEST_NAME, Manifest, Outcome, names_source, write_speech
-from generator.speech import Speech
+from generator.speech import Speech, without_note_marks
 
 SUPPORTED = (".txt", ".docx", ".html", ".htm")
 

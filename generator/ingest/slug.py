@@ -48,13 +48,12 @@ def _romanised(text: str) -> str:
 
     parts: list[str] = []
     for char in unicodedata.normalize("NFC", text):
+        name = "" if char.isascii() else unicodedata.name(char, "")
         if char.isascii():
             parts.append(char)
-        elif unicodedata.category(char)[0] in "LN" and not _HAN_NAME.match(
-            unicodedata.name(char, "")
-        ):
-            syllable = unicodedata.name(char, "").startswith(_SYLLABIC)
-            parts.append(f"-{anyascii(char)}-" if syllable else anyascii(char))
+        elif unicodedata.category(char)[0] in "LN" and not _HAN_NAME.match(name):
+            latin = anyascii(char)
+            parts.append(f"-{latin}-" if name.startswith(_SYLLABIC) else latin)
         elif not unicodedata.combining(char):
             parts.append(" ")
     return "".join(parts)
