@@ -84,11 +84,11 @@ def staging_path(target: Path, name: str = "") -> Path:
 
 
 def _remove_orphaned_staging(target: Path) -> None:
-    for folder in _orphaned(target, "staging") + _orphaned(target, "undo"):  # (Undo's too)
+    for folder in orphaned(target, "staging") + orphaned(target, "undo"):  # (Undo's too)
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _orphaned(target: Path, kind: str) -> list[str]:
+def orphaned(target: Path, kind: str) -> list[str]:
     """The `kind` folders (staging, undo) beside `target` of processes that are gone."""
     if not target.parent.is_dir():
         return []

@@ -31,9 +31,9 @@ from generator.build.output import (
     MARKER,
     Applied,
     Order,
-    _orphaned,
     apply,
     guard_output,
+    orphaned,
     read_marker,
     staging_dir,
     staging_path,
@@ -234,7 +234,7 @@ class Build:
         but before it saved the cache (a signal held back to the move's end, SIGKILL, a power
         cut): the output is then part new, whatever the cache's page keys and the record
         say, and the next build writes every file anew."""
-        return (self.cache_dir / MOVING).exists() or bool(_orphaned(self.target, "undo"))
+        return (self.cache_dir / MOVING).exists() or bool(orphaned(self.target, "undo"))
 
     def up_to_date(self) -> bool:
         """Whether the inputs are those of the last complete build, whose output is all there."""
