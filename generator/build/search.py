@@ -76,17 +76,21 @@ def merge_search(
 
 def _present(previous: dict[str, str], target: Path) -> dict[str, str]:
     """The recorded files, less the search index's files gone from the output: each of the
-    index's folders is listed once (a file's existence asked 20,000 times took longer)."""
-    listed: dict[str, set[str]] = {}
-
-    def there(name: str) -> bool:
-        folder, _, base = name.rpartition("/")
-        names = listed.get(folder)
-        if names is None:
-            try:
-                names = listed[folder] = set(os.listdir(target / folder))
-            except OSError:
-                names = listed[folder] = set()
-        return base in names
-
-    return {n: v for n, v in previous.items() if not n.startswith("search/") or there(n)}
+    index's folders is listed once, and its recorded names are set against the listing in
+    one set difference (asking for 26,000 names one by one took a tenth of a second of each
+    build at 10,000 speeches)."""
+    wanted: dict[str, set[str]] = {}
+    for name in previous:
+        if name.startswith("search/"):
+            folder, _, base = name.rpartition("/")
+            wanted.setdefault(folder, set()).add(base)
+    gone: set[str] = set()
+    for folder, names in wanted.items():
+        try:
+            listed = set(os.listdir(target / folder))
+        except OSError:
+            listed = set()
+        gone.update(f"{folder}/{base}" for base in names - listed)
+    if not gone:
+        return previous
+    return {name: value for name, value in previous.items() if name not in gone}

@@ -277,7 +277,7 @@ def _updated(
     """The last build's buckets with the changed speeches' postings updated, when every one
     of its index files is still in the output as it wrote it; else None."""
     state, recorded, output = last
-    if any(previous.get(name) != digest for name, digest in recorded.items()):
+    if not recorded.items() <= previous.items():  # (a set test, in C: 26,000 files at 10,000)
         return None
     gen = generation(state.slugs, state.bits)
     prefix = f"search/{gen}/"
@@ -307,11 +307,8 @@ def _updated(
     if patched is None:  # what it wrote before it found it could not goes: the merge writes all
         shutil.rmtree(staging / prefix, ignore_errors=True)
         return None
-    digests = {
-        name[len(prefix) :]: digest
-        for name, digest in recorded.items()
-        if name.startswith(prefix) and name[len(prefix) :].startswith("b/")
-    }
+    buckets, cut = prefix + "b/", len(prefix)
+    digests = {name[cut:]: digest for name, digest in recorded.items() if name.startswith(buckets)}
     for name, digest in patched.files.items():
         if digest is None:
             del digests[name]
