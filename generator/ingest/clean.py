@@ -1381,6 +1381,11 @@ def _cut_in_header(text: str, piece: str) -> bool:
     return text[-1] in _NEEDS_MORE
 
 
+# The end of a clause in Latin words (Ladies and gentlemen,): the next piece is a word of its
+# own. Not a Latin term in Chinese text (推动GDP,), whose pieces were glued as they are.
+_LATIN_WORDS_END_RE = re.compile(r"[A-Za-z]+ [A-Za-z0-9'’-]+[,;:.!?]$")
+
+
 def _glue(left: str, right: str) -> str:
     """Join two pieces, keeping one space only between two Latin words.
 
@@ -1391,6 +1396,8 @@ def _glue(left: str, right: str) -> str:
         return f"{left} {right}"
     if a.isascii() and a.isalpha() and b.isascii() and b.isalpha():
         return f"{left} {right}"
+    if a in ",;:.!?" and b.isascii() and b.isalpha() and _LATIN_WORDS_END_RE.search(left):
+        return f"{left} {right}"  # (an English clause after its mark: gentlemen, / It is…)
     if a.isascii() and a.isdigit() and b.isascii() and b.isdigit():
         return f"{left} {right}"
     return left + right

@@ -401,6 +401,7 @@ def _find_title(paragraphs: list[Line]) -> tuple[int, int] | None:
     while a more specific one follows, with the line before it when the title began there;
     else the first short line before the speech starts."""
     fallback: int | None = None
+    latin: int | None = None  # the first title-like line in Latin letters
     titled: list[int] = []
     for index, paragraph in enumerate(paragraphs[:40]):
         text = paragraph.text
@@ -417,6 +418,8 @@ def _find_title(paragraphs: list[Line]) -> tuple[int, int] | None:
             titled.append(index)
         elif fallback is None and count_han(bare) >= 4 and not _is_byline(bare):
             fallback = index
+        elif latin is None and _LATIN_TITLE_RE.match(bare):
+            latin = index
     specific = [i for i in titled if not _is_genre_label(paragraphs[i].text)]
     if specific or titled:
         chosen = (specific or titled)[0]
@@ -425,7 +428,24 @@ def _find_title(paragraphs: list[Line]) -> tuple[int, int] | None:
         if _first_of_two(paragraphs, chosen):
             return chosen - 1, 2
         return (chosen - 1, 1) if _under_slogan(paragraphs, chosen) else (chosen, 1)
+    if fallback is None and latin is not None and _in_latin_letters(paragraphs[:40]):
+        return latin, 1  # (a speech in English: its title, not a refusal for want of Chinese)
     return None if fallback is None else (fallback, 1)
+
+
+# A title in Latin letters: a capital, two words at least, no sentence's end (Speech at the
+# Hailar International Trade Fair; Remarks by H.E. Li Wei at the Opening Ceremony).
+_LATIN_TITLE_RE = re.compile(
+    r"^[A-Z][\w'’.,:;&()/-]*(?: [\w'’.,:;&()/-]+)+(?<![.!?,;:])$", re.ASCII
+)
+
+
+def _in_latin_letters(paragraphs: list[Line]) -> bool:
+    """Whether a text is written in Latin letters, not Chinese: a speech in English, whose
+    title has no Chinese to be found by (its Chinese lines, a closing 谢谢大家！, are few)."""
+    text = "".join(paragraph.text for paragraph in paragraphs)
+    letters = sum(1 for char in text if char.isascii() and char.isalpha())
+    return letters > 4 * count_han(text)
 
 
 def _styled_title(text: str, paragraph: Line, index: int) -> bool:
