@@ -49,10 +49,11 @@ from generator.lock import cache_lock
 from generator.render.pages import BodyInfo, KnownPage, PageBuilder, SpeechSummary, date_formats
 from generator.render.theme import Theme
 from generator.search import cache as search_cache
-from generator.search import site as search_site
 
 if TYPE_CHECKING:  # imported where needed: a no-change build never pays for them
     import jinja2
+
+    from generator.search import site as search_site  # (numpy)
 
 
 def build_site(

@@ -12,11 +12,10 @@ from generator.build.cache import CACHE_VERSION, BuildCache
 from generator.config import Config
 from generator.render.pages import PageBuilder
 from generator.search import cache as search_cache
-from generator.search import site as search_site
-from generator.search.patch import IndexState
+from generator.search.state import IndexState
 
-if TYPE_CHECKING:  # imported where needed: a no-change build never pays for them
-    pass
+if TYPE_CHECKING:  # imported where needed: a no-change build never pays for them (numpy)
+    from generator.search import site as search_site
 
 
 def search_docs(builder: PageBuilder) -> list[search_site.SearchDoc]:
@@ -24,6 +23,8 @@ def search_docs(builder: PageBuilder) -> list[search_site.SearchDoc]:
     slug's (entry, body, summary) as the builder keeps them, one lookup a speech, not four."""
     known = builder.known
     shown = (known[slug] for slug in sorted(known))
+    from generator.search import site as search_site
+
     Doc = search_site.SearchDoc
     return [Doc(s, b.search_postings, b.search_fragment, e.digest) for e, b, s in shown]
 
@@ -63,6 +64,8 @@ def merge_search(
     recorded file gone from the output counts as lacking), updating the last build's where
     it can; return its files and its state."""
     last = None if elsewhere else search_cache.last_index(cache.folder, CACHE_VERSION)
+    from generator.search import site as search_site
+
     return search_site.write_index(
         docs,
         config.topics,

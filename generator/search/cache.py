@@ -12,11 +12,14 @@ import pickle
 from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.config import Topic
 from generator.fsutil import atomic_write_bytes, presence
-from generator.search.patch import IndexState
-from generator.search.site import SearchDoc
+from generator.search.state import IndexState
+
+if TYPE_CHECKING:  # (site.py imports numpy, which a build with no change never needs)
+    from generator.search.site import SearchDoc
 
 FOLDER = "search"
 STATE = "state.pickle"

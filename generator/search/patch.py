@@ -32,27 +32,11 @@ from generator.search.extract import (
     position_counts,
 )
 from generator.search.index import bucket_bits, gather
+from generator.search.state import IndexState
 from generator.workers import in_shares
 
 # Beyond this many changed speeches nearly every bucket changes: the parallel merge is faster.
 MAX_CHANGED = 32
-
-
-@dataclass(frozen=True)
-class IndexState:
-    """What a build records of the index it wrote, for the next build to update it: its
-    bucket count (with the slugs, what names its generation), how many keys it has (all, and in hash group 0, from which
-    the bucket count is estimated), and per speech (in number order) its slug, the token that
-    changes when its postings may have, where its postings are cached, and the token of
-    what its fragment shows."""
-
-    bits: int
-    keys: int
-    group0: int
-    slugs: list[str]
-    tokens: list[str]
-    locators: list[str]
-    fragments: list[str]
 
 
 @dataclass

@@ -45,7 +45,7 @@ from generator.search.extract import (
 )
 from generator.search.fold import HAN_FIRST, HAN_LAST, client_table
 from generator.search.index import Section, gather
-from generator.search.patch import IndexState
+from generator.search.state import IndexState
 from generator.search.varint import encode_one
 from generator.speech import shown_speaker
 from generator.workers import in_shares

@@ -45,7 +45,7 @@ from generator.build import (
 from generator.config import Config
 from generator.search import cache as search_cache
 from generator.search import site as search_site
-from generator.search.patch import IndexState
+from generator.search.state import IndexState
 from generator.workers import Forked
 
 INDEX_MANIFEST = "search/index.json"
