@@ -34,12 +34,14 @@ _CREDIT = (
 # Ways to reach the advertiser, and an ID or a number after one. The channels only an
 # advertiser gives an ID on (_AD_CHANNELS) are what a name is learned from; an office too gives
 # a telephone, a mailbox, a service desk or an account.
-# (手机/微信同号: one number for both, as shops give it.)
+# (手机/微信同号: one number for both, as shops give it; 客服热线: a shop's service line.)
 _AD_CHANNELS = (
     r"手机\s*[/／]\s*微信(?:同号)?|微信同号"
-    r"|(?i:qq)|扣扣|微信号?|(?i:vx)|V信|加V|小红书号?|抖音号?|快手号?"
+    r"|(?i:qq)|扣扣|微信号?|(?i:vx)|V信|加V|加微|小红书号?|抖音号?|快手号?"
 )
-_CHANNELS = rf"{_AD_CHANNELS}|公众号|手机|电话|联系电话|邮箱|客服|淘宝(?:店铺)?|店铺|微博"
+_CHANNELS = (
+    rf"{_AD_CHANNELS}|公众号|手机|电话|联系电话|热线(?:电话)?|邮箱|客服|淘宝(?:店铺)?|店铺|微博"
+)
 _ID = r"[A-Za-z0-9Ａ-Ｚａ-ｚ０-９_@.\-]{5,}"
 _CONTACT = rf"(?:咨询|联系|添加|加|客服)?(?:{_CHANNELS})\s*[:：]?\s*{_ID}"
 _AD_CONTACT = rf"(?:咨询|联系|添加|加|客服)?(?:{_AD_CHANNELS})\s*[:：]?\s*{_ID}"
@@ -197,8 +199,9 @@ _STAMP_CREDIT = "独家整理|原创首发|独家原创|独家发布|整理|出�
 # What follows a name and its credit when they are a sentence's subject and verb, not a stamp
 # (县档案馆整理的《大事记》, 某某整理了…).
 _SENTENCE_GOES_ON = "[的了过着地得后时中完好出成]"
-# What follows a name that is a sentence's subject (某某文库是…, 某某文库和…).
-_SUBJECT_GOES_ON = "[的是和与在将已要还也等之、，,]"
+# What follows a name that is a sentence's subject (某某文库是…, 某某文库和…), or the rest of a
+# longer name it begins (某某传媒有限公司…).
+_SUBJECT_GOES_ON = "[的是和与在将已要还也等之、，,]|有限|股份|公司|集团|工作室|中心"
 
 
 def _line_pattern(names: str) -> str:

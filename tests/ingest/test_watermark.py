@@ -73,6 +73,15 @@ def test_a_name_is_learned_from_any_line_that_signs_it_with_a_contact() -> None:
     assert learn([], ["◆青山文舍◆出品电话：0282-7026809"]).names == ("青山文舍",)
     assert learn([], ["〖青山文舍〗整理，联系电话18220801420"]).names == ("青山文舍",)
     assert learn([], ["☆青☆山☆文☆舍☆  联系电话 18345056218"]).names == ("青山文舍",)
+    assert learn([], ["★InkNest★出品 客服热线：4008123456"]).names == ("InkNest",)
+
+
+def test_a_name_is_learned_before_a_shops_other_contacts() -> None:
+    removed = [
+        ("（青山文舍 加微：qs_2024）", CONTACT),
+        ("松风文汇 手机/微信同号 13912345678", CONTACT),
+    ]
+    assert learn(removed, []).names == ("松风文汇", "青山文舍")
 
 
 @pytest.mark.parametrize(
@@ -111,6 +120,7 @@ def test_a_learned_name_is_cut_where_it_is_stamped_inside_a_paragraph() -> None:
     [
         "墨韵文库是一家专做公文材料的网店。",  # the name as the sentence's subject
         "墨韵文库和县图书馆联合举办了读书月活动。",
+        "墨韵文库有限公司承办了本次展会。",  # the start of a longer name
         "墨韵文库整理的《大事记》即将出版。",  # its credit as the sentence's verb
         "我们参观了墨韵文库的展览。",  # a word of a sentence
         "来源：县统计局",  # a source that is not the name
