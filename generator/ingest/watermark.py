@@ -2,11 +2,15 @@
 
 The line rules describe kinds of debris; an advertiser's bare name (墨韵文库, ★墨韵文库★,
 墨·韵·文·库) is no kind, and every site has its own. But a file says its name itself: in the
-lines the rules removed for a credit or a contact (墨韵文库整理，咨询QQ…), and in a short line it
+lines the rules removed for a credit or a contact (墨韵文库整理，咨询QQ…), in any short line that
+signs it with a contact and a credit or stars (◆墨韵文库◆出品 电话：…), and in a short line it
 repeats (a watermark stands between paragraphs again and again). Once known, the name goes
 wherever it stands: alone on a line, with its credit (墨韵文库出品), and stamped inside a
-paragraph (【墨韵文库】今天…, …全面实现。墨韵文库整理，咨询QQ…) — before broken lines are joined,
-so a stamp at a paragraph's end no longer leaves it "unfinished" and joined to the next.
+paragraph (【墨韵文库】今天…, …全面实现。墨韵文库整理，咨询QQ…, 来源：墨韵文库…, …，墨韵文库整理做强…)
+— before broken lines are joined, so a stamp at a paragraph's end no longer leaves it
+"unfinished" and joined to the next. A name the file signed is an advertiser's for sure, and goes
+bare too at a paragraph's edge (…顺利完成。墨韵文库); a sentence that names it keeps it
+(墨韵文库整理的《大事记》即将出版, 墨韵文库是…).
 """
 
 from __future__ import annotations
@@ -30,11 +34,17 @@ _CREDIT = (
 # Ways to reach the advertiser, and an ID or a number after one. The channels only an
 # advertiser gives an ID on (_AD_CHANNELS) are what a name is learned from; an office too gives
 # a telephone, a mailbox, a service desk or an account.
-_AD_CHANNELS = r"(?i:qq)|扣扣|微信号?|(?i:vx)|V信|加V|小红书号?|抖音号?|快手号?"
-_CHANNELS = rf"{_AD_CHANNELS}|公众号|手机|电话|联系电话|邮箱|客服|淘宝(?:店铺)?|店铺|微博"
+# (手机/微信同号: one number for both, as shops give it; 客服热线: a shop's service line.)
+_AD_CHANNELS = (
+    r"手机\s*[/／]\s*微信(?:同号)?|微信同号"
+    r"|(?i:qq)|扣扣|微信号?|(?i:vx)|V信|加V|加微|小红书号?|抖音号?|快手号?"
+)
+_CHANNELS = (
+    rf"{_AD_CHANNELS}|公众号|手机|电话|联系电话|热线(?:电话)?|邮箱|客服|淘宝(?:店铺)?|店铺|微博"
+)
 _ID = r"[A-Za-z0-9Ａ-Ｚａ-ｚ０-９_@.\-]{5,}"
-_CONTACT = rf"(?:咨询|联系|添加|加)?(?:{_CHANNELS})\s*[:：]?\s*{_ID}"
-_AD_CONTACT = rf"(?:咨询|联系|添加|加)?(?:{_AD_CHANNELS})\s*[:：]?\s*{_ID}"
+_CONTACT = rf"(?:咨询|联系|添加|加|客服)?(?:{_CHANNELS})\s*[:：]?\s*{_ID}"
+_AD_CONTACT = rf"(?:咨询|联系|添加|加|客服)?(?:{_AD_CHANNELS})\s*[:：]?\s*{_ID}"
 # A name the file gives itself, in front of a credit or an advertiser's contact (本文由笔尖公文
 # 整理QQ：…).
 _NAME_BEFORE_RE = compile_either(
@@ -45,6 +55,15 @@ _NAME_BEFORE_RE = compile_either(
 _TAIL_CONTACT_RE = compile_either(
     rf"[。！？!?；;]\s*(?P<name>[{HAN}A-Za-z]{{2,12}}?)(?:{_CREDIT})?[，,、]?\s*{_AD_CONTACT}\s*$"
 )
+# A short line that signs the name with a contact, the name marked off as an advertiser's by a
+# credit or by stars around it (◆某某文库◆出品电话：…, ☆某☆某☆文☆库☆ 联系电话 …): learned from
+# any line, since the line rules leave a telephone to an office (县融媒体中心出品 电话：… is the
+# office's, and _OWN_LINE_RE keeps its name).
+_SIGNED_LINE_RE = compile_either(
+    rf"^(?:本文|本资料|本文档|此文)?由?(?P<name>[{HAN}A-Za-z]{{2,12}}?)(?P<credit>(?:{_CREDIT})+)?"
+    rf"[，,、]?(?:{_CONTACT})"
+)
+_STARS_RE = re.compile("[★☆◆◇■●※♦]")
 # The rules whose lines are an advertiser's (a name in front of their credit is the file's).
 LEARNED_FROM = frozenset(
     {
@@ -114,6 +133,7 @@ _NOT_NAMES = frozenset(
 )
 _SHORT = 16  # characters of a bare line that may be a name
 _NAME_MIN = 3  # characters of a name (two Han characters are a word of the speech too)
+_BARE_MIN = 4  # characters of a signed name that is cut bare at a paragraph's edge
 _REPEATS = 2  # a short bare line that comes this often is the file's watermark
 
 
@@ -128,13 +148,19 @@ def _narrow(text: str) -> str:
 
 
 class Watermark:
-    """The names a file gives itself, and the patterns that find them."""
+    """The names a file gives itself, and the patterns that find them. `signed` are the names
+    the file signed with a credit or a contact (墨韵文库整理，咨询QQ…): an advertiser's for
+    sure, so found bare too, at a paragraph's edge; a name learned only from a repeated
+    decorated line (★乡村振兴★) may be a heading's words, and is cut only where it is marked."""
 
-    def __init__(self, names: tuple[str, ...]) -> None:
+    def __init__(self, names: tuple[str, ...], signed: tuple[str, ...] = ()) -> None:
         self.names = names
-        spaced = "|".join(_spaced(name) for name in sorted(names, key=len, reverse=True))
+        # (Four letters or more: a person's name, 张晓丽 QQ：…, is no stamp to cut bare.)
+        self.signed = tuple(name for name in signed if name in names and len(name) >= _BARE_MIN)
+        spaced = _alternatives(names)
+        bare_ends = _alternatives(self.signed)
         self._line = compile_either(_line_pattern(spaced)) if names else None
-        self._stamp = compile_either(_stamp_pattern(spaced)) if names else None
+        self._stamp = compile_either(_stamp_pattern(spaced, bare_ends)) if names else None
 
     def is_line(self, text: str) -> bool:
         """A line that is the watermark and nothing else (its decoration, credit, contact)."""
@@ -145,9 +171,14 @@ class Watermark:
         return list(self._stamp.finditer(_narrow(text))) if self._stamp is not None else []
 
 
+def _alternatives(names: tuple[str, ...]) -> str:
+    return "|".join(_spaced(name) for name in sorted(names, key=len, reverse=True))
+
+
 def _spaced(name: str) -> str:
-    """A name's pattern, letter-spaced or dotted as a watermark may set it (墨·韵·文·库)."""
-    gap = r"[\s\u3000·•・‧∙]*"
+    """A name's pattern, letter-spaced, dotted or starred as a watermark may set it (墨·韵·文·库,
+    ☆墨☆韵☆文☆库☆)."""
+    gap = r"[\s\u3000·•・‧∙★☆◆◇■●※♦]*"
     return gap.join(re.escape(char) for char in name)
 
 
@@ -161,25 +192,58 @@ _SPACED_CREDIT = "|".join(_spaced(word) for word in _CREDIT.split("|"))
 _SLOGAN = r"[ \u3000]*[·•・‧∙|｜\-—－–]{1,2}[ \u3000]*[^\s。，,！？!?；;：:、]{2,16}"
 
 
+# A short label before a contact on the name's line (某某文库独家 | 更多材料：电话：…).
+_LABEL = rf"[{HAN}]{{1,6}}[:：]\s*"
+# The credits a stamp carries inside a paragraph (not 提供, 发布, 编辑: a sentence's verbs).
+_STAMP_CREDIT = "独家整理|原创首发|独家原创|独家发布|整理|出品|原创|独家|首发"
+# What follows a name and its credit when they are a sentence's subject and verb, not a stamp
+# (县档案馆整理的《大事记》, 某某整理了…).
+_SENTENCE_GOES_ON = "[的了过着地得后时中完好出成]"
+# What follows a name that is a sentence's subject (某某文库是…, 某某文库和…), or the rest of a
+# longer name it begins (某某传媒有限公司…).
+_SUBJECT_GOES_ON = "[的是和与在将已要还也等之、，,]|有限|股份|公司|集团|工作室|中心"
+
+
 def _line_pattern(names: str) -> str:
     return (
         rf"{_DECO_CLASS}(?:本文|本资料|本文档|此文)?由?{_DECO_CLASS}(?:{names}){_DECO_CLASS}"
-        rf"(?:(?:{_SPACED_CREDIT}){_DECO_CLASS})*(?:[，,、]?\s*(?:{_CONTACT}){_DECO_CLASS})*"
+        rf"(?:(?:{_SPACED_CREDIT}){_DECO_CLASS})*"
+        rf"(?:[，,、]?\s*(?:{_LABEL})?(?:{_CONTACT}){_DECO_CLASS})*"
         rf"(?:{_SLOGAN})?"
     )
 
 
-def _stamp_pattern(names: str) -> str:
+def _stamp_pattern(names: str, signed: str = "") -> str:
     """A stamp in running text: the name in brackets or decoration, or with its credit or
-    contact, where a sentence or the line begins or ends — not a word of a sentence."""
+    contact, where a sentence or the line begins or ends; with a contact or as a source
+    anywhere — not a word of a sentence. A signed name (`signed`) is a stamp bare too, after a
+    paragraph's last sentence or before its first word."""
     open_ = r"[【〖\[［〔（(★☆◆◇■●※—－\-]"
     close = r"[】〗\]］〕）)★☆◆◇■●※—－\-]"
     tail = rf"(?:(?:{_CREDIT})[，,]?\s*)*(?:{_CONTACT})?"
-    return (
-        rf"{open_}+\s*(?:{names})\s*{tail}\s*(?:{close}+|$)"  # 【墨韵文库】, …——墨韵文库整理
+    # (A credit or a contact after the brackets: 〖墨韵文库〗整理，联系电话….)
+    after = (
+        rf"(?:\s*(?:(?:{_STAMP_CREDIT})[，,]?\s*)?(?:{_CONTACT})"
+        rf"|\s*(?:{_STAMP_CREDIT})(?!{_SENTENCE_GOES_ON}))?"
+    )
+    pattern = (
+        rf"{open_}+\s*(?:{names})\s*{tail}\s*(?:{close}+{after}|$)"  # 【墨韵文库】, …——墨韵文库整理
         rf"|(?:(?<=[。！？!?；;，,])|^)\s*{open_}*\s*(?:{names})\s*"
         rf"(?:(?:{_CREDIT})[，,]?\s*(?:{_CONTACT})?|(?:{_CONTACT}))\s*{close}*\s*$"  # …。墨韵文库整理
-    )  # (not a name and its credit opening a sentence: 县档案馆整理的《大事记》即将出版)
+        # The name with its contact, wherever it stands (…。墨韵文库QQ：12345678现代服务业…).
+        rf"|(?:{names})\s*(?:(?:{_CREDIT})[，,]?\s*)*(?:{_CONTACT})"
+        # The name as the source (来源：墨韵文库今天上午，…).
+        rf"|(?:来源|出处|转自|摘自)\s*[:：]\s*(?:{names})(?:{_STAMP_CREDIT})?"
+        # The name and its credit where a sentence or a clause begins (…，墨韵文库整理做强…),
+        # not as the sentence's subject and verb (县档案馆整理的《大事记》即将出版).
+        rf"|(?:(?<=[。！？!?；;，,：:])|^)\s*(?:{names})\s*(?:{_STAMP_CREDIT})(?!{_SENTENCE_GOES_ON})"
+    )
+    if signed:
+        pattern += (
+            rf"|(?<=[。！？!?；;”])\s*(?:{signed})\s*$"  # …顺利完成。墨韵文库
+            rf"|^\s*(?:{signed})(?=[{HAN}“（(])(?!{_SUBJECT_GOES_ON}|{_CREDIT})"  # 墨韵文库工业…
+        )
+    return pattern
 
 
 def bare(text: str) -> str:
@@ -198,6 +262,10 @@ def learn(removed: list[tuple[str, str]], lines: list[str]) -> Watermark:
         found = _NAME_BEFORE_RE.match(bare(text)) if rule in LEARNED_FROM else None
         if found is not None and _is_name(found.group("name")):
             names.add(found.group("name"))
+    for text in lines:
+        signs = _signed_line_name(text)
+        if signs is not None:
+            names.add(signs)
     counts: Counter[str] = Counter()
     stamped: Counter[str] = Counter()  # a site's name in brackets, wherever it stands
     stamped_apart: set[str] = set()  # … and where no citation stands
@@ -222,9 +290,22 @@ def learn(removed: list[tuple[str, str]], lines: list[str]) -> Watermark:
                 stamped[site.group(1)] += 1
                 if _stamp_place(text.strip(), site):
                     stamped_apart.add(site.group(1))
+    signed = set(names)  # (signed with a credit or a contact)
     names.update(name for name, count in counts.items() if count >= _REPEATS and name in marked)
     names.update(n for n, count in stamped.items() if count >= _REPEATS and n in stamped_apart)
-    return Watermark(tuple(sorted(names)))
+    return Watermark(tuple(sorted(names)), tuple(sorted(signed)))
+
+
+def _signed_line_name(text: str) -> str | None:
+    """The name a short line signs with a contact, marked off by a credit or stars."""
+    short = bare(text)
+    if len(short) > 40 or any(mark in text for mark in "。！？!?；;"):
+        return None
+    found = _SIGNED_LINE_RE.match(short)
+    if found is None or not (found.group("credit") or _STARS_RE.search(text)):
+        return None
+    name = found.group("name")
+    return name if _is_name(name) else None
 
 
 # A repeated short line that is the speech's own: its title over each page (政府工作报告), the
