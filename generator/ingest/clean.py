@@ -678,7 +678,7 @@ def remove_running_heads(lines: list[Line], removed: list[Removed]) -> list[Line
     numbered = {i for i, line in enumerate(lines) if i != first and _numbered_head(line.text)}
     breaks = sorted(numbered | {i for i, line in enumerate(lines) if is_page_break(line.text)})
     if not breaks:
-        return lines
+        return _without_title_repeats(lines, first, removed)
     where: dict[str, set[int]] = defaultdict(set)  # text → the lines holding it beside a break
     for at in breaks:
         for index in _beside(lines, at):
@@ -697,6 +697,50 @@ def remove_running_heads(lines: list[Line], removed: list[Removed]) -> list[Line
         removed.append(Removed(lines[index].line, lines[index].text, "running head"))
     kept = [line for index, line in enumerate(lines) if index not in drop]
     return _close_page_gaps(kept)
+
+
+_TITLE_REPEAT_MIN = 6  # characters of a first line whose repeats are running heads
+
+
+def _without_title_repeats(lines: list[Line], first: int, removed: list[Removed]) -> list[Line]:
+    """Drop the document's first line (its title) where the text repeats it on a line of its
+    own: a running head a copy from a PDF kept without the page numbers beside it
+    (在全县安全生产工作会议上的讲话 over each page). A speech never says its title as a line
+    of its text; the repeat cut a sentence running over the page in two. The blank lines about
+    it go too where that sentence runs on."""
+    if first < 0 or len(_squashed(lines[first].text)) < _TITLE_REPEAT_MIN:
+        return lines
+    title = _squashed(lines[first].text)
+    repeats = [
+        index
+        for index, line in enumerate(lines)
+        if index > first and _squashed(line.text) == title and _RUNNING_HEAD_RE.match(line.text)
+    ]
+    if not repeats:
+        return lines
+    drop = set(repeats)
+    for index in repeats:
+        removed.append(Removed(lines[index].line, lines[index].text, "running head"))
+        drop |= _gap_around(lines, index)
+    return [line for index, line in enumerate(lines) if index not in drop]
+
+
+def _squashed(text: str) -> str:
+    return "".join(text.split())
+
+
+def _gap_around(lines: list[Line], at: int) -> set[int]:
+    """The blank lines around line `at` where a sentence runs over it (the text before it is
+    unfinished), so joining sees one sentence."""
+    before = at - 1
+    while before >= 0 and not lines[before].text:
+        before -= 1
+    if before < 0 or not _runs_over_a_break(lines[before].text):
+        return set()
+    after = at + 1
+    while after < len(lines) and not lines[after].text:
+        after += 1
+    return {i for i in range(before + 1, after) if i != at and not lines[i].text}
 
 
 # A running head with its page number on the one line: 2026年某省政府工作报告　　第4页.

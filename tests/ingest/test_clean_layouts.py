@@ -306,3 +306,23 @@ def test_a_first_subheading_run_into_its_sections_heading_is_cut_off() -> None:
         "（一）" + PLAN,
         "（二）" + TOURISM,
     ]
+
+
+def test_a_title_repeated_over_each_page_without_page_numbers_is_a_running_head(
+    tmp_path: Path,
+) -> None:
+    """A copy from a PDF that kept the title printed over each page but not the page numbers:
+    each repeat is removed as a running head (it stood in the text as a paragraph of its own,
+    the sentence over the page cut in two); the title, and a sentence that names the meeting,
+    stay."""
+    title = "在全县安全生产工作会议上的讲话"
+    mention = "在全县安全生产工作会议上的讲话精神要传达到每个企业。"
+    text = "\n".join(
+        [title, "县长 李明", "同志们：", SECTION_1, REVIEW, title, STRENGTH, "", title, "", mention]
+    )
+    prepared = ingest_text(tmp_path, text)
+    assert prepared.meta.title == title
+    assert title not in body(prepared)
+    assert body(prepared)[-1] == mention
+    heads = [r for r in prepared.removed if r.reason == "running head"]
+    assert [(r.line, r.text) for r in heads] == [(6, title), (9, title)]
