@@ -27,7 +27,7 @@ from charset_normalizer.md import mess_ratio
 from generator.errors import UserError
 from generator.ingest.docx import read_docx
 from generator.ingest.htmltext import html_lines, is_html_document
-from generator.text import count_han
+from generator.text import count_han, is_han
 
 _TEXT_SUFFIXES = frozenset({".txt", ".html", ".htm"})
 _HTML_SUFFIXES = frozenset({".html", ".htm"})
@@ -194,7 +194,43 @@ def _decode_text(raw: bytes, path: Path) -> tuple[str, str]:
         )
     if not text.replace("\ufeff", "").strip():
         raise UserError("file contains only whitespace", path, hint="nothing to import")
-    return text, encoding
+    return with_unified_han(text, encoding)
+
+
+def with_unified_han(text: str, encoding: str) -> tuple[str, str]:
+    """The text with the radicals and compatibility ideographs a PDF's fonts give for common
+    characters (⼀、⼯作、⼤⼒: Kangxi radicals; 﨑, 﨟) as the characters they stand for, the
+    encoding's name saying how many: they look the same, but an outline's ⼀、 was no label,
+    a search for 工作 missed ⼯作, and 在全县⼯作会议上 was the occasion."""
+    unified, changed = unified_han(text)
+    return unified, _with_count(encoding, changed)
+
+
+def unified_han(text: str) -> tuple[str, int]:
+    """`text` with its radical forms as characters, and how many there were."""
+    unified = text.translate(_unified_table())
+    if unified == text:
+        return text, 0
+    return unified, sum(1 for a, b in zip(text, unified, strict=True) if a != b)
+
+
+def _with_count(encoding: str, changed: int) -> str:
+    if not changed:
+        return encoding
+    return f"{encoding}, {changed} radical form{'s' if changed > 1 else ''} read as characters"
+
+
+@functools.cache
+def _unified_table() -> dict[int, str]:
+    """Kangxi radicals, CJK radicals supplement and compatibility ideographs → the unified
+    ideograph NFKC gives each (those it gives none, or no ideograph, stay)."""
+    blocks = (range(0x2E80, 0x2FE0), range(0xF900, 0xFB00), range(0x2F800, 0x2FA20))
+    table = {}
+    for code in (code for block in blocks for code in block):
+        folded = unicodedata.normalize("NFKC", chr(code))
+        if folded != chr(code) and len(folded) == 1 and is_han(folded):
+            table[code] = folded
+    return table
 
 
 def _split_lines(text: str) -> tuple[SourceLine, ...]:
@@ -211,17 +247,19 @@ def _docx_source(raw: bytes, path: Path, digest: str) -> SourceText:
     aside, to be reported as removed."""
     document = read_docx(raw, path)
     paragraphs = document.paragraphs
+    unified = [unified_han(p.text) for p in paragraphs]
+    encoding = _with_count("docx", sum(changed for _, changed in unified))
     lines = [
         (SourceLine(text, number, p.heading_level if index == 0 else None), p.contents)
-        for number, p in enumerate(paragraphs, start=1)
-        for index, text in enumerate(p.text.split("\n"))
+        for number, (p, (whole, _)) in enumerate(zip(paragraphs, unified, strict=True), start=1)
+        for index, text in enumerate(whole.split("\n"))
     ]
     shown = tuple(line for line, contents in lines if not contents)
     if not any(line.text.strip() for line in shown):
         raise UserError("Word document contains no text", path, hint="nothing to import")
     contents = tuple(line for line, contents in lines if contents and line.text.strip())
     notes = tuple(document.notes)
-    return SourceText(shown, "docx", digest, contents, "table of contents", notes)
+    return SourceText(shown, encoding, digest, contents, "table of contents", notes)
 
 
 def _unsupported_suffix(path: Path, suffix: str) -> UserError:

@@ -494,3 +494,32 @@ def test_utf32_without_bom_is_read_not_called_binary(tmp_path: Path, codec: str)
     source = read_source(write(tmp_path, text.encode(codec)))
     assert source.encoding == codec
     assert texts(source) == text.splitlines()
+
+
+def test_radical_forms_from_a_pdf_are_read_as_the_characters_they_stand_for(
+    tmp_path: Path,
+) -> None:
+    """Text copied from a PDF holds Kangxi radicals and compatibility ideographs where the
+    font drew common characters (⼀ U+2F00 for 一, ⼯ for 工, U+F9B4 for 領): they look the same,
+    but ⼀、 was no outline label and 工作 found nothing. Read as the characters, the encoding
+    saying how many; a text without them is as it was, and a radical with no character of its
+    own (⺮) and an ideograph of the compatibility block that is one (﨑 U+FA11) stay."""
+    raw = "在全县⼯作会议上的讲话\n⼀、提⾼认识\n\uf9b4星⺮，﨑\n".encode()
+    source = read_source(write(tmp_path, raw))
+    assert texts(source) == ["在全县工作会议上的讲话", "一、提高认识", "領星⺮，﨑"]
+    assert source.encoding == "utf-8, 4 radical forms read as characters"
+    plain = read_source(write(tmp_path, "一、提高认识\n".encode(), "plain.txt"))
+    assert plain.encoding == "utf-8"
+
+
+def test_radical_forms_in_a_word_file_are_read_as_characters(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("⼆、狠抓落实")
+    document.add_paragraph("要⼀以贯之。")
+    path = tmp_path / "speech.docx"
+    document.save(str(path))
+    source = read_source(path)
+    assert texts(source) == ["二、狠抓落实", "要一以贯之。"]
+    assert source.encoding == "docx, 2 radical forms read as characters"
