@@ -91,13 +91,23 @@ def clean_lines(source: Iterable[SourceLine], rules: Boilerplate) -> Cleaned:
         paragraph.text = tidy_spaces(to_fullwidth(tidy_spaces(text)))
     # Short tails are judged on finished text, so a second cleaning sees what the first saw.
     paragraphs = join_short_tails([p for p in paragraphs if p.text])
-    # Joining can assemble a boilerplate line from pieces ("来源" + "：新华社"), so the line rules
-    # look again at every paragraph that joining made; that also keeps the cleaner idempotent.
-    joined = [p for p in paragraphs if p.joined]
-    if joined:
-        kept = {id(p) for p in remove_lines(joined, rules, removed)}
-        paragraphs = [p for p in paragraphs if not p.joined or id(p) in kept]
+    paragraphs = _rejudged(paragraphs, rules, removed)
     return Cleaned(paragraphs, removed, subject, front_title)
+
+
+def _rejudged(paragraphs: list[Line], rules: Boilerplate, removed: list[Removed]) -> list[Line]:
+    """Joining can assemble a boilerplate line from pieces ("来源" + "：新华社"), so the line
+    rules look again at every paragraph that joining made; that also keeps the cleaner
+    idempotent. They look at it among all the paragraphs, as a second cleaning does: among the
+    joined ones alone, two far apart stood side by side (a colon list's header, …：, then
+    来源：县政府网, taken for its item and kept, and removed the second time)."""
+    if not any(p.joined for p in paragraphs):
+        return paragraphs
+    verdicts: list[Removed] = []
+    kept = {id(p) for p in remove_lines(paragraphs, rules, verdicts)}
+    gone = {(p.line, p.text) for p in paragraphs if p.joined and id(p) not in kept}
+    removed.extend(verdict for verdict in verdicts if (verdict.line, verdict.text) in gone)
+    return [p for p in paragraphs if not p.joined or id(p) in kept]
 
 
 # --- Markdown's syntax (generator.ingest.markdown) ----------------------------------------------

@@ -161,6 +161,14 @@ def test_never_raises_and_paragraphs_are_tidy(text: str) -> None:
     "们 \n们 们们们们们：\n们 \n一、们们，们们们， 们们们们们们们们们们们们们，\n仅供学习 禁止外传\n来源：新华社"
 )
 @example("一、们们们们们: \n：县政府网\n仅供学习 禁止外传")
+# (a joined 来源：… judged among the joined paragraphs alone, after a colon list's header)
+@example(
+    "们，\n一、们 们 们 们： \n"
+    + "仅供学习 禁止外传\n"
+    + "们 \n们。 \n"
+    + "仅供学习 禁止外传\n" * 4
+    + "来源\n：县政府网"
+)
 @example("仅供学习 禁止外传\n" * 5 + "们\u3000们们. 们\n们\u3000们 \n们们\u3000们 ")
 def test_idempotent_on_speech_like_text(text: str) -> None:
     once = texts(clean(text))
