@@ -49,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.required = True
     ingest = commands.add_parser(
         "ingest",
-        help="clean raw speeches (.txt, .docx) into Markdown with front matter",
+        help="clean raw speeches (.txt, .md, .docx, .html) into Markdown with front matter",
         description=(
             "Read raw speeches (.txt in UTF-8, UTF-16 or GB18030/GBK; .docx), remove boilerplate, "
             "normalise whitespace and punctuation, detect title, speaker, occasion, date, topics and "
@@ -311,13 +311,16 @@ def _ingest(args: argparse.Namespace, console: Console) -> int:
     for path in paths:
         if not path.exists():
             raise UserError(
-                "no such file or folder", path, hint="give a .txt/.docx file or a folder"
+                "no such file or folder",
+                path,
+                hint="give a .txt, .md, .docx or .html file, or a folder",
             )
+        _not_the_speeches(path, config.speeches_dir)
     total = len(collect_files(paths))
     if total == 0:
         unread = unread_files(paths, root)
         raise UserError(
-            "no .txt, .docx or .html files found",
+            "no .txt, .md, .docx or .html files found",
             paths[0],
             hint="; ".join(unread[:3]) if unread else "put raw speeches there",
         )
@@ -341,6 +344,19 @@ def _ingest(args: argparse.Namespace, console: Console) -> int:
     else:
         print_ingest_report(console, report, args.verbose)
     return 1 if report.failed else 0
+
+
+def _not_the_speeches(path: Path, speeches: Path) -> None:
+    """Refuse to ingest the speeches ingest wrote (content/speeches/): read as raw Markdown,
+    each would come back as a second speech of itself."""
+    resolved, folder = path.resolve(), speeches.resolve()
+    if resolved == folder or resolved.is_relative_to(folder) or folder.is_relative_to(resolved):
+        what = "is" if resolved == folder or resolved.is_relative_to(folder) else "holds"
+        raise UserError(
+            f"this {what} the folder of cleaned speeches ingest writes ({folder.name}/), not raw ones",
+            path,
+            hint=f"give the raw files (content/raw/); edit a speech in {folder.name}/ directly",
+        )
 
 
 def _build(args: argparse.Namespace, consoles: _Consoles) -> int:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
+from generator.speech import read_front_matter
 from tests.conftest import ROOT
 from tests.helpers import speech_text, speeches_dir, write_raw
 
@@ -230,7 +231,7 @@ def test_unwritable_output_is_an_error_not_a_traceback(
     ("argv", "message"),
     [
         (["ingest", "nowhere.txt"], "no such file or folder"),
-        (["ingest"], "no .txt, .docx or .html files found"),
+        (["ingest"], "no .txt, .md, .docx or .html files found"),
     ],
 )
 def test_missing_input_exits_2(
@@ -423,3 +424,39 @@ def test_an_output_inside_the_raw_folder_is_refused_with_a_relative_project_fold
     code = main(["-C", "project", "build", "-q", "--output", "content/raw/site"])
     assert code == 2
     assert not (project / "content" / "raw" / "site").exists()
+
+
+def test_a_markdown_export_is_ingested_and_the_cleaned_speeches_are_not(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A speech kept as Markdown (a note app's export, `.md`) is read like a `.txt`: its
+    title from `#`, its outline from `##` headings, Markdown's marks gone. The cleaned speeches
+    ingest wrote are not raw speeches: content/speeches/ (or a folder holding it) and a cleaned
+    speech copied into content/raw/ are refused, each with an error saying what to do — read as
+    raw Markdown, each speech came back as a second speech of itself."""
+    write_raw(
+        project,
+        "笔记导出.md",
+        "# 在全县作风建设大会上的讲话\n\n县委书记　张明\n\n同志们：\n\n今天召开全县作风建设大会。\n\n"
+        "## 一、提高认识\n\n**作风建设永远在路上**。\n\n## 二、狠抓落实\n\n- 要加强领导。\n"
+        "- 要压实责任。\n".encode(),
+    )
+    code, out, err = run(capsys, "-C", str(project), "ingest", "content/raw/笔记导出.md")
+    assert code == 0, out + err
+    written = read_front_matter(speeches_dir(project) / "quan-xian-zuo-feng-jian-she-da-hui.md")
+    assert written["title"] == "在全县作风建设大会上的讲话"
+    assert written["speaker"] == "张明"
+    assert [item["label"] for item in written["outline"]] == ["一、", "二、"]
+    body = (speeches_dir(project) / "quan-xian-zuo-feng-jian-she-da-hui.md").read_text("utf-8")
+    assert "作风建设永远在路上。" in body and "**" not in body and "- 要" not in body
+
+    for given in ("content/speeches", "content", "."):
+        code, out, err = run(capsys, "-C", str(project), "ingest", given)
+        assert code == 2 and "folder of cleaned speeches ingest writes" in err, given
+        assert_no_traceback(out, err)
+    copied = project / "content" / "raw" / "copied.md"
+    shutil.copy(speeches_dir(project) / "quan-xian-zuo-feng-jian-she-da-hui.md", copied)
+    code, out, err = run(capsys, "-C", str(project), "ingest", str(copied))
+    assert code == 1
+    assert "copied.md:1: this is a speech ingest wrote" in out + err
+    assert_no_traceback(out, err)

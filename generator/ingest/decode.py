@@ -29,10 +29,12 @@ from generator.ingest.docx import read_docx
 from generator.ingest.htmltext import html_lines, is_html_document
 from generator.text import count_han, is_han
 
-_TEXT_SUFFIXES = frozenset({".txt", ".html", ".htm"})
+_TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm"})
 _HTML_SUFFIXES = frozenset({".html", ".htm"})
 _DOCX_SUFFIX = ".docx"
-_SUPPORTED_HINT = "supported: .txt (plain text), .docx (Word) and .html (a saved web page)"
+_SUPPORTED_HINT = (
+    "supported: .txt (plain text), .md (Markdown), .docx (Word) and .html (a saved web page)"
+)
 _SAVE_AS_HINT = "save the file as UTF-8 or GB18030"
 
 # Line breaks: CRLF first so it counts as one break; U+2028/U+2029 appear in text pasted from web

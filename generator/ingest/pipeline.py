@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +15,7 @@ from generator.config import Config
 from generator.errors import UserError
 from generator.fsutil import flush_to_disk
 from generator.ingest.clean import Line, Removed, clean_lines
-from generator.ingest.decode import SourceText, read_source
+from generator.ingest.decode import SourceLine, SourceText, read_source
 from generator.ingest.meta import FRAME_KIND_PREFIX, FRAME_KINDS, Meta, read_meta
 from generator.ingest.notes import (
     clean_note,
@@ -37,7 +37,8 @@ from generator.ingest.topics import score_topics
 from generator.ingest.write import MANIFEST_NAME, Manifest, Outcome, names_source, write_speech
 from generator.speech import Speech, without_note_marks
 
-SUPPORTED = (".txt", ".docx", ".html", ".htm")
+SUPPORTED = (".txt", ".md", ".markdown", ".docx", ".html", ".htm")
+READS = "speechsite reads .txt, .md, .docx and .html"
 
 
 @dataclass
@@ -120,7 +121,7 @@ def unread_files(paths: Iterable[Path], root: Path) -> list[str]:
             suffix = path.suffix.lower()
             if suffix in SUPPORTED or suffix in _NOT_TEXT or path.name.lower() in _OS_FILES:
                 continue
-            hint = _CONVERT_HINTS.get(suffix, "speechsite reads .txt, .docx and .html")
+            hint = _CONVERT_HINTS.get(suffix, READS)
             kind = f"a {suffix} file" if suffix else "a file without an extension"
             unread.append(f"{_rel(path, root)}: not read ({kind}): {hint}")
         unread += [
@@ -253,6 +254,22 @@ def with_other_parts(files: list[Path], manifest: Manifest, root: Path) -> list[
     return files + sorted(root / other for other in more)
 
 
+_OWN_KEYS = ("slug:", "source:", "outline:")  # what only ingest's front matter holds, together
+
+
+def _written_by_ingest(lines: Sequence[SourceLine]) -> bool:
+    """A cleaned speech (content/speeches/*.md, copied into the raw folder): read as raw
+    Markdown, its front matter's lines came back as the text of a second speech of itself."""
+    if not lines or lines[0].text.strip() != "---":
+        return False
+    keys: set[str] = set()
+    for line in lines[1:]:
+        if line.text.strip() == "---":
+            break
+        keys.update(key for key in _OWN_KEYS if line.text.startswith(key))
+    return len(keys) == len(_OWN_KEYS)
+
+
 def _bug(path: Path, exc: Exception) -> str:
     return (
         f"{path}: internal error ({type(exc).__name__}: {exc}); this is a bug in speechsite — "
@@ -267,9 +284,17 @@ def prepare(path: Path, config: Config) -> Prepared:
         raise UserError(
             f"unsupported file type '{path.suffix}'",
             path,
-            hint="speechsite reads .txt, .docx and .html",
+            hint=READS,
         )
     source = read_source(path)
+    if _written_by_ingest(source.lines):
+        raise UserError(
+            "this is a speech ingest wrote (its front matter has slug, source and outline), not a"
+            " raw one",
+            path,
+            1,
+            "to publish it as it is, move it to content/speeches/; to ingest its source, give that",
+        )
     lines, anchors = lift_marks(source.lines) if source.notes else (source.lines, [])
     cleaned = clean_lines(lines, config.boilerplate)
     if not cleaned.paragraphs:

@@ -473,11 +473,11 @@ def test_all_bad_files_in_one_run(tmp_path: Path) -> None:
 
 def test_collect_files_skips_hidden_and_unsupported(tmp_path: Path) -> None:
     raw = tmp_path / "raw"
-    for name in ("a.txt", "b.DOCX", "c.md", ".hidden.txt", ".git/d.txt", "sub/e.txt"):
+    for name in ("a.txt", "b.DOCX", "c.md", "c.pdf", ".hidden.txt", ".git/d.txt", "sub/e.txt"):
         (raw / name).parent.mkdir(parents=True, exist_ok=True)
         (raw / name).write_text("x")
     found = [p.relative_to(raw).as_posix() for p in collect_files([raw])]
-    assert found == ["a.txt", "b.DOCX", "sub/e.txt"]
+    assert found == ["a.txt", "b.DOCX", "c.md", "sub/e.txt"]
 
 
 def test_titles_and_outlines_of_the_sample(project: Path) -> None:
@@ -522,7 +522,7 @@ def test_files_ingest_cannot_read_are_named_with_what_to_do(tmp_path: Path) -> N
         (raw / name).parent.mkdir(parents=True, exist_ok=True)
         (raw / name).write_text("x")
     assert unread_files([raw], tmp_path) == [
-        "raw/notes: not read (a file without an extension): speechsite reads .txt, .docx and .html",
+        "raw/notes: not read (a file without an extension): speechsite reads .txt, .md, .docx and .html",
         "raw/sub/讲话.pdf: not read (a .pdf file): copy its text into a .txt file, or export it to .docx",
         "raw/发言.wps: not read (a .wps file): open it in Word or WPS and save it as .docx",
         "raw/讲话稿.doc: not read (a .doc file): open it in Word or WPS and save it as .docx",
