@@ -53,13 +53,19 @@ class Cleaned:
     front_title: str | None = None  # the title field of a Markdown export's front matter
 
 
-def clean_lines(source: Iterable[SourceLine], rules: Boilerplate) -> Cleaned:
-    """Normalise characters, drop boilerplate, and re-join broken lines into paragraphs."""
+def clean_lines(
+    source: Iterable[SourceLine], rules: Boilerplate, is_markdown: bool = False
+) -> Cleaned:
+    """Normalise characters, drop boilerplate, and re-join broken lines into paragraphs.
+    `is_markdown`: the file says it is Markdown (.md), so `**` and `__` pairs are emphasis
+    wherever they stand (要**坚决**落实), not characters an anonymised text withheld (刘**)."""
     rules = either_script_rules(rules)
     removed: list[Removed] = []
     source_lines, front_title = markdown_syntax(
         [Line(s.text, s.line, s.heading_level) for s in source], removed
     )
+    if is_markdown:
+        source_lines = [_without_strong(line) for line in source_lines]
     pieces = [(s, piece) for s in source_lines for piece in from_html(s.text)]
     one_line = one_line_text([piece for _, piece in pieces])
     lines = group_tables(
@@ -335,6 +341,18 @@ _BRACKETED_HEADING_RE = compile_either(
 _BRACKETED_LABEL_RE = compile_either(
     r"^【((?:第[一二三四五六七八九十]+(?:部分|章))|[一二三四五六七八九十]+)】[ \u3000]*(?=[^\s【】。！？])"
 )
+
+
+# Strong emphasis as CommonMark reads it, for a file that is Markdown: a pair of ** or __ around
+# text that neither starts nor ends with a space, wherever the pair stands.
+_STRONG_RE = compile_either(r"\*\*(?=[^\s*])(.+?)(?<=[^\s*])\*\*|__(?=[^\s_])(.+?)(?<=[^\s_])__")
+
+
+def _without_strong(line: Line) -> Line:
+    if "**" not in line.text and "__" not in line.text:
+        return line
+    text = _STRONG_RE.sub(lambda found: found.group(1) or found.group(2), line.text)
+    return Line(text, line.line, line.heading_level)
 
 
 # A Markdown heading's or quote's mark opening a line (## 一、…, > 2024年6月3日); not a

@@ -39,6 +39,7 @@ from generator.speech import Speech, without_note_marks
 
 SUPPORTED = (".txt", ".md", ".markdown", ".docx", ".html", ".htm")
 READS = "speechsite reads .txt, .md, .docx and .html"
+MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
 @dataclass
@@ -296,7 +297,7 @@ def prepare(path: Path, config: Config) -> Prepared:
             "to publish it as it is, move it to content/speeches/; to ingest its source, give that",
         )
     lines, anchors = lift_marks(source.lines) if source.notes else (source.lines, [])
-    cleaned = clean_lines(lines, config.boilerplate)
+    cleaned = clean_lines(lines, config.boilerplate, path.suffix.lower() in MARKDOWN_SUFFIXES)
     if not cleaned.paragraphs:
         raise UserError("no text left after removing boilerplate", path, hint="is this a speech?")
     meta = read_meta(cleaned, path)
