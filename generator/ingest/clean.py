@@ -58,14 +58,15 @@ def clean_lines(
 ) -> Cleaned:
     """Normalise characters, drop boilerplate, and re-join broken lines into paragraphs.
     `is_markdown`: the file says it is Markdown (.md), so `**` and `__` pairs are emphasis
-    wherever they stand (要**坚决**落实), not characters an anonymised text withheld (刘**)."""
+    wherever they stand (要**坚决**落实), not characters an anonymised text withheld (刘**),
+    and backticks mark code, not quotations."""
     rules = either_script_rules(rules)
     removed: list[Removed] = []
     source_lines, front_title = markdown_syntax(
         [Line(s.text, s.line, s.heading_level) for s in source], removed
     )
     if is_markdown:
-        source_lines = [_without_strong(line) for line in source_lines]
+        source_lines = [_markdown_inline(line) for line in source_lines]
     pieces = [(s, piece) for s in source_lines for piece in from_html(s.text)]
     one_line = one_line_text([piece for _, piece in pieces])
     lines = group_tables(
@@ -135,7 +136,20 @@ def markdown_syntax(lines: list[Line], removed: list[Removed]) -> tuple[list[Lin
         title = front.title
     if any("<!--" in line.text for line in lines):
         lines = _without_comments(lines, removed)
+    if any("![" in line.text for line in lines):
+        lines = _without_images(lines, removed)
     return _without_list_marks(lines), title
+
+
+def _without_images(lines: list[Line], removed: list[Removed]) -> list[Line]:
+    """A Markdown image (![会议现场](photo.png)) is cut out of its line and recorded: the page
+    shows no picture of it, and its alt text is a caption, not the speech."""
+    kept: list[Line] = []
+    for line in lines:
+        text, cut = markdown.images(line.text)
+        removed.extend(Removed(line.line, piece, "image") for piece in cut)
+        kept.append(line if not cut else Line(text, line.line, line.heading_level))
+    return kept
 
 
 def _without_comments(lines: list[Line], removed: list[Removed]) -> list[Line]:
@@ -158,7 +172,7 @@ def _without_list_marks(lines: list[Line]) -> list[Line]:
     out: list[Line] = []
     for index, line in enumerate(lines):
         text = line.text
-        if markdown.is_rule(texts, index):
+        if markdown.is_rule(texts, index) or markdown.is_fence(text):
             text = ""
         elif index in bullets and lists[bullets[index][0]] >= 2:
             text = text[bullets[index][1] :]
@@ -348,11 +362,12 @@ _BRACKETED_LABEL_RE = compile_either(
 _STRONG_RE = compile_either(r"\*\*(?=[^\s*])(.+?)(?<=[^\s*])\*\*|__(?=[^\s_])(.+?)(?<=[^\s_])__")
 
 
-def _without_strong(line: Line) -> Line:
-    if "**" not in line.text and "__" not in line.text:
-        return line
-    text = _STRONG_RE.sub(lambda found: found.group(1) or found.group(2), line.text)
-    return Line(text, line.line, line.heading_level)
+def _markdown_inline(line: Line) -> Line:
+    """A Markdown file's line without its strong emphasis and code spans' marks."""
+    text = markdown.without_code_marks(line.text)
+    if "**" in text or "__" in text:
+        text = _STRONG_RE.sub(lambda found: found.group(1) or found.group(2), text)
+    return line if text == line.text else Line(text, line.line, line.heading_level)
 
 
 # A Markdown heading's or quote's mark opening a line (## 一、…, > 2024年6月3日); not a
@@ -374,7 +389,7 @@ def from_html(text: str) -> list[str]:
             return [piece for part in _BREAK_TAG_RE.split(text) for piece in from_html(part)]
     if "&" in text and _ENTITY_RE.search(text):
         text = html.unescape(text)
-    text = markdown.unescape(text)
+    text = markdown.unescape(markdown.without_links(text))
     if "**" in text and not _WITHHELD_RE.search(text):
         text = _BOLD_RE.sub(r"\1", text)
     if "__" in text:

@@ -122,6 +122,14 @@ def bullet_end(text: str) -> tuple[str, int] | None:
     return found.group("mark"), found.end()
 
 
+# A code fence's line (```, ```text, ~~~): a mark, not text; the lines between are the text.
+_CODE_FENCE_RE = re.compile(r"^[ \t]{0,3}(?:`{3,}[^`]*|~{3,}.*)$")
+
+
+def is_fence(text: str) -> bool:
+    return _CODE_FENCE_RE.match(text) is not None
+
+
 def is_rule(texts: Sequence[str], index: int) -> bool:
     """A thematic break: dashes, underscores or equals signs (a heading's underline), or
     asterisks standing between blank lines (*** alone under a title may stand for a name
@@ -153,6 +161,49 @@ _EMPHASIS_RE = re.compile(
 def unescape(text: str) -> str:
     """The line without Markdown's backslash escapes."""
     return _ESCAPE_RE.sub(r"\1", text) if "\\" in text else text
+
+
+# A link, [text](target "title"), and an image, ![alt](target): the link's text stays — its
+# target, an address, is no word of the speech — and an image is removed, and recorded (its
+# alt text is a caption the page does not show). Not an escaped bracket (\[注\]), nor a reference mark
+# with no target after it ([1]), nor brackets and parentheses of the text: a target is an
+# address or a file, with a / . # or : in it (国发[2023](5号) stays).
+_LINK_RE = re.compile(
+    r"(?<!\\)(!?)\[([^\[\]\n]*)\]\((?:<[^<>\n]*>|(?=[^\s()]*[/.#:])[^\s()]+(?:\([^\s()]*\)[^\s()]*)*)"
+    r"(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'))?\)"
+)
+# Inline code (`一网通办`, ``a`b``): the text without its backticks.
+_CODE_RE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+
+
+def images(text: str) -> tuple[str, list[str]]:
+    """The line without its images, and the images cut (the cleaner records them removed)."""
+    if "![" not in text:
+        return text, []
+    cut: list[str] = []
+
+    def image(found: re.Match[str]) -> str:
+        if not found.group(1):
+            return found.group(0)
+        cut.append(found.group(0))
+        return ""
+
+    return _LINK_RE.sub(image, text), cut
+
+
+def without_links(text: str) -> str:
+    """The line with each Markdown link as its text."""
+    if "](" not in text:
+        return text
+    return _LINK_RE.sub(lambda found: found.group(0) if found.group(1) else found.group(2), text)
+
+
+def without_code_marks(text: str) -> str:
+    """The line with each code span's text without its backticks: for a Markdown file only
+    (in a text file a pair of backticks may be the text's own quotation marks, `零漏洞`)."""
+    if "`" not in text:
+        return text
+    return _CODE_RE.sub(lambda found: found.group(2).strip(" ") or found.group(0), text)
 
 
 def without_emphasis(text: str) -> str:

@@ -326,3 +326,33 @@ def test_a_title_repeated_over_each_page_without_page_numbers_is_a_running_head(
     assert body(prepared)[-1] == mention
     heads = [r for r in prepared.removed if r.reason == "running head"]
     assert [(r.line, r.text) for r in heads] == [(6, title), (9, title)]
+
+
+def test_markdown_links_code_and_images_leave_their_text() -> None:
+    """A note app's export links a document, sets a term as code and shows a photo: the link's
+    text stays without its address, the code's without its backticks, a fenced block's lines
+    without their fences, and the image goes, recorded (its alt text is a caption). Brackets
+    and parentheses of the text itself are no link (国发[2023](5号)); in a text file backticks
+    may be its quotation marks, and stay."""
+    lines = [
+        "# 在全市数字政府建设推进会上的讲话",
+        "",
+        "![会议现场](https://example.com/img/1.png)",
+        "",
+        "贯彻落实[国务院的指导意见](http://www.gov.cn/a_b.htm)，取得了`一网通办`的进展。",
+        "",
+        "```text",
+        "依据国发[2023](5号)文件。",
+        "```",
+    ]
+    cleaned = clean_lines([SourceLine(t, n) for n, t in enumerate(lines, 1)], RULES, True)
+    assert [p.text for p in cleaned.paragraphs] == [
+        "在全市数字政府建设推进会上的讲话",
+        "贯彻落实国务院的指导意见，取得了一网通办的进展。",
+        "依据国发[2023]（5号）文件。",  # (its parentheses made full-width, as the text's are)
+    ]
+    assert [(r.line, r.text, r.reason) for r in cleaned.removed] == [
+        (3, "![会议现场](https://example.com/img/1.png)", "image")
+    ]
+    text = clean_lines([SourceLine("要做到`零漏洞`目标。", 1)], RULES).paragraphs[0].text
+    assert text == "要做到`零漏洞`目标。"
