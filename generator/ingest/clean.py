@@ -37,6 +37,7 @@ class Line:
     joined: bool = False  # assembled from more than one source line
     table: bool = False  # a table: rows separated by "\n", cells by "\t" (see group_tables)
     indented: bool = False  # its source line began with an indent (see indent_layout)
+    foot_note: bool = False  # a note at a page's foot, inside a sentence (see page_foot_notes)
 
 
 @dataclass
@@ -706,7 +707,8 @@ def remove_running_heads(lines: list[Line], removed: list[Removed]) -> list[Line
         if text == title or len(found) >= 2  # (the same words on two lines: no sentence piece)
         for index in found
     }
-    drop |= numbered | _inside_a_sentence(lines, breaks, numbered | counted)
+    notes = page_foot_notes(lines, breaks, numbered | counted)
+    drop |= numbered | _inside_a_sentence(lines, breaks, numbered | counted | notes)
     for index in sorted(drop | counted):
         reason = "page number" if index in counted else "running head"
         removed.append(Removed(lines[index].line, lines[index].text, reason))
@@ -714,6 +716,49 @@ def remove_running_heads(lines: list[Line], removed: list[Removed]) -> list[Line
     kept = [line for index, line in enumerate(lines) if index not in drop]
     pages = {id(lines[index]) for index in counted}
     return [line for line in _close_page_gaps(kept, pages) if id(line) not in pages]
+
+
+# A note's label at its line's start: ①, [1], ［1］, 注①, 注1：.
+_FOOT_NOTE_RE = compile_either(
+    r"^(?:[\u2460-\u2473]|\[\d{1,2}\]|［\d{1,2}］|注\s*(?:[\u2460-\u2473]|\d{1,2}\s*[：:.．、]))\s*\S"
+)
+_HAN_OR_FIGURE_END_RE = compile_either(f"[{HAN}A-Za-z0-9]$")
+
+
+def page_foot_notes(lines: list[Line], breaks: list[int], skip: set[int]) -> set[int]:
+    """Mark (Line.foot_note) and return the notes a page sets at its foot, between its last line
+    and its number, where a sentence runs over the page (…支出略有结 / [1] 本报告中部分数据为初步
+    统计数。 / — 1 — / 余。…): left where they stood, the note was glued into the sentence and cut
+    it in two. Joining takes them out of the sentence and puts them after its paragraph, as it
+    does a page's mark: the note is the document's text and stays. Only where the line above
+    stops inside a word (no mark at its end: a list's item, ①…；, follows a stop or a colon)
+    and the next page does not go on with the next such label (②…: a list over the page)."""
+    found: set[int] = set()
+    for at in breaks:
+        index = at - 1
+        block: list[int] = []
+        while index >= 0:
+            text = lines[index].text
+            if not text or index in skip or is_page_break(text):
+                index -= 1
+            elif _FOOT_NOTE_RE.match(text):
+                block.append(index)
+                index -= 1
+            else:
+                break
+        if not block or index < 0 or not _HAN_OR_FIGURE_END_RE.search(lines[index].text):
+            continue
+        after = at + 1
+        while after < len(lines) and (
+            not lines[after].text or after in skip or is_page_break(lines[after].text)
+        ):
+            after += 1
+        if after < len(lines) and _FOOT_NOTE_RE.match(lines[after].text):
+            continue
+        found.update(block)
+    for index in found:
+        lines[index].foot_note = True
+    return found
 
 
 _BARE_NUMBER_RE = re.compile(r"^\d{1,3}$")
@@ -883,7 +928,7 @@ def _close_page_gaps(lines: list[Line], pages: AbstractSet[int] = frozenset()) -
     full = indent_layout([line for line in lines if id(line) not in pages])
 
     def page_break(line: Line) -> bool:
-        return id(line) in pages or is_page_break(line.text)
+        return id(line) in pages or line.foot_note or is_page_break(line.text)
 
     for at, line in enumerate(lines):
         if not page_break(line):
@@ -1148,7 +1193,7 @@ def join_broken_lines(lines: list[Line]) -> list[Line]:
     blank_before_marks = True
     header = True  # no sentence has ended yet: the title, byline and salutation
     for line in lines:
-        if line.text and is_page_mark(line.text):
+        if line.text and (is_page_mark(line.text) or line.foot_note):
             if not held:
                 blank_before_marks = previous_blank
             held.append(Line(line.text, line.line, line.heading_level))

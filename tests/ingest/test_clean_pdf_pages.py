@@ -180,3 +180,87 @@ def test_an_indented_line_or_a_short_head_after_a_page_break_stays_apart() -> No
     result = texts(cleaned(source))
     assert head in result
     assert result[1] == SERVICES
+
+
+# --- a note at a page's foot, inside a sentence ------------------------------------------------
+
+
+def test_a_note_at_a_pages_foot_is_moved_out_of_the_sentence_and_kept() -> None:
+    """A note set between a page's last line and its number (…达到607万人 / ①按可比价格计算。 /
+    — 1 — / 次，是2010年的2.4倍…): it was glued into the sentence, which it cut in two. It is the
+    document's text: it stays, as a paragraph after the one it stood in."""
+    lines = wrapped(TOURISM, 34)
+    at = next(i for i, line in enumerate(lines) if line.endswith("607万人"))
+    for note in ("①按可比价格计算。", "[1] 按可比价格计算。", "注1：按可比价格计算。"):
+        source = [
+            *wrapped(REVIEW, 34),
+            *lines[: at + 1],
+            note,
+            "",
+            "— 1 —",
+            "",
+            *lines[at + 1 :],
+            *wrapped(SERVICES, 34),
+        ]
+        result = cleaned(source)
+        assert texts(result) == [REVIEW, TOURISM, note.replace(" ", ""), SERVICES], note
+
+
+def test_a_list_over_a_page_break_keeps_its_order() -> None:
+    """The keep case: items ①… ②… over a page, the first after a colon, are the speech's list,
+    not notes at the page's foot: they stay where they are."""
+    items = [
+        "要做到：",
+        "①坚持问题导向，深入查找作风方面的突出问题；",
+        "②坚持标本兼治，健全完善长效机制。",
+    ]
+    source = [REVIEW, items[0], items[1], "", "— 1 —", "", items[2], SERVICES]
+    assert texts(cleaned(source)) == [REVIEW, *items, SERVICES]
+
+
+# --- a glyph the font maps to no character; a printed document's closing record -------------
+
+
+def test_an_unmapped_pdf_glyph_is_cut_out_and_listed() -> None:
+    """(cid:123) is how PDF-to-text tools write a glyph with no character: it cut the outline's
+    label (一、过(cid:3)去…) and the words; cut, it is listed where the character went missing."""
+    source = [
+        "一、过(cid:3)去一年工作回顾",
+        "全年地区生产总值完成235.2亿(cid:1234)元，同比增长18.5%。",
+    ]
+    result = cleaned(source)
+    assert texts(result) == [
+        "一、过去一年工作回顾",
+        "全年地区生产总值完成235.2亿元，同比增长18.5%。",
+    ]
+    assert [(r.line, r.text, r.reason) for r in result.removed] == [
+        (1, "(cid:3)", "unmapped PDF glyph"),
+        (2, "(cid:1234)", "unmapped PDF glyph"),
+    ]
+
+
+def test_a_printed_documents_closing_record_is_removed() -> None:
+    """The record GB/T 9704 sets below a document (版记): copies sent, the office that printed it
+    and when, whether it is published. No sentence of the speech."""
+    record = [
+        "抄送：区委各部门，区人大常委会办公室，区政协办公室，区法院，区检察院。",
+        "海拉尔区人民政府办公室　　2015年2月10日印发",
+        "（此件公开发布）",
+    ]
+    result = cleaned([REVIEW, SERVICES, "", *record])
+    assert texts(result) == [REVIEW, SERVICES]
+    assert [(r.text, r.reason) for r in result.removed] == [
+        (text, "document record") for text in record
+    ]
+
+
+def test_a_sentence_about_a_document_printed_or_copied_stays() -> None:
+    """The keep case: a speech says what an office printed and to whom it was sent."""
+    lines = [
+        "县委办公室、县政府办公室2024年3月15日印发了《作风建设实施方案》，各单位要认真抓好落实。",
+        "抄送的单位要对照方案逐项认领任务，抄送：不是走过场。",
+        "此件公开发布后，要及时做好政策解读。",
+    ]
+    result = cleaned([REVIEW, *lines])
+    assert texts(result) == [REVIEW, *lines]
+    assert not result.removed
