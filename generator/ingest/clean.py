@@ -850,10 +850,12 @@ def _gap_around(lines: list[Line], at: int) -> set[int]:
     return {i for i in range(before + 1, after) if i != at and not lines[i].text}
 
 
-# A running head with its page number on the one line: 2026年某省政府工作报告　　第4页.
+# A running head with its page number on the one line: 2026年某省政府工作报告　　第4页; on a
+# book's left-hand pages the number comes first: — 3 —　　2026年某省政府工作报告.
 _NUMBERED_HEAD_RE = compile_either(
     r"^[^。！？!?；;]{2,40}?[ \u3000\t]+"
     r"(?:第\s*\d{1,3}\s*页(?:\s*[/／，,]?\s*共\s*\d{1,3}\s*页)?|[-—－–]\s*\d{1,3}\s*[-—－–])$"
+    r"|^(?:第\s*\d{1,3}\s*页|[-—－–]\s*\d{1,3}\s*[-—－–])[ \u3000\t]+[^。！？!?；;]{2,40}$"
 )
 _HEAD_IN_SENTENCE_MAX = 30  # characters of a head or foot line a sentence runs through
 _HEADS_AT_A_BREAK = 2  # such lines on each side of a break, at most

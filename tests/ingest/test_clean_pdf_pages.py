@@ -264,3 +264,37 @@ def test_a_sentence_about_a_document_printed_or_copied_stays() -> None:
     result = cleaned([REVIEW, *lines])
     assert texts(result) == [REVIEW, *lines]
     assert not result.removed
+
+
+# --- a head with its number first; the rules about a closing record ---------------------------
+
+
+def test_a_running_head_after_its_page_number_on_one_line_is_removed() -> None:
+    """A book's left-hand pages set the number first (— 3 —　　政府工作报告), the right-hand ones
+    last: both are running heads, and the sentence over the page is joined again."""
+    lines = [line for paragraph in PARAGRAPHS for line in wrapped(paragraph, 34)]
+    heads = ["政府工作报告　　　　— 2 —", "— 3 —　　　　政府工作报告"]
+    source = [*lines[:4], heads[0], *lines[4:10], heads[1], *lines[10:]]
+    result = cleaned(source)
+    assert texts(result) == PARAGRAPHS
+    assert [(r.text, r.reason) for r in result.removed] == [
+        (head, "running head") for head in heads
+    ]
+
+
+def test_a_sentence_after_a_page_number_and_a_wide_gap_is_no_running_head() -> None:
+    """The keep case: only a short line with no stop is a head; a sentence stays."""
+    line = "— 3 —　　　　现代服务业实现了规模和效益的同步发展。"
+    result = cleaned([REVIEW, line, SERVICES])
+    assert not result.removed
+    assert texts(result)[1] == "—3—现代服务业实现了规模和效益的同步发展。"  # (spaces tidied)
+
+
+def test_a_long_rule_of_dashes_around_the_closing_record_parts_paragraphs_only() -> None:
+    """The rules a printed document draws about its closing record (——————): not text, a break
+    between paragraphs, as a Markdown rule is. A sentence's dash, or a short run, stays."""
+    rule = "——————————————————————"
+    result = cleaned([REVIEW, rule, "抄送：市委办公室，市政府办公室。", rule])
+    assert texts(result) == [REVIEW]
+    kept = ["——综合实力显著增强。", "———", "─────"]
+    assert texts(cleaned([REVIEW, *kept])) == [REVIEW, *kept]
