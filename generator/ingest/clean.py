@@ -1208,7 +1208,15 @@ def join_broken_lines(lines: list[Line]) -> list[Line]:
         last = out[-1] if out else None
         if previous_line is not None and id(previous_line) in verse and id(line) in verse:
             joins = False  # a line of verse after another: its own line
-        elif last is not None and previous_line is not None and indents and not previous_blank:
+        elif (
+            last is not None
+            and previous_line is not None
+            and indents
+            and not previous_blank
+            and not (header and _header_line(last.text))
+        ):
+            # (not in the header: its title, subtitle and byline are set flush, and a subtitle
+            # near the width was no full line running on — it took the byline in, the speaker lost)
             joins = _joins_indented(last, line, len(previous_line.text), indents)
         else:
             # (a header set line by line, title / byline / 同志们：, in a file whose paragraphs

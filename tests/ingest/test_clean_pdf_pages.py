@@ -298,3 +298,15 @@ def test_a_long_rule_of_dashes_around_the_closing_record_parts_paragraphs_only()
     assert texts(result) == [REVIEW]
     kept = ["——综合实力显著增强。", "———", "─────"]
     assert texts(cleaned([REVIEW, *kept])) == [REVIEW, *kept]
+
+
+def test_the_header_above_an_indented_layout_keeps_its_lines() -> None:
+    """The title block is set flush above the indented paragraphs; a subtitle most of a full
+    line long (——2016年2月19日在…会议上, 33 of 38) was taken for a full line running on, and the
+    byline, which the speaker is read from, was joined to it."""
+    subtitle = "——2016年2月19日在海拉尔区第十四届人民代表大会第五次会议上"
+    byline = "海拉尔区人民政府区长　　杜联合"
+    lines = [line for paragraph in PARAGRAPHS for line in wrapped(paragraph, 38)]
+    result = texts(cleaned(["政府工作报告", subtitle, byline, "", "　　各位代表：", *lines]))
+    assert result[:3] == ["政府工作报告", subtitle, "海拉尔区人民政府区长杜联合"]
+    assert result[3:] == ["各位代表：", *PARAGRAPHS]
