@@ -12,9 +12,10 @@ import html
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import pairwise
+from itertools import accumulate, pairwise
 
 from generator.config import BlockRule, Boilerplate, LineRule
 from generator.ingest import markdown, watermark
@@ -36,6 +37,7 @@ class Line:
     joined: bool = False  # assembled from more than one source line
     table: bool = False  # a table: rows separated by "\n", cells by "\t" (see group_tables)
     indented: bool = False  # its source line began with an indent (see indent_layout)
+    foot_note: bool = False  # a note at a page's foot, inside a sentence (see page_foot_notes)
 
 
 @dataclass
@@ -719,7 +721,10 @@ def remove_running_heads(lines: list[Line], removed: list[Removed]) -> list[Line
     first = next((i for i, line in enumerate(lines) if line.text), -1)
     # (not the first line: a title with its page mark, 在…上的讲话 第2页 共2页, is a title)
     numbered = {i for i, line in enumerate(lines) if i != first and _numbered_head(line.text)}
-    breaks = sorted(numbered | {i for i, line in enumerate(lines) if is_page_break(line.text)})
+    counted = counted_pages(lines)
+    breaks = sorted(
+        numbered | counted | {i for i, line in enumerate(lines) if is_page_break(line.text)}
+    )
     if not breaks:
         return _without_title_repeats(lines, first, removed)
     where: dict[str, set[int]] = defaultdict(set)  # text → the lines holding it beside a break
@@ -735,11 +740,103 @@ def remove_running_heads(lines: list[Line], removed: list[Removed]) -> list[Line
         if text == title or len(found) >= 2  # (the same words on two lines: no sentence piece)
         for index in found
     }
-    drop |= numbered | _inside_a_sentence(lines, breaks, numbered)
-    for index in sorted(drop):
-        removed.append(Removed(lines[index].line, lines[index].text, "running head"))
+    notes = page_foot_notes(lines, breaks, numbered | counted)
+    drop |= numbered | _inside_a_sentence(lines, breaks, numbered | counted | notes)
+    for index in sorted(drop | counted):
+        reason = "page number" if index in counted else "running head"
+        removed.append(Removed(lines[index].line, lines[index].text, reason))
+    # (the counted page numbers stay until the gaps about them are closed: they are breaks)
     kept = [line for index, line in enumerate(lines) if index not in drop]
-    return _close_page_gaps(kept)
+    pages = {id(lines[index]) for index in counted}
+    return [line for line in _close_page_gaps(kept, pages) if id(line) not in pages]
+
+
+# A note's label at its line's start: ①, [1], ［1］, 注①, 注1：.
+_FOOT_NOTE_RE = compile_either(
+    r"^(?:[\u2460-\u2473]|\[\d{1,2}\]|［\d{1,2}］|注\s*(?:[\u2460-\u2473]|\d{1,2}\s*[：:.．、]))\s*\S"
+)
+_HAN_OR_FIGURE_END_RE = compile_either(f"[{HAN}A-Za-z0-9]$")
+
+
+def page_foot_notes(lines: list[Line], breaks: list[int], skip: set[int]) -> set[int]:
+    """Mark (Line.foot_note) and return the notes a page sets at its foot, between its last line
+    and its number, where a sentence runs over the page (…支出略有结 / [1] 本报告中部分数据为初步
+    统计数。 / — 1 — / 余。…): left where they stood, the note was glued into the sentence and cut
+    it in two. Joining takes them out of the sentence and puts them after its paragraph, as it
+    does a page's mark: the note is the document's text and stays. Only where the line above
+    stops inside a word (no mark at its end: a list's item, ①…；, follows a stop or a colon)
+    and the next page does not go on with the next such label (②…: a list over the page)."""
+    found: set[int] = set()
+    for at in breaks:
+        index = at - 1
+        block: list[int] = []
+        while index >= 0:
+            text = lines[index].text
+            if not text or index in skip or is_page_break(text):
+                index -= 1
+            elif _FOOT_NOTE_RE.match(text):
+                block.append(index)
+                index -= 1
+            else:
+                break
+        if not block or index < 0 or not _HAN_OR_FIGURE_END_RE.search(lines[index].text):
+            continue
+        after = at + 1
+        while after < len(lines) and (
+            not lines[after].text or after in skip or is_page_break(lines[after].text)
+        ):
+            after += 1
+        if after < len(lines) and _FOOT_NOTE_RE.match(lines[after].text):
+            continue
+        found.update(block)
+    for index in found:
+        lines[index].foot_note = True
+    return found
+
+
+_BARE_NUMBER_RE = re.compile(r"^\d{1,3}$")
+_PAGE_LINES_MIN = 8  # lines of text on a page, at the least, between two of its numbers
+
+
+def counted_pages(lines: Sequence[Line]) -> set[int]:
+    """The lines that are a printed page's bare number (…人均可支 / 1 / 配收入…): a figure alone
+    on its line, one more than the last such figure a page's worth of lines before it, two or
+    more in such a run. Alone, a figure may be a table's cell or a list's number, which stand
+    close together or do not count up; the pages of a PDF copy count up, a page apart. Left in,
+    the number was glued into the sentence that ran over the page (人均可支1配收入)."""
+    figures = [
+        index
+        for index, line in enumerate(lines)
+        if _BARE_NUMBER_RE.match(line.text) and not _in_brackets(lines, index)
+    ]
+    text_before = list(accumulate(bool(line.text) for line in lines))
+    found: set[int] = set()
+    for at, index in enumerate(figures):
+        number = int(lines[index].text)
+        following = (
+            later
+            for later in figures[at + 1 :]
+            if int(lines[later].text) == number + 1
+            and text_before[later] - text_before[index] > _PAGE_LINES_MIN
+        )
+        page = next(following, None)
+        if page is not None:
+            found.update((index, page))
+    # (the last page may hold a few lines only: its number, the file's last line, counts on)
+    last = next((i for i in range(len(lines) - 1, -1, -1) if lines[i].text), None)
+    if last in figures and any(
+        int(lines[index].text) + 1 == int(lines[last].text) for index in found
+    ):
+        found.add(last)
+    return found
+
+
+def _in_brackets(lines: Sequence[Line], index: int) -> bool:
+    """A figure between a line ending in an opening bracket and one starting with a closing
+    one: a note's reference a wiki scrape cut onto lines of its own ([ / 1 / ])."""
+    before = next((line.text for line in reversed(lines[:index]) if line.text), "")
+    after = next((line.text for line in lines[index + 1 :] if line.text), "")
+    return before[-1:] in "[［【(（" and after[:1] in "]］】)）"
 
 
 _TITLE_REPEAT_MIN = 6  # characters of a first line whose repeats are running heads
@@ -786,10 +883,12 @@ def _gap_around(lines: list[Line], at: int) -> set[int]:
     return {i for i in range(before + 1, after) if i != at and not lines[i].text}
 
 
-# A running head with its page number on the one line: 2026年某省政府工作报告　　第4页.
+# A running head with its page number on the one line: 2026年某省政府工作报告　　第4页; on a
+# book's left-hand pages the number comes first: — 3 —　　2026年某省政府工作报告.
 _NUMBERED_HEAD_RE = compile_either(
     r"^[^。！？!?；;]{2,40}?[ \u3000\t]+"
     r"(?:第\s*\d{1,3}\s*页(?:\s*[/／，,]?\s*共\s*\d{1,3}\s*页)?|[-—－–]\s*\d{1,3}\s*[-—－–])$"
+    r"|^(?:第\s*\d{1,3}\s*页|[-—－–]\s*\d{1,3}\s*[-—－–])[ \u3000\t]+[^。！？!?；;]{2,40}$"
 )
 _HEAD_IN_SENTENCE_MAX = 30  # characters of a head or foot line a sentence runs through
 _HEADS_AT_A_BREAK = 2  # such lines on each side of a break, at most
@@ -853,24 +952,51 @@ def _head_line(text: str) -> bool:
     )
 
 
-def _close_page_gaps(lines: list[Line]) -> list[Line]:
+def _close_page_gaps(lines: list[Line], pages: AbstractSet[int] = frozenset()) -> list[Line]:
     """Drop the blank lines a page break puts around its page number where a sentence runs
     over it (the text before it is unfinished: no stop, no heading), so joining sees one
-    sentence, as it does across a page mark with no blank lines about it."""
+    sentence, as it does across a page mark with no blank lines about it. In an indented
+    layout (see indent_layout) a flush line after the break goes on with the paragraph even
+    when the page's last line was full and ended in a stop (…用力也不够。 / — 3 — / 还比如，…):
+    a new paragraph would have started indented."""
     blank: set[int] = set()
+    full = indent_layout([line for line in lines if id(line) not in pages])
+
+    def page_break(line: Line) -> bool:
+        return id(line) in pages or line.foot_note or is_page_break(line.text)
+
     for at, line in enumerate(lines):
-        if not is_page_break(line.text):
+        if not page_break(line):
             continue
         before = at - 1
-        while before >= 0 and (not lines[before].text or is_page_break(lines[before].text)):
+        while before >= 0 and (not lines[before].text or page_break(lines[before])):
             before -= 1
-        if before < 0 or not _runs_over_a_break(lines[before].text):
+        if before < 0:
             continue
         after = at + 1
-        while after < len(lines) and (not lines[after].text or is_page_break(lines[after].text)):
+        while after < len(lines) and (not lines[after].text or page_break(lines[after])):
             after += 1
+        if not _runs_over_a_break(lines[before].text) and not (
+            full is not None
+            and after < len(lines)
+            and _goes_on_flush(lines[before], lines[after], full)
+        ):
+            continue
         blank.update(i for i in range(before + 1, after) if not lines[i].text)
     return [line for index, line in enumerate(lines) if index not in blank]
+
+
+def _goes_on_flush(before: Line, after: Line, full: int) -> bool:
+    """In an indented layout, a flush line after a full one: the paragraph runs on. (Not a
+    short line that may be a head no rule knew, 某某县人民政府: it stays a line apart.)"""
+    short = len(after.text) < _FULL_SHARE * full
+    return (
+        len(before.text) >= _FULL_SHARE * full
+        and not after.indented
+        and not after.table
+        and not _ENUMERATOR_RE.match(after.text)
+        and not (short and _head_line(after.text))
+    )
 
 
 def _runs_over_a_break(text: str) -> bool:
@@ -1102,7 +1228,7 @@ def join_broken_lines(lines: list[Line]) -> list[Line]:
     blank_before_marks = True
     header = True  # no sentence has ended yet: the title, byline and salutation
     for line in lines:
-        if line.text and is_page_mark(line.text):
+        if line.text and (is_page_mark(line.text) or line.foot_note):
             if not held:
                 blank_before_marks = previous_blank
             held.append(Line(line.text, line.line, line.heading_level))
@@ -1115,7 +1241,15 @@ def join_broken_lines(lines: list[Line]) -> list[Line]:
         last = out[-1] if out else None
         if previous_line is not None and id(previous_line) in verse and id(line) in verse:
             joins = False  # a line of verse after another: its own line
-        elif last is not None and previous_line is not None and indents and not previous_blank:
+        elif (
+            last is not None
+            and previous_line is not None
+            and indents
+            and not previous_blank
+            and not (header and _header_line(last.text))
+        ):
+            # (not in the header: its title, subtitle and byline are set flush, and a subtitle
+            # near the width was no full line running on — it took the byline in, the speaker lost)
             joins = _joins_indented(last, line, len(previous_line.text), indents)
         else:
             # (a header set line by line, title / byline / 同志们：, in a file whose paragraphs
@@ -1153,7 +1287,9 @@ def join_broken_lines(lines: list[Line]) -> list[Line]:
 
 # Indentation a paragraph may begin with: full-width spaces (　　), spaces, a tab.
 _INDENTS = frozenset(INDENT_CHARS + "\t\u00a0")
-_INDENT_SHARE = 0.2  # of the text lines, indented and flush each, for an indented layout
+_INDENT_SHARE = 0.2  # of the text lines, flush at the least, for an indented layout
+_INDENTED_MIN = 3  # indented lines (paragraphs) of an indented layout, at the least
+_INDENTED_SHARE = 0.04  # of the text lines: a PDF's paragraphs may run to 20 lines each
 _FULL_SHARE = 0.8  # a line this much of the longest is full: the text ran on past it
 
 
@@ -1168,7 +1304,12 @@ def indent_layout(lines: Sequence[Line]) -> int | None:
     if len(text) < 6:
         return None
     indented = sum(line.indented for line in text)
-    if not _INDENT_SHARE * len(text) <= indented <= (1 - _INDENT_SHARE) * len(text):
+    # (a fifth of the lines indented, as asked before, missed a PDF copy of a report whose
+    # paragraphs run to ten lines and more: a full line there that ended in 。 or ” split its
+    # paragraph; the wrapped lines' own evidence, below, is what tells the layout)
+    if not max(_INDENTED_MIN, _INDENTED_SHARE * len(text)) <= indented:
+        return None
+    if indented > (1 - _INDENT_SHARE) * len(text):
         return None
     full = sorted(len(line.text) for line in text)[int(len(text) * 0.9)]
     after = [

@@ -110,8 +110,12 @@ def _closes(texts: Sequence[str], index: int, start: int) -> bool:
 # A bullet list's mark (- 过去的一年…, * 2014年…, + …), a space after it; not a dash of the
 # text (-5℃, --, ——) nor the dashes around a page number (- 2 -).
 _BULLET_RE = re.compile(r"^[ \t]{0,6}(?P<mark>[-*+])[ \t]+(?=[^\s\-*+])")
-# A thematic break (---, ***, * * *, ___): a line of three marks or more and nothing else.
-_RULE_RE = re.compile(r"^[ \t]{0,3}(?P<mark>[-*_=])(?:[ \t]*(?P=mark)){2,}[ \t]*$")
+# A thematic break (---, ***, * * *, ___): a line of three marks or more and nothing else; and
+# the rule a printed document draws above and below its closing record (版记), copied out of a
+# PDF as a line of six dashes or more (——————, ─────): no dash of a sentence stands so alone.
+_RULE_RE = re.compile(
+    r"^[ \t]{0,3}(?:(?P<mark>[-*_=])(?:[ \t]*(?P=mark)){2,}|(?P<long>[—－─━])(?P=long){5,})[ \t]*$"
+)
 
 
 def bullet_end(text: str) -> tuple[str, int] | None:
@@ -137,7 +141,7 @@ def is_rule(texts: Sequence[str], index: int) -> bool:
     found = _RULE_RE.match(INVISIBLE_RE.sub("", texts[index]))  # (as the cleaner reads it
     if found is None:  # later: ===, then a control character, was a rule the next time)
         return False
-    if found.group("mark") != "*":
+    if found.group("mark") != "*":  # (a long dash's rule has no mark: it is a rule)
         return True
     before = texts[index - 1] if index > 0 else ""
     after = texts[index + 1] if index + 1 < len(texts) else ""
