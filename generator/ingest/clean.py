@@ -1123,7 +1123,8 @@ def _colon_list_items(lines: list[Line], matched: dict[int, LineRule]) -> set[in
         # (：县政府网 after 一、…: the line before goes on, no item: the lines are joined, and a
         # second cleaning sees where that line ends)
         goes_on = blanks == 0 and index > 0 and line.text[0] in _CONTINUES and not item
-        length = len(line.text) + (item if blanks == 0 else 0)
+        # (an item ending in a comma runs on across a blank line too, as joining joins it)
+        length = len(line.text) + item
         blanks = 0
         if (
             not goes_on

@@ -161,6 +161,12 @@ def test_never_raises_and_paragraphs_are_tidy(text: str) -> None:
     "们 \n们 们们们们们：\n们 \n一、们们，们们们， 们们们们们们们们们们们们们，\n仅供学习 禁止外传\n来源：新华社"
 )
 @example("一、们们们们们: \n：县政府网\n仅供学习 禁止外传")
+# (a colon list's item ending in a comma, then a blank line: joining joins the next line to it
+# across the blank, so the list measures them together too; the notice was kept as an item)
+@example(
+    "们 \n们 们 们 \n们们们们们们：\n一、们们，们们们们们 们们们们们们们们们们们们，\n\n"
+    "仅供学习 禁止外传\n来源：新华社"
+)
 # (a joined 来源：… judged among the joined paragraphs alone, after a colon list's header)
 @example(
     "们，\n一、们 们 们 们： \n"
