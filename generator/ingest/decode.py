@@ -94,6 +94,7 @@ class SourceText:
     hidden: tuple[SourceLine, ...] = ()  # text not read as the speech's, reported as removed
     hidden_reason: str = "web page text not shown"  # (a page's head, scripts; a Word TOC)
     notes: tuple[str, ...] = ()  # a Word file's footnotes and endnotes: [^n] in the text
+    menus: tuple[SourceLine, ...] = ()  # a web page's lines of menu links, reported as removed
 
 
 def read_source(path: Path) -> SourceText:
@@ -110,7 +111,7 @@ def read_source(path: Path) -> SourceText:
         return _docx_source(raw, path, digest)
     text, encoding = _decode_text(raw, path)
     if suffix in _HTML_SUFFIXES or is_html_document(text):
-        shown, hidden = html_lines(text)
+        shown, hidden, menus = html_lines(text)
         if not shown:
             raise UserError("web page contains no text", path, hint="nothing to import")
         return SourceText(
@@ -118,6 +119,7 @@ def read_source(path: Path) -> SourceText:
             f"{encoding}, HTML page",
             digest,
             tuple(SourceLine(line, number) for line, number in hidden),
+            menus=tuple(SourceLine(line, number) for line, number in menus),
         )
     return SourceText(_split_lines(text), encoding, digest)
 

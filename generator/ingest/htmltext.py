@@ -78,14 +78,19 @@ def is_html_document(text: str) -> bool:
 Lines = list[tuple[str, int]]  # text, and the source line it starts on
 
 
-def html_lines(text: str) -> tuple[Lines, Lines]:
-    """The page's lines of visible text, and the text it holds that no browser shows (the
-    head's title, scripts): left out, and listed with what the cleaner removes."""
+def html_lines(text: str) -> tuple[Lines, Lines, Lines]:
+    """The page's lines of visible text; the text it holds that no browser shows (the head's
+    title, scripts); and its menus' lines: the last two left out, and listed with what the
+    cleaner removes."""
     reader = _TextReader()
     reader.feed(text)
     reader.close()
     reader.end_line()
-    return reader.lines, reader.hidden_text
+    return reader.lines, reader.hidden_text, reader.menus
+
+
+_MENU_LINKS = 2  # links a line holds, at least, to be a menu's
+_MENU_LABEL_MAX = 12  # characters of each of a menu's labels
 
 
 class _TextReader(HTMLParser):
@@ -97,6 +102,10 @@ class _TextReader(HTMLParser):
         self.start = 1
         self.hidden = 0  # depth inside elements whose text is not shown
         self.pre = 0  # depth inside <pre>, whose line breaks are the text's
+        self.menus: Lines = []
+        self.link = 0  # depth inside <a href>
+        self.labels: list[str] = []  # the current line's links' texts
+        self.unlinked = False  # the current line holds text outside a link
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _HIDDEN:
@@ -104,12 +113,17 @@ class _TextReader(HTMLParser):
         elif tag in _BLOCK:
             self.end_line()
             self.pre += tag == "pre"
+        elif tag == "a" and not self.link:
+            self.link = 1
+            self.labels.append("")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _BLOCK:
             self.end_line()
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "a":
+            self.link = 0
         if tag in _HIDDEN:
             self.hidden = max(0, self.hidden - 1)
         elif tag in _BLOCK:
@@ -135,9 +149,25 @@ class _TextReader(HTMLParser):
         if not self.current:
             self.start = self.getpos()[0] if line is None else line
         self.current.append(text)
+        if self.link and self.labels:
+            self.labels[-1] += text
+        elif text.strip():
+            self.unlinked = True
 
     def end_line(self) -> None:
         line = "".join(self.current).strip(" ")
         if line:
-            self.lines.append((line, self.start))
-        self.current = []
+            (self.menus if self._menu() else self.lines).append((line, self.start))
+        self.current, self.labels, self.unlinked = [], [], False
+
+    def _menu(self) -> bool:
+        """A line of links and nothing else, two or more, each a short label (首页 政务公开
+        互动交流): a site's menu in a block no <nav> marks. Left in, it was the first line of
+        the page's text, and the title. (A list of linked titles, one link to a line, is the
+        cleaner's to judge: related articles.)"""
+        labels = [label.strip() for label in self.labels if label.strip()]
+        return (
+            not self.unlinked
+            and len(labels) >= _MENU_LINKS
+            and all(len(label) <= _MENU_LABEL_MAX for label in labels)
+        )

@@ -304,6 +304,7 @@ def prepare(path: Path, config: Config) -> Prepared:
     if not meta.body:
         raise UserError("no speech text after the title", path, meta.title_line or None)
     hidden = [Removed(line.line, line.text, source.hidden_reason) for line in source.hidden]
+    hidden += [Removed(line.line, line.text, "web page menu") for line in source.menus]
     removed = hidden + cleaned.removed + meta.removed
     place_marks(meta.body, anchors)
     notes = [clean_note(note) for note in source.notes]

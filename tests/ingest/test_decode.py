@@ -355,6 +355,38 @@ def test_a_web_page_is_read_as_its_visible_text(tmp_path: Path) -> None:
         assert source.encoding.endswith("HTML page")
 
 
+def test_a_menu_no_nav_element_marks_is_left_out_and_its_title_is_the_pages(
+    tmp_path: Path,
+) -> None:
+    """A site's menu in a plain <div> (首页 政务公开 互动交流: short links and nothing else) is
+    left out and listed; it was the page's first line of text, and so its title (the real
+    one, the <h1>, read as the subtitle). A line with text outside its links (分享到：微信 微博),
+    a paragraph with a link in it and a list of linked titles, one to a line, stay lines."""
+    page = (
+        "<html><body><div class='header'><a href='/'>首页</a> <a href='/zw/'>政务公开</a>"
+        " <a href='/hd/'>互动交流</a></div>\n<h1>在全县大会上的讲话</h1>\n"
+        "<div>分享到：<a>微信</a> <a>微博</a></div>\n"
+        "<p>同志们：学习<a href='/a'>《意见》</a>和<a href='/b'>《通知》</a>。</p>\n"
+        "<ul><li><a href='/1'>在全县经济工作会议上的讲话</a></li></ul></body></html>"
+    )
+    source = read_source(write(tmp_path, page.encode(), "page.html"))
+    assert [(line.text, line.line) for line in source.menus] == [("首页 政务公开 互动交流", 1)]
+    assert [line.text for line in source.lines] == [
+        "在全县大会上的讲话",
+        "分享到：微信 微博",
+        "同志们：学习《意见》和《通知》。",
+        "在全县经济工作会议上的讲话",
+    ]
+    from generator.config import load_config
+    from generator.ingest.pipeline import prepare
+
+    prepared = prepare(tmp_path / "page.html", load_config(tmp_path))
+    assert prepared.meta.title == "在全县大会上的讲话"
+    assert ("首页 政务公开 互动交流", "web page menu") in [
+        (r.text, r.reason) for r in prepared.removed
+    ]
+
+
 # Phrases whose UTF-8 bytes all read as GBK: their mojibake can be undone without loss.
 _WHOLE = ["狠抓工作落实", "提高政治站位", "强化责任担当"]
 
