@@ -51,7 +51,12 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
     def send_head(self) -> Any:
         """Answer `Range: bytes=a-b` with 206 and the part, as static hosts do (the search reads
-        long posting lists that way); anything else as SimpleHTTPRequestHandler does."""
+        long posting lists that way); anything else as SimpleHTTPRequestHandler does, but never
+        304: its If-Modified-Since compares whole seconds, so a file rebuilt within the second
+        the browser had it from (a test builds, searches and builds again in under a second)
+        was answered "not modified", and the page kept the last build's search/index.json.
+        Static hosts validate with an ETag of the content."""
+        del self.headers["If-Modified-Since"]
         path = self.translate_path(self.path)
         if not os.path.isfile(path):
             return super().send_head()
