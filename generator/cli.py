@@ -350,8 +350,8 @@ def _not_the_speeches(path: Path, speeches: Path) -> None:
     """Refuse to ingest the speeches ingest wrote (content/speeches/): read as raw Markdown,
     each would come back as a second speech of itself."""
     resolved, folder = path.resolve(), speeches.resolve()
-    if resolved == folder or resolved.is_relative_to(folder) or folder.is_relative_to(resolved):
-        what = "is" if resolved == folder or resolved.is_relative_to(folder) else "holds"
+    if resolved.is_relative_to(folder) or folder.is_relative_to(resolved):  # (either: itself)
+        what = "is" if resolved.is_relative_to(folder) else "holds"
         raise UserError(
             f"this {what} the folder of cleaned speeches ingest writes ({folder.name}/), not raw ones",
             path,

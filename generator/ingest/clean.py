@@ -858,29 +858,15 @@ def _without_title_repeats(lines: list[Line], first: int, removed: list[Removed]
     ]
     if not repeats:
         return lines
-    drop = set(repeats)
     for index in repeats:
         removed.append(Removed(lines[index].line, lines[index].text, "running head"))
-        drop |= _gap_around(lines, index)
-    return [line for index, line in enumerate(lines) if index not in drop]
+    # (each stands where a page broke: the gaps about it are closed as a page number's are)
+    heads = {id(lines[index]) for index in repeats}
+    return [line for line in _close_page_gaps(lines, heads) if id(line) not in heads]
 
 
 def _squashed(text: str) -> str:
     return "".join(text.split())
-
-
-def _gap_around(lines: list[Line], at: int) -> set[int]:
-    """The blank lines around line `at` where a sentence runs over it (the text before it is
-    unfinished), so joining sees one sentence."""
-    before = at - 1
-    while before >= 0 and not lines[before].text:
-        before -= 1
-    if before < 0 or not _runs_over_a_break(lines[before].text):
-        return set()
-    after = at + 1
-    while after < len(lines) and not lines[after].text:
-        after += 1
-    return {i for i in range(before + 1, after) if i != at and not lines[i].text}
 
 
 # A running head with its page number on the one line: 2026年某省政府工作报告　　第4页; on a

@@ -29,9 +29,11 @@ from generator.ingest.docx import read_docx
 from generator.ingest.htmltext import html_lines, is_html_document
 from generator.text import count_han, is_han
 
-_TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm"})
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 _HTML_SUFFIXES = frozenset({".html", ".htm"})
 _DOCX_SUFFIX = ".docx"
+# What read_source reads: ingest's filter of the raw folder too.
+SUPPORTED = frozenset({".txt", _DOCX_SUFFIX}) | MARKDOWN_SUFFIXES | _HTML_SUFFIXES
 _SUPPORTED_HINT = (
     "supported: .txt (plain text), .md (Markdown), .docx (Word) and .html (a saved web page)"
 )
@@ -101,7 +103,7 @@ def read_source(path: Path) -> SourceText:
     """Read a `.txt`, `.docx` or `.html` speech (a .txt holding a page's source is read as
     the page); every problem surfaces as a `UserError`."""
     suffix = path.suffix.lower()
-    if suffix != _DOCX_SUFFIX and suffix not in _TEXT_SUFFIXES:
+    if suffix not in SUPPORTED:
         raise _unsupported_suffix(path, suffix)
     raw = _read_bytes(path)
     digest = hashlib.sha256(raw).hexdigest()

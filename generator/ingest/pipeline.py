@@ -15,7 +15,13 @@ from generator.config import Config
 from generator.errors import UserError
 from generator.fsutil import flush_to_disk
 from generator.ingest.clean import Line, Removed, clean_lines
-from generator.ingest.decode import SourceLine, SourceText, read_source
+from generator.ingest.decode import (
+    MARKDOWN_SUFFIXES,
+    SUPPORTED,
+    SourceLine,
+    SourceText,
+    read_source,
+)
 from generator.ingest.meta import FRAME_KIND_PREFIX, FRAME_KINDS, Meta, read_meta
 from generator.ingest.notes import (
     clean_note,
@@ -37,9 +43,7 @@ from generator.ingest.topics import score_topics
 from generator.ingest.write import MANIFEST_NAME, Manifest, Outcome, names_source, write_speech
 from generator.speech import Speech, without_note_marks
 
-SUPPORTED = (".txt", ".md", ".markdown", ".docx", ".html", ".htm")
 READS = "speechsite reads .txt, .md, .docx and .html"
-MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
 @dataclass

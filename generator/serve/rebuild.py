@@ -24,7 +24,8 @@ from rich.markup import escape
 from generator.build import BuildResult, Progress, Urls
 from generator.config import Config, load_config
 from generator.errors import UserError
-from generator.ingest.pipeline import SUPPORTED, ingest
+from generator.ingest.decode import SUPPORTED
+from generator.ingest.pipeline import ingest
 from generator.serve.changes import Update, diff
 from generator.serve.livereload import ErrorReport, EventHub
 from generator.serve.phases import PhasedBuilds, SearchWork
