@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -81,3 +81,21 @@ def presence(folder: Path) -> Iterator[Callable[[str], bool]]:
         yield lambda name: os.access(name, os.F_OK, dir_fd=fd)
     finally:
         os.close(fd)
+
+
+def missing(folder: Path, names: Iterable[str]) -> set[str]:
+    """Which of `names` (paths relative to `folder`, with / separators) are not there: each
+    of their folders is listed once and set against them, for thousands of names in a few
+    folders (a search index's 26,000 files: asking for each took a tenth of a second)."""
+    wanted: dict[str, set[str]] = {}
+    for name in names:
+        parent, _, base = name.rpartition("/")
+        wanted.setdefault(parent, set()).add(base)
+    gone: set[str] = set()
+    for parent, bases in wanted.items():
+        try:
+            listed = set(os.listdir(folder / parent))
+        except OSError:
+            listed = set()
+        gone.update(f"{parent}/{base}" if parent else base for base in bases - listed)
+    return gone

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.fsutil import atomic_write_bytes, presence
+from generator.fsutil import atomic_write_bytes, missing, presence
 
 
 @pytest.mark.parametrize(
@@ -37,3 +37,12 @@ def test_presence_tells_files_and_folders_that_exist_from_those_that_do_not(
         assert not exists("a/b/gone.html") and not exists("a/c/index.html")
     with presence(tmp_path / "missing") as exists:
         assert not exists("a/b/index.html")
+
+
+def test_missing_names_the_files_not_there_whatever_their_folder(tmp_path: Path) -> None:
+    (tmp_path / "search" / "b").mkdir(parents=True)
+    (tmp_path / "search" / "b" / "1.bin").write_bytes(b"")
+    (tmp_path / "index.json").write_bytes(b"")
+    names = ["search/b/1.bin", "search/b/2.bin", "search/f/0.bin", "index.json", "gone.json"]
+    assert missing(tmp_path, names) == {"search/b/2.bin", "search/f/0.bin", "gone.json"}
+    assert missing(tmp_path, []) == set()

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.config import Topic
-from generator.fsutil import atomic_write_bytes, presence
+from generator.fsutil import atomic_write_bytes, missing
 from generator.search.state import IndexState
 
 if TYPE_CHECKING:  # (site.py imports numpy, which a build with no change never needs)
@@ -96,11 +96,8 @@ def carry_over(
     files = state.get("files")
     if not isinstance(files, dict):
         return None
-    if not files.items() <= previous.items():  # (a set test, in C)
+    if not files.items() <= previous.items() or missing(target, files):  # (set tests)
         return None
-    with presence(target) as exists:
-        if not all(map(exists, files)):
-            return None
     return {str(k): str(v) for k, v in files.items()}
 
 
