@@ -43,25 +43,27 @@ _CHANNELS = (
     rf"{_AD_CHANNELS}|公众号|手机|电话|联系电话|热线(?:电话)?|邮箱|客服|淘宝(?:店铺)?|店铺|微博"
 )
 _ID = r"[A-Za-z0-9Ａ-Ｚａ-ｚ０-９_@.\-]{5,}"
-_CONTACT = rf"(?:咨询|联系|添加|加|客服)?(?:{_CHANNELS})\s*[:：]?\s*{_ID}"
-_AD_CONTACT = rf"(?:咨询|联系|添加|加|客服)?(?:{_AD_CHANNELS})\s*[:：]?\s*{_ID}"
+_REACH = r"(?:咨询|联系|添加|加|客服)?"  # (the verb before a channel: 咨询QQ, 联系电话, 加微)
+_CONTACT = rf"{_REACH}(?:{_CHANNELS})\s*[:：]?\s*{_ID}"
+_AD_CONTACT = rf"{_REACH}(?:{_AD_CHANNELS})\s*[:：]?\s*{_ID}"
+# Who signs, before a name (本文由…), and the name: a few letters, as few as will do.
+_SIGNED_BY = r"(?:本文|本资料|本文档|此文)?由?"
+_NAME = rf"(?P<name>[{HAN}A-Za-z]{{2,12}}?)"
 # A name the file gives itself, in front of a credit or an advertiser's contact (本文由笔尖公文
 # 整理QQ：…).
 _NAME_BEFORE_RE = compile_either(
-    rf"^(?:本文|本资料|本文档|此文)?由?(?P<name>[{HAN}A-Za-z]{{2,12}}?)"
-    rf"(?:{_CREDIT})?[，,、]?(?:{_CREDIT}|{_AD_CONTACT})"
+    rf"^{_SIGNED_BY}{_NAME}(?:{_CREDIT})?[，,、]?(?:{_CREDIT}|{_AD_CONTACT})"
 )
 # An advertiser's contact stamped after a paragraph's last sentence, the name in front of it.
 _TAIL_CONTACT_RE = compile_either(
-    rf"[。！？!?；;]\s*(?P<name>[{HAN}A-Za-z]{{2,12}}?)(?:{_CREDIT})?[，,、]?\s*{_AD_CONTACT}\s*$"
+    rf"[。！？!?；;]\s*{_NAME}(?:{_CREDIT})?[，,、]?\s*{_AD_CONTACT}\s*$"
 )
 # A short line that signs the name with a contact, the name marked off as an advertiser's by a
 # credit or by stars around it (◆某某文库◆出品电话：…, ☆某☆某☆文☆库☆ 联系电话 …): learned from
 # any line, since the line rules leave a telephone to an office (县融媒体中心出品 电话：… is the
 # office's, and _OWN_LINE_RE keeps its name).
 _SIGNED_LINE_RE = compile_either(
-    rf"^(?:本文|本资料|本文档|此文)?由?(?P<name>[{HAN}A-Za-z]{{2,12}}?)(?P<credit>(?:{_CREDIT})+)?"
-    rf"[，,、]?(?:{_CONTACT})"
+    rf"^{_SIGNED_BY}{_NAME}(?P<credit>(?:{_CREDIT})+)?[，,、]?(?:{_CONTACT})"
 )
 _STARS_RE = re.compile("[★☆◆◇■●※♦]")
 # The rules whose lines are an advertiser's (a name in front of their credit is the file's).
@@ -206,7 +208,7 @@ _SUBJECT_GOES_ON = "[的是和与在将已要还也等之、，,]|有限|股份|
 
 def _line_pattern(names: str) -> str:
     return (
-        rf"{_DECO_CLASS}(?:本文|本资料|本文档|此文)?由?{_DECO_CLASS}(?:{names}){_DECO_CLASS}"
+        rf"{_DECO_CLASS}{_SIGNED_BY}{_DECO_CLASS}(?:{names}){_DECO_CLASS}"
         rf"(?:(?:{_SPACED_CREDIT}){_DECO_CLASS})*"
         rf"(?:[，,、]?\s*(?:{_LABEL})?(?:{_CONTACT}){_DECO_CLASS})*"
         rf"(?:{_SLOGAN})?"
