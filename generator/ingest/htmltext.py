@@ -103,7 +103,7 @@ class _TextReader(HTMLParser):
         self.hidden = 0  # depth inside elements whose text is not shown
         self.pre = 0  # depth inside <pre>, whose line breaks are the text's
         self.menus: Lines = []
-        self.link = 0  # depth inside <a href>
+        self.link = False  # inside an <a> (links do not nest)
         self.labels: list[str] = []  # the current line's links' texts
         self.unlinked = False  # the current line holds text outside a link
 
@@ -114,7 +114,7 @@ class _TextReader(HTMLParser):
             self.end_line()
             self.pre += tag == "pre"
         elif tag == "a" and not self.link:
-            self.link = 1
+            self.link = True
             self.labels.append("")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -123,7 +123,7 @@ class _TextReader(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "a":
-            self.link = 0
+            self.link = False
         if tag in _HIDDEN:
             self.hidden = max(0, self.hidden - 1)
         elif tag in _BLOCK:
