@@ -167,6 +167,17 @@ def result_urls(page: Page) -> list[str]:
     return [str(url) for url in urls]
 
 
+def without_hits(href: str) -> str:
+    """A result's link without the h= parameters it passes to the speech page."""
+    parts = urlsplit(href)
+    return parts.path + (f"#{parts.fragment}" if parts.fragment else "")
+
+
+def hits_of(href: str) -> list[str]:
+    """The texts a result's link asks the speech page to mark."""
+    return parse_qs(urlsplit(href).query).get("h", [])
+
+
 def expected_urls(site_dir: Path, query: str) -> list[str]:
     reader = Reader(site_dir / "search")
     return [str(reader.fragment(r.doc)["url"]) for r in reader.search(query)[1]]
@@ -189,15 +200,16 @@ def test_typing_a_phrase_shows_results_snippets_and_marks(browse: Browsing) -> N
     )
     assert links
     for link in links:
-        path, _, anchor = link.partition("#")
+        path, _, anchor = without_hits(link).partition("#")
         assert path in urls and re.fullmatch(r"p\d+|s[\d-]+", anchor), link
         html = (site / path.strip("/") / "index.html").read_text(encoding="utf-8")
         assert f'id="{anchor}"' in html, link
+        assert hits_of(link) == ["营商环境"], link  # what the page is to mark
     # the result title links to the speech too
     titles = page.eval_on_selector_all(
         "[data-search-result] [data-field=title]", "els => els.map(e => e.getAttribute('href'))"
     )
-    assert titles == urls
+    assert [without_hits(title) for title in titles] == urls
     page.context.close()
 
 
@@ -375,7 +387,7 @@ def test_keyboard(browse: Browsing) -> None:
     target = first.get_attribute("href")
     assert target
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(re.escape(target) + "$"))
+    page.wait_for_url(re.compile(re.escape(without_hits(target)) + "$"))
     assert page.locator("h1").count() == 1
     page.context.close()
 
@@ -503,7 +515,7 @@ def test_more_results(browse: Browsing) -> None:
             arg=min(12, len(shown) + size),
         )
         focused = page.evaluate("document.activeElement.getAttribute('href')")
-        assert focused == ranked[len(shown)]
+        assert without_hits(focused) == ranked[len(shown)]
         shown = result_urls(page)
     assert shown == ranked
     assert more.is_hidden()
@@ -519,10 +531,11 @@ def test_search_under_a_sub_path(browse: Browsing) -> None:
     assert urls and all(re.fullmatch(r"/archive/speeches/[a-z0-9-]+/", url) for url in urls)
     link = page.locator("[data-search-result] .snippets a").first
     href = link.get_attribute("href")
-    assert href and href.startswith(urls[0] + "#")
+    assert href and without_hits(href).startswith(urls[0] + "#") and hits_of(href) == ["作风"]
     link.click()
-    page.wait_for_url(served.origin + href)
+    page.wait_for_url(served.origin + without_hits(href))
     assert page.locator(f"#{href.split('#')[1]}").count() == 1
+    assert "作风" in page.locator("mark.search-hit").all_inner_texts()
     page.context.close()
 
 
@@ -759,3 +772,40 @@ def test_back_from_a_result_restores_the_results_shown_and_the_place(browse: Bro
     page.go_back()
     page.wait_for_function("document.querySelectorAll('[data-search-result]').length >= 10")
     page.wait_for_function(f"Math.abs(scrollY - {scrolled}) < 40")
+
+
+def test_a_result_marks_what_it_found_in_the_speech_it_opens(browse: Browsing) -> None:
+    """As MkDocs Material and Pagefind do: the text a result marked (as the speech writes it,
+    traditional characters and all) is marked in the paragraph its link opens, and in the
+    title; then the address bar holds the plain address, to cite."""
+    page = browse.page()
+    open_search(page, browse.extra_url)
+    type_query(page, "数字经济")
+    snippet = page.locator("[data-search-result] .snippets a").first
+    href = snippet.get_attribute("href")
+    assert href and hits_of(href) == ["數字經濟"]
+    snippet.click()
+    page.wait_for_url(re.compile(r"/speeches/t-trad/#p\d+$"))
+    anchor = href.split("#")[1]
+    assert page.locator(f"#{anchor} mark.search-hit").all_inner_texts() == ["數字經濟"]
+    assert page.locator("#speech-title mark.search-hit").all_inner_texts() == ["數字經濟"]
+    assert page.evaluate("location.search") == ""
+    # the paragraph's text reads as before: the mark wraps it, adds nothing
+    assert "加快發展數字經濟，ＡＩ賦能。" in page.locator(f"#{anchor}").inner_text()
+    page.context.close()
+
+
+def test_hit_parameters_are_only_ever_text(browse: Browsing) -> None:
+    """A crafted link to a speech page cannot add markup to it: h= is searched as text. It
+    marks the speech's own text that looks like HTML as text, and leaves the paragraph numbers
+    (links the page adds) alone."""
+    page = browse.page()
+    query = "&".join(f"h={quote(text)}" for text in (XSS_IMG, "<b>结束</b>", "1"))
+    page.goto(browse.extra_url + "speeches/d-xss/?" + query)
+    page.wait_for_function("document.querySelector('mark.search-hit') !== null")
+    marks = page.locator("mark.search-hit").all_inner_texts()
+    assert XSS_IMG in marks and "<b>结束</b>" not in marks
+    assert page.locator(".speech-body img, .speech-body b").count() == 0
+    assert page.evaluate("window.__xss") is None
+    assert page.locator("a.para-anchor mark").count() == 0
+    page.context.close()

@@ -244,6 +244,25 @@ test("cut makes a window with marked parts and ellipses", () => {
   assert.deepEqual(none, [{ text: "ab", mark: false }, { text: "…", mark: false }]);
 });
 
+test("hitTexts: the distinct marked texts of a result, in order, trimmed, at most 8", () => {
+  const parts = (...texts) => texts.map((text, i) => ({ text, mark: i % 2 === 1 }));
+  const lists = [parts("…在", "營商環境", "会议上"), parts("优化", " 营商环境 ", "，", "營商環境")];
+  assert.deepEqual(search.hitTexts(lists), ["營商環境", "营商环境"]);
+  assert.deepEqual(search.hitTexts([parts("无", "")]), []); // an empty mark is no hit
+  const many = Array.from({ length: 12 }, (_, i) => parts("x", `词${i}`));
+  assert.deepEqual(search.hitTexts(many), Array.from({ length: 8 }, (_, i) => `词${i}`));
+  assert.deepEqual(search.hitTexts([parts("a", "长".repeat(101))]), []); // longer than 100
+});
+
+test("hitLink: the hits as h= parameters, before the paragraph's anchor", () => {
+  assert.equal(search.hitLink("/s/a/", [], "p3"), "/s/a/#p3");
+  assert.equal(search.hitLink("/s/a/", [], ""), "/s/a/");
+  assert.equal(
+    search.hitLink("/sub/s/a/", ["营商环境", "a&b=#"], "p12"),
+    "/sub/s/a/?h=%E8%90%A5%E5%95%86%E7%8E%AF%E5%A2%83&h=a%26b%3D%23#p12",
+  );
+});
+
 test("cut never cuts a match in two: the window reaches the end of one it started", () => {
   const text = "甲".repeat(18) + "营商环境" + "乙".repeat(20);
   const parts = search.cut(text, [[2, 4], [18, 22]], 20); // the window ends at 20

@@ -989,6 +989,36 @@
 
   /* A window of about `width` characters around the first match (extended over following
      matches that fit), as parts to be rendered as text nodes and <mark> elements. */
+  var HITS = 8; // marked texts a result's link passes on, at most
+  var HIT_LENGTH = 100; // characters of one (a pasted query is searched as its first hundred)
+
+  /* The distinct texts marked in lists of parts (`cut`'s), in order, each at most HIT_LENGTH
+     characters; at most HITS of them. */
+  function hitTexts(lists) {
+    var hits = [];
+    lists.forEach(function (parts) {
+      parts.forEach(function (part) {
+        var text = part.text.trim();
+        if (part.mark && text && text.length <= HIT_LENGTH && hits.indexOf(text) < 0) {
+          hits.push(text);
+        }
+      });
+    });
+    return hits.slice(0, HITS);
+  }
+
+  /* A result's link carries the text its title and snippets mark, as the speech writes it
+     (h=數字經濟 where 数字经济 was typed): the speech page marks it there too (site.js), as
+     MkDocs Material and Pagefind mark a search's words on the page a result opens. */
+  function hitLink(url, hits, anchor) {
+    var query = hits
+      .map(function (hit) {
+        return "h=" + encodeURIComponent(hit);
+      })
+      .join("&");
+    return url + (query ? "?" + query : "") + (anchor ? "#" + anchor : "");
+  }
+
   function cut(text, ranges, width) {
     if (!ranges.length) {
       var head = [{ text: text.slice(0, width), mark: false }];
@@ -1779,8 +1809,17 @@
       var table = mergeTables(index.table, fragment.table);
       item.setAttribute("data-search-result", fragment.url);
       var title = item.querySelector("[data-field=title]");
-      title.href = fragment.url;
-      appendParts(title, cut(fragment.title, findRanges(fragment.title, state.terms, table), 1000));
+      var titleParts = cut(fragment.title, findRanges(fragment.title, state.terms, table), 1000);
+      var found = snippets(fragment.blocks, state.terms, table, SNIPPETS, 90);
+      var hits = hitTexts(
+        [titleParts].concat(
+          found.map(function (snippet) {
+            return snippet.parts;
+          }),
+        ),
+      );
+      title.href = hitLink(fragment.url, hits, "");
+      appendParts(title, titleParts);
       // the speaker, occasion, date and topics a result was found by are marked, as the title is;
       // on a site in another language, the speech's own words are in its language, as the title
       // is (the template gives the title the speeches' lang), and the date in the page's
@@ -1798,10 +1837,10 @@
         );
       } else topics.remove();
       var holder = item.querySelector("[data-field=snippets]");
-      snippets(fragment.blocks, state.terms, table, SNIPPETS, 90).forEach(function (snippet) {
+      found.forEach(function (snippet) {
         var li = doc.createElement("li");
         var a = doc.createElement("a");
-        a.href = fragment.url + (snippet.anchor ? "#" + snippet.anchor : "");
+        a.href = hitLink(fragment.url, hits, snippet.anchor);
         appendParts(a, snippet.parts);
         li.append(a);
         holder.append(li);
@@ -1981,6 +2020,8 @@
     enoughSnippets: enoughSnippets,
     snippetsEnough: snippetsEnough,
     cut: cut,
+    hitTexts: hitTexts,
+    hitLink: hitLink,
     passes: passes,
     RUN_GAP: RUN_GAP,
     joinNear: joinNear,

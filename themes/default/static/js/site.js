@@ -3,7 +3,8 @@
    1. Table of contents: open on wide screens, highlight the section being read.
    2. "Cite this speech": copy the citation, announce the result.
    3. The "/" key focuses the search box.
-   4. Paragraph numbers become links to their paragraphs (#p12), to cite 第12段. */
+   4. Paragraph numbers become links to their paragraphs (#p12), to cite 第12段.
+   5. Text a search result marked (?h=…) is marked in the speech it opens. */
 (function () {
   "use strict";
 
@@ -212,8 +213,79 @@
     }
   }
 
+  /* --- 5. search hits --------------------------------------------------------------------- */
+  /* A search result links here with ?h=<text> for each text it marked, as the speech writes
+     it: the same text is marked in the title and the body, so the reader sees at once where the
+     match is in the paragraph the link opens. Text nodes are split and wrapped, never parsed:
+     a parameter is only ever text. The parameters then leave the address bar, so the address a
+     reader copies to cite the speech (or 第12段) is the plain one. */
+  var MAX_HITS = 8; /* texts taken from the address (search.js passes as many) */
+  var MAX_MARKS = 500; /* marks made, at most: a one-character hit in a long speech */
+
+  function hitTexts() {
+    if (!window.URLSearchParams) return [];
+    var seen = [];
+    new URLSearchParams(window.location.search).getAll("h").forEach(function (text) {
+      text = text.trim();
+      if (text && text.length <= 100 && seen.indexOf(text) < 0) seen.push(text);
+    });
+    return seen.slice(0, MAX_HITS).sort(function (a, b) {
+      return b.length - a.length; /* the longest first where two start at one place */
+    });
+  }
+
+  function textNodes(scope) {
+    var nodes = [];
+    var walker = document.createTreeWalker(scope, NodeFilter.SHOW_TEXT, null);
+    var node;
+    while ((node = walker.nextNode())) {
+      if (!node.parentNode.closest("mark, a.heading-anchor, a.para-anchor")) nodes.push(node);
+    }
+    return nodes;
+  }
+
+  /* Wrap each hit in `node` (the earliest first) in <mark class="search-hit">; return the count. */
+  function markIn(node, hits, count) {
+    while (count < MAX_MARKS) {
+      var at = -1;
+      var hit = "";
+      for (var i = 0; i < hits.length; i++) {
+        var found = node.data.indexOf(hits[i]);
+        if (found >= 0 && (at < 0 || found < at)) {
+          at = found;
+          hit = hits[i];
+        }
+      }
+      if (at < 0) break;
+      var match = node.splitText(at);
+      node = match.splitText(hit.length);
+      var mark = document.createElement("mark");
+      mark.className = "search-hit";
+      match.parentNode.replaceChild(mark, match);
+      mark.appendChild(match);
+      count++;
+    }
+    return count;
+  }
+
+  function initSearchHits() {
+    var hits = hitTexts();
+    if (!hits.length) return;
+    var count = 0;
+    [document.getElementById("speech-title"), document.querySelector("[data-speech-body]")]
+      .filter(Boolean)
+      .forEach(function (scope) {
+        textNodes(scope).forEach(function (node) {
+          count = markIn(node, hits, count);
+        });
+      });
+    var url = new URL(window.location.href);
+    url.searchParams.delete("h");
+    window.history.replaceState(window.history.state, "", url.pathname + url.search + url.hash);
+  }
+
   function init() {
-    var parts = [initToc, initCopy, initSlash, initParagraphLinks];
+    var parts = [initToc, initCopy, initSlash, initParagraphLinks, initSearchHits];
     for (var i = 0; i < parts.length; i++) {
       try {
         parts[i]();
