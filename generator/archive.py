@@ -20,7 +20,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from generator.config import Topic
+from generator.config import Topic, is_language_tag
 from generator.errors import UserError, utf8_text
 from generator.ingest.slug import is_valid_slug
 from generator.render.markdown import RESERVED_ID_RE, inline_text
@@ -69,6 +69,7 @@ class Entry:
     part: list[int] | None = None
     outline_json: str = "[]"  # [[id, label, title, [children…]], …]: see `outline`
     source_path: str | None = None
+    lang: str | None = None  # the speech's own language tag (front matter `lang:`), or None
 
     @property
     def topic_terms(self) -> dict[str, list[tuple[str, int]]]:
@@ -144,6 +145,7 @@ def load_entry(path: Path, data: bytes | None = None) -> Entry:
         part=check.part(front),
         outline_json=outline_json(check.anchors(check.outline(front), body, body_line)),
         source_path=_source_path(front.get("source")),
+        lang=check.lang(front),
     )
 
 
@@ -210,6 +212,17 @@ class _FieldCheck:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise self.fail(key, "expected a list of names", f"e.g. {key}: [作风整顿, 落实]")
         return list(dict.fromkeys(v.strip() for v in value if v.strip()))  # (once each)
+
+    def lang(self, front: dict[str, Any]) -> str | None:
+        """The speech's own language, a tag as site.yaml's `content_language` is: it goes into
+        the pages' lang= and the feeds' xml:lang= as written, where `en_US` or `English` would
+        make them invalid and no screen reader would know the voice."""
+        tag = self.text(front, "lang")
+        if tag is not None and not is_language_tag(tag):
+            raise self.fail(
+                "lang", f"expected a language tag, got {tag!r}", "e.g. lang: en, en-GB or zh-Hant"
+            )
+        return tag
 
     def date(self, front: dict[str, Any]) -> str | None:
         value = front.get("date")

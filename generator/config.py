@@ -259,9 +259,22 @@ def _check_folders(checker: _Checker, root: Path, values: dict[str, Any]) -> Non
 _LANGUAGE_TAG_RE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 
 
+def is_language_tag(tag: str) -> bool:
+    """Whether `tag` reads as a BCP 47 language tag (zh-CN, zh-Hant, en, en-GB): what
+    `content_language` and a speech's own `lang:` may hold, since each is written into
+    lang= and xml:lang= as it is."""
+    return _LANGUAGE_TAG_RE.fullmatch(tag) is not None
+
+
+def same_language(tag: str, other: str) -> bool:
+    """Whether two tags name one language (zh-CN and zh-Hant, en and en-GB): a region or a
+    script is no other language to a screen reader's voice, so it needs no lang= of its own."""
+    return tag.split("-")[0].lower() == other.split("-")[0].lower()
+
+
 def _language_tag(checker: _Checker, tag: str) -> str:
     """A language tag (zh-CN, zh-Hant, en): it is written into every speech's lang=."""
-    if not _LANGUAGE_TAG_RE.fullmatch(tag):
+    if not is_language_tag(tag):
         raise checker.fail(
             ("content_language",), f"expected a language tag, got {tag!r}", "e.g. zh-CN or zh-Hant"
         )

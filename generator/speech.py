@@ -1,9 +1,11 @@
 """The `Speech` value and its file format: YAML front matter, then a Markdown body.
 
-Front matter schema (every key is always written, `null` when unknown):
+Front matter schema (every key but `lang` is always written, `null` when unknown):
 
     title           the speech's title, page markers removed
     slug            URL name, unique in the archive
+    lang            the speech's own language (a BCP 47 tag: en, en-GB, zh-Hant), written only
+                    for a speech in another language than the archive's (see ingest/language.py)
     speaker         the speaker's name, or their role when only that is known (县长)
     speaker_role    the office (北京市市长), or null
     occasion        the meeting the speech was given at (…会议), or null
@@ -36,6 +38,7 @@ from generator.yamlio import dump_front_matter, load_yaml, read_front_matter_fas
 FRONT_MATTER_KEYS = (
     "title",
     "slug",
+    "lang",
     "speaker",
     "speaker_role",
     "occasion",
@@ -75,15 +78,19 @@ class Speech:
     part: list[int] | None = None
     declared_points: int | None = None
     notes: list[str] = field(default_factory=list)  # footnotes: [^n] in the blocks' text
+    lang: str | None = None  # the speech's own language, where it is not the archive's
 
     def stats(self) -> dict[str, int]:
         chars = sum(len(re.sub(r"\s", "", without_note_marks(b.text))) for b in self.blocks)
         return {"chars": chars, "paragraphs": len(self.blocks)}
 
     def front_matter(self) -> dict[str, Any]:
+        """The front matter, `lang` only where the speech has its own: a Chinese speech's
+        file is as it was before speeches could have one."""
         return {
             "title": self.title,
             "slug": self.slug,
+            **({"lang": self.lang} if self.lang else {}),
             "speaker": self.speaker,
             "speaker_role": self.speaker_role,
             "occasion": self.occasion,

@@ -65,3 +65,48 @@ def is_han(char: str) -> bool:
 
 def count_han(text: str) -> int:
     return len(HAN_RE.findall(text))
+
+
+# An opening address in English, as a speech at an international forum has one (Ladies and
+# gentlemen, / Dear friends, / Distinguished guests, ladies and gentlemen, / Good morning!): an
+# addressee or several between commas or "and". Its words are a closed list, so no sentence
+# reads as one; names (Mr. President, Your Excellency Li Wei) must be capitalised.
+_EN_NAME = r"(?-i:[A-Z][\w.'’-]*)"
+_EN_MODIFIER = (
+    r"(?:my|our|dear|distinguished|honou?rable|honou?red|respected|esteemed|fellow|beloved|"
+    r"valued|young|invited|visiting|special|senior|all)"
+)
+_EN_NOUN = (
+    r"(?:friends?|guests?|colleagues?|delegates?|participants?|members?|students?|teachers?|"
+    r"graduates?|citizens?|compatriots?|comrades?|partners?|visitors?|representatives?|"
+    r"speakers?|panell?ists?|entrepreneurs?|investors?|officials?|ambassadors?|diplomats?|"
+    r"experts?|scholars?|journalists?|leaders?|ministers?|governors?|mayors?|heads|chairs?|"
+    r"chairm[ae]n|presidents?|parents|alumni|faculty|staff|audience|everyone|everybody|all|"
+    r"brothers and sisters|sisters and brothers|boys and girls|sirs?|mesdames)"
+)
+# (members of the press, friends from the media, guests from around the world)
+_EN_FROM = (
+    r"(?: (?:of|from) (?:the )?(?:press|media|board|committee|jury|faculty|delegations?|"
+    r"business community|diplomatic corps|(?:all over|around) the world|home and abroad|"
+    r"near and far|far and near|all walks of life))"
+)
+# An addressee that opens an address on its own, before a sentence (Ladies and gentlemen,
+# today…): not a bare noun, which may be a sentence's subject (Students, teachers and…).
+_EN_OPENING = (
+    r"(?:ladies and gentlemen|"
+    r"(?:good (?:morning|afternoon|evening|day)|hello|hi|greetings)"
+    rf"(?: (?:to )?(?:everyone|everybody|all|you all|all of you))?|"
+    rf"(?:your |their )?excellenc(?:y|ies)(?: {_EN_NAME}){{0,4}}|"
+    rf"(?:mr|mister|madam|madame|mrs|ms)\.? {_EN_NAME}(?: {_EN_NAME}){{0,3}}|"
+    rf"(?:{_EN_MODIFIER} ){{1,3}}{_EN_NOUN}{_EN_FROM}?|"
+    rf"dear {_EN_NAME}(?: {_EN_NAME}){{0,3}})"
+)
+_EN_ADDRESSEE = rf"(?:{_EN_OPENING}|{_EN_NOUN}{_EN_FROM}?)"
+_EN_MORE = rf"(?:,? and |, |; ){_EN_ADDRESSEE}"
+_ADDRESS_END = "[,:!，：！]"
+# A paragraph that is an address and nothing else (Dear friends, / Good morning, everyone!).
+ENGLISH_ADDRESS_LINE_RE = re.compile(rf"{_EN_ADDRESSEE}(?:{_EN_MORE})*{_ADDRESS_END}", re.I)
+# An address opening a paragraph, with its mark (Ladies and gentlemen, today we…).
+ENGLISH_ADDRESS_OPENING_RE = re.compile(
+    rf"{_EN_OPENING}(?:{_EN_MORE})*(?:{_ADDRESS_END}(?=\s|$)|$)", re.I
+)

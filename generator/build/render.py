@@ -20,7 +20,7 @@ from generator.build.urls import Urls
 from generator.config import Config
 from generator.errors import UserError
 from generator.fsutil import presence, stage
-from generator.render.pages import Page, digest
+from generator.render.pages import Page, digest, lang_attribute
 from generator.render.theme import Asset, Theme, counted, data_url
 from generator.workers import fork_pool
 
@@ -235,10 +235,7 @@ def content_lang(config: Config) -> Markup:
     """` lang="zh-CN"` for the elements holding speech text, where the site's own language is
     another (an English site of Chinese speeches: a screen reader then reads them with a
     Chinese voice, and the theme sets Chinese text as Chinese); else nothing."""
-    site, content = (
-        tag.split("-")[0].lower() for tag in (config.language, config.content_language)
-    )
-    return Markup("") if site == content else Markup(' lang="{}"').format(config.content_language)
+    return lang_attribute(config.content_language, config.language)
 
 
 def _nav(page: Page, urls: Urls, strings: dict[str, str]) -> list[dict[str, Any]]:

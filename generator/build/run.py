@@ -279,6 +279,8 @@ class Build:
             cache.group_slugs,
             *self._known(),
             brief_listing=self.theme.brief_listing,
+            language=config.language,
+            content_language=config.content_language,
         )
         self.pages = self.builder.pages()
         self.memory.summaries = self.builder.known
@@ -310,10 +312,15 @@ class Build:
 
     @cached_property
     def summaries_for(self) -> str:
-        """What a speech's summary shows besides its entry and body: URLs, topics, dates' form
-        (and, for the speech pages kept with them, what a page lists of other speeches)."""
+        """What a speech's summary shows besides its entry and body: URLs, topics, dates' form,
+        the languages its lang= follows from (and, for the speech pages kept with them, what a
+        page lists of other speeches)."""
         formats = date_formats(self.theme.strings)
-        return f"{self.urls.base_url}|{self.config.topics!r}|{formats!r}|{self.theme.brief_listing}"
+        languages = f"{self.config.language}|{self.config.content_language}"
+        return (
+            f"{self.urls.base_url}|{self.config.topics!r}|{formats!r}|{languages}|"
+            f"{self.theme.brief_listing}"
+        )
 
     def write_pages(self, staging: Path, progress: Progress | None) -> dict[str, str]:
         """Render changed pages and extras (feeds, sitemap, assets) into `staging`; return the

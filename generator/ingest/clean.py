@@ -24,7 +24,16 @@ from generator.ingest.mail import mail_top
 from generator.ingest.pagemarks import is_page_break, is_page_mark
 from generator.ingest.punct import to_fullwidth
 from generator.ingest.script import compile_either
-from generator.text import HAN, HAN_RE, INDENT_CHARS, INVISIBLE_RE, ODD_SPACE_RE, TERMINAL, is_cjk
+from generator.text import (
+    ENGLISH_ADDRESS_LINE_RE,
+    HAN,
+    HAN_RE,
+    INDENT_CHARS,
+    INVISIBLE_RE,
+    ODD_SPACE_RE,
+    TERMINAL,
+    is_cjk,
+)
 
 
 @dataclass
@@ -1378,6 +1387,8 @@ def _joins(last: Line, line: Line, width: int | None, after_blank: bool, soft: b
         return False
     if line.text[0] in _CONTINUES:
         return True
+    if _english_address(last.text, line.text):
+        return False
     if last.text[-1] in _OPENS or _LABEL_ONLY_RE.match(last.text):
         return True
     if after_blank:
@@ -1396,6 +1407,18 @@ def _joins(last: Line, line: Line, width: int | None, after_blank: bool, soft: b
     if _wrapped_heading(last.text, line.text):
         return True
     return _cut_mid_sentence(last) and not _ENUMERATOR_RE.match(line.text)
+
+
+def _english_address(text: str, following: str) -> bool:
+    """An English speech's address alone on its line, before a sentence (Ladies and
+    gentlemen, / It is my…): its own paragraph, as 同志们： is. English closes an address with
+    a comma, which elsewhere says the line goes on; joined, the address ran into the sentence
+    (Ladies and gentlemen, It is…). A line after it in lower case is a wrap: it goes on."""
+    return (
+        following[:1].isupper()
+        and text[:1].isascii()
+        and ENGLISH_ADDRESS_LINE_RE.fullmatch(text) is not None
+    )
 
 
 _WRAPPED_HEADING_MIN = 24  # characters of a heading line a wrap may have cut

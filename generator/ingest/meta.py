@@ -30,7 +30,12 @@ from generator.ingest.pagemarks import (
 from generator.ingest.pagemarks import PAGE_LINE_RE as _PAGE_LINE_RE
 from generator.ingest.script import compile_either, to_simplified
 from generator.numerals import parse_cn
-from generator.text import HAN, count_han
+from generator.text import (
+    ENGLISH_ADDRESS_LINE_RE,
+    ENGLISH_ADDRESS_OPENING_RE,
+    HAN,
+    count_han,
+)
 
 # A year in Chinese numerals is read digit by digit (二〇二三); official documents write its
 # zero as 〇, 零, or the circles ○ and ◯.
@@ -601,7 +606,7 @@ def _cut_sentence(text: str, following: str) -> bool:
 
 
 def _starts_body(text: str, paragraph: Line) -> bool:
-    if _SALUTATION_RE.match(text) or is_prose(text):
+    if _SALUTATION_RE.match(text) or is_prose(text) or _english_address(text):
         return True
     if _EPIGRAPH_RE.match(text):
         return True
@@ -1019,12 +1024,32 @@ def _read_body(paragraphs: list[Line], meta: Meta) -> list[Line]:
                 meta.removed.append(Removed(paragraph.line, mark, "page marker"))
             paragraph.text = INLINE_PAGE_MARK_RE.sub("", text)
         if meta.salutation is None and len(body) < _SALUTATION_WITHIN:
-            # (after a lead paragraph, only a line that is all salutation: 同志们：)
-            found = (_SALUTATION_LINE_RE if body else _SALUTATION_RE).match(text)
-            if found:
-                meta.salutation = found.group(0).rstrip("：:！!，,")
+            meta.salutation = _salutation(text, alone=bool(body))
         body.append(paragraph)
     return body
+
+
+def _english_address(text: str) -> bool:
+    """An English speech's address opening a line (Ladies and gentlemen,): where its body
+    starts, as 同志们： is a Chinese one's. (Short and without a full stop, it was dropped as
+    page chrome between the title and the text.)"""
+    return text[:1].isascii() and (
+        ENGLISH_ADDRESS_OPENING_RE.match(text) is not None
+        or ENGLISH_ADDRESS_LINE_RE.fullmatch(text) is not None
+    )
+
+
+def _salutation(text: str, alone: bool) -> str | None:
+    """The address a paragraph opens with (同志们，今天… gives 同志们; Ladies and gentlemen,
+    today… gives Ladies and gentlemen), without its mark; with `alone` (after a lead
+    paragraph), only from a paragraph that is all address: 同志们：, Dear friends,."""
+    found = (_SALUTATION_LINE_RE if alone else _SALUTATION_RE).match(text)
+    if found is None and text[:1].isascii():  # (an English speech's: Dear friends,)
+        if alone:
+            found = ENGLISH_ADDRESS_LINE_RE.fullmatch(text)
+        else:
+            found = ENGLISH_ADDRESS_OPENING_RE.match(text)
+    return found.group(0).rstrip("：:！!，,") if found else None
 
 
 def parse_date(text: str) -> str | None:

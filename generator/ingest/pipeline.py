@@ -22,6 +22,7 @@ from generator.ingest.decode import (
     SourceText,
     read_source,
 )
+from generator.ingest.language import speech_language
 from generator.ingest.meta import FRAME_KIND_PREFIX, FRAME_KINDS, Meta, read_meta
 from generator.ingest.notes import (
     clean_note,
@@ -405,6 +406,7 @@ def _finish(
         part=list(part) if part else None,
         declared_points=declared,
         notes=notes,
+        lang=speech_language(meta.title, (without_note_marks(b.text) for b in outline.blocks)),
     )
     speech.slug = choose_slug(speech, config, manifest, taken)
     taken.add(speech.slug)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 
+from generator.config import same_language
 from generator.render.pages import SpeechSummary
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -48,7 +49,7 @@ def atom_feed(
     author = ET.SubElement(feed, f"{{{ATOM}}}author")
     _text(author, "name", title)
     for summary in entries:
-        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        entry = ET.SubElement(feed, f"{{{ATOM}}}entry", _entry_language(summary.lang, language))
         _text(entry, "title", summary.title)
         _text(entry, "id", summary.url)
         _text(entry, "updated", _timestamp(summary.date, EPOCH))
@@ -60,6 +61,12 @@ def atom_feed(
             ET.SubElement(entry, f"{{{ATOM}}}category", {"term": topic.name})
         _text(entry, "summary", summary.excerpt)
     return _serialise(feed)
+
+
+def _entry_language(lang: str, feed_language: str) -> dict[str, str]:
+    """An entry's xml:lang where its speech is in another language than the feed (an English
+    speech in a Chinese archive): a reader shows and reads its title and summary as such."""
+    return {} if same_language(lang, feed_language) else {"xml:lang": lang}
 
 
 def _text(parent: ET.Element, tag: str, text: str) -> None:

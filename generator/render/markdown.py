@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.render.linkify import AsciiLinkify, join_escapes, may_hold_link
 from generator.speech import unescape_markdown
-from generator.text import is_cjk
+from generator.text import ENGLISH_ADDRESS_LINE_RE, is_cjk
 
 if TYPE_CHECKING:  # markdown-it is imported only when a body needs it (see _parser)
     from markdown_it import MarkdownIt
@@ -247,7 +247,7 @@ def render_with_markdown_it(
         for i, t in enumerate(tokens)
         if t.type == "paragraph_open" and t.level == 0
     )
-    lead = next((p for p in paragraphs_text if not _ADDRESS_RE.fullmatch(p)), "")
+    lead = next((p for p in paragraphs_text if not is_salutation(p)), "")
     marks = len(PLACEHOLDER_RE.findall(text)) + len(WITHHELD_RE.findall(text))
     headings = tuple(
         (str(t.attrGet("id")), int(t.tag[1]), _inline_text(tokens[i + 1]))
@@ -350,6 +350,16 @@ _INLINE_SPECIAL = _NEEDS_ESCAPE + _MAY_HOLD_PLACEHOLDER  # what _plain_inline lo
 _ADDRESS_RE = re.compile(r".{1,16}[：:！!，,]")
 
 
+def is_salutation(text: str) -> bool:
+    """A paragraph that is an opening address and nothing else: a short one closed by its
+    mark (同志们：), or one in English, longer than that allows (Distinguished guests, ladies
+    and gentlemen,) and told by its words. A sentence after the address (同志们，今天…;
+    Ladies and gentlemen, today we…) makes the paragraph the speech's first, not an address."""
+    return _ADDRESS_RE.fullmatch(text) is not None or (
+        text[:1].isascii() and ENGLISH_ADDRESS_LINE_RE.fullmatch(text) is not None
+    )
+
+
 def render_plain_subset(
     markdown: str, anchor_label: str, placeholder_title: str = _PLACEHOLDER_TITLE
 ) -> RenderedBody | None:
@@ -388,9 +398,10 @@ def render_plain_subset(
         ):
             paragraphs += 1
             text = unescape_markdown(block)
-            if not lead and not _ADDRESS_RE.fullmatch(text):
+            address = (paragraphs == 1 or not lead) and is_salutation(text)
+            if not lead and not address:
                 lead = text
-            css = ' class="salutation"' if paragraphs == 1 and _ADDRESS_RE.fullmatch(text) else ""
+            css = ' class="salutation"' if paragraphs == 1 and address else ""
             inner, found = (text, 0) if plain else _inline_html(text, mark)
             marks += found
             out.append(f'<p id="p{paragraphs}" data-n="{paragraphs}"{css}>{inner}</p>\n')
@@ -464,7 +475,7 @@ def _number(tokens: list[Token]) -> int:
             count += 1
             token.attrSet("id", f"p{count}")
             token.attrSet("data-n", str(count))
-            if count == 1 and _ADDRESS_RE.fullmatch(_inline_text(tokens[index + 1])):
+            if count == 1 and is_salutation(_inline_text(tokens[index + 1])):
                 token.attrSet("class", "salutation")
         elif token.type == "heading_open":
             headings += 1

@@ -16,10 +16,10 @@ from dataclasses import asdict, dataclass, field, fields
 from functools import cached_property, lru_cache, partial
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from generator.archive import LEVELS, Archive, Entry
-from generator.config import Topic
+from generator.config import Topic, same_language
 from generator.render.chart import bar_chart, column_chart
 from generator.render.markdown import RenderedBody
 from generator.render.theme import counted
@@ -55,6 +55,11 @@ class SpeechSummary:
     reading_minutes: int
     excerpt: str
     placeholder_count: int
+    # The language the speech is written in (its own `lang:`, else site.yaml's
+    # content_language), and ` lang="…"` for the elements holding its words where that is not
+    # the pages' language, else nothing (see lang_attribute).
+    lang: str = "zh-CN"
+    lang_attr: Markup = field(default_factory=Markup)
 
     @cached_property
     def key(self) -> str:
@@ -74,12 +79,20 @@ class SpeechSummary:
         them: its pages take `key` instead (PageBuilder's `brief_listing`)."""
         topics = [(t.name, t.slug, t.url) for t in self.topics]
         shown = (self.title, self.url, self.date, self.date_display, self.year, self.speaker)
-        values = (*shown, self.speaker_role, self.occasion, self.level, topics)
+        values = (*shown, self.speaker_role, self.occasion, self.level, topics, self.lang_attr)
         return hashlib.sha256(repr(values).encode("utf-8")).hexdigest()[:20]
 
 
 SUMMARY_FIELDS = tuple(f.name for f in fields(SpeechSummary))
 _TOPICS_FIELD = SUMMARY_FIELDS.index("topics")
+
+
+@lru_cache(maxsize=64)  # (made for each of 10,000 summaries, in a language or two)
+def lang_attribute(tag: str, page_language: str) -> Markup:
+    """` lang="en"` for an element holding words in `tag` on a page in `page_language`, where
+    the two are other languages; else nothing, the element reading as its page does (a
+    region or a script apart is the same language: see config.same_language)."""
+    return Markup("") if same_language(tag, page_language) else Markup(' lang="{}"').format(tag)
 
 
 @dataclass(frozen=True)
@@ -229,6 +242,8 @@ class PageBuilder:
     known_pages: dict[str, KnownPage] = field(default_factory=dict)
     # The theme's speech page lists other speeches as the stock theme's does (Theme.brief_listing)
     brief_listing: bool = False
+    language: str = "zh-CN"  # the pages' (site.yaml `language`)
+    content_language: str = "zh-CN"  # the speeches', where one has no `lang:` of its own
 
     def __post_init__(self) -> None:
         self.dates = date_formats(self.strings)
@@ -256,6 +271,7 @@ class PageBuilder:
 
     def _new_summary(self, entry: Entry, body: BodyInfo) -> SpeechSummary:
         chars = body.chars
+        lang = entry.lang or self.content_language
         return SpeechSummary(
             slug=entry.slug,
             title=entry.title,
@@ -272,6 +288,8 @@ class PageBuilder:
             reading_minutes=max(1, math.ceil(chars / READING_CHARS_PER_MINUTE)),
             excerpt=body.excerpt,
             placeholder_count=body.placeholders,
+            lang=lang,
+            lang_attr=lang_attribute(lang, self.language),
         )
 
     def pages(self) -> list[Page]:
@@ -395,14 +413,18 @@ class PageBuilder:
             "outline": entry.outline,
             "body_fragment": body.fragment,
             "citation": self._citation(summary, path),
+            "citation_html": self._citation(summary, path, html=True),
             "source_path": entry.source_path,
         }
         return {"speech": speech, "prev": prev, "next": nxt, "related": related}
 
-    def _citation(self, summary: SpeechSummary, path: str) -> str:
+    def _citation(self, summary: SpeechSummary, path: str, html: bool = False) -> str:
         """`作者：《题名》，场合，日期。URL` — the speaker's office once, the page's full URL; the
         form is the theme's (strings citation, citation_where, list_separator; with no speaker,
-        citation_no_author where the theme has it, else unknown_speaker as the author)."""
+        citation_no_author where the theme has it, else unknown_speaker as the author). With
+        `html`, the same as escaped HTML, the title in a `<span lang>` where the speech is in
+        another language than the page: an English title in a Chinese citation was read with
+        the page's Chinese voice. (The plain text is what a theme puts in an attribute.)"""
         role, name = summary.speaker_role or "", summary.speaker or ""
         author = (
             name if not role or role == name else (name if name.startswith(role) else role + name)
@@ -411,12 +433,17 @@ class PageBuilder:
         form = s.get("citation", "{author}：《{title}》{where}。{url}")
         if not author and s.get("citation_no_author"):
             form = s["citation_no_author"]  # (Chicago: a work with no author starts with its title)
+        title: str = summary.title
+        if html:  # (Markup's format escapes the text put into it)
+            form = escape(form)
+            if summary.lang_attr:
+                title = Markup("<span{}>{}</span>").format(summary.lang_attr, title)
         author = author or s.get("unknown_speaker", "佚名")  # (GB/T 7714: 佚名)
         shown = [p for p in (summary.occasion, summary.date_display) if p]
         where = s.get("list_separator", "，").join(shown)
         return form.format(
             author=author,
-            title=summary.title,
+            title=title,
             where=s.get("citation_where", "，{where}").format(where=where) if where else "",
             url=self.absolute(self.url(path)),
         )

@@ -21,7 +21,7 @@ import yaml
 import generator.build as build_module
 import generator.build.cache as cache_module
 import generator.build.load as load_module
-from generator.archive import Entry
+from generator.archive import Entry, load_entry
 from generator.bodystore import BodyStore
 from generator.build import MARKER, BuildResult, build_site
 from generator.cli import main
@@ -1052,6 +1052,10 @@ def test_refuses_output_containing_the_project(site_project: Path) -> None:
             lambda t: re.sub(r"^title: .*$", "title: 010", t, count=1, flags=re.M),
             "title: expected text, got int 8",
         ),
+        (  # a speech's own language is a tag, as content_language is: it goes into lang=
+            lambda t: t.replace("\nspeaker:", "\nlang: en_US\nspeaker:", 1),
+            "lang: expected a language tag, got 'en_US'",
+        ),
     ],
 )
 def test_bad_front_matter_is_a_clear_error(site_project: Path, edit, message: str) -> None:  # type: ignore[no-untyped-def]
@@ -1255,6 +1259,168 @@ def test_an_english_site_marks_the_speeches_text_as_chinese(site_project: Path) 
     details = re.findall(r"<dt>(Speaker|Occasion|Level)</dt><dd([^>]*)>", html)
     assert details and all('lang="zh-CN"' in attrs for _, attrs in details), details
     assert re.search(r'<span lang="zh-CN"><bdi>', listing)  # a listed speech's speaker
+
+
+ENGLISH_SPEECH = """---
+title: Speech at the Hailar International Trade Fair
+slug: hailar-trade-fair
+lang: en
+speaker: 李伟
+salutation: Ladies and gentlemen
+topics: [落实]
+outline:
+- {id: s1, label: 'I.', title: A gateway for trade, children: []}
+---
+
+Ladies and gentlemen,
+
+It is my great pleasure to welcome you to Hailar, the gateway to Russia and Mongolia.
+
+{#s1}
+## I. A gateway for trade
+
+Trade across the border has grown every year, and we will keep our promise to every partner.
+"""
+
+
+def _start_tags(html: str, attribute: str) -> list[str]:
+    """Every start tag of `html` that holds `attribute` (such as lang="en")."""
+    return re.findall(rf"<[a-z0-9]+\b[^>]*\b{attribute}[^>]*>", html)
+
+
+def test_a_speech_in_another_language_marks_its_own_words_with_it(site_project: Path) -> None:
+    """An English speech on a Chinese site: its title, subtitle, text, table of contents, the
+    citation's title, and its title and excerpt where a list shows it carry lang="en"; the
+    page's own words (the menu, the labels, the citation's form) stay the site's, and so does
+    every Chinese speech. Its feed entry has xml:lang="en" (WCAG 3.1.2, Language of Parts)."""
+    speeches = site_project / "content" / "speeches"
+    (speeches / "hailar-trade-fair.md").write_text(ENGLISH_SPEECH, encoding="utf-8")
+    site = build(site_project).output
+    html = (site / "speeches" / "hailar-trade-fair" / "index.html").read_text("utf-8")
+    assert '<html lang="zh-CN"' in html
+    marked = _start_tags(html, 'lang="en"')
+    assert len(marked) == 4, marked
+    assert re.search(r'<h1 id="speech-title" class="page-title" lang="en">Speech at', html)
+    assert re.search(r'<div class="speech-body" [^>]*lang="en">', html)
+    assert '<ol class="toc-list toc-depth-1" lang="en">' in html
+    cite = re.search(r'<p class="cite-text" id="cite-text">(.*?)</p>', html)
+    assert cite is not None
+    assert '<span lang="en">Speech at the Hailar International Trade Fair</span>' in cite.group(1)
+    assert cite.group(1).startswith("李伟：《<span")  # (the form is the page's)
+    assert '<p id="p1" data-n="1" class="salutation">Ladies and gentlemen,</p>' in html
+    # a Chinese speech's page: no lang="en" but where it lists the English one (its pager)
+    neighbour = re.search(r'<a href="([^"]+)" rel="next">', html)
+    assert neighbour is not None
+    chinese = (site / neighbour.group(1).strip("/") / "index.html").read_text("utf-8")
+    shown = _start_tags(chinese, 'lang="en"')
+    assert '<span class="pager-title" lang="en">' in shown
+    assert set(shown) <= {
+        '<span class="pager-title" lang="en">',
+        '<h3 class="speech-item-title" lang="en">',
+    }
+    # lists: the English speech's title and excerpt (the archive shows none), nothing else
+    excerpt = '<p class="excerpt" lang="en">'
+    for listing, level, shows_excerpt in (
+        ("index.html", 3, True),
+        ("archive/index.html", 3, False),
+        ("topics/luoshi/index.html", 2, True),
+    ):
+        title = f'<h{level} class="speech-item-title" lang="en">'
+        shown = _start_tags((site / listing).read_text("utf-8"), 'lang="en"')
+        assert shown == ([title, excerpt] if shows_excerpt else [title]), listing
+    # the feeds
+    for name in ("feed.xml", "topics/luoshi/feed.xml"):
+        entries = ET.parse(site / name).getroot().findall(f"{ATOM}entry")
+        langs = {
+            entry.findtext(f"{ATOM}title"): entry.get("{http://www.w3.org/XML/1998/namespace}lang")
+            for entry in entries
+        }
+        assert langs.pop("Speech at the Hailar International Trade Fair") == "en"
+        assert set(langs.values()) == {None}, langs
+
+
+def test_a_speech_in_the_sites_language_needs_no_mark_of_its_own(site_project: Path) -> None:
+    """On an English site of Chinese speeches, the English speech reads as its page does,
+    while the Chinese ones carry content_language's zh-CN as before."""
+    speeches = site_project / "content" / "speeches"
+    (speeches / "hailar-trade-fair.md").write_text(ENGLISH_SPEECH, encoding="utf-8")
+    config = site_project / "site.yaml"
+    config.write_text(
+        config.read_text("utf-8").replace("language: zh-CN", "language: en"), encoding="utf-8"
+    )
+    site = build(site_project).output
+    html = (site / "speeches" / "hailar-trade-fair" / "index.html").read_text("utf-8")
+    assert '<html lang="en"' in html and 'lang="en"' not in html.replace('<html lang="en"', "")
+    assert '<h1 id="speech-title" class="page-title">Speech at' in html
+    assert '<ol class="toc-list toc-depth-1">' in html
+    # its speaker, as every speech's metadata, is the archive's (content_language)
+    assert re.search(r'<dd lang="zh-CN">李伟</dd>', html)
+    listing = (site / "archive" / "index.html").read_text("utf-8")
+    assert re.search(r'<h3 class="speech-item-title"><a href="[^"]*/hailar-trade-fair/">', listing)
+    assert re.search(r'<h3 class="speech-item-title" lang="zh-CN">', listing)
+
+
+def test_a_theme_written_before_speeches_had_a_language_still_builds(
+    site_project: Path,
+) -> None:
+    """A theme's own macros from before (its outline_tree knows content_lang only) and its own
+    speech page showing `speech.citation`: the English speech's page builds, as it did."""
+    (site_project / "content" / "speeches" / "hailar-trade-fair.md").write_text(
+        ENGLISH_SPEECH, encoding="utf-8"
+    )
+    partials = site_project / "themes" / "mine" / "templates" / "partials"
+    partials.mkdir(parents=True)
+    (partials / "macros.html").write_text(
+        "{% macro outline_tree(entries, depth=1) -%}\n"
+        '<ol class="own-toc"{{ content_lang }}>{% for e in entries %}<li>{{ e.title }}</li>'
+        "{% endfor %}</ol>\n{%- endmacro %}\n"
+        "{% macro date(s) -%}{{ s.date_display }}{%- endmacro %}\n",
+        encoding="utf-8",
+    )
+    (partials.parent / "speech.html").write_text(
+        '{% extends "default/speech.html" %}{% block content %}'
+        '<h1{{ content_lang }}>{{ speech.title }}</h1><p id="own-cite">{{ speech.citation }}</p>'
+        "{{ super() }}{% endblock %}",
+        encoding="utf-8",
+    )
+    config_path = site_project / "site.yaml"
+    config_path.write_text(
+        config_path.read_text(encoding="utf-8") + "\ntheme: mine\n", encoding="utf-8"
+    )
+    site = build(site_project).output
+    html = (site / "speeches" / "hailar-trade-fair" / "index.html").read_text("utf-8")
+    assert '<ol class="own-toc"><li>A gateway for trade</li></ol>' in html
+    assert re.search(
+        r'<p id="own-cite">李伟：《Speech at the Hailar International Trade Fair》', html
+    )
+
+
+@pytest.mark.parametrize("tag", ["en", "en-GB", "zh-Hant", "fr"])
+def test_a_speech_may_name_its_own_language(tmp_path: Path, tag: str) -> None:
+    path = tmp_path / "speech.md"
+    path.write_text(ENGLISH_SPEECH.replace("lang: en\n", f"lang: {tag}\n"), encoding="utf-8")
+    assert load_entry(path).lang == tag
+    path.write_text(ENGLISH_SPEECH.replace("lang: en\n", ""), encoding="utf-8")
+    assert load_entry(path).lang is None
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("en_US", "lang: expected a language tag, got 'en_US'"),
+        ("English", "lang: expected a language tag, got 'English'"),
+        ("'zh CN'", "lang: expected a language tag, got 'zh CN'"),
+        ("[en]", "lang: expected text, got list"),
+    ],
+)
+def test_a_bad_lang_is_an_error_at_its_line(tmp_path: Path, value: str, message: str) -> None:
+    path = tmp_path / "speech.md"
+    path.write_text(ENGLISH_SPEECH.replace("lang: en\n", f"lang: {value}\n"), encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        load_entry(path)
+    assert message in caught.value.message
+    assert caught.value.path == path
+    assert caught.value.line == 4  # (---, title, slug, then lang)
 
 
 def test_speakers_are_listed_in_pinyin_order(site_project: Path) -> None:

@@ -130,8 +130,10 @@ def test_an_address_to_students_is_no_title(tmp_path: Path) -> None:
 def test_a_speech_in_english_has_its_english_title(tmp_path: Path) -> None:
     """A speech in English (a translation an archive keeps): its first line is its title, and
     its clauses keep their spaces where a line was joined (probe 15 e07: refused, as if no
-    title were there, for want of Chinese in it). A file opening with its salutation is still
-    refused, and a Chinese speech's Latin line is no title."""
+    title were there, for want of Chinese in it). Its address is its salutation, a paragraph
+    of its own as 同志们： is (it ran into the sentence after it: Ladies and gentlemen, It is…).
+    A file opening with its salutation is still refused, and a Chinese speech's Latin line is
+    no title."""
     from generator.config import load_config
     from generator.errors import UserError
     from generator.ingest.pipeline import prepare
@@ -139,13 +141,18 @@ def test_a_speech_in_english_has_its_english_title(tmp_path: Path) -> None:
     raw = tmp_path / "e07.txt"
     raw.write_text(
         "Speech at the Hailar International Trade Fair\n\nLadies and gentlemen,\n\n"
-        "It is my great pleasure to welcome you to Hailar, the gateway to Russia and Mongolia.\n"
+        "It is my great pleasure to welcome you to Hailar,\n"
+        "the gateway to Russia and Mongolia.\n"
         "\n谢谢大家！\n",
         encoding="utf-8",
     )
     meta = prepare(raw, load_config(tmp_path)).meta
     assert meta.title == "Speech at the Hailar International Trade Fair"
-    assert meta.body[0].text.startswith("Ladies and gentlemen, It is my great pleasure")
+    assert meta.salutation == "Ladies and gentlemen"
+    assert [line.text for line in meta.body[:2]] == [
+        "Ladies and gentlemen,",
+        "It is my great pleasure to welcome you to Hailar, the gateway to Russia and Mongolia.",
+    ]
     opening = tmp_path / "e07b.txt"
     opening.write_text(raw.read_text("utf-8").split("\n\n", 1)[1], "utf-8")
     with pytest.raises(UserError, match="no recognisable title"):

@@ -261,3 +261,45 @@ def test_a_body_is_plain_inline_exactly_when_no_block_needs_escaping_or_marking(
 
     needs = _NEEDS_ESCAPE_RE.search(text) or _MAY_HOLD_PLACEHOLDER_RE.search(text)
     assert _plain_inline(text) is (needs is None)
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "同志们：",
+        "各位代表、各位委员：",
+        "Ladies and gentlemen,",
+        "Dear friends,",
+        "Distinguished guests, ladies and gentlemen,",
+        "Good morning!",
+        "Your Excellency President Li Wei, distinguished guests, ladies and gentlemen:",
+        "Dear colleagues and friends from around the world,",
+    ],
+)
+def test_an_opening_address_is_the_salutation_in_english_too(opening: str) -> None:
+    """An English speech's address alone on its paragraph is set as 同志们： is (class
+    salutation, flush left) and is no excerpt; longer than a Chinese one, it was neither."""
+    markdown = f"{escape_markdown(opening)}\n\nIt is my great pleasure to welcome you here.\n"
+    for body in (render_body(markdown), render_with_markdown_it(markdown, "链接")):
+        assert body.html.startswith('<p id="p1" data-n="1" class="salutation">'), body.html
+        assert body.lead == "It is my great pleasure to welcome you here."
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "同志们，今天我们召开全县大会，部署今年的工作。",  # an address, then the sentence
+        "Ladies and gentlemen, today we gather to open the fair.",
+        "Dear friends, it is an honour to be here.",
+        "Students, teachers and parents have worked hard for this day!",
+        "Members of the committee agreed!",
+        "Thank you very much, Mr. Chairman, for the kind introduction.",
+        "一年来，全县上下团结一心，各项工作取得新成效。",
+        "Good morning, and welcome to the Hailar International Trade Fair!",
+    ],
+)
+def test_a_sentence_is_no_salutation(first: str) -> None:
+    markdown = f"{escape_markdown(first)}\n\n第二段。\n"
+    for body in (render_body(markdown), render_with_markdown_it(markdown, "链接")):
+        assert body.html.startswith('<p id="p1" data-n="1">'), body.html
+        assert body.lead == first
