@@ -372,6 +372,8 @@ def fragment(doc: SearchDoc, store: Store) -> bytes:
         "level": s.level or "",
         "topics": [t.name for t in s.topics],
     }
+    if s.lang_attr:  # a speech in another language than the pages: its title and text are
+        meta["lang"] = s.lang  # marked with it in the results, as on its page
     return fragment_file(meta, store.read_bytes(doc.fragment))
 
 

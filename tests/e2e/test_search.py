@@ -67,6 +67,14 @@ EXTRA = [
 ]
 
 EXTRA.append(Speech("t-trad", "數字經濟座談會講話", [BODY, "加快發展數字經濟，ＡＩ賦能。"]))
+EXTRA.append(
+    Speech(
+        "e-en",
+        "Address at the Forum on the Digital Economy",
+        ["Ladies and gentlemen,", "The digital economy is changing how we work."],
+        lang="en",
+    )
+)
 EXTRA += [
     Speech(f"k-{n:02d}", f"第{n}次数字政府会议", [BODY, "数字政府" * (n + 1)]) for n in range(12)
 ]
@@ -808,4 +816,22 @@ def test_hit_parameters_are_only_ever_text(browse: Browsing) -> None:
     assert page.locator(".speech-body img, .speech-body b").count() == 0
     assert page.evaluate("window.__xss") is None
     assert page.locator("a.para-anchor mark").count() == 0
+    page.context.close()
+
+
+def test_a_result_in_another_language_is_marked_with_it(browse: Browsing) -> None:
+    """An English speech in a Chinese archive: its result's title and snippets carry lang="en",
+    as its page does, so a screen reader reads them with an English voice; a Chinese speech's
+    result reads as the page does."""
+    page = browse.page()
+    open_search(page, browse.extra_url)
+    type_query(page, "digital economy")
+    assert result_urls(page) == ["/speeches/e-en/"]
+    result = page.locator("[data-search-result]").first
+    assert result.locator(".speech-item-title").get_attribute("lang") == "en"
+    assert result.locator(".snippets").get_attribute("lang") == "en"
+    type_query(page, "数字经济")
+    result = page.locator("[data-search-result]").first
+    assert result.locator(".speech-item-title").get_attribute("lang") is None
+    assert result.locator(".snippets").get_attribute("lang") is None
     page.context.close()

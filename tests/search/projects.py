@@ -34,6 +34,7 @@ class Speech:
     topics: Sequence[str] = ()
     speaker: str | None = None
     subtitle: str | None = None
+    lang: str | None = None
 
 
 def new_project(root: Path) -> Path:
@@ -67,6 +68,8 @@ def write_speech(project: Path, speech: Speech) -> Path:
         lines.append(f"speaker: {_quote(speech.speaker)}")
     if speech.subtitle:
         lines.append(f"subtitle: {_quote(speech.subtitle)}")
+    if speech.lang:
+        lines.append(f"lang: {speech.lang}")
     lines.append("topics:" + ("" if speech.topics else " []"))
     lines.extend(f"- {topic}" for topic in speech.topics)
     lines += ["---", ""]

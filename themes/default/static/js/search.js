@@ -1824,6 +1824,12 @@
       // on a site in another language, the speech's own words are in its language, as the title
       // is (the template gives the title the speeches' lang), and the date in the page's
       var lang = title.parentNode.getAttribute("lang");
+      var holder = item.querySelector("[data-field=snippets]");
+      if (fragment.lang) {
+        // a speech in another language than the page's (an English address): its title and
+        // text are in its own, as on its page; speaker and occasion are the archive's
+        title.parentNode.lang = holder.lang = fragment.lang;
+      }
       var meta = item.querySelector("[data-field=meta]");
       markedList(meta, [[fragment.speaker, lang], [fragment.occasion, lang], [fragment.date, null]], table);
       var topics = item.querySelector("[data-field=topics]");
@@ -1836,7 +1842,6 @@
           table,
         );
       } else topics.remove();
-      var holder = item.querySelector("[data-field=snippets]");
       found.forEach(function (snippet) {
         var li = doc.createElement("li");
         var a = doc.createElement("a");
