@@ -902,8 +902,9 @@ def _take_subtitle(meta: Meta, text: str) -> None:
             meta.date = meta.date or parse_date(undashed)
         return
     meta.occasion = meta.occasion or found.group("occ").strip()
-    if found.group("date"):
-        meta.date = meta.date or parse_date(found.group("date"))
+    if found.group("date"):  # (the day of the meeting: over a page's date line read before it,
+        # 2024-02-07 under 来源：某某日报, the day the page was published)
+        meta.date = parse_date(found.group("date")) or meta.date
     if "name" in found.groupdict() and found.group("name"):
         meta.subtitle = _LEADING_DASHES_RE.sub("——", text[: found.start("role")].strip())
         _set_speaker(meta, found.group("role"), found.group("name"))

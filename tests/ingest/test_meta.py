@@ -426,3 +426,16 @@ def test_the_speech_starts_at_its_salutation_whatever_subtitle_like_line_follows
     meta = _prepared(tmp_path, lines).meta
     assert meta.subtitle is None
     assert meta.body[0].text == "同志们："
+
+
+def test_the_subtitles_meeting_day_is_the_date_over_a_pages_date_line(tmp_path: Path) -> None:
+    lines = [
+        "2024年青山县政府工作报告",
+        "来源：青山日报",
+        "2024-02-07",  # the day the page was published
+        "——2024年1月20日在青山县第十八届人民代表大会第三次会议上",
+        "县长 周立新",
+        "各位代表：",
+        "现在，我代表县人民政府向大会报告工作，请予审议。",
+    ]
+    assert _prepared(tmp_path, lines).meta.date == "2024-01-20"
