@@ -1093,9 +1093,27 @@ def _list_items(lines: list[Line]) -> set[int]:
     return items
 
 
-# What no list of the speech holds, however a colon introduces it: a selling pitch. (A contact
-# may be an office's own, in its list of channels: 请大家广泛宣传： / 举报电话… / 微信公众号：….)
-_NEVER_LISTED = frozenset({"service pitch"})
+# What no list of the speech holds, however a colon introduces it: a selling pitch, and a page's
+# own chrome under the text (a document site's 下载文档到电脑… / 还剩3页未读，继续阅读, its notes
+# and ratings, the links to the next article, the footer): met under a colon, it ends the list,
+# for a preview cut off after 要重点抓好以下十方面工作： is followed by the site's page, not by
+# the items. (A contact may be an office's own, in its list of channels: 请大家广泛宣传： /
+# 举报电话… / 微信公众号：…; 诉求类型分为： / 咨询 / 投诉 / 举报 holds toolbar words.)
+_NEVER_LISTED = frozenset(
+    {
+        "service pitch",
+        "download prompt",
+        "paid content pitch",
+        "document site notes",
+        "document rating",
+        "page navigation",
+        "copyright line",
+        "platform disclaimer",
+        "forum chrome",
+        "template site note",
+        "export note",
+    }
+)
 _LIST_ITEM_MAX = 30  # characters of an item of a list a colon introduces
 _LIST_MAX = 12  # items of it
 
@@ -1121,6 +1139,9 @@ def _colon_list_items(lines: list[Line], matched: dict[int, LineRule]) -> set[in
         # (an item ending in a comma runs on across a blank line too, as joining joins it)
         length = len(line.text) + item
         blanks = 0
+        rule = matched.get(index)
+        if open_list and rule is not None and rule.name in _NEVER_LISTED:
+            open_list = False  # (the page's chrome, where the preview stopped: no more items)
         if (
             not goes_on
             and open_list

@@ -774,7 +774,15 @@ def _read_header(paragraphs: list[Line], start: int, meta: Meta) -> int:
             or _LABEL_LINE_RE.match(text)
             or _cut_sentence(text, following)
         ):
-            return index
+            resume = _subtitle_past_chrome(paragraphs, index)
+            if resume is None:
+                return index
+            for chrome in paragraphs[index:resume]:
+                meta.removed.append(
+                    Removed(chrome.line, chrome.text, "page chrome between title and text")
+                )
+            index = resume
+            continue
         dashed = _BYLINE_RE.match(_DASH_RE.sub("", text).strip()) if _DASH_RE.match(text) else None
         if dashed and meta.speaker is None:  # ——县委副书记 王小明: a byline, not a subtitle
             _set_speaker(meta, dashed.group("role"), dashed.group("name"))
@@ -798,6 +806,26 @@ def _read_header(paragraphs: list[Line], start: int, meta: Meta) -> int:
     if index - start >= limit:
         return start  # no recognisable start of speech: keep everything after the title
     return index
+
+
+_CHROME_BEFORE_SUBTITLE = 4  # short lines a page may set between its title and the subtitle
+_CHROME_LINE_MAX = 40  # characters of each
+
+
+def _subtitle_past_chrome(paragraphs: list[Line], index: int) -> int | None:
+    """Where the subtitle stands when the line at `index`, which reads as the start of the
+    speech, is a page's chrome over it: an empty field of a disclosure table (发文字号：), a blog's
+    标签：, a site's note (资源预览需要最新版本的Flash Player支持。), a Q&A site's 12 人赞同了该文章.
+    The speech does not start above its subtitle (——2026年1月27日在…会议上), so the short lines
+    before it are the page's. (Not past a salutation or a long line: 同志们： / 今天… is the
+    speech however a subtitle-like line follows.)"""
+    for ahead in range(index, min(index + _CHROME_BEFORE_SUBTITLE + 1, len(paragraphs))):
+        text = paragraphs[ahead].text
+        if ahead > index and (_DASH_RE.match(text) or _is_subtitle(text)):
+            return ahead if _subtitle_match(text) else None
+        if len(text) > _CHROME_LINE_MAX or _SALUTATION_RE.match(text):
+            return None
+    return None
 
 
 # A whole sentence, however short (大家好！ 今天，我和大家一起学习交流。): the speech has begun.
@@ -879,8 +907,9 @@ def _take_subtitle(meta: Meta, text: str) -> None:
             meta.date = meta.date or parse_date(undashed)
         return
     meta.occasion = meta.occasion or found.group("occ").strip()
-    if found.group("date"):
-        meta.date = meta.date or parse_date(found.group("date"))
+    if found.group("date"):  # (the day of the meeting: over a page's date line read before it,
+        # 2024-02-07 under 来源：某某日报, the day the page was published)
+        meta.date = parse_date(found.group("date")) or meta.date
     if "name" in found.groupdict() and found.group("name"):
         meta.subtitle = _LEADING_DASHES_RE.sub("——", text[: found.start("role")].strip())
         _set_speaker(meta, found.group("role"), found.group("name"))

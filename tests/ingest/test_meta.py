@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from generator.config import load_config
 from generator.ingest.meta import parse_date, unit_level
+from generator.ingest.pipeline import Prepared, prepare
 
 
 @pytest.mark.parametrize(
@@ -385,3 +387,62 @@ def test_a_markdown_heading_without_a_number_is_a_heading(tmp_path: Path) -> Non
     assert meta.title == "在全区经济工作会议上的讲话"
     headings = [(p.text, p.heading_level) for p in meta.body if p.heading_level is not None]
     assert headings == [("工作回顾", 2), ("工作安排", 2)]
+
+
+def _prepared(tmp_path: Path, lines: list[str]) -> Prepared:
+    path = tmp_path / "report.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return prepare(path, load_config(tmp_path))
+
+
+@pytest.mark.parametrize(
+    "chrome",
+    [
+        ["发文字号：", "2024年03月05日"],  # a disclosure table's empty field, its date
+        ["标签：", "政府工作报告 杂谈", "分类： 时政"],  # a blog's tags
+        ["资源预览需要最新版本的Flash Player支持。", "您尚未安装或版本过低，建议您"],
+        ["12 人赞同了该文章"],  # a Q&A site's count, read as a heading
+    ],
+)
+def test_a_pages_chrome_between_title_and_subtitle_does_not_start_the_speech(
+    tmp_path: Path, chrome: list[str]
+) -> None:
+    lines = [
+        "2024年青山县政府工作报告",
+        *chrome,
+        "——2024年1月20日在青山县第十八届人民代表大会第三次会议上",
+        "县长 周立新",
+        "各位代表：",
+        "现在，我代表县人民政府向大会报告工作，请予审议。",
+    ]
+    meta = _prepared(tmp_path, lines).meta
+    assert meta.subtitle == "——2024年1月20日在青山县第十八届人民代表大会第三次会议上"
+    assert (meta.speaker, meta.date) == ("周立新", "2024-01-20")
+    assert meta.body[0].text == "各位代表："
+
+
+def test_the_speech_starts_at_its_salutation_whatever_subtitle_like_line_follows(
+    tmp_path: Path,
+) -> None:
+    lines = [
+        "在全县春耕生产动员会上的讲话",
+        "同志们：",
+        "——2024年3月5日在全县春耕生产动员会上的部署，大家要抓好落实。",
+        "今年春耕生产任务很重。",
+    ]
+    meta = _prepared(tmp_path, lines).meta
+    assert meta.subtitle is None
+    assert meta.body[0].text == "同志们："
+
+
+def test_the_subtitles_meeting_day_is_the_date_over_a_pages_date_line(tmp_path: Path) -> None:
+    lines = [
+        "2024年青山县政府工作报告",
+        "来源：青山日报",
+        "2024-02-07",  # the day the page was published
+        "——2024年1月20日在青山县第十八届人民代表大会第三次会议上",
+        "县长 周立新",
+        "各位代表：",
+        "现在，我代表县人民政府向大会报告工作，请予审议。",
+    ]
+    assert _prepared(tmp_path, lines).meta.date == "2024-01-20"
