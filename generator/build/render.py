@@ -20,6 +20,7 @@ from generator.build.urls import Urls
 from generator.config import Config
 from generator.errors import UserError
 from generator.fsutil import presence, stage
+from generator.render.jsonld import json_ld
 from generator.render.pages import Page, digest, lang_attribute
 from generator.render.theme import Asset, Theme, counted, data_url
 from generator.workers import fork_pool
@@ -228,6 +229,7 @@ def _environment(
         content_lang=content_lang(config),
         generator=f"speechsite {__version__}",
     )
+    env.filters["json_ld"] = json_ld
     return env
 
 
