@@ -116,3 +116,21 @@ def test_a_title_that_looks_like_markup_stays_inside_its_script(tmp_path: Path) 
     assert page.properties["og:title"] == [title]  # (an attribute: escaped as one)
     html = (site / "speeches" / "x-title" / "index.html").read_text(encoding="utf-8")
     assert not re.search(r"<script>window", html)
+
+
+def test_an_english_speechs_data_is_in_english_and_counts_no_characters_as_words(
+    tmp_path: Path,
+) -> None:
+    """schema.org's wordCount is 字数 for a Chinese text, where a character is the unit; an
+    English speech's count of characters is no count of its words, so it is left out."""
+    english = Speech(
+        "e-en",
+        "Address at the Forum on the Digital Economy",
+        ["The digital economy is changing how we work and live together."],
+        lang="en",
+    )
+    site = built(tmp_path, BASE, english, DATED)
+    [data] = [json.loads(s) for s in head(site / "speeches" / "e-en" / "index.html").scripts]
+    assert data["inLanguage"] == "en" and "wordCount" not in data
+    [chinese] = [json.loads(s) for s in head(site / "speeches" / "a-dated" / "index.html").scripts]
+    assert chinese["wordCount"] == len("同志们：今天召开会议，部署优化营商环境工作。")
