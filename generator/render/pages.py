@@ -25,6 +25,11 @@ from generator.render.markdown import RenderedBody
 from generator.render.theme import counted
 
 READING_CHARS_PER_MINUTE = 400
+# A text in a language written in words (an English address): its length in words, and the
+# time read at an adult's pace in them; its characters were shown as 字, 553 for 100 words.
+READING_WORDS_PER_MINUTE = 230
+# Languages whose texts are measured in characters (字数), not words: no spaces part their words.
+_CHARACTER_COUNTED = frozenset({"zh", "ja", "yue", "wuu", "lzh"})
 EXCERPT_CHARS = 120
 ARCHIVE_PREVIEW = 10  # speeches a group shows on its mode's overview page
 ARCHIVE_PER_PAGE = 50  # speeches on each page of a group of its own
@@ -55,6 +60,8 @@ class SpeechSummary:
     reading_minutes: int
     excerpt: str
     placeholder_count: int
+    # Its length in words where its language is measured so (English), else 0: `chars` then
+    words: int = 0
     # The language the speech is written in (its own `lang:`, else site.yaml's
     # content_language), and ` lang="…"` for the elements holding its words where that is not
     # the pages' language, else nothing (see lang_attribute).
@@ -103,6 +110,7 @@ class BodyInfo:
     fragment: str
     chars: int
     paragraphs: int
+    words: int
     placeholders: int
     excerpt: str
     topic_excerpts: dict[str, str]
@@ -124,6 +132,7 @@ def body_info(
         fragment=fragment,
         chars=body.chars,
         paragraphs=body.paragraphs,
+        words=len(body.text.split()),
         placeholders=body.placeholders,
         excerpt=_clip(body.lead, EXCERPT_CHARS) or excerpt(body.text, salutation),
         topic_excerpts={
@@ -272,6 +281,8 @@ class PageBuilder:
     def _new_summary(self, entry: Entry, body: BodyInfo) -> SpeechSummary:
         chars = body.chars
         lang = entry.lang or self.content_language
+        words = 0 if lang.split("-")[0].lower() in _CHARACTER_COUNTED else body.words
+        minutes = words / READING_WORDS_PER_MINUTE if words else chars / READING_CHARS_PER_MINUTE
         return SpeechSummary(
             slug=entry.slug,
             title=entry.title,
@@ -285,9 +296,10 @@ class PageBuilder:
             level=entry.level,
             topics=[self.topic_refs[t] for t in entry.topics if t in self.topic_refs],
             chars=chars,
-            reading_minutes=max(1, math.ceil(chars / READING_CHARS_PER_MINUTE)),
+            reading_minutes=max(1, math.ceil(minutes)),
             excerpt=body.excerpt,
             placeholder_count=body.placeholders,
+            words=words,
             lang=lang,
             lang_attr=lang_attribute(lang, self.language),
         )

@@ -1339,6 +1339,23 @@ def test_a_speech_in_another_language_marks_its_own_words_with_it(site_project: 
         assert set(langs.values()) == {None}, langs
 
 
+def test_an_english_speech_is_measured_in_words(site_project: Path) -> None:
+    """字数 counts characters, the measure of a Chinese text; an English speech's characters
+    are no measure of it (553 字 for 100 words), so its page and lists give its words, and its
+    reading time at an English reader's pace. A Chinese speech is measured as before."""
+    speeches = site_project / "content" / "speeches"
+    (speeches / "hailar-trade-fair.md").write_text(ENGLISH_SPEECH, encoding="utf-8")
+    site = build(site_project).output
+    html = (site / "speeches" / "hailar-trade-fair" / "index.html").read_text("utf-8")
+    words = len(re.sub(r"(?s)^---.*?---|\{#s1\}|#", "", ENGLISH_SPEECH).split())
+    assert f"<dd>{words} 词，约 1 分钟读完</dd>" in html
+    assert f"<span>{words} 词</span>" in (site / "topics" / "luoshi" / "index.html").read_text(
+        "utf-8"
+    )
+    chinese = sorted((site / "speeches").glob("quan-*/index.html"))[0].read_text("utf-8")
+    assert re.search(r"<dd>\d+ 字，约 \d+ 分钟读完</dd>", chinese)
+
+
 def test_a_speech_in_the_sites_language_needs_no_mark_of_its_own(site_project: Path) -> None:
     """On an English site of Chinese speeches, the English speech reads as its page does,
     while the Chinese ones carry content_language's zh-CN as before."""
