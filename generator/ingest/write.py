@@ -15,7 +15,9 @@ import time
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
+from generator.config import is_language_tag
 from generator.errors import UserError
 from generator.fsutil import atomic_write_bytes, atomic_write_text
 from generator.speech import Speech, read_front_matter
@@ -42,6 +44,15 @@ class ManifestEntry:
     topics: list[str]
     source_sha256: str = ""
     parts: list[str] = field(default_factory=list)
+    lang: str | None = None  # the language ingest found (speech.lang), to tell an editor's
+
+    def saved(self) -> dict[str, object]:
+        """As the manifest holds it: `lang` only where ingest found one, so a manifest of
+        Chinese speeches reads as it did before speeches had one."""
+        data = dict(vars(self))
+        if data["lang"] is None:
+            del data["lang"]
+        return data
 
 
 class Manifest:
@@ -99,7 +110,7 @@ class Manifest:
     def save(self) -> None:
         data = {
             "version": 1,
-            "speeches": {slug: vars(self.entries[slug]) for slug in sorted(self.entries)},
+            "speeches": {slug: self.entries[slug].saved() for slug in sorted(self.entries)},
         }
         text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
         if text != self._loaded_text:
@@ -132,8 +143,11 @@ def write_speech(speech: Speech, directory: Path, manifest: Manifest, force: boo
     edited = existing is not None and (
         entry is None or sha256_bytes(existing) != entry.output_sha256
     )
-    computed_topics = list(speech.topics)
-    kept_topics = _carry_editor_topics(speech, path, entry) if existing is not None else False
+    computed_topics, computed_lang = list(speech.topics), speech.lang
+    front = _front_matter(path) if existing is not None else None
+    kept_topics = front is not None and _carry_editor_topics(speech, front, entry)
+    if front is not None:
+        _carry_editor_lang(speech, front, entry)
     data = speech.to_markdown().encode("utf-8")
     record = ManifestEntry(
         source=str(speech.source["path"]),
@@ -141,6 +155,7 @@ def write_speech(speech: Speech, directory: Path, manifest: Manifest, force: boo
         topics=computed_topics,
         source_sha256=str(speech.source["sha256"]),
         parts=[str(p["path"]) for p in speech.source.get("parts", [])],
+        lang=computed_lang,
     )
     if existing == data:
         manifest.entries[speech.slug] = record
@@ -186,12 +201,18 @@ def names_source(path: Path, sources: list[str]) -> bool:
     return isinstance(found, dict) and str(found.get("path")) in sources
 
 
-def _carry_editor_topics(speech: Speech, path: Path, entry: ManifestEntry | None) -> bool:
-    """Keep a topics list an editor wrote: one that differs from what ingest last computed."""
+def _front_matter(path: Path) -> dict[str, Any] | None:
+    """The front matter of the speech file there, or None where it does not parse."""
     try:
-        front = read_front_matter(path)
+        return read_front_matter(path)
     except UserError:
-        return False
+        return None
+
+
+def _carry_editor_topics(
+    speech: Speech, front: dict[str, Any], entry: ManifestEntry | None
+) -> bool:
+    """Keep a topics list an editor wrote: one that differs from what ingest last computed."""
     topics = front.get("topics")
     if not isinstance(topics, list) or not all(isinstance(t, str) for t in topics):
         return False
@@ -201,6 +222,19 @@ def _carry_editor_topics(speech: Speech, path: Path, entry: ManifestEntry | None
         return False
     speech.topics = list(topics)
     return True
+
+
+def _carry_editor_lang(speech: Speech, front: dict[str, Any], entry: ManifestEntry | None) -> None:
+    """Keep a speech's language an editor set or removed: a `lang:` other than what ingest
+    last found (a short English speech it could not tell, or a Chinese one it took for English).
+    Rewritten with the found one, a forced ingest undid the editor's mark, and its page was read
+    with the wrong voice again. (A value that is no language tag is not carried.)"""
+    lang = front.get("lang")
+    if lang is not None and not (isinstance(lang, str) and is_language_tag(lang)):
+        return
+    found_before = entry.lang if entry is not None else speech.lang
+    if lang != found_before:
+        speech.lang = lang
 
 
 def _backup(path: Path, data: bytes) -> Path:

@@ -131,6 +131,59 @@ def test_computed_topics_are_refreshed_when_nobody_edited_them(tmp_path: Path) -
     assert read_front_matter(directory / "zuo-feng.md")["topics"] == ["落实"]
 
 
+def _set_lang(path: Path, lang: str | None) -> None:
+    """What an editor does: add, change or remove the `lang:` line under the slug."""
+    lines = [
+        line
+        for line in path.read_text(encoding="utf-8").split("\n")
+        if not line.startswith("lang:")
+    ]
+    if lang is not None:
+        lines.insert(
+            next(i for i, line in enumerate(lines) if line.startswith("slug:")) + 1, f"lang: {lang}"
+        )
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def english(text: str = "It is a pleasure to be here.", lang: str | None = "en") -> Speech:
+    speech = slugged(make_speech(title="Address at the Forum", text=text))
+    speech.lang = lang
+    return speech
+
+
+def test_an_editors_language_survives_a_forced_write(tmp_path: Path) -> None:
+    """A short English speech ingest could not tell: the editor's `lang: en` stays when the
+    source changes and ingest is forced, as the editor's topics do."""
+    directory, manifest = setup(tmp_path)
+    write_speech(english(lang=None), directory, manifest, force=False)
+    path = directory / "zuo-feng.md"
+    _set_lang(path, "en")
+    write_speech(english("Changed at the source.", lang=None), directory, manifest, force=True)
+    assert read_front_matter(path)["lang"] == "en"
+    assert "lang" not in manifest.entries["zuo-feng"].saved()  # what ingest found: none
+
+
+def test_an_editor_may_remove_the_language_ingest_found(tmp_path: Path) -> None:
+    directory, manifest = setup(tmp_path)
+    write_speech(english(), directory, manifest, force=False)
+    path = directory / "zuo-feng.md"
+    _set_lang(path, None)
+    write_speech(english("Changed at the source."), directory, manifest, force=True)
+    assert "lang" not in read_front_matter(path)
+    assert manifest.entries["zuo-feng"].lang == "en"
+
+
+def test_the_language_ingest_found_is_refreshed_when_nobody_edited_it(tmp_path: Path) -> None:
+    directory, manifest = setup(tmp_path)
+    write_speech(english(), directory, manifest, force=False)
+    result = write_speech(english("Changed.", lang="fr"), directory, manifest, force=False)
+    assert result.outcome is Outcome.UPDATED
+    assert read_front_matter(directory / "zuo-feng.md")["lang"] == "fr"
+    # the manifest keeps what ingest found, to tell an editor's next time
+    manifest.save()
+    assert Manifest(manifest.path).entries["zuo-feng"].lang == "fr"
+
+
 # --- atomic writes ----------------------------------------------------------------------------
 
 
