@@ -434,13 +434,27 @@ def _colon_lists(paragraphs: list[Line], matches: list[Match | None]) -> set[int
     for colon, paragraph in enumerate(paragraphs):
         if not paragraph.text.endswith(("：", ":")):
             continue
-        end = colon + 1
-        while end < len(matches) and _clause_item(paragraphs[end], matches[end]):
-            end += 1
+        end = _list_end(paragraphs, matches, colon + 1)
         items = paragraphs[colon + 1 : end]
         if len(items) >= 2 and all(item.text.endswith(("；", ";")) for item in items[:-1]):
             found.update(range(colon + 1, end))
     return found
+
+
+def _list_end(paragraphs: list[Line], matches: list[Match | None], start: int) -> int:
+    """Where a run of one-clause items from `start` ends: after its first item that ends in no
+    semicolon (the list's last), or at an item of another family. The short heading that
+    follows a list (1.…； 2.…。 then 三、加强组织领导) is one clause too, but no item of it."""
+    end = start
+    first = matches[start] if start < len(matches) else None
+    while end < len(matches) and _clause_item(paragraphs[end], matches[end]):
+        match = matches[end]
+        if first is None or match is None or match.family != first.family:
+            break
+        end += 1
+        if not paragraphs[end - 1].text.endswith(("；", ";")):
+            break
+    return end
 
 
 def _clause_item(paragraph: Line, match: Match | None) -> bool:
