@@ -123,7 +123,13 @@ RULES: tuple[Rule, ...] = (
     ),
     # 其一，其二，: the points of an argument, as 第一，第二，
     Rule("其一", 5, compile_either(rf"^(?P<label>其(?P<n>{_CN}))(?P<sep>[，,、：:])")),
-    Rule("一要", 6, compile_either(rf"^(?P<label>(?P<n>{_CN})要)(?!求|素|点|件|闻|害|紧|务|领)")),
+    # Not 三要素, 四要件 or 要紧的事: words that begin with 要. But 一要紧盯…, 二要紧扣… are
+    # items (要 then 紧盯: the usual verbs of a directive).
+    Rule(
+        "一要",
+        6,
+        compile_either(rf"^(?P<label>(?P<n>{_CN})要)(?!求|素|点|件|闻|害|紧[的事处]|务|领)"),
+    ),
     Rule("一是", 6, compile_either(rf"^(?P<label>(?P<n>{_CN})是)(?![的否])")),
 )
 
