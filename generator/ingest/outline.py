@@ -44,6 +44,9 @@ _DECIMAL_END = (
     r"[^。！？；]{1,29}$)"
 )
 
+# What a run of numerals counts (一、二季度, 三、四月份, 一、二、三产业): no heading's label.
+_COUNTED = "季度|月|年级|等奖|产业|类|级|成"
+
 # The label is group "label"; the number is group "n" (or a sequence word in group "word").
 RULES: tuple[Rule, ...] = (
     # 第一部分 of a long report, above its 一、 sections (not 第一部分是…, a sentence about it).
@@ -58,15 +61,14 @@ RULES: tuple[Rule, ...] = (
     Rule("第一节", 0.97, compile_either(rf"^(?P<label>第(?P<n>{_CN})节)(?=[\s　、：:．.]+\S)")),
     # Roman numerals as a top level: Ⅰ、2023年工作回顾.
     Rule("Ⅰ、", 0.9, compile_either(r"^(?P<label>(?P<n>[Ⅰ-Ⅻ])(?:[、．.]|[ 　]+(?=\S)))")),
-    # Not 一、二季度 or 三、四月份: a run of numerals joined by 、 counting something. But
-    # 一、一季度… is item one about the first quarter: a run never repeats its numeral. 一．, as
-    # converted documents write it, is the same heading.
+    # Not 一、二季度 or 三、四月份: a run of numerals joined by 、 counting something, however
+    # long (一、二、三产业, 一、二、三等奖). But 一、一季度… is item one about the first quarter:
+    # a run never repeats its numeral. 一．, as converted documents write it, is the same heading.
     Rule(
         "一、",
         1,
         compile_either(
-            _SECTION_LABEL
-            + rf"(?!(?!(?P=n)(?:季度|月|年级|等奖|产业|类|级|成)){_CN}(?:季度|月|年级|等奖|产业|类|级|成))"
+            _SECTION_LABEL + rf"(?!(?!(?P=n)(?:{_COUNTED})){_CN}(?:、{_CN})*(?:{_COUNTED}))"
         ),
     ),
     Rule("（一）", 2, compile_either(rf"^(?P<label>[（(](?P<n>{_CN})[）)]、?)")),
