@@ -2,7 +2,8 @@
 
 Each enumerator family is one small rule (a compiled pattern and a rank) that recognises a
 paragraph-initial label such as 一、 （一） 1. （1） 第一，/首先， 一要 一是. Ranks follow the
-official order of GB/T 9704 (一、 > （一） > 1. > 1.1 > 1.1.1 > （1） > 第一/其一 > 一要/一是; a
+official order of GB/T 9704 (一、 > （一） > 1. > 1.1 > 1.1.1 > （1） > 第一个问题 > 第一/其一 >
+一要/一是; a
 report's 第一章, 第一部分 and 第一节 above them all): a family nests under any family of lower
 rank that is open on the stack, never under a higher-ranked one, so the first style a speech
 uses becomes its top level. Word heading styles outrank every enumerator; an unlabelled one
@@ -116,15 +117,22 @@ RULES: tuple[Rule, ...] = (
             r"^(?P<label>(?P<n>\d{1,2}|[０-９]{1,2})[）)])(?:(?![\d０-９])|(?=\d{4}年))"
         ),
     ),
+    # 第一个问题，… 第二个问题，… (第一个方面, 第一方面, 第一点): a spoken speech's parts, as a
+    # transcript gives them, above its 第一，第二， points (not 第一个问题是…, a sentence).
+    Rule(
+        "第一个问题",
+        5,
+        compile_either(rf"^(?P<label>第(?P<n>{_CN})(?:个问题|个方面|方面|点))(?P<sep>[，,、：:])"),
+    ),
     Rule(
         "第一",
-        5,
+        5.5,
         compile_either(
             rf"^(?P<label>第(?P<n>{_CN})|(?P<word>首先|其次|再次|然后|最后))(?P<sep>[，,、：:])"
         ),
     ),
     # 其一，其二，: the points of an argument, as 第一，第二，
-    Rule("其一", 5, compile_either(rf"^(?P<label>其(?P<n>{_CN}))(?P<sep>[，,、：:])")),
+    Rule("其一", 5.5, compile_either(rf"^(?P<label>其(?P<n>{_CN}))(?P<sep>[，,、：:])")),
     # Not 三要素, 四要件 or 要紧的事: words that begin with 要. But 一要紧盯…, 二要紧扣… are
     # items (要 then 紧盯: the usual verbs of a directive).
     Rule(
@@ -517,7 +525,7 @@ def _appended(paragraphs: list[Line]) -> set[int]:
     return set()
 
 
-_INLINE_FAMILIES = {"一是": "是", "一要": "要", "第一": None}
+_INLINE_FAMILIES = {"一是": "是", "一要": "要", "第一": None, "第一个问题": None}
 _NUMERALS = "一二三四五六七八九十"
 
 
@@ -551,7 +559,7 @@ def _in_stack(stack: list[_Open], family: str) -> bool:
 
 _SUBSECTION = 2  # the rank of （一）, a section's subsections
 _LIST = 3  # ranks from here on are lists (1. （1）), not sections (一、 （一）)
-_INFORMAL = 5  # ranks from here on (第一, 首先, 一要, 一是) have no place in GB/T 9704's order
+_INFORMAL = 5  # ranks from here on (第一个问题, 第一, 首先, 一要, 一是): not in GB/T 9704's order
 
 
 def _closes(stack: list[_Open], match: Match) -> bool:
@@ -616,7 +624,8 @@ def _check_sequence(
 
 
 _DECLARED_RE = compile_either(
-    rf"(?:讲|谈|强调|提|说|提出|讲讲|谈谈)(?:以下)?(?P<n>{_CN})(?:点|个方面)(?:意见|要求|看法|想法|体会|建议)?"
+    rf"(?:讲|谈|强调|提|说|提出|讲讲|谈谈)(?:以下)?(?P<n>{_CN})(?:点|个方面|个问题)"
+    r"(?:意见|要求|看法|想法|体会|建议)?"
 )
 
 
