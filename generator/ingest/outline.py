@@ -2,7 +2,8 @@
 
 Each enumerator family is one small rule (a compiled pattern and a rank) that recognises a
 paragraph-initial label such as 一、 （一） 1. （1） 第一，/首先， 一要 一是. Ranks follow the
-official order of GB/T 9704 (一、 > （一） > 1. > 1.1 > 1.1.1 > （1） > 第一/其一 > 一要/一是; a
+official order of GB/T 9704 (一、 > （一） > 1. > 1.1 > 1.1.1 > （1） > 第一个问题 > 第一/其一 >
+一要/一是; a
 report's 第一章, 第一部分 and 第一节 above them all): a family nests under any family of lower
 rank that is open on the stack, never under a higher-ranked one, so the first style a speech
 uses becomes its top level. Word heading styles outrank every enumerator; an unlabelled one
@@ -44,6 +45,9 @@ _DECIMAL_END = (
     r"[^。！？；]{1,29}$)"
 )
 
+# What a run of numerals counts (一、二季度, 三、四月份, 一、二、三产业): no heading's label.
+_COUNTED = "季度|月|年级|等奖|产业|类|级|成"
+
 # The label is group "label"; the number is group "n" (or a sequence word in group "word").
 RULES: tuple[Rule, ...] = (
     # 第一部分 of a long report, above its 一、 sections (not 第一部分是…, a sentence about it).
@@ -58,15 +62,14 @@ RULES: tuple[Rule, ...] = (
     Rule("第一节", 0.97, compile_either(rf"^(?P<label>第(?P<n>{_CN})节)(?=[\s　、：:．.]+\S)")),
     # Roman numerals as a top level: Ⅰ、2023年工作回顾.
     Rule("Ⅰ、", 0.9, compile_either(r"^(?P<label>(?P<n>[Ⅰ-Ⅻ])(?:[、．.]|[ 　]+(?=\S)))")),
-    # Not 一、二季度 or 三、四月份: a run of numerals joined by 、 counting something. But
-    # 一、一季度… is item one about the first quarter: a run never repeats its numeral. 一．, as
-    # converted documents write it, is the same heading.
+    # Not 一、二季度 or 三、四月份: a run of numerals joined by 、 counting something, however
+    # long (一、二、三产业, 一、二、三等奖). But 一、一季度… is item one about the first quarter:
+    # a run never repeats its numeral. 一．, as converted documents write it, is the same heading.
     Rule(
         "一、",
         1,
         compile_either(
-            _SECTION_LABEL
-            + rf"(?!(?!(?P=n)(?:季度|月|年级|等奖|产业|类|级|成)){_CN}(?:季度|月|年级|等奖|产业|类|级|成))"
+            _SECTION_LABEL + rf"(?!(?!(?P=n)(?:{_COUNTED})){_CN}(?:、{_CN})*(?:{_COUNTED}))"
         ),
     ),
     Rule("（一）", 2, compile_either(rf"^(?P<label>[（(](?P<n>{_CN})[）)]、?)")),
@@ -114,16 +117,29 @@ RULES: tuple[Rule, ...] = (
             r"^(?P<label>(?P<n>\d{1,2}|[０-９]{1,2})[）)])(?:(?![\d０-９])|(?=\d{4}年))"
         ),
     ),
+    # 第一个问题，… 第二个问题，… (第一个方面, 第一方面, 第一点): a spoken speech's parts, as a
+    # transcript gives them, above its 第一，第二， points (not 第一个问题是…, a sentence).
+    Rule(
+        "第一个问题",
+        5,
+        compile_either(rf"^(?P<label>第(?P<n>{_CN})(?:个问题|个方面|方面|点))(?P<sep>[，,、：:])"),
+    ),
     Rule(
         "第一",
-        5,
+        5.5,
         compile_either(
             rf"^(?P<label>第(?P<n>{_CN})|(?P<word>首先|其次|再次|然后|最后))(?P<sep>[，,、：:])"
         ),
     ),
     # 其一，其二，: the points of an argument, as 第一，第二，
-    Rule("其一", 5, compile_either(rf"^(?P<label>其(?P<n>{_CN}))(?P<sep>[，,、：:])")),
-    Rule("一要", 6, compile_either(rf"^(?P<label>(?P<n>{_CN})要)(?!求|素|点|件|闻|害|紧|务|领)")),
+    Rule("其一", 5.5, compile_either(rf"^(?P<label>其(?P<n>{_CN}))(?P<sep>[，,、：:])")),
+    # Not 三要素, 四要件 or 要紧的事: words that begin with 要. But 一要紧盯…, 二要紧扣… are
+    # items (要 then 紧盯: the usual verbs of a directive).
+    Rule(
+        "一要",
+        6,
+        compile_either(rf"^(?P<label>(?P<n>{_CN})要)(?!求|素|点|件|闻|害|紧[的事处]|务|领)"),
+    ),
     Rule("一是", 6, compile_either(rf"^(?P<label>(?P<n>{_CN})是)(?![的否])")),
 )
 
@@ -434,13 +450,27 @@ def _colon_lists(paragraphs: list[Line], matches: list[Match | None]) -> set[int
     for colon, paragraph in enumerate(paragraphs):
         if not paragraph.text.endswith(("：", ":")):
             continue
-        end = colon + 1
-        while end < len(matches) and _clause_item(paragraphs[end], matches[end]):
-            end += 1
+        end = _list_end(paragraphs, matches, colon + 1)
         items = paragraphs[colon + 1 : end]
         if len(items) >= 2 and all(item.text.endswith(("；", ";")) for item in items[:-1]):
             found.update(range(colon + 1, end))
     return found
+
+
+def _list_end(paragraphs: list[Line], matches: list[Match | None], start: int) -> int:
+    """Where a run of one-clause items from `start` ends: after its first item that ends in no
+    semicolon (the list's last), or at an item of another family. The short heading that
+    follows a list (1.…； 2.…。 then 三、加强组织领导) is one clause too, but no item of it."""
+    end = start
+    first = matches[start] if start < len(matches) else None
+    while end < len(matches) and _clause_item(paragraphs[end], matches[end]):
+        match = matches[end]
+        if first is None or match is None or match.family != first.family:
+            break
+        end += 1
+        if not paragraphs[end - 1].text.endswith(("；", ";")):
+            break
+    return end
 
 
 def _clause_item(paragraph: Line, match: Match | None) -> bool:
@@ -495,7 +525,7 @@ def _appended(paragraphs: list[Line]) -> set[int]:
     return set()
 
 
-_INLINE_FAMILIES = {"一是": "是", "一要": "要", "第一": None}
+_INLINE_FAMILIES = {"一是": "是", "一要": "要", "第一": None, "第一个问题": None}
 _NUMERALS = "一二三四五六七八九十"
 
 
@@ -529,7 +559,7 @@ def _in_stack(stack: list[_Open], family: str) -> bool:
 
 _SUBSECTION = 2  # the rank of （一）, a section's subsections
 _LIST = 3  # ranks from here on are lists (1. （1）), not sections (一、 （一）)
-_INFORMAL = 5  # ranks from here on (第一, 首先, 一要, 一是) have no place in GB/T 9704's order
+_INFORMAL = 5  # ranks from here on (第一个问题, 第一, 首先, 一要, 一是): not in GB/T 9704's order
 
 
 def _closes(stack: list[_Open], match: Match) -> bool:
@@ -594,7 +624,8 @@ def _check_sequence(
 
 
 _DECLARED_RE = compile_either(
-    rf"(?:讲|谈|强调|提|说|提出|讲讲|谈谈)(?:以下)?(?P<n>{_CN})(?:点|个方面)(?:意见|要求|看法|想法|体会|建议)?"
+    rf"(?:讲|谈|强调|提|说|提出|讲讲|谈谈)(?:以下)?(?P<n>{_CN})(?:点|个方面|个问题)"
+    r"(?:意见|要求|看法|想法|体会|建议)?"
 )
 
 
