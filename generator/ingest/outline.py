@@ -3,8 +3,7 @@
 Each enumerator family is one small rule (a compiled pattern and a rank) that recognises a
 paragraph-initial label such as 一、 （一） 1. （1） 第一，/首先， 一要 一是. Ranks follow the
 official order of GB/T 9704 (一、 > （一） > 1. > 1.1 > 1.1.1 > （1） > 第一个问题 > 第一/其一 >
-一要/一是; a
-report's 第一章, 第一部分 and 第一节 above them all): a family nests under any family of lower
+一要/一是; a report's 第一章, 第一部分 and 第一节 above them all): a family nests under any family of lower
 rank that is open on the stack, never under a higher-ranked one, so the first style a speech
 uses becomes its top level. Word heading styles outrank every enumerator; an unlabelled one
 under labelled headings of a higher level ranks just below them.
