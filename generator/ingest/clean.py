@@ -1097,13 +1097,11 @@ def _list_items(lines: list[Line]) -> set[int]:
 # own chrome under the text (a document site's 下载文档到电脑… / 还剩3页未读，继续阅读, its notes
 # and ratings, the links to the next article, the footer): met under a colon, it ends the list,
 # for a preview cut off after 要重点抓好以下十方面工作： is followed by the site's page, not by
-# the items; nor does an article's sharing chrome (点击阅读更多内容, 阅读 2356, 分享 点赞 在看).
-# (A contact may be an office's own, in its list of channels: 请大家广泛宣传： /
+# the items. (A contact may be an office's own, in its list of channels: 请大家广泛宣传： /
 # 举报电话… / 微信公众号：…; 诉求类型分为： / 咨询 / 投诉 / 举报 holds toolbar words.)
 _NEVER_LISTED = frozenset(
     {
         "service pitch",
-        "repost chrome",
         "download prompt",
         "paid content pitch",
         "document site notes",

@@ -52,16 +52,6 @@ def test_a_document_sites_chrome_under_a_colon_is_no_list_of_the_speech(tmp_path
     }
 
 
-def test_an_articles_sharing_chrome_under_a_colon_is_no_list_either(tmp_path: Path) -> None:
-    # A WeChat or news copy cut off after a colon: its reading prompts and counters follow.
-    text = "\n".join(
-        [*HEAD, "今年要重点抓好以下几方面工作：", "点击阅读更多内容", "阅读 2356", "分享 点赞 在看"]
-    )
-    prepared = ingest_text(tmp_path, text)
-    assert body(prepared)[-1] == "今年要重点抓好以下几方面工作："
-    assert {r.text for r in prepared.removed} >= {"点击阅读更多内容", "阅读 2356", "分享 点赞 在看"}
-
-
 def test_the_speechs_own_list_under_a_colon_keeps_its_toolbar_like_items(tmp_path: Path) -> None:
     # (举报 and 投诉 alone are a page's buttons; here they are the items a colon introduces)
     text = "\n".join(
