@@ -52,6 +52,14 @@ def test_a_document_sites_chrome_under_a_colon_is_no_list_of_the_speech(tmp_path
     }
 
 
+def test_an_offices_own_channels_under_a_colon_are_its_list(tmp_path: Path) -> None:
+    # (扫码关注… alone is an article's chrome; an office's list of its own channels names it
+    # so, and the items stay: sharing chrome does not end a list, as a site's prompts do)
+    items = ["“青山发布”微信公众号", "“青山发布”抖音号", "扫码关注“青山发布”，政务信息一手掌握"]
+    text = "\n".join([*HEAD, "更多政策信息请关注以下平台：", *items, "同志们，网信工作责任重大。"])
+    assert body(ingest_text(tmp_path, text))[-4:-1] == items
+
+
 def test_the_speechs_own_list_under_a_colon_keeps_its_toolbar_like_items(tmp_path: Path) -> None:
     # (举报 and 投诉 alone are a page's buttons; here they are the items a colon introduces)
     text = "\n".join(
