@@ -25,13 +25,13 @@ from generator.ingest.pagemarks import is_page_break, is_page_mark
 from generator.ingest.punct import to_fullwidth
 from generator.ingest.script import compile_either
 from generator.text import (
-    ENGLISH_ADDRESS_LINE_RE,
     HAN,
     HAN_RE,
     INDENT_CHARS,
     INVISIBLE_RE,
     ODD_SPACE_RE,
     TERMINAL,
+    english_address_line,
     is_cjk,
 )
 
@@ -1435,11 +1435,7 @@ def _english_address(text: str, following: str) -> bool:
     gentlemen, / It is my…): its own paragraph, as 同志们： is. English closes an address with
     a comma, which elsewhere says the line goes on; joined, the address ran into the sentence
     (Ladies and gentlemen, It is…). A line after it in lower case is a wrap: it goes on."""
-    return (
-        following[:1].isupper()
-        and text[:1].isascii()
-        and ENGLISH_ADDRESS_LINE_RE.fullmatch(text) is not None
-    )
+    return following[:1].isupper() and english_address_line(text) is not None
 
 
 _WRAPPED_HEADING_MIN = 24  # characters of a heading line a wrap may have cut

@@ -31,10 +31,10 @@ from generator.ingest.pagemarks import PAGE_LINE_RE as _PAGE_LINE_RE
 from generator.ingest.script import compile_either, to_simplified
 from generator.numerals import parse_cn
 from generator.text import (
-    ENGLISH_ADDRESS_LINE_RE,
-    ENGLISH_ADDRESS_OPENING_RE,
     HAN,
     count_han,
+    english_address_line,
+    english_address_opening,
 )
 
 # A year in Chinese numerals is read digit by digit (二〇二三); official documents write its
@@ -1062,10 +1062,7 @@ def _english_address(text: str) -> bool:
     """An English speech's address opening a line (Ladies and gentlemen,): where its body
     starts, as 同志们： is a Chinese one's. (Short and without a full stop, it was dropped as
     page chrome between the title and the text.)"""
-    return text[:1].isascii() and (
-        ENGLISH_ADDRESS_OPENING_RE.match(text) is not None
-        or ENGLISH_ADDRESS_LINE_RE.fullmatch(text) is not None
-    )
+    return english_address_opening(text) is not None or english_address_line(text) is not None
 
 
 def _salutation(text: str, alone: bool) -> str | None:
@@ -1073,11 +1070,8 @@ def _salutation(text: str, alone: bool) -> str | None:
     today… gives Ladies and gentlemen), without its mark; with `alone` (after a lead
     paragraph), only from a paragraph that is all address: 同志们：, Dear friends,."""
     found = (_SALUTATION_LINE_RE if alone else _SALUTATION_RE).match(text)
-    if found is None and text[:1].isascii():  # (an English speech's: Dear friends,)
-        if alone:
-            found = ENGLISH_ADDRESS_LINE_RE.fullmatch(text)
-        else:
-            found = ENGLISH_ADDRESS_OPENING_RE.match(text)
+    if found is None:  # (an English speech's: Dear friends,)
+        found = english_address_line(text) if alone else english_address_opening(text)
     return found.group(0).rstrip("：:！!，,") if found else None
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.render.linkify import AsciiLinkify, join_escapes, may_hold_link
 from generator.speech import unescape_markdown
-from generator.text import ENGLISH_ADDRESS_LINE_RE, is_cjk
+from generator.text import english_address_line, is_cjk
 
 if TYPE_CHECKING:  # markdown-it is imported only when a body needs it (see _parser)
     from markdown_it import MarkdownIt
@@ -355,9 +355,7 @@ def is_salutation(text: str) -> bool:
     mark (同志们：), or one in English, longer than that allows (Distinguished guests, ladies
     and gentlemen,) and told by its words. A sentence after the address (同志们，今天…;
     Ladies and gentlemen, today we…) makes the paragraph the speech's first, not an address."""
-    return _ADDRESS_RE.fullmatch(text) is not None or (
-        text[:1].isascii() and ENGLISH_ADDRESS_LINE_RE.fullmatch(text) is not None
-    )
+    return _ADDRESS_RE.fullmatch(text) is not None or (english_address_line(text) is not None)
 
 
 def render_plain_subset(
