@@ -211,17 +211,19 @@ class _Consoles:
     """rich's consoles, made when first used: importing rich takes 40–60 ms, which a quiet
     build that succeeds never needs (a tenth of a no-change build's time)."""
 
+    # (emoji=False: a file or title holding :smile: or :cn: is printed as it is, not as an
+    # emoji, and rich's table of emoji codes is never loaded)
     @cached_property
     def out(self) -> Console:
         from rich.console import Console
 
-        return Console(stderr=False, highlight=False)
+        return Console(stderr=False, highlight=False, emoji=False)
 
     @cached_property
     def err(self) -> Console:
         from rich.console import Console
 
-        return Console(stderr=True, highlight=False)
+        return Console(stderr=True, highlight=False, emoji=False)
 
 
 def escape(text: str) -> str:

@@ -10,17 +10,12 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from rich.table import Table
 
-if TYPE_CHECKING:  # the build's report must not import the ingest pipeline
+if TYPE_CHECKING:  # the build's report must not import the ingest pipeline; and rich's
+    # progress bar and table are imported where one is shown (a sixtieth of a second that an
+    # edit's build, which shows neither, paid)
+    from rich.progress import Progress, TaskID
+
     from generator.build import BuildResult
     from generator.deploy.publish import DeployResult
     from generator.ingest.pipeline import IngestReport
@@ -32,6 +27,14 @@ def progress_bar(console: Console, total: int, quiet: bool) -> Progress | None:
     """A progress bar for long runs on a terminal; None for short runs, pipes and CI logs."""
     if quiet or total < PROGRESS_MIN_FILES or not console.is_terminal:
         return None
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     return Progress(
         TextColumn("[bold]ingest"),
         BarColumn(),
@@ -53,6 +56,8 @@ def print_ingest_report(console: Console, report: IngestReport, verbose: bool) -
             console.print(
                 f"[red]error:[/red] {escape(result.error)}", highlight=False, soft_wrap=True
             )
+    from rich.table import Table
+
     table = Table(title="speechsite ingest", show_lines=False)
     for column in ("file", "encoding", "slug", "outline", "warnings", "result"):
         table.add_column(column, overflow="fold")
@@ -117,6 +122,14 @@ def build_progress(
     if quiet or not console.is_terminal:
         yield None
         return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     progress = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
