@@ -1401,6 +1401,16 @@ def blank_separated(lines: Sequence[Line]) -> bool:
     return blank >= 2 and blank >= tight
 
 
+# An editor's lead-in to a document reposted whole (2月3日，…市长龚正作政府工作报告。全文如下——;
+# 以下为讲话全文：): the document follows, its title first: the lead's line ends its paragraph (its dashes
+# joined the title to it), and meta.py looks past it for the title (a WeChat account's name
+# above the lead was taken for the title).
+LEAD_IN_RE = compile_either(
+    r"(?:全文如下|原文如下|(?:全文)?(?:刊发|刊登|转发|发布)如下|以下(?:是|为)[^。！？]{0,8}全文)"
+    r"[：:。，,—－\-…\s]*$"
+)
+
+
 def _joins(last: Line, line: Line, width: int | None, after_blank: bool, soft: bool) -> bool:
     if last.heading_level is not None or line.heading_level is not None:
         return False
@@ -1408,7 +1418,7 @@ def _joins(last: Line, line: Line, width: int | None, after_blank: bool, soft: b
         return False
     if line.text[0] in _CONTINUES:
         return True
-    if _english_address(last.text, line.text):
+    if _english_address(last.text, line.text) or LEAD_IN_RE.search(last.text):
         return False
     if last.text[-1] in _OPENS or _LABEL_ONLY_RE.match(last.text):
         return True

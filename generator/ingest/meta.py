@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.errors import UserError
-from generator.ingest.clean import Cleaned, Line, Removed
+from generator.ingest.clean import LEAD_IN_RE, Cleaned, Line, Removed
 from generator.ingest.mail import subject_title
 from generator.ingest.outline import match_enumerator
 from generator.ingest.pagemarks import (
@@ -413,6 +413,8 @@ def _find_title(paragraphs: list[Line]) -> tuple[int, int] | None:
         if _starts_body(text, paragraph) and not (
             not titled and fallback is None and _styled_title(text, paragraph, index)
         ):
+            if not titled and _lead_in(paragraphs, index):
+                continue  # (the reposted document's title is next: the account's name is none)
             break
         bare = _without_site_suffix(_without_page_mark(text))
         if not _is_title_candidate(bare) or _is_subtitle(bare):
@@ -436,6 +438,16 @@ def _find_title(paragraphs: list[Line]) -> tuple[int, int] | None:
     if fallback is None and latin is not None and _in_latin_letters(paragraphs[:40]):
         return latin, 1  # (a speech in English: its title, not a refusal for want of Chinese)
     return None if fallback is None else (fallback, 1)
+
+
+def _lead_in(paragraphs: list[Line], index: int) -> bool:
+    """Whether the line is such a lead-in, with the document's title right after it."""
+    if not LEAD_IN_RE.search(paragraphs[index].text):
+        return False
+    return any(
+        _is_title_candidate(p.text) and _TITLE_END_RE.search(p.text)
+        for p in paragraphs[index + 1 : index + 3]
+    )
 
 
 # A title in Latin letters: a capital, two words at least, no sentence's end (Speech at the
@@ -752,7 +764,9 @@ def _untitled_header(paragraphs: list[Line]) -> int | None:
 def _drop_preamble(preamble: list[Line], meta: Meta) -> None:
     """Lines before the title are a site's or an advertiser's, unless they are prose."""
     for paragraph in preamble:
-        if is_prose(paragraph.text) and len(paragraph.text) >= 40:
+        if LEAD_IN_RE.search(paragraph.text):  # (the repost's words on the document, not its)
+            meta.removed.append(Removed(paragraph.line, paragraph.text, "repost lead-in"))
+        elif is_prose(paragraph.text) and len(paragraph.text) >= 40:
             meta.notes.append(f"line {paragraph.line} before the title kept as text")
             meta.body.append(paragraph)
         else:

@@ -446,3 +446,39 @@ def test_the_subtitles_meeting_day_is_the_date_over_a_pages_date_line(tmp_path: 
         "现在，我代表县人民政府向大会报告工作，请予审议。",
     ]
     assert _prepared(tmp_path, lines).meta.date == "2024-01-20"
+
+
+@pytest.mark.parametrize("lead", ["全文如下——", "全文如下：", "以下为报告全文："])
+def test_a_reposts_lead_in_does_not_hide_the_documents_title(tmp_path: Path, lead: str) -> None:
+    """A WeChat account's repost: its name, the time, then the editor's lead (…全文如下——) and
+    the document. The lead stopped the title search, and the account's name was the title."""
+    lines = [
+        "青山发布",
+        "2024-01-21 07:30",
+        f"1月20日，青山县第十八届人民代表大会第三次会议开幕，县长周立新作政府工作报告。{lead}",
+        "2024年青山县政府工作报告",
+        "——2024年1月20日在青山县第十八届人民代表大会第三次会议上",
+        "县长 周立新",
+        "各位代表：",
+        "现在，我代表县人民政府向大会报告工作，请予审议。",
+    ]
+    prepared = _prepared(tmp_path, lines)
+    meta = prepared.meta
+    assert meta.title == "2024年青山县政府工作报告"
+    assert (meta.speaker, meta.date, meta.salutation) == ("周立新", "2024-01-20", "各位代表")
+    assert meta.body[0].text == "各位代表："
+    assert ("repost lead-in", lines[2]) in {(r.reason, r.text) for r in prepared.removed}
+
+
+def test_a_speech_that_quotes_a_document_in_full_keeps_its_sentence(tmp_path: Path) -> None:
+    # (…全文如下： in the speech is its own sentence: the lead-in only counts before a title)
+    lines = [
+        "在全县安全生产会议上的讲话",
+        "同志们：",
+        "县政府近日印发了安全生产工作要点，全文如下：",
+        "关于进一步加强安全生产工作的报告",
+        "各乡镇要落实属地管理责任。",
+    ]
+    meta = _prepared(tmp_path, lines).meta
+    assert meta.title == "在全县安全生产会议上的讲话"
+    assert [p.text for p in meta.body] == lines[1:]
