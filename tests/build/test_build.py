@@ -46,6 +46,11 @@ def build(project: Path, **kwargs: object) -> BuildResult:
     return build_site(load_config(project), jobs=1, **kwargs)  # type: ignore[arg-type]
 
 
+def use_theme(config_path: Path, name: str = "mine") -> None:
+    """Set `theme:` in the project's site.yaml (config_path), as a site with its own theme does."""
+    config_path.write_text(config_path.read_text("utf-8") + f"\ntheme: {name}\n", "utf-8")
+
+
 def front(path: Path) -> dict[str, object]:
     data = yaml.safe_load(path.read_text(encoding="utf-8").split("---\n", 2)[1])
     assert isinstance(data, dict)
@@ -486,9 +491,7 @@ def test_a_site_theme_script_is_minified(site_project: Path) -> None:
     source = "// 我的脚本\nconst  greeting = '你好';  /* end */\n"
     (static / "site.js").write_text(source, encoding="utf-8")
     config_path = site_project / "site.yaml"
-    config_path.write_text(
-        config_path.read_text(encoding="utf-8") + "\ntheme: mine\n", encoding="utf-8"
-    )
+    use_theme(config_path)
     site = build(site_project).output
     path = _assets_linked(site / "index.html")["js/site.js"]
     assert (site / path).read_text(encoding="utf-8") == "const greeting='你好';"
@@ -579,7 +582,7 @@ def test_a_theme_that_lists_a_speechs_length_follows_every_edit_of_it(
         encoding="utf-8",
     )
     config = site_project / "site.yaml"
-    config.write_text(config.read_text("utf-8") + "\ntheme: mine\n", encoding="utf-8")
+    use_theme(config)
     build(site_project)
     speeches = sorted((site_project / "content" / "speeches").glob("*.md"))
     path = speeches[0]
@@ -941,7 +944,7 @@ def test_a_missing_include_names_the_template_and_line_that_asked(site_project: 
         encoding="utf-8",
     )
     config_path = site_project / "site.yaml"
-    config_path.write_text(config_path.read_text("utf-8") + "\ntheme: mine\n", "utf-8")
+    use_theme(config_path)
     with pytest.raises(UserError) as caught:
         build(site_project)
     assert str(caught.value).startswith(
@@ -1117,9 +1120,7 @@ def test_custom_theme_overrides_one_template(site_project: Path) -> None:
         encoding="utf-8",
     )
     config_path = site_project / "site.yaml"
-    config_path.write_text(
-        config_path.read_text(encoding="utf-8") + "\ntheme: mine\n", encoding="utf-8"
-    )
+    use_theme(config_path)
     site = build(site_project).output
     assert 'id="custom"' in (site / "404.html").read_text(encoding="utf-8")
     assert (site / "index.html").is_file()  # everything else comes from default
@@ -1135,9 +1136,7 @@ def test_the_favicon_is_inlined_from_the_theme_that_overrides_it(site_project: P
     icon = b'<svg xmlns="http://www.w3.org/2000/svg"><circle r="9"/></svg>'
     (static / "favicon.svg").write_bytes(icon)
     config_path = site_project / "site.yaml"
-    config_path.write_text(
-        config_path.read_text(encoding="utf-8") + "\ntheme: mine\n", encoding="utf-8"
-    )
+    use_theme(config_path)
     site = build(site_project).output
     pages = sorted(site.rglob("*.html"))
     assert len(pages) > 10
@@ -1206,7 +1205,7 @@ def test_an_english_site_writes_dates_and_citations_in_english(site_project: Pat
     strings = site_project / "themes" / "mine" / "i18n" / "en.yaml"
     strings.parent.mkdir(parents=True)
     strings.write_text('date_day: "{d}/{m}/{y}"\n', encoding="utf-8")
-    config.write_text(config.read_text("utf-8") + "\ntheme: mine\n", encoding="utf-8")
+    use_theme(config)
     build(site_project)
     html = page.read_text("utf-8")
     assert "4/5/2021" in html and "May 4, 2021" not in html
@@ -1401,9 +1400,7 @@ def test_a_theme_written_before_speeches_had_a_language_still_builds(
         encoding="utf-8",
     )
     config_path = site_project / "site.yaml"
-    config_path.write_text(
-        config_path.read_text(encoding="utf-8") + "\ntheme: mine\n", encoding="utf-8"
-    )
+    use_theme(config_path)
     site = build(site_project).output
     html = (site / "speeches" / "hailar-trade-fair" / "index.html").read_text("utf-8")
     assert '<ol class="own-toc"><li>A gateway for trade</li></ol>' in html

@@ -389,6 +389,16 @@ def test_a_markdown_heading_without_a_number_is_a_heading(tmp_path: Path) -> Non
     assert headings == [("工作回顾", 2), ("工作安排", 2)]
 
 
+# A county government work report's subtitle, byline and opening, under its title (and whatever
+# a page set between them).
+_REPORT_HEADER = [
+    "——2024年1月20日在青山县第十八届人民代表大会第三次会议上",
+    "县长 周立新",
+    "各位代表：",
+    "现在，我代表县人民政府向大会报告工作，请予审议。",
+]
+
+
 def _prepared(tmp_path: Path, lines: list[str]) -> Prepared:
     path = tmp_path / "report.txt"
     path.write_text("\n".join(lines), encoding="utf-8")
@@ -410,10 +420,7 @@ def test_a_pages_chrome_between_title_and_subtitle_does_not_start_the_speech(
     lines = [
         "2024年青山县政府工作报告",
         *chrome,
-        "——2024年1月20日在青山县第十八届人民代表大会第三次会议上",
-        "县长 周立新",
-        "各位代表：",
-        "现在，我代表县人民政府向大会报告工作，请予审议。",
+        *_REPORT_HEADER,
     ]
     meta = _prepared(tmp_path, lines).meta
     assert meta.subtitle == "——2024年1月20日在青山县第十八届人民代表大会第三次会议上"
@@ -440,10 +447,7 @@ def test_the_subtitles_meeting_day_is_the_date_over_a_pages_date_line(tmp_path: 
         "2024年青山县政府工作报告",
         "来源：青山日报",
         "2024-02-07",  # the day the page was published
-        "——2024年1月20日在青山县第十八届人民代表大会第三次会议上",
-        "县长 周立新",
-        "各位代表：",
-        "现在，我代表县人民政府向大会报告工作，请予审议。",
+        *_REPORT_HEADER,
     ]
     assert _prepared(tmp_path, lines).meta.date == "2024-01-20"
 
@@ -457,10 +461,7 @@ def test_a_reposts_lead_in_does_not_hide_the_documents_title(tmp_path: Path, lea
         "2024-01-21 07:30",
         f"1月20日，青山县第十八届人民代表大会第三次会议开幕，县长周立新作政府工作报告。{lead}",
         "2024年青山县政府工作报告",
-        "——2024年1月20日在青山县第十八届人民代表大会第三次会议上",
-        "县长 周立新",
-        "各位代表：",
-        "现在，我代表县人民政府向大会报告工作，请予审议。",
+        *_REPORT_HEADER,
     ]
     prepared = _prepared(tmp_path, lines)
     meta = prepared.meta
