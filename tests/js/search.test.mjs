@@ -31,7 +31,8 @@ test("fold equals Python's fold", () => {
 test("searchFold marks numbers' edges as Python's search_fold does", () => {
   for (const [text, folded] of expected.searchFold) {
     assert.equal(search.searchFold(text, table).text, folded, JSON.stringify(text));
-    assert.equal(search.unmarkNumbers(folded), search.fold(text, table), text);
+    // (a year in Chinese numerals comes back in digits)
+    if (!/[〇○零一二三四五六七八九]{4}/.test(text)) assert.equal(search.unmarkNumbers(folded), search.fold(text, table), text);
   }
 });
 
@@ -49,8 +50,8 @@ test("parseQuery folds, splits on spaces, drops duplicates", () => {
 test("parseQuery drops control characters (%00 in a link) and folds quotes and ○ as the index does", () => {
   assert.deepEqual(search.parseQuery("营商\u0000 环\u0001境", table), ["营商", "环境"]);
   assert.deepEqual(search.parseQuery('下好"先手棋",立即', table), [search.fold("下好“先手棋”，立即", table)]);
-  assert.deepEqual(search.parseQuery("二○三五年", table), ["二〇三五年"]);
-  assert.deepEqual(search.parseQuery("二零三五年", table), ["二〇三五年"]);
+  assert.deepEqual(search.parseQuery("二○三五年", table), search.parseQuery("二〇三五年", table));
+  assert.deepEqual(search.parseQuery("二零三五年", table), search.parseQuery("二〇三五年", table));
 });
 
 test("queryPlan reads OR, |, a leading minus or plus and AND as reader.py's query_plan does", () => {
@@ -219,6 +220,16 @@ test("a number is marked whole, never inside a longer one (probe 10: 5.2% in 35.
   assert.deepEqual(search.findRanges(text, search.parseQuery("2月份", table), table), [[21, 24]]);
   assert.deepEqual(search.findRanges("𠮷5个", search.parseQuery("5个", table), table), [[2, 4]]);
   assert.equal(search.unmarkNumbers(search.parseQuery("G20 2023年", table).join(" ")), "g20 2023年");
+});
+
+test("a year in Chinese numerals is found by its digits and the other way round (probe 20)", () => {
+  const text = "一九五八年和1958年，一二三产业";
+  assert.deepEqual(search.findRanges(text, search.parseQuery("1958年", table), table), [[0, 5], [6, 11]]);
+  assert.deepEqual(search.findRanges(text, search.parseQuery("一九五八", table), table), [[0, 4], [6, 10]]);
+  assert.deepEqual(search.parseQuery("二零二五年", table), search.parseQuery("2025年", table));
+  assert.deepEqual(search.findRanges(text, search.parseQuery("一二三", table), table), [[12, 15]]);
+  assert.deepEqual(search.findRanges(text, search.parseQuery("95", table), table), []);
+  assert.equal(search.searchFold("一九·五八", table).text, search.fold("一九·五八", table));
 });
 
 test("findRanges maps matches back to original offsets (traditional, full width)", () => {

@@ -193,9 +193,49 @@
     return f >= 48 && f <= 57;
   }
 
-  /* What search compares: the text folded, with its numbers' edges marked. */
+  /* A year in Chinese numerals (fold.py's CHINESE_DIGITS): a run of exactly four characters
+     of the text as written that fold to 〇 一 … 九, the first 一 or 二, is that number in
+     marked Arabic digits, so 1958年 finds 一九五八年 and 二零二五年 finds 2025年. */
+  var CHINESE_DIGITS = "〇一二三四五六七八九";
+  var YEAR_LENGTH = 4;
+
+  function markYears(folded) {
+    var text = folded.text;
+    var codes = null;
+    for (var at = 0; at < text.length; ) {
+      var end = chineseDigitsEnd(folded, at);
+      var first = CHINESE_DIGITS.indexOf(text[at]);
+      if (end - at === YEAR_LENGTH && (first === 1 || first === 2)) {
+        if (!codes) {
+          codes = new Array(text.length);
+          for (var i = 0; i < codes.length; i++) codes[i] = text.charCodeAt(i);
+        }
+        for (var k = at; k < end; k++) {
+          var d = CHINESE_DIGITS.indexOf(text[k]);
+          codes[k] = (k === at ? NUMBER_START : k === end - 1 ? NUMBER_END : 48) + d;
+        }
+      }
+      at = Math.max(end, at + 1);
+    }
+    if (codes) folded.text = fromCodes(codes);
+    return folded;
+  }
+
+  /* Where the run of Chinese digits starting at `at` of a folded text ends: at a character of
+     another kind, or where folding dropped one between two (一九·五八 is two runs). */
+  function chineseDigitsEnd(folded, at) {
+    var end = at;
+    while (end < folded.text.length && CHINESE_DIGITS.indexOf(folded.text[end]) >= 0) {
+      if (end > at && folded.ends[end - 1] !== folded.offsets[end]) break;
+      end++;
+    }
+    return end;
+  }
+
+  /* What search compares: the text folded, with its numbers' edges marked and its years in
+     Chinese numerals made numbers. */
   function searchFold(text, table) {
-    return markNumbers(foldWithOffsets(text, table), text);
+    return markYears(markNumbers(foldWithOffsets(text, table), text));
   }
 
   /* Marked digits back to digits (a suggestion a reader sees). */
