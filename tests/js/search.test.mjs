@@ -73,6 +73,15 @@ test("suggestions are the query's own pieces, never folded fragments (probe 10 #
   assert.deepEqual(search.suggestions("甲", 12), []);
 });
 
+test("suggestions never cut a Latin word or a number, nor keep a mark a cut left (probe 20)", () => {
+  for (const word of ["ChatGPT", "APP", "IPv6", "ESG", "ＡＰＰ", "2025.3"]) assert.deepEqual(search.suggestions(word, 12), [], word);
+  assert.deepEqual(search.suggestions("ChatGPT应用", 12), ["ChatGPT应", "ChatGPT", "应用"]);
+  assert.deepEqual(search.suggestions("2023—2025", 12), ["2023", "2025"]); // a Chinese dash parts them
+  assert.deepEqual(search.suggestions("2025/3/5", 12).slice(0, 2), ["2025/3", "2025"]);
+  assert.deepEqual(search.suggestions("增长５．２％的", 12).slice(0, 3), ["增长５．２％", "长５．２％的", "５．２％的"]);
+  assert.deepEqual(search.suggestions("二○二五年度计划", 12)[0], "二○二五年度计"); // ○ is a year's zero
+});
+
 test("parseQuery reads a full stop between Chinese characters as a name's dot, as reader.py does", () => {
   assert.deepEqual(search.parseQuery("艾尔肯.吐尼亚孜 艾尔肯．吐尼亚孜 5.2%", table), ["艾尔肯吐尼亚孜", search.searchFold("5.2%", table).text]);
   assert.deepEqual(search.parseQuery("“十四五”规划", table), ["十四五规划"]);

@@ -366,7 +366,9 @@
      (probe 10: folded fragments were offered, `营商环境,` with a comma no speech has, `六稳""`,
      `si` for site:…): the query's pieces between spaces and punctuation, longest first, and
      when it is one piece, that piece less characters at either end (at most `limit` long,
-     at least two characters). Words a minus excludes and OR are no candidates. */
+     at least two characters), never cut inside a Latin word or a number (probe 20: ChatGPT
+     offered `PT`, APP `AP`, ESG `ES`) and without a mark left at either end (2025.3 offers
+     2025, not `2025.`). Words a minus excludes and OR are no candidates. */
   function suggestions(query, limit) {
     var pieces = [];
     for (var word of query.replace(QUERY_INVISIBLE, "").split(/\s+/)) {
@@ -385,20 +387,55 @@
         })
         .forEach(offer);
     } else if (pieces.length === 1) {
-      var cps = codePoints(pieces[0]).slice(0, limit);
-      offer(cps.join(""));
+      var whole = codePoints(pieces[0]);
+      var cps = whole.slice(0, limit);
+      var inWord = whole.map(function (c, i) {
+        return wordPart(whole, i);
+      });
+      var cut = function (from, to) {
+        if (cuttable(inWord, from) && cuttable(inWord, to)) offer(trimMarks(cps.slice(from, to)));
+      };
+      cut(0, cps.length);
       for (var n = cps.length - 1; n >= 2; n--) {
-        offer(cps.slice(0, n).join(""));
-        offer(cps.slice(cps.length - n).join(""));
+        cut(0, n);
+        cut(cps.length - n, cps.length);
       }
     }
     return out;
   }
 
-  /* A word's runs between punctuation and symbols; a mark between two ASCII letters or
-     digits (5.2, 2023-05-12, 1,234) and a % after a digit are part of the run. */
-  var MARK = /[\p{P}\p{S}]/u;
-  var ASCII_WORD = /[0-9A-Za-z]/;
+  /* Whether character `i` of a piece (code points) is part of a Latin word or a number: a
+     letter or digit (half or full width), a point or comma between two digits, a % after one. */
+  var ALPHANUMERIC = /[0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]/;
+  var DIGIT = /[0-9\uff10-\uff19]/;
+  function wordPart(cps, i) {
+    var c = cps[i];
+    if (ALPHANUMERIC.test(c)) return true;
+    var before = DIGIT.test(cps[i - 1] || "");
+    return (NUMBER_JOINERS.indexOf(c) >= 0 && before && DIGIT.test(cps[i + 1] || "")) || (/[%\uff05]/.test(c) && before);
+  }
+
+  /* Whether a piece may be cut before its character `at` (`inWord`: wordPart of each): not
+     inside a word or a number. */
+  function cuttable(inWord, at) {
+    return at <= 0 || at >= inWord.length || !(inWord[at - 1] && inWord[at]);
+  }
+
+  /* Code points as text, less the marks at either end a cut left there (a % after a digit
+     stays: 增长5.2%). */
+  function trimMarks(cps) {
+    var from = 0;
+    var to = cps.length;
+    while (from < to && MARK.test(cps[from])) from++;
+    while (to > from && MARK.test(cps[to - 1]) && !wordPart(cps, to - 1)) to--;
+    return cps.slice(from, to).join("");
+  }
+
+  /* A word's runs between punctuation and symbols; an ASCII mark between two Latin letters or
+     digits (5.2, 2023-05-12, 1,234; ５．２) and a % after a digit are part of the run (a dash of
+     Chinese text is not: 2023—2025 is two runs); ○ and ◯, a year's zero, are no marks. */
+  var MARK = /(?![○◯])[\p{P}\p{S}]/u;
+  var ASCII_MARK = /[!-\/:-@[-`{-~]/;
   function piecesOf(word) {
     var cps = codePoints(word);
     var pieces = [];
@@ -406,7 +443,7 @@
     cps.forEach(function (c, i) {
       var inside =
         MARK.test(c) &&
-        ((ASCII_WORD.test(cps[i - 1] || "") && ASCII_WORD.test(cps[i + 1] || "")) || (c === "%" && /[0-9]/.test(cps[i - 1] || "")));
+        ((ASCII_MARK.test(c) && ALPHANUMERIC.test(cps[i - 1] || "") && ALPHANUMERIC.test(cps[i + 1] || "")) || wordPart(cps, i));
       if (MARK.test(c) && !inside) {
         if (run) pieces.push(run);
         run = "";
