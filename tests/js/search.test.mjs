@@ -192,6 +192,14 @@ test("rank: title above heading above body, more above fewer, ties by number", (
   assert.deepEqual(search.rank([ties], 10).slice().map((r) => r.doc), [1, 3, 5]);
 });
 
+test("rank: with as many terms in their titles, the rarer term's title first (probe 20: 十七大 报告)", () => {
+  const commonRows = [];
+  for (let d = 0; d < 90; d++) commonRows.push(d === 1 || d === 2 ? [d, 2, 2, null] : [d, 1, 0, null]);
+  const common = hits(commonRows);
+  const rare = hits([[1, 2, 0, null], [2, 2, 0, null], [3, 1, 2, null], [4, 9, 0, null]]);
+  assert.deepEqual(search.rank([rare, common], 94).slice().map((r) => r.doc), [3, 1, 2, 4]);
+});
+
 test("rank: closer terms above farther, every term required", () => {
   const first = hits([[0, 1, 0, [100]], [1, 1, 0, [100]], [2, 1, 0, [100]]]);
   const second = hits([[0, 1, 0, [900]], [1, 1, 0, [104]], [2, 1, 0, [130]], [7, 1, 0, [1]]]);

@@ -743,6 +743,9 @@
      (reader.py: TITLE_BONUS). */
   var TITLE_BONUS = 1000;
   var HEADING_BONUS = 200;
+  /* A title match of a rarer term counts for more (reader.py: TITLE_RARITY): 十七大 报告 put
+     three resolutions with 报告 in their titles above the report titled …十七大. */
+  var TITLE_RARITY = 20;
 
   var NO_HINTS = Object.freeze([]);
 
@@ -825,7 +828,7 @@
 
   function scoreOf(idf, count, zone) {
     var score = idf * (1 + Math.log2(1 + count));
-    if (zone & 2) score += TITLE_BONUS;
+    if (zone & 2) score += TITLE_BONUS + TITLE_RARITY * idf;
     if (zone & 1) score += HEADING_BONUS;
     return score;
   }
