@@ -22,12 +22,15 @@ import numpy.typing as npt
 from isal import isal_zlib
 
 from generator.search.fold import (
+    CHINESE_DIGITS,
     NUMBER_ALONE,
     NUMBER_END,
     NUMBER_JOINERS,
     NUMBER_START,
+    YEAR_LENGTH,
     fold,
     search_table,
+    year_codes,
 )
 from generator.search.varint import decode, encode_one
 
@@ -324,8 +327,33 @@ _TWO_FALSE = np.zeros(2, dtype=bool)
 
 
 def mark_number_codes(folded: npt.NDArray[np.uint64], text: str) -> npt.NDArray[np.uint64]:
-    """`fold_codes(text)` with each number's first and last digit marked, as fold.search_fold
-    marks them (there, per character; here, for a whole speech, as arrays)."""
+    """`fold_codes(text)` with each number's first and last digit marked and each year in
+    Chinese numerals made one, as fold.search_fold does (there, per character; here, for a
+    whole speech, as arrays)."""
+    return _mark_years(_mark_digits(folded, text))
+
+
+# Each BMP code's value as a Chinese digit (fold.CHINESE_DIGITS), -1 for any other.
+_CHINESE_VALUE = np.full(0x10000, -1, dtype=np.int8)
+_CHINESE_VALUE[list(CHINESE_DIGITS)] = list(CHINESE_DIGITS.values())
+
+
+def _mark_years(folded: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """Runs of exactly YEAR_LENGTH Chinese digits, the first 一 or 二, as marked Arabic digits
+    (fold.year_codes). `folded` is as long as the text, so a dropped character parts a run."""
+    values = _CHINESE_VALUE[np.where(folded < 0x10000, folded, 0)]
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], values >= 0, [0]]).astype(np.int8)))
+    starts, ends = edges[0::2], edges[1::2]  # (a run is [start, end))
+    years = starts[(ends - starts == YEAR_LENGTH) & ((values[starts] == 1) | (values[starts] == 2))]
+    if not len(years):
+        return folded
+    out = folded.copy()
+    for at in years.tolist():
+        out[at : at + YEAR_LENGTH] = year_codes(values[at : at + YEAR_LENGTH].tolist())
+    return out
+
+
+def _mark_digits(folded: npt.NDArray[np.uint64], text: str) -> npt.NDArray[np.uint64]:
     digit = (folded >= 0x30) & (folded <= 0x39)
     if not digit.any():
         return folded

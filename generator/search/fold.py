@@ -128,17 +128,55 @@ NUMBER_START, NUMBER_END, NUMBER_ALONE = 0xF700, 0xF710, 0xF720
 NUMBER_JOINERS = ".,．"
 
 
+# A year written digit by digit in Chinese numerals (一九五八年, 二〇三五年, 一九八○年: the way
+# reports wrote years until the 1990s, and a pinyin keyboard's 二零二五) is the same number as
+# 1958, 2035, 1980: a run of exactly four characters that fold to 〇 一 二 … 九 (no 十, so not
+# 二十五), the first 一 or 二, folds to those four digits, marked as a number of its own. 1958年
+# found 1958年中华人民共和国国务院政府工作报告 and not the 139 一九五八年 of the reports of
+# 1958 and 1959. Shorter runs are words (一二三产业, 十四五, 三五年), longer ones not years.
+# Told on the text as written: a character folding drops parts a run. search.js does the same
+# (markYears); extract.mark_number_codes too.
+CHINESE_DIGITS = {ord(char): value for value, char in enumerate("〇一二三四五六七八九")}
+YEAR_LENGTH = 4
+
+
+def _year_digits(codes: list[int | None]) -> dict[int, int]:
+    """Where a Chinese-numeral year stands in `codes` (text folded character by character),
+    each of its characters' code as search_fold marks it."""
+    values = [-1 if code is None else CHINESE_DIGITS.get(code, -1) for code in codes]
+    out: dict[int, int] = {}
+    at = 0
+    while at < len(values):
+        end = at
+        while end < len(values) and values[end] >= 0:
+            end += 1
+        if end - at == YEAR_LENGTH and values[at] in (1, 2):
+            out.update(zip(range(at, end), year_codes(values[at:end]), strict=True))
+        at = end + 1
+    return out
+
+
+def year_codes(values: list[int]) -> list[int]:
+    """A year's four digit values as marked codes: a number's first, two inside, its last."""
+    first, *middle, last = values
+    return [NUMBER_START + first, *(0x30 + v for v in middle), NUMBER_END + last]
+
+
 def search_fold(text: str) -> str:
-    """`fold(text)` with each number's edges marked: what the index holds and a query is."""
+    """`fold(text)` with each number's edges marked (and a year in Chinese numerals made one):
+    what the index holds and a query is."""
     codes = [_MAP[ord(char)] for char in text]
     digits = [code is not None and 0x30 <= code <= 0x39 for code in codes]
     joiners = [char in NUMBER_JOINERS for char in text]
+    years = _year_digits(codes)
     out: list[str] = []
     last = len(text) - 1
     for at, code in enumerate(codes):
         if code is None:
             continue
-        if digits[at]:
+        if at in years:
+            code = years[at]
+        elif digits[at]:
             left = at > 0 and (digits[at - 1] or (at > 1 and joiners[at - 1] and digits[at - 2]))
             right = at < last and (
                 digits[at + 1] or (at + 1 < last and joiners[at + 1] and digits[at + 2])

@@ -136,6 +136,7 @@ SEARCH_FOLD_CASES = [
     "２０２３年 G20 5G",
     "𝟓.𝟐",
     "3. .5 1..2",
+    "一九五八年、二○二五年，一二三产业，一九·五八，2一九五八",  # years in Chinese numerals
 ]
 
 

@@ -204,7 +204,11 @@ def test_fold_codes_equal_fold_as_characters_are_first_met(texts: list[str]) -> 
         ]
 
 
-@given(st.text(st.sampled_from("0123456789５𝟓.．,，、。 a年%"), max_size=30) | st.text(max_size=30))
+@given(
+    st.text(st.sampled_from("0123456789５𝟓.．,，、。 a年%"), max_size=30)
+    | st.text(st.sampled_from("〇○零一二三九十1、· 年"), max_size=30)
+    | st.text(max_size=30)
+)
 def test_the_index_marks_numbers_as_a_query_is_marked(text: str) -> None:
     """mark_number_codes (a speech at a time, as arrays) and search_fold (a query, per character)
     mark the same digits: otherwise a number in the index is never found."""

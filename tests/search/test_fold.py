@@ -12,6 +12,7 @@ from generator.search.fold import (
     HAN_LAST,
     client_table,
     fold,
+    search_fold,
     search_table,
     t2s_table,
 )
@@ -41,6 +42,28 @@ def test_the_zero_of_a_year_folds_together_in_every_form() -> None:
     found nothing)."""
     assert fold("二○三五年") == fold("二〇三五年") == fold("二◯三五年") == "二〇三五年"
     assert fold("二零三五年") == "二〇三五年"
+
+
+def test_a_year_in_chinese_numerals_is_the_same_number_as_in_digits() -> None:
+    """Probe 20: 1958年 found 2 speeches, not the reports of 1958 and 1959 that write
+    一九五八年 139 times; 二〇二五年 found none of the 25 that write 2025年."""
+    assert search_fold("一九五八年") == search_fold("1958年")
+    assert search_fold("二〇二五") == search_fold("二零二五") == search_fold("２０２５")
+    assert search_fold("一九八○年代") == search_fold("1980年代")
+    assert search_fold("一九五七、一九五八年") == search_fold("1957、1958年")
+    # found whole, as any number is: not inside a longer one
+    assert search_fold("1958") not in search_fold("一九五八五")
+    assert search_fold("95") not in search_fold("一九五八年")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["一二三产业", "十四五规划", "三五年", "二十五年", "三九五八", "一九五八五", "一九·五八"],
+)
+def test_other_runs_of_chinese_numerals_stay_words(text: str) -> None:
+    """Only a run of exactly four, the first 一 or 二, is a year: 一二三产业 is three industries,
+    a run parted by punctuation two runs."""
+    assert search_fold(text) == fold(text)
 
 
 @pytest.mark.parametrize(

@@ -105,6 +105,23 @@ def test_a_number_is_found_whole_not_inside_a_longer_one() -> None:
         assert found(reader, "023") == found(reader, "202") == set()
 
 
+def test_a_year_is_found_in_digits_and_in_chinese_numerals() -> None:
+    """Probe 20: the reports of the 1950s write 一九五八年; 1958年 found only the speeches that
+    write it in digits, and 二〇二五年 (二零二五年 from a pinyin keyboard) none of those."""
+    docs = [
+        ("1958年政府工作报告", [("p1", False, "一九五八年是大跃进的一年。")]),
+        ("回顾", [("p1", False, "1958年以来，一二三产业协调发展。")]),
+        ("展望", [("p1", False, "到二○三五年，2025年目标完成。")]),
+    ]
+    with indexed(docs) as reader:
+        assert found(reader, "1958年") == found(reader, "一九五八年") == {0, 1}
+        assert found(reader, "一九五八") == {0, 1}
+        assert found(reader, "2035") == found(reader, "二零三五年") == {2}
+        assert found(reader, "二〇二五年") == {2}
+        assert found(reader, "一二三产业") == {1}
+        assert reader.search("1958")[1][0].doc == 0  # its title says it
+
+
 def check(docs: list[Doc], queries: list[str]) -> None:
     with indexed(docs) as reader:
         for query in queries:

@@ -34,6 +34,16 @@ def test_a_title_match_beats_several_body_matches() -> None:
     assert order([{**common, 0: Hit(50, 0, None), 1: Hit(1, ZONE_TITLE, None)}])[:2] == [1, 0]
 
 
+def test_a_rarer_term_in_the_title_above_a_commoner_one() -> None:
+    """Probe 20: for 十七大 报告, the report titled …十七大 (十七大: 6 of 94 speeches) below three
+    resolutions titled …报告的决议 (报告: in nearly all), each with the other term in its text.
+    With as many terms in their titles, the title holding the rarer one comes first."""
+    common = {d: Hit(1, 0, None) for d in range(90)}
+    common |= {1: Hit(2, ZONE_TITLE, None), 2: Hit(2, ZONE_TITLE, None), 3: Hit(1, 0, None)}
+    rare = {1: Hit(2, 0, None), 2: Hit(2, 0, None), 3: Hit(1, ZONE_TITLE, None), 4: Hit(9, 0, None)}
+    assert order([rare, common], 94) == [3, 1, 2, 4]
+
+
 def test_more_matches_above_fewer() -> None:
     term = {0: Hit(1, 0, None), 1: Hit(5, 0, None), 2: Hit(2, 0, None)}
     assert order([term]) == [1, 2, 0]

@@ -193,9 +193,49 @@
     return f >= 48 && f <= 57;
   }
 
-  /* What search compares: the text folded, with its numbers' edges marked. */
+  /* A year in Chinese numerals (fold.py's CHINESE_DIGITS): a run of exactly four characters
+     of the text as written that fold to 〇 一 … 九, the first 一 or 二, is that number in
+     marked Arabic digits, so 1958年 finds 一九五八年 and 二零二五年 finds 2025年. */
+  var CHINESE_DIGITS = "〇一二三四五六七八九";
+  var YEAR_LENGTH = 4;
+
+  function markYears(folded) {
+    var text = folded.text;
+    var codes = null;
+    for (var at = 0; at < text.length; ) {
+      var end = chineseDigitsEnd(folded, at);
+      var first = CHINESE_DIGITS.indexOf(text[at]);
+      if (end - at === YEAR_LENGTH && (first === 1 || first === 2)) {
+        if (!codes) {
+          codes = new Array(text.length);
+          for (var i = 0; i < codes.length; i++) codes[i] = text.charCodeAt(i);
+        }
+        for (var k = at; k < end; k++) {
+          var d = CHINESE_DIGITS.indexOf(text[k]);
+          codes[k] = (k === at ? NUMBER_START : k === end - 1 ? NUMBER_END : 48) + d;
+        }
+      }
+      at = Math.max(end, at + 1);
+    }
+    if (codes) folded.text = fromCodes(codes);
+    return folded;
+  }
+
+  /* Where the run of Chinese digits starting at `at` of a folded text ends: at a character of
+     another kind, or where folding dropped one between two (一九·五八 is two runs). */
+  function chineseDigitsEnd(folded, at) {
+    var end = at;
+    while (end < folded.text.length && CHINESE_DIGITS.indexOf(folded.text[end]) >= 0) {
+      if (end > at && folded.ends[end - 1] !== folded.offsets[end]) break;
+      end++;
+    }
+    return end;
+  }
+
+  /* What search compares: the text folded, with its numbers' edges marked and its years in
+     Chinese numerals made numbers. */
   function searchFold(text, table) {
-    return markNumbers(foldWithOffsets(text, table), text);
+    return markYears(markNumbers(foldWithOffsets(text, table), text));
   }
 
   /* Marked digits back to digits (a suggestion a reader sees). */
@@ -326,7 +366,9 @@
      (probe 10: folded fragments were offered, `营商环境,` with a comma no speech has, `六稳""`,
      `si` for site:…): the query's pieces between spaces and punctuation, longest first, and
      when it is one piece, that piece less characters at either end (at most `limit` long,
-     at least two characters). Words a minus excludes and OR are no candidates. */
+     at least two characters), never cut inside a Latin word or a number (probe 20: ChatGPT
+     offered `PT`, APP `AP`, ESG `ES`) and without a mark left at either end (2025.3 offers
+     2025, not `2025.`). Words a minus excludes and OR are no candidates. */
   function suggestions(query, limit) {
     var pieces = [];
     for (var word of query.replace(QUERY_INVISIBLE, "").split(/\s+/)) {
@@ -345,20 +387,55 @@
         })
         .forEach(offer);
     } else if (pieces.length === 1) {
-      var cps = codePoints(pieces[0]).slice(0, limit);
-      offer(cps.join(""));
+      var whole = codePoints(pieces[0]);
+      var cps = whole.slice(0, limit);
+      var inWord = whole.map(function (c, i) {
+        return wordPart(whole, i);
+      });
+      var cut = function (from, to) {
+        if (cuttable(inWord, from) && cuttable(inWord, to)) offer(trimMarks(cps.slice(from, to)));
+      };
+      cut(0, cps.length);
       for (var n = cps.length - 1; n >= 2; n--) {
-        offer(cps.slice(0, n).join(""));
-        offer(cps.slice(cps.length - n).join(""));
+        cut(0, n);
+        cut(cps.length - n, cps.length);
       }
     }
     return out;
   }
 
-  /* A word's runs between punctuation and symbols; a mark between two ASCII letters or
-     digits (5.2, 2023-05-12, 1,234) and a % after a digit are part of the run. */
-  var MARK = /[\p{P}\p{S}]/u;
-  var ASCII_WORD = /[0-9A-Za-z]/;
+  /* Whether character `i` of a piece (code points) is part of a Latin word or a number: a
+     letter or digit (half or full width), a point or comma between two digits, a % after one. */
+  var ALPHANUMERIC = /[0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]/;
+  var DIGIT = /[0-9\uff10-\uff19]/;
+  function wordPart(cps, i) {
+    var c = cps[i];
+    if (ALPHANUMERIC.test(c)) return true;
+    var before = DIGIT.test(cps[i - 1] || "");
+    return (NUMBER_JOINERS.indexOf(c) >= 0 && before && DIGIT.test(cps[i + 1] || "")) || (/[%\uff05]/.test(c) && before);
+  }
+
+  /* Whether a piece may be cut before its character `at` (`inWord`: wordPart of each): not
+     inside a word or a number. */
+  function cuttable(inWord, at) {
+    return at <= 0 || at >= inWord.length || !(inWord[at - 1] && inWord[at]);
+  }
+
+  /* Code points as text, less the marks at either end a cut left there (a % after a digit
+     stays: 增长5.2%). */
+  function trimMarks(cps) {
+    var from = 0;
+    var to = cps.length;
+    while (from < to && MARK.test(cps[from])) from++;
+    while (to > from && MARK.test(cps[to - 1]) && !wordPart(cps, to - 1)) to--;
+    return cps.slice(from, to).join("");
+  }
+
+  /* A word's runs between punctuation and symbols; an ASCII mark between two Latin letters or
+     digits (5.2, 2023-05-12, 1,234; ５．２) and a % after a digit are part of the run (a dash of
+     Chinese text is not: 2023—2025 is two runs); ○ and ◯, a year's zero, are no marks. */
+  var MARK = /(?![○◯])[\p{P}\p{S}]/u;
+  var ASCII_MARK = /[!-\/:-@[-`{-~]/;
   function piecesOf(word) {
     var cps = codePoints(word);
     var pieces = [];
@@ -366,7 +443,7 @@
     cps.forEach(function (c, i) {
       var inside =
         MARK.test(c) &&
-        ((ASCII_WORD.test(cps[i - 1] || "") && ASCII_WORD.test(cps[i + 1] || "")) || (c === "%" && /[0-9]/.test(cps[i - 1] || "")));
+        ((ASCII_MARK.test(c) && ALPHANUMERIC.test(cps[i - 1] || "") && ALPHANUMERIC.test(cps[i + 1] || "")) || wordPart(cps, i));
       if (MARK.test(c) && !inside) {
         if (run) pieces.push(run);
         run = "";
@@ -666,6 +743,9 @@
      (reader.py: TITLE_BONUS). */
   var TITLE_BONUS = 1000;
   var HEADING_BONUS = 200;
+  /* A title match of a rarer term counts for more (reader.py: TITLE_RARITY): 十七大 报告 put
+     three resolutions with 报告 in their titles above the report titled …十七大. */
+  var TITLE_RARITY = 20;
 
   var NO_HINTS = Object.freeze([]);
 
@@ -748,7 +828,7 @@
 
   function scoreOf(idf, count, zone) {
     var score = idf * (1 + Math.log2(1 + count));
-    if (zone & 2) score += TITLE_BONUS;
+    if (zone & 2) score += TITLE_BONUS + TITLE_RARITY * idf;
     if (zone & 1) score += HEADING_BONUS;
     return score;
   }
