@@ -555,3 +555,50 @@ def test_radical_forms_in_a_word_file_are_read_as_characters(tmp_path: Path) -> 
     source = read_source(path)
     assert texts(source) == ["二、狠抓落实", "要一以贯之。"]
     assert source.encoding == "docx, 2 radical forms read as characters"
+
+
+KOREAN = "전국 안전생산 회의 연설\n여러분, 안녕하십니까. 오늘 회의를 개최합니다. 안전은 무엇보다 중요합니다.\n각 부서는 책임을 다해야 합니다. 사고 예방에 최선을 다해 주십시오.\n"
+JAPANESE = (
+    "全県安全生産工作会議における市長挨拶\n皆さん、こんにちは。本日は会議を開催し、昨年の取り組みを"
+    "総括するとともに、今年の重点課題について申し上げます。安全生産は何よりも重要であり、各部門は"
+    "責任を持って取り組まなければなりません。\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [(KOREAN, "euc_kr"), (JAPANESE, "shift_jis"), (JAPANESE, "euc_jp")],
+    ids=["euc-kr", "shift-jis", "euc-jp"],
+)
+def test_a_file_in_another_languages_legacy_encoding_is_refused_not_garbled(
+    tmp_path: Path, text: str, encoding: str
+) -> None:
+    """EUC-KR, Shift-JIS and EUC-JP bytes decode as GB18030 without an error, into rare
+    characters: a Korean speech was written as Chinese nobody can read (傈惫救傈积…)."""
+    path = tmp_path / "speech.txt"
+    path.write_bytes(text.encode(encoding))
+    with pytest.raises(UserError) as caught:
+        read_source(path)
+    assert "does not read as Chinese" in caught.value.message
+    assert caught.value.line == 1 and "UTF-8" in (caught.value.hint or "")
+
+
+LONG_SIMPLIFIED = (
+    "在全县安全生产工作会议上的讲话\n同志们：今天召开全县安全生产工作会议，主要任务是总结去年工作，"
+    "部署今年任务。各级各部门要切实扛起安全生产政治责任，确保全县安全生产形势持续稳定。\n"
+)
+LONG_TRADITIONAL = (
+    "在全縣安全生產工作會議上的講話\n同志們：今天召開全縣安全生產工作會議，主要任務是總結去年工作，"
+    "部署今年任務。各級各部門要切實扛起安全生產政治責任，確保全縣安全生產形勢持續穩定。\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"), [(LONG_SIMPLIFIED, "gbk"), (LONG_TRADITIONAL, "big5")]
+)
+def test_everyday_chinese_in_gbk_and_big5_is_read_as_it_is(
+    tmp_path: Path, text: str, encoding: str
+) -> None:
+    path = tmp_path / "speech.txt"
+    path.write_bytes(text.encode(encoding))
+    assert "".join(line.text for line in read_source(path).lines) == text.replace("\n", "")
