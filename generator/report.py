@@ -27,6 +27,13 @@ def progress_bar(console: Console, total: int, quiet: bool) -> Progress | None:
     """A progress bar for long runs on a terminal; None for short runs, pipes and CI logs."""
     if quiet or total < PROGRESS_MIN_FILES or not console.is_terminal:
         return None
+    return _bar(console, "ingest", with_description=True)
+
+
+def _bar(console: Console, label: str, with_description: bool) -> Progress:
+    """rich's bar as both commands show it, gone once done: a bold label, the bar, how many of
+    how many, the time taken, and (ingest's) the file at work. rich.progress is imported here,
+    where a bar is shown: a build of one edit shows none."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -35,15 +42,10 @@ def progress_bar(console: Console, total: int, quiet: bool) -> Progress | None:
         TimeElapsedColumn,
     )
 
-    return Progress(
-        TextColumn("[bold]ingest"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.description}"),
-        console=console,
-        transient=True,
-    )
+    columns = [TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    if with_description:
+        columns.append(TextColumn("{task.description}"))
+    return Progress(*columns, console=console, transient=True)
 
 
 def running(progress: Progress | None) -> AbstractContextManager[object]:
@@ -122,22 +124,7 @@ def build_progress(
     if quiet or not console.is_terminal:
         yield None
         return
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
-    progress = Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    )
+    progress = _bar(console, "{task.description}", with_description=False)
     tasks: dict[str, TaskID] = {}
 
     def update(stage: str, done: int, total: int) -> None:
