@@ -266,10 +266,15 @@ def is_language_tag(tag: str) -> bool:
     return _LANGUAGE_TAG_RE.fullmatch(tag) is not None
 
 
+def primary_language(tag: str) -> str:
+    """A tag's language without its script or region: zh of zh-CN and zh-Hant, en of en-GB."""
+    return tag.split("-")[0].lower()
+
+
 def same_language(tag: str, other: str) -> bool:
     """Whether two tags name one language (zh-CN and zh-Hant, en and en-GB): a region or a
     script is no other language to a screen reader's voice, so it needs no lang= of its own."""
-    return tag.split("-")[0].lower() == other.split("-")[0].lower()
+    return primary_language(tag) == primary_language(other)
 
 
 def _language_tag(checker: _Checker, tag: str) -> str:

@@ -355,7 +355,7 @@ def is_salutation(text: str) -> bool:
     mark (同志们：), or one in English, longer than that allows (Distinguished guests, ladies
     and gentlemen,) and told by its words. A sentence after the address (同志们，今天…;
     Ladies and gentlemen, today we…) makes the paragraph the speech's first, not an address."""
-    return _ADDRESS_RE.fullmatch(text) is not None or (english_address_line(text) is not None)
+    return _ADDRESS_RE.fullmatch(text) is not None or english_address_line(text) is not None
 
 
 def render_plain_subset(

@@ -19,7 +19,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from generator.archive import LEVELS, Archive, Entry
-from generator.config import Topic, same_language
+from generator.config import Topic, primary_language, same_language
 from generator.render.chart import bar_chart, column_chart
 from generator.render.markdown import RenderedBody
 from generator.render.theme import counted
@@ -281,7 +281,7 @@ class PageBuilder:
     def _new_summary(self, entry: Entry, body: BodyInfo) -> SpeechSummary:
         chars = body.chars
         lang = entry.lang or self.content_language
-        words = 0 if lang.split("-")[0].lower() in _CHARACTER_COUNTED else body.words
+        words = 0 if primary_language(lang) in _CHARACTER_COUNTED else body.words
         minutes = words / READING_WORDS_PER_MINUTE if words else chars / READING_CHARS_PER_MINUTE
         return SpeechSummary(
             slug=entry.slug,
