@@ -22,6 +22,7 @@ from generator.render.pages import (
     BodyInfo,
     DateFormats,
     body_info,
+    counted_in_words,
     date_display,
     date_formats,
 )
@@ -37,14 +38,14 @@ PARALLEL_MIN = 400  # below this many items a process pool costs more than it sa
 
 
 def _load_one(
-    args: tuple[str, tuple[str, str, str], DateFormats, BodyStore],
+    args: tuple[str, tuple[str, str, str], DateFormats, str, BodyStore],
 ) -> tuple[Entry, BodyInfo, bytes] | UserError:
     """Parse one speech (by its path: a string is cheaper to send to a worker than a Path),
     store its rendered body and search data, and keep only what indexes need."""
     from generator.render.related import raw_vector
     from generator.search import extract as search_extract
 
-    name, labels, dates, store = args
+    name, labels, dates, content_language, store = args
     try:
         entry = load_entry(Path(name))
     except UserError as err:
@@ -57,7 +58,13 @@ def _load_one(
     matched = entry.topic_terms
     terms = {topic: matched.get(topic, []) for topic in entry.topics}
     info = dataclasses.replace(
-        body_info(store.write(body.html), body, entry.salutation, terms),
+        body_info(
+            store.write(body.html),
+            body,
+            entry.salutation,
+            terms,
+            counted_in_words(entry.lang or content_language),
+        ),
         search_postings=store.write_bytes(
             search_extract.postings(
                 entry.title, body.blocks, search_details(entry, dates), entry.topics
@@ -107,7 +114,9 @@ def load_speeches(
         theme.strings.get("table_label", "表格"),
     )
     dates = date_formats(theme.strings)
-    label = "\n".join([*labels, repr(dates)])  # (what a cached body and its details used)
+    # (what a cached body and its details used: the site's content language says whether a
+    # speech without a lang: of its own has its words counted)
+    label = "\n".join([*labels, repr(dates), config.content_language])
     fresh: dict[str, CachedEntry] = {}
     entries: list[Entry] = []
     bodies: dict[str, BodyInfo] = {}
@@ -144,7 +153,8 @@ def load_speeches(
         keys.append(name)
         stats.append((stamp, size))
     cache.bodies.folder.mkdir(parents=True, exist_ok=True)
-    results = _map(_load_one, [(p, labels, dates, cache.bodies) for p in todo], jobs)
+    work = [(p, labels, dates, config.content_language, cache.bodies) for p in todo]
+    results = _map(_load_one, work, jobs)
     errors = [r for r in results if isinstance(r, UserError)]
     if errors:
         raise errors[0]

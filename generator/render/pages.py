@@ -122,17 +122,25 @@ class BodyInfo:
         return tuple(x for x in (self.fragment, self.search_postings, self.search_fragment) if x)
 
 
+def counted_in_words(lang: str) -> bool:
+    """Whether a text in `lang` is measured in words (English), not in characters (字数)."""
+    return primary_language(lang) not in _CHARACTER_COUNTED
+
+
 def body_info(
     fragment: str,
     body: RenderedBody,
     salutation: str | None,
     topic_terms: dict[str, list[tuple[str, int]]],
+    in_words: bool = False,
 ) -> BodyInfo:
+    """What lists show of a body; its words counted only where they are its measure
+    (`in_words`): splitting every Chinese speech's text took 35 µs of each one's load."""
     return BodyInfo(
         fragment=fragment,
         chars=body.chars,
         paragraphs=body.paragraphs,
-        words=len(body.text.split()),
+        words=len(body.text.split()) if in_words else 0,
         placeholders=body.placeholders,
         excerpt=_clip(body.lead, EXCERPT_CHARS) or excerpt(body.text, salutation),
         topic_excerpts={
@@ -281,7 +289,7 @@ class PageBuilder:
     def _new_summary(self, entry: Entry, body: BodyInfo) -> SpeechSummary:
         chars = body.chars
         lang = entry.lang or self.content_language
-        words = 0 if primary_language(lang) in _CHARACTER_COUNTED else body.words
+        words = body.words if counted_in_words(lang) else 0
         minutes = words / READING_WORDS_PER_MINUTE if words else chars / READING_CHARS_PER_MINUTE
         return SpeechSummary(
             slug=entry.slug,

@@ -1355,6 +1355,22 @@ def test_an_english_speech_is_measured_in_words(site_project: Path) -> None:
     assert re.search(r"<dd>\d+ 字，约 \d+ 分钟读完</dd>", chinese)
 
 
+def test_speeches_are_counted_again_when_the_archives_language_changes(
+    site_project: Path,
+) -> None:
+    """A speech is measured in words where its language is (a lang: of its own, else
+    content_language): the cached count of a Chinese archive's speeches, which had none, is not
+    what an archive declared English shows."""
+    speech = site_project / "content" / "speeches" / "hailar-trade-fair.md"
+    speech.write_text(ENGLISH_SPEECH.replace("lang: en\n", ""), encoding="utf-8")
+    page = build(site_project).output / "speeches" / "hailar-trade-fair" / "index.html"
+    assert re.search(r"<dd>\d+ 字，", page.read_text("utf-8"))
+    config = site_project / "site.yaml"
+    config.write_text(config.read_text("utf-8") + "\ncontent_language: en\n", "utf-8")
+    build(site_project)
+    assert re.search(r"<dd>\d+ 词，", page.read_text("utf-8"))
+
+
 def test_a_speech_in_the_sites_language_needs_no_mark_of_its_own(site_project: Path) -> None:
     """On an English site of Chinese speeches, the English speech reads as its page does,
     while the Chinese ones carry content_language's zh-CN as before."""
