@@ -8,7 +8,7 @@ import dataclasses
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from generator.archive import Entry, flatten, following_the_text, load_entry, outline_json
 from generator.bodystore import BodyStore
@@ -27,12 +27,9 @@ from generator.render.pages import (
     date_formats,
 )
 from generator.render.theme import Theme
+from generator.search.dates import date_forms
 from generator.speech import shown_speaker
 from generator.workers import fork_pool
-
-if TYPE_CHECKING:  # imported where needed: a no-change build never pays for them
-    pass
-
 
 PARALLEL_MIN = 400  # below this many items a process pool costs more than it saves
 
@@ -84,23 +81,9 @@ def search_details(entry: Entry, formats: DateFormats = CHINESE_DATES) -> list[s
     shows, and what a reader looks a speech up by. (An office that is all a speech says of its
     speaker, 县长, once: a result read 县长 县长.)"""
     speaker = shown_speaker(entry.speaker_role, entry.speaker)
-    shown = (date_display(entry.date, formats), date_display(entry.date), entry.date)
-    dates = dict.fromkeys((*shown, *written_dates(entry.date))) if entry.date else {}
+    dates = date_forms(entry.date, date_display(entry.date, formats))
     details = (speaker, entry.occasion, entry.subtitle, *dates)
     return [text for text in details if text]
-
-
-def written_dates(date: str) -> list[str]:
-    """The other forms documents and readers write a date `YYYY-MM-DD` (or `YYYY-MM`) in:
-    2023.05.12 and 2023.5.12, 2023/5/12 and 2023/05/12, 2023年05月12日 (probe 10: each found
-    nothing; a number is found whole, so 2023.5.12 is not 2023.05.12). A year alone is
-    written one way."""
-    parts = date.split("-")
-    if len(parts) < 2:
-        return []
-    short = [parts[0], *(str(int(p)) for p in parts[1:])]
-    chinese = "".join(f"{p}{unit}" for p, unit in zip(parts, "年月日", strict=False))
-    return [".".join(parts), ".".join(short), "/".join(short), "/".join(parts), chinese]
 
 
 def load_speeches(

@@ -35,6 +35,7 @@ from generator.config import Topic
 from generator.fsutil import stage
 from generator.render.pages import LEVEL_ORDER, SpeechSummary
 from generator.search import index, patch
+from generator.search.dates import date_forms
 from generator.search.extract import (
     GROUPS,
     POSTINGS_HEADER,
@@ -372,6 +373,8 @@ def fragment(doc: SearchDoc, store: Store) -> bytes:
         "level": s.level or "",
         "topics": [t.name for t in s.topics],
     }
+    if s.date:  # the other forms it is found by: search.js marks the date a query wrote so
+        meta["dates"] = date_forms(s.date, s.date_display)[1:]
     if s.lang_attr:  # a speech in another language than the pages: its title and text are
         meta["lang"] = s.lang  # marked with it in the results, as on its page
     return fragment_file(meta, store.read_bytes(doc.fragment))

@@ -250,6 +250,23 @@ def test_a_match_in_the_speaker_or_a_topic_is_marked_too(browse: Browsing) -> No
     page.context.close()
 
 
+def test_a_date_written_otherwise_marks_the_date_a_result_shows(browse: Browsing) -> None:
+    """Probe 20: 2023-03-05 found its speech, whose result shows 2023年3月5日, and marked
+    nothing: the reader could not see why it was there. The date is marked whole; a query
+    the date shows as it is marks only its own part."""
+    page = browse.page()
+    open_search(page, browse.extra_url)
+    meta = page.locator("[data-search-result] [data-field=meta] mark")
+    for query in ("2019-03-01", "2019.3.1", "2019/03/01"):
+        type_query(page, query)
+        assert result_urls(page) == ["/speeches/a-2019/"], query
+        assert meta.all_inner_texts() == ["2019年3月1日"], query
+    type_query(page, "2019年")
+    assert "2019年" in meta.all_inner_texts()
+    assert "2019年3月1日" not in meta.all_inner_texts()
+    page.context.close()
+
+
 def test_traditional_query_finds_the_same(browse: Browsing) -> None:
     page = browse.page()
     open_search(page, browse.sample.url)

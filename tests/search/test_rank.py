@@ -167,6 +167,11 @@ def test_a_speakers_own_speeches_first_and_the_subtitle_and_date_found(tmp_path:
     for written in ("2026.02.05", "2026.2.5", "2026/2/5", "2026/02/05", "2026年02月05日"):
         assert [r.doc for r in reader.search(written)[1]] == [3], written
     assert reader.search("2026.2.50")[1] == []  # a number is found whole
+    # and its result names them, so search.js can mark the date it shows (2026年2月5日)
+    assert reader.fragment(3)["date"] == "2026年2月5日"
+    assert "2026-02-05" in reader.fragment(3)["dates"]
+    assert "2026年2月5日" not in reader.fragment(3)["dates"]
+    assert "dates" not in reader.fragment(0)  # (an undated speech)
 
 
 def test_a_phrase_has_the_title_bonus_only_where_it_is_in_the_title(tmp_path: Path) -> None:

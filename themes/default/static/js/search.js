@@ -1865,8 +1865,12 @@
       return true;
     }
 
-    /* `items` ([text, lang]) marked and joined by " · "; an item with a lang in a span of it. */
+    /* `items` ([text, lang, other forms]) marked and joined by " · "; an item with a lang in a
+       span of it. An item the query matches only in one of its other forms is marked whole. */
     function markedList(element, items, table) {
+      function found(form) {
+        return findRanges(form, state.terms, table).length > 0;
+      }
       element.textContent = "";
       items
         .filter(function (item) {
@@ -1880,7 +1884,11 @@
             holder.lang = item[1];
             element.append(holder);
           }
-          appendParts(holder, cut(item[0], findRanges(item[0], state.terms, table), 1000), true);
+          var ranges = findRanges(item[0], state.terms, table);
+          if (!ranges.length && (item[2] || []).some(found)) {
+            ranges = [[0, item[0].length]]; // found as another form of it: marked whole
+          }
+          appendParts(holder, cut(item[0], ranges, 1000), true);
         });
     }
 
@@ -1911,7 +1919,10 @@
         title.parentNode.lang = holder.lang = fragment.lang;
       }
       var meta = item.querySelector("[data-field=meta]");
-      markedList(meta, [[fragment.speaker, lang], [fragment.occasion, lang], [fragment.date, null]], table);
+      // (the date as the page shows it, 2023年3月5日, is marked when a query wrote it 2023-03-05
+      // or 2023.3.5: `dates`, the other forms the index finds it by)
+      var date = [fragment.date, null, fragment.dates];
+      markedList(meta, [[fragment.speaker, lang], [fragment.occasion, lang], date], table);
       var topics = item.querySelector("[data-field=topics]");
       if (fragment.topics.length) {
         markedList(
