@@ -367,8 +367,9 @@
      `si` for site:…): the query's pieces between spaces and punctuation, longest first, and
      when it is one piece, that piece less characters at either end (at most `limit` long,
      at least two characters), never cut inside a Latin word or a number (probe 20: ChatGPT
-     offered `PT`, APP `AP`, ESG `ES`) and without a mark left at either end (2025.3 offers
-     2025, not `2025.`). Words a minus excludes and OR are no candidates. */
+     offered `PT`, APP `AP`, ESG `ES`; a number with a point, 2025.3, is one number, not
+     2025) and without a mark left at either end. Words a minus excludes and OR are no
+     candidates. */
   function suggestions(query, limit) {
     var pieces = [];
     for (var word of query.replace(QUERY_INVISIBLE, "").split(/\s+/)) {
