@@ -27,16 +27,18 @@ from charset_normalizer.md import mess_ratio
 from generator.errors import UserError
 from generator.ingest.docx import read_docx
 from generator.ingest.htmltext import html_lines, is_html_document
+from generator.ingest.pdf import read_pdf
 from generator.ingest.script import to_simplified
 from generator.text import count_han, is_han
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 _HTML_SUFFIXES = frozenset({".html", ".htm"})
 _DOCX_SUFFIX = ".docx"
+_PDF_SUFFIX = ".pdf"
 # What read_source reads: ingest's filter of the raw folder too.
-SUPPORTED = frozenset({".txt", _DOCX_SUFFIX}) | MARKDOWN_SUFFIXES | _HTML_SUFFIXES
+SUPPORTED = frozenset({".txt", _DOCX_SUFFIX, _PDF_SUFFIX}) | MARKDOWN_SUFFIXES | _HTML_SUFFIXES
 _SUPPORTED_HINT = (
-    "supported: .txt (plain text), .md (Markdown), .docx (Word) and .html (a saved web page)"
+    "supported: .txt (plain text), .md (Markdown), .docx (Word), .pdf and .html (a saved web page)"
 )
 _SAVE_AS_HINT = "save the file as UTF-8 or GB18030"
 
@@ -59,7 +61,7 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\xff\xd8\xff", "a JPEG image"),
     (b"GIF87a", "a GIF image"),
     (b"GIF89a", "a GIF image"),
-    (b"%PDF-", "a PDF document"),
+    (b"%PDF-", "a PDF document (give it the .pdf extension)"),
     (b"PK\x03\x04", "a ZIP archive (a .docx saved under another extension?)"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old-style Word .doc (OLE) file"),
     (b"{\\rtf", "an RTF document"),
@@ -101,7 +103,7 @@ class SourceText:
 
 
 def read_source(path: Path) -> SourceText:
-    """Read a `.txt`, `.docx` or `.html` speech (a .txt holding a page's source is read as
+    """Read a `.txt`, `.docx`, `.pdf` or `.html` speech (a .txt holding a page's source is read as
     the page); every problem surfaces as a `UserError`."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
@@ -112,6 +114,8 @@ def read_source(path: Path) -> SourceText:
         raise UserError("file is empty", path, hint="nothing to import")
     if suffix == _DOCX_SUFFIX:
         return _docx_source(raw, path, digest)
+    if suffix == _PDF_SUFFIX:
+        return _pdf_source(raw, path, digest)
     text, encoding = _decode_text(raw, path)
     if suffix in _HTML_SUFFIXES or is_html_document(text):
         shown, hidden, menus = html_lines(text)
@@ -269,6 +273,18 @@ def _docx_source(raw: bytes, path: Path, digest: str) -> SourceText:
     return SourceText(shown, encoding, digest, contents, "table of contents", notes)
 
 
+def _pdf_source(raw: bytes, path: Path, digest: str) -> SourceText:
+    """A PDF's paragraphs, numbered as lines; its page numbers and running heads set aside,
+    to be reported as removed."""
+    document = read_pdf(raw, path)
+    unified = [unified_han(text) for text in document.paragraphs]
+    pages = f"PDF, {document.pages} page{'s' if document.pages != 1 else ''}"
+    encoding = _with_count(pages, sum(changed for _, changed in unified))
+    lines = tuple(SourceLine(text, n) for n, (text, _) in enumerate(unified, start=1))
+    furniture = tuple(SourceLine(text, n) for n, text in document.furniture)
+    return SourceText(lines, encoding, digest, furniture, "PDF page number or running head")
+
+
 def _unsupported_suffix(path: Path, suffix: str) -> UserError:
     if suffix == ".doc":
         hint = "open it in Word or WPS and save it as .docx"
@@ -291,7 +307,10 @@ def _read_bytes(path: Path) -> bytes:
 def _reject_known_binary(raw: bytes, path: Path) -> None:
     for signature, what in _SIGNATURES:
         if raw.startswith(signature):
-            hint = "Word documents must have the .docx extension; other text must be plain .txt"
+            hint = (
+                "Word documents must have the .docx extension and PDFs .pdf; other text must be"
+                " plain .txt"
+            )
             raise UserError(f"file is {what}, not plain text", path, hint=hint)
 
 

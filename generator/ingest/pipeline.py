@@ -44,7 +44,7 @@ from generator.ingest.topics import score_topics
 from generator.ingest.write import MANIFEST_NAME, Manifest, Outcome, names_source, write_speech
 from generator.speech import Speech, without_note_marks
 
-READS = "speechsite reads .txt, .md, .docx and .html"
+READS = "speechsite reads .txt, .md, .docx, .pdf and .html"
 
 
 @dataclass
@@ -109,13 +109,10 @@ _NOT_TEXT = frozenset(
     (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp", ".svg", ".tif", ".tiff", ".ico")
 )
 _OS_FILES = frozenset(("thumbs.db", "desktop.ini"))
-_CONVERT_HINTS = {
-    **dict.fromkeys(
-        (".doc", ".wps", ".wpt", ".dot", ".dotx", ".docm", ".rtf", ".odt", ".pages"),
-        "open it in Word or WPS and save it as .docx",
-    ),
-    ".pdf": "copy its text into a .txt file, or export it to .docx",
-}
+_CONVERT_HINTS = dict.fromkeys(
+    (".doc", ".wps", ".wpt", ".dot", ".dotx", ".docm", ".rtf", ".odt", ".pages"),
+    "open it in Word or WPS and save it as .docx",
+)
 
 
 def unread_files(paths: Iterable[Path], root: Path) -> list[str]:

@@ -473,11 +473,12 @@ def test_all_bad_files_in_one_run(tmp_path: Path) -> None:
 
 def test_collect_files_skips_hidden_and_unsupported(tmp_path: Path) -> None:
     raw = tmp_path / "raw"
-    for name in ("a.txt", "b.DOCX", "c.md", "c.pdf", ".hidden.txt", ".git/d.txt", "sub/e.txt"):
+    names = ("a.txt", "b.DOCX", "c.md", "c.pdf", "c.doc", ".hidden.txt", ".git/d.txt", "sub/e.txt")
+    for name in names:
         (raw / name).parent.mkdir(parents=True, exist_ok=True)
         (raw / name).write_text("x")
     found = [p.relative_to(raw).as_posix() for p in collect_files([raw])]
-    assert found == ["a.txt", "b.DOCX", "c.md", "sub/e.txt"]
+    assert found == ["a.txt", "b.DOCX", "c.md", "c.pdf", "sub/e.txt"]
 
 
 def test_titles_and_outlines_of_the_sample(project: Path) -> None:
@@ -514,7 +515,7 @@ def test_a_site_inline_rule_cuts_its_watermark_out_of_paragraphs(tmp_path: Path)
 
 
 def test_files_ingest_cannot_read_are_named_with_what_to_do(tmp_path: Path) -> None:
-    """A .doc, .wps or .pdf dropped into the raw folder was skipped without a word."""
+    """A .doc or .wps dropped into the raw folder was skipped without a word."""
     from generator.ingest.pipeline import unread_files
 
     raw = tmp_path / "raw"
@@ -522,8 +523,8 @@ def test_files_ingest_cannot_read_are_named_with_what_to_do(tmp_path: Path) -> N
         (raw / name).parent.mkdir(parents=True, exist_ok=True)
         (raw / name).write_text("x")
     assert unread_files([raw], tmp_path) == [
-        "raw/notes: not read (a file without an extension): speechsite reads .txt, .md, .docx and .html",
-        "raw/sub/讲话.pdf: not read (a .pdf file): copy its text into a .txt file, or export it to .docx",
+        "raw/notes: not read (a file without an extension): speechsite reads .txt, .md, .docx, .pdf"
+        " and .html",
         "raw/发言.wps: not read (a .wps file): open it in Word or WPS and save it as .docx",
         "raw/讲话稿.doc: not read (a .doc file): open it in Word or WPS and save it as .docx",
     ]

@@ -1,0 +1,269 @@
+"""A PDF's text as the paragraphs a reader sees, read with pdfminer.six.
+
+Speeches are published as PDFs (a 政府工作报告 on a government site, a 讲话 exported from WPS
+or Word), and copying the text out by hand breaks every line where the page did. pdfminer gives
+each printed line with its place on the page; this module puts the paragraphs back together
+the way a reader does, from the layout alone:
+
+- a line indented past the text's left edge (the first-line indent, a centred title or
+  signature) starts a paragraph, and so does a line after one that ended well short of the
+  right edge, after a wider gap than the text's line spacing, or in another type size;
+- page numbers (`— 3 —`, `- 3 -`, `第3页 共9页`, `3/9`) and running heads and feet (a line at
+  the top or foot of most pages, the same but for its numbers) are set aside, to be listed as
+  removed; a paragraph runs on across a page break as it does in print.
+
+Lines are joined with nothing between Chinese characters and a space between words. Glyphs the
+PDF gives no character for come through as `(cid:123)`, which the cleaner cuts out and lists.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import logging
+import re
+import statistics
+import unicodedata
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from generator.errors import UserError
+
+if TYPE_CHECKING:  # (pdfminer is imported when a PDF is read)
+    from pdfminer.layout import LAParams, LTPage
+
+_RESAVE = "open it and export it to .docx (Word, WPS), or copy its text into a .txt file"
+
+# Where page furniture stands: the top and the foot of a page, this share of its height.
+_MARGIN_SHARE = 0.12
+# Page numbers as printed alone on a line: — 3 —, - 3 -, 3, 第3页, 第3页 共9页, 3/9, Page 3 of 9.
+_PAGE_NUMBER_RE = re.compile(
+    r"[-—–－―~～·•\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[,，/／]?\s*共\s*\d{1,4}\s*页)?"
+    r"(?:\s*[/／]\s*\d{1,4})?[-—–－―~～·•\s]*"
+    r"|(?i:page)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?"
+)
+_DIGITS_RE = re.compile(r"\d+")
+_LATIN_END_RE = re.compile(r"[A-Za-z0-9,;:.!?)\]'\"%]$")
+_LATIN_START_RE = re.compile(r"^[A-Za-z0-9(\['\"]")
+
+
+@dataclass(frozen=True)
+class PdfLine:
+    """One printed line: its page (from 1), its box in points from the page's bottom left,
+    the size of its type, its text, and whether that text starts with spaces (an indent typed
+    as 　　, which a PDF may print as characters at the left edge)."""
+
+    page: int
+    top: float
+    left: float
+    right: float
+    size: float
+    text: str
+    spaced: bool = False
+
+
+@dataclass(frozen=True)
+class PdfPage:
+    """A page's height (points) and its lines of text, top to bottom."""
+
+    height: float
+    lines: list[PdfLine]
+
+
+@dataclass(frozen=True)
+class PdfText:
+    """The paragraphs, the page furniture set aside (each after the paragraph it followed: its
+    number), and how many pages there were."""
+
+    paragraphs: list[str]
+    furniture: list[tuple[int, str]]
+    pages: int
+
+
+def read_pdf(raw: bytes, path: Path) -> PdfText:
+    """The text of a PDF; a damaged or locked file, or one with no text (a scan), is a
+    UserError naming the file and what to do."""
+    pages = _page_lines(raw, path)
+    if not any(page.lines for page in pages):
+        raise UserError(
+            "the PDF holds no text: its pages are pictures (a scan)",
+            path,
+            hint="run text recognition (OCR) on it, or type the text into a .txt file",
+        )
+    furniture = _furniture(pages)
+    body = [line for page in pages for line in page.lines if id(line) not in furniture]
+    paragraphs, after = _paragraphs(body, pages, furniture)
+    return PdfText(paragraphs, after, len(pages))
+
+
+def _page_lines(raw: bytes, path: Path) -> list[PdfPage]:
+    """Every page with its lines of text."""
+    from pdfminer.layout import LAParams
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.psexceptions import PSException
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # (font warnings, per glyph)
+    try:
+        return [_lines_of(page, number) for number, page in _pages(raw, LAParams())]
+    except PDFPasswordIncorrect:
+        raise UserError("the PDF is locked with a password", path, hint=_RESAVE) from None
+    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AssertionError) as exc:
+        reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        raise UserError(f"cannot read the PDF ({reason})", path, hint=_RESAVE) from None
+
+
+def _pages(raw: bytes, laparams: LAParams) -> Iterator[tuple[int, LTPage]]:
+    from pdfminer.high_level import extract_pages
+
+    yield from enumerate(extract_pages(io.BytesIO(raw), laparams=laparams), start=1)
+
+
+def _lines_of(page: LTPage, number: int) -> PdfPage:
+    from pdfminer.layout import LTChar, LTTextContainer, LTTextLine
+
+    lines = []
+    for box in page:
+        if not isinstance(box, LTTextContainer):
+            continue
+        for line in box:
+            if not isinstance(line, LTTextLine):
+                continue
+            raw = line.get_text()
+            text = raw.strip()
+            if not text:
+                continue
+            sizes = [char.size for char in line if isinstance(char, LTChar)]
+            size = statistics.median(sizes) if sizes else line.height
+            spaced = raw.startswith(("\u3000", "  "))
+            lines.append(PdfLine(number, line.y1, line.x0, line.x1, size, text, spaced))
+    lines.sort(key=lambda line: (-round(line.top), line.left))
+    return PdfPage(page.height, lines)
+
+
+def _furniture(pages: list[PdfPage]) -> set[int]:
+    """The ids of the page numbers and running heads and feet: the lines at a page's top or
+    foot that are a page number alone, or that (numbers aside) stand at the top or foot of
+    at least two pages and half of them."""
+    edges = [_edge_lines(page) for page in pages]
+    seen = Counter(shape for lines in edges for shape in {_shape(line) for line in lines})
+    repeated = {shape for shape, count in seen.items() if count >= max(2, len(pages) / 2)}
+    return {
+        id(line)
+        for lines in edges
+        for line in lines
+        if _PAGE_NUMBER_RE.fullmatch(line.text) or _shape(line) in repeated
+    }
+
+
+def _edge_lines(page: PdfPage) -> list[PdfLine]:
+    """A page's first and last lines where they stand in its top or foot margin band."""
+    band, lines = page.height * _MARGIN_SHARE, page.lines
+    ends = lines[:2] + lines[-2:] if len(lines) > 4 else lines
+    return [line for line in ends if line.top >= page.height - band or line.top <= band * 1.5]
+
+
+def _shape(line: PdfLine) -> str:
+    return _DIGITS_RE.sub("#", line.text)
+
+
+def _paragraphs(
+    body: list[PdfLine], pages: list[PdfPage], furniture: set[int]
+) -> tuple[list[str], list[tuple[int, str]]]:
+    """The body's lines joined into paragraphs; the furniture, each with the number of the
+    paragraph it came after (the first, for what stood above it)."""
+    layout = _Layout.of(body)
+    paragraphs: list[str] = []
+    number: dict[int, int] = {}  # a body line's id → its paragraph's number
+    previous: PdfLine | None = None
+    for line in body:
+        if previous is None or layout.breaks(previous, line):
+            paragraphs.append(line.text)
+        else:
+            paragraphs[-1] = _join(paragraphs[-1], line.text)
+        number[id(line)] = len(paragraphs)
+        previous = line
+    placed, current = [], 1
+    for line in (line for page in pages for line in page.lines):
+        if id(line) in furniture:
+            placed.append((current, line.text))
+        else:
+            current = number[id(line)]
+    return paragraphs, placed
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """The text's measures: its left and right edges, its type size and line spacing."""
+
+    left: float
+    right: float
+    size: float
+    pitch: float
+
+    @classmethod
+    def of(cls, lines: list[PdfLine]) -> _Layout:
+        if not lines:
+            return cls(0.0, 0.0, 1.0, 1.0)
+        left = Counter(round(line.left) for line in lines).most_common(1)[0][0]
+        rights = sorted(line.right for line in lines)
+        right = rights[int(len(rights) * 0.9)]
+        size = statistics.median(line.size for line in lines) or 1.0
+        gaps = [
+            a.top - b.top
+            for a, b in itertools.pairwise(lines)
+            if a.page == b.page and a.top - b.top > size / 2
+        ]
+        pitch = sorted(gaps)[len(gaps) // 4] if gaps else size * 1.5  # (most are a line's:
+        # the lower quartile is one even where paragraphs have space between them)
+        return cls(float(left), right, size, pitch)
+
+    def breaks(self, before: PdfLine, line: PdfLine) -> bool:
+        """Whether `line` starts a paragraph after `before`."""
+        return (
+            self._broke_early(before, line)
+            or line.spaced
+            or line.left > self.left + self.size  # indented, or centred
+            or abs(line.size - before.size) > 0.15 * self.size  # another type size
+            or (line.page == before.page and before.top - line.top > 1.6 * self.pitch)
+        )
+
+    def _broke_early(self, before: PdfLine, line: PdfLine) -> bool:
+        """Whether the line before stopped short of the right edge by more than the next
+        line's first word (or character, with the marks that may not start a line) needed:
+        it ended its paragraph. (A line of running text stops short only when what comes
+        next did not fit: `政务服务“一网通` / `办”，推动…`, a ragged English line.)"""
+        first = _first_unit(line.text)
+        return self.right - before.right > _width(first, line.size) + 0.25 * self.size
+
+
+_UNIT_RE = re.compile(r"[^\s\u3000]+(?=\s)|.[”’」』）)》〉】〕，。、；：！？…—]*")
+_LATIN_CHAR_EM = 0.6  # a Latin letter's width, in ems: a little over the average, so a wrapped
+# word is not taken to have fitted
+
+
+def _first_unit(text: str) -> str:
+    """What a line break cannot split at the start of `text`: a word of Latin letters (with
+    the space before it), else a character with the closing marks after it."""
+    if text[:1].isascii() and text[:1].isalnum():
+        return " " + text.split(" ", 1)[0]
+    found = _UNIT_RE.match(text)
+    return found.group(0) if found else text[:1]
+
+
+def _width(text: str, size: float) -> float:
+    """About how wide `text` is set in type of `size`: a full-width character one em, any
+    other a little over half of one."""
+    return sum(
+        size if unicodedata.east_asian_width(ch) in "WF" else size * _LATIN_CHAR_EM for ch in text
+    )
+
+
+def _join(text: str, more: str) -> str:
+    """Two lines of one paragraph: a space between words, nothing between Chinese characters."""
+    if _LATIN_END_RE.search(text) and _LATIN_START_RE.match(more):
+        return f"{text} {more}"
+    return text + more

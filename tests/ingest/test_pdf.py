@@ -1,0 +1,207 @@
+"""Reading PDF speeches: paragraphs put back together from the layout, page furniture set aside,
+and a clear error for a scan, a damaged file or a locked one. The fixtures are printed by
+Chromium (tests/fixtures/pdf/make.py)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.errors import UserError
+from generator.ingest import pdf
+from generator.ingest.decode import read_source
+from generator.ingest.pdf import PdfLine, PdfPage, read_pdf
+from tests.conftest import ROOT
+from tests.helpers import run_ingest
+
+FIXTURES = ROOT / "tests" / "fixtures" / "pdf"
+
+
+def ingested(tmp_path: Path, *names: str) -> tuple[str, list[str]]:
+    """The one speech ingest writes of the fixtures `names`, and what it reported removed."""
+    raw = tmp_path / "content" / "raw"
+    raw.mkdir(parents=True)
+    shutil.copy(ROOT / "site.yaml", tmp_path / "site.yaml")
+    for name in names:
+        shutil.copy(FIXTURES / name, raw / name)
+    report = run_ingest(tmp_path)
+    assert not report.failed, [r.error for r in report.failed]
+    (written,) = (tmp_path / "content" / "speeches").glob("*.md")
+    removed = [f"{r.reason}: {r.text}" for result in report.results for r in result.removed]
+    return written.read_text(encoding="utf-8"), removed
+
+
+def without_source(markdown: str) -> str:
+    """A speech file less the lines naming its source file (name, digest, how it was read)."""
+    return "\n".join(
+        line
+        for line in markdown.splitlines()
+        if not line.lstrip().startswith(("path:", "sha256:", "encoding:"))
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "furniture"),
+    [
+        ("seed.pdf", ["— 1 —", "— 2 —", "××县人民政府办公室"]),
+        ("seed-fpdf.pdf", ["- 1 -", "- 2 -"]),
+    ],
+)
+def test_a_printed_speech_reads_as_its_text_does(
+    tmp_path: Path, name: str, furniture: list[str]
+) -> None:
+    """The same speech, printed to PDF by two writers (a centred title, first-line indents —
+    set as a margin, or typed as 　　 — justified lines broken anywhere, page numbers and a
+    running head) and as the text it was printed from: ingest writes the same speech of both,
+    title, metadata, outline and every paragraph, and lists the page furniture as removed."""
+    from_pdf, removed = ingested(tmp_path / "pdf", name)
+    from_text, _ = ingested(tmp_path / "txt", "seed.txt")
+    assert without_source(from_pdf) == without_source(from_text)
+    for text in furniture:
+        assert f"PDF page number or running head: {text}" in removed
+
+
+def test_an_english_pdf_joins_its_lines_with_spaces(tmp_path: Path) -> None:
+    """Ragged lines with space between paragraphs (no indents) and `Page 1 of 2` at the foot."""
+    markdown, removed = ingested(tmp_path, "english.pdf")
+    front = yaml.safe_load(markdown.split("\n---\n", 1)[0].removeprefix("---\n"))
+    assert front["title"] == "Remarks at the Opening of the Trade Forum"  # (two lines)
+    assert front["lang"] == "en"
+    assert (
+        "Today I want to speak about three things: the rules that keep markets fair, the skills"
+        " our young people need, and the infrastructure that connects us."
+    ) in markdown
+    assert "\n\nSecond, skills. We will open twelve new vocational colleges by 2027" in markdown
+    assert "Page 1 of" not in markdown
+    assert any(line.endswith("Page 1 of 1") or "Page 1 of" in line for line in removed)
+
+
+def test_the_report_says_it_was_a_pdf(tmp_path: Path) -> None:
+    shutil.copy(FIXTURES / "seed.pdf", tmp_path / "seed.pdf")
+    source = read_source(tmp_path / "seed.pdf")
+    assert (
+        source.encoding.startswith("PDF, ") and source.encoding.split(",")[1].strip()[0].isdigit()
+    )
+    assert source.hidden and source.hidden_reason == "PDF page number or running head"
+
+
+def test_a_pdf_without_text_is_an_error_that_says_it_is_a_scan() -> None:
+    with pytest.raises(UserError) as caught:
+        read_pdf((FIXTURES / "scan.pdf").read_bytes(), Path("scan.pdf"))
+    assert "scan" in str(caught.value) and "OCR" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"%PDF-1.7\n1 0 obj <<", b"not a pdf at all", (FIXTURES / "seed.pdf").read_bytes()[:3000]],
+    ids=["cut-short", "not-pdf", "truncated"],
+)
+def test_a_damaged_pdf_is_an_error_naming_the_file(tmp_path: Path, raw: bytes) -> None:
+    path = tmp_path / "raw" / "讲话.pdf"
+    path.parent.mkdir()
+    path.write_bytes(raw)
+    with pytest.raises(UserError) as caught:
+        read_source(path)
+    assert "讲话.pdf" in str(caught.value)
+    assert ".docx" in str(caught.value)  # what to do
+
+
+def test_a_locked_pdf_is_an_error_that_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+
+    def locked(raw: bytes, laparams: object) -> object:
+        raise PDFPasswordIncorrect
+
+    monkeypatch.setattr(pdf, "_pages", locked)
+    with pytest.raises(UserError, match="password"):
+        read_pdf(b"%PDF-1.7", Path("locked.pdf"))
+
+
+def line(top: float, left: float, right: float, text: str, page: int = 1) -> PdfLine:
+    return PdfLine(page, top, left, right, 16.0, text)
+
+
+def paragraphs(lines: list[PdfLine]) -> list[str]:
+    return pdf._paragraphs(lines, [PdfPage(842.0, lines)], set())[0]
+
+
+LEFT, RIGHT = 90.0, 506.0  # a page's text edges: 26 characters of 16 points
+
+
+def test_a_line_stopping_short_inside_a_sentence_runs_on() -> None:
+    """A closing quote may not start a line, so the line before stops two characters short
+    (`“一网通` / `办”，`): that is no paragraph's end, where a line stopping short of what the
+    next one starts with is, indented or not."""
+    lines = [
+        line(700, LEFT + 32, RIGHT, "大力推进政务服务“一网通办”，推动审批智能化、服务自动"),
+        line(671, LEFT, RIGHT - 32, "化，让数据多跑路，提升政务服务“一网通"),
+        line(642, LEFT, RIGHT, "办”，水平。大力推进政务服务，推动审批智能化、服务自动化。"),
+        line(613, LEFT, RIGHT - 40, "让数据多跑路，群众少跑腿，实现一网通办的目标。"),
+        line(584, LEFT, RIGHT, "此后另起一段，没有缩进的段落也照样另起。"),
+    ]
+    assert paragraphs(lines) == [
+        "大力推进政务服务“一网通办”，推动审批智能化、服务自动化，让数据多跑路，提升政务服务“一网"
+        "通办”，水平。大力推进政务服务，推动审批智能化、服务自动化。让数据多跑路，群众少跑腿，实现"
+        "一网通办的目标。",
+        "此后另起一段，没有缩进的段落也照样另起。",
+    ]
+
+
+def test_a_paragraph_runs_on_across_a_page_break() -> None:
+    lines = [
+        line(100, LEFT + 32, RIGHT, "第一，作风整顿是全面贯彻落实省市全会精神的实际行"),
+        line(760, LEFT, RIGHT, "动。省委全会提出了工作方针和重点工作，为我们指明了方", page=2),
+        line(731, LEFT, RIGHT - 100, "向、提供了根本遵循。", page=2),
+    ]
+    assert paragraphs(lines) == [
+        "第一，作风整顿是全面贯彻落实省市全会精神的实际行动。省委全会提出了工作方针和重点工作，"
+        "为我们指明了方向、提供了根本遵循。"
+    ]
+
+
+def test_a_centred_heading_and_a_wider_gap_start_paragraphs() -> None:
+    lines = [
+        line(760, LEFT + 100, RIGHT - 100, "在全县工作会议上的讲话"),
+        line(700, LEFT, RIGHT, "同志们：今天召开全县工作会议，主要任务是总结工作、部署任务。"),
+        line(671, LEFT, RIGHT, "会议开得很及时，很有必要，各单位要认真贯彻落实会议精神，抓"),
+        line(600, LEFT, RIGHT, "好各项工作任务的落实，确保取得实效，确保各项工作落到实处。"),
+    ]
+    assert paragraphs(lines) == [
+        "在全县工作会议上的讲话",
+        "同志们：今天召开全县工作会议，主要任务是总结工作、部署任务。会议开得很及时，很有必要，"
+        "各单位要认真贯彻落实会议精神，抓",
+        "好各项工作任务的落实，确保取得实效，确保各项工作落到实处。",
+    ]
+
+
+def test_an_indent_typed_as_spaces_starts_a_paragraph() -> None:
+    """Word and WPS files indented with 　　 print those spaces at the left edge: a paragraph
+    whose last line fills the measure still ends there."""
+    lines = [
+        PdfLine(1, 700, LEFT, RIGHT, 16.0, "推进作风整顿，就是要进一步推动全县政府系统及其", True),
+        PdfLine(1, 671, LEFT, RIGHT, 16.0, "工作人员增强理解力、提升执行力、发挥创造力。"),
+        PdfLine(1, 642, LEFT, RIGHT, 16.0, "全县政府系统及其工作人员要紧紧围绕作风整顿目标", True),
+    ]
+    assert len(paragraphs(lines)) == 2
+
+
+@pytest.mark.parametrize(
+    "text", ["— 3 —", "- 3 -", "3", "第3页", "第 3 页 共 9 页", "3/9", "Page 3 of 9", "·3·"]
+)
+def test_page_numbers_at_a_pages_foot_are_furniture(text: str) -> None:
+    body = [
+        line(760 - 29 * n, LEFT, RIGHT, f"第{n}行正文，内容很长很长很长很长很长很长。")
+        for n in range(6)
+    ]
+    foot = line(40, 280, 320, text)
+    assert pdf._furniture([PdfPage(842.0, [*body, foot])]) == {id(foot)}
+
+
+def test_a_number_in_the_text_is_no_page_number() -> None:
+    """A line holding only a figure mid-page (a table's cell) stays."""
+    body = [line(760 - 29 * n, LEFT, RIGHT, f"第{n}行正文。") for n in range(6)]
+    figure = line(500, LEFT, 130, "2023")
+    assert pdf._furniture([PdfPage(842.0, [*body[:3], figure, *body[3:]])]) == set()
