@@ -25,6 +25,7 @@ from pathlib import Path
 from charset_normalizer.md import mess_ratio
 
 from generator.errors import UserError
+from generator.ingest.doc import read_doc
 from generator.ingest.docx import read_docx
 from generator.ingest.htmltext import html_lines, is_html_document
 from generator.ingest.pdf import read_pdf
@@ -35,10 +36,16 @@ MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 _HTML_SUFFIXES = frozenset({".html", ".htm"})
 _DOCX_SUFFIX = ".docx"
 _PDF_SUFFIX = ".pdf"
+_DOC_SUFFIXES = {".doc": "Word 97–2003", ".wps": "WPS"}  # one binary format
 # What read_source reads: ingest's filter of the raw folder too.
-SUPPORTED = frozenset({".txt", _DOCX_SUFFIX, _PDF_SUFFIX}) | MARKDOWN_SUFFIXES | _HTML_SUFFIXES
+SUPPORTED = (
+    frozenset({".txt", _DOCX_SUFFIX, _PDF_SUFFIX, *_DOC_SUFFIXES})
+    | MARKDOWN_SUFFIXES
+    | _HTML_SUFFIXES
+)
 _SUPPORTED_HINT = (
-    "supported: .txt (plain text), .md (Markdown), .docx (Word), .pdf and .html (a saved web page)"
+    "supported: .txt (plain text), .md (Markdown), .docx, .doc and .wps (Word, WPS), .pdf and"
+    " .html (a saved web page)"
 )
 _SAVE_AS_HINT = "save the file as UTF-8 or GB18030"
 
@@ -63,7 +70,10 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"GIF89a", "a GIF image"),
     (b"%PDF-", "a PDF document (give it the .pdf extension)"),
     (b"PK\x03\x04", "a ZIP archive (a .docx saved under another extension?)"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old-style Word .doc (OLE) file"),
+    (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        "an old-style Word .doc (OLE) file (give it the .doc extension)",
+    ),
     (b"{\\rtf", "an RTF document"),
     (b"\x1f\x8b", "a gzip archive"),
     (b"Rar!\x1a\x07", "a RAR archive"),
@@ -103,7 +113,7 @@ class SourceText:
 
 
 def read_source(path: Path) -> SourceText:
-    """Read a `.txt`, `.docx`, `.pdf` or `.html` speech (a .txt holding a page's source is read as
+    """Read a `.txt`, `.docx`, `.doc`, `.wps`, `.pdf` or `.html` speech (a .txt holding a page's source is read as
     the page); every problem surfaces as a `UserError`."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
@@ -116,6 +126,8 @@ def read_source(path: Path) -> SourceText:
         return _docx_source(raw, path, digest)
     if suffix == _PDF_SUFFIX:
         return _pdf_source(raw, path, digest)
+    if suffix in _DOC_SUFFIXES:
+        return _doc_source(raw, path, digest, _DOC_SUFFIXES[suffix])
     text, encoding = _decode_text(raw, path)
     if suffix in _HTML_SUFFIXES or is_html_document(text):
         shown, hidden, menus = html_lines(text)
@@ -285,10 +297,16 @@ def _pdf_source(raw: bytes, path: Path, digest: str) -> SourceText:
     return SourceText(lines, encoding, digest, furniture, "PDF page number or running head")
 
 
+def _doc_source(raw: bytes, path: Path, digest: str, kind: str) -> SourceText:
+    """A Word 97–2003 or WPS file's paragraphs, numbered as lines."""
+    unified = [unified_han(text) for text in read_doc(raw, path)]
+    lines = tuple(SourceLine(text, n) for n, (text, _) in enumerate(unified, start=1))
+    if not any(line.text.strip() for line in lines):
+        raise UserError("Word document contains no text", path, hint="nothing to import")
+    return SourceText(lines, _with_count(kind, sum(changed for _, changed in unified)), digest)
+
+
 def _unsupported_suffix(path: Path, suffix: str) -> UserError:
-    if suffix == ".doc":
-        hint = "open it in Word or WPS and save it as .docx"
-        return UserError("old Word .doc files are not supported", path, hint=hint)
     what = f"unsupported file type '{suffix}'" if suffix else "file has no extension"
     return UserError(what, path, hint=_SUPPORTED_HINT)
 

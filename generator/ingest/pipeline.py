@@ -44,7 +44,7 @@ from generator.ingest.topics import score_topics
 from generator.ingest.write import MANIFEST_NAME, Manifest, Outcome, names_source, write_speech
 from generator.speech import Speech, without_note_marks
 
-READS = "speechsite reads .txt, .md, .docx, .pdf and .html"
+READS = "speechsite reads .txt, .md, .docx, .doc, .wps, .pdf and .html"
 
 
 @dataclass
@@ -104,13 +104,13 @@ def _folder_files(folder: Path) -> Iterator[Path]:
 
 # Files in a raw folder that are evidently no speech text: pictures, and what Windows and
 # macOS leave in folders. Any other file ingest cannot read is named, so an editor who dropped
-# 讲话稿.doc in learns that it was not ingested.
+# 讲话稿.rtf in learns that it was not ingested.
 _NOT_TEXT = frozenset(
     (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp", ".svg", ".tif", ".tiff", ".ico")
 )
 _OS_FILES = frozenset(("thumbs.db", "desktop.ini"))
 _CONVERT_HINTS = dict.fromkeys(
-    (".doc", ".wps", ".wpt", ".dot", ".dotx", ".docm", ".rtf", ".odt", ".pages"),
+    (".wpt", ".dot", ".dotx", ".docm", ".rtf", ".odt", ".pages"),
     "open it in Word or WPS and save it as .docx",
 )
 

@@ -322,7 +322,7 @@ def test_unsupported_extension(tmp_path: Path, name: str) -> None:
     assert all(kind in err.hint for kind in (".txt", ".md", ".docx", ".pdf", ".html"))
 
 
-def test_old_doc_extension_gets_a_resave_hint(tmp_path: Path) -> None:
+def test_a_doc_that_is_only_a_header_gets_a_resave_hint(tmp_path: Path) -> None:
     err = read_error(write(tmp_path, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", name="speech.doc"))
     assert err.hint is not None and ".docx" in err.hint
 

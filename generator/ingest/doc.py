@@ -1,0 +1,152 @@
+"""The text of a Word 97–2003 file (`.doc`), and of a WPS Office `.wps`, which is written in the
+same binary format: read with olefile and the format's piece table (MS-DOC, 2.4.1).
+
+Government offices keep years of speeches as .doc and .wps; asking an editor to open and save
+each one again as .docx is the step that loses an archive. The text of a binary Word file is
+kept in pieces, in UTF-16 or in one byte a character, in the `WordDocument` stream, and the
+table stream's piece table (the Clx) says where each piece is and which characters of the
+document it holds. The main document comes first (its length is the FIB's ccpText); footnotes,
+headers and text boxes follow it and are left out. In the text, 0x0D ends a paragraph, 0x0B is
+a line break, 0x07 ends a table cell and a field's code (between 0x13 and 0x14) is left out
+while its result (between 0x14 and 0x15) is kept, as Word shows it.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+from pathlib import Path
+
+from generator.errors import UserError
+
+_RESAVE = "open it in Word or WPS and save it as .docx"
+_FIB_MAGIC = 0xA5EC
+_ENCRYPTED, _WHICH_TABLE = 0x0100, 0x0200  # FibBase flags
+_CLX_INDEX = 33  # fcClx/lcbClx: the 34th pair of FibRgFcLcb97
+_COMPRESSED = 0x40000000  # a piece's fc: its text is one byte a character (cp1252)
+_FIELD_START, _FIELD_SEPARATOR, _FIELD_END = "\x13", "\x14", "\x15"
+# Characters with a meaning in the text stream: line ends, or marks that stand for no text
+# (a picture's anchor, a footnote's reference, a comment's) and an optional hyphen.
+_TRANSLATION = {
+    0x0D: "\n",
+    0x0B: "\n",
+    0x0C: "\n",
+    0x07: "\t",
+    0x1E: "-",
+    0x1F: None,
+    0x01: None,
+    0x02: None,
+    0x03: None,
+    0x04: None,
+    0x05: None,
+    0x08: None,
+    0xA0: " ",
+}
+
+
+def read_doc(raw: bytes, path: Path) -> list[str]:
+    """The main document's paragraphs, as Word shows them (a table's cells joined by tabs)."""
+    import olefile
+
+    try:
+        ole = olefile.OleFileIO(io.BytesIO(raw))
+    except (OSError, ValueError) as exc:
+        raise UserError(f"cannot read the Word file ({exc})", path, hint=_RESAVE) from None
+    with ole:
+        if not ole.exists("WordDocument"):
+            what = "an Office file that is no Word document (Excel, PowerPoint?)"
+            raise UserError(what, path, hint="copy the speech's text into a .txt file")
+        document = ole.openstream("WordDocument").read()
+        flags = _flags(document, path)
+        table = "1Table" if flags & _WHICH_TABLE else "0Table"
+        if not ole.exists(table):
+            raise UserError("damaged Word file: its table stream is missing", path, hint=_RESAVE)
+        text = _main_text(document, ole.openstream(table).read(), path)
+    return _paragraphs(_without_field_codes(text))
+
+
+def _flags(document: bytes, path: Path) -> int:
+    if len(document) < 0x20 or struct.unpack_from("<H", document)[0] != _FIB_MAGIC:
+        raise UserError("damaged Word file: no document header", path, hint=_RESAVE)
+    flags: int = struct.unpack_from("<H", document, 0x0A)[0]
+    if flags & _ENCRYPTED:
+        raise UserError("the Word file is locked with a password", path, hint=_RESAVE)
+    return flags
+
+
+def _main_text(document: bytes, table: bytes, path: Path) -> str:
+    """The characters of the main document, piece by piece."""
+    try:
+        ccp_text, fc_clx, lcb_clx = _fib_fields(document)
+        pieces = _pieces(table[fc_clx : fc_clx + lcb_clx])
+        text = "".join(_piece_text(document, fc, length) for fc, length in pieces)
+    except (struct.error, ValueError, IndexError) as exc:
+        raise UserError(f"damaged Word file ({exc})", path, hint=_RESAVE) from None
+    return text[:ccp_text]
+
+
+def _fib_fields(document: bytes) -> tuple[int, int, int]:
+    """ccpText, and where the Clx is in the table stream (the FIB's parts have counts, so the
+    offsets are worked out, not assumed)."""
+    csw = struct.unpack_from("<H", document, 0x20)[0]
+    at = 0x22 + 2 * csw
+    cslw = struct.unpack_from("<H", document, at)[0]
+    ccp_text = struct.unpack_from("<i", document, at + 2 + 3 * 4)[0]
+    at += 2 + 4 * cslw
+    cb_rg_fc_lcb = struct.unpack_from("<H", document, at)[0]
+    if cb_rg_fc_lcb <= _CLX_INDEX:
+        raise ValueError("no piece table in the header")
+    fc_clx, lcb_clx = struct.unpack_from("<II", document, at + 2 + 8 * _CLX_INDEX)
+    return ccp_text, fc_clx, lcb_clx
+
+
+def _pieces(clx: bytes) -> list[tuple[int, int]]:
+    """(fc, characters) of each piece, in document order: the Clx's Prc entries (formatting)
+    skipped, then its Pcdt's PlcPcd — n + 1 character positions, then n 8-byte descriptors."""
+    at = 0
+    while at < len(clx) and clx[at] == 0x01:
+        at += 3 + struct.unpack_from("<h", clx, at + 1)[0]
+    if at >= len(clx) or clx[at] != 0x02:
+        raise ValueError("no piece table")
+    size = struct.unpack_from("<I", clx, at + 1)[0]
+    plc = clx[at + 5 : at + 5 + size]
+    count = (len(plc) - 4) // 12
+    cps = struct.unpack_from(f"<{count + 1}i", plc)
+    descriptors = plc[4 * (count + 1) :]
+    return [
+        (struct.unpack_from("<I", descriptors, 8 * n + 2)[0], cps[n + 1] - cps[n])
+        for n in range(count)
+    ]
+
+
+def _piece_text(document: bytes, fc: int, length: int) -> str:
+    if fc & _COMPRESSED:
+        start = (fc & ~_COMPRESSED) // 2
+        return document[start : start + length].decode("cp1252", "replace")
+    return document[fc : fc + 2 * length].decode("utf-16-le", "replace")
+
+
+def _without_field_codes(text: str) -> str:
+    """The text with each field's code left out and its result kept (nested fields too):
+    `\\x13 PAGE \\x14 3\\x15` is `3`, a hyperlink field its shown text."""
+    if _FIELD_START not in text:
+        return text
+    out: list[str] = []
+    in_code: list[bool] = []  # per open field: still in its code part
+    for ch in text:
+        if ch == _FIELD_START:
+            in_code.append(True)
+        elif ch == _FIELD_SEPARATOR and in_code:
+            in_code[-1] = False
+        elif ch == _FIELD_END and in_code:
+            in_code.pop()
+        elif not any(in_code):
+            out.append(ch)
+    return "".join(out)
+
+
+def _paragraphs(text: str) -> list[str]:
+    """The lines of the text: a table row's end (its last cell's 0x07, then the row's own)
+    ends a line, any other cell's end is a tab."""
+    lines = text.replace("\x07\x07", "\x07\n").translate(_TRANSLATION).split("\n")
+    return [line.rstrip("\t") for line in lines]
