@@ -1910,6 +1910,8 @@
         // text are in its own, as on its page; speaker and occasion are the archive's
         title.parentNode.lang = holder.lang = fragment.lang;
       }
+      // (an Arabic speech's set right to left, as on its page)
+      if (fragment.dir) title.parentNode.dir = holder.dir = fragment.dir;
       var meta = item.querySelector("[data-field=meta]");
       markedList(meta, [[fragment.speaker, lang], [fragment.occasion, lang], [fragment.date, null]], table);
       var topics = item.querySelector("[data-field=topics]");
