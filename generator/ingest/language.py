@@ -80,9 +80,10 @@ _MEASURES = {
     # kanji alone (施政方針演説).
     "Kana": _Measure(min_letters=100, per_han=0.4, title_per_han=0),
 }
-# A text in an alphabet is written in words: Russian, Greek or Arabic ones are 4 to 7 letters
-# long. Letters run together without spaces are no text in it (a file's bytes read in the
-# wrong encoding: Chinese taken for Cyrillic runs a sentence into one "word").
+# A text in an alphabet or in Hangul is written in words: Russian, Greek or Arabic ones are 4 to
+# 7 letters long, Korean ones 2 to 4 syllables. Letters run together without spaces are no text
+# in it (a file's bytes read in the wrong encoding: Chinese taken for Cyrillic runs a sentence
+# into one "word"). Japanese, like Chinese, has no spaces to count.
 _MAX_WORD_LETTERS = 10
 
 # Each Latin-script language's commonest words, which make a third or so of any text in it and
