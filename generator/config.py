@@ -277,6 +277,24 @@ def same_language(tag: str, other: str) -> bool:
     return primary_language(tag) == primary_language(other)
 
 
+# Languages written right to left: Arabic and Hebrew, and those written in their letters, in
+# Syriac, Thaana or N'Ko; and those scripts, where a tag names its script (az-Arab, ug-Latn).
+_RIGHT_TO_LEFT_LANGUAGES = frozenset(
+    {"ar", "arc", "ckb", "dv", "fa", "he", "iw", "nqo", "ps", "sd", "syr", "ug", "ur", "yi"}
+)
+_RIGHT_TO_LEFT_SCRIPTS = frozenset({"adlm", "arab", "hebr", "nkoo", "rohg", "syrc", "thaa"})
+
+
+def text_direction(tag: str) -> str:
+    """`rtl` for a tag whose language is written right to left (ar, he, fa-IR, az-Arab), else
+    `ltr`: its script subtag, where it has one, says which (ug-Latn is left to right)."""
+    subtags = tag.lower().split("-")
+    script = next((s for s in subtags[1:] if len(s) == 4 and s.isalpha()), None)
+    if script is not None:
+        return "rtl" if script in _RIGHT_TO_LEFT_SCRIPTS else "ltr"
+    return "rtl" if subtags[0] in _RIGHT_TO_LEFT_LANGUAGES else "ltr"
+
+
 def _language_tag(checker: _Checker, tag: str) -> str:
     """A language tag (zh-CN, zh-Hant, en): it is written into every speech's lang=."""
     if not is_language_tag(tag):

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import CONFIG_NAME, Config, load_config
+from generator.config import CONFIG_NAME, Config, load_config, text_direction
 from generator.errors import UserError
 from generator.ingest.write import Outcome
+from generator.render.pages import lang_attribute
 from tests.helpers import run_ingest, speech_text, speeches_dir, write_raw
 
 
@@ -433,3 +434,37 @@ def test_a_built_in_topic_keeps_the_settings_site_yaml_leaves_out(tmp_path: Path
         built_in.threshold,
         built_in.slug,
     )
+
+
+@pytest.mark.parametrize(
+    ("tag", "direction"),
+    [
+        ("ar", "rtl"),
+        ("ar-EG", "rtl"),
+        ("he", "rtl"),
+        ("fa-IR", "rtl"),
+        ("az-Arab", "rtl"),  # a script subtag says it
+        ("ug-Latn", "ltr"),
+        ("zh-CN", "ltr"),
+        ("ja", "ltr"),
+        ("en", "ltr"),
+    ],
+)
+def test_a_language_tag_has_its_direction(tag: str, direction: str) -> None:
+    assert text_direction(tag) == direction
+
+
+@pytest.mark.parametrize(
+    ("tag", "page", "attribute"),
+    [
+        ("ar", "zh-CN", ' lang="ar" dir="rtl"'),  # an Arabic speech on a Chinese site
+        ("zh-CN", "ar", ' lang="zh-CN" dir="ltr"'),  # a Chinese one on an Arabic site
+        ("ar-EG", "ar", ""),
+        ("he", "ar", ' lang="he"'),  # both right to left
+        ("ja", "zh-CN", ' lang="ja"'),
+    ],
+)
+def test_words_in_another_direction_than_the_page_are_marked_with_it(
+    tag: str, page: str, attribute: str
+) -> None:
+    assert lang_attribute(tag, page) == attribute

@@ -19,17 +19,24 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from generator.archive import LEVELS, Archive, Entry
-from generator.config import Topic, primary_language, same_language
+from generator.config import Topic, primary_language, same_language, text_direction
 from generator.render.chart import bar_chart, column_chart
 from generator.render.markdown import RenderedBody
 from generator.render.theme import counted
 
 READING_CHARS_PER_MINUTE = 400
+# Characters a minute for the other languages measured in characters. Japanese: a reader is
+# usually said to take 400 to 600 a minute, and a Japanese text takes some 1.4 times the
+# characters of its Chinese (the IReST texts, read aloud: 357 against 255 a minute), 560 on
+# the 400 above. Korean: 202 words a minute read silently (Rhiu et al., Korean J Ophthalmol
+# 2017), a word being two to three syllables, some 500 to 600. 500 for both, the lower end.
+_READING_CHARS_PER_MINUTE = {"ja": 500, "ko": 500}
 # A text in a language written in words (an English address): its length in words, and the
 # time read at an adult's pace in them; its characters were shown as 字, 553 for 100 words.
 READING_WORDS_PER_MINUTE = 230
-# Languages whose texts are measured in characters (字数), not words: no spaces part their words.
-_CHARACTER_COUNTED = frozenset({"zh", "ja", "yue", "wuu", "lzh"})
+# Languages whose texts are measured in characters (字数), not words: no spaces part their words;
+# or, Korean, they do, but a Korean text is measured in characters too (글자 수), as a manuscript.
+_CHARACTER_COUNTED = frozenset({"zh", "ja", "ko", "yue", "wuu", "lzh"})
 EXCERPT_CHARS = 120
 ARCHIVE_PREVIEW = 10  # speeches a group shows on its mode's overview page
 ARCHIVE_PER_PAGE = 50  # speeches on each page of a group of its own
@@ -98,8 +105,14 @@ _TOPICS_FIELD = SUMMARY_FIELDS.index("topics")
 def lang_attribute(tag: str, page_language: str) -> Markup:
     """` lang="en"` for an element holding words in `tag` on a page in `page_language`, where
     the two are other languages; else nothing, the element reading as its page does (a
-    region or a script apart is the same language: see config.same_language)."""
-    return Markup("") if same_language(tag, page_language) else Markup(' lang="{}"').format(tag)
+    region or a script apart is the same language: see config.same_language). With
+    ` dir="rtl"` where the words are written in the other direction than the page's (an Arabic
+    speech on a Chinese site), so they are set right to left, apart from the page's text."""
+    lang = "" if same_language(tag, page_language) else Markup(' lang="{}"').format(tag)
+    direction = text_direction(tag)
+    if direction == text_direction(page_language):
+        return Markup(lang)
+    return Markup('{} dir="{}"').format(lang, direction)
 
 
 @dataclass(frozen=True)
@@ -125,6 +138,15 @@ class BodyInfo:
 def counted_in_words(lang: str) -> bool:
     """Whether a text in `lang` is measured in words (English), not in characters (字数)."""
     return primary_language(lang) not in _CHARACTER_COUNTED
+
+
+def minutes_to_read(lang: str, chars: int, words: int) -> int:
+    """The minutes a text takes to read, at least one: in words where it is measured in them,
+    else in characters at its language's pace."""
+    if words:
+        return max(1, math.ceil(words / READING_WORDS_PER_MINUTE))
+    pace = _READING_CHARS_PER_MINUTE.get(primary_language(lang), READING_CHARS_PER_MINUTE)
+    return max(1, math.ceil(chars / pace))
 
 
 def body_info(
@@ -290,7 +312,6 @@ class PageBuilder:
         chars = body.chars
         lang = entry.lang or self.content_language
         words = body.words if counted_in_words(lang) else 0
-        minutes = words / READING_WORDS_PER_MINUTE if words else chars / READING_CHARS_PER_MINUTE
         return SpeechSummary(
             slug=entry.slug,
             title=entry.title,
@@ -304,7 +325,7 @@ class PageBuilder:
             level=entry.level,
             topics=[self.topic_refs[t] for t in entry.topics if t in self.topic_refs],
             chars=chars,
-            reading_minutes=max(1, math.ceil(minutes)),
+            reading_minutes=minutes_to_read(lang, chars, words),
             excerpt=body.excerpt,
             placeholder_count=body.placeholders,
             words=words,

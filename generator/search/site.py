@@ -31,7 +31,7 @@ import numpy as np
 import numpy.typing as npt
 
 from generator.bodystore import read_exactly
-from generator.config import Topic
+from generator.config import Topic, text_direction
 from generator.fsutil import stage
 from generator.render.pages import LEVEL_ORDER, SpeechSummary
 from generator.search import index, patch
@@ -377,6 +377,8 @@ def fragment(doc: SearchDoc, store: Store) -> bytes:
         meta["dates"] = date_forms(s.date, s.date_display)[1:]
     if s.lang_attr:  # a speech in another language than the pages: its title and text are
         meta["lang"] = s.lang  # marked with it in the results, as on its page
+        if ' dir="' in s.lang_attr:  # and set in its direction (an Arabic one right to left)
+            meta["dir"] = text_direction(s.lang)
     return fragment_file(meta, store.read_bytes(doc.fragment))
 
 

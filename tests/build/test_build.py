@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import re
 import shutil
@@ -1369,6 +1370,98 @@ def test_speeches_are_counted_again_when_the_archives_language_changes(
     config.write_text(config.read_text("utf-8") + "\ncontent_language: en\n", "utf-8")
     build(site_project)
     assert re.search(r"<dd>\d+ 词，", page.read_text("utf-8"))
+
+
+ARABIC_SPEECH = """---
+title: كلمة في افتتاح معرض هايلار التجاري الدولي
+slug: hailar-fair-ar
+lang: ar
+speaker: 李伟
+topics: [落实]
+outline:
+- {id: s1, label: 'أولا', title: بوابة للتجارة, children: []}
+---
+
+السيدات والسادة،
+
+يسعدني كثيرا أن أرحب بكم في هايلار، البوابة إلى روسيا ومنغوليا.
+
+{#s1}
+## أولا بوابة للتجارة
+
+نمت التجارة عبر الحدود كل عام، وسنفي بوعدنا لكل شريك.
+"""
+RTL = 'lang="ar" dir="rtl"'
+
+
+def test_a_right_to_left_speech_marks_its_words_with_their_direction_too(
+    site_project: Path,
+) -> None:
+    """An Arabic speech on a Chinese site: wherever its lang marks its words (title, text,
+    table of contents, citation, pager, lists) dir="rtl" goes with it, so the browser sets them
+    right to left inside the page's left-to-right layout; the feed, which has no dir, has
+    xml:lang only. The pages' own words and the Chinese speeches have neither."""
+    speeches = site_project / "content" / "speeches"
+    (speeches / "hailar-fair-ar.md").write_text(ARABIC_SPEECH, encoding="utf-8")
+    site = build(site_project).output
+    html = (site / "speeches" / "hailar-fair-ar" / "index.html").read_text("utf-8")
+    assert '<html lang="zh-CN"' in html
+    assert len(_start_tags(html, 'lang="ar"')) == len(_start_tags(html, RTL)) == 4
+    assert re.search(rf'<h1 id="speech-title" class="page-title" {RTL}>كلمة', html)
+    assert re.search(rf'<div class="speech-body" [^>]*{RTL}>', html)
+    assert f'<ol class="toc-list toc-depth-1" {RTL}>' in html
+    assert f"<span {RTL}>كلمة في افتتاح" in html  # the citation's title
+    assert 'dir="' not in html.replace(RTL, "")
+    neighbour = re.search(r'<a href="([^"]+)" rel="(?:next|prev)">', html)
+    assert neighbour is not None
+    chinese = (site / neighbour.group(1).strip("/") / "index.html").read_text("utf-8")
+    assert f'<span class="pager-title" {RTL}>' in chinese
+    assert set(_start_tags(chinese, 'dir="rtl"')) <= {
+        f'<span class="pager-title" {RTL}>',
+        f'<h3 class="speech-item-title" {RTL}>',
+    }
+    listing = (site / "topics" / "luoshi" / "index.html").read_text("utf-8")
+    assert _start_tags(listing, 'dir="rtl"') == [
+        f'<h2 class="speech-item-title" {RTL}>',
+        f'<p class="excerpt" {RTL}>',
+    ]
+    feed = (site / "feed.xml").read_text("utf-8")
+    assert '<entry xml:lang="ar">' in feed and "dir=" not in feed
+
+
+JAPANESE_SPEECH = """---
+title: ハイラル国際見本市開幕式における挨拶
+slug: hailar-fair-ja
+lang: ja
+speaker: 李伟
+topics: [落实]
+---
+
+{body}
+"""
+JAPANESE_PARAGRAPH = "本日は、ハイラル国際見本市の開幕にあたり、一言ご挨拶を申し上げます。"
+KOREAN_PARAGRAPH = "하이라얼 국제무역박람회의 개막을 진심으로 축하드립니다."
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"), [("ja", JAPANESE_PARAGRAPH * 27), ("ko", KOREAN_PARAGRAPH * 32)]
+)
+def test_a_japanese_or_korean_speech_is_measured_in_characters(
+    site_project: Path, lang: str, text: str
+) -> None:
+    """Japanese and Korean are measured as Chinese is, in characters (字数; Korean's 글자 수,
+    though its words stand apart), and read at 500 a minute, not a Chinese reader's 400; their
+    pages are marked with their lang and no dir."""
+    speech = JAPANESE_SPEECH.format(body=text).replace("lang: ja", f"lang: {lang}")
+    (site_project / "content" / "speeches" / "hailar-fair-ja.md").write_text(speech, "utf-8")
+    html = (build(site_project).output / "speeches" / "hailar-fair-ja" / "index.html").read_text(
+        "utf-8"
+    )
+    chars = len("".join(text.split()))
+    assert math.ceil(chars / 500) != math.ceil(chars / 400)  # (the pace tells)
+    assert f"<dd>{chars} 字，约 {math.ceil(chars / 500)} 分钟读完</dd>" in html
+    assert re.search(rf'<div class="speech-body" [^>]*lang="{lang}">', html)
+    assert 'dir="' not in html
 
 
 def test_a_speech_in_the_sites_language_needs_no_mark_of_its_own(site_project: Path) -> None:

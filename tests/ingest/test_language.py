@@ -95,3 +95,214 @@ def test_ingest_writes_lang_for_an_english_speech_only(tmp_path: Path) -> None:
     chinese = files["在2024中国国际数字经济合作论坛开幕式上的主旨演讲"]
     assert "lang" not in read_front_matter(chinese)
     assert "\nlang:" not in chinese.read_text("utf-8")
+
+
+# Speeches in other scripts, at the same trade fair: a Japanese, Korean, Russian, Ukrainian,
+# Mongolian, Arabic, Hebrew and Greek guest's.
+JAPANESE_TITLE = "ハイラル国際見本市開幕式における挨拶"
+JAPANESE = (
+    "ご来場の皆様、",
+    "本日は、ハイラル国際見本市の開幕にあたり、一言ご挨拶を申し上げます。ハイラルはロシアと"
+    "モンゴルへの玄関口であり、三十年にわたり、この見本市は地域の商人や投資家をこの街に集めて"
+    "まいりました。",
+    "私たちは大きな変化の時代に生きています。世界経済はゆっくりと回復しつつあり、貿易も再び"
+    "伸びています。私たちの地域は一層門戸を開き、この国境地域の未来に投資するすべての"
+    "パートナーとの約束を守ってまいります。",
+    "ご清聴ありがとうございました。",
+)
+# a government's prose, kanji-heavy (some 40% kana), under a title of kanji alone
+JAPANESE_OFFICIAL = (
+    "我が国の安全保障環境は、戦後最も厳しく複雑なものとなっています。政府は、国家安全保障戦略に"
+    "基づき、防衛力の抜本的強化を進めるとともに、外交力を一層強化し、地域の平和と安定の確保に"
+    "全力を尽くします。",
+    "経済財政運営においては、物価高騰対策と賃上げの実現を最優先課題として取り組みます。"
+    "地方創生、少子化対策、デジタル田園都市国家構想の推進にも、引き続き全力で取り組みます。",
+    "このため、政府一丸となって、一つ一つの課題に真正面から向き合い、先送りすることなく、"
+    "着実に結果を出してまいります。国民の皆様の御理解と御協力を心からお願い申し上げます。",
+)
+KOREAN_TITLE = "하이라얼 국제무역박람회 개막식 축사"
+KOREAN = (
+    "내외 귀빈 여러분,",
+    "하이라얼 국제무역박람회의 개막을 진심으로 축하드립니다. 하이라얼은 러시아와 몽골로 "
+    "통하는 관문이며, 지난 삼십 년 동안 이 박람회는 지역의 상인과 투자자들을 이 도시로 "
+    "모아 왔습니다.",
+    "우리는 큰 변화의 시대를 살고 있습니다. 세계 경제는 천천히 회복되고 있고 무역도 다시 "
+    "늘어나고 있습니다. 우리 지역은 문을 더 넓게 열고, 이 국경 지역의 미래에 투자하는 모든 "
+    "동반자와의 약속을 지킬 것입니다.",
+    "감사합니다.",
+)
+RUSSIAN_TITLE = "Выступление на Хайларской международной торговой ярмарке"
+RUSSIAN = (
+    "Дамы и господа!",
+    "Мне очень приятно приветствовать вас в Хайларе, воротах в Россию и Монголию. Уже тридцать "
+    "лет эта ярмарка собирает в нашем городе торговцев и инвесторов со всего региона.",
+    "Мы встречаемся во время больших перемен. Мировая экономика медленно восстанавливается, и "
+    "торговля снова растёт. Наш район будет шире открывать свои двери, и мы сдержим обещание, "
+    "данное каждому партнёру, который вкладывает в будущее этого приграничного региона.",
+    "谢谢大家！",
+)
+UKRAINIAN = (
+    "Пані та панове!",
+    "Мені дуже приємно вітати вас у Хайларі, воротах до Росії та Монголії. Вже тридцять років "
+    "цей ярмарок збирає в нашому місті торговців та інвесторів з усього регіону.",
+    "Ми зустрічаємося в час великих змін. Світова економіка повільно відновлюється, і торгівля "
+    "знову зростає. Наш район ширше відчинить свої двері, і ми дотримаємо обіцянки, яку дали "
+    "кожному партнерові, що вкладає кошти в майбутнє цього прикордонного регіону.",
+)
+MONGOLIAN = (
+    "Эрхэм хүндэт зочид оо!",
+    "Хайлар хотноо болж буй олон улсын худалдааны үзэсгэлэнд та бүхнийг урьж байгаадаа баяртай "
+    "байна. Хайлар бол Орос, Монгол руу нээгдсэн үүд хаалга юм. Гучин жилийн турш энэ үзэсгэлэн "
+    "бүс нутгийн худалдаачид, хөрөнгө оруулагчдыг манай хотод цуглуулсаар ирсэн.",
+    "Бид их өөрчлөлтийн цаг үед уулзаж байна. Дэлхийн эдийн засаг аажмаар сэргэж, худалдаа "
+    "дахин өсч байна.",
+)
+ARABIC_TITLE = "كلمة في افتتاح معرض هايلار التجاري الدولي"
+ARABIC = (
+    "السيدات والسادة،",
+    "يسعدني كثيرا أن أرحب بكم في هايلار، البوابة إلى روسيا ومنغوليا. منذ ثلاثة عقود يجمع هذا "
+    "المعرض التجار والمستثمرين من المنطقة كلها في مدينتنا.",
+    "نلتقي في زمن التغيير. الاقتصاد العالمي يتعافى ببطء، والتجارة تنمو من جديد. ستفتح منطقتنا "
+    "أبوابها على نطاق أوسع، وسنفي بوعدنا لكل شريك يستثمر في مستقبل هذه المنطقة الحدودية.",
+)
+HEBREW = (
+    "גבירותי ורבותי,",
+    "אני שמח מאוד לקבל את פניכם בהיילאר, השער לרוסיה ולמונגוליה. כבר שלושים שנה מביא היריד "
+    "הזה אל העיר שלנו סוחרים ומשקיעים מכל האזור.",
+    "אנו נפגשים בעת של שינוי. הכלכלה העולמית מתאוששת לאט, והסחר צומח שוב. המחוז שלנו יפתח "
+    "את שעריו לרווחה, ונקיים את הבטחתנו לכל שותף שמשקיע בעתיד של אזור הגבול הזה.",
+)
+GREEK = (
+    "Κυρίες και κύριοι,",
+    "Είναι μεγάλη μου χαρά να σας καλωσορίσω στο Χαϊλάρ, την πύλη προς τη Ρωσία και τη "
+    "Μογγολία. Εδώ και τρεις δεκαετίες η έκθεση αυτή φέρνει στην πόλη μας εμπόρους και "
+    "επενδυτές από όλη την περιοχή.",
+    "Συναντιόμαστε σε μια εποχή αλλαγών. Η παγκόσμια οικονομία ανακάμπτει αργά και το εμπόριο "
+    "αυξάνεται ξανά.",
+)
+CHINESE_TITLE = "在海拉尔国际经贸洽谈会开幕式上的致辞"
+CHINESE_LEAD = (
+    "尊敬的各位嘉宾，女士们、先生们，朋友们：",
+    "今天，我们在这里隆重举行海拉尔国际经贸洽谈会。三十年来，洽谈会已经成为我区对外开放的"
+    "重要窗口，吸引了俄罗斯、蒙古国以及日本、韩国等国家和地区的客商前来洽谈合作。",
+    "当前，世界经济缓慢复苏，国际贸易重新增长。我们将进一步扩大开放，优化营商环境，"
+    "为中外企业投资兴业提供更加优质的服务。",
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "tag"),
+    [
+        (JAPANESE_TITLE, JAPANESE, "ja"),
+        ("施政方針演説", JAPANESE_OFFICIAL, "ja"),
+        (KOREAN_TITLE, KOREAN, "ko"),
+        (RUSSIAN_TITLE, RUSSIAN, "ru"),
+        # a Russian speech quoting an English sentence is Russian, not English by its words
+        (
+            RUSSIAN_TITLE,
+            (
+                *RUSSIAN,
+                "Как сказал один наш гость: “Trade is the way to peace, and the fair is the "
+                "place where we meet our neighbours, make friends and build the future of the "
+                "whole region together with them.”",
+            ),
+            "ru",
+        ),
+        ("Виступ на Хайларському міжнародному торговельному ярмарку", UKRAINIAN, "uk"),
+        ("Хайларын олон улсын худалдааны үзэсгэлэнд тавьсан үг", MONGOLIAN, "mn"),
+        (ARABIC_TITLE, ARABIC, "ar"),
+        ("נאום בפתיחת היריד הבינלאומי בהיילאר", HEBREW, "he"),
+        ("Ομιλία στη Διεθνή Εμπορική Έκθεση του Χαϊλάρ", GREEK, "el"),
+    ],
+)
+def test_a_speech_in_another_script_has_its_language(
+    title: str, body: tuple[str, ...], tag: str
+) -> None:
+    assert speech_language(title, body) == tag
+
+
+def test_an_english_speech_quoting_russian_is_english() -> None:
+    quote = "Как говорят наши соседи: «Дружба дружбой, а служба службой»."
+    assert speech_language(ENGLISH_TITLE, (*ENGLISH, quote)) == "en"
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        # a Chinese speech quoting a passage in each script: Chinese, with no lang of its own
+        (CHINESE_TITLE, (*CHINESE_LEAD, f"正如日本朋友所说：“{JAPANESE[1]}”")),
+        (CHINESE_TITLE, (*CHINESE_LEAD, f"韩国客商代表说：“{KOREAN[1]}”")),
+        (CHINESE_TITLE, (*CHINESE_LEAD, f"俄罗斯朋友说：“{RUSSIAN[1]}”")),
+        (CHINESE_TITLE, (*CHINESE_LEAD, f"阿拉伯朋友说：“{ARABIC[1]}”")),
+        # ー and ・ typed for a dash and a name's dot, a Japanese name in katakana
+        (
+            CHINESE_TITLE,
+            (
+                *CHINESE_LEAD,
+                "2023ー2025年，我们与索尼、パナソニック等企业签订合作协议，"
+                "引进让・雅克・卢梭研究中心和中国ー东盟合作项目。" * 3,
+            ),
+        ),
+        # a Japanese body under a Chinese title: which of the two is the page's? Neither tag.
+        ("日本客商代表在海拉尔国际经贸洽谈会上的致辞", JAPANESE),
+        # Russian under a Chinese title, Korean under an English one
+        (CHINESE_TITLE, RUSSIAN),
+        (ENGLISH_TITLE, KOREAN),
+        # each paragraph in Japanese and in Chinese (or Korean and Chinese): bilingual, neither
+        (JAPANESE_TITLE, [f"{p}{c}" for p, c in zip(JAPANESE, CHINESE_LEAD, strict=False)]),
+        (KOREAN_TITLE, [f"{p}{c}" for p, c in zip(KOREAN, CHINESE_LEAD, strict=False)]),
+        # half in Russian, half in English: neither
+        (RUSSIAN_TITLE, (*RUSSIAN, *ENGLISH)),
+        # Cyrillic in a language not listed (Kazakh: ә, қ, ң, і; Serbian: ј, ђ, ћ)
+        (
+            "Хайлар халықаралық сауда жәрмеңкесіндегі сөз",
+            [
+                "Құрметті қонақтар! Хайлар қаласында өтіп жатқан халықаралық сауда жәрмеңкесіне "
+                "қош келдіңіздер. Хайлар Ресей мен Моңғолияға ашылған қақпа. Отыз жыл бойы бұл "
+                "жәрмеңке аймақтың саудагерлері мен инвесторларын біздің қалаға жинап келеді."
+            ]
+            * 2,
+        ),
+        (
+            "Говор на међународном сајму у Хајлару",
+            [
+                "Даме и господо, велико ми је задовољство да вас поздравим у Хајлару, капији ка "
+                "Русији и Монголији. Већ тридесет година овај сајам окупља трговце и инвеститоре "
+                "из целог региона у нашем граду, и ми ћемо одржати обећање сваком партнеру."
+            ]
+            * 2,
+        ),
+        # Arabic letters in Persian (پ, گ, ی): no tag rather than ar
+        (
+            "سخنرانی در نمایشگاه بین‌المللی تجاری هایلار",
+            [
+                "خانم‌ها و آقایان، بسیار خوشحالم که به شما در هایلار، دروازه روسیه و مغولستان، "
+                "خوشامد می‌گویم. سی سال است که این نمایشگاه بازرگانان و سرمایه‌گذاران همه منطقه "
+                "را در شهر ما گرد هم می‌آورد."
+            ]
+            * 2,
+        ),
+        # Cyrillic letters run together, as a Chinese file's bytes read in the wrong encoding
+        ("Выступление", ["ЦЪЛЦОЮЩЦЮФЪЯЮЪРЮЦЗЛЙЕМЮЦЗЛЙЕМЮЫЮРЦЫЛЙЬЭЮЦЪЕФЬЦЮЭЫЛЙЫЮЦЗ" * 8]),
+    ],
+)
+def test_a_chinese_speech_quoting_another_script_has_no_language_of_its_own(
+    title: str, body: tuple[str, ...]
+) -> None:
+    assert speech_language(title, body) is None
+
+
+def test_ingest_writes_lang_for_a_japanese_speech_and_keeps_a_quoting_chinese_file(
+    tmp_path: Path,
+) -> None:
+    """`lang: ja` in the Japanese speech's front matter; none in a Chinese one quoting a
+    Japanese and an Arabic passage, whose file is byte for byte what it was before."""
+    quoting = (*CHINESE_LEAD, f"正如日本朋友所说：“{JAPANESE[1]}”", f"阿拉伯朋友说：“{ARABIC[1]}”")
+    write_raw(tmp_path, "japanese.txt", "\n\n".join((JAPANESE_TITLE, *JAPANESE)) + "\n")
+    write_raw(tmp_path, "chinese.txt", "\n".join((CHINESE_TITLE, *quoting)) + "\n")
+    report = run_ingest(tmp_path)
+    assert not report.failed
+    files = {read_front_matter(path)["title"]: path for path in speeches_dir(tmp_path).glob("*.md")}
+    assert read_front_matter(files[JAPANESE_TITLE])["lang"] == "ja"
+    chinese = files[CHINESE_TITLE].read_text("utf-8")
+    assert "\nlang:" not in chinese

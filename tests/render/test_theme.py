@@ -4,6 +4,7 @@ written, a site theme's overrides minified like the default's."""
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from pathlib import Path
 
@@ -181,3 +182,42 @@ def test_a_theme_file_saved_in_gbk_is_a_clear_error(themes: Path, name: str) -> 
         Theme(themes, "mine", "zh-CN")
     assert (raised.value.path, raised.value.line) == (path, 2)
     assert "UTF-8" in raised.value.message and "UTF-8" in (raised.value.hint or "")
+
+
+def _css_rules(css: str) -> dict[str, dict[str, str]]:
+    """Each selector of the stylesheet's top-level rules (not those inside @media) with the
+    declarations its rules give it, the later ones winning: enough to read what it says."""
+    rules: dict[str, dict[str, str]] = {}
+    top = re.sub(
+        r"@media[^{]*\{(?:[^{}]*\{[^{}]*\})*\s*\}", "", re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    )
+    for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", top):
+        declarations = dict(
+            (name.strip(), value.strip())
+            for name, value in (d.split(":", 1) for d in body.split(";") if ":" in d)
+        )
+        for selector in selectors.split(","):
+            rules.setdefault(" ".join(selector.split()), {}).update(declarations)
+    return rules
+
+
+def test_the_speech_text_is_set_as_its_language_sets_text() -> None:
+    """Chinese paragraphs start two characters in, Japanese ones one (字下げ), both justified;
+    others (English, Korean, Arabic) with no indent; Korean lines break at its spaces; in a
+    speech set right to left the paragraph numbers stand in its right margin."""
+    rules = _css_rules((STATIC / "css" / "site.css").read_text("utf-8"))
+    assert rules[".speech-body p"]["text-indent"] == "2em"
+    assert rules[".speech-body p:lang(ja)"] == {"text-align": "justify", "text-indent": "1em"}
+    assert rules[".speech-body p:lang(zh)"] == {"text-align": "justify"}
+    others = rules[".speech-body p:not(:lang(zh)):not(:lang(ja))"]
+    assert others["text-indent"] == "0"
+    assert rules[".speech-body p:lang(ko)"] == {"word-break": "keep-all"}
+    for numbers in (
+        '.speech-body[dir="rtl"] p[data-n]::before',
+        '.speech-body[dir="rtl"] .para-anchor',
+    ):
+        assert rules[numbers] == {
+            "right": "calc(-1 * var(--para-gutter))",
+            "left": "auto",
+            "text-align": "left",
+        }

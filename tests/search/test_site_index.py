@@ -270,3 +270,25 @@ def test_a_speech_is_found_by_its_speaker_occasion_and_topics(tmp_path: Path) ->
         _, results = reader.search(query)
         assert [r.doc for r in results] == [0], query
     assert reader.fragment(0)["blocks"] == [["p1", "今天开会。"]]  # no details in the text
+
+
+def test_a_speech_in_another_language_has_its_language_and_direction_in_its_fragment(
+    tmp_path: Path,
+) -> None:
+    """A result shows a speech's title and snippets from its fragment: an English one's with
+    lang="en", an Arabic one's with lang="ar" and dir="rtl" too, as its page marks them; a
+    Chinese one's as the page reads."""
+    project = new_project(tmp_path / "p")
+    speeches = [
+        Speech("a-zh", "在全县作风整顿动员会议上的讲话", ["同志们：今天召开会议。"]),
+        Speech("b-en", "Address at the Forum", ["The digital economy is changing."], lang="en"),
+        Speech("c-ar", "كلمة في افتتاح المعرض", ["يسعدني أن أرحب بكم في هايلار."], lang="ar"),
+    ]
+    for speech in speeches:
+        write_speech(project, speech)
+    reader = Reader(build(project) / "search")
+    marks = {
+        str(meta["url"]).strip("/").rsplit("/", 1)[-1]: (meta.get("lang"), meta.get("dir"))
+        for meta in (reader.fragment(doc) for doc in range(3))
+    }
+    assert marks == {"a-zh": (None, None), "b-en": ("en", None), "c-ar": ("ar", "rtl")}

@@ -1919,6 +1919,8 @@
         // text are in its own, as on its page; speaker and occasion are the archive's
         title.parentNode.lang = holder.lang = fragment.lang;
       }
+      // (an Arabic speech's set right to left, as on its page)
+      if (fragment.dir) title.parentNode.dir = holder.dir = fragment.dir;
       var meta = item.querySelector("[data-field=meta]");
       // (the date as the page shows it, 2023年3月5日, is marked when a query wrote it 2023-03-05
       // or 2023.3.5: `dates`, the other forms the index finds it by)
