@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from generator.config import load_config
@@ -43,6 +44,28 @@ def run_ingest(root: Path, force: bool = False) -> IngestReport:
     """Ingest `root/content/raw/` with the project's configuration."""
     config = load_config(root)
     return ingest([config.raw_dir], config, force=force)
+
+
+def ingest_file(root: Path, source: Path, name: str) -> tuple[str, IngestReport]:
+    """Ingest `source`, saved as `name` in a new project at `root` with the repo's site.yaml:
+    the one speech written, and the report."""
+    raw = root / "content" / "raw"
+    raw.mkdir(parents=True)
+    shutil.copy(Path(__file__).parent.parent / "site.yaml", root / "site.yaml")
+    shutil.copy(source, raw / name)
+    report = run_ingest(root)
+    assert not report.failed, [r.error for r in report.failed]
+    (written,) = speeches_dir(root).glob("*.md")
+    return written.read_text(encoding="utf-8"), report
+
+
+def without_source(markdown: str) -> str:
+    """A speech file less the lines naming its source file (name, digest, how it was read): of
+    one speech in two formats, what must be the same."""
+    skipped = ("path:", "sha256:", "encoding:")
+    return "\n".join(
+        line for line in markdown.splitlines() if not line.lstrip().startswith(skipped)
+    )
 
 
 def speeches_dir(root: Path) -> Path:

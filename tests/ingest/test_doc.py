@@ -17,39 +17,18 @@ from generator.ingest import doc
 from generator.ingest.decode import read_source
 from generator.ingest.doc import read_doc
 from tests.conftest import ROOT
-from tests.helpers import run_ingest
+from tests.helpers import ingest_file, without_source
 
 FIXTURES = ROOT / "tests" / "fixtures" / "doc"
-
-
-def ingested(tmp_path: Path, source: Path, name: str) -> str:
-    """The one speech ingest writes of `source` saved as raw/`name`."""
-    raw = tmp_path / "content" / "raw"
-    raw.mkdir(parents=True)
-    shutil.copy(ROOT / "site.yaml", tmp_path / "site.yaml")
-    shutil.copy(source, raw / name)
-    report = run_ingest(tmp_path)
-    assert not report.failed, [r.error for r in report.failed]
-    (written,) = (tmp_path / "content" / "speeches").glob("*.md")
-    return written.read_text(encoding="utf-8")
-
-
-def without_source(markdown: str) -> str:
-    """A speech file less the lines naming its source file (name, digest, how it was read)."""
-    skipped = ("path:", "sha256:", "encoding:")
-    return "\n".join(
-        line for line in markdown.splitlines() if not line.lstrip().startswith(skipped)
-    )
 
 
 @pytest.mark.parametrize("name", ["讲话.doc", "讲话.wps", "讲话.DOC"])
 def test_a_doc_reads_as_its_text_does(tmp_path: Path, name: str) -> None:
     """The opening of the sample's first speech, saved as Word 97–2003 (and under WPS's name
     for the same format): ingest writes the same speech as of its text."""
-    from_doc = ingested(tmp_path / "doc", FIXTURES / "seed.doc", name)
-    from_text = ingested(
-        tmp_path / "txt", ROOT / "tests" / "fixtures" / "pdf" / "seed.txt", "a.txt"
-    )
+    seed = ROOT / "tests" / "fixtures" / "pdf" / "seed.txt"
+    from_doc, _ = ingest_file(tmp_path / "doc", FIXTURES / "seed.doc", name)
+    from_text, _ = ingest_file(tmp_path / "txt", seed, "a.txt")
     assert without_source(from_doc) == without_source(from_text)
 
 

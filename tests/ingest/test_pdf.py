@@ -15,32 +15,16 @@ from generator.ingest import pdf
 from generator.ingest.decode import read_source
 from generator.ingest.pdf import PdfLine, PdfPage, read_pdf
 from tests.conftest import ROOT
-from tests.helpers import run_ingest
+from tests.helpers import ingest_file, without_source
 
 FIXTURES = ROOT / "tests" / "fixtures" / "pdf"
 
 
-def ingested(tmp_path: Path, *names: str) -> tuple[str, list[str]]:
-    """The one speech ingest writes of the fixtures `names`, and what it reported removed."""
-    raw = tmp_path / "content" / "raw"
-    raw.mkdir(parents=True)
-    shutil.copy(ROOT / "site.yaml", tmp_path / "site.yaml")
-    for name in names:
-        shutil.copy(FIXTURES / name, raw / name)
-    report = run_ingest(tmp_path)
-    assert not report.failed, [r.error for r in report.failed]
-    (written,) = (tmp_path / "content" / "speeches").glob("*.md")
+def ingested(tmp_path: Path, name: str) -> tuple[str, list[str]]:
+    """The one speech ingest writes of the fixture `name`, and what it reported removed."""
+    markdown, report = ingest_file(tmp_path, FIXTURES / name, name)
     removed = [f"{r.reason}: {r.text}" for result in report.results for r in result.removed]
-    return written.read_text(encoding="utf-8"), removed
-
-
-def without_source(markdown: str) -> str:
-    """A speech file less the lines naming its source file (name, digest, how it was read)."""
-    return "\n".join(
-        line
-        for line in markdown.splitlines()
-        if not line.lstrip().startswith(("path:", "sha256:", "encoding:"))
-    )
+    return markdown, removed
 
 
 @pytest.mark.parametrize(
