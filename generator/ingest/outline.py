@@ -96,14 +96,14 @@ RULES: tuple[Rule, ...] = (
         compile_either(rf"^(?P<label>\d{{1,2}}[.．]\d{{1,2}}[.．](?P<n>\d{{1,2}})){_DECIMAL_END}"),
     ),
     # 1　工作回顾, 2　2015年工作安排: a figure set off by a space, as Word draws a list number
-    # and its tab (the cleaner keeps that space as 　 on a heading's short line). In a heading
-    # style the style says the level (its 1.1　… sub-items are headings of the next level).
+    # and its tab. The cleaner keeps that space as 　 only on a heading's short line and in a
+    # list (1　建立常态化督查机制。… beside 2　…, see clean.list_numbers_set_off); elsewhere a
+    # figure runs into its word (10个城区). In a heading style the style says the level (its
+    # 1.1　… sub-items are headings of the next level).
     Rule(
         "1.",
         3,
-        compile_either(
-            r"^(?P<label>(?P<n>\d{1,2})\u3000+)(?=(?:[^。！？；，\d]|\d{4}年)[^。！？；，]{1,29}$)"
-        ),
+        compile_either(r"^(?P<label>(?P<n>\d{1,2})\u3000+)(?=[^\s\d。！？；，、：]|\d{4}年)"),
         unstyled=True,
     ),
     Rule("（1）", 4, compile_either(r"^(?P<label>[（(](?P<n>\d{1,2}|[０-９]{1,2})[）)]、?)")),
