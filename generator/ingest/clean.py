@@ -1502,20 +1502,37 @@ def _english_address(text: str, following: str) -> bool:
 
 _WRAPPED_HEADING_MIN = 24  # characters of a heading line a wrap may have cut
 _HEADING_TAIL_MAX = 10  # characters of the piece it put on the next line
+_CUT_CLAUSE_TAIL_MAX = 16  # of that piece, where the heading's last clause was visibly cut
+_CLAUSE_SLACK = 4  # characters a heading's clauses may differ by
 
 
 def _wrapped_heading(heading: str, line: str) -> bool:
     """A long numbered heading of clauses cut before its last words (一、强化担当，…各项任务
-    不折不扣 / 落到实处): the short unpunctuated piece after it is its end, not a paragraph."""
+    不折不扣 / 落到实处): the short unpunctuated piece after it is its end, not a paragraph. A
+    longer piece is its end only where the heading's last clause was visibly cut short (see
+    _cut_clause): a short line after a whole heading may be a heading of its own."""
     return (
         len(heading) >= _WRAPPED_HEADING_MIN
         and "，" in heading
         and heading[-1] not in TERMINAL
         and _ENUMERATOR_RE.match(heading) is not None
-        and len(line) <= _HEADING_TAIL_MAX
+        and len(line) <= _CUT_CLAUSE_TAIL_MAX
         and not any(mark in line for mark in "，。！？；：、,.;:!?")
         and _ENUMERATOR_RE.match(line) is None
+        and (len(line) <= _HEADING_TAIL_MAX or _cut_clause(heading, line))
     )
+
+
+def _cut_clause(heading: str, tail: str) -> bool:
+    """Whether a heading's last clause stops short of its first, and the line after it makes
+    it up (一、充分认识…重大意义，切实增强做好 / 民营经济工作的责任感使命感): the clauses of a heading
+    are about as long as each other (认清形势，…), so a last clause under half the first was
+    cut by a wrap. A heading whose clauses are whole is left alone (…所急所盼问题，持续优化…
+    then 着力破除市场准入隐性壁垒, a heading of its own)."""
+    found = _ENUMERATOR_RE.match(heading)
+    clauses = heading[found.end() if found else 0 :].split("，")
+    first, last = len(clauses[0]), len(clauses[-1])
+    return 2 * last <= first and last + len(tail) <= first + _CLAUSE_SLACK
 
 
 def _cut_mid_sentence(paragraph: Line) -> bool:
