@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from generator.config import primary_language
 from generator.ingest.clean import Line
 from generator.ingest.script import compile_either, to_simplified
 from generator.numerals import CN_NUMERAL_CHARS, parse_number
@@ -228,10 +229,12 @@ def match_enumerator(text: str, heading_level: int | None = None) -> Match | Non
         match = _match_rule(rule, text)
         if match is not None:
             return match
-    if heading_level is not None:
-        lead_end, title = len(text), text
-        return Match(f"heading-{heading_level}", heading_level / 10, None, "", lead_end, title)
-    return None
+    return None if heading_level is None else heading_style_match(text, heading_level)
+
+
+def heading_style_match(text: str, heading_level: int) -> Match:
+    """A paragraph in a Word heading style and no label: its style is its level."""
+    return Match(f"heading-{heading_level}", heading_level / 10, None, "", len(text), text)
 
 
 def _match_rule(rule: Rule, text: str) -> Match | None:
@@ -348,24 +351,20 @@ class _Open:
     line: int
 
 
-def build_outline(paragraphs: list[Line]) -> Outline:
-    """Detect enumerators at paragraph starts and nest them with a stack."""
+def build_outline(paragraphs: list[Line], language: str | None = None) -> Outline:
+    """Detect enumerators at paragraph starts and nest them with a stack. A speech whose
+    `language` is English (speech.lang) is read by the English families of outline_en."""
     roots: list[OutlineItem] = []
     stack: list[_Open] = []
     blocks: list[Block] = []
     warnings: list[OutlineWarning] = []
-    matches = [None if p.table else match_enumerator(p.text, p.heading_level) for p in paragraphs]
-    _expected_sections(paragraphs, matches)
-    _rank_untitled_headings(paragraphs, matches)
+    english = language is not None and primary_language(language) == "en"
+    matches, not_points = _english(paragraphs) if english else _chinese(paragraphs)
     for index in (
-        _openings(matches)
-        | _lone_first(matches)
-        | _closings(paragraphs, matches)
-        | _colon_lists(paragraphs, matches)
-        | _quoted(paragraphs)
-        | _appended(paragraphs)
+        not_points | _colon_lists(paragraphs, matches) | _quoted(paragraphs) | _appended(paragraphs)
     ):
         matches[index] = None
+    inline = _inline_english if english else _inline_list
     for index, (paragraph, match) in enumerate(zip(paragraphs, matches, strict=True)):
         if paragraph.table:
             blocks.append(Table.from_text(paragraph.text, paragraph.line))
@@ -377,7 +376,7 @@ def build_outline(paragraphs: list[Line]) -> Outline:
             and not _in_stack(stack, match.family)
         ):
             match = None  # 最后/然后 only continue an ordinal sequence already open
-        if match is not None and _inline_list(paragraph.text, match):
+        if match is not None and inline(paragraph.text, match):
             match = None  # 一是…；二是…: a list inside a paragraph stays its text
         if match is None:
             blocks.append(Paragraph(paragraph.text, paragraph.line))
@@ -388,10 +387,40 @@ def build_outline(paragraphs: list[Line]) -> Outline:
         blocks.append(
             Heading(len(stack), item.id, paragraph.text[: match.lead_end], paragraph.line)
         )
-        rest = paragraph.text[match.lead_end :]
+        # (an English lead's space before the next sentence goes with the break between them)
+        rest = (
+            paragraph.text[match.lead_end :].lstrip()
+            if english
+            else paragraph.text[match.lead_end :]
+        )
         if rest:
             blocks.append(Paragraph(rest, paragraph.line))
     return Outline(roots, blocks, warnings)
+
+
+def _chinese(paragraphs: list[Line]) -> tuple[list[Match | None], set[int]]:
+    """The enumerators of a Chinese speech (RULES, and 一、 expected next), ranked, and the
+    paragraphs that open with one but make no point (a courtesy before or after the points)."""
+    matches = [None if p.table else match_enumerator(p.text, p.heading_level) for p in paragraphs]
+    _expected_sections(paragraphs, matches)
+    _rank_untitled_headings(paragraphs, matches)
+    not_points = _openings(matches) | _lone_first(matches) | _closings(paragraphs, matches)
+    return matches, not_points
+
+
+def _english(paragraphs: list[Line]) -> tuple[list[Match | None], set[int]]:
+    """The points of a speech in English (outline_en, imported for one only), as _chinese."""
+    from generator.ingest import outline_en
+
+    matches = outline_en.english_matches(paragraphs)
+    _rank_untitled_headings(paragraphs, matches)
+    return matches, outline_en.not_points(paragraphs, matches)
+
+
+def _inline_english(text: str, match: Match) -> bool:
+    from generator.ingest import outline_en
+
+    return outline_en.inline_list(text, match)
 
 
 def _openings(matches: list[Match | None]) -> set[int]:
