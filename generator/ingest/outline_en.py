@@ -115,7 +115,8 @@ _MINOR_WORDS: frozenset[str] = frozenset(
 )
 _MINOR_WORDS |= {"with", "from", "as", "into", "over", "per", "via", "than", "up", "out", "upon"}
 _HEADING_LINE_MAX = 10  # words of a heading line
-_HEADING_LINE_RE = re.compile(r"^[A-Z][^.!?,;:]{0,79}$")  # (a capital, no clause's mark)
+# A capital, and no clause's mark but a colon within (AI Adoption: Where We Are Today).
+_HEADING_LINE_RE = re.compile(r"^[A-Z][^.!?,;]{0,79}(?<!:)$")
 _WORD_RE = re.compile(r"[A-Za-z][\w'’-]*")
 
 
@@ -190,6 +191,7 @@ _FAMILIES = frozenset(rule.family for rule in RULES)
 # What a closing courtesy says after Finally,: thanks, a wish, a toast (Finally, I would like
 # to thank all of you…; Finally, I wish you every success).
 _CLOSING_RE = re.compile(
+    r"(?:please\s+)?"
     r"(?:(?:let me|allow me to|may I|I would like to|I'd like to|I want to|I wish to)\s+)?"
     r"(?:(?:once )?again\s+|also\s+)?"
     r"(?:thank|express (?:my|our)|congratulate|wish|I wish|raise|propose a toast|join me)",
