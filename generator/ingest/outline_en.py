@@ -141,10 +141,18 @@ def _heading_lines(paragraphs: Sequence[Line], matches: list[Match | None]) -> l
     return kept if len(kept) >= 2 else []
 
 
+# A transcript's note of the audience on a line of its own (Applause, LAUGHTER): no heading.
+_AUDIENCE_NOTES = frozenset(
+    ("applause", "laughter", "cheers", "cheering", "crosstalk", "inaudible")
+)
+
+
 def _title_styled(text: str) -> bool:
     """A short line in title case (every word but a minor one capitalised) or in capitals,
-    and no address (Ladies and Gentlemen)."""
+    and no address (Ladies and Gentlemen) or transcript's note (Applause)."""
     if _HEADING_LINE_RE.match(text) is None or english_address_line(f"{text},") is not None:
+        return False
+    if text.strip().lower() in _AUDIENCE_NOTES:
         return False
     words = _WORD_RE.findall(text)
     if not words or len(text.split()) > _HEADING_LINE_MAX:
