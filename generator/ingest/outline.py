@@ -387,12 +387,9 @@ def build_outline(paragraphs: list[Line], language: str | None = None) -> Outlin
         blocks.append(
             Heading(len(stack), item.id, paragraph.text[: match.lead_end], paragraph.line)
         )
-        # (an English lead's space before the next sentence goes with the break between them)
-        rest = (
-            paragraph.text[match.lead_end :].lstrip()
-            if english
-            else paragraph.text[match.lead_end :]
-        )
+        rest = paragraph.text[match.lead_end :]
+        if english:  # (the space before an English lead's next sentence goes with the break)
+            rest = rest.lstrip()
         if rest:
             blocks.append(Paragraph(rest, paragraph.line))
     return Outline(roots, blocks, warnings)
