@@ -100,17 +100,69 @@ def clean_lines(
     lines = remove_watermark(lines, removed)
     lines = remove_reference_marks(lines, removed)
     paragraphs = join_broken_lines(lines)
-    for paragraph in paragraphs:
+    labels = list_numbers_set_off(paragraphs)
+    for index, paragraph in enumerate(paragraphs):
         if paragraph.table:
             paragraph.text = map_cells(paragraph.text, lambda cell: tidy_spaces(to_fullwidth(cell)))
             continue
         text = strip_reference_marks(paragraph, removed)
-        # Spaces are tidied again after the conversion: "：" is Chinese where ":" was not.
-        paragraph.text = tidy_spaces(to_fullwidth(tidy_spaces(text)))
+        paragraph.text = _tidy_set_off(text) if index in labels else _tidy(text)
     # Short tails are judged on finished text, so a second cleaning sees what the first saw.
     paragraphs = join_short_tails([p for p in paragraphs if p.text])
     paragraphs = _rejudged(paragraphs, rules, removed)
     return Cleaned(paragraphs, removed, subject, front_title)
+
+
+def _tidy(text: str) -> str:
+    # Spaces are tidied again after the conversion: "：" is Chinese where ":" was not.
+    return tidy_spaces(to_fullwidth(tidy_spaces(text)))
+
+
+# A paragraph opening with a list's number: set off by a space before Chinese text that is no
+# figure's unit (1 建立常态化督查机制。…, not 10 个城区… or 3 月底前…), or with its own mark
+# (1. 1、, not 1.5亿).
+_FIGURE_UNITS = "个家名位年月日号万亿元倍岁户亩吨余%％"
+_SET_OFF_NUMBER_RE = compile_either(
+    rf"^[ \u3000]*(?P<n>\d{{1,2}})[ \u3000]+(?=[{HAN}])(?![{_FIGURE_UNITS}])"
+)
+_MARKED_NUMBER_RE = compile_either(r"^[ \u3000]*(?P<n>\d{1,2})[.．、](?!\d)")
+
+
+def list_numbers_set_off(paragraphs: Sequence[Line]) -> set[int]:
+    """The paragraphs (by index) whose opening number, set off by a space, labels an item of a
+    list: 1 建立常态化督查机制。市创建办要…, as a list number and its tab are copied. Removing
+    the space made 1建立…, which reads as a figure, and the outline lost the item.
+
+    A number is a label where its list goes on around it: the number before it opens an
+    earlier paragraph, or the one after it a later one (1 … 2 …, or 1、… 2 …). A figure that
+    opens a paragraph with a stray space (12 大工程全部开工) has no such neighbours. (Only a
+    number that passes is a neighbour of another, so a second cleaning finds the same.)"""
+    numbers: list[tuple[int, int, bool]] = []  # (paragraph, its number, set off by a space)
+    for index, paragraph in enumerate(paragraphs):
+        if paragraph.table:
+            continue
+        spaced = _SET_OFF_NUMBER_RE.match(paragraph.text)
+        found = spaced or _MARKED_NUMBER_RE.match(paragraph.text)
+        if found is not None:
+            numbers.append((index, int(found.group("n")), spaced is not None))
+    later = Counter(number for _, number, _ in numbers)
+    earlier: set[int] = set()
+    labels: set[int] = set()
+    for index, number, set_off in numbers:
+        later[number] -= 1
+        if set_off and (number - 1 in earlier or later[number + 1] > 0):
+            labels.add(index)
+        earlier.add(number)
+    return labels
+
+
+def _tidy_set_off(text: str) -> str:
+    """A list item's text with its number set off by one ideographic space, as a label set off
+    from a short heading is (see _LABEL_SPACE_RE): 1　建立常态化督查机制。…"""
+    found = _SET_OFF_NUMBER_RE.match(text)
+    if found is None:  # (a reference mark before the number, now gone)
+        return _tidy(text)
+    return f"{found.group('n')}\u3000{_tidy(text[found.end() :])}"
 
 
 def _rejudged(paragraphs: list[Line], rules: Boilerplate, removed: list[Removed]) -> list[Line]:
@@ -1450,20 +1502,37 @@ def _english_address(text: str, following: str) -> bool:
 
 _WRAPPED_HEADING_MIN = 24  # characters of a heading line a wrap may have cut
 _HEADING_TAIL_MAX = 10  # characters of the piece it put on the next line
+_CUT_CLAUSE_TAIL_MAX = 16  # of that piece, where the heading's last clause was visibly cut
+_CLAUSE_SLACK = 4  # characters a heading's clauses may differ by
 
 
 def _wrapped_heading(heading: str, line: str) -> bool:
     """A long numbered heading of clauses cut before its last words (一、强化担当，…各项任务
-    不折不扣 / 落到实处): the short unpunctuated piece after it is its end, not a paragraph."""
+    不折不扣 / 落到实处): the short unpunctuated piece after it is its end, not a paragraph. A
+    longer piece is its end only where the heading's last clause was visibly cut short (see
+    _cut_clause): a short line after a whole heading may be a heading of its own."""
     return (
         len(heading) >= _WRAPPED_HEADING_MIN
         and "，" in heading
         and heading[-1] not in TERMINAL
         and _ENUMERATOR_RE.match(heading) is not None
-        and len(line) <= _HEADING_TAIL_MAX
+        and len(line) <= _CUT_CLAUSE_TAIL_MAX
         and not any(mark in line for mark in "，。！？；：、,.;:!?")
         and _ENUMERATOR_RE.match(line) is None
+        and (len(line) <= _HEADING_TAIL_MAX or _cut_clause(heading, line))
     )
+
+
+def _cut_clause(heading: str, tail: str) -> bool:
+    """Whether a heading's last clause stops short of its first, and the line after it makes
+    it up (一、充分认识…重大意义，切实增强做好 / 民营经济工作的责任感使命感): the clauses of a heading
+    are about as long as each other (认清形势，…), so a last clause under half the first was
+    cut by a wrap. A heading whose clauses are whole is left alone (…所急所盼问题，持续优化…
+    then 着力破除市场准入隐性壁垒, a heading of its own)."""
+    found = _ENUMERATOR_RE.match(heading)
+    clauses = heading[found.end() if found else 0 :].split("，")
+    first, last = len(clauses[0]), len(clauses[-1])
+    return 2 * last <= first and last + len(tail) <= first + _CLAUSE_SLACK
 
 
 def _cut_mid_sentence(paragraph: Line) -> bool:
@@ -1624,12 +1693,23 @@ def join_short_tails(paragraphs: list[Line]) -> list[Line]:
         ):
             # (tidied again as one line: a space two phrases kept stands in a sentence now,
             # which a second cleaning would take out)
-            prev.text = tidy_spaces(prev.text + paragraph.text)
+            prev.text = _retidied(prev.text + paragraph.text)
             prev.joined = True
         else:
             out.append(paragraph)
         in_header = in_header and paragraph.text[-1] not in TERMINAL
     return out
+
+
+_LIST_NUMBER_KEPT_RE = compile_either(rf"^\d{{1,2}}\u3000(?=[{HAN}])")
+
+
+def _retidied(text: str) -> str:
+    """A paragraph tidied again, a list number's space that cleaning kept staying (1　建立…)."""
+    found = _LIST_NUMBER_KEPT_RE.match(text)
+    if found is None:
+        return tidy_spaces(text)
+    return found.group() + tidy_spaces(text[found.end() :])
 
 
 # What a title or subtitle ends with: the kind of text it names, or a closing bracket.

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from generator.config import primary_language
 from generator.ingest.clean import Line
 from generator.ingest.script import compile_either, to_simplified
 from generator.numerals import CN_NUMERAL_CHARS, parse_number
@@ -96,14 +97,14 @@ RULES: tuple[Rule, ...] = (
         compile_either(rf"^(?P<label>\d{{1,2}}[.．]\d{{1,2}}[.．](?P<n>\d{{1,2}})){_DECIMAL_END}"),
     ),
     # 1　工作回顾, 2　2015年工作安排: a figure set off by a space, as Word draws a list number
-    # and its tab (the cleaner keeps that space as 　 on a heading's short line). In a heading
-    # style the style says the level (its 1.1　… sub-items are headings of the next level).
+    # and its tab. The cleaner keeps that space as 　 only on a heading's short line and in a
+    # list (1　建立常态化督查机制。… beside 2　…, see clean.list_numbers_set_off); elsewhere a
+    # figure runs into its word (10个城区). In a heading style the style says the level (its
+    # 1.1　… sub-items are headings of the next level).
     Rule(
         "1.",
         3,
-        compile_either(
-            r"^(?P<label>(?P<n>\d{1,2})\u3000+)(?=(?:[^。！？；，\d]|\d{4}年)[^。！？；，]{1,29}$)"
-        ),
+        compile_either(r"^(?P<label>(?P<n>\d{1,2})\u3000+)(?=[^\s\d。！？；，、：]|\d{4}年)"),
         unstyled=True,
     ),
     Rule("（1）", 4, compile_either(r"^(?P<label>[（(](?P<n>\d{1,2}|[０-９]{1,2})[）)]、?)")),
@@ -228,10 +229,12 @@ def match_enumerator(text: str, heading_level: int | None = None) -> Match | Non
         match = _match_rule(rule, text)
         if match is not None:
             return match
-    if heading_level is not None:
-        lead_end, title = len(text), text
-        return Match(f"heading-{heading_level}", heading_level / 10, None, "", lead_end, title)
-    return None
+    return None if heading_level is None else heading_style_match(text, heading_level)
+
+
+def heading_style_match(text: str, heading_level: int) -> Match:
+    """A paragraph in a Word heading style and no label: its style is its level."""
+    return Match(f"heading-{heading_level}", heading_level / 10, None, "", len(text), text)
 
 
 def _match_rule(rule: Rule, text: str) -> Match | None:
@@ -348,24 +351,20 @@ class _Open:
     line: int
 
 
-def build_outline(paragraphs: list[Line]) -> Outline:
-    """Detect enumerators at paragraph starts and nest them with a stack."""
+def build_outline(paragraphs: list[Line], language: str | None = None) -> Outline:
+    """Detect enumerators at paragraph starts and nest them with a stack. A speech whose
+    `language` is English (speech.lang) is read by the English families of outline_en."""
     roots: list[OutlineItem] = []
     stack: list[_Open] = []
     blocks: list[Block] = []
     warnings: list[OutlineWarning] = []
-    matches = [None if p.table else match_enumerator(p.text, p.heading_level) for p in paragraphs]
-    _expected_sections(paragraphs, matches)
-    _rank_untitled_headings(paragraphs, matches)
+    english = language is not None and primary_language(language) == "en"
+    matches, not_points = _english(paragraphs) if english else _chinese(paragraphs)
     for index in (
-        _openings(matches)
-        | _lone_first(matches)
-        | _closings(paragraphs, matches)
-        | _colon_lists(paragraphs, matches)
-        | _quoted(paragraphs)
-        | _appended(paragraphs)
+        not_points | _colon_lists(paragraphs, matches) | _quoted(paragraphs) | _appended(paragraphs)
     ):
         matches[index] = None
+    inline = _inline_english if english else _inline_list
     for index, (paragraph, match) in enumerate(zip(paragraphs, matches, strict=True)):
         if paragraph.table:
             blocks.append(Table.from_text(paragraph.text, paragraph.line))
@@ -377,7 +376,7 @@ def build_outline(paragraphs: list[Line]) -> Outline:
             and not _in_stack(stack, match.family)
         ):
             match = None  # 最后/然后 only continue an ordinal sequence already open
-        if match is not None and _inline_list(paragraph.text, match):
+        if match is not None and inline(paragraph.text, match):
             match = None  # 一是…；二是…: a list inside a paragraph stays its text
         if match is None:
             blocks.append(Paragraph(paragraph.text, paragraph.line))
@@ -389,9 +388,36 @@ def build_outline(paragraphs: list[Line]) -> Outline:
             Heading(len(stack), item.id, paragraph.text[: match.lead_end], paragraph.line)
         )
         rest = paragraph.text[match.lead_end :]
+        if english:  # (the space before an English lead's next sentence goes with the break)
+            rest = rest.lstrip()
         if rest:
             blocks.append(Paragraph(rest, paragraph.line))
     return Outline(roots, blocks, warnings)
+
+
+def _chinese(paragraphs: list[Line]) -> tuple[list[Match | None], set[int]]:
+    """The enumerators of a Chinese speech (RULES, and 一、 expected next), ranked, and the
+    paragraphs that open with one but make no point (a courtesy before or after the points)."""
+    matches = [None if p.table else match_enumerator(p.text, p.heading_level) for p in paragraphs]
+    _expected_sections(paragraphs, matches)
+    _rank_untitled_headings(paragraphs, matches)
+    not_points = _openings(matches) | _lone_first(matches) | _closings(paragraphs, matches)
+    return matches, not_points
+
+
+def _english(paragraphs: list[Line]) -> tuple[list[Match | None], set[int]]:
+    """The points of a speech in English (outline_en, imported for one only), as _chinese."""
+    from generator.ingest import outline_en
+
+    matches = outline_en.english_matches(paragraphs)
+    _rank_untitled_headings(paragraphs, matches)
+    return matches, outline_en.not_points(paragraphs, matches)
+
+
+def _inline_english(text: str, match: Match) -> bool:
+    from generator.ingest import outline_en
+
+    return outline_en.inline_list(text, match)
 
 
 def _openings(matches: list[Match | None]) -> set[int]:

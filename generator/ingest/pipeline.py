@@ -372,9 +372,13 @@ def _finish(
     result.warnings = [f"{p.rel}: {note}" for p in group for note in p.meta.notes]
     part = _part(group, result)
     notes, unreferenced = number_notes([(p.meta.body, p.notes) for p in group])
-    outline = build_outline(body)
     last_line = body[-1].line if body else 0
-    outline.blocks += [Paragraph(unreferenced_note(note), last_line) for note in unreferenced]
+    appended = [Paragraph(unreferenced_note(note), last_line) for note in unreferenced]
+    # (the language first: an English speech's points are read by English rules)
+    texts = [*(line.text for line in body), *(note.text for note in appended)]
+    lang = speech_language(meta.title, (without_note_marks(text) for text in texts))
+    outline = build_outline(body, lang)
+    outline.blocks += appended
     declared = find_declared_points(outline)
     warnings: list[OutlineWarning] = outline.warnings + check_declared(
         declared, outline, body[0].line if body else 0
@@ -403,7 +407,7 @@ def _finish(
         part=list(part) if part else None,
         declared_points=declared,
         notes=notes,
-        lang=speech_language(meta.title, (without_note_marks(b.text) for b in outline.blocks)),
+        lang=lang,
     )
     speech.slug = choose_slug(speech, config, manifest, taken)
     taken.add(speech.slug)

@@ -63,6 +63,9 @@ LABEL = st.sampled_from(
         "一是",
         "三、",
         "（十二）",
+        "1 ",  # a list number set off by a space (1 建立…), or a figure's (12 大工程)
+        "2\u3000",
+        "12 ",
     ]
 )
 PUNCT = st.sampled_from([*"，。、；：？！“”（）《》…—", *',.:!?"()'])
