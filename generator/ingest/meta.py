@@ -335,12 +335,26 @@ def is_prose(text: str) -> bool:
     or Latin words running on to a mark (an address at an international event in English:
     its paragraphs were removed as page chrome between the title and the text)."""
     return len(text) >= 25 and (
-        any(mark in text for mark in "。！？；") or _LATIN_PROSE_RE.search(text) is not None
+        any(mark in text for mark in "。！？；")
+        or (_LATIN_PROSE_RE.search(text) is not None and not _title_cased(text))
     )
 
 
 # Five Latin words or more, separated by spaces or marks, the last followed by a mark.
 _LATIN_PROSE_RE = re.compile(r"(?:[A-Za-z][a-z'’-]*[\s,;:]+){4,}[A-Za-z][a-z'’-]*[.!?:;,]")
+_LONG_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]{3,}")
+_TITLE_CASED = 0.6  # of the words of four letters or more, capitalised, at the least
+
+
+def _title_cased(text: str) -> bool:
+    """A line in title case, as an English title is, whatever commas it holds (`Statement by
+    H.E. …, Permanent Representative of China to the United Nations, at the General Debate…`):
+    most of its longer words capitalised, where a sentence's are in lower case. A line that
+    ends a sentence is prose all the same."""
+    if text.rstrip().endswith((".", "!", "?")):
+        return False
+    words = _LONG_WORD_RE.findall(text)
+    return bool(words) and sum(word[0].isupper() for word in words) >= _TITLE_CASED * len(words)
 
 
 # A red-headed document's letterhead (中共南湖区委办公室文件, ××县人民政府文件): the office that
@@ -381,10 +395,16 @@ def _header_follows(paragraphs: list[Line], index: int) -> bool:
     return False
 
 
+# A title's length, at the most: in characters for a Chinese one; an English one (a UN
+# statement names the speaker, the office and the occasion) is more characters for as much.
+_TITLE_MAX = 80
+_LATIN_TITLE_MAX = 200
+
+
 def _is_title_candidate(text: str) -> bool:
     bare = _without_page_mark(text)
     return (
-        2 <= len(bare) <= 80
+        2 <= len(bare) <= (_LATIN_TITLE_MAX if _latin_line(bare) else _TITLE_MAX)
         and not is_prose(bare)
         and not _LETTERHEAD_RE.match(bare)
         and not _SALUTATION_RE.match(bare)
@@ -460,7 +480,10 @@ _LATIN_TITLE_RE = re.compile(
 def _in_latin_letters(paragraphs: list[Line]) -> bool:
     """Whether a text is written in Latin letters, not Chinese: a speech in English, whose
     title has no Chinese to be found by (its Chinese lines, a closing 谢谢大家！, are few)."""
-    text = "".join(paragraph.text for paragraph in paragraphs)
+    return _latin_line("".join(paragraph.text for paragraph in paragraphs))
+
+
+def _latin_line(text: str) -> bool:
     letters = sum(1 for char in text if char.isascii() and char.isalpha())
     return letters > 4 * count_han(text)
 

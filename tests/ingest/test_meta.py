@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.config import load_config
+from generator.errors import UserError
 from generator.ingest.meta import parse_date, unit_level
 from generator.ingest.pipeline import Prepared, prepare
 
@@ -166,6 +167,31 @@ def test_a_speech_in_english_has_its_english_title(tmp_path: Path) -> None:
     )
     with pytest.raises(UserError, match="no recognisable title"):
         prepare(chinese, load_config(tmp_path))
+
+
+def test_a_long_english_title_with_commas_is_the_title(tmp_path: Path) -> None:
+    """A UN statement's title names the speaker, the office and the occasion: over 80
+    characters, with commas, it was taken for a sentence and the file refused as having no
+    title (probe 19b). A title-case line is a title; a sentence with as many words is not."""
+    title = (
+        "Statement by H.E. Ambassador Zhang Jun, Permanent Representative of China to the"
+        " United Nations, at the General Debate of the General Assembly"
+    )
+    body = (
+        "Mr. President,\n\nAt the outset, allow me to congratulate you on your election, and to"
+        " thank your predecessor for the work of the past year, which we all value.\n"
+    )
+    raw = tmp_path / "statement.txt"
+    raw.write_text(f"{title}\n\n{body}", encoding="utf-8")
+    assert prepare(raw, load_config(tmp_path)).meta.title == title
+    sentence = tmp_path / "sentence.txt"
+    sentence.write_text(
+        "At the outset, allow me to congratulate you on your election, and thank your"
+        f" predecessor for the work of the past year\n\n{body}",
+        encoding="utf-8",
+    )
+    with pytest.raises(UserError, match="no recognisable title"):
+        prepare(sentence, load_config(tmp_path))
 
 
 @pytest.mark.parametrize(
