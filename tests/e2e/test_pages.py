@@ -416,3 +416,49 @@ def test_a_printed_speech_is_the_speech_alone_with_its_placeholder_legend(
         }
     finally:
         context.close()
+
+
+ARABIC = (
+    "نحن سعداء باستضافة هذا المنتدى الذي يجمع الشركاء من المنطقة والعالم، ونأمل أن يفتح"
+    " آفاقاً جديدة للتعاون في التجارة والاستثمار والتعليم والثقافة بين شعوبنا."
+)
+JAPANESE = "本日は、このような盛大な式典にお招きいただき、誠にありがとうございます。" * 3
+
+
+def test_a_right_to_left_speech_reads_right_to_left_and_a_japanese_one_is_indented(
+    chromium: Browser, tmp_path: Path
+) -> None:
+    """An Arabic speech on a Chinese site: its text is set right to left, its paragraph numbers
+    stand in its right margin (a physical left: put them on the reading side's far end, over
+    nothing), and nothing scrolls sideways on a phone; the page's chrome stays left to right.
+    A Japanese paragraph starts one character in, a Chinese one two."""
+    project = new_project(tmp_path / "scripts")
+    write_speech(project, Speech("ar-speech", "كلمة في منتدى التجارة", [ARABIC] * 3, lang="ar"))
+    write_speech(project, Speech("ja-speech", "式典における挨拶", [JAPANESE] * 2, lang="ja"))
+    write_speech(project, Speech("zh-speech", "在全县工作会议上的讲话", ["今天开会。" * 30]))
+    site = build(project)
+    for width in (NARROW, 1280):
+        context = chromium.new_context(viewport={"width": width, "height": 844})
+        try:
+            with StaticServer(site) as server:
+                page = context.new_page()
+                page.goto(server.url + "speeches/ar-speech/", wait_until="load")
+                assert page.evaluate("document.documentElement.scrollWidth") <= width
+                body = page.locator(".speech-body").first
+                assert body.evaluate("e => getComputedStyle(e).direction") == "rtl"
+                assert page.evaluate("getComputedStyle(document.body).direction") == "ltr"
+                paragraph = page.locator(".speech-body p[data-n]").first
+                box = paragraph.bounding_box()
+                place = paragraph.locator(".para-anchor").bounding_box()  # (site.js's link)
+                assert box and place, width
+                assert place["x"] >= box["x"] + box["width"] - 1, (width, box, place)
+                indent = {}
+                for slug in ("ja-speech", "zh-speech"):
+                    page.goto(server.url + f"speeches/{slug}/", wait_until="load")
+                    indent[slug] = page.locator(".speech-body p[data-n]").first.evaluate(
+                        "p => parseFloat(getComputedStyle(p).textIndent)"
+                        " / parseFloat(getComputedStyle(p).fontSize)"
+                    )
+                assert indent == {"ja-speech": 1.0, "zh-speech": 2.0}
+        finally:
+            context.close()
