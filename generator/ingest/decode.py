@@ -113,8 +113,8 @@ class SourceText:
 
 
 def read_source(path: Path) -> SourceText:
-    """Read a `.txt`, `.docx`, `.doc`, `.wps`, `.pdf` or `.html` speech (a .txt holding a page's source is read as
-    the page); every problem surfaces as a `UserError`."""
+    """Read a `.txt`, `.md`, `.docx`, `.doc`, `.wps`, `.pdf` or `.html` speech (a .txt holding
+    a page's source is read as the page); every problem surfaces as a `UserError`."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         raise _unsupported_suffix(path, suffix)
@@ -289,21 +289,27 @@ def _pdf_source(raw: bytes, path: Path, digest: str) -> SourceText:
     """A PDF's paragraphs, numbered as lines; its page numbers and running heads set aside,
     to be reported as removed."""
     document = read_pdf(raw, path)
-    unified = [unified_han(text) for text in document.paragraphs]
+    lines, changed = _numbered(document.paragraphs)
     pages = f"PDF, {document.pages} page{'s' if document.pages != 1 else ''}"
-    encoding = _with_count(pages, sum(changed for _, changed in unified))
-    lines = tuple(SourceLine(text, n) for n, (text, _) in enumerate(unified, start=1))
     furniture = tuple(SourceLine(text, n) for n, text in document.furniture)
-    return SourceText(lines, encoding, digest, furniture, "PDF page number or running head")
+    reason = "PDF page number or running head"
+    return SourceText(lines, _with_count(pages, changed), digest, furniture, reason)
 
 
 def _doc_source(raw: bytes, path: Path, digest: str, kind: str) -> SourceText:
     """A Word 97–2003 or WPS file's paragraphs, numbered as lines."""
-    unified = [unified_han(text) for text in read_doc(raw, path)]
-    lines = tuple(SourceLine(text, n) for n, (text, _) in enumerate(unified, start=1))
+    lines, changed = _numbered(read_doc(raw, path))
     if not any(line.text.strip() for line in lines):
         raise UserError("Word document contains no text", path, hint="nothing to import")
-    return SourceText(lines, _with_count(kind, sum(changed for _, changed in unified)), digest)
+    return SourceText(lines, _with_count(kind, changed), digest)
+
+
+def _numbered(paragraphs: list[str]) -> tuple[tuple[SourceLine, ...], int]:
+    """Paragraphs as lines numbered from 1, their radical forms read as the characters they
+    stand for; and how many there were."""
+    unified = [unified_han(text) for text in paragraphs]
+    lines = tuple(SourceLine(text, n) for n, (text, _) in enumerate(unified, start=1))
+    return lines, sum(changed for _, changed in unified)
 
 
 def _unsupported_suffix(path: Path, suffix: str) -> UserError:
