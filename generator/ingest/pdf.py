@@ -240,18 +240,17 @@ class _Layout:
         return self.right - before.right > _width(first, line.size) + 0.25 * self.size
 
 
-_UNIT_RE = re.compile(r"[^\s\u3000]+(?=\s)|.[”’」』）)》〉】〕，。、；：！？…—]*")
+_UNIT_RE = re.compile(r"[A-Za-z0-9'’.,%-]+|.[”’」』）)》〉】〕，。、；：！？…—]*")
 _LATIN_CHAR_EM = 0.6  # a Latin letter's width, in ems: a little over the average, so a wrapped
 # word is not taken to have fitted
 
 
 def _first_unit(text: str) -> str:
-    """What a line break cannot split at the start of `text`: a word of Latin letters (with
-    the space before it), else a character with the closing marks after it."""
-    if text[:1].isascii() and text[:1].isalnum():
-        return " " + text.split(" ", 1)[0]
+    """What a line break cannot split at the start of `text`: a word of Latin letters or a
+    number (with a space before it), else a character with the closing marks after it."""
     found = _UNIT_RE.match(text)
-    return found.group(0) if found else text[:1]
+    unit = found.group(0) if found else text[:1]
+    return " " + unit if unit[:1].isascii() and unit[:1].isalnum() else unit
 
 
 def _width(text: str, size: float) -> float:

@@ -134,6 +134,17 @@ def test_a_line_stopping_short_inside_a_sentence_runs_on() -> None:
     ]
 
 
+def test_a_paragraph_opening_with_a_figure_starts_after_one_that_stopped_short() -> None:
+    """The first word of a line that opens with a figure is the figure (2023年 is set as
+    2023 and 年), not the whole line up to a space it may not have."""
+    lines = [
+        line(700, LEFT, RIGHT, "各单位要认真贯彻落实会议精神，确保各项工作落到实处，取得实效。"),
+        line(671, LEFT, RIGHT - 200, "会议就开到这里。"),
+        line(642, LEFT, RIGHT, "2023年，全县地区生产总值增长5.2%，一般公共预算收入增长6.1%。"),
+    ]
+    assert len(paragraphs(lines)) == 2
+
+
 def test_a_paragraph_runs_on_across_a_page_break() -> None:
     lines = [
         line(100, LEFT + 32, RIGHT, "第一，作风整顿是全面贯彻落实省市全会精神的实际行"),
