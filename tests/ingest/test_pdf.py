@@ -32,15 +32,17 @@ def ingested(tmp_path: Path, name: str) -> tuple[str, list[str]]:
     [
         ("seed.pdf", ["— 1 —", "— 2 —", "××县人民政府办公室"]),
         ("seed-fpdf.pdf", ["- 1 -", "- 2 -"]),
+        ("seed-office.pdf", ["— 1 —", "— 2 —"]),  # (a wrapped title; 前 3 年's autospace)
     ],
 )
 def test_a_printed_speech_reads_as_its_text_does(
     tmp_path: Path, name: str, furniture: list[str]
 ) -> None:
-    """The same speech, printed to PDF by two writers (a centred title, first-line indents —
-    set as a margin, or typed as 　　 — justified lines broken anywhere, page numbers and a
-    running head) and as the text it was printed from: ingest writes the same speech of both,
-    title, metadata, outline and every paragraph, and lists the page furniture as removed."""
+    """The same speech, printed to PDF by three writers (a centred title, wrapped onto a second
+    line by LibreOffice; first-line indents, set as a margin or typed as 　　; justified lines
+    broken anywhere; page numbers and a running head; the gap an office suite leaves between
+    前 and 3) and as the text it was printed from: ingest writes the same speech of both, title,
+    metadata, outline and every paragraph, and lists the page furniture as removed."""
     from_pdf, removed = ingested(tmp_path / "pdf", name)
     from_text, _ = ingested(tmp_path / "txt", "seed.txt")
     assert without_source(from_pdf) == without_source(from_text)
