@@ -14,6 +14,7 @@ body text.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from generator.config import primary_language
@@ -457,13 +458,28 @@ def _closings(paragraphs: list[Line], matches: list[Match | None]) -> set[int]:
     """Paragraphs opening with 最后 that wish, thank or rally (最后，祝同学们前程似锦！): the
     speech's closing courtesy, not its last point — a point asks or states something
     (最后，希望大家…, 最后，关于…)."""
+
+    def courtesy(text: str, match: Match) -> bool:
+        return _CLOSING_RE.match(text, len(match.label) + 1) is not None
+
+    return closing_courtesies(paragraphs, matches, "第一", courtesy)
+
+
+def closing_courtesies(
+    paragraphs: Sequence[Line],
+    matches: list[Match | None],
+    family: str,
+    courtesy: Callable[[str, Match], bool],
+) -> set[int]:
+    """The paragraphs opening with a going-on word of the ordinal `family` (最后, Finally: no
+    number of its own) whose text is a closing `courtesy`, as the language reads one."""
     return {
         index
         for index, match in enumerate(matches)
         if match is not None
-        and match.family == "第一"
+        and match.family == family
         and match.number is None
-        and _CLOSING_RE.match(paragraphs[index].text, len(match.label) + 1) is not None
+        and courtesy(paragraphs[index].text, match)
     }
 
 

@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 
 from generator.ingest.clean import Line
-from generator.ingest.outline import Match, Rule, heading_style_match
+from generator.ingest.outline import Match, Rule, closing_courtesies, heading_style_match
 from generator.text import english_address_line
 
 _ORDINALS: tuple[str, ...] = ("first", "second", "third", "fourth", "fifth", "sixth")
@@ -210,14 +210,11 @@ _CLOSING_RE = re.compile(
 def _closings(paragraphs: Sequence[Line], matches: list[Match | None]) -> set[int]:
     """A going-on word (Finally, Lastly) before thanks, a wish or a toast: the speech's
     closing courtesy, not its last point (Finally, we will measure what matters)."""
-    return {
-        index
-        for index, match in enumerate(matches)
-        if match is not None
-        and match.family == "First"
-        and match.number is None
-        and _CLOSING_RE.match(_after_label(paragraphs[index].text, match)) is not None
-    }
+
+    def courtesy(text: str, match: Match) -> bool:
+        return _CLOSING_RE.match(_after_label(text, match)) is not None
+
+    return closing_courtesies(paragraphs, matches, "First", courtesy)
 
 
 def _after_label(text: str, match: Match) -> str:

@@ -267,9 +267,9 @@ class _Layout:
             return True
         if self._centred(before) and self._centred(line):  # a title set on two lines
             free = (self.right - self.left) - (before.right - before.left)
-            return free > _width(_first_unit(line.text), line.size) + 0.25 * self.size
+            return free > self._needed(line)
         return (
-            self._broke_early(before, line)
+            self.right - before.right > self._needed(line)  # (see _needed)
             or line.left > self.left + self.size  # indented, or centred
         )
 
@@ -280,13 +280,12 @@ class _Layout:
         inset_left, inset_right = line.left - self.left, self.right - line.right
         return inset_left > 0.25 * line.size and abs(inset_left - inset_right) < line.size
 
-    def _broke_early(self, before: PdfLine, line: PdfLine) -> bool:
-        """Whether the line before stopped short of the right edge by more than the next
-        line's first word (or character, with the marks that may not start a line) needed:
-        it ended its paragraph. (A line of running text stops short only when what comes
-        next did not fit: `政务服务“一网通` / `办”，推动…`, a ragged English line.)"""
-        first = _first_unit(line.text)
-        return self.right - before.right > _width(first, line.size) + 0.25 * self.size
+    def _needed(self, line: PdfLine) -> float:
+        """The room the line before needed for this line's first word (or character, with
+        the marks that may not start a line): where it had that room left and stopped, it
+        ended its paragraph. A line of running text stops short only where what comes next
+        did not fit (`政务服务“一网通` / `办”，推动…`, a ragged English line)."""
+        return _width(_first_unit(line.text), line.size) + 0.25 * self.size
 
 
 _UNIT_RE = re.compile(r"[A-Za-z0-9'’.,%-]+|.[”’」』）)》〉】〕，。、；：！？…—]*")
