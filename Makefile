@@ -59,7 +59,7 @@ screenshots: test-deps
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/ingest_throughput.py
-	$(BIN)/python benchmarks/build_bench.py
+	$(BIN)/python benchmarks/build_bench.py --calibrate
 	scripts/install-test-deps.sh
 	$(BIN)/python benchmarks/search_bench.py
 	$(BIN)/python benchmarks/deploy_bench.py

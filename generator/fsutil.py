@@ -57,10 +57,29 @@ def stage(staging: Path, previous: dict[str, str], name: str, data: bytes) -> st
     A build stages only what changed, so unchanged files keep their mtime."""
     digest = hashlib.sha256(data).hexdigest()
     if previous.get(name) != digest:
-        path = staging / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        write_new(os.path.join(staging, name), data)
     return digest
+
+
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
+
+
+def write_new(path: str, data: bytes) -> None:
+    """Write a file of a staging folder, making its folder only when the file cannot be made
+    without it. A build writes tens of thousands: a mkdir before each (that failed, the folder
+    being there, for all but the first file of a folder) and Python's buffered file (which
+    asks the file whether it is a terminal) were a fifth of the kernel time of a cold build."""
+    try:
+        fd = os.open(path, _NEW_FILE, 0o644)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd = os.open(path, _NEW_FILE, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
 
 
 @contextmanager

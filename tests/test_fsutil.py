@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.fsutil import atomic_write_bytes, missing, presence
+from generator.fsutil import atomic_write_bytes, missing, presence, stage, write_new
 
 
 @pytest.mark.parametrize(
@@ -46,3 +46,22 @@ def test_missing_names_the_files_not_there_whatever_their_folder(tmp_path: Path)
     names = ["search/b/1.bin", "search/b/2.bin", "search/f/0.bin", "index.json", "gone.json"]
     assert missing(tmp_path, names) == {"search/b/2.bin", "search/f/0.bin", "gone.json"}
     assert missing(tmp_path, []) == set()
+
+
+def test_write_new_makes_the_folders_a_file_needs_and_replaces_what_was_there(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "speeches" / "a" / "index.html"
+    write_new(str(target), b"x" * 300_000)
+    assert target.read_bytes() == b"x" * 300_000
+    write_new(str(target), b"short")  # (a file written again is cut to its new length)
+    assert target.read_bytes() == b"short"
+    write_new(str(tmp_path / "speeches" / "b.bin"), b"")
+    assert (tmp_path / "speeches" / "b.bin").read_bytes() == b""
+
+
+def test_stage_writes_only_what_the_output_does_not_hold_already(tmp_path: Path) -> None:
+    first = stage(tmp_path, {}, "search/g/b/1.bin", b"one")
+    assert (tmp_path / "search/g/b/1.bin").read_bytes() == b"one"
+    again = stage(tmp_path / "next", {"search/g/b/1.bin": first}, "search/g/b/1.bin", b"one")
+    assert again == first and not (tmp_path / "next").exists()

@@ -15,6 +15,7 @@ then for each part either its offset in the pack (varint) or its bytes inline.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from typing import Any, Protocol, TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from generator.fsutil import write_new
 from generator.search import varint
 from generator.search.bucket import INLINE_DOCS, INLINE_POSITIONS
 from generator.search.extract import (
@@ -177,8 +179,7 @@ def _pass(bounds: tuple[int, int]) -> IndexFiles:
     for name, data in part.files.items():
         part.digests[name] = hashlib.sha256(data).hexdigest()
         if out is not None:
-            (out / name).parent.mkdir(parents=True, exist_ok=True)
-            (out / name).write_bytes(data)
+            write_new(os.path.join(out, name), data)
     if out is not None:
         part.files = {}
     return part
