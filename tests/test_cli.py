@@ -124,16 +124,16 @@ def test_root_from_another_folder(
 def test_ingest_names_the_files_it_cannot_read(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (project / "content" / "raw" / "讲话稿.rtf").write_bytes(b"{\\rtf1")
+    (project / "content" / "raw" / "讲话稿.pages").write_bytes(b"PK")
     code, out, err = run(capsys, "-C", str(project), "ingest")
-    assert code == 0, err  # the other files are ingested; the .rtf is a warning, not a failure
+    assert code == 0, err  # the other files are ingested; the .pages is a warning, not a failure
     assert (
-        "warning: content/raw/讲话稿.rtf: not read (a .rtf file): open it in Word or WPS and "
+        "warning: content/raw/讲话稿.pages: not read (a .pages file): open it in Word or WPS and "
         "save it as .docx" in out
     )
     assert "5 speeches, 5 written, 4 warnings, 1 files not read" in out
     code, _, err = run(capsys, "-C", str(project), "ingest", "--quiet")
-    assert "warning: content/raw/讲话稿.rtf: not read" in err
+    assert "warning: content/raw/讲话稿.pages: not read" in err
 
 
 def test_ingest_particular_files(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

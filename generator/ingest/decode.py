@@ -26,9 +26,11 @@ from charset_normalizer.md import mess_ratio
 
 from generator.errors import UserError
 from generator.ingest.doc import read_doc
-from generator.ingest.docx import read_docx
+from generator.ingest.docx import DocxText, read_docx
 from generator.ingest.htmltext import html_lines, is_html_document
+from generator.ingest.odt import read_odt
 from generator.ingest.pdf import read_pdf
+from generator.ingest.rtf import read_rtf
 from generator.ingest.script import to_simplified
 from generator.text import count_han, is_han
 
@@ -36,16 +38,18 @@ MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 _HTML_SUFFIXES = frozenset({".html", ".htm"})
 _DOCX_SUFFIX = ".docx"
 _PDF_SUFFIX = ".pdf"
+_ODT_SUFFIX = ".odt"
+_RTF_SUFFIX = ".rtf"
 _DOC_SUFFIXES = {".doc": "Word 97–2003", ".wps": "WPS"}  # one binary format
 # What read_source reads: ingest's filter of the raw folder too.
 SUPPORTED = (
-    frozenset({".txt", _DOCX_SUFFIX, _PDF_SUFFIX, *_DOC_SUFFIXES})
+    frozenset({".txt", _DOCX_SUFFIX, _PDF_SUFFIX, _ODT_SUFFIX, _RTF_SUFFIX, *_DOC_SUFFIXES})
     | MARKDOWN_SUFFIXES
     | _HTML_SUFFIXES
 )
 _SUPPORTED_HINT = (
-    "supported: .txt (plain text), .md (Markdown), .docx, .doc and .wps (Word, WPS), .pdf and"
-    " .html (a saved web page)"
+    "supported: .txt (plain text), .md (Markdown), .docx, .doc and .wps (Word, WPS), .odt"
+    " (OpenDocument), .rtf, .pdf and .html (a saved web page)"
 )
 _SAVE_AS_HINT = "save the file as UTF-8 or GB18030"
 
@@ -113,8 +117,9 @@ class SourceText:
 
 
 def read_source(path: Path) -> SourceText:
-    """Read a `.txt`, `.md`, `.docx`, `.doc`, `.wps`, `.pdf` or `.html` speech (a .txt holding
-    a page's source is read as the page); every problem surfaces as a `UserError`."""
+    """Read a `.txt`, `.md`, `.docx`, `.doc`, `.wps`, `.odt`, `.rtf`, `.pdf` or `.html` speech
+    (a .txt holding a page's source is read as the page); every problem surfaces as a
+    `UserError`."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         raise _unsupported_suffix(path, suffix)
@@ -123,7 +128,11 @@ def read_source(path: Path) -> SourceText:
     if not raw:
         raise UserError("file is empty", path, hint="nothing to import")
     if suffix == _DOCX_SUFFIX:
-        return _docx_source(raw, path, digest)
+        return _word_source(read_docx(raw, path), path, digest, "docx")
+    if suffix == _ODT_SUFFIX:
+        return _word_source(read_odt(raw, path), path, digest, "OpenDocument")
+    if suffix == _RTF_SUFFIX:
+        return _rtf_source(raw, path, digest)
     if suffix == _PDF_SUFFIX:
         return _pdf_source(raw, path, digest)
     if suffix in _DOC_SUFFIXES:
@@ -264,14 +273,13 @@ def _split_lines(text: str) -> tuple[SourceLine, ...]:
     return tuple(SourceLine(part, number) for number, part in enumerate(parts, start=1))
 
 
-def _docx_source(raw: bytes, path: Path, digest: str) -> SourceText:
-    """A Word file's paragraphs, numbered as lines (the lines a soft break makes share their
-    paragraph's number, and its heading level is the first one's); a table of contents is set
-    aside, to be reported as removed."""
-    document = read_docx(raw, path)
+def _word_source(document: DocxText, path: Path, digest: str, kind: str) -> SourceText:
+    """A Word or OpenDocument file's paragraphs, numbered as lines (the lines a soft break
+    makes share their paragraph's number, and its heading level is the first one's); a table
+    of contents is set aside, to be reported as removed."""
     paragraphs = document.paragraphs
     unified = [unified_han(p.text) for p in paragraphs]
-    encoding = _with_count("docx", sum(changed for _, changed in unified))
+    encoding = _with_count(kind, sum(changed for _, changed in unified))
     lines = [
         (SourceLine(text, number, p.heading_level if index == 0 else None), p.contents)
         for number, (p, (whole, _)) in enumerate(zip(paragraphs, unified, strict=True), start=1)
@@ -294,6 +302,15 @@ def _pdf_source(raw: bytes, path: Path, digest: str) -> SourceText:
     furniture = tuple(SourceLine(text, n) for n, text in document.furniture)
     reason = "PDF page number or running head"
     return SourceText(lines, _with_count(pages, changed), digest, furniture, reason)
+
+
+def _rtf_source(raw: bytes, path: Path, digest: str) -> SourceText:
+    """An RTF file's paragraphs, numbered as lines, and its footnotes."""
+    paragraphs, notes = read_rtf(raw, path)
+    lines, changed = _numbered(paragraphs)
+    if not any(line.text.strip() for line in lines):
+        raise UserError("RTF document contains no text", path, hint="nothing to import")
+    return SourceText(lines, _with_count("RTF", changed), digest, notes=tuple(notes))
 
 
 def _doc_source(raw: bytes, path: Path, digest: str, kind: str) -> SourceText:

@@ -44,7 +44,7 @@ from generator.ingest.topics import score_topics
 from generator.ingest.write import MANIFEST_NAME, Manifest, Outcome, names_source, write_speech
 from generator.speech import Speech, without_note_marks
 
-READS = "speechsite reads .txt, .md, .docx, .doc, .wps, .pdf and .html"
+READS = "speechsite reads .txt, .md, .docx, .doc, .wps, .odt, .rtf, .pdf and .html"
 
 
 @dataclass
@@ -110,7 +110,7 @@ _NOT_TEXT = frozenset(
 )
 _OS_FILES = frozenset(("thumbs.db", "desktop.ini"))
 _CONVERT_HINTS = dict.fromkeys(
-    (".wpt", ".dot", ".dotx", ".docm", ".rtf", ".odt", ".pages"),
+    (".wpt", ".dot", ".dotx", ".docm", ".pages"),
     "open it in Word or WPS and save it as .docx",
 )
 

@@ -315,11 +315,13 @@ def test_bad_utf16_after_bom(tmp_path: Path) -> None:
     assert err.line == 3
 
 
-@pytest.mark.parametrize("name", ["speech.mdx", "speech.text", "speech.rtf", "speech"])
+@pytest.mark.parametrize("name", ["speech.mdx", "speech.text", "speech.pages", "speech"])
 def test_unsupported_extension(tmp_path: Path, name: str) -> None:
     err = read_error(write(tmp_path, SIMPLIFIED.encode(), name=name))
     assert err.hint is not None
-    assert all(kind in err.hint for kind in (".txt", ".md", ".docx", ".pdf", ".html"))
+    assert all(
+        kind in err.hint for kind in (".txt", ".md", ".docx", ".odt", ".rtf", ".pdf", ".html")
+    )
 
 
 def test_a_doc_that_is_only_a_header_gets_a_resave_hint(tmp_path: Path) -> None:

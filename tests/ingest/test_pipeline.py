@@ -473,7 +473,16 @@ def test_all_bad_files_in_one_run(tmp_path: Path) -> None:
 
 def test_collect_files_skips_hidden_and_unsupported(tmp_path: Path) -> None:
     raw = tmp_path / "raw"
-    names = ("a.txt", "b.DOCX", "c.md", "c.pdf", "c.rtf", ".hidden.txt", ".git/d.txt", "sub/e.txt")
+    names = (
+        "a.txt",
+        "b.DOCX",
+        "c.md",
+        "c.pdf",
+        "c.pages",
+        ".hidden.txt",
+        ".git/d.txt",
+        "sub/e.txt",
+    )
     for name in names:
         (raw / name).parent.mkdir(parents=True, exist_ok=True)
         (raw / name).write_text("x")
@@ -515,18 +524,28 @@ def test_a_site_inline_rule_cuts_its_watermark_out_of_paragraphs(tmp_path: Path)
 
 
 def test_files_ingest_cannot_read_are_named_with_what_to_do(tmp_path: Path) -> None:
-    """A .rtf or .odt dropped into the raw folder was skipped without a word."""
+    """A Pages or Word template file dropped into the raw folder was skipped without a word."""
     from generator.ingest.pipeline import unread_files
 
     raw = tmp_path / "raw"
-    for name in ("a.txt", "讲话稿.rtf", "发言.odt", "sub/讲话.pdf", "notes", "photo.JPG", ".x.doc"):
+    names = (
+        "a.txt",
+        "讲话稿.pages",
+        "发言.dotx",
+        "b.rtf",
+        "c.odt",
+        "sub/讲话.pdf",
+        "notes",
+        ".x.doc",
+    )
+    for name in (*names, "photo.JPG"):
         (raw / name).parent.mkdir(parents=True, exist_ok=True)
         (raw / name).write_text("x")
     assert unread_files([raw], tmp_path) == [
         "raw/notes: not read (a file without an extension): speechsite reads .txt, .md, .docx,"
-        " .doc, .wps, .pdf and .html",
-        "raw/发言.odt: not read (a .odt file): open it in Word or WPS and save it as .docx",
-        "raw/讲话稿.rtf: not read (a .rtf file): open it in Word or WPS and save it as .docx",
+        " .doc, .wps, .odt, .rtf, .pdf and .html",
+        "raw/发言.dotx: not read (a .dotx file): open it in Word or WPS and save it as .docx",
+        "raw/讲话稿.pages: not read (a .pages file): open it in Word or WPS and save it as .docx",
         "raw/.x.doc: not read (its name starts with a dot, as hidden files' do): rename it without"
         " the dot to ingest it",
     ]
