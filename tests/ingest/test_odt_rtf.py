@@ -10,6 +10,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.errors import UserError
 from generator.ingest.decode import read_source
@@ -303,3 +305,49 @@ def test_a_file_that_is_not_rtf_or_has_bytes_its_code_page_lacks_is_an_error(
     path.write_bytes(rtf(r"\pard\f0 \'81\'20\par"))  # (0x81 0x20: no GBK character)
     with pytest.raises(UserError, match="not valid in its code page"):
         read_source(path)
+
+
+# --- whatever the bytes: text or a UserError, never a traceback ------------------------------
+
+_RTF_PIECES = st.sampled_from(
+    [
+        "{", "}", "\\par ", "\\cell ", "\\row ", "\\u20013?", "\\u-10176?", "\\uc0 ", "\\uc3 ",
+        "\\'d6", "\\'d0", "\\'81", "\\f0 ", "\\f9 ", "\\*", "\\footnote ", "\\pict ", "\\bin3 ",
+        "\\bin999 ", "\\v ", "\\v0 ", "\\fonttbl", "\\fcharset134 ", "\\ansicpg936 ",
+        "\\ansicpg99999 ", "\\", "\\\n", "同志们", "text ", "\\~", "\\listtext ", "\\fldrslt ",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_RTF_PIECES, max_size=40))
+def test_any_rtf_reads_as_text_or_a_clear_error(pieces: list[str]) -> None:
+    raw = ("{\\rtf1" + "".join(pieces)).encode("utf-8")
+    try:
+        paragraphs, notes = read_rtf(raw, Path("a.rtf"))
+    except UserError as error:
+        assert error.path == Path("a.rtf")
+        return
+    for text in [*paragraphs, *notes]:
+        text.encode("utf-8")  # (no half of a character left alone: it could not be written)
+
+
+_ODT_PIECES = st.sampled_from(
+    [
+        "<text:p>", "</text:p>", "<text:h text:outline-level='x'>", "</text:h>",
+        "<text:list text:style-name='L1'>", "</text:list>", "<text:list-item>",
+        "</text:list-item>", "<text:s text:c='-2'/>", "<text:note><text:note-body>",
+        "</text:note-body></text:note>", "<table:table><table:table-row><table:table-cell>",
+        "</table:table-cell></table:table-row></table:table>", "讲话", "&amp;", "&bogus;",
+        "<![CDATA[x]]>", "<text:list-item text:start-value='99999999999'>",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ODT_PIECES, max_size=30))
+def test_any_odt_body_reads_as_text_or_a_clear_error(pieces: list[str]) -> None:
+    try:
+        read_odt(odt("".join(pieces)), Path("a.odt"))
+    except UserError as error:
+        assert error.path == Path("a.odt")
