@@ -230,6 +230,10 @@ def _control(
     """Apply one control word; return the state after it and where reading goes on (past
     \\bin's data)."""
     number = int(arg) if arg is not None else None
+    if word == "footnote" and first and not state.skip:  # (a writer may mark it \*, too)
+        reader.notes.append([])
+        reader.emit(state, f"[^{len(reader.notes)}]")
+        return replace(state, note=len(reader.notes)), end
     if first and (word in _SKIPPED or starred) and word != "fonttbl":
         return replace(state, skip=True), end
     if word == "bin" and number:
@@ -244,10 +248,6 @@ def _control(
         elif word == "cpg" and number and reader.font_number:
             reader.fonts[reader.font_number] = number
         return state, end
-    if word == "footnote" and first and not state.skip:
-        reader.notes.append([])
-        reader.emit(state, f"[^{len(reader.notes)}]")
-        return replace(state, note=len(reader.notes)), end
     if word == "ansicpg" and number:
         reader.codepage = number
     elif word == "f" and arg is not None:

@@ -351,3 +351,8 @@ def test_any_odt_body_reads_as_text_or_a_clear_error(pieces: list[str]) -> None:
         read_odt(odt("".join(pieces)), Path("a.odt"))
     except UserError as error:
         assert error.path == Path("a.odt")
+
+
+def test_a_footnote_marked_as_an_optional_destination_is_still_a_note() -> None:
+    paragraphs, notes = rtf_text(r"甲{\*\footnote 注一。}乙{\footnote 注二。}\par")
+    assert paragraphs[0] == "甲[^1]乙[^2]" and notes == ["注一。", "注二。"]
