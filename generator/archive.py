@@ -282,6 +282,14 @@ class _FieldCheck:
                 text = inline_text(heading.group(2))
                 # (# is a section, as ## is: the page makes both <h2>, see render/markdown.py)
                 headings[ident] = (max(len(heading.group(1)), 2), without_controls(text))
+        if outline and not body.strip():
+            raise UserError(
+                "the speech's text is missing: its outline names headings, but nothing follows"
+                " the front matter",
+                self.path,
+                body_line,
+                "put the speech's text back below the closing ---, or ingest its raw file again",
+            )
         seen: set[str] = set()
         for item in flatten(outline):
             if item.id in seen:

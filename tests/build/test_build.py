@@ -1015,6 +1015,10 @@ def test_refuses_output_containing_the_project(site_project: Path) -> None:
             "missing required field 'title'",
         ),
         (lambda t: t.replace("{#s1}\n", "", 1), "s1 has no {#s1} anchor"),
+        (  # the body deleted whole: said so, not "s1 has no anchor"
+            lambda t: t[: t.index("\n---\n", 4) + 5],
+            "the speech's text is missing",
+        ),
         (lambda t: t.replace("{#s1}\n", "{#s2}\n", 1), "{#s2} is used twice"),
         (
             lambda t: t.replace("{#s1}\n", "{#cite-text}\n", 1).replace(

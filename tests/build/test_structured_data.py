@@ -118,19 +118,26 @@ def test_a_title_that_looks_like_markup_stays_inside_its_script(tmp_path: Path) 
     assert not re.search(r"<script>window", html)
 
 
-def test_an_english_speechs_data_is_in_english_and_counts_no_characters_as_words(
+def test_word_count_is_words_where_a_text_is_measured_in_words_and_characters_elsewhere(
     tmp_path: Path,
 ) -> None:
-    """schema.org's wordCount is 字数 for a Chinese text, where a character is the unit; an
-    English speech's count of characters is no count of its words, so it is left out."""
+    """schema.org's wordCount: an English speech's words (it was left out: the characters are no
+    count of them), a Chinese or Japanese speech's characters (字数, where a character is the
+    unit; a Japanese one had none)."""
     english = Speech(
         "e-en",
         "Address at the Forum on the Digital Economy",
         ["The digital economy is changing how we work and live together."],
         lang="en",
     )
-    site = built(tmp_path, BASE, english, DATED)
-    [data] = [json.loads(s) for s in head(site / "speeches" / "e-en" / "index.html").scripts]
-    assert data["inLanguage"] == "en" and "wordCount" not in data
-    [chinese] = [json.loads(s) for s in head(site / "speeches" / "a-dated" / "index.html").scripts]
-    assert chinese["wordCount"] == len("同志们：今天召开会议，部署优化营商环境工作。")
+    japanese = Speech("j-ja", "デジタル経済フォーラムでの挨拶", ["皆さん、こんにちは。"], lang="ja")
+    site = built(tmp_path, BASE, english, japanese, DATED)
+
+    def data(slug: str) -> dict[str, object]:
+        [found] = [json.loads(s) for s in head(site / "speeches" / slug / "index.html").scripts]
+        return found
+
+    assert data("e-en")["inLanguage"] == "en"
+    assert data("e-en")["wordCount"] == len(english.blocks[0].split())
+    assert data("j-ja")["wordCount"] == len("皆さん、こんにちは。")
+    assert data("a-dated")["wordCount"] == len("同志们：今天召开会议，部署优化营商环境工作。")
