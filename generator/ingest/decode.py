@@ -28,6 +28,7 @@ from generator.errors import UserError
 from generator.ingest.doc import read_doc
 from generator.ingest.docx import DocxText, read_docx
 from generator.ingest.htmltext import html_lines, is_html_document
+from generator.ingest.mhtml import mhtml_page
 from generator.ingest.odt import read_odt
 from generator.ingest.pdf import read_pdf
 from generator.ingest.rtf import read_rtf
@@ -36,6 +37,7 @@ from generator.text import count_han, is_han
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 _HTML_SUFFIXES = frozenset({".html", ".htm"})
+_MHT_SUFFIXES = frozenset({".mht", ".mhtml"})  # a web page saved as one file
 _DOCX_SUFFIX = ".docx"
 _PDF_SUFFIX = ".pdf"
 _ODT_SUFFIX = ".odt"
@@ -46,10 +48,11 @@ SUPPORTED = (
     frozenset({".txt", _DOCX_SUFFIX, _PDF_SUFFIX, _ODT_SUFFIX, _RTF_SUFFIX, *_DOC_SUFFIXES})
     | MARKDOWN_SUFFIXES
     | _HTML_SUFFIXES
+    | _MHT_SUFFIXES
 )
 _SUPPORTED_HINT = (
     "supported: .txt (plain text), .md (Markdown), .docx, .doc and .wps (Word, WPS), .odt"
-    " (OpenDocument), .rtf, .pdf and .html (a saved web page)"
+    " (OpenDocument), .rtf, .pdf, and .html or .mht (a saved web page)"
 )
 _SAVE_AS_HINT = "save the file as UTF-8 or GB18030"
 
@@ -117,8 +120,8 @@ class SourceText:
 
 
 def read_source(path: Path) -> SourceText:
-    """Read a `.txt`, `.md`, `.docx`, `.doc`, `.wps`, `.odt`, `.rtf`, `.pdf` or `.html` speech
-    (a .txt holding a page's source is read as the page); every problem surfaces as a
+    """Read a `.txt`, `.md`, `.docx`, `.doc`, `.wps`, `.odt`, `.rtf`, `.pdf`, `.html` or `.mht`
+    speech (a .txt holding a page's source is read as the page); every problem surfaces as a
     `UserError`."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
@@ -137,19 +140,47 @@ def read_source(path: Path) -> SourceText:
         return _pdf_source(raw, path, digest)
     if suffix in _DOC_SUFFIXES:
         return _doc_source(raw, path, digest, _DOC_SUFFIXES[suffix])
+    if suffix in _MHT_SUFFIXES:
+        page, charset = mhtml_page(raw, path)
+        text, encoding = _decode_declared(page, charset, path)
+        return _html_source(text, f"{encoding}, web archive", digest, path)
     text, encoding = _decode_text(raw, path)
     if suffix in _HTML_SUFFIXES or is_html_document(text):
-        shown, hidden, menus = html_lines(text)
-        if not shown:
-            raise UserError("web page contains no text", path, hint="nothing to import")
-        return SourceText(
-            tuple(SourceLine(line, number) for line, number in shown),
-            f"{encoding}, HTML page",
-            digest,
-            tuple(SourceLine(line, number) for line, number in hidden),
-            menus=tuple(SourceLine(line, number) for line, number in menus),
-        )
+        return _html_source(text, f"{encoding}, HTML page", digest, path)
     return SourceText(_split_lines(text), encoding, digest)
+
+
+def _html_source(text: str, encoding: str, digest: str, path: Path) -> SourceText:
+    """A web page's shown text as lines; its head, scripts and menus set aside."""
+    shown, hidden, menus = html_lines(text)
+    if not shown:
+        raise UserError("web page contains no text", path, hint="nothing to import")
+    return SourceText(
+        tuple(SourceLine(line, number) for line, number in shown),
+        encoding,
+        digest,
+        tuple(SourceLine(line, number) for line, number in hidden),
+        menus=tuple(SourceLine(line, number) for line, number in menus),
+    )
+
+
+# A declared charset's superset, as browsers read it (a page declared gb2312 uses GBK's
+# characters, and Big5 pages Microsoft's additions).
+_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "big5": "cp950"}
+
+
+def _decode_declared(raw: bytes, charset: str | None, path: Path) -> tuple[str, str]:
+    """Bytes in the charset their MIME part declares; read as any file's are where it declares
+    none, names none Python knows, or the bytes are not in it (a declaration can be wrong)."""
+    if charset:
+        codec = _SUPERSETS.get(charset.lower(), charset)
+        try:
+            text = raw.decode(codec).removeprefix("\ufeff")
+        except (LookupError, UnicodeDecodeError):
+            pass
+        else:
+            return with_unified_han(text, codecs.lookup(codec).name)
+    return _decode_text(raw, path)
 
 
 def _repair_mojibake(text: str, encoding: str) -> tuple[str, str]:

@@ -44,7 +44,7 @@ from generator.ingest.topics import score_topics
 from generator.ingest.write import MANIFEST_NAME, Manifest, Outcome, names_source, write_speech
 from generator.speech import Speech, without_note_marks
 
-READS = "speechsite reads .txt, .md, .docx, .doc, .wps, .odt, .rtf, .pdf and .html"
+READS = "speechsite reads .txt, .md, .docx, .doc, .wps, .odt, .rtf, .pdf, .html and .mht"
 
 
 @dataclass

@@ -543,7 +543,7 @@ def test_files_ingest_cannot_read_are_named_with_what_to_do(tmp_path: Path) -> N
         (raw / name).write_text("x")
     assert unread_files([raw], tmp_path) == [
         "raw/notes: not read (a file without an extension): speechsite reads .txt, .md, .docx,"
-        " .doc, .wps, .odt, .rtf, .pdf and .html",
+        " .doc, .wps, .odt, .rtf, .pdf, .html and .mht",
         "raw/发言.dotx: not read (a .dotx file): open it in Word or WPS and save it as .docx",
         "raw/讲话稿.pages: not read (a .pages file): open it in Word or WPS and save it as .docx",
         "raw/.x.doc: not read (its name starts with a dot, as hidden files' do): rename it without"
