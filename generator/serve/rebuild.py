@@ -1,6 +1,6 @@
 """What one batch of changed files needs, and the messages it sends to the open tabs.
 
-A raw speech (`content/raw/*.txt|.md|.docx|.doc|.wps|.pdf|.html`) is ingested again (only that file; ingest never
+A raw speech (`content/raw/*.txt|.md|.docx|.doc|.wps|.odt|.rtf|.pdf|.html|.mht`) is ingested again (only that file; ingest never
 overwrites a speech edited by hand); then the site is built. The build is incremental — only
 pages whose inputs changed are rendered (a speech edit: its page and the indexes listing it; a
 template: the pages using it) and only changed files are replaced — so the same build serves
