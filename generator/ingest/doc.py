@@ -6,7 +6,9 @@ each one again as .docx is the step that loses an archive. The text of a binary 
 kept in pieces, in UTF-16 or in one byte a character, in the `WordDocument` stream, and the
 table stream's piece table (the Clx) says where each piece is and which characters of the
 document it holds. The main document comes first (its length is the FIB's ccpText); footnotes,
-headers and text boxes follow it and are left out. In the text, 0x0D ends a paragraph, 0x0B is
+headers and comments follow it and are left out. Text boxes (a title WPS floats above the
+text, a note set in a frame) are read from their own story and put before the paragraph their
+shape is anchored in, as the .docx reader puts them. In the text, 0x0D ends a paragraph, 0x0B is
 a line break, 0x07 ends a table cell and a field's code (between 0x13 and 0x14) is left out
 while its result (between 0x14 and 0x15) is kept, as Word shows it.
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import io
 import struct
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import UserError
@@ -23,6 +26,9 @@ _RESAVE = "open it in Word or WPS and save it as .docx"
 _FIB_MAGIC = 0xA5EC
 _ENCRYPTED, _WHICH_TABLE = 0x0100, 0x0200  # FibBase flags
 _CLX_INDEX = 33  # fcClx/lcbClx: the 34th pair of FibRgFcLcb97
+_SPA_INDEX = 40  # fcPlcSpaMom: the main document's shapes and where each is anchored
+_TXBX_INDEX = 56  # fcPlcftxbxTxt: where each text box's text is in the text box story
+_STORIES = 8  # FibRgLw97's ccpText … ccpHdrTxbx: the lengths of the document's stories
 _COMPRESSED = 0x40000000  # a piece's fc: its text is one byte a character (cp1252)
 _FIELD_START, _FIELD_SEPARATOR, _FIELD_END = "\x13", "\x14", "\x15"
 # Characters with a meaning in the text stream: line ends, or marks that stand for no text
@@ -75,29 +81,96 @@ def _flags(document: bytes, path: Path) -> int:
 
 
 def _main_text(document: bytes, table: bytes, path: Path) -> str:
-    """The characters of the main document, piece by piece."""
+    """The characters of the main document, piece by piece, its text boxes put in."""
     try:
-        ccp_text, fc_clx, lcb_clx = _fib_fields(document)
+        fib = _fib_fields(document)
+        fc_clx, lcb_clx = fib.pair(_CLX_INDEX)
         pieces = _pieces(table[fc_clx : fc_clx + lcb_clx])
         text = "".join(_piece_text(document, fc, length) for fc, length in pieces)
+        ccp_text = fib.stories[0]
+        boxes = _text_boxes(fib, table, text[sum(fib.stories[:6]) :][: fib.stories[6]])
     except (struct.error, ValueError, IndexError) as exc:
         raise UserError(f"damaged Word file ({exc})", path, hint=_RESAVE) from None
-    return text[:ccp_text]
+    return _with_boxes(text[:ccp_text], boxes)
 
 
-def _fib_fields(document: bytes) -> tuple[int, int, int]:
-    """ccpText, and where the Clx is in the table stream (the FIB's parts have counts, so the
-    offsets are worked out, not assumed)."""
+@dataclass(frozen=True)
+class _Fib:
+    """What the reader needs of the FIB: the stories' lengths (ccpText, ccpFtn, ccpHdd, ccpMcr,
+    ccpAtn, ccpEdn, ccpTxbx, ccpHdrTxbx), and its (fc, lcb) pairs, each where a structure is in
+    the table stream."""
+
+    stories: tuple[int, ...]
+    pairs: bytes
+
+    def pair(self, index: int) -> tuple[int, int]:
+        if len(self.pairs) < 8 * (index + 1):
+            return 0, 0  # (an older or shorter FIB: the structure is not there)
+        fc, lcb = struct.unpack_from("<II", self.pairs, 8 * index)
+        return fc, lcb
+
+
+def _fib_fields(document: bytes) -> _Fib:
+    """The stories' lengths and the table stream's structures (the FIB's parts have counts, so
+    the offsets are worked out, not assumed)."""
     csw = struct.unpack_from("<H", document, 0x20)[0]
     at = 0x22 + 2 * csw
     cslw = struct.unpack_from("<H", document, at)[0]
-    ccp_text = struct.unpack_from("<i", document, at + 2 + 3 * 4)[0]
+    stories = struct.unpack_from(f"<{_STORIES}i", document, at + 2 + 3 * 4)
     at += 2 + 4 * cslw
     cb_rg_fc_lcb = struct.unpack_from("<H", document, at)[0]
     if cb_rg_fc_lcb <= _CLX_INDEX:
         raise ValueError("no piece table in the header")
-    fc_clx, lcb_clx = struct.unpack_from("<II", document, at + 2 + 8 * _CLX_INDEX)
-    return ccp_text, fc_clx, lcb_clx
+    pairs = document[at + 2 : at + 2 + 8 * cb_rg_fc_lcb]
+    return _Fib(tuple(max(0, n) for n in stories), pairs)
+
+
+def _plc(table: bytes, fc: int, lcb: int, size: int) -> tuple[list[int], list[bytes]]:
+    """A PLC: n + 1 character positions, then n data elements of `size` bytes."""
+    data = table[fc : fc + lcb]
+    count = (len(data) - 4) // (4 + size)
+    if count <= 0:
+        return [], []
+    cps = list(struct.unpack_from(f"<{count + 1}i", data))
+    at = 4 * (count + 1)
+    return cps, [data[at + size * n : at + size * (n + 1)] for n in range(count)]
+
+
+def _text_boxes(fib: _Fib, table: bytes, story: str) -> list[tuple[int | None, str]]:
+    """Each text box of the main document: where its shape is anchored (a position in the
+    main text; None when no shape names it) and its text. A box deleted and kept for reuse
+    (FTXBXS.fReusable) has none."""
+    cps, boxes = _plc(table, *fib.pair(_TXBX_INDEX), 22)
+    if not boxes or not story:
+        return []
+    anchors: dict[int, int] = {}
+    spa_cps, shapes = _plc(table, *fib.pair(_SPA_INDEX), 26)
+    for cp, shape in zip(spa_cps, shapes, strict=False):
+        anchors.setdefault(struct.unpack_from("<i", shape)[0], cp)
+    found = []
+    for n, box in enumerate(boxes):
+        reusable, lid = struct.unpack_from("<H", box, 8)[0], struct.unpack_from("<i", box, 14)[0]
+        text = story[max(0, cps[n]) : max(0, cps[n + 1])]
+        if not reusable and text.strip("\r\x07 "):  # (a box's text ends in two marks)
+            found.append((anchors.get(lid), text.rstrip("\r") + "\r"))
+    return found
+
+
+def _with_boxes(main: str, boxes: list[tuple[int | None, str]]) -> str:
+    """The main text with each text box's paragraphs before the paragraph its shape is anchored
+    in (one no shape names, after the text: nothing is lost)."""
+    placed = sorted(
+        ((anchor, n, text) for n, (anchor, text) in enumerate(boxes) if anchor is not None),
+        key=lambda item: (item[0], item[1]),
+        reverse=True,
+    )
+    for anchor, _, text in placed:
+        start = main.rfind("\r", 0, min(anchor, len(main))) + 1
+        main = main[:start] + text + main[start:]
+    loose = "".join(text for anchor, text in boxes if anchor is None)
+    if loose:
+        main = (main if main.endswith("\r") else main + "\r") + loose
+    return main
 
 
 def _pieces(clx: bytes) -> list[tuple[int, int]]:

@@ -47,6 +47,26 @@ def test_fields_tables_and_line_breaks_read_as_word_shows_them() -> None:
     ]
 
 
+def test_text_boxes_are_read_before_the_paragraph_they_are_anchored_in() -> None:
+    """A title floated in a text box (as WPS sets one above the text) was lost, and the speech
+    with it: ingest found no title. A box set in a line comes before its paragraph, as from a
+    .docx or .odt."""
+    assert read_doc((FIXTURES / "boxes.doc").read_bytes(), Path("boxes.doc")) == [
+        "在全县工作会议上的讲话",
+        "同志们：",
+        "今天召开全县工作会议。",
+        "框中注释",
+        "第二段继续。",
+        "",
+    ]
+
+
+def test_a_text_box_no_shape_names_is_kept_after_the_text() -> None:
+    main = "甲段\r乙段\r"
+    boxes = [(3, "框一\r"), (None, "无主的框\r"), (0, "框零\r")]
+    assert doc._with_boxes(main, boxes) == "框零\r甲段\r框一\r乙段\r无主的框\r"
+
+
 def test_a_file_word_itself_saved_is_read() -> None:
     """olefile's test file: saved by Word as "Word 97-2003 Document"."""
     text = read_doc((FIXTURES / "word97.doc").read_bytes(), Path("word97.doc"))
