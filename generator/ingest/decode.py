@@ -325,13 +325,13 @@ def _word_source(document: DocxText, path: Path, digest: str, kind: str) -> Sour
 
 
 def _pdf_source(raw: bytes, path: Path, digest: str) -> SourceText:
-    """A PDF's paragraphs, numbered as lines; its page numbers and running heads set aside,
-    to be reported as removed."""
+    """A PDF's paragraphs, numbered as lines; its page numbers, running heads and diagonal
+    watermarks set aside, to be reported as removed."""
     document = read_pdf(raw, path)
     lines, changed = _numbered(document.paragraphs)
     pages = f"PDF, {document.pages} page{'s' if document.pages != 1 else ''}"
     furniture = tuple(SourceLine(text, n) for n, text in document.furniture)
-    reason = "PDF page number or running head"
+    reason = "PDF page number, running head or watermark"
     return SourceText(lines, _with_count(pages, changed), digest, furniture, reason)
 
 

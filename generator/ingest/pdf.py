@@ -21,12 +21,13 @@ from __future__ import annotations
 import io
 import itertools
 import logging
+import math
 import re
 import statistics
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -63,6 +64,7 @@ class PdfLine:
     size: float
     text: str
     spaced: bool = False
+    rotated: bool = False  # set at a slant across the page: a watermark (see _lines_of)
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,9 @@ def read_pdf(raw: bytes, path: Path) -> PdfText:
             path,
             hint="run text recognition (OCR) on it, or type the text into a .txt file",
         )
-    furniture = _furniture(pages)
+    furniture = _furniture(pages) | {
+        id(line) for page in pages for line in page.lines if line.rotated
+    }
     body = [line for page in pages for line in page.lines if id(line) not in furniture]
     paragraphs, after = _paragraphs(body, pages, furniture)
     return PdfText(paragraphs, after, len(pages))
@@ -136,12 +140,33 @@ def _lines_of(page: LTPage, number: int) -> PdfPage:
             text = raw.strip()
             if not text:
                 continue
-            sizes = [char.size for char in line if isinstance(char, LTChar)]
-            size = statistics.median(sizes) if sizes else line.height
+            chars = [char for char in line if isinstance(char, LTChar)]
+            size = statistics.median(char.size for char in chars) if chars else line.height
             spaced = raw.startswith(("\u3000", "  "))
-            lines.append(PdfLine(number, line.y1, line.x0, line.x1, size, text, spaced))
+            slanted = sum(1 for char in chars if _slanted(char.matrix)) * 2 > len(chars)
+            lines.append(PdfLine(number, line.y1, line.x0, line.x1, size, text, spaced, slanted))
     lines.sort(key=lambda line: (-round(line.top), line.left))
-    return PdfPage(page.height, lines)
+    return PdfPage(page.height, _unless_turned(lines))
+
+
+def _unless_turned(lines: list[PdfLine]) -> list[PdfLine]:
+    """The lines, none of them a watermark where most of the page's text is turned: the page
+    itself is then turned (a landscape table set sideways), and its text is the text."""
+    turned = sum(len(line.text) for line in lines if line.rotated)
+    if turned * 2 <= sum(len(line.text) for line in lines):
+        return lines
+    return [replace(line, rotated=False) for line in lines]
+
+
+_SLANT = 0.08  # radians (under 5°) a character's baseline may turn and still be set level
+
+
+def _slanted(matrix: tuple[float, float, float, float, float, float]) -> bool:
+    """Whether a character's baseline is turned from the page's horizontal: a watermark set
+    diagonally across the page (仅供学习, a site's name), which pdfminer gives as lines among
+    the text's, splitting the paragraph it crosses. (Italic is sheared, not turned.)"""
+    a, b = matrix[0], matrix[1]
+    return abs(math.atan2(b, a)) > _SLANT
 
 
 # The gap between a Chinese character and a Latin letter or digit that Word, WPS and LibreOffice

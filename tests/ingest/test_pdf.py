@@ -33,6 +33,7 @@ def ingested(tmp_path: Path, name: str) -> tuple[str, list[str]]:
         ("seed.pdf", ["— 1 —", "— 2 —", "××县人民政府办公室"]),
         ("seed-fpdf.pdf", ["- 1 -", "- 2 -"]),
         ("seed-office.pdf", ["— 1 —", "— 2 —"]),  # (a wrapped title; 前 3 年's autospace)
+        ("seed-watermark.pdf", ["— 1 —", "酷乐文行 仅供学习"]),  # (set diagonally on each page)
     ],
 )
 def test_a_printed_speech_reads_as_its_text_does(
@@ -47,7 +48,7 @@ def test_a_printed_speech_reads_as_its_text_does(
     from_text, _ = ingested(tmp_path / "txt", "seed.txt")
     assert without_source(from_pdf) == without_source(from_text)
     for text in furniture:
-        assert f"PDF page number or running head: {text}" in removed
+        assert f"PDF page number, running head or watermark: {text}" in removed
 
 
 def test_an_english_pdf_joins_its_lines_with_spaces(tmp_path: Path) -> None:
@@ -71,7 +72,7 @@ def test_the_report_says_it_was_a_pdf(tmp_path: Path) -> None:
     assert (
         source.encoding.startswith("PDF, ") and source.encoding.split(",")[1].strip()[0].isdigit()
     )
-    assert source.hidden and source.hidden_reason == "PDF page number or running head"
+    assert source.hidden and source.hidden_reason == "PDF page number, running head or watermark"
 
 
 def test_a_pdf_without_text_is_an_error_that_says_it_is_a_scan() -> None:
@@ -202,3 +203,24 @@ def test_a_number_in_the_text_is_no_page_number() -> None:
     body = [line(760 - 29 * n, LEFT, RIGHT, f"第{n}行正文。") for n in range(6)]
     figure = line(500, LEFT, 130, "2023")
     assert pdf._furniture([PdfPage(842.0, [*body[:3], figure, *body[3:]])]) == set()
+
+
+def test_a_character_turned_from_the_horizontal_is_slanted_an_italic_one_is_not() -> None:
+    import math
+
+    turn = math.radians(35)
+    assert not pdf._slanted((12, 0, 0, 12, 100, 700))  # level
+    assert not pdf._slanted((12, 0, 2.5, 12, 100, 700))  # italic: sheared, not turned
+    assert pdf._slanted((12 * math.cos(turn), 12 * math.sin(turn), 0, 12, 100, 700))
+    assert pdf._slanted((-12, 0, 0, -12, 100, 700))  # upside down
+
+
+def test_a_page_whose_text_is_mostly_turned_has_no_watermark() -> None:
+    """A table set sideways on a landscape page: its text is the text, not a watermark; a
+    watermark is a turned line on a page of level ones."""
+    table = PdfLine(1, 700, 90, 500, 12, "表格的文字，横排在页上", rotated=True)
+    note = PdfLine(1, 100, 90, 200, 12, "注")
+    assert not any(line.rotated for line in pdf._unless_turned([table, note]))
+    text = PdfLine(1, 700, 90, 500, 12, "正文的文字，平放在页上")
+    mark = PdfLine(1, 400, 90, 300, 40, "仅供学习", rotated=True)
+    assert [line.rotated for line in pdf._unless_turned([text, mark])] == [False, True]
