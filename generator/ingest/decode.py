@@ -25,7 +25,7 @@ from pathlib import Path
 from charset_normalizer.md import mess_ratio
 
 from generator.errors import UserError
-from generator.ingest.doc import read_doc
+from generator.ingest.doc import read_doc_text
 from generator.ingest.docx import DocxText, read_docx
 from generator.ingest.htmltext import html_lines, is_html_document
 from generator.ingest.mhtml import mhtml_page
@@ -345,11 +345,12 @@ def _rtf_source(raw: bytes, path: Path, digest: str) -> SourceText:
 
 
 def _doc_source(raw: bytes, path: Path, digest: str, kind: str) -> SourceText:
-    """A Word 97–2003 or WPS file's paragraphs, numbered as lines."""
-    lines, changed = _numbered(read_doc(raw, path))
+    """A Word 97–2003 or WPS file's paragraphs, numbered as lines, and its notes."""
+    paragraphs, notes = read_doc_text(raw, path)
+    lines, changed = _numbered(paragraphs)
     if not any(line.text.strip() for line in lines):
         raise UserError("Word document contains no text", path, hint="nothing to import")
-    return SourceText(lines, _with_count(kind, changed), digest)
+    return SourceText(lines, _with_count(kind, changed), digest, notes=tuple(notes))
 
 
 def _numbered(paragraphs: list[str]) -> tuple[tuple[SourceLine, ...], int]:

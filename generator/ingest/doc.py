@@ -5,8 +5,9 @@ Government offices keep years of speeches as .doc and .wps; asking an editor to 
 each one again as .docx is the step that loses an archive. The text of a binary Word file is
 kept in pieces, in UTF-16 or in one byte a character, in the `WordDocument` stream, and the
 table stream's piece table (the Clx) says where each piece is and which characters of the
-document it holds. The main document comes first (its length is the FIB's ccpText); footnotes,
-headers and comments follow it and are left out. Text boxes (a title WPS floats above the
+document it holds. The main document comes first (its length is the FIB's ccpText); the other
+stories follow it. Footnotes and endnotes are kept as notes, `[^n]` where Word shows their
+numbers; headers and comments are left out. Text boxes (a title WPS floats above the
 text, a note set in a frame) are read from their own story and put before the paragraph their
 shape is anchored in, as the .docx reader puts them. In the text, 0x0D ends a paragraph, 0x0B is
 a line break, 0x07 ends a table cell and a field's code (between 0x13 and 0x14) is left out
@@ -52,6 +53,13 @@ _TRANSLATION = {
 
 def read_doc(raw: bytes, path: Path) -> list[str]:
     """The main document's paragraphs, as Word shows them (a table's cells joined by tabs)."""
+    return read_doc_text(raw, path)[0]
+
+
+def read_doc_text(raw: bytes, path: Path) -> tuple[list[str], list[str]]:
+    """The main document's paragraphs, and the texts of its footnotes and endnotes: note n is
+    the n-th referred to (footnotes and endnotes in one sequence, as the .docx reader numbers
+    them), its mark `[^n]` in the text where Word shows its number."""
     import olefile
 
     try:
@@ -67,8 +75,8 @@ def read_doc(raw: bytes, path: Path) -> list[str]:
         table = "1Table" if flags & _WHICH_TABLE else "0Table"
         if not ole.exists(table):
             raise UserError("damaged Word file: its table stream is missing", path, hint=_RESAVE)
-        text = _main_text(document, ole.openstream(table).read(), path)
-    return _paragraphs(_without_field_codes(text))
+        text, notes = _main_text(document, ole.openstream(table).read(), path)
+    return _paragraphs(_without_field_codes(text)), notes
 
 
 def _flags(document: bytes, path: Path) -> int:
@@ -80,18 +88,49 @@ def _flags(document: bytes, path: Path) -> int:
     return flags
 
 
-def _main_text(document: bytes, table: bytes, path: Path) -> str:
-    """The characters of the main document, piece by piece, its text boxes put in."""
+def _main_text(document: bytes, table: bytes, path: Path) -> tuple[str, list[str]]:
+    """The characters of the main document, piece by piece, its notes' marks and text boxes
+    put in; and the notes' texts."""
     try:
         fib = _fib_fields(document)
         fc_clx, lcb_clx = fib.pair(_CLX_INDEX)
         pieces = _pieces(table[fc_clx : fc_clx + lcb_clx])
         text = "".join(_piece_text(document, fc, length) for fc, length in pieces)
-        ccp_text = fib.stories[0]
-        boxes = _text_boxes(fib, table, text[sum(fib.stories[:6]) :][: fib.stories[6]])
+        chars = list(text[: fib.stories[0]])  # (one string a character position: edits below
+        # keep every later position where it was)
+        notes = _notes(fib, table, text, chars)
+        _put_boxes(chars, _text_boxes(fib, table, _story(fib, text, 6)))
     except (struct.error, ValueError, IndexError) as exc:
         raise UserError(f"damaged Word file ({exc})", path, hint=_RESAVE) from None
-    return _with_boxes(text[:ccp_text], boxes)
+    return "".join(chars), notes
+
+
+def _story(fib: _Fib, text: str, number: int) -> str:
+    """Story `number` of the document (0 main, 1 footnotes, 5 endnotes, 6 text boxes): the
+    stories follow one another in the text, in that order."""
+    start = sum(fib.stories[:number])
+    return text[start : start + fib.stories[number]]
+
+
+_NOTES = ((2, 3, 1), (46, 47, 5))  # footnotes', endnotes': PlcfxndRef, PlcfxndTxt, story
+
+
+def _notes(fib: _Fib, table: bytes, text: str, chars: list[str]) -> list[str]:
+    """The notes' texts in the order they are referred to; each reference mark in `chars`
+    (0x02, Word's automatic number) replaced by `[^n]`."""
+    found: list[tuple[int, str]] = []
+    for ref_index, text_index, story_number in _NOTES:
+        refs, _ = _plc(table, *fib.pair(ref_index), 2)
+        bounds, _ = _plc(table, *fib.pair(text_index), 0)
+        story = _story(fib, text, story_number)
+        for n, cp in enumerate(refs[:-1]):
+            if n + 1 < len(bounds) and 0 <= cp < len(chars):
+                note = story[max(0, bounds[n]) : max(0, bounds[n + 1])]
+                found.append((cp, "\n".join(_paragraphs(_without_field_codes(note))).strip()))
+    found.sort()
+    for number, (cp, _) in enumerate(found, start=1):  # (Word's mark, 0x02, is replaced)
+        chars[cp] = ("" if chars[cp] == "\x02" else chars[cp]) + f"[^{number}]"
+    return [note for _, note in found]
 
 
 @dataclass(frozen=True)
@@ -156,21 +195,28 @@ def _text_boxes(fib: _Fib, table: bytes, story: str) -> list[tuple[int | None, s
     return found
 
 
+def _put_boxes(chars: list[str], boxes: list[tuple[int | None, str]]) -> None:
+    """Each text box's paragraphs before the paragraph its shape is anchored in (one no shape
+    names, after the text: nothing is lost); `chars`, the main text, one string a position."""
+    main = "".join(char[:1] for char in chars)  # (positions as in the file: a mark is one)
+    before: dict[int, list[str]] = {}
+    for anchor, text in boxes:
+        start = len(chars) if anchor is None else main.rfind("\r", 0, min(anchor, len(main))) + 1
+        before.setdefault(start, []).append(text)
+    for start, texts in before.items():
+        if start < len(chars):
+            chars[start] = "".join(texts) + chars[start]
+        else:
+            if chars and not chars[-1].endswith("\r"):
+                chars[-1] += "\r"
+            chars.append("".join(texts))
+
+
 def _with_boxes(main: str, boxes: list[tuple[int | None, str]]) -> str:
-    """The main text with each text box's paragraphs before the paragraph its shape is anchored
-    in (one no shape names, after the text: nothing is lost)."""
-    placed = sorted(
-        ((anchor, n, text) for n, (anchor, text) in enumerate(boxes) if anchor is not None),
-        key=lambda item: (item[0], item[1]),
-        reverse=True,
-    )
-    for anchor, _, text in placed:
-        start = main.rfind("\r", 0, min(anchor, len(main))) + 1
-        main = main[:start] + text + main[start:]
-    loose = "".join(text for anchor, text in boxes if anchor is None)
-    if loose:
-        main = (main if main.endswith("\r") else main + "\r") + loose
-    return main
+    """`main` with its text boxes put in (see _put_boxes)."""
+    chars = list(main)
+    _put_boxes(chars, boxes)
+    return "".join(chars)
 
 
 def _pieces(clx: bytes) -> list[tuple[int, int]]:

@@ -15,7 +15,7 @@ import pytest
 from generator.errors import UserError
 from generator.ingest import doc
 from generator.ingest.decode import read_source
-from generator.ingest.doc import read_doc
+from generator.ingest.doc import read_doc, read_doc_text
 from tests.conftest import ROOT
 from tests.helpers import ingest_file, without_source
 
@@ -59,6 +59,23 @@ def test_text_boxes_are_read_before_the_paragraph_they_are_anchored_in() -> None
         "第二段继续。",
         "",
     ]
+
+
+def test_footnotes_and_endnotes_are_notes_numbered_in_the_order_they_are_referred_to(
+    tmp_path: Path,
+) -> None:
+    """They were left out, and the speech's sources with them; numbered as from a .docx."""
+    paragraphs, notes = read_doc_text((FIXTURES / "notes.doc").read_bytes(), Path("notes.doc"))
+    assert paragraphs[1:3] == ["据统计[^1]，全县生产总值增长5%[^2]。", "第二段[^3]结束。"]
+    assert notes == ["数据来源：县统计局。", "尾注：初步核算数。", "第二个脚注。"]
+    markdown, _ = ingest_file(tmp_path, FIXTURES / "notes.doc", "讲话.wps")
+    assert "据统计[^1]，全县生产总值增长5%[^2]。" in markdown
+    assert "[^1]: 数据来源：县统计局。" in markdown and "[^3]: 第二个脚注。" in markdown
+
+
+def test_a_text_box_anchored_where_another_is_keeps_their_order() -> None:
+    boxes = [(3, "框一\r"), (4, "框二\r")]
+    assert doc._with_boxes("甲段\r乙段\r", boxes) == "甲段\r框一\r框二\r乙段\r"
 
 
 def test_a_text_box_no_shape_names_is_kept_after_the_text() -> None:
