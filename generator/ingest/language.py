@@ -7,9 +7,10 @@ the right voice and the browser sets them in the language's fonts and line break
 where the text leaves no doubt: a Chinese speech that quotes English (“Digital technologies are
 transforming…”), names firms (Microsoft, Alibaba Group), writes abbreviations (AI, GDP, 5G), or
 quotes a line of Japanese, Korean, Russian or Arabic stays Chinese, with no `lang` at all, so its
-file is as it was before. A text in a language not listed here gets none either (a Persian or
-Uyghur text in Arabic letters, a Kazakh or Serbian one in Cyrillic): a wrong tag is worse than
-the archive's.
+file is as it was before. A text in a language not listed here gets none either (a Kazakh or
+Serbian one in Cyrillic, an Urdu one in Arabic letters): a wrong tag is worse than the
+archive's. China's own languages in their scripts are told too: Tibetan (bo), Mongolian in its
+script (mn-Mong) and Uyghur (ug).
 
 First the script the body is written in, the one whose letters far outnumber any other's and
 the Han characters; then the language, by its commonest words (Latin letters) or by its own
@@ -42,6 +43,11 @@ _SCRIPT_LETTERS = {
     "Hang": r"\u1100-\u11ff\u3131-\u318e\ua960-\ua97f\uac00-\ud7a3\ud7b0-\ud7ff",
     "Kana": r"\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fd-\u30ff\u31f0-\u31ff"
     r"\uff66-\uff6f\uff71-\uff9d",
+    # Tibetan's consonants, vowel signs and subjoined letters (its syllables are parted by the
+    # tsheg, ་, which is no letter); the Mongolian script's letters, Todo, Sibe and Manchu's
+    # too (U+185D on), which mark those languages.
+    "Tibt": r"\u0f40-\u0f6c\u0f71-\u0f84\u0f88-\u0fbc",
+    "Mong": r"\u1820-\u18aa",
 }
 _LETTER_RES = {script: re.compile(f"[{letters}]") for script, letters in _SCRIPT_LETTERS.items()}
 _WORD_RES = {script: re.compile(f"[{letters}]+") for script, letters in _SCRIPT_LETTERS.items()}
@@ -70,6 +76,8 @@ _MEASURES = {
     "Grek": _ALPHABET,
     "Arab": _ALPHABET,
     "Hebr": _ALPHABET,
+    "Tibt": _ALPHABET,
+    "Mong": _ALPHABET,
     # Hangul syllables (two or three letters each): a Korean word is two or three of them, so a
     # Korean speech glossing a term in Hanja (經濟) is far above 4 per Han character, a
     # bilingual one (some 1.4 syllables for each character of its Chinese) far below.
@@ -103,9 +111,11 @@ _LEAD = 1.5  # times the next language's share: no tag where two are close
 # among the languages written in that script. A text is in the one language whose alphabet
 # holds all its letters but a stray name's, and whose marks it has: Russian's ы and э, which
 # Ukrainian and Bulgarian lack; Ukrainian's і, ї and є; Bulgarian's ъ, a vowel there (2% of its
-# letters), rare in Russian; Mongolian's ө and ү. Belarusian (і and ы), Kazakh (ә, қ, і),
-# Serbian (ј) and the like fit none of the alphabets, Persian (پ, گ, ی), Urdu (ے) and Uyghur
-# (ې, ە) not Arabic's, polytonic Greek not the modern one, Yiddish (װ, ײ) not Hebrew's: no tag.
+# letters), rare in Russian; Mongolian's ө and ү; Persian's ک and ی where Arabic writes ك and
+# ي, and its پ چ ژ گ; Uyghur's vowels ې ۆ ۈ (Xinjiang's speeches in Uyghur). Belarusian (і
+# and ы), Kazakh (ә, қ, і; in Arabic letters ٵ ٶ ٷ), Serbian (ј) and the like fit none of the
+# alphabets, Urdu (ے, ٹ) none of the Arabic script's, polytonic Greek not the modern one,
+# Yiddish (װ, ײ) not Hebrew's: no tag.
 _RUSSIAN = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
 _ALPHABETS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "Cyrl": (
@@ -116,7 +126,11 @@ _ALPHABETS: dict[str, tuple[tuple[str, str, str], ...]] = {
     ),
     "Grek": (("el", "αβγδεζηθικλμνξοπρσςτυφχψωάέήίόύώϊϋΐΰ", ""),),
     # (with ٱ, the alif of Quranic quotations; ة, the feminine ending, makes some 3% of it)
-    "Arab": (("ar", "ءآأؤإئابةتثجحخدذرزسشصضطظعغفقكلمنهوىيٱ", "ة"),),
+    "Arab": (
+        ("ar", "ءآأؤإئابةتثجحخدذرزسشصضطظعغفقكلمنهوىيٱ", "ة"),
+        ("fa", "ءآأؤئابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهیۀة", "کی"),
+        ("ug", "ئابپتجچخدرزژسشغفقكگڭلمنھوۇۆۈۋېىيە", "ېۆۈ"),
+    ),
     "Hebr": (("he", "אבגדהוזחטיךכלםמןנסעףפץצקרשת", ""),),
 }
 _MAX_FOREIGN = 0.003  # letters outside the alphabet, of the text's letters in its script
@@ -128,6 +142,9 @@ _MIN_MARKS = 0.005  # the language's marking letters, likewise, at the least
 # (们, 这, 说, 经济; the corpus: 22–30%). A Japanese speech quoting a Chinese slogan stays
 # Japanese; one with its Chinese translation beside each paragraph does not.
 _MAX_NON_JAPANESE_HAN = 0.02
+# The Mongolian script's letters for Todo, Sibe and Manchu (Xinjiang's Xibe write Sibe): a text
+# with them is no Mongolian one (mn-Mong, the script Inner Mongolia writes Mongolian in).
+_MANCHU_RE = re.compile(r"[\u185d-\u18aa]")
 
 
 def speech_language(title: str, paragraphs: Iterable[str]) -> str | None:
@@ -235,4 +252,6 @@ _LANGUAGE_OF: dict[str, Callable[[str, str], str | None]] = {
     "Hebr": _alphabet_language("Hebr"),
     "Hang": lambda title, body: "ko",
     "Kana": _japanese,
+    "Tibt": lambda title, body: "bo",
+    "Mong": lambda title, body: None if _MANCHU_RE.search(f"{title}{body}") else "mn-Mong",
 }

@@ -131,7 +131,9 @@ def test_word_count_is_words_where_a_text_is_measured_in_words_and_characters_el
         lang="en",
     )
     japanese = Speech("j-ja", "デジタル経済フォーラムでの挨拶", ["皆さん、こんにちは。"], lang="ja")
-    site = built(tmp_path, BASE, english, japanese, DATED)
+    # Tibetan parts its words (syllables) with the tsheg, not with spaces: 10 here, not 2
+    tibetan = Speech("t-bo", "གསུང་བཤད།", ["གུས་པར་འོས་པའི་མགྲོན་པོ་རྣམས། ཧའེ་ལར་དུ།"], lang="bo")
+    site = built(tmp_path, BASE, english, japanese, tibetan, DATED)
 
     def data(slug: str) -> dict[str, object]:
         [found] = [json.loads(s) for s in head(site / "speeches" / slug / "index.html").scripts]
@@ -140,4 +142,5 @@ def test_word_count_is_words_where_a_text_is_measured_in_words_and_characters_el
     assert data("e-en")["inLanguage"] == "en"
     assert data("e-en")["wordCount"] == len(english.blocks[0].split())
     assert data("j-ja")["wordCount"] == len("皆さん、こんにちは。")
+    assert data("t-bo")["wordCount"] == 10
     assert data("a-dated")["wordCount"] == len("同志们：今天召开会议，部署优化营商环境工作。")
