@@ -7,7 +7,8 @@ page of the font in use (`\\fcharset134`: GBK) or of the document (`\\ansicpg936
 are not the speech's text are skipped: the font, colour and style tables, the document's
 information, pictures and objects, headers and footers, comments, fields' instructions (their
 results stay: a link reads as its words), hidden and deleted text, and every group marked
-`\\*` that this reader does not know. A list's number, which Word writes as text in
+`\\*` that this reader does not know. A text box's text (a shape's `\\shptxt`) is read apart
+and put before the paragraph the shape stands in. A list's number, which Word writes as text in
 `\\listtext`, is kept, as it is on the page; a table's row is one line, its cells parted by
 tabs, as from a `.docx`; a footnote becomes `[^n]` where its mark stands, its text the note.
 
@@ -88,6 +89,7 @@ class _State:
     hidden: bool = False
     in_fonts: bool = False
     note: int = 0  # the footnote (1, 2, …) whose text this group is, 0 in the body
+    box: int = 0  # the text box (1, 2, …) whose text this group is (a shape's \shptxt)
 
 
 @dataclass
@@ -97,6 +99,7 @@ class _Reader:
     fonts: dict[str, int] = field(default_factory=dict)
     body: list[str] = field(default_factory=list)
     notes: list[list[str]] = field(default_factory=list)
+    boxes: list[list[str]] = field(default_factory=list)
     pending: bytearray = field(default_factory=bytearray)  # \'hh bytes not decoded yet
     pending_page: int = 1252
     font_number: str = ""  # the font table entry being read
@@ -104,7 +107,22 @@ class _Reader:
     replaced: int = 0
 
     def out(self, state: _State) -> list[str]:
+        if state.box:
+            return self.boxes[state.box - 1]
         return self.notes[state.note - 1] if state.note else self.body
+
+    def put_box(self, number: int) -> None:
+        """A text box's paragraphs, before the paragraph its shape stands in (as the .doc and
+        .docx readers put them): a title floated in a box was lost."""
+        text = "".join(self.boxes[number - 1]).strip("\f")
+        if not text.strip():
+            return
+        for at in range(len(self.body) - 1, -1, -1):
+            if "\f" in self.body[at]:
+                head, _, tail = self.body[at].rpartition("\f")
+                self.body[at : at + 1] = [head + "\f", text + "\f", tail]
+                return
+        self.body.insert(0, text + "\f")
 
     def emit(self, state: _State, text: str) -> None:
         self.flush(state)
@@ -183,7 +201,9 @@ def _read(text: str, reader: _Reader) -> None:
                 reader.font_number = ""
             if not stack:
                 break  # the document's group has ended: what follows is no part of it
-            state = stack.pop()
+            closed, state = state, stack.pop()
+            if closed.box and closed.box != state.box:
+                reader.put_box(closed.box)
             reader.skip_bytes = 0
             continue
         if symbol is not None:
@@ -234,6 +254,11 @@ def _control(
         reader.notes.append([])
         reader.emit(state, f"[^{len(reader.notes)}]")
         return replace(state, note=len(reader.notes)), end
+    if word == "shptxt" and first and not state.note and not state.box:
+        # A shape's text (a text box), inside the shape's instructions, skipped otherwise:
+        # read apart, and put before its paragraph when its group ends (_Reader.put_box).
+        reader.boxes.append([])
+        return replace(state, skip=False, box=len(reader.boxes)), end
     if first and (word in _SKIPPED or starred) and word != "fonttbl":
         return replace(state, skip=True), end
     if word == "bin" and number:

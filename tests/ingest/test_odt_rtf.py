@@ -58,6 +58,22 @@ def test_the_rtf_fixture_keeps_tables_links_and_line_breaks() -> None:
     assert not any("页脚" in text for text in paragraphs) and notes == []
 
 
+def test_rtf_text_boxes_come_before_their_paragraph_and_notes_are_numbered_in_order() -> None:
+    """As the .doc reader reads the same documents (LibreOffice's RTF of them): a title in a
+    text box (a shape's \\shptxt) was lost; footnotes and an endnote are one sequence."""
+    boxes, _ = read_rtf((FIXTURES / "boxes.rtf").read_bytes(), Path("boxes.rtf"))
+    assert boxes[:5] == [
+        "在全县工作会议上的讲话",
+        "同志们：",
+        "今天召开全县工作会议。",
+        "框中注释",
+        "第二段继续。",
+    ]
+    paragraphs, notes = read_rtf((FIXTURES / "notes.rtf").read_bytes(), Path("notes.rtf"))
+    assert paragraphs[1:3] == ["据统计[^1]，全县生产总值增长5%[^2]。", "第二段[^3]结束。"]
+    assert notes == ["数据来源：县统计局。", "尾注：初步核算数。", "第二个脚注。"]
+
+
 def test_the_report_says_what_kind_of_file_it_was(tmp_path: Path) -> None:
     for name, kind in (("a.odt", "OpenDocument"), ("b.rtf", "RTF")):
         (tmp_path / name).write_bytes((FIXTURES / f"seed{Path(name).suffix}").read_bytes())
