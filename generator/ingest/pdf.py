@@ -146,7 +146,68 @@ def _lines_of(page: LTPage, number: int) -> PdfPage:
             slanted = sum(1 for char in chars if _slanted(char.matrix)) * 2 > len(chars)
             lines.append(PdfLine(number, line.y1, line.x0, line.x1, size, text, spaced, slanted))
     lines.sort(key=lambda line: (-round(line.top), line.left))
-    return PdfPage(page.height, _unless_turned(lines))
+    return PdfPage(page.height, _in_columns(_unless_turned(lines)))
+
+
+_COLUMN_SHARE = 0.25  # of a page's level lines, each column holds this many at the least
+_SPANNING_SHARE = 0.25  # and lines across the gutter (a title, a table) are at most this many
+_COLUMN_LINES = 5
+
+
+def _in_columns(lines: list[PdfLine]) -> list[PdfLine]:
+    """A page set in two columns, in reading order: the lines above and below the columns
+    (a title, a table set across the page) where they stand, each band between them its left
+    column and then its right. The right column's lines are moved onto the left's measure, so
+    paragraphs are joined as in one column. (Sorted top to bottom, the lines of the two
+    columns had taken turns: `第一，作风整顿是…落实QQ206157060`.) A page in one column is as
+    it was: its lines cross the middle."""
+    level = [line for line in lines if not line.rotated]
+    gutter = _gutter(level)
+    if gutter is None:
+        return lines
+    right_lines = [line for line in level if line.left >= gutter]
+    left_lines = [line for line in level if line.right <= gutter]
+    shift = min(line.left for line in right_lines) - min(line.left for line in left_lines)
+    ordered: list[PdfLine] = []
+    band: list[PdfLine] = []
+    for line in lines:  # (top to bottom)
+        if line.rotated or line.left < gutter < line.right:  # across the page: a band ends
+            ordered += [*_band(band, gutter, shift), line]
+            band = []
+        else:
+            band.append(line)
+    return ordered + _band(band, gutter, shift)
+
+
+def _band(lines: list[PdfLine], gutter: float, shift: float) -> list[PdfLine]:
+    left = [line for line in lines if line.right <= gutter]
+    right = [
+        replace(line, left=line.left - shift, right=line.right - shift)
+        for line in lines
+        if line.right > gutter
+    ]
+    return left + right
+
+
+def _gutter(lines: list[PdfLine]) -> float | None:
+    """The x between two columns of text: in the middle half of the text's width, crossed by
+    few lines, with many lines wholly on each side of it; None for a page in one column."""
+    if len(lines) < 2 * _COLUMN_LINES:
+        return None
+    start, end = min(line.left for line in lines), max(line.right for line in lines)
+    best: tuple[int, float] | None = None
+    for edge in sorted({round(line.right, 1) for line in lines}):
+        x = edge + 0.5
+        if not start + (end - start) / 4 < x < end - (end - start) / 4:
+            continue
+        before = sum(1 for line in lines if line.right <= x)
+        after = sum(1 for line in lines if line.left >= x)
+        across = len(lines) - before - after
+        enough = min(before, after) >= max(_COLUMN_LINES, _COLUMN_SHARE * len(lines))
+        few = across <= _SPANNING_SHARE * len(lines)
+        if enough and few and (best is None or across < best[0]):
+            best = (across, x)
+    return None if best is None else best[1]
 
 
 def _unless_turned(lines: list[PdfLine]) -> list[PdfLine]:
@@ -221,8 +282,9 @@ def _furniture(pages: list[PdfPage]) -> set[int]:
 
 
 def _edge_lines(page: PdfPage) -> list[PdfLine]:
-    """A page's first and last lines where they stand in its top or foot margin band."""
-    band, lines = page.height * _MARGIN_SHARE, page.lines
+    """A page's top two and bottom two lines where they stand in its top or foot margin band
+    (by where they stand: a page in two columns lists its lines in reading order)."""
+    band, lines = page.height * _MARGIN_SHARE, sorted(page.lines, key=lambda line: -line.top)
     ends = lines[:2] + lines[-2:] if len(lines) > 4 else lines
     return [line for line in ends if line.top >= page.height - band or line.top <= band * 1.5]
 

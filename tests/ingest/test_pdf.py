@@ -34,6 +34,7 @@ def ingested(tmp_path: Path, name: str) -> tuple[str, list[str]]:
         ("seed-fpdf.pdf", ["- 1 -", "- 2 -"]),
         ("seed-office.pdf", ["— 1 —", "— 2 —"]),  # (a wrapped title; 前 3 年's autospace)
         ("seed-watermark.pdf", ["— 1 —", "酷乐文行 仅供学习"]),  # (set diagonally on each page)
+        ("seed-columns.pdf", ["— 1 —", "— 2 —"]),  # (two columns under a title across the page)
     ],
 )
 def test_a_printed_speech_reads_as_its_text_does(
@@ -224,3 +225,41 @@ def test_a_page_whose_text_is_mostly_turned_has_no_watermark() -> None:
     text = PdfLine(1, 700, 90, 500, 12, "正文的文字，平放在页上")
     mark = PdfLine(1, 400, 90, 300, 40, "仅供学习", rotated=True)
     assert [line.rotated for line in pdf._unless_turned([text, mark])] == [False, True]
+
+
+def _column(left: float, right: float, tops: range, text: str) -> list[PdfLine]:
+    return [PdfLine(1, top, left, right, 12, f"{text}{top}") for top in tops]
+
+
+def test_a_page_in_one_column_keeps_its_order_whatever_its_short_lines() -> None:
+    """Short last lines of paragraphs at the left, a signature and a date at the right: still
+    one column, crossed in the middle by its full lines."""
+    full = _column(90, 500, range(700, 400, -20), "正文")
+    short = [PdfLine(1, 390, 90, 200, 12, "段末。"), PdfLine(1, 370, 90, 180, 12, "段末。")]
+    signed = [
+        PdfLine(1, 350, 380, 500, 12, "某某县人民政府"),
+        PdfLine(1, 330, 400, 500, 12, "日期"),
+    ]
+    lines = full + short + signed
+    assert pdf._in_columns(lines) == lines
+
+
+def test_two_columns_are_read_column_by_column_band_by_band() -> None:
+    """A title across the page, two columns, a table row across the page, two more columns:
+    each band's left column, then its right, the right one moved onto the left's measure."""
+    title = PdfLine(1, 760, 150, 450, 22, "标题")
+    upper = _column(90, 280, range(720, 580, -20), "左") + _column(
+        310, 500, range(720, 580, -20), "右"
+    )
+    across = PdfLine(1, 560, 90, 500, 12, "表格一行，横贯全页")
+    lower = _column(90, 280, range(540, 400, -20), "左") + _column(
+        310, 500, range(540, 400, -20), "右"
+    )
+    lines = sorted([title, *upper, across, *lower], key=lambda line: (-line.top, line.left))
+    ordered = pdf._in_columns(lines)
+    texts = [line.text for line in ordered]
+    assert texts[0] == "标题" and texts[15] == "表格一行，横贯全页"
+    assert texts[1:8] == [f"左{top}" for top in range(720, 580, -20)]
+    assert texts[8:15] == [f"右{top}" for top in range(720, 580, -20)]
+    assert texts[16:23] == [f"左{top}" for top in range(540, 400, -20)]
+    assert {line.left for line in ordered if line.text.startswith("右")} == {90}
