@@ -146,7 +146,31 @@ def _lines_of(page: LTPage, number: int) -> PdfPage:
             slanted = sum(1 for char in chars if _slanted(char.matrix)) * 2 > len(chars)
             lines.append(PdfLine(number, line.y1, line.x0, line.x1, size, text, spaced, slanted))
     lines.sort(key=lambda line: (-round(line.top), line.left))
-    return PdfPage(page.height, _in_columns(_unless_turned(lines)))
+    return PdfPage(page.height, _rows(_in_columns(_unless_turned(lines))))
+
+
+_ROW_GAP = 1.5  # ems of white between two pieces of one line, at the least, to part cells
+
+
+def _rows(lines: list[PdfLine]) -> list[PdfLine]:
+    """A table's row (cells printed side by side, which pdfminer gives as lines of their own on
+    one baseline) as one line, its cells parted by tabs, as the .docx reader gives a row: each
+    cell had become a paragraph. Only level lines that follow each other in reading order
+    (the same column) and stand on the same baseline are joined."""
+    out: list[PdfLine] = []
+    for line in lines:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and not (last.rotated or line.rotated)
+            and last.page == line.page
+            and abs(last.top - line.top) < 0.25 * min(last.size, line.size)
+            and line.left - last.right >= _ROW_GAP * min(last.size, line.size)
+        ):
+            out[-1] = replace(last, right=line.right, text=f"{last.text}\t{line.text}")
+        else:
+            out.append(line)
+    return out
 
 
 _COLUMN_SHARE = 0.25  # of a page's level lines, each column holds this many at the least
@@ -254,10 +278,13 @@ def _line_text(line: LTTextLine) -> str:
             and item.get_text() == " "
             and isinstance(before, LTChar)
             and isinstance(after, LTChar)
-            and _wide(before.get_text()) != _wide(after.get_text())
-            and after.x0 - before.x1 < _AUTOSPACE * max(before.size, after.size)
         ):
-            continue
+            gap, size = after.x0 - before.x1, max(before.size, after.size)
+            if _wide(before.get_text()) != _wide(after.get_text()) and gap < _AUTOSPACE * size:
+                continue
+            if gap >= _ROW_GAP * size:  # (two cells of a table's row, pdfminer's one line)
+                kept.append("\t")
+                continue
         kept.append(item.get_text())
     return "".join(kept)
 

@@ -263,3 +263,25 @@ def test_two_columns_are_read_column_by_column_band_by_band() -> None:
     assert texts[8:15] == [f"右{top}" for top in range(720, 580, -20)]
     assert texts[16:23] == [f"左{top}" for top in range(540, 400, -20)]
     assert {line.left for line in ordered if line.text.startswith("右")} == {90}
+
+
+def test_a_tables_rows_read_as_lines_of_cells_parted_by_tabs() -> None:
+    """Each cell had become a paragraph of its own; a row is a line, as from a .docx."""
+    text = read_pdf((FIXTURES / "table.pdf").read_bytes(), Path("table.pdf"))
+    assert text.paragraphs == [
+        "在全县工作会议上的讲话",
+        "同志们：",
+        "一季度主要指标如下。",
+        "指标\t完成\t增长",
+        "地区生产总值\t86.4亿元\t5.8%",
+        "固定资产投资\t31.2亿元\t9.1%",
+        "以上数据表明，经济运行稳中向好。",
+    ]
+
+
+def test_pieces_of_one_baseline_join_only_across_a_cells_gap() -> None:
+    cells = [PdfLine(1, 600, 100, 140, 12, "指标"), PdfLine(1, 600, 200, 240, 12, "完成")]
+    assert [line.text for line in pdf._rows(cells)] == ["指标\t完成"]
+    close = [PdfLine(1, 600, 100, 140, 12, "甲"), PdfLine(1, 600, 145, 200, 12, "乙")]
+    lower = [PdfLine(1, 600, 100, 140, 12, "甲"), PdfLine(1, 580, 200, 240, 12, "乙")]
+    assert len(pdf._rows(close)) == 2 and len(pdf._rows(lower)) == 2
