@@ -372,3 +372,18 @@ def test_any_odt_body_reads_as_text_or_a_clear_error(pieces: list[str]) -> None:
 def test_a_footnote_marked_as_an_optional_destination_is_still_a_note() -> None:
     paragraphs, notes = rtf_text(r"甲{\*\footnote 注一。}乙{\footnote 注二。}\par")
     assert paragraphs[0] == "甲[^1]乙[^2]" and notes == ["注一。", "注二。"]
+
+
+def test_rtf_as_macos_textedit_writes_it_reads_too() -> None:
+    """TextEdit's RTF: a font table without a group for each font, GBK bytes under a font of
+    charset 134, a backslash before a line break ending each paragraph."""
+    gbk = "".join(f"\\'{b:02x}" for b in "同志们：".encode("gbk"))
+    more = "".join(f"\\'{b:02x}" for b in "今天召开会议。".encode("gbk"))
+    raw = (
+        "{\\rtf1\\ansi\\ansicpg936\\cocoartf2513\n"
+        "{\\fonttbl\\f0\\fnil\\fcharset134 PingFangSC-Regular;\\f1\\froman\\fcharset0 Times;}\n"
+        "{\\colortbl;\\red255\\green255\\blue255;}\n"
+        "\\pard\\pardeftab720\\partightenfactor0\n\n"
+        f"\\f0\\fs24 \\cf0 {gbk}\\\n{more}\n\\f1 (2024)\\\n}}"
+    ).encode("ascii")
+    assert read_rtf(raw, Path("a.rtf"))[0][:2] == ["同志们：", "今天召开会议。(2024)"]
