@@ -157,9 +157,9 @@ def _rows(lines: list[PdfLine]) -> list[PdfLine]:
     one baseline) as one line, its cells parted by tabs, as the .docx reader gives a row: each
     cell had become a paragraph. Only level lines that follow each other in reading order
     (the same column) and stand on the same baseline are joined."""
-    out: list[PdfLine] = []
+    runs: list[list[PdfLine]] = []
     for line in lines:
-        last = out[-1] if out else None
+        last = runs[-1][-1] if runs else None
         if (
             last is not None
             and not (last.rotated or line.rotated)
@@ -167,10 +167,22 @@ def _rows(lines: list[PdfLine]) -> list[PdfLine]:
             and abs(last.top - line.top) < 0.25 * min(last.size, line.size)
             and line.left - last.right >= _ROW_GAP * min(last.size, line.size)
         ):
-            out[-1] = replace(last, right=line.right, text=f"{last.text}\t{line.text}")
+            runs[-1].append(line)
         else:
-            out.append(line)
-    return out
+            runs.append([line])
+    return [
+        run[0]
+        if len(run) == 1
+        else replace(run[0], right=run[-1].right, text=_cells("\t".join(x.text for x in run)))
+        for run in runs
+    ]
+
+
+def _cells(text: str) -> str:
+    """`text` with its tabs, unless every piece between them is one character: a title set
+    letter by letter across the page (`发　言　稿`), which is spaced out, not a table's row."""
+    pieces = text.split("\t")
+    return " ".join(pieces) if all(len(piece.strip()) <= 1 for piece in pieces) else text
 
 
 _COLUMN_SHARE = 0.25  # of a page's level lines, each column holds this many at the least
@@ -286,7 +298,7 @@ def _line_text(line: LTTextLine) -> str:
                 kept.append("\t")
                 continue
         kept.append(item.get_text())
-    return "".join(kept)
+    return _cells("".join(kept))
 
 
 def _wide(text: str) -> bool:

@@ -285,3 +285,8 @@ def test_pieces_of_one_baseline_join_only_across_a_cells_gap() -> None:
     close = [PdfLine(1, 600, 100, 140, 12, "甲"), PdfLine(1, 600, 145, 200, 12, "乙")]
     lower = [PdfLine(1, 600, 100, 140, 12, "甲"), PdfLine(1, 580, 200, 240, 12, "乙")]
     assert len(pdf._rows(close)) == 2 and len(pdf._rows(lower)) == 2
+
+
+def test_a_title_spaced_out_letter_by_letter_is_no_tables_row() -> None:
+    letters = [PdfLine(1, 700, 100 + 60 * n, 116 + 60 * n, 16, ch) for n, ch in enumerate("发言稿")]
+    assert [line.text for line in pdf._rows(letters)] == ["发 言 稿"]
