@@ -411,6 +411,10 @@ def _decode(raw: bytes, path: Path) -> tuple[str, str]:
     if windows is not None:
         return windows
     legacy = _decode_legacy_chinese(raw)
+    if legacy is None or not _reads_as_chinese(legacy[0]):
+        other = _decode_japanese_or_korean(raw)
+        if other is not None:
+            return other
     if legacy is not None:
         _require_chinese(legacy[0], path)
         return legacy
@@ -597,16 +601,51 @@ _EVERYDAY_SHARE = 0.25  # of a text's Han characters, at the least; mojibake has
 _EVERYDAY_LEAST = 50  # Han characters needed to judge
 
 
-def _require_chinese(text: str, path: Path) -> None:
-    """Refuse a file that GB18030 or Big5 decode without an error but into no Chinese: Korean
-    in EUC-KR, Japanese in Shift-JIS or EUC-JP. Their byte pairs are valid GB codes — EUC-KR's
-    Hangul fall on GB2312's everyday hanzi — so a Korean speech was written as Chinese of rare
-    characters (傈惫救傈积魂雀狼楷汲) without a word; Chinese text in these encodings is made
-    of everyday characters."""
+def _reads_as_chinese(text: str) -> bool:
+    """Whether GB18030 or Big5 read the file into Chinese: everyday characters (or too few
+    characters to tell). Korean in EUC-KR and Japanese in Shift-JIS or EUC-JP are valid GB
+    codes too — EUC-KR's Hangul fall on GB2312's everyday hanzi — and read as Chinese of rare
+    characters (傈惫救傈积魂雀狼楷汲)."""
     han = [ch for ch in to_simplified(text) if "\u4e00" <= ch <= "\u9fff"]
-    if len(han) < _EVERYDAY_LEAST:
-        return
-    if sum(ch in _EVERYDAY for ch in han) >= _EVERYDAY_SHARE * len(han):
+    return len(han) < _EVERYDAY_LEAST or sum(ch in _EVERYDAY for ch in han) >= (
+        _EVERYDAY_SHARE * len(han)
+    )
+
+
+# Japanese and Korean legacy encodings, and the letters that show a text is in the language:
+# kana (a Japanese text is 40–60% kana; Chinese read through Shift-JIS makes few or none),
+# Hangul syllables (a Korean text is mostly Hangul).
+# Korean is written in words parted by spaces (a fifth of its characters); Chinese bytes read
+# as Korean (Windows' code page 949 takes most GBK pairs) make Hangul without any.
+_EAST_ASIAN = (
+    ("cp932", re.compile(r"[\u3041-\u3096\u30a1-\u30fa]"), 0.3, 0.0),
+    ("euc_jp", re.compile(r"[\u3041-\u3096\u30a1-\u30fa]"), 0.3, 0.0),
+    ("cp949", re.compile(r"[\uac00-\ud7a3]"), 0.6, 0.08),
+)
+_EAST_ASIAN_LEAST = 20  # of the language's letters, to tell
+
+
+def _decode_japanese_or_korean(raw: bytes) -> tuple[str, str] | None:
+    """A Japanese speech in Shift-JIS or EUC-JP, a Korean one in EUC-KR: read in its encoding
+    where that gives a text of the language's own letters (it was refused as no Chinese, with
+    "save it as UTF-8"; an archive keeps a guest's speech beside its own)."""
+    for encoding, letters, share, spaces in _EAST_ASIAN:
+        text = _strict(raw, encoding)
+        if text is None or not _looks_like_text(text):
+            continue
+        found = len(letters.findall(text))
+        wide = sum(1 for ch in text if ord(ch) > 0x2FFF)
+        spaced = text.count(" ") >= spaces * (found + text.count(" "))
+        if found >= _EAST_ASIAN_LEAST and found >= share * wide and spaced:
+            return text, encoding
+    return None
+
+
+def _require_chinese(text: str, path: Path) -> None:
+    """Refuse a file that GB18030 or Big5 decode without an error but into no Chinese, and no
+    Japanese or Korean encoding reads either (see _reads_as_chinese): a Korean speech was
+    written as Chinese of rare characters without a word."""
+    if _reads_as_chinese(text):
         return
     first = next((line for line in text.splitlines() if count_han(line)), "")
     raise UserError(

@@ -569,21 +569,42 @@ JAPANESE = (
 
 
 @pytest.mark.parametrize(
-    ("text", "encoding"),
-    [(KOREAN, "euc_kr"), (JAPANESE, "shift_jis"), (JAPANESE, "euc_jp")],
+    ("text", "encoding", "read_as"),
+    [(KOREAN, "euc_kr", "cp949"), (JAPANESE, "shift_jis", "cp932"), (JAPANESE, "euc_jp", "euc_jp")],
     ids=["euc-kr", "shift-jis", "euc-jp"],
 )
-def test_a_file_in_another_languages_legacy_encoding_is_refused_not_garbled(
-    tmp_path: Path, text: str, encoding: str
+def test_a_japanese_or_korean_file_in_its_legacy_encoding_is_read_in_it(
+    tmp_path: Path, text: str, encoding: str, read_as: str
 ) -> None:
     """EUC-KR, Shift-JIS and EUC-JP bytes decode as GB18030 without an error, into rare
-    characters: a Korean speech was written as Chinese nobody can read (傈惫救傈积…)."""
+    characters (a Korean speech was once written as Chinese nobody can read, 傈惫救傈积…, then
+    refused with "save it as UTF-8"): a guest's speech is read in its own encoding."""
     path = tmp_path / "speech.txt"
     path.write_bytes(text.encode(encoding))
+    source = read_source(path)
+    assert "\n".join(line.text for line in source.lines).strip() == text.strip()
+    assert source.encoding == read_as
+
+
+def test_chinese_read_as_korean_has_no_spaces_and_is_not_taken_for_it(tmp_path: Path) -> None:
+    """Code page 949 reads most GBK byte pairs as Hangul: a GBK file with a broken byte, which
+    no Chinese encoding reads, is an error naming the byte, not a Korean text."""
+    chinese = LONG_SIMPLIFIED.encode("gbk") * 3
+    path = tmp_path / "speech.txt"
+    path.write_bytes(chinese[:61] + b"\xff" + chinese[61:])
+    with pytest.raises(UserError) as caught:
+        read_source(path)
+    assert "cannot decode" in caught.value.message
+
+
+def test_a_text_no_east_asian_encoding_reads_is_refused_not_garbled(tmp_path: Path) -> None:
+    """Korean with too few Hangul to tell (a line of Hanja and a name) stays refused."""
+    path = tmp_path / "speech.txt"
+    hanja = "大韓民國 國會 議長 演說文 " * 10 + "\n" + "김\n"
+    path.write_bytes(hanja.encode("euc_kr"))
     with pytest.raises(UserError) as caught:
         read_source(path)
     assert "does not read as Chinese" in caught.value.message
-    assert caught.value.line == 1 and "UTF-8" in (caught.value.hint or "")
 
 
 LONG_SIMPLIFIED = (
