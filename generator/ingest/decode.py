@@ -412,7 +412,7 @@ def _decode(raw: bytes, path: Path) -> tuple[str, str]:
         return windows
     legacy = _decode_legacy_chinese(raw)
     if legacy is None or not _reads_as_chinese(legacy[0]):
-        other = _decode_japanese_or_korean(raw)
+        other = _decode_japanese_or_korean(raw) or _decode_cyrillic(raw)
         if other is not None:
             return other
     if legacy is not None:
@@ -637,6 +637,40 @@ def _decode_japanese_or_korean(raw: bytes) -> tuple[str, str] | None:
         wide = sum(1 for ch in text if ord(ch) > 0x2FFF)
         spaced = text.count(" ") >= spaces * (found + text.count(" "))
         if found >= _EAST_ASIAN_LEAST and found >= share * wide and spaced:
+            return text, encoding
+    return None
+
+
+_CYRILLIC_LOWER = re.compile(r"[\u0430-\u045f]")
+_CYRILLIC_UPPER = re.compile(r"[\u0400-\u042f]")
+_CYRILLIC_PLAIN = re.compile(r"[\u0400-\u045f\s\x20-\x7e«»—–…№“”„’]")
+_LOWER_SHARE = 0.7  # of a Cyrillic text's letters: KOI8-R read as Windows-1251 is mostly capitals
+_SPACE_SHARE = 0.1  # of its characters: Russian's words average six letters
+_PLAIN_SHARE = 0.995  # letters, spaces, ASCII and the usual marks: no box drawing, no symbols
+
+
+def _decode_cyrillic(raw: bytes) -> tuple[str, str] | None:
+    """A Russian, Ukrainian, Bulgarian or Mongolian speech in Windows-1251 or KOI8-R (a guest's
+    speech at a border city's fair), where that reading is plainly a text in one of those
+    languages: Cyrillic words, mostly lower case, parted by spaces, with nothing but letters,
+    ASCII and the usual marks, in a language language.py tells. (Any bytes read as
+    Windows-1251 or KOI8-R: a GBK file with a broken byte reads as runs of letters and box
+    drawing with no spaces, and is refused as before.)"""
+    from generator.ingest.language import speech_language
+
+    for encoding in ("cp1251", "koi8_r"):
+        text = _strict(raw, encoding)
+        if text is None or not text.strip():
+            continue
+        lower, upper = len(_CYRILLIC_LOWER.findall(text)), len(_CYRILLIC_UPPER.findall(text))
+        if (
+            lower < _LOWER_SHARE * (lower + upper)
+            or text.count(" ") < _SPACE_SHARE * len(text)
+            or len(_CYRILLIC_PLAIN.findall(text)) < _PLAIN_SHARE * len(text)
+        ):
+            continue
+        lines = [line for line in text.splitlines() if line.strip()]
+        if speech_language(lines[0], lines[1:] or lines) in ("ru", "uk", "bg", "mn"):
             return text, encoding
     return None
 

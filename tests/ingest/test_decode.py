@@ -586,9 +586,32 @@ def test_a_japanese_or_korean_file_in_its_legacy_encoding_is_read_in_it(
     assert source.encoding == read_as
 
 
+RUSSIAN = (
+    "Выступление на международной ярмарке в Хайларе\n"
+    "Уважаемые гости! Мы рады приветствовать вас на международной ярмарке в Хайларе. Уже "
+    "тридцать лет ярмарка собирает торговцев и инвесторов со всего региона в нашем городе, и мы "
+    "сдержим обещание, данное каждому партнёру. Мировая экономика медленно восстанавливается, "
+    "и торговля снова растёт.\n"
+)
+
+
+@pytest.mark.parametrize("encoding", ["cp1251", "koi8_r"])
+def test_a_russian_file_in_windows_1251_or_koi8_r_is_read_in_it(
+    tmp_path: Path, encoding: str
+) -> None:
+    """A guest's speech at a border city's fair, saved on a Russian Windows: it was "not valid
+    UTF-8, GBK/GB18030 or Big5"."""
+    path = tmp_path / "speech.txt"
+    path.write_bytes(RUSSIAN.encode(encoding))
+    source = read_source(path)
+    assert "\n".join(line.text for line in source.lines).strip() == RUSSIAN.strip()
+    assert source.encoding == encoding
+
+
 def test_chinese_read_as_korean_has_no_spaces_and_is_not_taken_for_it(tmp_path: Path) -> None:
-    """Code page 949 reads most GBK byte pairs as Hangul: a GBK file with a broken byte, which
-    no Chinese encoding reads, is an error naming the byte, not a Korean text."""
+    """Code page 949 reads most GBK byte pairs as Hangul, KOI8-R all of them as Cyrillic and box
+    drawing: a GBK file with a broken byte, which no Chinese encoding reads, is an error naming
+    the byte, not a Korean or Russian text."""
     chinese = LONG_SIMPLIFIED.encode("gbk") * 3
     path = tmp_path / "speech.txt"
     path.write_bytes(chinese[:61] + b"\xff" + chinese[61:])
