@@ -1470,7 +1470,7 @@ def _joins(last: Line, line: Line, width: int | None, after_blank: bool, soft: b
         return False
     if line.text[0] in _CONTINUES:
         return True
-    if _english_address(last.text, line.text) or LEAD_IN_RE.search(last.text):
+    if _address(last.text, line.text) or LEAD_IN_RE.search(last.text):
         return False
     if last.text[-1] in _OPENS or _LABEL_ONLY_RE.match(last.text):
         return True
@@ -1490,6 +1490,25 @@ def _joins(last: Line, line: Line, width: int | None, after_blank: bool, soft: b
     if _wrapped_heading(last.text, line.text):
         return True
     return _cut_mid_sentence(last) and not _ENUMERATOR_RE.match(line.text)
+
+
+def _address(text: str, following: str) -> bool:
+    """An address alone on its line before a sentence: English's (see _english_address), or
+    one in another cased script (Уважаемые гости, / Мы рады…; Κυρίες και κύριοι, / Είναι…): a
+    short line of its letters ending in a comma, the next line starting a sentence."""
+    if _english_address(text, following):
+        return True
+    letters = [char for char in text if char.isalpha()]
+    cased = any(char.upper() != char.lower() for char in letters)
+    return (
+        (following[:1].isupper() or not cased)  # (Arabic, Hebrew and Hangul have no case)
+        and 0 < len(letters) <= _ADDRESS_LETTERS
+        and text.rstrip()[-1:] in ",،"
+        and all(not char.isascii() and _spaced_letter(char) for char in letters)
+    )
+
+
+_ADDRESS_LETTERS = 40  # letters of an address line, at the most (Уважаемые дамы и господа,)
 
 
 def _english_address(text: str, following: str) -> bool:
@@ -1739,13 +1758,26 @@ def _glue(left: str, right: str) -> str:
     a, b = left[-1:], right[:1]
     if _PART_ONLY_RE.match(left):  # 第一部分 / 过去一年的工作回顾: a part's label and its title
         return f"{left} {right}"
-    if a.isascii() and a.isalpha() and b.isascii() and b.isalpha():
-        return f"{left} {right}"
+    if _spaced_letter(a) and _spaced_letter(b):
+        return f"{left} {right}"  # (Latin words, and Cyrillic, Greek, Arabic or Hangul ones)
     if a in ",;:.!?" and b.isascii() and b.isalpha() and _LATIN_WORDS_END_RE.search(left):
         return f"{left} {right}"  # (an English clause after its mark: gentlemen, / It is…)
+    if a in ",;:.!?،؛" and _spaced_letter(b) and not b.isascii() and _spaced_letter(left[-2:-1]):
+        return f"{left} {right}"  # (likewise in Cyrillic, Greek, Arabic, Hebrew, Hangul)
     if a.isascii() and a.isdigit() and b.isascii() and b.isdigit():
         return f"{left} {right}"
     return left + right
+
+
+def _spaced_letter(char: str) -> bool:
+    """A letter of a script whose words spaces part (Latin, Cyrillic, Greek, Arabic, Hebrew,
+    Hangul…), not a Han character or kana: two such words a line break parted are two words
+    (a Russian line joined to the next read `гостей,Мы`)."""
+    return (
+        char.isalpha()
+        and not is_cjk(char)
+        and not ("\u3040" <= char <= "\u30ff" or "\uff00" <= char <= "\uffef")
+    )
 
 
 def _at_width(text: str, width: int) -> bool:

@@ -35,6 +35,7 @@ from generator.text import (
     count_han,
     english_address_line,
     english_address_opening,
+    is_han,
 )
 
 # A year in Chinese numerals is read digit by digit (二〇二三); official documents write its
@@ -333,11 +334,21 @@ def read_meta(cleaned: Cleaned, path: Path) -> Meta:
 def is_prose(text: str) -> bool:
     """A sentence of running text, as opposed to a title, a label or a toolbar word: Chinese,
     or Latin words running on to a mark (an address at an international event in English:
-    its paragraphs were removed as page chrome between the title and the text)."""
+    its paragraphs were removed as page chrome between the title and the text), or another
+    script's words running on to its sentence's end (a Russian or Korean guest's speech)."""
     return len(text) >= 25 and (
         any(mark in text for mark in "。！？；")
         or (_LATIN_PROSE_RE.search(text) is not None and not _title_cased(text))
+        or (
+            _other_letters(text) >= 15
+            and _OTHER_SENTENCE_RE.search(text.rstrip().removesuffix("།")) is not None
+        )
     )
+
+
+# A sentence's end in another script's text: a letter, then a full stop, question or
+# exclamation mark (Arabic's ؟, Urdu's ۔, Tibetan's shad ། and Mongolian's ᠃ among them).
+_OTHER_SENTENCE_RE = re.compile(r"[^\W\d_][.!?؟۔།᠃]")
 
 
 # Five Latin words or more, separated by spaces or marks, the last followed by a mark.
@@ -427,6 +438,7 @@ def _find_title(paragraphs: list[Line]) -> tuple[int, int] | None:
     else the first short line before the speech starts."""
     fallback: int | None = None
     latin: int | None = None  # the first title-like line in Latin letters
+    other: int | None = None  # the first in another script's letters (Cyrillic, Hangul, Arabic…)
     titled: list[int] = []
     for index, paragraph in enumerate(paragraphs[:40]):
         text = paragraph.text
@@ -447,6 +459,8 @@ def _find_title(paragraphs: list[Line]) -> tuple[int, int] | None:
             fallback = index
         elif latin is None and _LATIN_TITLE_RE.match(bare):
             latin = index
+        elif other is None and _other_script_title(bare):
+            other = index
     specific = [i for i in titled if not _is_genre_label(paragraphs[i].text)]
     if specific or titled:
         chosen = (specific or titled)[0]
@@ -457,7 +471,53 @@ def _find_title(paragraphs: list[Line]) -> tuple[int, int] | None:
         return (chosen - 1, 1) if _under_slogan(paragraphs, chosen) else (chosen, 1)
     if fallback is None and latin is not None and _in_latin_letters(paragraphs[:40]):
         return latin, 1  # (a speech in English: its title, not a refusal for want of Chinese)
+    if fallback is None and other is not None and _in_other_script(paragraphs[:40]):
+        return other, 1  # (a Russian, Korean or Arabic guest's speech, likewise)
     return None if fallback is None else (fallback, 1)
+
+
+# (Not Tibetan's shad, །, which ends a title as it ends each clause.)
+_SENTENCE_END = (".", "!", "?", ";", ":", ",", "。", "！", "？", "؟", "।", "…")
+
+
+def _other_letters(text: str) -> int:
+    """Letters of a script that is neither Latin nor Han: Cyrillic, Greek, Arabic, Hebrew,
+    Hangul, kana, Tibetan, Mongolian…"""
+    return sum(1 for char in text if char.isalpha() and not char.isascii() and not is_han(char))
+
+
+def _other_script_title(text: str) -> bool:
+    """A title in another script: its letters, two words' worth at least, far more than any
+    Han characters, and no sentence's end (Выступление на ярмарке в Хайларе; 경제 포럼 축사)."""
+    letters = _other_letters(text)
+    return (
+        letters >= 4
+        and letters > 4 * count_han(text)
+        and not text.rstrip().endswith(_SENTENCE_END)
+    )
+
+
+_ADDRESS_LETTERS = 40  # letters of an address line, at the most (Уважаемые дамы и господа,)
+
+
+def _other_script_address(text: str) -> bool:
+    """An address in another script alone on its line (Уважаемые гости,; السيدات والسادة،;
+    Κυρίες και κύριοι,): the speech's first words, as 同志们： and Ladies and gentlemen, are,
+    which were removed as page chrome between the title and the text."""
+    letters = _other_letters(text)
+    return (
+        0 < letters <= _ADDRESS_LETTERS
+        and letters > 4 * count_han(text)
+        and text.rstrip()[-1:] in (",", "،", "!", ":")
+    )
+
+
+def _in_other_script(paragraphs: list[Line]) -> bool:
+    """Whether a text is written in another script than Latin or Han letters (see
+    _other_letters), its Chinese lines, if any, few."""
+    text = "".join(paragraph.text for paragraph in paragraphs)
+    letters = _other_letters(text)
+    return letters > 4 * count_han(text) and letters > sum(char.isascii() for char in text)
 
 
 def _lead_in(paragraphs: list[Line], index: int) -> bool:
@@ -642,6 +702,8 @@ def _cut_sentence(text: str, following: str) -> bool:
 
 def _starts_body(text: str, paragraph: Line) -> bool:
     if _SALUTATION_RE.match(text) or is_prose(text) or _english_address(text):
+        return True
+    if _other_script_address(text):
         return True
     if _EPIGRAPH_RE.match(text):
         return True

@@ -344,3 +344,33 @@ def test_ingest_writes_lang_for_a_japanese_speech_and_keeps_a_quoting_chinese_fi
     assert read_front_matter(files[JAPANESE_TITLE])["lang"] == "ja"
     chinese = files[CHINESE_TITLE].read_text("utf-8")
     assert "\nlang:" not in chinese
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "tag"),
+    [
+        (RUSSIAN_TITLE, RUSSIAN, "ru"),
+        ("Ομιλία στη Διεθνή Εμπορική Έκθεση του Χαϊλάρ", GREEK, "el"),
+        (ARABIC_TITLE, ARABIC, "ar"),
+        ("נאום בפתיחת היריד הבינלאומי בהיילאר", HEBREW, "he"),
+        (KOREAN_TITLE, KOREAN, "ko"),
+        (UYGHUR_TITLE, UYGHUR, "ug"),
+        (TIBETAN_TITLE, TIBETAN, "bo"),
+    ],
+)
+def test_a_speech_in_another_script_is_ingested_with_its_title_and_its_address(
+    tmp_path: Path, title: str, body: tuple[str, ...], tag: str
+) -> None:
+    """It was refused, "no recognisable title": titles were found by Chinese or Latin letters
+    alone. Then its text was page chrome until a Chinese or English sentence came, and its
+    address (Κυρίες και κύριοι,) was removed, or joined to the next line without a space."""
+    write_raw(tmp_path, "speech.txt", "\n".join((title, *body)) + "\n")
+    report = run_ingest(tmp_path)
+    assert not report.failed, [r.error for r in report.failed]
+    (path,) = speeches_dir(tmp_path).glob("*.md")
+    front = read_front_matter(path)
+    assert front["title"] == title and front["lang"] == tag
+    text = path.read_text("utf-8").split("\n---\n", 1)[1]
+    paragraphs = [p.strip() for p in text.split("\n\n") if p.strip() and not p.startswith("{#")]
+    assert paragraphs[0] == body[0].strip()  # (the address, or the first paragraph, whole)
+    assert paragraphs[1].startswith(body[1].strip()[:12])
