@@ -491,9 +491,7 @@ def _other_script_title(text: str) -> bool:
     Han characters, and no sentence's end (Выступление на ярмарке в Хайларе; 경제 포럼 축사)."""
     letters = _other_letters(text)
     return (
-        letters >= 4
-        and letters > 4 * count_han(text)
-        and not text.rstrip().endswith(_SENTENCE_END)
+        letters >= 4 and letters > 4 * count_han(text) and not text.rstrip().endswith(_SENTENCE_END)
     )
 
 
