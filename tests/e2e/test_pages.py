@@ -83,6 +83,23 @@ def test_a_page_requests_nothing_once_loaded(
     assert not late, f"requested after the load event of the {kind} page: {late}"
 
 
+@contextmanager
+def opened(
+    chromium: Browser, url: str, width: int, height: int = 844, media: str | None = None
+) -> Iterator[Page]:
+    """`url` loaded in a browser context of its own, `width` wide (in `media`, where given,
+    from the start); the context closed after."""
+    context = chromium.new_context(viewport={"width": width, "height": height})
+    try:
+        page = context.new_page()
+        if media is not None:
+            page.emulate_media(media=media)  # type: ignore[arg-type]
+        page.goto(url, wait_until="load")
+        yield page
+    finally:
+        context.close()
+
+
 def speech_path(site: ServedSite, rank: Callable[[Path], Any]) -> str:
     """The path below the site root of the sample's speech page that ranks highest."""
     pages = sorted(site.site.directory.glob("speeches/*/index.html"))
@@ -113,10 +130,7 @@ def test_the_toc_marks_the_section_a_jump_lands_in(
     scrolling through them: the marked TOC entry still follows where the reader landed."""
     site = served["root"]
     path = speech_path(site, lambda page: page.read_text("utf-8").count("data-toc-link"))
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    try:
-        page = context.new_page()
-        page.goto(site.url + path, wait_until="load")
+    with opened(chromium, site.url + path, 1280, 900) as page:
         paragraphs = page.eval_on_selector_all(".speech-body p[id]", "ps => ps.map(p => p.id)")
         deep = paragraphs[len(paragraphs) * 2 // 3]
         page.goto(site.url + path + "#" + deep, wait_until="load")
@@ -133,8 +147,6 @@ def test_the_toc_marks_the_section_a_jump_lands_in(
             assert state["count"] >= 3
             assert state["marked"] == state["expected"], (jump, state)
         assert page.evaluate(TOC_STATE_JS)["marked"] is not None
-    finally:
-        context.close()
 
 
 def test_a_click_in_the_toc_marks_the_entry_clicked(chromium: Browser, tmp_path: Path) -> None:
@@ -159,34 +171,26 @@ def test_a_click_in_the_toc_marks_the_entry_clicked(chromium: Browser, tmp_path:
     speech.write_text(
         f"---\n{front}" + "\n".join(outline) + "\n---\n\n" + "\n\n".join(body) + "\n", "utf-8"
     )
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    try:
-        with StaticServer(build(project)) as server:
-            page = context.new_page()
-            page.goto(server.url + "speeches/close-headings/", wait_until="load")
-            for toc_id in ("s2", "s3", "s1", "s4"):
-                page.click(f'[data-toc] a[data-toc-link="{toc_id}"]')
-                page.wait_for_timeout(1600)  # (a smooth scroll, where one runs, has ended)
-                assert page.evaluate(TOC_STATE_JS)["marked"] == toc_id
-            page.evaluate("() => scrollBy({top: -700, behavior: 'instant'})")  # reading on
-            page.wait_for_timeout(800)  # (the line decides again)
-            state = page.evaluate(TOC_STATE_JS)
-            assert state["marked"] == state["expected"] != "s4"
-    finally:
-        context.close()
+    with (
+        StaticServer(build(project)) as server,
+        opened(chromium, server.url + "speeches/close-headings/", 1280, 900) as page,
+    ):
+        for toc_id in ("s2", "s3", "s1", "s4"):
+            page.click(f'[data-toc] a[data-toc-link="{toc_id}"]')
+            page.wait_for_timeout(1600)  # (a smooth scroll, where one runs, has ended)
+            assert page.evaluate(TOC_STATE_JS)["marked"] == toc_id
+        page.evaluate("() => scrollBy({top: -700, behavior: 'instant'})")  # reading on
+        page.wait_for_timeout(800)  # (the line decides again)
+        state = page.evaluate(TOC_STATE_JS)
+        assert state["marked"] == state["expected"] != "s4"
 
 
 @contextmanager
 def largest_speech(chromium: Browser, site: ServedSite) -> Iterator[tuple[BrowserContext, Page]]:
     """The sample's largest speech page, open at desktop width."""
     path = speech_path(site, lambda page: page.stat().st_size)
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    try:
-        page = context.new_page()
-        page.goto(site.url + path, wait_until="load")
-        yield context, page
-    finally:
-        context.close()
+    with opened(chromium, site.url + path, 1280, 900) as page:
+        yield page.context, page
 
 
 def test_a_paragraph_number_is_a_link_to_cite_it(
@@ -258,16 +262,12 @@ def test_long_topic_names_and_latin_runs_stay_inside_a_phone_screen(
         project, Speech("long-topic-speech", "一次会议上的讲话", blocks, topics=[LONG_TOPIC])
     )
     site = build(project)
-    context = chromium.new_context(viewport={"width": NARROW, "height": 844})
-    try:
-        with StaticServer(site) as server:
-            page = context.new_page()
-            for path in ("speeches/long-topic-speech/", "topics/long-topic/", "topics/"):
-                page.goto(server.url + path, wait_until="load")
-                width = page.evaluate("document.documentElement.scrollWidth")
-                assert width <= NARROW, (path, width)
-    finally:
-        context.close()
+    paths = ("speeches/long-topic-speech/", "topics/long-topic/", "topics/")
+    with StaticServer(site) as server, opened(chromium, server.url + paths[0], NARROW) as page:
+        for path in paths:
+            page.goto(server.url + path, wait_until="load")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= NARROW, (path, width)
 
 
 def test_a_long_address_starts_on_its_sentences_line_and_is_a_link(
@@ -289,16 +289,11 @@ def test_a_long_address_starts_on_its_sentences_line_and_is_a_link(
         return [range(first, 0), range(start, start.textContent.indexOf('https://'))]; }"""
     with StaticServer(site) as server:
         for width in (NARROW, 1280):
-            context = chromium.new_context(viewport={"width": width, "height": 844})
-            try:
-                page = context.new_page()
-                page.goto(server.url + "speeches/address/", wait_until="load")
+            with opened(chromium, server.url + "speeches/address/", width) as page:
                 first, top = page.evaluate(tops)
                 assert abs(first - top) < 10, width  # the address starts on line one
                 assert page.locator("#p2 a.url").get_attribute("href") == address
                 assert page.evaluate("document.documentElement.scrollWidth") <= width
-            finally:
-                context.close()
 
 
 def test_a_wide_table_scrolls_in_its_own_region_on_a_phone(
@@ -319,22 +314,19 @@ def test_a_wide_table_scrolls_in_its_own_region_on_a_phone(
     ]
     write_speech(project, Speech("table-speech", "一次会议上的讲话", blocks))
     site = build(project)
-    context = chromium.new_context(viewport={"width": NARROW, "height": 844})
-    try:
-        with StaticServer(site) as server:
-            page = context.new_page()
-            page.goto(server.url + "speeches/table-speech/", wait_until="load")
-            assert page.evaluate("document.documentElement.scrollWidth") <= NARROW
-            region = page.locator(".table-wrap")
-            assert region.evaluate("el => el.scrollWidth > el.clientWidth")  # it does scroll
-            region.focus()
-            page.keyboard.press("ArrowRight")
-            page.wait_for_function("() => document.querySelector('.table-wrap').scrollLeft > 0")
-            page.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
-            violations = page.evaluate(AXE_RUN_JS)
-            assert [v for v in violations if v["impact"] in ("serious", "critical")] == []
-    finally:
-        context.close()
+    with (
+        StaticServer(site) as server,
+        opened(chromium, server.url + "speeches/table-speech/", NARROW) as page,
+    ):
+        assert page.evaluate("document.documentElement.scrollWidth") <= NARROW
+        region = page.locator(".table-wrap")
+        assert region.evaluate("el => el.scrollWidth > el.clientWidth")  # it does scroll
+        region.focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("() => document.querySelector('.table-wrap').scrollLeft > 0")
+        page.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
+        violations = page.evaluate(AXE_RUN_JS)
+        assert [v for v in violations if v["impact"] in ("serious", "critical")] == []
 
 
 def test_table_figures_stay_whole_on_screen_and_a_printed_table_fits_the_page(
@@ -357,19 +349,14 @@ def test_table_figures_stay_whole_on_screen_and_a_printed_table_fits_the_page(
     right = "s => document.querySelector(s).getBoundingClientRect().right"
     with StaticServer(site) as server:
         for width, media in ((1280, "screen"), (NARROW, "screen"), (700, "print")):
-            context = chromium.new_context(viewport={"width": width, "height": 844})
-            try:
-                page = context.new_page()
-                page.emulate_media(media=media)  # type: ignore[arg-type]
-                page.goto(server.url + "speeches/figures/", wait_until="load")
+            url = server.url + "speeches/figures/"
+            with opened(chromium, url, width, media=media) as page:
                 if media == "screen":
                     assert set(page.evaluate(figure_lines)) == {1}, width  # one line each
                     assert page.evaluate("document.documentElement.scrollWidth") <= width
                 else:
                     table = page.evaluate(right, ".speech-body table")
                     assert table <= page.evaluate(right, ".speech-body") + 1
-            finally:
-                context.close()
 
 
 def test_a_printed_speech_is_the_speech_alone_with_its_placeholder_legend(
@@ -379,10 +366,7 @@ def test_a_printed_speech_is_the_speech_alone_with_its_placeholder_legend(
     keeps the text, the citation and the note that explains the marked placeholders."""
     site = served["root"]
     path = speech_path(site, lambda page: "notice-placeholders" in page.read_text("utf-8"))
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    try:
-        page = context.new_page()
-        page.goto(site.url + path, wait_until="load")
+    with opened(chromium, site.url + path, 1280, 900) as page:
         page.emulate_media(media="print")
         shown = page.evaluate(
             """selectors => Object.fromEntries(selectors.map(s => {
@@ -414,8 +398,6 @@ def test_a_printed_speech_is_the_speech_alone_with_its_placeholder_legend(
             ".notice-placeholders": True,
             "#speech-title": True,
         }
-    finally:
-        context.close()
 
 
 ARABIC = (
@@ -437,12 +419,9 @@ def test_a_right_to_left_speech_reads_right_to_left_and_a_japanese_one_is_indent
     write_speech(project, Speech("ja-speech", "式典における挨拶", [JAPANESE] * 2, lang="ja"))
     write_speech(project, Speech("zh-speech", "在全县工作会议上的讲话", ["今天开会。" * 30]))
     site = build(project)
-    for width in (NARROW, 1280):
-        context = chromium.new_context(viewport={"width": width, "height": 844})
-        try:
-            with StaticServer(site) as server:
-                page = context.new_page()
-                page.goto(server.url + "speeches/ar-speech/", wait_until="load")
+    with StaticServer(site) as server:
+        for width in (NARROW, 1280):
+            with opened(chromium, server.url + "speeches/ar-speech/", width) as page:
                 assert page.evaluate("document.documentElement.scrollWidth") <= width
                 body = page.locator(".speech-body").first
                 assert body.evaluate("e => getComputedStyle(e).direction") == "rtl"
@@ -460,5 +439,3 @@ def test_a_right_to_left_speech_reads_right_to_left_and_a_japanese_one_is_indent
                         " / parseFloat(getComputedStyle(p).fontSize)"
                     )
                 assert indent == {"ja-speech": 1.0, "zh-speech": 2.0}
-        finally:
-            context.close()
