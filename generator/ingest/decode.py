@@ -142,7 +142,7 @@ def read_source(path: Path) -> SourceText:
         return _doc_source(raw, path, digest, _DOC_SUFFIXES[suffix])
     if suffix in _MHT_SUFFIXES:
         page, charset = mhtml_page(raw, path)
-        text, encoding = _decode_declared(page, charset, path)
+        text, encoding = _decode_text(page, path, charset)
         return _html_source(text, f"{encoding}, web archive", digest, path)
     text, encoding = _decode_text(raw, path)
     if suffix in _HTML_SUFFIXES or is_html_document(text):
@@ -169,18 +169,18 @@ def _html_source(text: str, encoding: str, digest: str, path: Path) -> SourceTex
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "big5": "cp950"}
 
 
-def _decode_declared(raw: bytes, charset: str | None, path: Path) -> tuple[str, str]:
-    """Bytes in the charset their MIME part declares; read as any file's are where it declares
-    none, names none Python knows, or the bytes are not in it (a declaration can be wrong)."""
-    if charset:
-        codec = _SUPERSETS.get(charset.lower(), charset)
-        try:
-            text = raw.decode(codec).removeprefix("\ufeff")
-        except (LookupError, UnicodeDecodeError):
-            pass
-        else:
-            return with_unified_han(text, codecs.lookup(codec).name)
-    return _decode_text(raw, path)
+def _declared(raw: bytes, charset: str | None) -> tuple[str, str] | None:
+    """Bytes in the charset their MIME part declares; None where it declares none, names none
+    Python knows, or the bytes are not in it (a declaration can be wrong): they are then read
+    as any file's are."""
+    if not charset:
+        return None
+    try:
+        codec = codecs.lookup(_SUPERSETS.get(charset.lower(), charset)).name
+    except LookupError:
+        return None
+    text = _strict(raw, codec)
+    return None if text is None else (text, codec)
 
 
 def _repair_mojibake(text: str, encoding: str) -> tuple[str, str]:
@@ -234,12 +234,13 @@ def _repair_gbk_mojibake(text: str, encoding: str, path: Path) -> tuple[str, str
     return text, encoding
 
 
-def _decode_text(raw: bytes, path: Path) -> tuple[str, str]:
-    """Decode a text file's bytes, returning the text (leading BOM dropped) and the encoding."""
+def _decode_text(raw: bytes, path: Path, charset: str | None = None) -> tuple[str, str]:
+    """Decode a text file's bytes, returning the text (leading BOM dropped) and the encoding;
+    in `charset` (a web archive's part declares one) where the bytes are in it."""
     if not raw:
         raise UserError("file is empty", path, hint="nothing to import")
     _reject_known_binary(raw, path)
-    text, encoding = _decode(raw, path)
+    text, encoding = _declared(raw, charset) or _decode(raw, path)
     text = text.removeprefix("\ufeff")
     text, encoding = _repair_mojibake(text, encoding)
     text, encoding = _repair_gbk_mojibake(text, encoding, path)
