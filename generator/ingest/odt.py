@@ -169,19 +169,24 @@ class _Reader:
         self, element: Any, contents: bool, levels: tuple[tuple[str, int], ...]
     ) -> Iterator[DocxParagraph]:
         for child in element:
-            tag = child.tag
-            if not isinstance(tag, str) or tag in _HIDDEN:
-                continue
-            if tag in (_P, _H):
-                yield from self.paragraph(child, contents, levels)
-            elif tag == _LIST:
-                yield from self.numbered_list(child, contents, levels)
-            elif tag == _TABLE:
-                yield from self.table(child, contents)
-            elif tag in _INDEXES:
-                yield from self.blocks(child, True, levels)
-            else:  # sections, an index's body, table row groups, and what ODF adds later
-                yield from self.blocks(child, contents, levels)
+            yield from self.block(child, contents, levels)
+
+    def block(
+        self, child: Any, contents: bool, levels: tuple[tuple[str, int], ...]
+    ) -> Iterator[DocxParagraph]:
+        tag = child.tag
+        if not isinstance(tag, str) or tag in _HIDDEN:
+            return
+        if tag in (_P, _H):
+            yield from self.paragraph(child, contents, levels)
+        elif tag == _LIST:
+            yield from self.numbered_list(child, contents, levels)
+        elif tag == _TABLE:
+            yield from self.table(child, contents)
+        elif tag in _INDEXES:
+            yield from self.blocks(child, True, levels)
+        else:  # sections, an index's body, table row groups, and what ODF adds later
+            yield from self.blocks(child, contents, levels)
 
     def paragraph(
         self, element: Any, contents: bool, levels: tuple[tuple[str, int], ...]
@@ -235,7 +240,7 @@ class _Reader:
                 elif child.tag in (_P, _H):
                     yield from self.paragraph(child, contents, ())
                 else:
-                    yield from self.blocks(_Single(child), contents, inner)
+                    yield from self.block(child, contents, inner)
 
     def restart(self, style: str, depth: int) -> None:
         for key in [k for k in self.counters if k[0] == style and k[1] >= depth]:
@@ -290,16 +295,6 @@ class _Reader:
                 boxes.extend(p for p in self.blocks(box, False, ()) if p.text.strip())
             return ""
         return self.inline(child, boxes)
-
-
-class _Single:
-    """One element as a block container of itself (a list item's nested list or table)."""
-
-    def __init__(self, element: Any) -> None:
-        self.element = element
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter([self.element])
 
 
 class _ListStyles:
