@@ -212,13 +212,6 @@ def _put_boxes(chars: list[str], boxes: list[tuple[int | None, str]]) -> None:
             chars.append("".join(texts))
 
 
-def _with_boxes(main: str, boxes: list[tuple[int | None, str]]) -> str:
-    """`main` with its text boxes put in (see _put_boxes)."""
-    chars = list(main)
-    _put_boxes(chars, boxes)
-    return "".join(chars)
-
-
 def _pieces(clx: bytes) -> list[tuple[int, int]]:
     """(fc, characters) of each piece, in document order: the Clx's Prc entries (formatting)
     skipped, then its Pcdt's PlcPcd — n + 1 character positions, then n 8-byte descriptors."""

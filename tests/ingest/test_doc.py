@@ -73,15 +73,22 @@ def test_footnotes_and_endnotes_are_notes_numbered_in_the_order_they_are_referre
     assert "[^1]: 数据来源：县统计局。" in markdown and "[^3]: 第二个脚注。" in markdown
 
 
+def with_boxes(main: str, boxes: list[tuple[int | None, str]]) -> str:
+    """`main` with its text boxes put in, as the reader puts them (one string a position)."""
+    chars = list(main)
+    doc._put_boxes(chars, boxes)
+    return "".join(chars)
+
+
 def test_a_text_box_anchored_where_another_is_keeps_their_order() -> None:
     boxes = [(3, "框一\r"), (4, "框二\r")]
-    assert doc._with_boxes("甲段\r乙段\r", boxes) == "甲段\r框一\r框二\r乙段\r"
+    assert with_boxes("甲段\r乙段\r", boxes) == "甲段\r框一\r框二\r乙段\r"
 
 
 def test_a_text_box_no_shape_names_is_kept_after_the_text() -> None:
     main = "甲段\r乙段\r"
     boxes = [(3, "框一\r"), (None, "无主的框\r"), (0, "框零\r")]
-    assert doc._with_boxes(main, boxes) == "框零\r甲段\r框一\r乙段\r无主的框\r"
+    assert with_boxes(main, boxes) == "框零\r甲段\r框一\r乙段\r无主的框\r"
 
 
 def test_a_file_word_itself_saved_is_read() -> None:
