@@ -105,6 +105,9 @@ _EN_OPENING = (
 _EN_ADDRESSEE = rf"(?:{_EN_OPENING}|{_EN_NOUN}{_EN_FROM}?)"
 _EN_MORE = rf"(?:,? and |, |; ){_EN_ADDRESSEE}"
 _ADDRESS_END = "[,:!，：！]"
+# Letters of an address line in another script, at the most (Уважаемые дамы и господа,): the
+# cleaner keeps such a line apart and the metadata reads it as where the speech begins.
+ADDRESS_LETTERS = 40
 
 
 def english_address_line(text: str) -> re.Match[str] | None:

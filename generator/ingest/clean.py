@@ -25,6 +25,7 @@ from generator.ingest.pagemarks import is_page_break, is_page_mark
 from generator.ingest.punct import to_fullwidth
 from generator.ingest.script import compile_either
 from generator.text import (
+    ADDRESS_LETTERS,
     HAN,
     HAN_RE,
     INDENT_CHARS,
@@ -1502,13 +1503,10 @@ def _address(text: str, following: str) -> bool:
     cased = any(char.upper() != char.lower() for char in letters)
     return (
         (following[:1].isupper() or not cased)  # (Arabic, Hebrew and Hangul have no case)
-        and 0 < len(letters) <= _ADDRESS_LETTERS
+        and 0 < len(letters) <= ADDRESS_LETTERS
         and text.rstrip()[-1:] in ",،"
         and all(not char.isascii() and _spaced_letter(char) for char in letters)
     )
-
-
-_ADDRESS_LETTERS = 40  # letters of an address line, at the most (Уважаемые дамы и господа,)
 
 
 def _english_address(text: str, following: str) -> bool:

@@ -31,6 +31,7 @@ from generator.ingest.pagemarks import PAGE_LINE_RE as _PAGE_LINE_RE
 from generator.ingest.script import compile_either, to_simplified
 from generator.numerals import parse_cn
 from generator.text import (
+    ADDRESS_LETTERS,
     HAN,
     count_han,
     english_address_line,
@@ -495,16 +496,13 @@ def _other_script_title(text: str) -> bool:
     )
 
 
-_ADDRESS_LETTERS = 40  # letters of an address line, at the most (Уважаемые дамы и господа,)
-
-
 def _other_script_address(text: str) -> bool:
     """An address in another script alone on its line (Уважаемые гости,; السيدات والسادة،;
     Κυρίες και κύριοι,): the speech's first words, as 同志们： and Ladies and gentlemen, are,
     which were removed as page chrome between the title and the text."""
     letters = _other_letters(text)
     return (
-        0 < letters <= _ADDRESS_LETTERS
+        0 < letters <= ADDRESS_LETTERS
         and letters > 4 * count_han(text)
         and text.rstrip()[-1:] in (",", "،", "!", ":")
     )
