@@ -10,12 +10,14 @@ the page is the part the message names as its start, else its first HTML part.
 
 from __future__ import annotations
 
-import email
-import email.message
-import email.policy
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.errors import UserError
+
+if TYPE_CHECKING:  # (the e-mail package is imported when an archive is read: 16 ms, which
+    # every ingest and preview server paid at start-up, most of them reading none)
+    import email.message
 
 _HINT = "open it in a browser and save the page again, as “Webpage, HTML only” (.html)"
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -24,6 +26,9 @@ _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 def mhtml_page(raw: bytes, path: Path) -> tuple[bytes, str | None]:
     """The page's HTML, its transfer encoding undone, and the charset its part declares (None
     where it declares none: the bytes are then read as any web page's are)."""
+    import email
+    import email.policy
+
     message = email.message_from_bytes(raw, policy=email.policy.compat32)
     if not message.get("Content-Type"):
         raise UserError(
