@@ -94,7 +94,7 @@ def clean_lines(
     lines = fold_split_marks(lines)
     lines = strip_symbol_bullets(lines, removed)
     lines = remove_blocks(lines, rules, removed)
-    lines = remove_running_heads(lines, removed)
+    lines = remove_running_heads(lines, removed, rules)
     lines = remove_contents(lines, removed)
     lines = remove_lines(lines, rules, removed)
     lines = remove_inline(lines, rules, removed)
@@ -320,9 +320,18 @@ _ALIGNED_MIN_ROWS = 3
 _ALIGNED_CELL_MAX = 30
 
 
+# A list item's number set off by one ideographic space (1　建立…), as the cleaner itself writes
+# it (_tidy_set_off): the item's text, not a second cell, so a run of three such items read
+# again is still a list, not a two-column table.
+_SET_OFF_ITEM_RE = re.compile(r"^\d{1,2}\u3000(?=[^\s\u3000])")
+
+
 def aligned_cells(text: str) -> list[str] | None:
     inner = text.strip(INDENT_CHARS + "\r\n")
-    return _table_cells([cell.strip() for cell in _CELL_GAP_RE.split(inner)])
+    cells = [cell.strip() for cell in _CELL_GAP_RE.split(inner)]
+    if len(cells) == 2 and _SET_OFF_ITEM_RE.match(inner):
+        return None
+    return _table_cells(cells)
 
 
 def _table_cells(cells: list[str]) -> list[str] | None:
@@ -776,11 +785,24 @@ def remove_contents(lines: list[Line], removed: list[Removed]) -> list[Line]:
 _RUNNING_HEAD_RE = compile_either(r"^[^。！？!?；;]{2,40}$")
 
 
-def remove_running_heads(lines: list[Line], removed: list[Removed]) -> list[Line]:
+def remove_running_heads(
+    lines: list[Line], removed: list[Removed], rules: Boilerplate | None = None
+) -> list[Line]:
     """Drop the running heads and feet a printed document's text (PDF to text) repeats at each
     page break: a short line beside a page number that is the document's first line (its
-    title, at the top of every page) or that stands there twice or more (a gazette's name). Left in, they cut the sentence that runs over the break in two."""
-    first = next((i for i, line in enumerate(lines) if line.text), -1)
+    title, at the top of every page) or that stands there twice or more (a gazette's name). Left in, they cut the sentence that runs over the break in two.
+
+    The first line is the first that no line rule of `rules` takes: a site's notice above the
+    title (仅供学习 禁止外传) is removed later, and the line under it was then first only in a
+    second cleaning, which took that line's repeats as running heads the first had kept."""
+    first = next(
+        (
+            i
+            for i, line in enumerate(lines)
+            if line.text and (rules is None or line_rule(line.text, rules) is None)
+        ),
+        -1,
+    )
     # (not the first line: a title with its page mark, 在…上的讲话 第2页 共2页, is a title)
     numbered = {i for i, line in enumerate(lines) if i != first and _numbered_head(line.text)}
     counted = counted_pages(lines)
@@ -909,8 +931,13 @@ def _without_title_repeats(lines: list[Line], first: int, removed: list[Removed]
     own: a running head a copy from a PDF kept without the page numbers beside it
     (在全县安全生产工作会议上的讲话 over each page). A speech never says its title as a line
     of its text; the repeat cut a sentence running over the page in two. The blank lines about
-    it go too where that sentence runs on."""
-    if first < 0 or len(_squashed(lines[first].text)) < _TITLE_REPEAT_MIN:
+    it go too where that sentence runs on. A first line opening with a list's number (二、…) is
+    a heading of the text, not its title, and may well come again."""
+    if (
+        first < 0
+        or len(_squashed(lines[first].text)) < _TITLE_REPEAT_MIN
+        or _ENUMERATOR_RE.match(lines[first].text)
+    ):
         return lines
     title = _squashed(lines[first].text)
     repeats = [

@@ -179,6 +179,16 @@ def test_never_raises_and_paragraphs_are_tidy(text: str) -> None:
     + "来源\n：县政府网"
 )
 @example("仅供学习 禁止外传\n" * 5 + "们\u3000们们. 们\n们\u3000们 \n们们\u3000们 ")
+# (a notice above a heading its text repeats: the heading was first only in the second
+# cleaning, which took the repeat for the title's running head)
+@example("仅供学习 禁止外传\n二、们们们们 \n们 们\n们 \n二、们们们们 ")
+@example("仅供学习 禁止外传\n我们要坚持加强领导\n们们。\n我们要坚持加强领导")
+# (list items whose numbers the first cleaning set off with an ideographic space, read by the
+# second as the rows of a two-column table)
+@example(
+    "仅供学习 禁止外传\n1 们 \n仅供学习 禁止外传\n1 们 们 们 \n仅供学习 禁止外传\n"
+    "仅供学习 禁止外传\n2\u3000们 "
+)
 def test_idempotent_on_speech_like_text(text: str) -> None:
     once = texts(clean(text))
     twice = texts(clean("\n\n".join(once)))
