@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -1622,6 +1623,92 @@ def test_incremental_build_equals_a_cold_build(site_project: Path, edit: str) ->
     cold = build(site_project, output=site_project / "cold")
     assert cold.rendered == cold.pages
     assert _files(site_project / "site") == _files(site_project / "cold")
+
+
+@pytest.mark.parametrize("edit", ["text", "title"])
+def test_an_edits_build_with_the_search_step_beside_the_pages_equals_a_cold_build(
+    site_project: Path, edit: str
+) -> None:
+    """With two jobs, an edit's build runs the search step in a forked child while the pages
+    render: the site it makes is the one a cold build makes, byte for byte."""
+    copies = _many_speeches(site_project, 8)
+    build(site_project)
+    path = copies[len(copies) // 3]
+    text = path.read_text(encoding="utf-8")
+    if edit == "text":
+        text = text.rstrip("\n") + "编辑新增的一句话。\n"
+    else:
+        text = text.replace("title: ", "title: 改过的", 1)
+    path.write_text(text, encoding="utf-8")
+    incremental = build_site(load_config(site_project), jobs=2)
+    assert "search beside render" in incremental.timings  # (the child ran the step)
+    assert "search" not in incremental.timings
+    shutil.rmtree(site_project / ".speechsite-cache")
+    assert build(site_project, output=site_project / "cold").rendered > 0
+    assert _files(site_project / "site") == _files(site_project / "cold")
+
+
+def test_a_search_step_beside_the_pages_that_fails_keeps_the_last_good_site(
+    site_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The child's error is the build's (a UserError as it was raised, not a traceback from
+    another process), and nothing of the failed build reaches the output or stays beside it."""
+    from generator.build import run as run_module
+
+    build(site_project)
+    site = site_project / "site"
+    before = _files(site)
+
+    ran_in = site_project / "ran-in"
+
+    def failing(*args: object, **kwargs: object) -> dict[str, str]:
+        ran_in.write_text(str(os.getpid()))
+        raise UserError("the index could not be written", site_project / "x.md", 3)
+
+    monkeypatch.setattr(run_module, "write_search", failing)
+    speech = sorted((site_project / "content" / "speeches").glob("*.md"))[0]
+    speech.write_text(speech.read_text("utf-8").rstrip("\n") + "又一句。\n", "utf-8")
+    with pytest.raises(UserError) as caught:
+        build_site(load_config(site_project), jobs=2)
+    assert "could not be written" in str(caught.value) and caught.value.line == 3
+    assert int(ran_in.read_text()) != os.getpid()  # (in the child)
+    assert _files(site) == before
+    assert not list(site_project.glob(".site.staging-*"))
+    monkeypatch.undo()
+    assert build_site(load_config(site_project), jobs=2).written > 0
+
+
+def test_a_render_that_fails_stops_the_search_step_beside_it(
+    site_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A broken template fails the build while the search child still works: the child is
+    stopped and gone before the staging folder is removed, and the site is the last one."""
+    from generator.build import run as run_module
+
+    build(site_project)
+    site = site_project / "site"
+    before = _files(site)
+    children: list[int] = []
+    real = run_module.Forked
+
+    def recorded(work: Callable[[], object]) -> object:
+        child = real(work)
+        children.append(child.pid)
+        return child
+
+    monkeypatch.setattr(run_module, "Forked", recorded)
+    speech = sorted((site_project / "content" / "speeches").glob("*.md"))[0]
+    speech.write_text(speech.read_text("utf-8").rstrip("\n") + "又一句。\n", "utf-8")
+    template = site_project / "themes" / "default" / "templates" / "speech.html"
+    text = template.read_text("utf-8")
+    template.write_text(text.replace("{% block content %}", "{% block content %}{{ 1 / 0 }}"))
+    with pytest.raises(UserError):
+        build_site(load_config(site_project), jobs=2)
+    assert len(children) == 1
+    with pytest.raises(ChildProcessError):  # (reaped: no such child any more)
+        os.waitpid(children[0], os.WNOHANG)
+    assert _files(site) == before
+    assert not list(site_project.glob(".site.staging-*"))
 
 
 def test_lost_body_cache_is_rebuilt(site_project: Path) -> None:

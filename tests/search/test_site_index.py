@@ -14,6 +14,7 @@ import pytest
 
 from generator import workers
 from generator.build import build_site
+from generator.build import run as build_run
 from generator.config import load_config
 from generator.search import index, patch, site
 from generator.search.reader import Reader
@@ -80,6 +81,9 @@ def test_fragments_written_by_forked_workers_are_those_one_process_writes(
         return real(jobs)
 
     monkeypatch.setattr(workers, "fork_pool", counted)
+    # (the search step in this process, as a large build runs it, not in a child beside the
+    # pages, whose pools this process would not see)
+    monkeypatch.setattr(build_run, "SEARCH_BESIDE_MAX", -1)
     project = sample_project(tmp_path / "b")
     output = build_site(load_config(project), jobs=2).output
     assert pools == [2]
