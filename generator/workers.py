@@ -158,7 +158,10 @@ class Forked(Generic[T]):
         raise value
 
     def kill(self) -> None:
-        """Kill the child and its workers (at once: SIGKILL to the group)."""
+        """Kill the child and its workers (at once: SIGKILL to the group) — unless reaped
+        already: its number may then be another process's."""
+        if self._reaped:
+            return
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.pid, signal.SIGKILL)
         with contextlib.suppress(ProcessLookupError, PermissionError):

@@ -56,6 +56,19 @@ def test_a_forked_child_returns_its_result_or_raises_its_error() -> None:
     assert raised.value.message == "no index today" and raised.value.line == 3
 
 
+def test_a_reaped_child_is_never_signalled_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once its result is in, the child is reaped and its number free for another process:
+    a kill then (a build's cleanup after its search step ended) must signal nobody."""
+    child = Forked(lambda: 42)
+    assert child.result(lambda: False) == 42
+    signalled: list[int] = []
+    monkeypatch.setattr(os, "killpg", lambda pid, sig: signalled.append(pid))
+    monkeypatch.setattr(os, "kill", lambda pid, sig: signalled.append(pid))
+    child.kill()
+    child.reap()
+    assert signalled == []
+
+
 def test_a_cancelled_child_and_its_workers_are_gone_when_reaped(tmp_path: Path) -> None:
     """Nothing writes into the folder once `reap` returned, so the caller can remove it."""
     deadline = time.monotonic() + 10
