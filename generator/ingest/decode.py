@@ -25,7 +25,7 @@ from pathlib import Path
 from charset_normalizer.md import mess_ratio
 
 from generator.errors import UserError
-from generator.ingest.doc import read_doc_text
+from generator.ingest.doc import read_doc
 from generator.ingest.docx import DocxText, read_docx
 from generator.ingest.htmltext import html_lines, is_html_document
 from generator.ingest.mhtml import mhtml_page
@@ -347,7 +347,7 @@ def _rtf_source(raw: bytes, path: Path, digest: str) -> SourceText:
 
 def _doc_source(raw: bytes, path: Path, digest: str, kind: str) -> SourceText:
     """A Word 97–2003 or WPS file's paragraphs, numbered as lines, and its notes."""
-    paragraphs, notes = read_doc_text(raw, path)
+    paragraphs, notes = read_doc(raw, path)
     lines, changed = _numbered(paragraphs)
     if not any(line.text.strip() for line in lines):
         raise UserError("Word document contains no text", path, hint="nothing to import")
@@ -412,13 +412,13 @@ def _decode(raw: bytes, path: Path) -> tuple[str, str]:
     if windows is not None:
         return windows
     legacy = _decode_legacy_chinese(raw)
-    if legacy is None or not _reads_as_chinese(legacy[0]):
-        other = _decode_japanese_or_korean(raw) or _decode_cyrillic(raw)
-        if other is not None:
-            return other
-    if legacy is not None:
-        _require_chinese(legacy[0], path)
+    if legacy is not None and _reads_as_chinese(legacy[0]):
         return legacy
+    other = _decode_japanese_or_korean(raw) or _decode_cyrillic(raw)
+    if other is not None:
+        return other
+    if legacy is not None:
+        raise _not_chinese(legacy[0], path)
     utf16 = _decode_chinese_utf16_without_bom(raw)  # CJK-only UTF-16 may hold no NUL at all
     if utf16 is not None:
         return utf16
@@ -676,14 +676,12 @@ def _decode_cyrillic(raw: bytes) -> tuple[str, str] | None:
     return None
 
 
-def _require_chinese(text: str, path: Path) -> None:
-    """Refuse a file that GB18030 or Big5 decode without an error but into no Chinese, and no
-    Japanese or Korean encoding reads either (see _reads_as_chinese): a Korean speech was
-    written as Chinese of rare characters without a word."""
-    if _reads_as_chinese(text):
-        return
+def _not_chinese(text: str, path: Path) -> UserError:
+    """The refusal of a file that GB18030 or Big5 decode without an error but into no Chinese
+    (see _reads_as_chinese), and no Japanese, Korean or Cyrillic encoding reads either: a
+    Korean speech was written as Chinese of rare characters without a word."""
     first = next((line for line in text.splitlines() if count_han(line)), "")
-    raise UserError(
+    return UserError(
         f"the text does not read as Chinese: as GB18030 or Big5 it is rare characters "
         f"({first.strip()[:12]}…), as text in another encoding (Korean EUC-KR, Japanese "
         f"Shift-JIS) reads",
