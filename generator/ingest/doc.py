@@ -51,15 +51,11 @@ _TRANSLATION = {
 }
 
 
-def read_doc(raw: bytes, path: Path) -> list[str]:
-    """The main document's paragraphs, as Word shows them (a table's cells joined by tabs)."""
-    return read_doc_text(raw, path)[0]
-
-
-def read_doc_text(raw: bytes, path: Path) -> tuple[list[str], list[str]]:
-    """The main document's paragraphs, and the texts of its footnotes and endnotes: note n is
-    the n-th referred to (footnotes and endnotes in one sequence, as the .docx reader numbers
-    them), its mark `[^n]` in the text where Word shows its number."""
+def read_doc(raw: bytes, path: Path) -> tuple[list[str], list[str]]:
+    """The main document's paragraphs, as Word shows them (a table's cells joined by tabs),
+    and the texts of its footnotes and endnotes: note n is the n-th referred to (footnotes and
+    endnotes in one sequence, as the .docx reader numbers them), its mark `[^n]` in the text
+    where Word shows its number."""
     import olefile
 
     try:

@@ -15,7 +15,7 @@ import pytest
 from generator.errors import UserError
 from generator.ingest import doc
 from generator.ingest.decode import read_source
-from generator.ingest.doc import read_doc, read_doc_text
+from generator.ingest.doc import read_doc
 from tests.conftest import ROOT
 from tests.helpers import ingest_file, without_source
 
@@ -33,7 +33,7 @@ def test_a_doc_reads_as_its_text_does(tmp_path: Path, name: str) -> None:
 
 
 def test_fields_tables_and_line_breaks_read_as_word_shows_them() -> None:
-    assert read_doc((FIXTURES / "parts.doc").read_bytes(), Path("parts.doc")) == [
+    assert read_doc((FIXTURES / "parts.doc").read_bytes(), Path("parts.doc"))[0] == [
         "在全县工作会议上的讲话",
         "同志们：",
         "一季度主要指标如下。",
@@ -51,7 +51,7 @@ def test_text_boxes_are_read_before_the_paragraph_they_are_anchored_in() -> None
     """A title floated in a text box (as WPS sets one above the text) was lost, and the speech
     with it: ingest found no title. A box set in a line comes before its paragraph, as from a
     .docx or .odt."""
-    assert read_doc((FIXTURES / "boxes.doc").read_bytes(), Path("boxes.doc")) == [
+    assert read_doc((FIXTURES / "boxes.doc").read_bytes(), Path("boxes.doc"))[0] == [
         "在全县工作会议上的讲话",
         "同志们：",
         "今天召开全县工作会议。",
@@ -65,7 +65,7 @@ def test_footnotes_and_endnotes_are_notes_numbered_in_the_order_they_are_referre
     tmp_path: Path,
 ) -> None:
     """They were left out, and the speech's sources with them; numbered as from a .docx."""
-    paragraphs, notes = read_doc_text((FIXTURES / "notes.doc").read_bytes(), Path("notes.doc"))
+    paragraphs, notes = read_doc((FIXTURES / "notes.doc").read_bytes(), Path("notes.doc"))
     assert paragraphs[1:3] == ["据统计[^1]，全县生产总值增长5%[^2]。", "第二段[^3]结束。"]
     assert notes == ["数据来源：县统计局。", "尾注：初步核算数。", "第二个脚注。"]
     markdown, _ = ingest_file(tmp_path, FIXTURES / "notes.doc", "讲话.wps")
@@ -93,7 +93,7 @@ def test_a_text_box_no_shape_names_is_kept_after_the_text() -> None:
 
 def test_a_file_word_itself_saved_is_read() -> None:
     """olefile's test file: saved by Word as "Word 97-2003 Document"."""
-    text = read_doc((FIXTURES / "word97.doc").read_bytes(), Path("word97.doc"))
+    text = read_doc((FIXTURES / "word97.doc").read_bytes(), Path("word97.doc"))[0]
     assert text[0] == "Test OLE file, saved as Word 97-2003 Document."
 
 
