@@ -786,7 +786,7 @@ _RUNNING_HEAD_RE = compile_either(r"^[^。！？!?；;]{2,40}$")
 
 
 def remove_running_heads(
-    lines: list[Line], removed: list[Removed], rules: Boilerplate | None = None
+    lines: list[Line], removed: list[Removed], rules: Boilerplate
 ) -> list[Line]:
     """Drop the running heads and feet a printed document's text (PDF to text) repeats at each
     page break: a short line beside a page number that is the document's first line (its
@@ -796,11 +796,7 @@ def remove_running_heads(
     title (仅供学习 禁止外传) is removed later, and the line under it was then first only in a
     second cleaning, which took that line's repeats as running heads the first had kept."""
     first = next(
-        (
-            i
-            for i, line in enumerate(lines)
-            if line.text and (rules is None or line_rule(line.text, rules) is None)
-        ),
+        (i for i, line in enumerate(lines) if line.text and line_rule(line.text, rules) is None),
         -1,
     )
     # (not the first line: a title with its page mark, 在…上的讲话 第2页 共2页, is a title)
