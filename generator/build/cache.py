@@ -106,6 +106,13 @@ class BuildCache:
     # when the cache was read from disk, those of the shards whose packs were all present
     checked: tuple[set[str], dict[str, CachedEntry]] | None = None
     saved_shards: dict[int, dict[str, CachedEntry]] = field(default_factory=dict)  # as on disk
+    # What the page keys were made with: the pages' settings (render.settings_digest) and the
+    # speeches in archive order (a speech page's neighbours); with `related_changed`, the
+    # speeches whose related list the last related_for changed (None: any may have), this
+    # tells which speech pages show what they showed (pages.LastPages)
+    settings: str = ""
+    order: list[str] = field(default_factory=list)
+    related_changed: set[str] | None = None
 
     @cached_property
     def bodies(self) -> BodyStore:
@@ -175,7 +182,9 @@ class BuildCache:
                     raw[row] = previous.raw[rows[slug]]
         self.related = related_mod.update(previous, slugs, topics, raw, limit)
         self.digests = {entry.slug: entry.digest for entry in entries}
-        self.related_lists = _related_lists(self.related, previous, self.related_lists)
+        changed = _changed_rows(self.related, previous)
+        self.related_changed = None if changed is None else {slugs[row] for row in changed}
+        self.related_lists = _related_lists(self.related, previous, self.related_lists, changed)
         return self.related_lists
 
     @classmethod
@@ -189,6 +198,7 @@ class BuildCache:
         cache.target = data.get("target", "")
         cache.group_slugs = data["group_slugs"]
         cache.packed = data.get("packed", (0, 0))
+        cache.settings, cache.order = data.get("settings", ""), data.get("order", [])
         cache.related = cache.related_saved = related["related"]
         cache.digests = related["digests"]
         present, whole = cache.bodies.packs(), {}
@@ -230,6 +240,8 @@ class BuildCache:
             "group_slugs": self.group_slugs,
             "packed": self.packed,
             "target": self.target,
+            "settings": self.settings,
+            "order": self.order,
         }
         _write_pickle(self.folder / self.MAIN, data)
         self.bodies.close()
@@ -267,27 +279,37 @@ def _related_lists(
     related: Related,
     previous: Related | None,
     lists: dict[str, list[tuple[str, float]]] | None,
+    changed: list[int] | None,
 ) -> dict[str, list[tuple[str, float]]]:
-    """`related.as_dict()`, reusing `lists` (`previous.as_dict()`) where a row is unchanged."""
-    import numpy as np
-
+    """`related.as_dict()`, reusing `lists` (`previous.as_dict()`) but for the `changed` rows."""
     if related is previous and lists is not None:
         return lists
+    if lists is None or changed is None:
+        return related.as_dict()
+    fresh = dict(lists)
+    for row in changed:
+        fresh[related.slugs[row]] = related.row(row)
+    return fresh
+
+
+def _changed_rows(related: Related, previous: Related | None) -> list[int] | None:
+    """The rows whose related list differs from `previous`'s, or None where the two do not
+    have the same rows (other speeches, another limit)."""
+    import numpy as np
+
+    if related is previous:
+        return []
     if (
         previous is None
-        or lists is None
         or previous.slugs != related.slugs
         or previous.columns.shape != related.columns.shape
     ):
-        return related.as_dict()
+        return None
     changed = np.flatnonzero(
         (related.columns != previous.columns).any(axis=1)
         | (related.scores != previous.scores).any(axis=1)
     )
-    fresh = dict(lists)
-    for row in changed.tolist():
-        fresh[related.slugs[row]] = related.row(row)
-    return fresh
+    return changed.tolist()
 
 
 def _remove_old_formats(folder: Path) -> None:

@@ -46,6 +46,8 @@ def page_keys(
     as `known` next time."""
     fresh: dict[str, tuple[Any, str]] = {}
     for page in pages:
+        if page.kept:  # (its key is the last build's: see pages.LastPages)
+            continue
         if page.key_parts is None:
             page.key = digest([settings, page.template, page.key_data])
             continue

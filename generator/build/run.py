@@ -46,7 +46,14 @@ from generator.config import Config
 from generator.errors import UserError
 from generator.fsutil import atomic_write_bytes, presence
 from generator.lock import cache_lock
-from generator.render.pages import BodyInfo, KnownPage, PageBuilder, SpeechSummary, date_formats
+from generator.render.pages import (
+    BodyInfo,
+    KnownPage,
+    LastPages,
+    PageBuilder,
+    SpeechSummary,
+    date_formats,
+)
 from generator.render.theme import Theme
 from generator.search import cache as search_cache
 from generator.workers import Forked
@@ -275,6 +282,8 @@ class Build:
         # and off the pages forked workers share, which it would otherwise copy by touching them
         self.clock.last = time.perf_counter()  # (the stages, as ever, from here)
         config = self.config
+        known = self._known()  # (before the load replaces an edited speech's cached summary:
+        # what its neighbours' pages showed of it is told by that summary, see LastPages)
         entries, self.bodies, vectors = load_speeches(
             config, self.theme, cache, self.jobs, self.scan
         )
@@ -290,7 +299,7 @@ class Build:
             {},
             self.urls.absolute,
             cache.group_slugs,
-            *self._known(),
+            *known,
             brief_listing=self.theme.brief_listing,
             language=config.language,
             content_language=config.content_language,
@@ -304,10 +313,12 @@ class Build:
             summarised()
         self.builder.related = cache.related_for(archive, vectors, config.related)
         self.clock("related")
+        self.settings = settings = settings_digest(config, self.urls, self.theme)
+        if cache.settings == settings:  # (the keys are of pages made so)
+            self.builder.last_pages = LastPages(cache.order, cache.pages, cache.related_changed)
         self.pages = self.builder.pages()
         self.memory.summaries = self.builder.known
         self.memory.speech_pages = self.builder.known_pages
-        settings = settings_digest(config, self.urls, self.theme)
         self.memory.keys = page_keys(self.pages, settings, self.memory.keys)
         gc.freeze()  # pages, summaries and related lists live to the end too: once the plan
         # let the collector run again, its first two passes scanned them all (0.08 s at 10,000)
@@ -450,6 +461,8 @@ class Build:
         related state too."""
         self.cache.pages = {page.output: page.key for page in self.pages} | self.extra_keys
         self.cache.target = str(self.target)
+        self.cache.settings = self.settings
+        self.cache.order = [entry.slug for entry in self.builder.archive.entries]
         self.cache.keep_summaries(self.builder.known, self.summaries_for, self.builder.made)
         if complete:
             search_cache.relocate(self.cache.folder, self.cache.collect_garbage())

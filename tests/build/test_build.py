@@ -1601,23 +1601,31 @@ def _files(site: Path) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
 
 
+def _edited(text: str, edit: str) -> str:
+    """A speech's Markdown with one kind of edit: of its text, title, topics, speaker (what
+    its neighbours' and related speeches' pages show of it) or date (its place in the order)."""
+    if edit == "text":
+        return text.rstrip("\n") + "编辑新增的一句话。\n"
+    if edit == "title":
+        return text.replace("title: ", "title: 改过的", 1)
+    if edit == "speaker":
+        return re.sub(r"^speaker: .*$", "speaker: 张三", text, count=1, flags=re.M)
+    if edit == "date":
+        return re.sub(r"^date: .*$", "date: '1990-01-02'", text, count=1, flags=re.M)
+    return text.replace("topics: [", "topics: [营商环境, ", 1).replace(
+        "topics:\n- ", "topics:\n- 营商环境\n- ", 1
+    )
+
+
 @pytest.mark.parametrize("jobs", [1, 2])
-@pytest.mark.parametrize("edit", ["text", "title", "topics"])
+@pytest.mark.parametrize("edit", ["text", "title", "topics", "speaker", "date"])
 def test_incremental_build_equals_a_cold_build(site_project: Path, edit: str, jobs: int) -> None:
     """An edit's build makes the site a cold build makes, byte for byte; with two jobs it runs
     the search step in a forked child while the pages render."""
     copies = _many_speeches(site_project, 8)
     build(site_project)
     path = copies[len(copies) // 2]
-    text = path.read_text(encoding="utf-8")
-    if edit == "text":
-        text = text.rstrip("\n") + "编辑新增的一句话。\n"
-    elif edit == "title":
-        text = text.replace("title: ", "title: 改过的", 1)
-    else:
-        text = text.replace("topics: [", "topics: [营商环境, ", 1).replace(
-            "topics:\n- ", "topics:\n- 营商环境\n- ", 1
-        )
+    text = _edited(path.read_text(encoding="utf-8"), edit)
     assert text != path.read_text(encoding="utf-8")
     path.write_text(text, encoding="utf-8")
     incremental = build_site(load_config(site_project), jobs=jobs)
@@ -1627,6 +1635,52 @@ def test_incremental_build_equals_a_cold_build(site_project: Path, edit: str, jo
     cold = build(site_project, output=site_project / "cold")
     assert cold.rendered == cold.pages
     assert _files(site_project / "site") == _files(site_project / "cold")
+
+
+@pytest.mark.parametrize("related", [5, 0])
+@pytest.mark.parametrize("edit", ["text", "title", "speaker", "date"])
+def test_a_new_process_keeps_the_keys_of_the_speech_pages_an_edit_leaves_as_they_were(
+    site_project: Path, edit: str, related: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new process takes the last build's key for a speech page that shows what it showed,
+    without making its parts: every key is the one made from its parts, and the pages made
+    anew are the edited speech's, and for an edit of what other pages show of it, those of
+    its neighbours and of the speeches listing it as related; a speech moved in the order
+    makes all anew. (Without related lists, where a neighbour is no related speech too.)"""
+    from generator.build import run as run_module
+
+    settings = site_project / "site.yaml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8") + f"\nbuild:\n  related: {related}\n",
+        encoding="utf-8",
+    )
+    copies = _many_speeches(site_project, 8)
+    build(site_project)
+    path = copies[len(copies) // 2]
+    path.write_text(_edited(path.read_text(encoding="utf-8"), edit), encoding="utf-8")
+    fast = run_module.Build(load_config(site_project))
+    fast.plan()
+    monkeypatch.setattr(run_module, "LastPages", lambda *args: None)
+    slow = run_module.Build(load_config(site_project))
+    slow.plan()
+    assert {p.output: p.key for p in fast.pages} == {p.output: p.key for p in slow.pages}
+    assert not any(page.kept for page in slow.pages)
+    made = {p.output for p in fast.pages if p.kind == "speech" and not p.kept}
+    slugs = [entry.slug for entry in fast.builder.archive.entries]
+    edited = load_entry(path).slug
+    moved = fast.cache.order != slugs  # (the last build's order)
+    assert moved == (edit == "date") or edit == "title"  # (a title orders speeches of a date)
+    if moved:
+        assert made == {f"speeches/{slug}/index.html" for slug in slugs}
+        return
+    shown = {edited}
+    if edit != "text":  # (what a neighbour or a related speech's page shows of it)
+        at = slugs.index(edited)
+        shown |= {*slugs[max(at - 1, 0) : at + 2]}
+        shown |= {s for s, related in fast.builder.related.items() if edited in dict(related)}
+    shown |= fast.cache.related_changed or set()
+    assert made == {f"speeches/{slug}/index.html" for slug in shown}
+    assert len(made) < len(slugs) / 2
 
 
 def test_a_search_step_beside_the_pages_that_fails_keeps_the_last_good_site(
