@@ -462,7 +462,9 @@ class Build:
         self.cache.pages = {page.output: page.key for page in self.pages} | self.extra_keys
         self.cache.target = str(self.target)
         self.cache.settings = self.settings
-        self.cache.order = [entry.slug for entry in self.builder.archive.entries]
+        # (not after serve's first phase, which leaves the related state on disk as it was:
+        # its changed rows would not be those the keys were made from — see LastPages)
+        self.cache.order = [e.slug for e in self.builder.archive.entries] if complete else []
         self.cache.keep_summaries(self.builder.known, self.summaries_for, self.builder.made)
         if complete:
             search_cache.relocate(self.cache.folder, self.cache.collect_garbage())

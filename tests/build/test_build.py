@@ -1683,6 +1683,36 @@ def test_a_new_process_keeps_the_keys_of_the_speech_pages_an_edit_leaves_as_they
     assert len(made) < len(slugs) / 2
 
 
+def test_keys_saved_before_the_related_state_are_made_afresh_by_a_new_process(
+    site_project: Path,
+) -> None:
+    """Serve's first phase saves the page keys but not the related state: a process started
+    after it (the server stopped before its second phase) cannot tell which related lists
+    changed since the keys were made, and makes every speech page's key from its parts."""
+    import shutil as shell
+
+    from generator.build import run as run_module
+    from generator.build.output import staging_dir
+
+    copies = _many_speeches(site_project, 3)
+    build(site_project)
+    copies[0].write_text(_edited(copies[0].read_text(encoding="utf-8"), "text"), "utf-8")
+    first = run_module.Build(load_config(site_project))
+    staging = staging_dir(first.target)
+    first.plan()
+    first.apply(staging, first.write_pages(staging, None))
+    first.save(complete=False)
+    shell.rmtree(staging, ignore_errors=True)
+    after = run_module.Build(load_config(site_project))
+    after.plan()
+    assert not any(page.kept for page in after.pages)
+    build(site_project)  # (a complete build: its keys are kept again)
+    copies[1].write_text(_edited(copies[1].read_text(encoding="utf-8"), "text"), "utf-8")
+    complete = run_module.Build(load_config(site_project))
+    complete.plan()
+    assert any(page.kept for page in complete.pages)
+
+
 def test_a_search_step_beside_the_pages_that_fails_keeps_the_last_good_site(
     site_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
