@@ -466,11 +466,13 @@ class PageBuilder:
         """A speech's page; `key`, when it is known to be the last build's (_kept_key)."""
         path = f"speeches/{entry.slug}/"
         summary = self.summaries[entry.slug]
-        # What the page shows: its file's digest and the keys of the summaries it shows
+        # What the page shows: its file's digest, its summary's key (the URLs of its topics,
+        # which site.yaml may change and its file not) and the keys of the others it shows
         parts = None
         if key is None:
             parts = (
                 entry.digest,
+                summary.key,
                 self._listed(prev),
                 self._listed(nxt),
                 *[self._listed(self.summaries[slug]) for slug, _ in related],

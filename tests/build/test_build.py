@@ -1683,6 +1683,28 @@ def test_a_new_process_keeps_the_keys_of_the_speech_pages_an_edit_leaves_as_they
     assert len(made) < len(slugs) / 2
 
 
+def test_a_renamed_topic_reaches_the_page_of_the_one_speech_that_has_it(site_project: Path) -> None:
+    """A speech page links its topics: a topic's slug changed in site.yaml changes the links
+    on the page of its only speech, though none of what the page shows of other speeches
+    changed (its own summary is of what its key is made)."""
+    settings = site_project / "site.yaml"
+    topic = "topics:\n  测试专题:\n    slug: ceshi\n    description: 测试。\n    terms: {测试: 1}\n"
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace("topics:\n", topic, 1), encoding="utf-8"
+    )
+    speech = sorted((site_project / "content" / "speeches").glob("*.md"))[0]
+    text = speech.read_text(encoding="utf-8")
+    speech.write_text(re.sub(r"^topics:\n", "topics:\n- 测试专题\n", text, 1, re.M), "utf-8")
+    build(site_project)
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace("slug: ceshi", "slug: ceshi-2"), "utf-8"
+    )
+    build(site_project)
+    slug = load_entry(speech).slug
+    page = (site_project / "site" / "speeches" / slug / "index.html").read_text(encoding="utf-8")
+    assert "topics/ceshi-2/" in page and "topics/ceshi/" not in page
+
+
 def test_keys_saved_before_the_related_state_are_made_afresh_by_a_new_process(
     site_project: Path,
 ) -> None:
