@@ -1694,7 +1694,8 @@ def test_a_renamed_topic_reaches_the_page_of_the_one_speech_that_has_it(site_pro
     )
     speech = sorted((site_project / "content" / "speeches").glob("*.md"))[0]
     text = speech.read_text(encoding="utf-8")
-    speech.write_text(re.sub(r"^topics:\n", "topics:\n- 测试专题\n", text, 1, re.M), "utf-8")
+    added = re.sub(r"^topics:\n", "topics:\n- 测试专题\n", text, count=1, flags=re.M)
+    speech.write_text(added, "utf-8")
     build(site_project)
     settings.write_text(
         settings.read_text(encoding="utf-8").replace("slug: ceshi", "slug: ceshi-2"), "utf-8"
