@@ -304,9 +304,14 @@ class Build:
             language=config.language,
             content_language=config.content_language,
         )
-        self.previous = self.memory.output_record(self.target)
+        # The output's record, by which files the build no longer makes are deleted; after a
+        # move stopped halfway, with the files that move may have added (see apply)
+        self.recorded = self.previous = self.memory.output_record(self.target)
+        self.carried: set[str] = set()
         if self.moved_halfway:  # every file written anew: which ones moved is not known
             self.previous, self.cache.pages = {}, {}
+            self.carried = _moving(self.cache_dir) - self.recorded.keys()
+            self.recorded = dict.fromkeys(self.carried, "") | self.recorded
         gc.freeze()
         self.clock("load")
         if summarised is not None:
@@ -445,15 +450,24 @@ class Build:
         is called once they are in place, before the record is written. The inputs'
         fingerprint goes first: until the build is complete, no build may stop early."""
         (self.cache_dir / FINGERPRINT).unlink(missing_ok=True)
-        atomic_write_bytes(self.cache_dir / MOVING, b"")  # (until save: see moved_halfway)
+        # Until save (see moved_halfway), with the names the move may add to the output: a
+        # move stopped halfway leaves them under a record without them, and the next build,
+        # which writes every file anew, deletes those it no longer makes. (Without them, a
+        # page of a speech removed meanwhile stayed in the output for good.)
+        added = (files.keys() - self.recorded.keys()) | self.carried
+        atomic_write_bytes(
+            self.cache_dir / MOVING, "\0".join(sorted(added)).encode("utf-8", "surrogateescape")
+        )
         before = self.previous
 
         def in_place() -> None:
             if applied is not None:
                 applied(before, files, self.result)
 
-        self.previous = apply(staging, self.target, before, files, self.result, order, in_place)
-        self.memory.applied(self.target, self.previous)
+        record = apply(staging, self.target, self.recorded, files, self.result, order, in_place)
+        self.previous = self.recorded = record
+        self.carried = set()
+        self.memory.applied(self.target, record)
 
     def save(self, complete: bool = True) -> None:
         """Save the cache: each page's key, and — once the build is `complete` (serve's phase 2
@@ -490,6 +504,15 @@ class Build:
         self.result = BuildResult(self.target)
         self.clock = _Clock(self.result)
         return self.result
+
+
+def _moving(cache_dir: Path) -> set[str]:
+    """The names a move stopped halfway may have added to the output (Build.apply)."""
+    try:
+        names = (cache_dir / MOVING).read_bytes().decode("utf-8", "surrogateescape")
+    except OSError:
+        return set()  # (only an Undo folder told of the stopped move)
+    return set(filter(None, names.split("\0")))
 
 
 def _up_to_date(cache_dir: Path, fingerprint: str, target: Path, result: BuildResult) -> bool:

@@ -866,6 +866,34 @@ def test_a_build_killed_while_moving_files_in_is_repaired_by_the_next(site_proje
     assert not list(site_project.glob(".site.undo-*"))
 
 
+def test_the_build_after_a_move_stopped_halfway_deletes_what_it_no_longer_makes(
+    site_project: Path,
+) -> None:
+    """After a move stopped halfway (the `moving` mark left in the cache), the next build
+    writes every file anew and still deletes the files it no longer makes: those of the
+    record, and those the stopped move added, which its mark names. (Both stayed for good.)"""
+    from generator.build.cache import MOVING
+
+    speeches = sorted((site_project / "content" / "speeches").glob("*.md"))
+    build(site_project)
+    site, cache = site_project / "site", site_project / ".speechsite-cache"
+    removed = load_entry(speeches[0]).slug
+    speeches[0].unlink()
+    added = site / "speeches" / "added-by-the-stopped-move" / "index.html"
+    added.parent.mkdir()
+    added.write_text("<p>a page the stopped move added</p>", "utf-8")
+    (cache / MOVING).write_bytes(b"speeches/added-by-the-stopped-move/index.html")
+    result = build(site_project)
+    assert result.rendered == result.pages  # (every file anew)
+    assert not (site / "speeches" / removed).exists() and not added.parent.exists()
+    recorded = json.loads((site / MARKER).read_text("utf-8"))["files"]
+    assert not any(removed in name or "added-by" in name for name in recorded)
+    assert set(recorded) == {
+        p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()
+    } - {MARKER}
+    assert not (cache / MOVING).exists()
+
+
 def test_a_killed_builds_staging_folder_goes_with_the_next_build(site_project: Path) -> None:
     """SIGKILL leaves a build's staging folder beside the output; the next build removes it
     (its process is gone), and leaves a live process's alone."""
