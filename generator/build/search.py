@@ -4,6 +4,7 @@ does the work).
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,13 +21,19 @@ if TYPE_CHECKING:  # imported where needed: a no-change build never pays for the
 
 def search_docs(builder: PageBuilder) -> list[search_site.SearchDoc]:
     """Every speech as the search index sees it, in slug order (a speech's number): from each
-    slug's (entry, body, summary) as the builder keeps them, one lookup a speech, not four."""
+    slug's (entry, body, summary) as the builder keeps them, one lookup a speech, not four.
+    A speech's digest is its file's with the date forms it is found by (the site's language
+    sets them: see load.search_details): the index update takes a speech whose digest is
+    the one it was indexed with as unchanged, and a new language changes no file."""
     known = builder.known
     shown = (known[slug] for slug in sorted(known))
     from generator.search import site as search_site
 
     Doc = search_site.SearchDoc
-    return [Doc(s, b.search_postings, b.search_fragment, e.digest) for e, b, s in shown]
+    forms = hashlib.sha256(repr(builder.dates).encode("utf-8")).hexdigest()[:12]
+    return [
+        Doc(s, b.search_postings, b.search_fragment, f"{e.digest}-{forms}") for e, b, s in shown
+    ]
 
 
 def write_search(

@@ -1734,6 +1734,29 @@ def test_a_renamed_topic_reaches_the_page_of_the_one_speech_that_has_it(site_pro
     assert "topics/ceshi-2/" in page and "topics/ceshi/" not in page
 
 
+def test_the_search_index_follows_the_date_forms_of_another_site_language(
+    site_project: Path,
+) -> None:
+    """A speech is found by its date as the pages show it (search_details), which the site's
+    language sets: the language changed, the index updated from the last one is the index a
+    cold build makes, though no speech's file changed."""
+    for number, path in enumerate(sorted((site_project / "content" / "speeches").glob("*.md"))):
+        text = path.read_text(encoding="utf-8")
+        dated = re.sub(r"^date: .*$", f"date: '2024-0{number + 1}-15'", text, count=1, flags=re.M)
+        path.write_text(dated, encoding="utf-8")
+    build(site_project)
+    settings = site_project / "site.yaml"
+    english = settings.read_text(encoding="utf-8").replace("language: zh-CN", "language: en", 1)
+    settings.write_text(english, encoding="utf-8")
+    build(site_project)
+    build(site_project, output=site_project / "cold", cache_dir=site_project / "cold-cache")
+
+    def index(site: Path) -> dict[str, bytes]:
+        return {name: data for name, data in _files(site).items() if name.startswith("search/")}
+
+    assert index(site_project / "site") == index(site_project / "cold")
+
+
 def test_keys_saved_before_the_related_state_are_made_afresh_by_a_new_process(
     site_project: Path,
 ) -> None:
