@@ -618,9 +618,10 @@ def _reads_as_chinese(text: str) -> bool:
 # Hangul syllables (a Korean text is mostly Hangul).
 # Korean is written in words parted by spaces (a fifth of its characters); Chinese bytes read
 # as Korean (Windows' code page 949 takes most GBK pairs) make Hangul without any.
+_KANA_RE = re.compile(r"[\u3041-\u3096\u30a1-\u30fa]")
 _EAST_ASIAN = (
-    ("cp932", re.compile(r"[\u3041-\u3096\u30a1-\u30fa]"), 0.3, 0.0),
-    ("euc_jp", re.compile(r"[\u3041-\u3096\u30a1-\u30fa]"), 0.3, 0.0),
+    ("cp932", _KANA_RE, 0.3, 0.0),
+    ("euc_jp", _KANA_RE, 0.3, 0.0),
     ("cp949", re.compile(r"[\uac00-\ud7a3]"), 0.6, 0.08),
 )
 _EAST_ASIAN_LEAST = 20  # of the language's letters, to tell
