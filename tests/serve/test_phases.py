@@ -292,3 +292,22 @@ def test_every_kind_of_edit_gives_what_build_writes(sample: Path, tmp_path: Path
         assert outcome.error is None and not outcome.superseded
         assert files(sample / "site") == built_by_hand(sample, tmp_path)
     run.close()
+
+
+def test_a_build_into_another_output_meanwhile_leaves_no_stale_search_file(
+    sample: Path, tmp_path: Path
+) -> None:
+    """The search cache then describes the other output's index: a fragment it shows as the
+    next build would must still be written again where the preview's output holds an older
+    one."""
+    run = rebuilder(sample, EventHub())
+    speech = sample / "content" / "speeches" / f"{SLUG}.md"
+    text = speech.read_text(encoding="utf-8")
+    speech.write_text(text.replace("occasion: ", "occasion: 另一场合", 1), encoding="utf-8")
+    build_site(load_config(sample), output=sample / "public", jobs=1)
+    outcome = run.run(
+        {edit(sample, "另一篇讲话新增的一句。", "xian-luo-shi-gong-jian-nian-dong-yuan-da-hui")}
+    )
+    assert outcome.error is None and outcome.search is not None
+    assert files(sample / "site") == built_by_hand(sample, tmp_path)
+    run.close()
