@@ -404,6 +404,9 @@ class Build:
         peak memory stays that of one step at a time."""
         if self.jobs <= 1 or self.loaded > SEARCH_BESIDE_MAX:
             return None
+        # Imported before the fork, not in the child: the related step imports numpy here
+        # anyway, and the child, started first, spent a tenth of a second importing it too.
+        from generator.search import site  # noqa: F401
 
         def work() -> tuple[dict[str, str], float]:
             started = time.perf_counter()

@@ -196,12 +196,16 @@ def write_index(
     put(f"search/{table_name}", table_json)
     shown = [f"{d.summary.key}|{d.digest or d.fragment}" for d in docs]
     known = last[0].fragments if last is not None and last[0].slugs == slugs else []
+    # (Kept only as the output holds it as the last index wrote it: a build into another
+    # output meanwhile leaves the cache describing that output's index, and this one's older.)
     wrote = last[1] if last is not None else {}
     todo = []
     for number in range(len(docs)):
         name = fragment_name(gen, number)
-        if number < len(known) and known[number] == shown[number] and _kept(name, wrote, previous):
-            files[name] = previous[name]  # shows what it showed: the same bytes
+        held = previous.get(name)
+        same = number < len(known) and known[number] == shown[number]
+        if same and held is not None and held == wrote.get(name):
+            files[name] = held  # shows what it showed: the same bytes
         else:
             todo.append(number)
     files.update(write_fragments(gen, todo, docs, store, staging, previous, jobs))
@@ -234,14 +238,6 @@ def write_index(
         shown,
     )
     return files, state
-
-
-def _kept(name: str, wrote: dict[str, str], previous: dict[str, str]) -> bool:
-    """Whether the output still holds the file as the last index wrote it. (A build into
-    another output meanwhile leaves the cache describing that output's index: this output's
-    file may be older.)"""
-    held = previous.get(name)
-    return held is not None and held == wrote.get(name)
 
 
 def generation(slugs: Sequence[str], bits: int) -> str:
