@@ -51,7 +51,7 @@ from generator.search.varint import encode_one
 from generator.speech import shown_speaker
 from generator.workers import in_shares
 
-FORMAT = 1
+FORMAT = 2
 
 
 class Store(Protocol):

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from generator.bodystore import BodyStore
 from generator.search.extract import (
+    BLOCK_ALIGN,
     CHAR_BITS,
     CHUNK_CHARS,
     DROPPED_CODE,
@@ -20,6 +21,7 @@ from generator.search.extract import (
     ZONE_TITLE,
     Block,
     DocPostings,
+    block_span,
     distinct,
     fold_codes,
     fragment_blocks,
@@ -77,7 +79,7 @@ def expected(title: str, blocks: list[Block]) -> Table:
                 zone_bits[gram] = zone_bits.get(gram, 0) | zone
                 if len(gram) == 2:
                     positions.setdefault(gram, []).append(start + i)
-        start += len(folded) + 1
+        start += block_span(len(folded))
     out = {g: (counts[g], zone_bits[g], positions.get(g, [])) for g in counts}
     if out:
         out[TITLE_END] = (1, 0, [len(fold(title))])  # where the title ends (TITLE_END_KEY)
@@ -87,17 +89,36 @@ def expected(title: str, blocks: list[Block]) -> Table:
 def test_postings_of_a_small_speech() -> None:
     blocks: list[Block] = [("p1", False, "營商环境好"), ("s1", True, "营商")]
     found = table(postings("营商", blocks))
-    assert found["营商"] == (3, ZONE_TITLE | ZONE_HEADING, [0, 3, 9])
+    a = BLOCK_ALIGN  # each block starts at a multiple of it: the paragraph at a, the heading 2a
+    assert found["营商"] == (3, ZONE_TITLE | ZONE_HEADING, [0, a, 2 * a])
     assert found["营"] == (3, ZONE_TITLE | ZONE_HEADING, [])
-    assert found["商环"] == (1, 0, [4])
-    assert found["环境"] == (1, 0, [5])
-    assert found["境好"] == (1, 0, [6])
+    assert found["商环"] == (1, 0, [a + 1])
+    assert found["环境"] == (1, 0, [a + 2])
+    assert found["境好"] == (1, 0, [a + 3])
     assert found["好"] == (1, 0, [])
     # no pair spans two blocks (title → paragraph, paragraph → heading)
     assert "商营" not in found
     assert "好营" not in found
     assert found[TITLE_END] == (1, 0, [2])  # the title, 营商, ends at 2
     assert set(found) == {"营", "商", "环", "境", "好", "营商", "商环", "环境", "境好", TITLE_END}
+
+
+def test_an_edit_inside_a_block_moves_no_other_blocks_positions() -> None:
+    """A sentence inserted in a paragraph changes the positions of that paragraph's keys only
+    (so the index update rewrites the buckets of those keys, not of every key after it); one
+    that makes its block cross a multiple of BLOCK_ALIGN moves the blocks after it."""
+    before: list[Block] = [
+        ("p1", False, "营商环境"),
+        ("p2", False, "作风建设"),
+        ("p3", False, "安全生产"),
+    ]
+    after = [before[0], ("p2", False, "作风建设插入一句"), before[2]]
+    old, new = table(postings("标题", before)), table(postings("标题", after))
+    for pair in ("营商", "商环", "安全", "生产"):
+        assert new[pair] == old[pair]
+    assert new["建设"] == old["建设"] and "设插" in new and "设插" not in old
+    long = [before[0], ("p2", False, "作风建设" * BLOCK_ALIGN), before[2]]
+    assert table(postings("标题", long))["安全"][2] != old["安全"][2]
 
 
 def test_stream_separates_blocks_and_zones() -> None:
@@ -226,7 +247,8 @@ def test_long_speech_positions_beyond_16_bits() -> None:
     body = "一" * 70_000 + "营商环境"
     blocks: list[Block] = [("p1", False, "营商"), ("p2", False, body)]
     found = table(postings("标题", blocks))
-    assert found["营商"] == (2, 0, [3, 6 + 70_000])
+    a = BLOCK_ALIGN  # (the title and 营商 take a block's span each: two characters)
+    assert found["营商"] == (2, 0, [a, 2 * a + 70_000])
     assert found["境"] == (1, 0, [])
     assert found["一一"][0] == 69_999
     assert found == expected("标题", blocks)
@@ -280,7 +302,8 @@ def test_fragment_text_is_cut_into_chunks_of_whole_blocks() -> None:
         assert text - len(chunk[-1][1]) < CHUNK_CHARS  # it closed at the first block past it
         seen.extend(chunk)
     assert seen == [[a, t] for a, _, t in blocks]
-    text, _ = stream("标题", blocks)
+    texts = ["标题", *(t for _, _, t in blocks)]  # (no character here folds away)
+    text = "".join(t.ljust(block_span(len(t)), "\0") for t in texts)  # as the index aligns it
     starts = head["starts"]
     assert isinstance(starts, list) and len(starts) == len(lengths)
     at = 0

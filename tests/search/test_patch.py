@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.search import bucket, index, patch
-from generator.search.extract import Block, DocPostings, postings
+from generator.search.extract import BLOCK_ALIGN, Block, DocPostings, postings
 from generator.search.patch import IndexState
 
 ALPHABET = "甲乙丙丁戊己庚辛壬癸ab"  # few characters: keys many speeches share, long lists
@@ -187,7 +187,8 @@ def test_key_changes_lists_exactly_the_keys_that_differ() -> None:
 
     assert set(changes) == {key("丁"), key("丙丁"), key("戊"), key("丙戊")}
     assert changes[key("丁")][0] == 0 and changes[key("丙丁")][0] == 0  # gone
-    assert changes[key("丙戊")] == (1 << 2, [4])  # once, in the body; title "题", then "\0"
+    # once, in the body, which starts at BLOCK_ALIGN (the title "题" is the first block)
+    assert changes[key("丙戊")] == (1 << 2, [BLOCK_ALIGN + 2])
     assert changes[key("戊")][1] is None  # a unigram has no positions
     assert np.array_equal(np.sort(np.array(list(changes))), np.unique(np.array(list(changes))))
 
