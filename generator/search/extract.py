@@ -11,6 +11,7 @@ a bigram; bigrams also keep their positions, which make phrase matches exact.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import zlib
 from collections.abc import Sequence
@@ -206,10 +207,10 @@ def postings(
         none = np.zeros(GROUPS + 1, dtype=np.int64)
         empty = np.zeros(0, dtype=np.uint64)
         return DocPostings(empty, np.zeros(0, np.uint32), np.zeros(0, np.uint32), none, none)
-    codes, zone = aligned(codes, zones[kept])
     # (one more zone, 0, for the title-end posting, which stands at no character)
-    zone = np.append(zone, np.uint32(0))
-    return _postings_of(codes, zone, int(np.count_nonzero(kept[: len(title)])))
+    zone = np.append(zones[kept], np.uint32(0))
+    doc = _postings_of(codes, zone, int(np.count_nonzero(kept[: len(title)])))
+    return dataclasses.replace(doc, positions=aligned(doc.positions, codes))
 
 
 # Every block starts at a multiple of this many positions in the stream, the gap filled with
@@ -229,21 +230,21 @@ def block_span(length: int) -> int:
 
 
 def aligned(
-    codes: npt.NDArray[np.uint64], zone: npt.NDArray[np.uint32]
-) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32]]:
-    """The stream with each block moved to its aligned start (BLOCK_ALIGN), separators between,
-    and its zones moved alike. `codes`: the blocks end to end, a SEPARATOR after each but the
-    last."""
+    positions: npt.NDArray[np.uint32], codes: npt.NDArray[np.uint64]
+) -> npt.NDArray[np.uint32]:
+    """`positions` in `codes` (the blocks end to end, a SEPARATOR after each but the last) moved
+    to where each block starts once aligned (BLOCK_ALIGN). The stream itself is not spread out:
+    a speech of many short lines would have taken hundreds of times its length."""
     ends = np.flatnonzero(codes == SEPARATOR)
     starts = np.concatenate([[0], ends + 1])
     lengths = np.diff(np.append(starts, len(codes) + 1)) - 1  # (the last: no separator after)
     spans = -(-(lengths + 1) // BLOCK_ALIGN) * BLOCK_ALIGN
     moved_to = np.concatenate([[0], np.cumsum(spans)[:-1]])
-    at = np.arange(len(codes)) + np.repeat(moved_to - starts, lengths + 1)[: len(codes)]
-    out = np.full(int(moved_to[-1] + lengths[-1]), SEPARATOR, dtype=codes.dtype)
-    out_zone = np.zeros(len(out), dtype=zone.dtype)
-    out[at], out_zone[at] = codes, zone
-    return out, out_zone
+    # each position's block's shift; one more, the last block's, for the title-end posting
+    # of a speech that is its title alone (its position is the stream's end)
+    shift = np.repeat(moved_to - starts, lengths + 1)
+    moved: npt.NDArray[np.uint32] = (positions + shift[positions]).astype(np.uint32)
+    return moved
 
 
 def _postings_of(
