@@ -224,8 +224,12 @@ def postings(
 BLOCK_ALIGN = 256
 
 
-def block_span(length: int) -> int:
-    """The positions a block of `length` indexed characters takes, its separator included."""
+_Length = TypeVar("_Length", int, npt.NDArray[np.int64])
+
+
+def block_span(length: _Length) -> _Length:
+    """The positions a block of `length` indexed characters takes, its separator included (the
+    one rule the postings' positions and the fragments' chunk starts share)."""
     return -(-(length + 1) // BLOCK_ALIGN) * BLOCK_ALIGN
 
 
@@ -238,8 +242,7 @@ def aligned(
     ends = np.flatnonzero(codes == SEPARATOR)
     starts = np.concatenate([[0], ends + 1])
     lengths = np.diff(np.append(starts, len(codes) + 1)) - 1  # (the last: no separator after)
-    spans = -(-(lengths + 1) // BLOCK_ALIGN) * BLOCK_ALIGN
-    moved_to = np.concatenate([[0], np.cumsum(spans)[:-1]])
+    moved_to = np.concatenate([[0], np.cumsum(block_span(lengths))[:-1]])
     # each position's block's shift; one more, the last block's, for the title-end posting
     # of a speech that is its title alone (its position is the stream's end)
     shift = np.repeat(moved_to - starts, lengths + 1)
